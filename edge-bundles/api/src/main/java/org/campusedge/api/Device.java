@@ -1,0 +1,28 @@
+package org.campusedge.api;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One device of a school's inventory.
+ *
+ * @param id         unique within the school, used in URIs (e.g. {@code /campus/lab/{id}})
+ * @param schoolId   the school that owns it
+ * @param profileId  the profile that describes its type
+ * @param family     the device family of that profile (lab, camera, broadcast, energy, card)
+ * @param location   where it is
+ * @param address    how to reach it where the gateway connects out (URL, host:port), else null
+ * @param properties further settings from the inventory, as strings
+ */
+public record Device(String id, String schoolId, String profileId, String family, Location location,
+                     String address, Map<String, String> properties) {
+
+    public Device {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(schoolId, "schoolId");
+        Objects.requireNonNull(profileId, "profileId");
+        Objects.requireNonNull(family, "family");
+        location = location == null ? Location.UNKNOWN : location;
+        properties = properties == null ? Map.of() : Map.copyOf(properties);
+    }
+}

@@ -1,0 +1,26 @@
+package org.campusedge.api;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The gateway's durable event log (SQLite). Appends are group-committed: the returned stage
+ * completes once the events are on disk, which is when a connector may acknowledge to its device.
+ */
+public interface EventStore {
+
+    /**
+     * Queues events for the next group commit. The stage completes normally when they are durable,
+     * exceptionally when they could not be written (the store is closed or the disk failed).
+     */
+    CompletionStage<Void> append(List<CampusEvent> events);
+
+    /** Events matching the query, oldest first. */
+    List<CampusEvent> query(EventQuery query);
+
+    /** How many stored events match the query. */
+    long count(EventQuery query);
+
+    /** Counters for the console and the benchmark. */
+    StoreStats stats();
+}

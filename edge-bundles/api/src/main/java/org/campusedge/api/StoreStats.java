@@ -1,0 +1,13 @@
+package org.campusedge.api;
+
+/**
+ * What the store has done since it started.
+ *
+ * @param eventsWritten  events committed
+ * @param commits        group commits (transactions) made
+ * @param queued         events waiting for the next commit right now
+ * @param failedAppends  events whose append failed
+ * @param retentionDeleted readings deleted by the retention job
+ */
+public record StoreStats(long eventsWritten, long commits, int queued, long failedAppends, long retentionDeleted) {
+}

@@ -1,0 +1,188 @@
+package org.campusedge.store.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.EventQuery;
+import org.campusedge.api.Location;
+import org.campusedge.api.Severity;
+import org.campusedge.api.json.EventCodec;
+
+/**
+ * The {@code events} table: its schema, how a {@link CampusEvent} becomes a row and back, and the
+ * queries the gateway runs on it. Times are epoch milliseconds; measurements are a SenML JSON
+ * array, attributes a JSON object, so {@code json_extract} works on both from the sqlite3 shell.
+ */
+final class EventTable {
+
+    static final int SCHEMA_VERSION = 1;
+
+    static final String INSERT = "INSERT OR IGNORE INTO events(id, occurred_at, received_at, school_id, device_id,"
+            + " profile_id, kind, severity, building, floor, room, zone, measurements, attributes)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+    private static final String COLUMNS = "id, occurred_at, received_at, school_id, device_id, profile_id, kind,"
+            + " severity, building, floor, room, zone, measurements, attributes";
+
+    private EventTable() {
+    }
+
+    /** Creates the table and its indexes if this is a new file; refuses a file from a newer gateway. */
+    static void migrate(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            int version;
+            try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+                version = rs.next() ? rs.getInt(1) : 0;
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new SQLException("the event store was written by a newer gateway (schema " + version
+                        + ", this one knows " + SCHEMA_VERSION + ")");
+            }
+            if (version == SCHEMA_VERSION) {
+                return;
+            }
+            // id is a ULID: time-ordered, so rows append at the right of the primary key.
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS events ("
+                    + " id TEXT PRIMARY KEY NOT NULL,"
+                    + " occurred_at INTEGER NOT NULL,"
+                    + " received_at INTEGER NOT NULL,"
+                    + " school_id TEXT NOT NULL,"
+                    + " device_id TEXT NOT NULL,"
+                    + " profile_id TEXT,"
+                    + " kind TEXT NOT NULL,"
+                    + " severity INTEGER NOT NULL,"
+                    + " building TEXT, floor TEXT, room TEXT, zone TEXT,"
+                    + " measurements TEXT,"
+                    + " attributes TEXT"
+                    + ") WITHOUT ROWID");
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS events_by_time ON events(occurred_at)");
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS events_by_device ON events(device_id, occurred_at)");
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS events_by_kind ON events(kind, occurred_at)");
+            s.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
+        }
+    }
+
+    /** Binds one event to the {@link #INSERT} statement and adds it to the batch. */
+    static void bind(PreparedStatement ps, CampusEvent e) throws SQLException {
+        ps.setString(1, e.id());
+        ps.setLong(2, e.occurredAt().toEpochMilli());
+        ps.setLong(3, e.receivedAt().toEpochMilli());
+        ps.setString(4, e.schoolId());
+        ps.setString(5, e.deviceId());
+        setNullable(ps, 6, e.profileId());
+        ps.setString(7, e.kind());
+        ps.setInt(8, e.severity().ordinal());
+        Location l = e.location();
+        setNullable(ps, 9, l.building());
+        setNullable(ps, 10, l.floor());
+        setNullable(ps, 11, l.room());
+        setNullable(ps, 12, l.zone());
+        setNullable(ps, 13, e.measurements().isEmpty() ? null : EventCodec.measurementsToJson(e.measurements()));
+        setNullable(ps, 14, e.attributes().isEmpty() ? null : EventCodec.attributesToJson(e.attributes()));
+        ps.addBatch();
+    }
+
+    private static void setNullable(PreparedStatement ps, int i, String v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.VARCHAR);
+        } else {
+            ps.setString(i, v);
+        }
+    }
+
+    static List<CampusEvent> query(Connection c, EventQuery q) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        String sql = "SELECT " + COLUMNS + " FROM events" + where(q, args) + " ORDER BY occurred_at, id"
+                + (q.limit() > 0 ? " LIMIT " + q.limit() : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bindArgs(ps, args);
+            List<CampusEvent> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    static long count(Connection c, EventQuery q) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM events" + where(q, args))) {
+            bindArgs(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /**
+     * Deletes up to {@code limit} readings (kinds ending in {@code .reading}) received before the
+     * cutoff. Ids are time-ordered by the gateway clock, so the primary key finds them without
+     * trusting device clocks.
+     */
+    static int deleteReadingsBefore(Connection c, String idCutoff, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE id IN (SELECT id FROM events"
+                + " WHERE id < ? AND kind GLOB '*.reading' LIMIT ?)")) {
+            ps.setString(1, idCutoff);
+            ps.setInt(2, limit);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static String where(EventQuery q, List<Object> args) {
+        StringBuilder w = new StringBuilder();
+        if (q.from() != null) {
+            and(w).append("occurred_at >= ?");
+            args.add(q.from().toEpochMilli());
+        }
+        if (q.to() != null) {
+            and(w).append("occurred_at < ?");
+            args.add(q.to().toEpochMilli());
+        }
+        if (q.deviceId() != null) {
+            and(w).append("device_id = ?");
+            args.add(q.deviceId());
+        }
+        if (q.kind() != null) {
+            and(w).append("kind = ?");
+            args.add(q.kind());
+        }
+        return w.length() == 0 ? "" : " WHERE " + w;
+    }
+
+    private static StringBuilder and(StringBuilder w) {
+        return w.length() == 0 ? w : w.append(" AND ");
+    }
+
+    private static void bindArgs(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            ps.setObject(i + 1, args.get(i));
+        }
+    }
+
+    private static CampusEvent read(ResultSet rs) throws SQLException {
+        String measurements = rs.getString(13);
+        String attributes = rs.getString(14);
+        return CampusEvent.builder()
+                .id(rs.getString(1))
+                .occurredAt(Instant.ofEpochMilli(rs.getLong(2)))
+                .receivedAt(Instant.ofEpochMilli(rs.getLong(3)))
+                .schoolId(rs.getString(4))
+                .deviceId(rs.getString(5))
+                .profileId(rs.getString(6))
+                .kind(rs.getString(7))
+                .severity(Severity.values()[rs.getInt(8)])
+                .location(new Location(rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12)))
+                .measurements(measurements == null ? null : EventCodec.measurementsFromJson(measurements))
+                .attributes(attributes == null ? null : EventCodec.attributesFromJson(attributes))
+                .build();
+    }
+}

@@ -1,0 +1,198 @@
+package org.campusedge.store.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.EventIds;
+import org.campusedge.api.EventQuery;
+import org.campusedge.api.EventStore;
+import org.campusedge.api.StoreStats;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The event store on one SQLite file in WAL mode: appends go through the {@link GroupCommitWriter},
+ * queries use a second connection (WAL lets readers run beside the writer), and a background job
+ * deletes readings older than the retention period.
+ */
+@Component(configurationPid = SqliteEventStore.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = SqliteEventStore.Config.class)
+public final class SqliteEventStore implements EventStore {
+
+    public static final String PID = "org.campusedge.store";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteEventStore.class);
+    private static final int RETENTION_CHUNK = 5_000;
+
+    /** Configuration of the event store. */
+    @ObjectClassDefinition(name = "Campus Edge event store", description = "The SQLite file holding every event")
+    public @interface Config {
+        @AttributeDefinition(description = "Path of the SQLite file; its folder is created if missing")
+        String path() default "data/campus-edge.db";
+
+        @AttributeDefinition(description = "Readings older than this many days are deleted; 0 keeps them for ever."
+                + " Alarms and other events are kept.")
+        int retentionDays() default 30;
+
+        @AttributeDefinition(description = "How often the retention job runs, in minutes")
+        int retentionIntervalMinutes() default 60;
+
+        @AttributeDefinition(description = "SQLite synchronous mode: FULL survives power loss,"
+                + " NORMAL survives a killed process only", options = {
+                    @org.osgi.service.metatype.annotations.Option(value = "FULL"),
+                    @org.osgi.service.metatype.annotations.Option(value = "NORMAL")})
+        String synchronous() default "FULL";
+
+        @AttributeDefinition(description = "Most events written in one transaction")
+        int maxBatchEvents() default 20_000;
+
+        @AttributeDefinition(description = "Most events waiting for the writer before appends are refused")
+        int maxQueuedEvents() default 200_000;
+    }
+
+    private final Path path;
+    private final Connection writerConnection;
+    private final Connection readerConnection;
+    private final GroupCommitWriter writer;
+    private final ScheduledExecutorService retention;
+    private final AtomicLong retentionDeleted = new AtomicLong();
+
+    @Activate
+    public SqliteEventStore(Config config) throws SQLException, IOException {
+        this.path = Path.of(config.path()).toAbsolutePath();
+        Path dir = path.getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        SQLiteConfig.SynchronousMode sync = SQLiteConfig.SynchronousMode.valueOf(config.synchronous().toUpperCase());
+        this.writerConnection = open(sync);
+        EventTable.migrate(writerConnection);
+        this.readerConnection = open(sync);
+        this.writer = new GroupCommitWriter(writerConnection, config.maxBatchEvents(), config.maxQueuedEvents());
+        this.retention = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "store-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        if (config.retentionDays() > 0) {
+            Duration keep = Duration.ofDays(config.retentionDays());
+            long every = Math.max(1, config.retentionIntervalMinutes());
+            retention.scheduleWithFixedDelay(() -> deleteReadingsOlderThan(keep), 1, every * 60, TimeUnit.SECONDS);
+        }
+        LOG.info("Event store open at {} (synchronous={}, retention {} days)", path, sync, config.retentionDays());
+    }
+
+    private Connection open(SQLiteConfig.SynchronousMode sync) throws SQLException {
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.setSynchronous(sync);
+        cfg.setBusyTimeout(10_000);
+        cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        SQLiteDataSource ds = new SQLiteDataSource(cfg);
+        ds.setUrl("jdbc:sqlite:" + path);
+        return ds.getConnection();
+    }
+
+    @Override
+    public CompletionStage<Void> append(List<CampusEvent> events) {
+        return writer.append(events);
+    }
+
+    @Override
+    public List<CampusEvent> query(EventQuery query) {
+        synchronized (readerConnection) {
+            try {
+                return EventTable.query(readerConnection, query);
+            } catch (SQLException e) {
+                throw new IllegalStateException("query failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public long count(EventQuery query) {
+        synchronized (readerConnection) {
+            try {
+                return EventTable.count(readerConnection, query);
+            } catch (SQLException e) {
+                throw new IllegalStateException("count failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public StoreStats stats() {
+        return new StoreStats(writer.written(), writer.commits(), writer.queued(), writer.failed(),
+                retentionDeleted.get());
+    }
+
+    /**
+     * Deletes readings received before now minus {@code keep}, in chunks so that appends are never
+     * held up for long; returns how many were deleted.
+     */
+    long deleteReadingsOlderThan(Duration keep) {
+        String cutoff = EventIds.lowestIdAt(System.currentTimeMillis() - keep.toMillis());
+        long total = 0;
+        try {
+            int n;
+            do {
+                n = (Integer) writer.submit(c -> EventTable.deleteReadingsBefore(c, cutoff, RETENTION_CHUNK)).join();
+                total += n;
+            } while (n == RETENTION_CHUNK);
+        } catch (RuntimeException e) {
+            LOG.warn("Retention could not delete old readings: {}", e.getMessage());
+        }
+        if (total > 0) {
+            retentionDeleted.addAndGet(total);
+            LOG.info("Retention deleted {} readings older than {} days", total, keep.toDays());
+        }
+        return total;
+    }
+
+    /** The database file, for status output. */
+    public Path path() {
+        return path;
+    }
+
+    @Deactivate
+    void close() throws InterruptedException {
+        retention.shutdownNow();
+        writer.close();
+        closeQuietly(readerConnection);
+        try (Statement s = writerConnection.createStatement()) {
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException e) {
+            LOG.debug("checkpoint at close failed", e);
+        }
+        closeQuietly(writerConnection);
+        LOG.info("Event store closed ({} events written in {} commits)", writer.written(), writer.commits());
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("close failed", e);
+        }
+    }
+}

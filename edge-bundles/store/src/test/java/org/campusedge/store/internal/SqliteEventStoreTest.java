@@ -1,0 +1,213 @@
+package org.campusedge.store.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.campusedge.api.BackpressureException;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.EventIds;
+import org.campusedge.api.EventQuery;
+import org.campusedge.api.Location;
+import org.campusedge.api.Measurement;
+import org.campusedge.api.Severity;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteEventStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private SqliteEventStore store;
+
+    @AfterEach
+    void close() throws Exception {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    static SqliteEventStore.Config config(Path file, int maxBatch, int maxQueued) {
+        return new SqliteEventStore.Config() {
+            @Override public Class<? extends Annotation> annotationType() { return SqliteEventStore.Config.class; }
+            @Override public String path() { return file.toString(); }
+            @Override public int retentionDays() { return 0; }
+            @Override public int retentionIntervalMinutes() { return 60; }
+            @Override public String synchronous() { return "FULL"; }
+            @Override public int maxBatchEvents() { return maxBatch; }
+            @Override public int maxQueuedEvents() { return maxQueued; }
+        };
+    }
+
+    static CampusEvent reading(String device, double value, Instant t) {
+        return CampusEvent.builder().schoolId("sch-1").deviceId(device).profileId("lab-sensor-kit")
+                .location(new Location("Science", "2", "Chem 1", null)).kind("lab.reading")
+                .occurredAt(t).receivedAt(t)
+                .measurements(List.of(Measurement.numeric("temperature", "Cel", value, t))).build();
+    }
+
+    private static long countInFreshConnection(Path file) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void concurrentAppendsShareCommitsAndAreDurableWhenAcknowledged() throws Exception {
+        Path file = dir.resolve("events.db");
+        store = new SqliteEventStore(config(file, 20_000, 1_000_000));
+        int producers = 8;
+        int appendsEach = 500;
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<List<CompletableFuture<Void>>>> submitted = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            submitted.add(CompletableFuture.supplyAsync(() -> {
+                List<CompletableFuture<Void>> mine = new ArrayList<>();
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                for (int i = 0; i < appendsEach; i++) {
+                    Instant t = Instant.ofEpochMilli(1_763_800_000_000L + i);
+                    List<CampusEvent> pack = new ArrayList<>();
+                    for (int r = 0; r < 10; r++) {
+                        pack.add(reading("dev-" + producer, r, t));
+                    }
+                    mine.add(store.append(pack).toCompletableFuture());
+                }
+                return mine;
+            }, pool));
+        }
+        start.countDown();
+        for (CompletableFuture<List<CompletableFuture<Void>>> s : submitted) {
+            acks.addAll(s.get(60, TimeUnit.SECONDS));
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        pool.shutdown();
+
+        long expected = (long) producers * appendsEach * 10;
+        // every acknowledged event is visible to a connection that did not write it
+        assertEquals(expected, countInFreshConnection(file));
+        assertEquals(expected, store.stats().eventsWritten());
+        assertTrue(store.stats().commits() < (long) producers * appendsEach,
+                "appends should share commits, but " + store.stats().commits() + " commits for "
+                        + producers * appendsEach + " appends");
+        assertEquals(0, store.stats().queued());
+    }
+
+    @Test
+    void anAcknowledgementComesOnlyAfterTheCommit() throws Exception {
+        Path file = dir.resolve("events.db");
+        store = new SqliteEventStore(config(file, 20_000, 1_000_000));
+        AtomicInteger seenAtAck = new AtomicInteger(-1);
+        CampusEvent e = reading("d1", 21.5, Instant.parse("2026-11-22T08:00:00Z"));
+        store.append(List.of(e)).thenRun(() -> {
+            try {
+                seenAtAck.set((int) countInFreshConnection(file));
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        }).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(1, seenAtAck.get());
+    }
+
+    @Test
+    void queriesFilterByDeviceKindAndTimeAndRoundTripTheEvent() throws Exception {
+        store = new SqliteEventStore(config(dir.resolve("q.db"), 1000, 10_000));
+        Instant t0 = Instant.parse("2026-11-22T08:00:00Z");
+        CampusEvent alarm = CampusEvent.builder().schoolId("sch-1").deviceId("cam-1").kind("camera.intrusion")
+                .severity(Severity.CRITICAL).occurredAt(t0.plusSeconds(5)).receivedAt(t0.plusSeconds(5))
+                .attributes(Map.of("channel", "1")).build();
+        store.append(List.of(reading("d1", 20, t0), reading("d2", 21, t0.plusSeconds(1)),
+                reading("d1", 22, t0.plusSeconds(2)), alarm)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        List<CampusEvent> d1 = store.query(EventQuery.all(100).withDevice("d1"));
+        assertEquals(2, d1.size());
+        assertEquals(22.0, d1.get(1).measurement().value());
+        assertEquals("Cel", d1.get(1).measurement().unit());
+        assertEquals(new Location("Science", "2", "Chem 1", null), d1.get(0).location());
+        assertEquals(List.of(alarm), store.query(EventQuery.all(10).withKind("camera.intrusion")));
+        assertEquals(2, store.count(EventQuery.all(0).between(t0.plusSeconds(1), t0.plusSeconds(10)).withKind("lab.reading")));
+        assertEquals(4, store.count(EventQuery.all(0)));
+    }
+
+    @Test
+    void aFullQueueRefusesAppendsInsteadOfGrowing() throws Exception {
+        store = new SqliteEventStore(config(dir.resolve("o.db"), 10, 25));
+        List<CampusEvent> thirty = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            thirty.add(reading("d", i, Instant.now()));
+        }
+        CompletableFuture<Void> refused = store.append(thirty).toCompletableFuture();
+        CompletionException ex = assertThrows(CompletionException.class, refused::join);
+        assertInstanceOf(BackpressureException.class, ex.getCause());
+        assertEquals(30, store.stats().failedAppends());
+        store.append(thirty.subList(0, 20)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(20, store.count(EventQuery.all(0)));
+    }
+
+    @Test
+    void retentionDeletesOldReadingsButKeepsOtherEvents() throws Exception {
+        store = new SqliteEventStore(config(dir.resolve("r.db"), 1000, 100_000));
+        long now = System.currentTimeMillis();
+        long old = now - Duration.ofDays(40).toMillis();
+        List<CampusEvent> events = new ArrayList<>();
+        for (int i = 0; i < 12_000; i++) { // more than one retention chunk
+            events.add(withId(reading("d1", i, Instant.ofEpochMilli(old)), old + i / 100));
+        }
+        CampusEvent oldAlarm = CampusEvent.builder().id(EventIds.at(old)).schoolId("s").deviceId("cam")
+                .kind("alarm.raised").severity(Severity.CRITICAL).build();
+        events.add(oldAlarm);
+        events.add(reading("d1", 99, Instant.ofEpochMilli(now)));
+        store.append(events).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertEquals(12_000, store.deleteReadingsOlderThan(Duration.ofDays(30)));
+        assertEquals(1, store.count(EventQuery.all(0).withKind("lab.reading")));
+        assertEquals(1, store.count(EventQuery.all(0).withKind("alarm.raised")));
+        assertEquals(12_000, store.stats().retentionDeleted());
+    }
+
+    private static CampusEvent withId(CampusEvent e, long millis) {
+        return new CampusEvent(EventIds.at(millis), e.schoolId(),
+                e.deviceId(), e.profileId(), e.location(), e.kind(), e.severity(), e.occurredAt(), e.receivedAt(),
+                e.measurements(), e.attributes());
+    }
+
+    @Test
+    void reopeningAFileKeepsItsEvents() throws Exception {
+        Path file = dir.resolve("reopen.db");
+        store = new SqliteEventStore(config(file, 1000, 10_000));
+        store.append(List.of(reading("d1", 1, Instant.now()))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        store.close();
+        store = new SqliteEventStore(config(file, 1000, 10_000));
+        assertEquals(1, store.count(EventQuery.all(0)));
+    }
+}
