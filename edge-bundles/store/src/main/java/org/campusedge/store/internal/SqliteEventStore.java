@@ -175,7 +175,7 @@ public final class SqliteEventStore implements EventStore {
     }
 
     @Deactivate
-    void close() throws InterruptedException {
+    public void close() throws InterruptedException {
         retention.shutdownNow();
         writer.close();
         closeQuietly(readerConnection);

@@ -1,0 +1,96 @@
+package org.campusedge.camel.coap;
+
+import java.net.InetSocketAddress;
+import org.apache.camel.Exchange;
+import org.campusedge.camel.ingest.IngressCounters;
+import org.campusedge.api.BackpressureException;
+import org.campusedge.api.RejectedInputException;
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+
+/**
+ * The CoAP resource of one device route. A POST becomes a Camel exchange (body: the payload bytes,
+ * headers: content format and source address); the route runs asynchronously and its outcome
+ * becomes the response: 2.04 Changed when the events are durable, 4.xx with a one-line reason for
+ * bad input, 5.03 with Max-Age when the store pushes back, 5.00 for anything unexpected.
+ */
+final class IngestResource extends CoapResource {
+
+    /** Header with the request's CoAP content-format number, absent when the request had none. */
+    public static final String CONTENT_FORMAT = "CampusCoapContentFormat";
+    /** Header with the peer's address as host:port. */
+    public static final String SOURCE = "CampusCoapSource";
+
+    private final CoapIngestConsumer consumer;
+    private final IngressCounters counters;
+
+    IngestResource(String name, CoapIngestConsumer consumer, IngressCounters counters) {
+        super(name);
+        this.consumer = consumer;
+        this.counters = counters;
+        getAttributes().addResourceType("campus-ingest");
+    }
+
+    @Override
+    public void handlePOST(CoapExchange coap) {
+        Exchange exchange = consumer.createExchange(false);
+        exchange.getIn().setBody(coap.getRequestPayload());
+        int format = coap.getRequestOptions().getContentFormat();
+        if (format != MediaTypeRegistry.UNDEFINED) {
+            exchange.getIn().setHeader(CONTENT_FORMAT, format);
+        }
+        InetSocketAddress peer = coap.getSourceSocketAddress();
+        exchange.getIn().setHeader(SOURCE, peer.getHostString() + ":" + peer.getPort());
+        try {
+            consumer.getAsyncProcessor().process(exchange, doneSync -> respond(coap, exchange));
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            respond(coap, exchange);
+        }
+    }
+
+    private void respond(CoapExchange coap, Exchange exchange) {
+        String device = getName();
+        try {
+            Exception failure = exchange.getException();
+            if (failure == null) {
+                counters.accepted(device);
+                coap.respond(ResponseCode.CHANGED);
+            } else if (failure instanceof RejectedInputException rejected) {
+                counters.rejected(device, rejected.getMessage());
+                coap.respond(codeFor(rejected.reason()), oneLine(rejected.getMessage()), MediaTypeRegistry.TEXT_PLAIN);
+            } else if (failure instanceof BackpressureException busy) {
+                Response r = new Response(ResponseCode.SERVICE_UNAVAILABLE);
+                r.getOptions().setMaxAge(1); // RFC 7252 5.9.3.4: retry after Max-Age seconds
+                r.setPayload(oneLine(busy.getMessage()));
+                coap.respond(r);
+            } else {
+                counters.failed(device, failure);
+                coap.respond(ResponseCode.INTERNAL_SERVER_ERROR, "gateway error; the readings were not stored",
+                        MediaTypeRegistry.TEXT_PLAIN);
+            }
+        } finally {
+            consumer.releaseExchange(exchange, false);
+        }
+    }
+
+    static ResponseCode codeFor(RejectedInputException.Reason reason) {
+        return switch (reason) {
+            case MALFORMED -> ResponseCode.BAD_REQUEST;
+            case TOO_LARGE -> ResponseCode.REQUEST_ENTITY_TOO_LARGE;
+            case UNKNOWN_DEVICE -> ResponseCode.NOT_FOUND;
+            case UNSUPPORTED -> ResponseCode.UNSUPPORTED_CONTENT_FORMAT;
+        };
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        String line = s.replace('\n', ' ').replace('\r', ' ');
+        return line.length() > 200 ? line.substring(0, 200) : line;
+    }
+}

@@ -1,0 +1,79 @@
+package org.campusedge.camel.ingest;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.campusedge.api.DeviceCounters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-device accepted/rejected counters of every connector, with the last rejection reason.
+ * Rejections are logged at WARN at most once a minute per device, never per message.
+ */
+public final class IngressCounters implements DeviceCounters {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngressCounters.class);
+    private static final long LOG_EVERY_MS = 60_000;
+
+    private static final class Entry {
+        final LongAdder accepted = new LongAdder();
+        final LongAdder rejected = new LongAdder();
+        volatile String lastError;
+        volatile Instant lastErrorAt;
+        volatile long lastLogged;
+    }
+
+    private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+    public void accepted(String device) {
+        entry(device).accepted.increment();
+    }
+
+    public void rejected(String device, String reason) {
+        Entry e = entry(device);
+        e.rejected.increment();
+        note(device, e, reason, "rejected input");
+    }
+
+    public void failed(String device, Throwable failure) {
+        Entry e = entry(device);
+        e.rejected.increment();
+        note(device, e, failure.toString(), "could not be handled");
+    }
+
+    private void note(String device, Entry e, String reason, String what) {
+        Instant now = Instant.now();
+        e.lastError = reason;
+        e.lastErrorAt = now;
+        if (now.toEpochMilli() - e.lastLogged > LOG_EVERY_MS) {
+            e.lastLogged = now.toEpochMilli();
+            LOG.warn("Device {} {} ({} so far): {}", device, what, e.rejected.sum(), reason);
+        }
+    }
+
+    private Entry entry(String device) {
+        return entries.computeIfAbsent(device, d -> new Entry());
+    }
+
+    @Override
+    public List<Counts> all() {
+        List<Counts> out = new ArrayList<>();
+        entries.forEach((d, e) -> out.add(counts(d, e)));
+        out.sort((a, b) -> a.deviceId().compareTo(b.deviceId()));
+        return out;
+    }
+
+    @Override
+    public Counts of(String deviceId) {
+        Entry e = entries.get(deviceId);
+        return e == null ? new Counts(deviceId, 0, 0, null, null) : counts(deviceId, e);
+    }
+
+    private static Counts counts(String d, Entry e) {
+        return new Counts(d, e.accepted.sum(), e.rejected.sum(), e.lastError, e.lastErrorAt);
+    }
+}

@@ -1,0 +1,188 @@
+package org.campusedge.camel.internal;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NoErrorHandlerBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.campusedge.api.Device;
+import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.EventBus;
+import org.campusedge.camel.coap.CoapIngestComponent;
+import org.campusedge.camel.coap.GatewayCoapServer;
+import org.campusedge.camel.ingest.IngestProcessor;
+import org.campusedge.camel.ingest.IngressCounters;
+import org.campusedge.camel.lab.LabNormaliser;
+import org.campusedge.camel.lab.SenmlParser;
+import org.eclipse.californium.core.CoapServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's one CamelContext: it loads the YAML route templates (one per device family, named
+ * after the family), binds the connectors' beans, and keeps exactly one route per inventory device
+ * whose family has a template, adding and removing routes as the inventory changes.
+ */
+public final class CamelGateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CamelGateway.class);
+
+    /** What the gateway's connectors listen on and how big a pack may be. */
+    public record Settings(GatewayCoapServer.Settings coap, int maxPackRecords) {
+    }
+
+    private final EventBus bus;
+    private final DeviceRegistry registry;
+    private final Settings settings;
+    private final ClassLoader classLoader;
+    private final Map<String, String> templates;
+    private final IngressCounters counters = new IngressCounters();
+    private final Map<String, String> routeFamilies = new HashMap<>(); // route id -> family, routes we made
+    private final Map<String, String> routeErrors = new ConcurrentHashMap<>();
+    private CoapServer coap;
+    private CamelContext context;
+    private AutoCloseable registryListener;
+
+    /**
+     * @param templates file name (e.g. {@code lab.yaml}) to YAML text; the template id inside must be
+     *                  the file's base name, which is the device family it serves
+     */
+    public CamelGateway(EventBus bus, DeviceRegistry registry, Settings settings, ClassLoader classLoader,
+                        Map<String, String> templates) {
+        this.bus = bus;
+        this.registry = registry;
+        this.settings = settings;
+        this.classLoader = classLoader;
+        this.templates = new TreeMap<>(templates);
+    }
+
+    public synchronized void start() throws Exception {
+        coap = GatewayCoapServer.start(settings.coap());
+        DefaultCamelContext ctx = new DefaultCamelContext(false);
+        ctx.getCamelContextExtension().setName("campus-edge");
+        ctx.setApplicationContextClassLoader(classLoader);
+        // failures are answered by the connector (4.xx/5.xx) and counted per device; Camel's default
+        // error handler would log a stack trace for every bad pack
+        ctx.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerBuilder());
+        ctx.build();
+        ctx.addComponent("campus-coap", new CoapIngestComponent(coap, counters));
+        ctx.getRegistry().bind("labNormaliser", new LabNormaliser(registry, new SenmlParser(settings.maxPackRecords())));
+        ctx.getRegistry().bind("ingest", new IngestProcessor(bus));
+        for (Map.Entry<String, String> t : templates.entrySet()) {
+            PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(t.getKey(), t.getValue()));
+            LOG.info("Loaded route template {}", t.getKey());
+        }
+        ctx.start();
+        context = ctx;
+        reconcile();
+        registryListener = registry.addListener(r -> reconcile());
+    }
+
+    /** Families that have a route template. */
+    public Set<String> families() {
+        Set<String> out = new HashSet<>();
+        for (String file : templates.keySet()) {
+            out.add(file.substring(0, file.lastIndexOf('.')));
+        }
+        return out;
+    }
+
+    /** Makes the running routes match the inventory: one per device of a family with a template. */
+    public synchronized void reconcile() {
+        if (context == null) {
+            return;
+        }
+        Set<String> families = families();
+        Map<String, Device> wanted = new HashMap<>();
+        for (Device d : registry.devices()) {
+            if (families.contains(d.family())) {
+                wanted.put(routeId(d), d);
+            }
+        }
+        for (String routeId : List.copyOf(routeFamilies.keySet())) {
+            Device d = wanted.get(routeId);
+            if (d == null || !d.family().equals(routeFamilies.get(routeId))) {
+                removeRoute(routeId);
+            }
+        }
+        int added = 0;
+        for (Map.Entry<String, Device> w : wanted.entrySet()) {
+            if (!routeFamilies.containsKey(w.getKey()) && addRoute(w.getKey(), w.getValue())) {
+                added++;
+            }
+        }
+        LOG.info("Device routes: {} running ({} added), {} failed to start", routeFamilies.size(), added, routeErrors.size());
+    }
+
+    private boolean addRoute(String routeId, Device d) {
+        Thread current = Thread.currentThread();
+        ClassLoader previous = current.getContextClassLoader();
+        current.setContextClassLoader(classLoader);
+        try {
+            context.addRouteFromTemplate(routeId, d.family(), Map.of("deviceId", d.id()));
+            routeFamilies.put(routeId, d.family());
+            routeErrors.remove(routeId);
+            return true;
+        } catch (Exception e) {
+            routeErrors.put(routeId, e.getMessage());
+            LOG.warn("Route for device {} ({}) did not start: {}", d.id(), d.family(), e.getMessage());
+            return false;
+        } finally {
+            current.setContextClassLoader(previous);
+        }
+    }
+
+    private void removeRoute(String routeId) {
+        try {
+            context.getRouteController().stopRoute(routeId);
+            context.removeRoute(routeId);
+        } catch (Exception e) {
+            LOG.warn("Route {} could not be removed: {}", routeId, e.getMessage());
+        }
+        routeFamilies.remove(routeId);
+    }
+
+    static String routeId(Device d) {
+        return d.family() + "-" + d.id();
+    }
+
+    /** Ids of the device routes running now. */
+    public synchronized Set<String> routes() {
+        return Set.copyOf(routeFamilies.keySet());
+    }
+
+    /** Route id to the reason it failed to start, for routes that did not. */
+    public Map<String, String> routeErrors() {
+        return Map.copyOf(routeErrors);
+    }
+
+    public IngressCounters counters() {
+        return counters;
+    }
+
+    public int coapPort() {
+        return GatewayCoapServer.port(coap);
+    }
+
+    @Override
+    public synchronized void close() throws Exception {
+        if (registryListener != null) {
+            registryListener.close();
+        }
+        if (context != null) {
+            context.stop();
+            context = null;
+        }
+        if (coap != null) {
+            coap.destroy();
+            coap = null;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package org.campusedge.camel.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Enumeration;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.TreeMap;
+import org.campusedge.api.DeviceCounters;
+import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.EventBus;
+import org.campusedge.camel.coap.GatewayCoapServer;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link CamelGateway} inside the bundle: Camel is embedded, so its class loader and the
+ * thread context class loader are this bundle's while it starts. Registers the per-device counters
+ * as a service whose {@code campus.coap.port} property tells the launcher where CoAP listens.
+ */
+@Component(configurationPid = CamelGatewayComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true, service = {})
+@Designate(ocd = CamelGatewayComponent.Config.class)
+public final class CamelGatewayComponent {
+
+    public static final String PID = "org.campusedge.camel";
+    /** Service property with the bound CoAP UDP port. */
+    public static final String COAP_PORT_PROPERTY = "campus.coap.port";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CamelGatewayComponent.class);
+
+    /** Configuration of the Camel routes and the connectors they listen on. */
+    @ObjectClassDefinition(name = "Campus Edge Camel routes", description = "Device routes and connector endpoints")
+    public @interface Config {
+        @AttributeDefinition(description = "Address the CoAP server binds (0.0.0.0 for every interface)")
+        String coapHost() default "0.0.0.0";
+
+        @AttributeDefinition(description = "UDP port of the CoAP server (5683 is CoAP's; 0 picks a free one)")
+        int coapPort() default 5683;
+
+        @AttributeDefinition(description = "Messages remembered per CoAP peer for de-duplication")
+        int coapDedupPerPeer() default 16;
+
+        @AttributeDefinition(description = "Most SenML records in one pack; larger packs get 4.13")
+        int maxPackRecords() default 1000;
+
+        @AttributeDefinition(description = "Folder of route templates to use instead of the bundled ones (empty: bundled)")
+        String templatesDir() default "";
+    }
+
+    private final CamelGateway gateway;
+    private final ServiceRegistration<DeviceCounters> registration;
+
+    @Activate
+    public CamelGatewayComponent(BundleContext bundleContext, Config config, @Reference EventBus bus,
+                                 @Reference DeviceRegistry registry) throws Exception {
+        ClassLoader bundleLoader = CamelGatewayComponent.class.getClassLoader();
+        GatewayCoapServer.Settings coap = new GatewayCoapServer.Settings(config.coapHost(), config.coapPort(),
+                config.coapDedupPerPeer(), 20_000, 2, 4 * 1024 * 1024);
+        Map<String, String> templates = config.templatesDir().isBlank()
+                ? bundledTemplates(bundleContext) : templatesIn(Path.of(config.templatesDir()));
+        gateway = new CamelGateway(bus, registry, new CamelGateway.Settings(coap, config.maxPackRecords()),
+                bundleLoader, templates);
+        Thread current = Thread.currentThread();
+        ClassLoader previous = current.getContextClassLoader();
+        current.setContextClassLoader(bundleLoader);
+        try {
+            gateway.start();
+        } catch (Exception e) {
+            gateway.close();
+            throw e;
+        } finally {
+            current.setContextClassLoader(previous);
+        }
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(COAP_PORT_PROPERTY, gateway.coapPort());
+        registration = bundleContext.registerService(DeviceCounters.class, gateway.counters(), props);
+        LOG.info("Camel routes running: {} device routes, CoAP on udp/{}", gateway.routes().size(), gateway.coapPort());
+    }
+
+    private static Map<String, String> bundledTemplates(BundleContext bc) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        Enumeration<URL> entries = bc.getBundle().findEntries("templates", "*.yaml", false);
+        while (entries != null && entries.hasMoreElements()) {
+            URL url = entries.nextElement();
+            String path = url.getPath();
+            try (InputStream in = url.openStream()) {
+                out.put(path.substring(path.lastIndexOf('/') + 1), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    /** Every {@code *.yaml} in a folder, by file name. */
+    public static Map<String, String> templatesIn(Path dir) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.yaml")) {
+            for (Path f : files) {
+                out.put(f.getFileName().toString(), Files.readString(f));
+            }
+        }
+        return out;
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        registration.unregister();
+        gateway.close();
+    }
+}

@@ -1,0 +1,110 @@
+package org.campusedge.camel.lab;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.Device;
+import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.Measurement;
+import org.campusedge.api.Point;
+import org.campusedge.api.Profile;
+import org.campusedge.api.RejectedInputException;
+import org.campusedge.api.RejectedInputException.Reason;
+
+/**
+ * Turns a digital-lab sensor's SenML pack into {@code lab.reading} events, one per record, checked
+ * against the sensor's profile: the record's point (the last segment of its resolved name) must be
+ * one the profile lists, in the profile's unit (or with no unit, which then means the profile's)
+ * and of its value type. A value outside the point's plausible range is kept and marked
+ * {@code quality=out-of-range}, because a teacher would rather see a strange reading than none.
+ */
+public final class LabNormaliser implements Processor {
+
+    /** Header the route template sets to the inventory id of the device the route serves. */
+    public static final String DEVICE_HEADER = "CampusDeviceId";
+    /** CoAP content formats accepted: application/senml+json (RFC 8428) and application/json. */
+    static final int SENML_JSON = 110;
+    static final int JSON = 50;
+
+    private static final Map<String, String> OUT_OF_RANGE = Map.of("quality", "out-of-range");
+
+    private final DeviceRegistry registry;
+    private final SenmlParser parser;
+
+    public LabNormaliser(DeviceRegistry registry, SenmlParser parser) {
+        this.registry = registry;
+        this.parser = parser;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        String deviceId = exchange.getIn().getHeader(DEVICE_HEADER, String.class);
+        Device device = registry.device(deviceId).orElseThrow(() ->
+                new RejectedInputException(Reason.UNKNOWN_DEVICE, "device '" + deviceId + "' is not in the inventory"));
+        Profile profile = registry.profile(device.profileId()).orElseThrow(() ->
+                new RejectedInputException(Reason.UNKNOWN_DEVICE, "profile '" + device.profileId() + "' is not loaded"));
+        Integer format = exchange.getIn().getHeader("CampusCoapContentFormat", Integer.class);
+        if (format != null && format != SENML_JSON && format != JSON) {
+            throw new RejectedInputException(Reason.UNSUPPORTED,
+                    "content format " + format + " is not SenML JSON (110) or JSON (50)");
+        }
+        byte[] payload = exchange.getIn().getBody(byte[].class);
+        Instant now = Instant.now();
+        exchange.getIn().setBody(normalise(device, profile, payload == null ? new byte[0] : payload, now));
+    }
+
+    /** The events for one pack; throws {@link RejectedInputException} for the whole pack on any bad record. */
+    List<CampusEvent> normalise(Device device, Profile profile, byte[] payload, Instant now) {
+        List<Measurement> records = parser.parse(payload, now);
+        List<CampusEvent> events = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            Measurement m = records.get(i);
+            String pointName = pointName(m.name());
+            Point point = profile.point(pointName).orElseThrow(() -> new RejectedInputException(Reason.MALFORMED,
+                    "'" + shorten(pointName) + "' is not a point of profile " + profile.id()));
+            int record = i + 1;
+            checkType(record, point, m);
+            String unit = m.unit() == null ? point.unit() : m.unit();
+            if (point.unit() != null && !point.unit().equals(unit)) {
+                throw new RejectedInputException(Reason.MALFORMED, "record " + record + ": " + pointName + " in '"
+                        + shorten(unit) + "', profile " + profile.id() + " says '" + point.unit() + "'");
+            }
+            boolean outOfRange = m.value() != null && !point.inRange(m.value());
+            events.add(CampusEvent.builder().device(device)
+                    .kind("lab.reading")
+                    .occurredAt(m.time())
+                    .receivedAt(now)
+                    .measurements(List.of(new Measurement(pointName, unit, m.value(), m.stringValue(),
+                            m.booleanValue(), m.dataValue(), m.sum(), m.time())))
+                    .attributes(outOfRange ? OUT_OF_RANGE : null)
+                    .build());
+        }
+        return events;
+    }
+
+    private static void checkType(int record, Point point, Measurement m) {
+        boolean ok = switch (point.type()) {
+            case NUMBER -> m.value() != null || (m.sum() != null && m.stringValue() == null && m.booleanValue() == null);
+            case BOOLEAN -> m.booleanValue() != null;
+            case STRING -> m.stringValue() != null;
+        };
+        if (!ok) {
+            throw new RejectedInputException(Reason.MALFORMED, "record " + record + ": " + point.name()
+                    + " must be a " + point.type().name().toLowerCase() + " value");
+        }
+    }
+
+    /** The last segment of a resolved SenML name: "urn:dev:mac:0024b:temperature" and "lab1/temperature" give "temperature". */
+    static String pointName(String senmlName) {
+        int cut = Math.max(senmlName.lastIndexOf(':'), senmlName.lastIndexOf('/'));
+        return cut < 0 ? senmlName : senmlName.substring(cut + 1);
+    }
+
+    private static String shorten(String s) {
+        return s == null ? "" : s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+}

@@ -1,0 +1,143 @@
+package org.campusedge.camel.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.EventQuery;
+import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.camel.coap.GatewayCoapServer;
+import org.campusedge.store.internal.SqliteEventStore;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lab template end to end inside one JVM: real Californium client and server, the real Camel
+ * context with the YAML template from camel-routes/templates, the real bus and SQLite store.
+ */
+class LabRouteTest {
+
+    @TempDir
+    Path dir;
+
+    private SqliteEventStore store;
+    private RxEventBus bus;
+    private TestRegistry registry;
+    private CamelGateway gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        store = new SqliteEventStore(storeConfig(dir.resolve("events.db")));
+        bus = new RxEventBus(store);
+        registry = new TestRegistry();
+        registry.put(TestRegistry.labDevice("lab-chem-1-s1"));
+        gateway = new CamelGateway(bus, registry,
+                new CamelGateway.Settings(GatewayCoapServer.Settings.defaults("127.0.0.1", 0), 1000),
+                getClass().getClassLoader(), CamelGatewayComponent.templatesIn(Path.of("templates")));
+        gateway.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gateway.close();
+        bus.deactivate();
+        store.close();
+    }
+
+    private CoapResponse post(String device, String payload, int format) throws Exception {
+        CoapClient client = new CoapClient("coap://127.0.0.1:" + gateway.coapPort() + "/campus/lab/" + device);
+        try {
+            return client.post(payload.getBytes(StandardCharsets.UTF_8), format);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void aSenmlPackBecomesDurableLabReadingsBeforeTheDeviceHears204() throws Exception {
+        String pack = "[{\"bn\":\"urn:dev:lab-chem-1-s1:\",\"bt\":1763800000,\"n\":\"temperature\",\"u\":\"Cel\",\"v\":23.5},"
+                + "{\"n\":\"humidity\",\"v\":41},{\"n\":\"ph\",\"u\":\"pH\",\"v\":6.8,\"t\":1.5}]";
+        CoapResponse r = post("lab-chem-1-s1", pack, MediaTypeRegistry.APPLICATION_SENML_JSON);
+        assertEquals(ResponseCode.CHANGED, r.getCode());
+
+        List<CampusEvent> stored = store.query(EventQuery.all(10).withDevice("lab-chem-1-s1"));
+        assertEquals(3, stored.size(), "2.04 came before the events were durable");
+        assertEquals("temperature", stored.get(0).measurement().name());
+        assertEquals(23.5, stored.get(0).measurement().value());
+        assertEquals("Cel", stored.get(0).measurement().unit());
+        assertEquals("%RH", stored.get(1).measurement().unit(), "a missing unit means the profile's unit");
+        assertEquals(6.8, stored.get(2).measurement().value());
+        assertEquals(1763800001500L, stored.get(2).occurredAt().toEpochMilli());
+        assertEquals("lab.reading", stored.get(0).kind());
+        assertEquals("Chem 1", stored.get(0).location().room());
+        assertEquals(1, gateway.counters().of("lab-chem-1-s1").accepted());
+    }
+
+    @Test
+    void badPacksGetAReasonAndTheRouteKeepsServing() throws Exception {
+        CoapResponse garbage = post("lab-chem-1-s1", "{not json", MediaTypeRegistry.APPLICATION_JSON);
+        assertEquals(ResponseCode.BAD_REQUEST, garbage.getCode());
+        assertFalse(garbage.getResponseText().isBlank());
+        assertFalse(garbage.getResponseText().contains("\n"));
+
+        CoapResponse wrongUnit = post("lab-chem-1-s1", "[{\"n\":\"temperature\",\"u\":\"degF\",\"v\":70}]",
+                MediaTypeRegistry.APPLICATION_SENML_JSON);
+        assertEquals(ResponseCode.BAD_REQUEST, wrongUnit.getCode());
+        assertTrue(wrongUnit.getResponseText().contains("degF"), wrongUnit.getResponseText());
+
+        CoapResponse xml = post("lab-chem-1-s1", "<a/>", MediaTypeRegistry.APPLICATION_XML);
+        assertEquals(ResponseCode.UNSUPPORTED_CONTENT_FORMAT, xml.getCode());
+
+        assertEquals(ResponseCode.NOT_FOUND, post("no-such-sensor", "[{\"n\":\"ph\",\"v\":7}]",
+                MediaTypeRegistry.APPLICATION_SENML_JSON).getCode());
+
+        CoapResponse ok = post("lab-chem-1-s1", "[{\"n\":\"ph\",\"v\":7}]", MediaTypeRegistry.APPLICATION_SENML_JSON);
+        assertEquals(ResponseCode.CHANGED, ok.getCode());
+        assertEquals(1, store.count(EventQuery.all(0)), "only the good pack was stored");
+        assertEquals(3, gateway.counters().of("lab-chem-1-s1").rejected());
+        assertTrue(gateway.counters().of("lab-chem-1-s1").lastError().contains("content format"));
+    }
+
+    @Test
+    void outOfRangeValuesAreKeptAndMarked() throws Exception {
+        assertEquals(ResponseCode.CHANGED, post("lab-chem-1-s1", "[{\"n\":\"ph\",\"v\":15.2}]",
+                MediaTypeRegistry.APPLICATION_SENML_JSON).getCode());
+        CampusEvent e = store.query(EventQuery.all(1)).get(0);
+        assertEquals("out-of-range", e.attributes().get("quality"));
+    }
+
+    @Test
+    void routesFollowTheInventoryWithoutARestart() throws Exception {
+        String pack = "[{\"n\":\"temperature\",\"v\":20}]";
+        assertEquals(ResponseCode.NOT_FOUND, post("lab-bio-1-s9", pack, MediaTypeRegistry.APPLICATION_SENML_JSON).getCode());
+        registry.put(TestRegistry.labDevice("lab-bio-1-s9"));
+        assertTrue(gateway.routes().contains("lab-lab-bio-1-s9"), gateway.routes().toString());
+        assertEquals(ResponseCode.CHANGED, post("lab-bio-1-s9", pack, MediaTypeRegistry.APPLICATION_SENML_JSON).getCode());
+        registry.remove("lab-bio-1-s9");
+        assertEquals(ResponseCode.NOT_FOUND, post("lab-bio-1-s9", pack, MediaTypeRegistry.APPLICATION_SENML_JSON).getCode());
+        assertEquals(ResponseCode.CHANGED, post("lab-chem-1-s1", pack, MediaTypeRegistry.APPLICATION_SENML_JSON).getCode());
+    }
+
+    static SqliteEventStore.Config storeConfig(Path file) {
+        return new SqliteEventStore.Config() {
+            @Override public Class<? extends Annotation> annotationType() { return SqliteEventStore.Config.class; }
+            @Override public String path() { return file.toString(); }
+            @Override public int retentionDays() { return 0; }
+            @Override public int retentionIntervalMinutes() { return 60; }
+            @Override public String synchronous() { return "NORMAL"; }
+            @Override public int maxBatchEvents() { return 20_000; }
+            @Override public int maxQueuedEvents() { return 200_000; }
+        };
+    }
+}

@@ -1,0 +1,135 @@
+package org.campusedge.bus.internal;
+
+import io.reactivex.rxjava3.core.BackpressureOverflowStrategy;
+import io.reactivex.rxjava3.core.Scheduler;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.processors.FlowableProcessor;
+import io.reactivex.rxjava3.processors.PublishProcessor;
+import io.reactivex.rxjava3.schedulers.Schedulers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.EventBus;
+import org.campusedge.api.EventStore;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event bus on RxJava 3. Publishing appends to the {@link EventStore}; when the store confirms
+ * the commit, the events go into one {@link PublishProcessor}. Every subscriber hangs off it through
+ * its own {@code onBackpressureBuffer(capacity, DROP_OLDEST)} and its own single-thread scheduler,
+ * so the committing thread only ever enqueues: a slow subscriber sheds (and counts) its oldest
+ * events and never holds up the store, the producers or the other subscribers.
+ */
+@Component(service = EventBus.class)
+public final class RxEventBus implements EventBus {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RxEventBus.class);
+    /** Events an observeOn stage requests at a time; part of what a subscriber may hold. */
+    private static final int PREFETCH = 64;
+
+    private final EventStore store;
+    private final FlowableProcessor<CampusEvent> stream = PublishProcessor.<CampusEvent>create().toSerialized();
+    private final List<Sub> subscriptions = new CopyOnWriteArrayList<>();
+
+    @Activate
+    public RxEventBus(@Reference EventStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public CompletionStage<Void> publish(List<CampusEvent> events) {
+        return store.append(events).thenRun(() -> {
+            for (CampusEvent e : events) {
+                stream.onNext(e);
+            }
+        });
+    }
+
+    @Override
+    public Subscription subscribe(String name, int capacity, Consumer<CampusEvent> listener) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        }
+        Sub sub = new Sub(name, capacity, listener);
+        subscriptions.add(sub);
+        return sub;
+    }
+
+    @Override
+    public List<SubscriberStats> subscribers() {
+        List<SubscriberStats> out = new ArrayList<>();
+        for (Sub s : subscriptions) {
+            out.add(new SubscriberStats(s.name, s.capacity, s.delivered.sum(), s.shed.sum(), s.failed.sum()));
+        }
+        return out;
+    }
+
+    @Deactivate
+    public void deactivate() {
+        for (Sub s : subscriptions) {
+            s.close();
+        }
+        stream.onComplete();
+    }
+
+    /** One subscriber: its buffer, its thread, its counters. */
+    private final class Sub implements Subscription {
+        final String name;
+        final int capacity;
+        final LongAdder delivered = new LongAdder();
+        final LongAdder shed = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        private final ExecutorService thread;
+        private final Disposable disposable;
+        private volatile long lastFailureLog;
+
+        Sub(String name, int capacity, Consumer<CampusEvent> listener) {
+            this.name = name;
+            this.capacity = capacity;
+            this.thread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "bus-" + name);
+                t.setDaemon(true);
+                return t;
+            });
+            Scheduler scheduler = Schedulers.from(thread);
+            this.disposable = stream
+                    .onBackpressureBuffer(Math.max(1, capacity - PREFETCH), shed::increment,
+                            BackpressureOverflowStrategy.DROP_OLDEST)
+                    .observeOn(scheduler, false, Math.min(PREFETCH, capacity))
+                    .subscribe(e -> deliver(listener, e), err -> LOG.error("Subscriber {} ended: {}", name, err.toString()));
+        }
+
+        private void deliver(Consumer<CampusEvent> listener, CampusEvent e) {
+            try {
+                listener.accept(e);
+                delivered.increment();
+            } catch (RuntimeException ex) {
+                failed.increment();
+                long now = System.currentTimeMillis();
+                if (now - lastFailureLog > 60_000) { // once a minute per subscriber, not per event
+                    lastFailureLog = now;
+                    LOG.warn("Subscriber {} failed on an event ({} failures so far): {}", name, failed.sum(), ex.toString());
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (subscriptions.remove(this)) {
+                disposable.dispose();
+                thread.shutdown();
+            }
+        }
+    }
+}

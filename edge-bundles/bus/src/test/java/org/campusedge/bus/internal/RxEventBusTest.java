@@ -1,0 +1,157 @@
+package org.campusedge.bus.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.EventBus;
+import org.campusedge.api.EventQuery;
+import org.campusedge.api.EventStore;
+import org.campusedge.api.StoreStats;
+import org.junit.jupiter.api.Test;
+
+class RxEventBusTest {
+
+    /** A store whose commits the test controls, so "durable first" can be observed. */
+    static class ManualStore implements EventStore {
+        final List<CompletableFuture<Void>> pending = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public CompletionStage<Void> append(List<CampusEvent> events) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            pending.add(f);
+            return f;
+        }
+
+        void commitAll() {
+            List<CompletableFuture<Void>> copy;
+            synchronized (pending) {
+                copy = new ArrayList<>(pending);
+                pending.clear();
+            }
+            copy.forEach(f -> f.complete(null));
+        }
+
+        @Override public List<CampusEvent> query(EventQuery q) { return List.of(); }
+        @Override public long count(EventQuery q) { return 0; }
+        @Override public StoreStats stats() { return new StoreStats(0, 0, 0, 0, 0); }
+    }
+
+    static CampusEvent event(int i) {
+        return CampusEvent.builder().schoolId("s").deviceId("d" + (i % 4)).kind("lab.reading")
+                .occurredAt(Instant.ofEpochMilli(i)).build();
+    }
+
+    @Test
+    void subscribersSeeEventsOnlyAfterTheStoreCommittedThem() throws Exception {
+        ManualStore store = new ManualStore();
+        RxEventBus bus = new RxEventBus(store);
+        List<CampusEvent> seen = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch got = new CountDownLatch(3);
+        bus.subscribe("console", 100, e -> { seen.add(e); got.countDown(); });
+        List<CampusEvent> events = List.of(event(1), event(2), event(3));
+        CompletableFuture<Void> ack = bus.publish(events).toCompletableFuture();
+
+        assertFalse(ack.isDone());
+        assertFalse(got.await(200, TimeUnit.MILLISECONDS), "delivered before durable");
+        store.commitAll();
+        ack.get(5, TimeUnit.SECONDS);
+        assertTrue(got.await(5, TimeUnit.SECONDS));
+        assertEquals(events, seen);
+        bus.deactivate();
+    }
+
+    @Test
+    void aSlowSubscriberShedsCountedAndNeitherSlowsPublishingNorTheFastOne() throws Exception {
+        ManualStore store = new ManualStore();
+        RxEventBus bus = new RxEventBus(store);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger fast = new AtomicInteger();
+        AtomicInteger slow = new AtomicInteger();
+        int n = 50_000;
+        CountDownLatch fastDone = new CountDownLatch(n);
+        bus.subscribe("fast", 2 * n, e -> { fast.incrementAndGet(); fastDone.countDown(); });
+        bus.subscribe("stuck", 1_000, e -> {
+            try {
+                release.await(); // blocked like a browser on a dead socket
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            slow.incrementAndGet();
+        });
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            acks.add(bus.publish(List.of(event(i))).toCompletableFuture());
+        }
+        store.commitAll(); // the committing thread runs every fan-out; it must not block on "stuck"
+        for (CompletableFuture<Void> a : acks) {
+            assertTrue(a.isDone(), "an acknowledgement waited for a subscriber");
+        }
+        assertTrue(fastDone.await(20, TimeUnit.SECONDS), "fast subscriber starved: " + fast.get());
+
+        EventBus.SubscriberStats stuck = bus.subscribers().stream().filter(s -> s.name().equals("stuck")).findFirst().orElseThrow();
+        assertTrue(stuck.shed() >= n - 1_000 - 64, "shed only " + stuck.shed());
+        release.countDown();
+        // what was not shed is delivered: delivered + shed accounts for every event
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        EventBus.SubscriberStats s;
+        do {
+            s = bus.subscribers().stream().filter(x -> x.name().equals("stuck")).findFirst().orElseThrow();
+        } while (s.delivered() + s.shed() < n && System.nanoTime() < deadline);
+        assertEquals(n, s.delivered() + s.shed());
+        EventBus.SubscriberStats f = bus.subscribers().stream().filter(x -> x.name().equals("fast")).findFirst().orElseThrow();
+        assertEquals(0, f.shed());
+        assertEquals(n, f.delivered());
+        bus.deactivate();
+    }
+
+    @Test
+    void aThrowingSubscriberIsCountedAndKeepsReceiving() throws Exception {
+        ManualStore store = new ManualStore();
+        RxEventBus bus = new RxEventBus(store);
+        CountDownLatch all = new CountDownLatch(10);
+        bus.subscribe("buggy", 100, e -> {
+            all.countDown();
+            throw new IllegalStateException("boom");
+        });
+        for (int i = 0; i < 10; i++) {
+            bus.publish(List.of(event(i)));
+        }
+        store.commitAll();
+        assertTrue(all.await(5, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (bus.subscribers().get(0).failed() < 10 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(10, bus.subscribers().get(0).failed());
+        bus.deactivate();
+    }
+
+    @Test
+    void aFailedCommitFailsThePublishAndDeliversNothing() throws Exception {
+        EventStore failing = new ManualStore() {
+            @Override
+            public CompletionStage<Void> append(List<CampusEvent> events) {
+                return CompletableFuture.failedFuture(new IllegalStateException("disk full"));
+            }
+        };
+        RxEventBus bus = new RxEventBus(failing);
+        AtomicInteger seen = new AtomicInteger();
+        bus.subscribe("x", 10, e -> seen.incrementAndGet());
+        CompletableFuture<Void> ack = bus.publish(List.of(event(1))).toCompletableFuture();
+        assertTrue(ack.isCompletedExceptionally());
+        Thread.sleep(100); // nothing may arrive; there is no condition to wait for
+        assertEquals(0, seen.get());
+        bus.deactivate();
+    }
+}
