@@ -1,0 +1,109 @@
+package org.campusedge.profiles;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.campusedge.api.Device;
+import org.campusedge.api.Profile;
+import org.campusedge.registry.internal.LoadResult;
+import org.campusedge.registry.internal.RegistryLoader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Validates the shipped data with the registry's own loader, so a file that would be rejected on
+ * a gateway fails the build instead.
+ */
+class ProfilesDataTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+    private static final Path PROFILES = ROOT.resolve("profiles");
+    private static final Path SCHOOLS = ROOT.resolve("schools");
+
+    private static RegistryLoader loader;
+
+    @BeforeAll
+    static void createLoader() {
+        loader = new RegistryLoader();
+    }
+
+    private static List<Path> schoolFiles() throws IOException {
+        try (Stream<Path> s = Files.list(SCHOOLS)) {
+            return s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everySchoolLoadsWithEveryProfileAndNoErrors() throws IOException {
+        List<Path> schools = schoolFiles();
+        assertFalse(schools.isEmpty(), "no school inventories in " + SCHOOLS);
+        return schools.stream().map(school -> DynamicTest.dynamicTest(school.getFileName().toString(), () -> {
+            LoadResult r = loader.load(PROFILES, school, ROOT);
+            assertEquals(List.of(), r.errors());
+            assertFalse(r.devices().isEmpty(), "a school without devices");
+        }));
+    }
+
+    @Test
+    void profileFilesFollowTheNamingConvention() throws IOException {
+        LoadResult r = loader.load(PROFILES, SCHOOLS.resolve("example-school.yaml"), ROOT);
+        List<Path> files = RegistryLoader.profileFiles(PROFILES);
+        assertEquals(files.size(), r.profiles().size(), "every profile file loaded");
+        for (Path f : files) {
+            String stem = f.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+            Profile p = r.profiles().get(stem);
+            assertNotNull(p, () -> f + ": the profile id is the file name");
+            assertTrue(stem.startsWith(p.family() + "-"), () -> f + ": profile files are named <family>-*.yaml");
+        }
+    }
+
+    @Test
+    void labSensorKitHasTheUsualProbes() {
+        Profile kit = loader.load(PROFILES, SCHOOLS.resolve("example-school.yaml"), ROOT).profiles().get("lab-sensor-kit");
+        assertNotNull(kit);
+        assertEquals("coap-senml", kit.protocol());
+        assertEquals(List.of("temperature", "humidity", "co2", "ph", "o2", "light", "pressure"),
+                kit.points().stream().map(p -> p.name()).toList());
+        assertEquals("pH", kit.point("ph").orElseThrow().unit());
+        assertTrue(kit.point("ph").orElseThrow().inRange(7.0));
+        assertFalse(kit.point("humidity").orElseThrow().inRange(101));
+        assertEquals(List.of("lab.reading"), kit.events());
+    }
+
+    @Test
+    void exampleSchoolHasItsLabsWithLocations() {
+        LoadResult r = loader.load(PROFILES, SCHOOLS.resolve("example-school.yaml"), ROOT);
+        assertEquals(List.of(), r.errors());
+        assertEquals("sch-example-01", r.schoolId());
+        assertTrue(r.school().enrolment() > 1000);
+
+        Map<String, List<String>> byRoom = new TreeMap<>();
+        for (Device d : r.devices().values()) {
+            assertEquals("sch-example-01", d.schoolId());
+            assertEquals("lab", d.family(), d.id());
+            assertEquals("lab-sensor-kit", d.profileId(), d.id());
+            assertEquals("科学楼 Science Building", d.location().building(), d.id());
+            assertNotNull(d.location().floor(), d.id());
+            assertNotNull(d.location().room(), d.id());
+            byRoom.computeIfAbsent(d.location().room(), k -> new ArrayList<>()).add(d.id());
+        }
+        Map<String, Long> perLab = r.devices().keySet().stream()
+                .collect(Collectors.groupingBy(id -> id.substring(0, id.lastIndexOf("-s")), TreeMap::new, Collectors.counting()));
+        assertEquals(Map.of("lab-bio-1", 4L, "lab-chem-1", 4L, "lab-phys-1", 4L), perLab);
+        assertEquals(3, byRoom.size(), () -> "one room per lab: " + byRoom);
+        assertTrue(r.devices().containsKey("lab-chem-1-s1"));
+    }
+}
