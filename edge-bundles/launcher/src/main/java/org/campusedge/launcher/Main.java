@@ -1,0 +1,108 @@
+package org.campusedge.launcher;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the Campus Edge gateway: Equinox with the bundles of {@code bundles/}, configured from
+ * {@code conf/gateway.properties}. Prints what is active and what is not (and why), then writes
+ * {@code run/gateway.status} (state, pid, CoAP port, database and log paths) for scripts and tests.
+ */
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(System.getProperty("campus.home", ".")).toAbsolutePath().normalize();
+        Path conf = null;
+        List<String> overrides = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--home" -> home = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--conf" -> conf = Path.of(args[++i]);
+                case "--set" -> overrides.add(args[++i]);
+                case "-h", "--help" -> {
+                    System.out.println("usage: campus-edge [--home DIR] [--conf FILE] [--set key=value]...");
+                    return;
+                }
+                default -> {
+                    System.err.println("unknown argument '" + args[i] + "' (try --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        if (conf == null) {
+            conf = home.resolve("conf/gateway.properties");
+        }
+        GatewaySettings settings;
+        try {
+            settings = GatewaySettings.load(home, Files.exists(conf) ? conf : null, overrides);
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("campus-edge: bad settings in " + conf + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(run(home, settings));
+    }
+
+    static int run(Path home, GatewaySettings settings) throws Exception {
+        Path status = home.resolve("run/gateway.status");
+        Files.createDirectories(status.getParent());
+        Files.deleteIfExists(status);
+        long started = System.nanoTime();
+        GatewayRuntime runtime = GatewayRuntime.boot(home.resolve("work"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                LOG.info("Stopping the gateway");
+                runtime.close();
+                Files.deleteIfExists(status);
+            } catch (Exception e) {
+                LOG.warn("Stop failed: {}", e.toString());
+            }
+        }, "gateway-shutdown"));
+        runtime.installAndStart(home.resolve("bundles"));
+        runtime.configure(settings.configurations());
+        List<StatusReport.Line> components = runtime.awaitComponents(60);
+        List<StatusReport.Line> bundles = StatusReport.bundles(runtime.context());
+
+        StringBuilder report = new StringBuilder("Campus Edge gateway\n");
+        bundles.forEach(l -> report.append(l).append('\n'));
+        components.forEach(l -> report.append(l).append('\n'));
+        long bad = bundles.stream().filter(l -> !l.ok()).count() + components.stream().filter(l -> !l.ok()).count();
+        Object coapPort = runtime.serviceProperty("org.campusedge.api.DeviceCounters", "campus.coap.port");
+        Path db = settings.path("store.path", "data/campus-edge.db");
+        report.append(String.format("%d bundles, %d components, %d not active; started in %d ms%n", bundles.size(),
+                components.size(), bad, (System.nanoTime() - started) / 1_000_000));
+        report.append("  CoAP (lab sensors): udp/").append(coapPort == null ? "not listening" : coapPort).append('\n');
+        report.append("  event store:        ").append(db).append('\n');
+        report.append("  log:                ").append(home.resolve("logs/gateway.log")).append('\n');
+        LOG.info("{}", report.toString().trim());
+
+        Properties p = new Properties();
+        p.setProperty("state", bad == 0 ? "running" : "degraded");
+        p.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
+        p.setProperty("coap.port", coapPort == null ? "" : coapPort.toString());
+        p.setProperty("store.path", db.toString());
+        p.setProperty("log", home.resolve("logs/gateway.log").toString());
+        p.setProperty("heap.max.mb", Long.toString(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() >> 20));
+        Path tmp = status.resolveSibling("gateway.status.tmp");
+        try (var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(w, "Campus Edge gateway status");
+        }
+        Files.move(tmp, status, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        runtime.waitForStop();
+        return 0;
+    }
+}
