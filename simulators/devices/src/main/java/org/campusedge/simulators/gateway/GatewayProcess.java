@@ -1,0 +1,164 @@
+package org.campusedge.simulators.gateway;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gateway started from the built distribution as its own process, the way a school runs it:
+ * {@code java -cp lib/* org.campusedge.launcher.Main}. Its home is a fresh folder whose
+ * {@code lib}, {@code bundles} and {@code device-profiles} link to the distribution and whose data,
+ * logs and status file are its own, so several gateways can run side by side on random ports.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private final Path home;
+    private final Process process;
+    private final Properties status;
+
+    private GatewayProcess(Path home, Process process, Properties status) {
+        this.home = home;
+        this.process = process;
+        this.status = status;
+    }
+
+    /** The distribution built by {@code mvn package} in the launcher module, found from a module or the repo root. */
+    public static Path defaultDistribution() {
+        for (String candidate : new String[] {"edge-bundles/launcher/target/campus-edge/campus-edge",
+                "../edge-bundles/launcher/target/campus-edge/campus-edge",
+                "../../edge-bundles/launcher/target/campus-edge/campus-edge", "target/campus-edge/campus-edge"}) {
+            Path p = Path.of(candidate).toAbsolutePath().normalize();
+            if (Files.isDirectory(p.resolve("bundles"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no gateway distribution found; build it with: mvn -B -DskipTests install");
+    }
+
+    /**
+     * Starts a gateway and waits until it has written its status file.
+     *
+     * @param settings {@code key=value} overrides of conf/gateway.properties (e.g. {@code camel.coapPort=0})
+     * @param jvmArgs  extra JVM options, e.g. {@code -Xmx256m}
+     */
+    public static GatewayProcess start(Path distribution, Path home, List<String> settings, List<String> jvmArgs)
+            throws IOException, InterruptedException {
+        Files.createDirectories(home);
+        for (String shared : new String[] {"lib", "bundles", "device-profiles"}) {
+            Path link = home.resolve(shared);
+            if (!Files.exists(link)) {
+                Files.createSymbolicLink(link, distribution.resolve(shared));
+            }
+        }
+        Path conf = home.resolve("conf");
+        Files.createDirectories(conf);
+        for (String f : new String[] {"gateway.properties", "logback.xml"}) {
+            if (!Files.exists(conf.resolve(f))) {
+                Files.copy(distribution.resolve("conf").resolve(f), conf.resolve(f));
+            }
+        }
+        Files.deleteIfExists(home.resolve("run/gateway.status"));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(jvmArgs);
+        cmd.add("-Dlogback.configurationFile=" + conf.resolve("logback.xml"));
+        cmd.add("-Dcampus.home=" + home);
+        cmd.add("-cp");
+        cmd.add(home.resolve("lib") + "/*");
+        cmd.add("org.campusedge.launcher.Main");
+        cmd.add("--home");
+        cmd.add(home.toString());
+        for (String s : settings) {
+            cmd.add("--set");
+            cmd.add(s);
+        }
+        Path console = home.resolve("console.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile())).start();
+        Path statusFile = home.resolve("run/gateway.status");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!Files.exists(statusFile)) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("the gateway exited with " + p.exitValue() + " before it was ready:\n"
+                        + tail(console));
+            }
+            if (System.nanoTime() > deadline) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new IllegalStateException("the gateway was not ready within 90 s:\n" + tail(console));
+            }
+            Thread.sleep(50);
+        }
+        Properties status = new Properties();
+        try (Reader r = Files.newBufferedReader(statusFile, StandardCharsets.UTF_8)) {
+            status.load(r);
+        }
+        return new GatewayProcess(home, p, status);
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no console output: " + e.getMessage() + ")";
+        }
+    }
+
+    /** What the gateway wrote once it was up: state, pid, coap.port, store.path, log. */
+    public Properties status() {
+        return status;
+    }
+
+    public int coapPort() {
+        return Integer.parseInt(status.getProperty("coap.port"));
+    }
+
+    public Path storePath() {
+        return Path.of(status.getProperty("store.path"));
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Everything the gateway printed so far. */
+    public String console() throws IOException {
+        return Files.readString(home.resolve("console.log"), StandardCharsets.UTF_8);
+    }
+
+    /** {@code kill -9}: no shutdown hook, no final commit, no checkpoint. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** A normal stop (SIGTERM), as when the box shuts down. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+}

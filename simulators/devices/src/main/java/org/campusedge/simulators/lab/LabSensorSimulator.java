@@ -1,0 +1,145 @@
+package org.campusedge.simulators.lab;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.MessageObserverAdapter;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.elements.util.ExecutorsUtil;
+import org.eclipse.californium.elements.util.NamedThreadFactory;
+
+/**
+ * Simulated lab sensor kits posting SenML packs to the gateway over CoAP, each from its own UDP
+ * port like a real device, with confirmable requests (retransmitted until the gateway answers).
+ * Counts what the gateway acknowledged (2.04), refused (4.xx/5.xx) and what timed out.
+ */
+public final class LabSensorSimulator implements AutoCloseable {
+
+    private final URI gateway;
+    private final List<LabSensor> sensors;
+    private final List<CoapEndpoint> endpoints = new ArrayList<>();
+    private final ScheduledExecutorService main;
+    private final ScheduledExecutorService secondary;
+    private final ScheduledExecutorService ticker;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong timedOut = new AtomicLong();
+    private ScheduledFuture<?> task;
+
+    /** @param gateway e.g. {@code coap://127.0.0.1:5683}; sensors post to {@code /campus/lab/<id>} */
+    public LabSensorSimulator(URI gateway, List<LabSensor> sensors) {
+        this.gateway = gateway;
+        this.sensors = List.copyOf(sensors);
+        this.main = ExecutorsUtil.newScheduledThreadPool(2, new NamedThreadFactory("lab-sim#"));
+        this.secondary = ExecutorsUtil.newDefaultSecondaryScheduler("lab-sim-timer#");
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "lab-sim-ticker"));
+        Configuration config = clientConfiguration();
+        for (int i = 0; i < sensors.size(); i++) {
+            CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(config)
+                    .setInetSocketAddress(new InetSocketAddress("0.0.0.0", 0)).build();
+            ep.setExecutors(main, secondary);
+            endpoints.add(ep);
+            try {
+                ep.start();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("could not open a UDP port for sensor " + sensors.get(i).deviceId(), e);
+            }
+        }
+    }
+
+    static Configuration clientConfiguration() {
+        CoapConfig.register();
+        UdpConfig.register();
+        Configuration c = Configuration.createStandardWithoutFile();
+        c.set(CoapConfig.MAX_ACTIVE_PEERS, 4);
+        c.set(UdpConfig.UDP_RECEIVER_THREAD_COUNT, 1);
+        c.set(UdpConfig.UDP_SENDER_THREAD_COUNT, 1);
+        return c;
+    }
+
+    /** Every sensor posts one pack of {@code records} records every {@code period}, spread over the period. */
+    public void start(int records, long periodMillis) {
+        task = ticker.scheduleAtFixedRate(new Runnable() {
+            private int next;
+
+            @Override
+            public void run() {
+                // one tick every period/n so that the sensors do not all send at the same instant
+                int i = next++ % sensors.size();
+                post(i, records);
+            }
+        }, 0, Math.max(1, periodMillis * 1000 / sensors.size()), TimeUnit.MICROSECONDS);
+    }
+
+    /** Sends one pack from sensor {@code index}; the outcome is counted when the gateway answers. */
+    public void post(int index, int records) {
+        LabSensor s = sensors.get(index);
+        Request r = Request.newPost();
+        r.setConfirmable(true);
+        r.setURI(gateway.resolve("/campus/lab/" + s.deviceId()));
+        r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_SENML_JSON);
+        r.setPayload(s.pack(records, System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+        r.addMessageObserver(new MessageObserverAdapter() {
+            @Override
+            public void onResponse(Response response) {
+                if (response.getCode() == CoAP.ResponseCode.CHANGED) {
+                    acknowledged.incrementAndGet();
+                } else {
+                    refused.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void onTimeout() {
+                timedOut.incrementAndGet();
+            }
+        });
+        sent.incrementAndGet();
+        endpoints.get(index).sendRequest(r);
+    }
+
+    public long sent() {
+        return sent.get();
+    }
+
+    public long acknowledged() {
+        return acknowledged.get();
+    }
+
+    public long refused() {
+        return refused.get();
+    }
+
+    public long timedOut() {
+        return timedOut.get();
+    }
+
+    public void stop() {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        ticker.shutdownNow();
+        endpoints.forEach(CoapEndpoint::destroy);
+        ExecutorsUtil.shutdownExecutorGracefully(1000, main, secondary);
+    }
+}

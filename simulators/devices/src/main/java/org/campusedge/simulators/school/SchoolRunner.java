@@ -1,0 +1,103 @@
+package org.campusedge.simulators.school;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.campusedge.simulators.gateway.GatewayProcess;
+import org.campusedge.simulators.lab.LabSensor;
+import org.campusedge.simulators.lab.LabSensorSimulator;
+
+/**
+ * The quick start: a simulated school and its gateway on one machine. Starts the gateway from the
+ * built distribution, plays every lab sensor of the example school's inventory against it, and
+ * prints where to look and what is arriving until Ctrl-C (or {@code --duration} seconds).
+ */
+public final class SchoolRunner {
+
+    private SchoolRunner() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path distribution = null;
+        Path home = Path.of("run/school");
+        int coapPort = 5683;
+        long durationSeconds = 0;
+        double packsPerSecond = 1.0;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--distribution" -> distribution = Path.of(args[++i]);
+                case "--home" -> home = Path.of(args[++i]);
+                case "--coap-port" -> coapPort = Integer.parseInt(args[++i]);
+                case "--duration" -> durationSeconds = Long.parseLong(args[++i]);
+                case "--rate" -> packsPerSecond = Double.parseDouble(args[++i]);
+                default -> {
+                    System.err.println("usage: SchoolRunner [--distribution DIR] [--home DIR] [--coap-port N]"
+                            + " [--rate PACKS_PER_SECOND_PER_SENSOR] [--duration SECONDS]");
+                    System.exit(2);
+                }
+            }
+        }
+        if (distribution == null) {
+            distribution = GatewayProcess.defaultDistribution();
+        }
+        home = home.toAbsolutePath().normalize();
+        SchoolInventory school = SchoolInventory.read(distribution.resolve("device-profiles/schools/example-school.yaml"));
+        System.out.printf("Starting the gateway for %s (%s) in %s ...%n", school.schoolName(), school.schoolId(), home);
+        try (GatewayProcess gateway = GatewayProcess.start(distribution, home,
+                List.of("camel.coapPort=" + coapPort), List.of("-Xmx256m"))) {
+            List<LabSensor> sensors = new ArrayList<>();
+            long lessonStart = System.currentTimeMillis();
+            for (int i = 0; i < school.labSensors().size(); i++) {
+                String id = school.labSensors().get(i);
+                sensors.add(new LabSensor(id, id.startsWith("lab-chem"), i, lessonStart));
+            }
+            URI uri = URI.create("coap://127.0.0.1:" + gateway.coapPort());
+            try (LabSensorSimulator labs = new LabSensorSimulator(uri, sensors)) {
+                labs.start(7, Math.round(1000 / packsPerSecond));
+                printWhereToLook(gateway, school, sensors.size());
+                CountDownLatch stop = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                long end = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
+                while (!stop.await(10, TimeUnit.SECONDS) && System.nanoTime() < end) {
+                    System.out.printf("lab packs sent %d, stored (2.04) %d, refused %d, timed out %d; readings in SQLite %d%n",
+                            labs.sent(), labs.acknowledged(), labs.refused(), labs.timedOut(), countReadings(gateway.storePath()));
+                }
+                labs.stop();
+            }
+        }
+    }
+
+    private static void printWhereToLook(GatewayProcess gateway, SchoolInventory school, int sensors) {
+        Path db = gateway.storePath();
+        System.out.printf("""
+
+                Campus Edge is running: %d lab sensors of %s post SenML over CoAP to the gateway.
+                  gateway log     %s
+                  gateway console %s
+                  event store     %s
+                    sqlite3 %s "SELECT device_id, kind, json_extract(measurements,'$[0].n') AS point, json_extract(measurements,'$[0].v') AS value, json_extract(measurements,'$[0].u') AS unit FROM events ORDER BY id DESC LIMIT 10"
+                  post a reading yourself (Debian package libcoap3-bin):
+                    coap-client-notls -m post -t 110 -e '[{"n":"temperature","u":"Cel","v":23.4}]' coap://127.0.0.1:%d/campus/lab/%s
+                Ctrl-C stops the sensors and the gateway.
+
+                """, sensors, school.schoolName(), gateway.status().getProperty("log"), gateway.home().resolve("console.log"),
+                db, db, gateway.coapPort(), school.labSensors().get(0));
+    }
+
+    static long countReadings(Path db) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM events WHERE kind = 'lab.reading'")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}
