@@ -1,0 +1,90 @@
+package org.campusedge.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.campusedge.simulators.gateway.GatewayProcess;
+import org.campusedge.simulators.lab.LabLoadGenerator;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The durability promise: every reading the gateway acknowledged with 2.04 is in the SQLite file
+ * after a {@code kill -9} in the middle of a load, and the gateway starts again on that file.
+ */
+class CrashIT {
+
+    private static final long T0 = 1_763_800_000L; // seconds; pack n has base time T0 + n
+
+    @TempDir
+    Path dir;
+
+    /** Ten temperature records at 10 ms steps, base time T0 + seq, so every row tells its pack. */
+    private static String pack(long seq, String device) {
+        StringBuilder sb = new StringBuilder("[{\"bn\":\"urn:dev:").append(device).append(":\",\"bt\":").append(T0 + seq)
+                .append(",\"bu\":\"Cel\",\"n\":\"temperature\",\"v\":21.5}");
+        for (int i = 1; i < 10; i++) {
+            sb.append(",{\"n\":\"temperature\",\"t\":0.0").append(i).append(",\"v\":2").append(i).append(".5}");
+        }
+        return sb.append(']').toString();
+    }
+
+    @Test
+    void readingsAcknowledgedOverCoapSurviveKillDashNine() throws Exception {
+        Set<Long> acked = new ConcurrentSkipListSet<>();
+        GatewayProcess gw = GatewayFixture.start(dir);
+        List<String> devices = List.of("lab-phys-1-s1", "lab-phys-1-s2", "lab-chem-1-s1", "lab-chem-1-s2", "lab-bio-1-s1");
+        long killedAt;
+        long stored;
+        try (LabLoadGenerator load = new LabLoadGenerator(URI.create("coap://127.0.0.1:" + gw.coapPort()), devices, 8, 256, 2)) {
+            CompletableFuture<Long> running = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return load.run(2_000, 30, 0, CrashIT::pack, acked::add);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (acked.size() < 2_000 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(acked.size() >= 2_000, "the load did not get going: " + acked.size() + " acknowledged");
+            gw.kill(); // SIGKILL while requests are in flight
+            killedAt = acked.size();
+            load.stop();
+            running.get(60, TimeUnit.SECONDS);
+        }
+        // read the file as it was left: every acknowledged pack must be there with its ten readings
+        Map<Long, Integer> rowsPerPack = new HashMap<>();
+        for (String row : GatewayFixture.rows(gw.storePath(), "SELECT occurred_at / 1000, count(*) FROM events GROUP BY 1")) {
+            String[] f = row.split("\\|");
+            rowsPerPack.put(Long.parseLong(f[0]) - T0, Integer.parseInt(f[1]));
+        }
+        for (long seq : acked) {
+            assertEquals(10, rowsPerPack.getOrDefault(seq, 0), "pack " + seq + " was acknowledged but is not (all) stored");
+        }
+        stored = GatewayFixture.count(gw.storePath(), "");
+        assertTrue(stored >= 10L * acked.size(), stored + " rows for " + acked.size() + " acknowledged packs");
+        System.out.printf("kill -9 after %d acknowledged packs (%d by the time the answers stopped); %d rows on disk%n",
+                killedAt, acked.size(), stored);
+
+        // the gateway starts again on the same file and keeps what it had
+        try (GatewayProcess again = GatewayProcess.start(GatewayFixture.distribution(), gw.home(),
+                List.of("camel.coapPort=0"), List.of("-Xmx256m"))) {
+            assertEquals("running", again.status().getProperty("state"), again.console());
+            assertEquals(stored, GatewayFixture.count(again.storePath(), ""));
+            assertEquals(ResponseCode.CHANGED, GatewayFixture.post(again, "lab-phys-1-s1", pack(999_999, "lab-phys-1-s1")).getCode());
+            assertEquals(stored + 10, GatewayFixture.count(again.storePath(), ""));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.campusedge.launcher;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.campusedge.simulators.gateway.GatewayProcess;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+
+/** What the integration tests share: starting the built distribution, posting, reading its SQLite file. */
+final class GatewayFixture {
+
+    static {
+        // Californium's client reads its defaults from these modules
+        org.eclipse.californium.core.config.CoapConfig.register();
+        org.eclipse.californium.elements.config.UdpConfig.register();
+    }
+
+    private GatewayFixture() {
+    }
+
+    static Path distribution() {
+        String p = System.getProperty("campus.distribution");
+        return p != null ? Path.of(p) : GatewayProcess.defaultDistribution();
+    }
+
+    /** A gateway with its own home under {@code dir}, CoAP on a free port, and extra settings. */
+    static GatewayProcess start(Path dir, String... settings) throws Exception {
+        List<String> all = new ArrayList<>(List.of("camel.coapPort=0", "registry.reloadIntervalSeconds=1"));
+        all.addAll(List.of(settings));
+        return GatewayProcess.start(distribution(), dir, all, List.of("-Xmx256m"));
+    }
+
+    static CoapResponse post(GatewayProcess gw, String device, String payload) throws Exception {
+        CoapClient c = new CoapClient("coap://127.0.0.1:" + gw.coapPort() + "/campus/lab/" + device);
+        c.setTimeout(10_000L);
+        try {
+            return c.post(payload.getBytes(StandardCharsets.UTF_8), MediaTypeRegistry.APPLICATION_SENML_JSON);
+        } finally {
+            c.shutdown();
+        }
+    }
+
+    /** Rows of a query against the gateway's SQLite file, each row's columns joined by '|'. */
+    static List<String> rows(Path db, String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    sb.append(i > 1 ? "|" : "").append(rs.getString(i));
+                }
+                out.add(sb.toString());
+            }
+        }
+        return out;
+    }
+
+    static long count(Path db, String where) throws Exception {
+        return Long.parseLong(rows(db, "SELECT count(*) FROM events" + (where.isEmpty() ? "" : " WHERE " + where)).get(0));
+    }
+}

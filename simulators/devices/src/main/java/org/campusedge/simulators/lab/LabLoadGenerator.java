@@ -1,0 +1,193 @@
+package org.campusedge.simulators.lab;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Recorder;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.MessageObserverAdapter;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.util.ExecutorsUtil;
+import org.eclipse.californium.elements.util.NamedThreadFactory;
+
+/**
+ * Many lab sensors at a high, steady rate: confirmable SenML POSTs spread over a pool of UDP client
+ * endpoints, paced by one thread at a fixed rate with a cap on requests in flight. Latency is
+ * measured from the moment a request was due, not when it was sent, so a gateway that falls
+ * behind shows it in the percentiles (no coordinated omission).
+ */
+public final class LabLoadGenerator implements AutoCloseable {
+
+    /** Builds the payload of pack number {@code seq} for a device. */
+    @FunctionalInterface
+    public interface PackFactory {
+        String pack(long seq, String deviceId);
+    }
+
+    /** Told about each acknowledged pack; called on Californium's threads. */
+    @FunctionalInterface
+    public interface AckListener {
+        void acknowledged(long seq);
+    }
+
+    private final URI gateway;
+    private final List<String> devices;
+    private final List<CoapEndpoint> endpoints = new ArrayList<>();
+    private final ScheduledExecutorService main;
+    private final ScheduledExecutorService secondary;
+    private final Semaphore inFlight;
+    private final int maxInFlight;
+    private final Recorder latency = new Recorder(3);
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong timedOut = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private volatile boolean running;
+
+    /**
+     * @param endpoints   UDP client endpoints (distinct source ports, i.e. distinct CoAP peers)
+     * @param maxInFlight most requests awaiting an answer; when reached, due packs are skipped and counted
+     * @param threads     Californium protocol threads of the client side
+     */
+    public LabLoadGenerator(URI gateway, List<String> devices, int endpoints, int maxInFlight, int threads) {
+        this.gateway = gateway;
+        this.devices = List.copyOf(devices);
+        this.maxInFlight = maxInFlight;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.main = ExecutorsUtil.newScheduledThreadPool(threads, new NamedThreadFactory("load#"));
+        this.secondary = ExecutorsUtil.newDefaultSecondaryScheduler("load-timer#");
+        Configuration config = LabSensorSimulator.clientConfiguration();
+        // a load generator is one client talking to one server: many requests may be in flight at once
+        config.set(CoapConfig.NSTART, Math.max(1, maxInFlight / endpoints + 1));
+        for (int i = 0; i < endpoints; i++) {
+            CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(config)
+                    .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0)).build();
+            ep.setExecutors(main, secondary);
+            try {
+                ep.start();
+            } catch (IOException e) {
+                throw new IllegalStateException("could not open a UDP client port", e);
+            }
+            this.endpoints.add(ep);
+        }
+    }
+
+    /**
+     * Sends packs at {@code packsPerSecond} for {@code seconds} (or until {@link #stop()}), then waits
+     * up to 15 s for the answers still outstanding. Returns the number of packs due in that time.
+     */
+    public long run(double packsPerSecond, double seconds, long firstSeq, PackFactory packs, AckListener onAck)
+            throws InterruptedException {
+        running = true;
+        long intervalNanos = (long) (1e9 / packsPerSecond);
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long seq = firstSeq;
+        long due = start;
+        while (running && due < end) {
+            long now = System.nanoTime();
+            if (now < due) {
+                LockSupport.parkNanos(Math.min(due - now, 200_000));
+                continue;
+            }
+            if (inFlight.tryAcquire()) {
+                send(seq, due, packs, onAck);
+            } else {
+                skipped.incrementAndGet();
+            }
+            seq++;
+            due += intervalNanos;
+        }
+        running = false;
+        if (inFlight.tryAcquire(maxInFlight, 15, TimeUnit.SECONDS)) { // let the answers come in
+            inFlight.release(maxInFlight);
+        }
+        return seq - firstSeq;
+    }
+
+    private void send(long seq, long dueNanos, PackFactory packs, AckListener onAck) {
+        String device = devices.get((int) (seq % devices.size()));
+        Request r = Request.newPost();
+        r.setURI(gateway.resolve("/campus/lab/" + device));
+        r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_SENML_JSON);
+        r.setPayload(packs.pack(seq, device).getBytes(StandardCharsets.UTF_8));
+        r.addMessageObserver(new MessageObserverAdapter() {
+            @Override
+            public void onResponse(Response response) {
+                if (response.getCode() == CoAP.ResponseCode.CHANGED) {
+                    latency.recordValue(Math.max(0, System.nanoTime() - dueNanos) / 1000);
+                    acknowledged.incrementAndGet();
+                    onAck.acknowledged(seq);
+                } else {
+                    refused.incrementAndGet();
+                }
+                inFlight.release();
+            }
+
+            @Override
+            public void onTimeout() {
+                timedOut.incrementAndGet();
+                inFlight.release();
+            }
+
+            @Override
+            public void onSendError(Throwable error) {
+                timedOut.incrementAndGet();
+                inFlight.release();
+            }
+        });
+        sent.incrementAndGet();
+        endpoints.get((int) (seq % endpoints.size())).sendRequest(r);
+    }
+
+    public void stop() {
+        running = false;
+    }
+
+    /** Acknowledgement latency in microseconds since the last call (resets it). */
+    public org.HdrHistogram.Histogram takeLatency() {
+        return latency.getIntervalHistogram();
+    }
+
+    public long sent() {
+        return sent.get();
+    }
+
+    public long acknowledged() {
+        return acknowledged.get();
+    }
+
+    public long refused() {
+        return refused.get();
+    }
+
+    public long timedOut() {
+        return timedOut.get();
+    }
+
+    /** Packs that were due while the in-flight cap was reached, so not sent. */
+    public long skipped() {
+        return skipped.get();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        endpoints.forEach(CoapEndpoint::destroy);
+        ExecutorsUtil.shutdownExecutorGracefully(1000, main, secondary);
+    }
+}
