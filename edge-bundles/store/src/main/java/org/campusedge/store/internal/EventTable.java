@@ -28,6 +28,9 @@ final class EventTable {
             + " profile_id, kind, severity, building, floor, room, zone, measurements, attributes)"
             + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
+    /** The condition of the partial device index; repeated literally in queries that may use it. */
+    static final String NOT_READING = "kind NOT GLOB '*.reading'";
+
     private static final String COLUMNS = "id, occurred_at, received_at, school_id, device_id, profile_id, kind,"
             + " severity, building, floor, room, zone, measurements, attributes";
 
@@ -63,14 +66,31 @@ final class EventTable {
                     + " attributes TEXT"
                     + ") WITHOUT ROWID");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS events_by_time ON events(occurred_at)");
-            s.executeUpdate("CREATE INDEX IF NOT EXISTS events_by_device ON events(device_id, occurred_at)");
+            // Readings are left out of the device index on purpose: a hundred sensors reporting at once
+            // insert at a hundred places of a (device, time) index, so every group commit dirties a
+            // page per sensor and the store made readings durable at a third of the rate. A device's
+            // readings are found through the time index instead (see where()).
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS events_by_device ON events(device_id, occurred_at)"
+                    + " WHERE " + NOT_READING);
             s.executeUpdate("CREATE INDEX IF NOT EXISTS events_by_kind ON events(kind, occurred_at)");
             s.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
         }
     }
 
-    /** Binds one event to the {@link #INSERT} statement and adds it to the batch. */
-    static void bind(PreparedStatement ps, CampusEvent e) throws SQLException {
+    /**
+     * An event ready for the INSERT: its JSON columns are encoded when it is made, on the producer's
+     * thread, so that the single writer thread only binds and steps.
+     */
+    record Row(CampusEvent event, String measurements, String attributes) {
+        static Row of(CampusEvent e) {
+            return new Row(e, e.measurements().isEmpty() ? null : EventCodec.measurementsToJson(e.measurements()),
+                    e.attributes().isEmpty() ? null : EventCodec.attributesToJson(e.attributes()));
+        }
+    }
+
+    /** Binds one row to the {@link #INSERT} statement and adds it to the batch. */
+    static void bind(PreparedStatement ps, Row row) throws SQLException {
+        CampusEvent e = row.event();
         ps.setString(1, e.id());
         ps.setLong(2, e.occurredAt().toEpochMilli());
         ps.setLong(3, e.receivedAt().toEpochMilli());
@@ -84,8 +104,8 @@ final class EventTable {
         setNullable(ps, 10, l.floor());
         setNullable(ps, 11, l.room());
         setNullable(ps, 12, l.zone());
-        setNullable(ps, 13, e.measurements().isEmpty() ? null : EventCodec.measurementsToJson(e.measurements()));
-        setNullable(ps, 14, e.attributes().isEmpty() ? null : EventCodec.attributesToJson(e.attributes()));
+        setNullable(ps, 13, row.measurements());
+        setNullable(ps, 14, row.attributes());
         ps.addBatch();
     }
 
@@ -154,6 +174,9 @@ final class EventTable {
         if (q.kind() != null) {
             and(w).append("kind = ?");
             args.add(q.kind());
+            if (q.deviceId() != null && !q.kind().endsWith(".reading")) {
+                and(w).append(NOT_READING); // lets SQLite use the partial device index
+            }
         }
         return w.length() == 0 ? "" : " WHERE " + w;
     }

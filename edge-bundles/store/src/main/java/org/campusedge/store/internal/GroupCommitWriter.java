@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +35,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private sealed interface Job permits Append, Task {
     }
 
-    private record Append(List<CampusEvent> events, CompletableFuture<Void> done) implements Job {
+    private record Append(EventTable.Row[] rows, CompletableFuture<Void> done) implements Job {
     }
 
     private record Task(SqlTask task, CompletableFuture<Object> done) implements Job {
@@ -54,6 +56,11 @@ final class GroupCommitWriter implements AutoCloseable {
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final Thread thread;
+    private final ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "store-acks");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean running = true;
 
     GroupCommitWriter(Connection connection, int maxBatchEvents, int maxQueuedEvents) throws SQLException {
@@ -84,7 +91,11 @@ final class GroupCommitWriter implements AutoCloseable {
                     + " events waiting to be written; retry later"));
             return done;
         }
-        queue.add(new Append(events, done));
+        EventTable.Row[] rows = new EventTable.Row[n];
+        for (int i = 0; i < n; i++) {
+            rows[i] = EventTable.Row.of(events.get(i));
+        }
+        queue.add(new Append(rows, done));
         return done;
     }
 
@@ -128,13 +139,13 @@ final class GroupCommitWriter implements AutoCloseable {
                     continue;
                 }
                 batch.add((Append) first);
-                int events = ((Append) first).events().size();
+                int events = ((Append) first).rows().length;
                 // take whatever else is waiting, up to the batch limit, without waiting for more
                 Job next;
                 while (events < maxBatchEvents && (next = queue.peek()) instanceof Append a) {
                     queue.poll();
                     batch.add(a);
-                    events += a.events().size();
+                    events += a.rows().length;
                 }
                 commit(insert, batch, events);
                 batch.clear();
@@ -152,8 +163,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private void commit(PreparedStatement insert, List<Append> batch, int events) {
         try {
             for (Append a : batch) {
-                for (CampusEvent e : a.events()) {
-                    EventTable.bind(insert, e);
+                for (EventTable.Row r : a.rows()) {
+                    EventTable.bind(insert, r);
                 }
             }
             insert.executeBatch();
@@ -161,17 +172,17 @@ final class GroupCommitWriter implements AutoCloseable {
             written.addAndGet(events);
             commits.incrementAndGet();
             queuedEvents.addAndGet(-events);
-            for (Append a : batch) {
-                a.done().complete(null);
-            }
+            List<Append> committed = List.copyOf(batch);
+            // what waits for the commit (bus fan-out, device answers) runs on the completer thread, so
+            // the writer can start the next transaction at once
+            completer.execute(() -> committed.forEach(a -> a.done().complete(null)));
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(insert);
             queuedEvents.addAndGet(-events);
             failed.addAndGet(events);
             LOG.warn("A group commit of {} events failed: {}", events, e.getMessage());
-            for (Append a : batch) {
-                a.done().completeExceptionally(e);
-            }
+            List<Append> failedBatch = List.copyOf(batch);
+            completer.execute(() -> failedBatch.forEach(a -> a.done().completeExceptionally(e)));
         }
     }
 
@@ -202,7 +213,7 @@ final class GroupCommitWriter implements AutoCloseable {
         while ((j = queue.poll()) != null) {
             IllegalStateException closed = new IllegalStateException("the event store is closed");
             if (j instanceof Append a) {
-                failed.addAndGet(a.events().size());
+                failed.addAndGet(a.rows().length);
                 a.done().completeExceptionally(closed);
             } else if (j instanceof Task t) {
                 t.done().completeExceptionally(closed);
@@ -215,5 +226,7 @@ final class GroupCommitWriter implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         thread.join(TimeUnit.SECONDS.toMillis(30));
+        completer.shutdown();
+        completer.awaitTermination(10, TimeUnit.SECONDS);
     }
 }
