@@ -31,10 +31,10 @@ public final class LabBenchmark {
     /** Command-line options with their defaults. */
     static final class Options {
         List<Integer> steps = List.of(25_000, 50_000, 75_000, 100_000, 125_000);
-        int stepSeconds = 20;
+        int stepSeconds = 10;
         int records = 10;
         int sensors = 200;
-        int endpoints = 16;
+        int endpoints = 64;
         int inFlight = 1024;
         int clientThreads = 2;
         String heap = "256m";
@@ -42,6 +42,7 @@ public final class LabBenchmark {
         Path home;
         int soakSeconds;
         int soakRate = 50_000;
+        int reps = 3;
     }
 
     public static void main(String[] args) throws Exception {
@@ -70,34 +71,14 @@ public final class LabBenchmark {
             // warm-up: JIT, SQLite page cache, Californium's pools
             load.run(2_000, 5, 0, packs, seq -> { });
             load.takeLatency();
-            long seq = 1_000_000;
-            long ackedPacks = 0;
+            long[] seq = {1_000_000};
             System.out.println();
-            System.out.println("target rdg/s | durable rdg/s | CoAP req/s | p50 ms | p99 ms | p99.9 ms | skipped | timeouts | heap peak MB | old gen MB");
-            List<Integer> plan = new ArrayList<>(o.steps);
             if (o.soakSeconds > 0) {
-                plan = List.of(o.soakRate);
-            }
-            for (int target : plan) {
-                long before = load.acknowledged();
-                long skippedBefore = load.skipped();
-                long timeoutsBefore = load.timedOut();
-                int seconds = o.soakSeconds > 0 ? o.soakSeconds : o.stepSeconds;
-                long start = System.nanoTime();
-                long due = load.run((double) target / o.records, seconds, seq, packs, s -> { });
-                double elapsed = Math.min((System.nanoTime() - start) / 1e9, seconds);
-                seq += due;
-                long acked = load.acknowledged() - before;
-                ackedPacks += acked;
-                Histogram h = load.takeLatency();
-                System.out.printf(Locale.ROOT, "%12d | %13.0f | %10.0f | %6.2f | %6.2f | %8.2f | %7d | %8d | %12.0f | %10.0f%n",
-                        target, acked * o.records / elapsed, acked / elapsed,
-                        h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                        h.getValueAtPercentile(99.9) / 1000.0, load.skipped() - skippedBefore,
-                        load.timedOut() - timeoutsBefore, heap.peakUsedMb(), heap.lastOldMb());
+                soak(o, load, packs, heap, seq);
+            } else {
+                steps(o, load, packs, heap, seq);
             }
             long rows = countRows(gw.storePath());
-            long warmupRows = countWarmup(gw.storePath());
             long acknowledgedReadings = (load.acknowledged()) * o.records;
             System.out.println();
             System.out.printf(Locale.ROOT, "readings acknowledged %d, rows stored %d: %s (refused %d, timed out %d, skipped at the in-flight cap %d)%n",
@@ -105,9 +86,6 @@ public final class LabBenchmark {
                     load.refused(), load.timedOut(), load.skipped());
             System.out.printf(Locale.ROOT, "gateway heap: peak used %.0f MB (limit %s), peak old generation %.0f MB%n",
                     heap.peakUsedMb(), o.heap, heap.peakOldMb());
-            if (warmupRows < 0) {
-                System.out.println("(could not read the store)");
-            }
             if (!gw.isAlive()) {
                 System.out.println("THE GATEWAY DIED during the run; see " + gw.home().resolve("console.log"));
             }
@@ -116,12 +94,68 @@ public final class LabBenchmark {
 
     /** -Xmx and G1, plus whatever CAMPUS_BENCH_GATEWAY_OPTS adds (e.g. a flight recording for profiling). */
     private static List<String> gatewayJvmOptions(Options o) {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx" + o.heap, "-XX:+UseG1GC"));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + o.heap));
         String extra = System.getenv("CAMPUS_BENCH_GATEWAY_OPTS");
+        if (extra == null || !extra.matches(".*-XX:\\+Use\\w+GC.*")) {
+            jvm.add("-XX:+UseG1GC");
+        }
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));
         }
         return jvm;
+    }
+
+    /** One measured interval of load at one rate. */
+    record Interval(double durablePerSecond, double requestsPerSecond, double p50, double p99, double p999,
+                    long skipped, long timeouts) {
+    }
+
+    static Interval measure(Options o, LabLoadGenerator load, LabLoadGenerator.PackFactory packs, long[] seq,
+                            int readingsPerSecond, int seconds) throws InterruptedException {
+        long acked0 = load.acknowledged(), skipped0 = load.skipped(), timeouts0 = load.timedOut();
+        long start = System.nanoTime();
+        seq[0] += load.run((double) readingsPerSecond / o.records, seconds, seq[0], packs, s -> { });
+        double elapsed = Math.min((System.nanoTime() - start) / 1e9, seconds);
+        long acked = load.acknowledged() - acked0;
+        Histogram h = load.takeLatency();
+        return new Interval(acked * o.records / elapsed, acked / elapsed, h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
+                load.skipped() - skipped0, load.timedOut() - timeouts0);
+    }
+
+    /** Each rate {@code reps} times; the medians are printed, the machine being too noisy for one run. */
+    private static void steps(Options o, LabLoadGenerator load, LabLoadGenerator.PackFactory packs, HeapSampler heap,
+                              long[] seq) throws InterruptedException {
+        System.out.printf(Locale.ROOT, "medians of %d runs of %d s per rate%n", o.reps, o.stepSeconds);
+        System.out.println("target rdg/s | durable rdg/s | CoAP req/s | p50 ms | p99 ms | p99.9 ms | skipped | timeouts | heap peak MB");
+        for (int target : o.steps) {
+            List<Interval> runs = new ArrayList<>();
+            for (int r = 0; r < o.reps; r++) {
+                runs.add(measure(o, load, packs, seq, target, o.stepSeconds));
+            }
+            System.out.printf(Locale.ROOT, "%12d | %13.0f | %10.0f | %6.2f | %6.2f | %8.2f | %7d | %8d | %12.0f%n", target,
+                    median(runs, Interval::durablePerSecond), median(runs, Interval::requestsPerSecond),
+                    median(runs, Interval::p50), median(runs, Interval::p99), median(runs, Interval::p999),
+                    runs.stream().mapToLong(Interval::skipped).sum(), runs.stream().mapToLong(Interval::timeouts).sum(),
+                    heap.peakUsedMb());
+        }
+    }
+
+    /** One rate for a long time, a line a minute: does the heap stay bounded, does the latency drift? */
+    private static void soak(Options o, LabLoadGenerator load, LabLoadGenerator.PackFactory packs, HeapSampler heap,
+                             long[] seq) throws InterruptedException {
+        System.out.printf(Locale.ROOT, "soak at %d readings/s for %d s%n", o.soakRate, o.soakSeconds);
+        System.out.println("minute | durable rdg/s | p50 ms | p99 ms | skipped | timeouts | heap peak MB | old gen MB");
+        for (int minute = 1; minute * 60 <= o.soakSeconds; minute++) {
+            Interval i = measure(o, load, packs, seq, o.soakRate, 60);
+            System.out.printf(Locale.ROOT, "%6d | %13.0f | %6.2f | %6.2f | %7d | %8d | %12.0f | %10.0f%n", minute,
+                    i.durablePerSecond(), i.p50(), i.p99(), i.skipped(), i.timeouts(), heap.peakUsedMb(), heap.lastOldMb());
+        }
+    }
+
+    private static double median(List<Interval> runs, java.util.function.ToDoubleFunction<Interval> f) {
+        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+        return v[v.length / 2];
     }
 
     private static long countRows(Path db) throws Exception {
@@ -130,10 +164,6 @@ public final class LabBenchmark {
              ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
             return rs.next() ? rs.getLong(1) : -1;
         }
-    }
-
-    private static long countWarmup(Path db) {
-        return 0;
     }
 
     /** An inventory of {@code n} lab sensors in one building, like the example school's but bigger. */
@@ -176,10 +206,11 @@ public final class LabBenchmark {
                 case "--home" -> { o.home = Path.of(v).toAbsolutePath(); i++; }
                 case "--soak" -> { o.soakSeconds = Integer.parseInt(v); i++; }
                 case "--soak-rate" -> { o.soakRate = Integer.parseInt(v); i++; }
+                case "--reps" -> { o.reps = Integer.parseInt(v); i++; }
                 default -> {
                     System.err.println("""
-                            usage: ./campus-edge.sh bench [--steps 25000,50000,...] [--step-seconds 20] [--records 10]
-                                   [--sensors 200] [--endpoints 16] [--in-flight 1024] [--client-threads 2]
+                            usage: ./campus-edge.sh bench [--steps 25000,50000,...] [--step-seconds 10] [--reps 3] [--records 10]
+                                   [--sensors 200] [--endpoints 64] [--in-flight 1024] [--client-threads 2]
                                    [--heap 256m] [--synchronous FULL|NORMAL] [--soak SECONDS --soak-rate READINGS_PER_S]
                                    [--home DIR]""");
                     System.exit(2);

@@ -46,6 +46,35 @@ class EventCodecTest {
     }
 
     @Test
+    void theFastMeasurementEncoderWritesWhatTheGeneratorWrites() {
+        CampusEvent e = full();
+        String viaGenerator = EventCodec.toJson(e);
+        assertTrue(viaGenerator.contains("\"measurements\":" + EventCodec.measurementsToJson(e.measurements()) + ","),
+                viaGenerator + "\n" + EventCodec.measurementsToJson(e.measurements()));
+        assertTrue(viaGenerator.contains("\"attributes\":" + EventCodec.attributesToJson(e.attributes())));
+    }
+
+    @Test
+    void controlCharactersQuotesAndBackslashesSurviveTheFastEncoder() {
+        Instant t = Instant.parse("2026-11-22T08:15:30Z");
+        List<Measurement> ms = List.of(new Measurement("a\"b\\c", "x\ny", null, "tab\there\u0001\u001f 中", null, null, null, t),
+                Measurement.numeric("big", null, 1.0E300, t), Measurement.numeric("neg", "Cel", -0.0001, t));
+        assertEquals(ms, EventCodec.measurementsFromJson(EventCodec.measurementsToJson(ms)));
+        Map<String, String> attrs = Map.of("k\"1", "v\\\n2", "空", "");
+        assertEquals(attrs, EventCodec.attributesFromJson(EventCodec.attributesToJson(attrs)));
+    }
+
+    @Test
+    void aRecordAtTheDefaultTimeIsWrittenWithoutItAndReadBackWithIt() {
+        Instant t = Instant.parse("2026-11-22T08:15:30.5Z");
+        List<Measurement> ms = List.of(Measurement.numeric("ph", "pH", 7.1, t), Measurement.numeric("ph", "pH", 7.2, t.plusMillis(100)));
+        String json = EventCodec.measurementsToJson(ms, t);
+        assertEquals("[{\"n\":\"ph\",\"u\":\"pH\",\"v\":7.1},{\"n\":\"ph\",\"u\":\"pH\",\"v\":7.2,\"t\":1.7953353306E9}]", json);
+        assertEquals(ms, EventCodec.measurementsFromJson(json, t));
+        assertThrows(IllegalArgumentException.class, () -> EventCodec.measurementsFromJson(json), "no time and no default");
+    }
+
+    @Test
     void senmlTimeKeepsMicroseconds() {
         Instant t = Instant.parse("2026-11-22T08:15:30.123456Z");
         assertEquals(t, EventCodec.fromSeconds(EventCodec.toSeconds(t)));

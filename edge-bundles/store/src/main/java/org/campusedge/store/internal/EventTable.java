@@ -12,32 +12,40 @@ import java.util.List;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.Location;
+import org.campusedge.api.Measurement;
 import org.campusedge.api.Severity;
 import org.campusedge.api.json.EventCodec;
 
 /**
- * The {@code events} table: its schema, how a {@link CampusEvent} becomes a row and back, and the
- * queries the gateway runs on it. Times are epoch milliseconds; measurements are a SenML JSON
- * array, attributes a JSON object, so {@code json_extract} works on both from the sqlite3 shell.
+ * The {@code events} table, its {@code devices} dimension and the {@code event_log} view that joins
+ * them back into whole events (the one to use from the sqlite3 shell).
+ *
+ * <p>Why the split: what an event says about its device (school, profile, building, floor, room,
+ * zone) is the same for every reading of that device, and repeated on each row it was two thirds of
+ * the bytes. At 100,000 readings a second the store is bound by how much it writes to the WAL and
+ * checkpoints, so an event row keeps a small {@code device_ref} into {@code devices}, which gets a
+ * new row only when a device's details change (an inventory edit), so history keeps the location
+ * an event had when it happened. Measurements are SenML JSON without the time when it equals the
+ * event's {@code occurred_at}; times are epoch milliseconds.
  */
 final class EventTable {
 
     static final int SCHEMA_VERSION = 1;
 
-    static final String INSERT = "INSERT OR IGNORE INTO events(id, occurred_at, received_at, school_id, device_id,"
-            + " profile_id, kind, severity, building, floor, room, zone, measurements, attributes)"
-            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    static final String INSERT = "INSERT OR IGNORE INTO events(id, occurred_at, received_at, device_ref, kind,"
+            + " severity, measurements, attributes) VALUES (?,?,?,?,?,?,?,?)";
 
     /** The condition of the partial device index; repeated literally in queries that may use it. */
-    static final String NOT_READING = "kind NOT GLOB '*.reading'";
+    static final String NOT_READING = "e.kind NOT GLOB '*.reading'";
 
-    private static final String COLUMNS = "id, occurred_at, received_at, school_id, device_id, profile_id, kind,"
-            + " severity, building, floor, room, zone, measurements, attributes";
+    private static final String SELECT = "SELECT e.id, e.occurred_at, e.received_at, d.school_id, d.device_id,"
+            + " d.profile_id, e.kind, e.severity, d.building, d.floor, d.room, d.zone, e.measurements, e.attributes"
+            + " FROM events e JOIN devices d ON d.ref = e.device_ref";
 
     private EventTable() {
     }
 
-    /** Creates the table and its indexes if this is a new file; refuses a file from a newer gateway. */
+    /** Creates the tables, indexes and view if this is a new file; refuses a file from a newer gateway. */
     static void migrate(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             int version;
@@ -51,28 +59,34 @@ final class EventTable {
             if (version == SCHEMA_VERSION) {
                 return;
             }
-            // id is a ULID: time-ordered, so rows append at the right of the primary key.
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS devices ("
+                    + " ref INTEGER PRIMARY KEY,"
+                    + " device_id TEXT NOT NULL, school_id TEXT NOT NULL, profile_id TEXT,"
+                    + " building TEXT, floor TEXT, room TEXT, zone TEXT)");
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS devices_by_id ON devices(device_id)");
+            // id is a ULID: time-ordered, so rows append at the right of the primary key
             s.executeUpdate("CREATE TABLE IF NOT EXISTS events ("
                     + " id TEXT PRIMARY KEY NOT NULL,"
                     + " occurred_at INTEGER NOT NULL,"
                     + " received_at INTEGER NOT NULL,"
-                    + " school_id TEXT NOT NULL,"
-                    + " device_id TEXT NOT NULL,"
-                    + " profile_id TEXT,"
+                    + " device_ref INTEGER NOT NULL REFERENCES devices(ref),"
                     + " kind TEXT NOT NULL,"
                     + " severity INTEGER NOT NULL,"
-                    + " building TEXT, floor TEXT, room TEXT, zone TEXT,"
                     + " measurements TEXT,"
                     + " attributes TEXT"
                     + ") WITHOUT ROWID");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS events_by_time ON events(occurred_at)");
-            // Readings are left out of the device index on purpose: a hundred sensors reporting at once
-            // insert at a hundred places of a (device, time) index, so every group commit dirties a
-            // page per sensor and the store made readings durable at a third of the rate. A device's
-            // readings are found through the time index instead (see where()).
-            s.executeUpdate("CREATE INDEX IF NOT EXISTS events_by_device ON events(device_id, occurred_at)"
-                    + " WHERE " + NOT_READING);
             s.executeUpdate("CREATE INDEX IF NOT EXISTS events_by_kind ON events(kind, occurred_at)");
+            // Readings are left out of the device index on purpose: a hundred sensors reporting at once
+            // insert at a hundred places of a (device, time) index, so every group commit dirtied a
+            // page per sensor and the store made readings durable at a third of the rate. A device's
+            // readings are found through the time or kind index instead.
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS events_by_device ON events(device_ref, occurred_at)"
+                    + " WHERE kind NOT GLOB '*.reading'");
+            s.executeUpdate("CREATE VIEW IF NOT EXISTS event_log AS SELECT e.id, strftime('%Y-%m-%d %H:%M:%f',"
+                    + " e.occurred_at / 1000.0, 'unixepoch') AS occurred_utc, e.occurred_at, e.received_at, d.school_id, d.device_id,"
+                    + " d.profile_id, e.kind, e.severity, d.building, d.floor, d.room, d.zone, e.measurements,"
+                    + " e.attributes FROM events e JOIN devices d ON d.ref = e.device_ref");
             s.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
         }
     }
@@ -83,33 +97,26 @@ final class EventTable {
      */
     record Row(CampusEvent event, String measurements, String attributes) {
         static Row of(CampusEvent e) {
-            return new Row(e, e.measurements().isEmpty() ? null : EventCodec.measurementsToJson(e.measurements()),
+            return new Row(e, e.measurements().isEmpty() ? null : EventCodec.measurementsToJson(e.measurements(), e.occurredAt()),
                     e.attributes().isEmpty() ? null : EventCodec.attributesToJson(e.attributes()));
         }
     }
 
     /** Binds one row to the {@link #INSERT} statement and adds it to the batch. */
-    static void bind(PreparedStatement ps, Row row) throws SQLException {
+    static void bind(PreparedStatement ps, Row row, long deviceRef) throws SQLException {
         CampusEvent e = row.event();
         ps.setString(1, e.id());
         ps.setLong(2, e.occurredAt().toEpochMilli());
         ps.setLong(3, e.receivedAt().toEpochMilli());
-        ps.setString(4, e.schoolId());
-        ps.setString(5, e.deviceId());
-        setNullable(ps, 6, e.profileId());
-        ps.setString(7, e.kind());
-        ps.setInt(8, e.severity().ordinal());
-        Location l = e.location();
-        setNullable(ps, 9, l.building());
-        setNullable(ps, 10, l.floor());
-        setNullable(ps, 11, l.room());
-        setNullable(ps, 12, l.zone());
-        setNullable(ps, 13, row.measurements());
-        setNullable(ps, 14, row.attributes());
+        ps.setLong(4, deviceRef);
+        ps.setString(5, e.kind());
+        ps.setInt(6, e.severity().ordinal());
+        setNullable(ps, 7, row.measurements());
+        setNullable(ps, 8, row.attributes());
         ps.addBatch();
     }
 
-    private static void setNullable(PreparedStatement ps, int i, String v) throws SQLException {
+    static void setNullable(PreparedStatement ps, int i, String v) throws SQLException {
         if (v == null) {
             ps.setNull(i, Types.VARCHAR);
         } else {
@@ -119,8 +126,7 @@ final class EventTable {
 
     static List<CampusEvent> query(Connection c, EventQuery q) throws SQLException {
         List<Object> args = new ArrayList<>();
-        String sql = "SELECT " + COLUMNS + " FROM events" + where(q, args) + " ORDER BY occurred_at, id"
-                + (q.limit() > 0 ? " LIMIT " + q.limit() : "");
+        String sql = SELECT + where(q, args) + " ORDER BY e.occurred_at, e.id" + (q.limit() > 0 ? " LIMIT " + q.limit() : "");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bindArgs(ps, args);
             List<CampusEvent> out = new ArrayList<>();
@@ -135,7 +141,8 @@ final class EventTable {
 
     static long count(Connection c, EventQuery q) throws SQLException {
         List<Object> args = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM events" + where(q, args))) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM events e JOIN devices d ON d.ref = e.device_ref"
+                + where(q, args))) {
             bindArgs(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
@@ -160,19 +167,19 @@ final class EventTable {
     private static String where(EventQuery q, List<Object> args) {
         StringBuilder w = new StringBuilder();
         if (q.from() != null) {
-            and(w).append("occurred_at >= ?");
+            and(w).append("e.occurred_at >= ?");
             args.add(q.from().toEpochMilli());
         }
         if (q.to() != null) {
-            and(w).append("occurred_at < ?");
+            and(w).append("e.occurred_at < ?");
             args.add(q.to().toEpochMilli());
         }
         if (q.deviceId() != null) {
-            and(w).append("device_id = ?");
+            and(w).append("d.device_id = ?");
             args.add(q.deviceId());
         }
         if (q.kind() != null) {
-            and(w).append("kind = ?");
+            and(w).append("e.kind = ?");
             args.add(q.kind());
             if (q.deviceId() != null && !q.kind().endsWith(".reading")) {
                 and(w).append(NOT_READING); // lets SQLite use the partial device index
@@ -192,11 +199,13 @@ final class EventTable {
     }
 
     private static CampusEvent read(ResultSet rs) throws SQLException {
+        Instant occurred = Instant.ofEpochMilli(rs.getLong(2));
         String measurements = rs.getString(13);
         String attributes = rs.getString(14);
+        List<Measurement> ms = measurements == null ? null : EventCodec.measurementsFromJson(measurements, occurred);
         return CampusEvent.builder()
                 .id(rs.getString(1))
-                .occurredAt(Instant.ofEpochMilli(rs.getLong(2)))
+                .occurredAt(occurred)
                 .receivedAt(Instant.ofEpochMilli(rs.getLong(3)))
                 .schoolId(rs.getString(4))
                 .deviceId(rs.getString(5))
@@ -204,7 +213,7 @@ final class EventTable {
                 .kind(rs.getString(7))
                 .severity(Severity.values()[rs.getInt(8)])
                 .location(new Location(rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12)))
-                .measurements(measurements == null ? null : EventCodec.measurementsFromJson(measurements))
+                .measurements(ms)
                 .attributes(attributes == null ? null : EventCodec.attributesFromJson(attributes))
                 .build();
     }

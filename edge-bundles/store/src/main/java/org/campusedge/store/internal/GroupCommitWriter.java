@@ -129,6 +129,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private void loop() {
         List<Append> batch = new ArrayList<>();
         try (PreparedStatement insert = connection.prepareStatement(EventTable.INSERT)) {
+            DeviceRefs devices = new DeviceRefs(connection);
             while (running || !queue.isEmpty()) {
                 Job first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -147,7 +148,7 @@ final class GroupCommitWriter implements AutoCloseable {
                     batch.add(a);
                     events += a.rows().length;
                 }
-                commit(insert, batch, events);
+                commit(insert, devices, batch, events);
                 batch.clear();
             }
         } catch (InterruptedException e) {
@@ -160,15 +161,16 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private void commit(PreparedStatement insert, List<Append> batch, int events) {
+    private void commit(PreparedStatement insert, DeviceRefs devices, List<Append> batch, int events) {
         try {
             for (Append a : batch) {
                 for (EventTable.Row r : a.rows()) {
-                    EventTable.bind(insert, r);
+                    EventTable.bind(insert, r, devices.refOf(r.event()));
                 }
             }
             insert.executeBatch();
             connection.commit();
+            devices.committed();
             written.addAndGet(events);
             commits.incrementAndGet();
             queuedEvents.addAndGet(-events);
@@ -178,6 +180,7 @@ final class GroupCommitWriter implements AutoCloseable {
             completer.execute(() -> committed.forEach(a -> a.done().complete(null)));
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(insert);
+            devices.rolledBack();
             queuedEvents.addAndGet(-events);
             failed.addAndGet(events);
             LOG.warn("A group commit of {} events failed: {}", events, e.getMessage());

@@ -202,6 +202,41 @@ class SqliteEventStoreTest {
     }
 
     @Test
+    void aDeviceThatMovesKeepsItsOldLocationOnItsOldEvents() throws Exception {
+        Path file = dir.resolve("moves.db");
+        store = new SqliteEventStore(config(file, 1000, 10_000));
+        Instant t = Instant.parse("2026-11-22T08:00:00Z");
+        CampusEvent before = reading("d1", 1, t);
+        CampusEvent after = CampusEvent.builder().schoolId("sch-1").deviceId("d1").profileId("lab-sensor-kit")
+                .location(new Location("Science", "3", "Bio 2", "bench-4")).kind("lab.reading").occurredAt(t.plusSeconds(1))
+                .receivedAt(t.plusSeconds(1)).measurements(List.of(Measurement.numeric("temperature", "Cel", 2, t.plusSeconds(1))))
+                .build();
+        store.append(List.of(before, reading("d2", 5, t))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        store.append(List.of(after, reading("d1", 3, t.plusSeconds(2)))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        List<CampusEvent> d1 = store.query(EventQuery.all(10).withDevice("d1"));
+        assertEquals(List.of("Chem 1", "Bio 2", "Chem 1"), d1.stream().map(e -> e.location().room()).toList());
+        assertEquals(before, d1.get(0));
+        assertEquals(after, d1.get(1));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM devices")) {
+            rs.next();
+            assertEquals(3, rs.getInt(1), "d1 in Chem 1, d1 in Bio 2, d2: one devices row each");
+        }
+        store.close();
+        store = new SqliteEventStore(config(file, 1000, 10_000)); // the refs are read back, not duplicated
+        store.append(List.of(reading("d1", 4, t.plusSeconds(3)))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), (SELECT count(*) FROM event_log) FROM devices")) {
+            rs.next();
+            assertEquals(3, rs.getInt(1));
+            assertEquals(5, rs.getInt(2));
+        }
+    }
+
+    @Test
     void reopeningAFileKeepsItsEvents() throws Exception {
         Path file = dir.resolve("reopen.db");
         store = new SqliteEventStore(config(file, 1000, 10_000));

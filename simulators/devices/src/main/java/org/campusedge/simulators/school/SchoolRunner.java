@@ -82,7 +82,7 @@ public final class SchoolRunner {
                   gateway log     %s
                   gateway console %s
                   event store     %s
-                    sqlite3 %s "SELECT device_id, kind, json_extract(measurements,'$[0].n') AS point, json_extract(measurements,'$[0].v') AS value, json_extract(measurements,'$[0].u') AS unit FROM events ORDER BY id DESC LIMIT 10"
+                    sqlite3 %s "SELECT device_id, kind, json_extract(measurements,'$[0].n') AS point, json_extract(measurements,'$[0].v') AS value, json_extract(measurements,'$[0].u') AS unit FROM event_log ORDER BY id DESC LIMIT 10"
                   post a reading yourself (Debian package libcoap3-bin):
                     coap-client-notls -m post -t 110 -e '[{"n":"temperature","u":"Cel","v":23.4}]' coap://127.0.0.1:%d/campus/lab/%s
                 Ctrl-C stops the sensors and the gateway.
