@@ -8,6 +8,9 @@ package org.campusedge.api;
  * @param queued         events waiting for the next commit right now
  * @param failedAppends  events whose append failed
  * @param retentionDeleted readings deleted by the retention job
+ * @param walBytes       size of the write-ahead log now (it is emptied by checkpoints)
+ * @param lastFailure    why the last failed commit failed, or null
  */
-public record StoreStats(long eventsWritten, long commits, int queued, long failedAppends, long retentionDeleted) {
+public record StoreStats(long eventsWritten, long commits, int queued, long failedAppends, long retentionDeleted,
+                         long walBytes, String lastFailure) {
 }

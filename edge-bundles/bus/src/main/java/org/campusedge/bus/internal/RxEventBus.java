@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event bus on RxJava 3. Publishing appends to the {@link EventStore}; when the store confirms
- * the commit, the events go into one {@link PublishProcessor}. Every subscriber hangs off it through
+ * the commit, the producer is told and the events go into one {@link PublishProcessor}. Every subscriber hangs off it through
  * its own {@code onBackpressureBuffer(capacity, DROP_OLDEST)} and its own single-thread scheduler,
  * so the committing thread only ever enqueues: a slow subscriber sheds (and counts) its oldest
  * events and never holds up the store, the producers or the other subscribers.
@@ -49,11 +49,21 @@ public final class RxEventBus implements EventBus {
 
     @Override
     public CompletionStage<Void> publish(List<CampusEvent> events) {
-        return store.append(events).thenRun(() -> {
+        CompletionStage<Void> durable = store.append(events);
+        // the fan-out hangs off the commit as a side stage: whatever happens in it, the producer's
+        // answer depends on the commit alone
+        durable.thenRun(() -> fanOut(events));
+        return durable;
+    }
+
+    private void fanOut(List<CampusEvent> events) {
+        try {
             for (CampusEvent e : events) {
                 stream.onNext(e);
             }
-        });
+        } catch (RuntimeException e) {
+            LOG.error("Fan-out of {} durable events failed: {}", events.size(), e.toString());
+        }
     }
 
     @Override
@@ -93,6 +103,7 @@ public final class RxEventBus implements EventBus {
         private final ExecutorService thread;
         private final Disposable disposable;
         private volatile long lastFailureLog;
+        private volatile long lastShedLog;
 
         Sub(String name, int capacity, Consumer<CampusEvent> listener) {
             this.name = name;
@@ -104,10 +115,19 @@ public final class RxEventBus implements EventBus {
             });
             Scheduler scheduler = Schedulers.from(thread);
             this.disposable = stream
-                    .onBackpressureBuffer(Math.max(1, capacity - PREFETCH), shed::increment,
+                    .onBackpressureBuffer(Math.max(1, capacity - PREFETCH), this::shedOne,
                             BackpressureOverflowStrategy.DROP_OLDEST)
                     .observeOn(scheduler, false, Math.min(PREFETCH, capacity))
                     .subscribe(e -> deliver(listener, e), err -> LOG.error("Subscriber {} ended: {}", name, err.toString()));
+        }
+
+        private void shedOne() {
+            shed.increment();
+            long now = System.currentTimeMillis();
+            if (now - lastShedLog > 60_000) { // visible in the log once a minute while it lasts
+                lastShedLog = now;
+                LOG.warn("Subscriber {} cannot keep up: {} events shed so far (buffer {})", name, shed.sum(), capacity);
+            }
         }
 
         private void deliver(Consumer<CampusEvent> listener, CampusEvent e) {

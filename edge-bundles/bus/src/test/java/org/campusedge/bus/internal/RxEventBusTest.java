@@ -44,7 +44,7 @@ class RxEventBusTest {
 
         @Override public List<CampusEvent> query(EventQuery q) { return List.of(); }
         @Override public long count(EventQuery q) { return 0; }
-        @Override public StoreStats stats() { return new StoreStats(0, 0, 0, 0, 0); }
+        @Override public StoreStats stats() { return new StoreStats(0, 0, 0, 0, 0, 0, null); }
     }
 
     static CampusEvent event(int i) {
@@ -52,10 +52,35 @@ class RxEventBusTest {
                 .occurredAt(Instant.ofEpochMilli(i)).build();
     }
 
+    private final List<RxEventBus> buses = new ArrayList<>();
+
+    private RxEventBus bus(EventStore store) {
+        RxEventBus bus = new RxEventBus(store);
+        buses.add(bus);
+        return bus;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopBuses() {
+        buses.forEach(RxEventBus::deactivate); // frees the subscriber threads even when a test failed
+    }
+
+    /** Waits, with short sleeps, until the condition holds or the time is up. */
+    static boolean eventually(java.util.function.BooleanSupplier condition, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
     @Test
     void subscribersSeeEventsOnlyAfterTheStoreCommittedThem() throws Exception {
         ManualStore store = new ManualStore();
-        RxEventBus bus = new RxEventBus(store);
+        RxEventBus bus = bus(store);
         List<CampusEvent> seen = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch got = new CountDownLatch(3);
         bus.subscribe("console", 100, e -> { seen.add(e); got.countDown(); });
@@ -68,13 +93,12 @@ class RxEventBusTest {
         ack.get(5, TimeUnit.SECONDS);
         assertTrue(got.await(5, TimeUnit.SECONDS));
         assertEquals(events, seen);
-        bus.deactivate();
     }
 
     @Test
     void aSlowSubscriberShedsCountedAndNeitherSlowsPublishingNorTheFastOne() throws Exception {
         ManualStore store = new ManualStore();
-        RxEventBus bus = new RxEventBus(store);
+        RxEventBus bus = bus(store);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger fast = new AtomicInteger();
         AtomicInteger slow = new AtomicInteger();
@@ -103,22 +127,19 @@ class RxEventBusTest {
         assertTrue(stuck.shed() >= n - 1_000 - 64, "shed only " + stuck.shed());
         release.countDown();
         // what was not shed is delivered: delivered + shed accounts for every event
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        EventBus.SubscriberStats s;
-        do {
-            s = bus.subscribers().stream().filter(x -> x.name().equals("stuck")).findFirst().orElseThrow();
-        } while (s.delivered() + s.shed() < n && System.nanoTime() < deadline);
-        assertEquals(n, s.delivered() + s.shed());
+        java.util.function.Supplier<EventBus.SubscriberStats> stuckStats =
+                () -> bus.subscribers().stream().filter(x -> x.name().equals("stuck")).findFirst().orElseThrow();
+        eventually(() -> stuckStats.get().delivered() + stuckStats.get().shed() >= n, 10);
+        assertEquals(n, stuckStats.get().delivered() + stuckStats.get().shed());
         EventBus.SubscriberStats f = bus.subscribers().stream().filter(x -> x.name().equals("fast")).findFirst().orElseThrow();
         assertEquals(0, f.shed());
         assertEquals(n, f.delivered());
-        bus.deactivate();
     }
 
     @Test
     void aThrowingSubscriberIsCountedAndKeepsReceiving() throws Exception {
         ManualStore store = new ManualStore();
-        RxEventBus bus = new RxEventBus(store);
+        RxEventBus bus = bus(store);
         CountDownLatch all = new CountDownLatch(10);
         bus.subscribe("buggy", 100, e -> {
             all.countDown();
@@ -129,12 +150,8 @@ class RxEventBusTest {
         }
         store.commitAll();
         assertTrue(all.await(5, TimeUnit.SECONDS));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (bus.subscribers().get(0).failed() < 10 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        eventually(() -> bus.subscribers().get(0).failed() >= 10, 5);
         assertEquals(10, bus.subscribers().get(0).failed());
-        bus.deactivate();
     }
 
     @Test
@@ -145,13 +162,12 @@ class RxEventBusTest {
                 return CompletableFuture.failedFuture(new IllegalStateException("disk full"));
             }
         };
-        RxEventBus bus = new RxEventBus(failing);
+        RxEventBus bus = bus(failing);
         AtomicInteger seen = new AtomicInteger();
         bus.subscribe("x", 10, e -> seen.incrementAndGet());
         CompletableFuture<Void> ack = bus.publish(List.of(event(1))).toCompletableFuture();
         assertTrue(ack.isCompletedExceptionally());
         Thread.sleep(100); // nothing may arrive; there is no condition to wait for
         assertEquals(0, seen.get());
-        bus.deactivate();
     }
 }

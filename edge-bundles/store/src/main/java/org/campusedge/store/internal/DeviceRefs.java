@@ -5,9 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.Location;
@@ -15,7 +13,7 @@ import org.campusedge.api.Location;
 /**
  * The writer's map from what an event says about its device to that row of the {@code devices}
  * table, adding a row the first time a device (or a changed location of it) is seen. Used only on
- * the writer thread; rows added in a transaction that rolls back are forgotten with it.
+ * the writer thread; after a failed transaction the writer has it re-read the table.
  */
 final class DeviceRefs {
 
@@ -29,10 +27,17 @@ final class DeviceRefs {
     }
 
     private final Map<Key, Long> refs = new HashMap<>();
-    private final List<Key> addedInTransaction = new ArrayList<>();
     private final PreparedStatement insert;
 
     DeviceRefs(Connection c) throws SQLException {
+        reload(c);
+        insert = c.prepareStatement("INSERT INTO devices(device_id, school_id, profile_id, building, floor, room, zone)"
+                + " VALUES (?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS);
+    }
+
+    /** Reads the table again: after a failed transaction only what is really there may be cached. */
+    void reload(Connection c) throws SQLException {
+        refs.clear();
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT ref, device_id, school_id, profile_id, building, floor, room, zone"
                      + " FROM devices ORDER BY ref")) {
@@ -41,8 +46,6 @@ final class DeviceRefs {
                         rs.getString(7), rs.getString(8)), rs.getLong(1));
             }
         }
-        insert = c.prepareStatement("INSERT INTO devices(device_id, school_id, profile_id, building, floor, room, zone)"
-                + " VALUES (?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS);
     }
 
     /** The ref of the event's device details, inserting them in the current transaction if new. */
@@ -66,16 +69,7 @@ final class DeviceRefs {
             id = keys.getLong(1);
         }
         refs.put(k, id);
-        addedInTransaction.add(k);
         return id;
     }
 
-    void committed() {
-        addedInTransaction.clear();
-    }
-
-    void rolledBack() {
-        addedInTransaction.forEach(refs::remove);
-        addedInTransaction.clear();
-    }
 }

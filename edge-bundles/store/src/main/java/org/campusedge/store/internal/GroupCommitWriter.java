@@ -3,6 +3,7 @@ package org.campusedge.store.internal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The queue is bounded in events: an append that would overflow it fails at once with
  * {@link BackpressureException} so a connector can tell its device to retry instead of the
- * gateway running out of memory.
+ * gateway running out of memory. After a failed commit (disk full, I/O error) the connection is
+ * put back into a fresh transaction and the device cache re-read, so the next batch starts clean.
  */
 final class GroupCommitWriter implements AutoCloseable {
 
@@ -61,7 +63,9 @@ final class GroupCommitWriter implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private volatile boolean running = true;
+    /** Guarded by {@code this} together with the queue: nothing is queued once it is false. */
+    private boolean running = true;
+    private volatile String lastFailure;
 
     GroupCommitWriter(Connection connection, int maxBatchEvents, int maxQueuedEvents) throws SQLException {
         this.connection = connection;
@@ -75,10 +79,6 @@ final class GroupCommitWriter implements AutoCloseable {
 
     CompletableFuture<Void> append(List<CampusEvent> events) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!running) {
-            done.completeExceptionally(new IllegalStateException("the event store is closed"));
-            return done;
-        }
         if (events.isEmpty()) {
             done.complete(null);
             return done;
@@ -95,19 +95,29 @@ final class GroupCommitWriter implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             rows[i] = EventTable.Row.of(events.get(i));
         }
-        queue.add(new Append(rows, done));
+        if (!enqueue(new Append(rows, done))) {
+            queuedEvents.addAndGet(-n);
+            failed.addAndGet(n);
+            done.completeExceptionally(closed());
+        }
         return done;
     }
 
     /** Runs a task on the writer thread between two commits, in its own transaction. */
     CompletableFuture<Object> submit(SqlTask task) {
         CompletableFuture<Object> done = new CompletableFuture<>();
-        if (!running) {
-            done.completeExceptionally(new IllegalStateException("the event store is closed"));
-        } else {
-            queue.add(new Task(task, done));
+        if (!enqueue(new Task(task, done))) {
+            done.completeExceptionally(closed());
         }
         return done;
+    }
+
+    private synchronized boolean enqueue(Job job) {
+        return running && queue.add(job);
+    }
+
+    private synchronized boolean running() {
+        return running;
     }
 
     long written() {
@@ -126,17 +136,22 @@ final class GroupCommitWriter implements AutoCloseable {
         return queuedEvents.get();
     }
 
+    /** The reason of the last failed commit, or null if none failed. */
+    String lastFailure() {
+        return lastFailure;
+    }
+
     private void loop() {
         List<Append> batch = new ArrayList<>();
         try (PreparedStatement insert = connection.prepareStatement(EventTable.INSERT)) {
             DeviceRefs devices = new DeviceRefs(connection);
-            while (running || !queue.isEmpty()) {
+            while (running() || !queue.isEmpty()) {
                 Job first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 if (first instanceof Task t) {
-                    runTask(t);
+                    runTask(t, devices);
                     continue;
                 }
                 batch.add((Append) first);
@@ -153,15 +168,19 @@ final class GroupCommitWriter implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             LOG.error("The event store writer stopped: {}", e.getMessage(), e);
         } finally {
-            running = false;
-            failRemaining();
+            synchronized (this) {
+                running = false;
+            }
+            failRemaining(batch);
         }
     }
 
     private void commit(PreparedStatement insert, DeviceRefs devices, List<Append> batch, int events) {
+        List<Append> done = List.copyOf(batch);
+        Exception failure = null;
         try {
             for (Append a : batch) {
                 for (EventTable.Row r : a.rows()) {
@@ -170,51 +189,78 @@ final class GroupCommitWriter implements AutoCloseable {
             }
             insert.executeBatch();
             connection.commit();
-            devices.committed();
             written.addAndGet(events);
             commits.incrementAndGet();
-            queuedEvents.addAndGet(-events);
-            List<Append> committed = List.copyOf(batch);
-            // what waits for the commit (bus fan-out, device answers) runs on the completer thread, so
-            // the writer can start the next transaction at once
-            completer.execute(() -> committed.forEach(a -> a.done().complete(null)));
         } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(insert);
-            devices.rolledBack();
-            queuedEvents.addAndGet(-events);
+            failure = e;
             failed.addAndGet(events);
+            lastFailure = e.getMessage();
             LOG.warn("A group commit of {} events failed: {}", events, e.getMessage());
-            List<Append> failedBatch = List.copyOf(batch);
-            completer.execute(() -> failedBatch.forEach(a -> a.done().completeExceptionally(e)));
+            recover(insert, devices);
         }
+        queuedEvents.addAndGet(-events);
+        // what waits for the commit (bus fan-out, device answers) runs on the completer thread, so
+        // the writer can start the next transaction at once
+        Exception outcome = failure;
+        completer.execute(() -> done.forEach(a -> {
+            if (outcome == null) {
+                a.done().complete(null);
+            } else {
+                a.done().completeExceptionally(outcome);
+            }
+        }));
     }
 
-    private void runTask(Task t) {
+    private void runTask(Task t, DeviceRefs devices) {
         try {
             Object result = t.task().run(connection);
             connection.commit();
             t.done().complete(result);
         } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(null);
+            recover(null, devices);
             t.done().completeExceptionally(e);
         }
     }
 
-    private void rollbackQuietly(PreparedStatement insert) {
+    /**
+     * Puts the connection back into a fresh transaction. After disk-full or an I/O error SQLite has
+     * already rolled back by itself, so the driver's rollback (which would also begin the next
+     * transaction) fails with "no transaction is active"; then BEGIN is issued directly, keeping the
+     * driver's own idea (not auto-commit, a transaction open) true. The device cache is re-read
+     * because the rows it added in the failed transaction are gone.
+     */
+    private void recover(PreparedStatement insert, DeviceRefs devices) {
         try {
             if (insert != null) {
                 insert.clearBatch();
             }
+        } catch (SQLException e) {
+            LOG.debug("clearBatch failed", e);
+        }
+        try {
             connection.rollback();
         } catch (SQLException e) {
-            LOG.debug("rollback failed", e);
+            LOG.debug("rollback failed ({}); beginning a new transaction", e.getMessage());
+            try (Statement begin = connection.createStatement()) {
+                begin.execute("BEGIN");
+            } catch (SQLException again) {
+                LOG.warn("The event store connection could not begin a new transaction: {}", again.getMessage());
+            }
+        }
+        try {
+            devices.reload(connection);
+        } catch (SQLException e) {
+            LOG.warn("The device table could not be re-read: {}", e.getMessage());
         }
     }
 
-    private void failRemaining() {
+    private void failRemaining(List<Append> inHand) {
+        IllegalStateException closed = closed();
+        for (Append a : inHand) {
+            a.done().completeExceptionally(closed);
+        }
         Job j;
         while ((j = queue.poll()) != null) {
-            IllegalStateException closed = new IllegalStateException("the event store is closed");
             if (j instanceof Append a) {
                 failed.addAndGet(a.rows().length);
                 a.done().completeExceptionally(closed);
@@ -224,12 +270,28 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /** Commits what is queued, then stops the thread. */
+    private static IllegalStateException closed() {
+        return new IllegalStateException("the event store is closed");
+    }
+
+    /**
+     * Stops taking appends, commits what is queued, stops the thread, then lets the last
+     * acknowledgements out.
+     */
     @Override
     public void close() throws InterruptedException {
-        running = false;
+        synchronized (this) {
+            running = false;
+        }
         thread.join(TimeUnit.SECONDS.toMillis(30));
+        if (thread.isAlive()) {
+            LOG.warn("The event store writer did not finish within 30 s; closing anyway");
+        }
         completer.shutdown();
         completer.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    boolean isAlive() {
+        return thread.isAlive();
     }
 }

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -75,8 +76,13 @@ public final class SqliteEventStore implements EventStore {
     private final Connection readerConnection;
     private final Connection checkpointConnection;
     private final GroupCommitWriter writer;
+    private final ScheduledExecutorService checkpoints;
     private final ScheduledExecutorService retention;
     private final AtomicLong retentionDeleted = new AtomicLong();
+    private final AtomicLong truncations = new AtomicLong();
+
+    /** A WAL larger than this is checkpointed to the end and truncated, briefly holding the writer. */
+    static final long WAL_LIMIT_BYTES = 64L << 20;
 
     @Activate
     public SqliteEventStore(Config config) throws SQLException, IOException {
@@ -86,22 +92,26 @@ public final class SqliteEventStore implements EventStore {
             Files.createDirectories(dir);
         }
         SQLiteConfig.SynchronousMode sync = SQLiteConfig.SynchronousMode.valueOf(config.synchronous().toUpperCase());
-        this.writerConnection = open(sync);
-        EventTable.migrate(writerConnection);
-        try (Statement st = writerConnection.createStatement()) {
-            // the writer never checkpoints; the background job below does, on the other core
-            st.execute("PRAGMA wal_autocheckpoint = 0");
-            st.execute("PRAGMA journal_size_limit = " + (64L << 20));
+        List<Connection> opened = new ArrayList<>();
+        try {
+            this.writerConnection = open(sync, 65_536, opened); // 64 MiB of pages: the indexes' right edges stay in memory
+            EventTable.migrate(writerConnection);
+            try (Statement st = writerConnection.createStatement()) {
+                // checkpoints run on their own thread (below); SQLite's own, inside the writer's
+                // commits, cost the group commit a third of its throughput. This is only a safety net.
+                st.execute("PRAGMA wal_autocheckpoint = 100000");
+                st.execute("PRAGMA journal_size_limit = " + WAL_LIMIT_BYTES);
+            }
+            this.readerConnection = open(sync, 8_192, opened);
+            this.checkpointConnection = open(sync, 2_048, opened);
+            this.writer = new GroupCommitWriter(writerConnection, config.maxBatchEvents(), config.maxQueuedEvents());
+        } catch (SQLException | RuntimeException e) {
+            opened.forEach(SqliteEventStore::closeQuietly);
+            throw e;
         }
-        this.readerConnection = open(sync);
-        this.checkpointConnection = open(sync);
-        this.writer = new GroupCommitWriter(writerConnection, config.maxBatchEvents(), config.maxQueuedEvents());
-        this.retention = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "store-retention");
-            t.setDaemon(true);
-            return t;
-        });
-        retention.scheduleWithFixedDelay(this::checkpoint, 200, 200, TimeUnit.MILLISECONDS);
+        this.checkpoints = singleThread("store-checkpoint");
+        this.retention = singleThread("store-retention");
+        checkpoints.scheduleWithFixedDelay(this::checkpoint, 200, 200, TimeUnit.MILLISECONDS);
         if (config.retentionDays() > 0) {
             Duration keep = Duration.ofDays(config.retentionDays());
             long every = Math.max(1, config.retentionIntervalMinutes());
@@ -110,16 +120,26 @@ public final class SqliteEventStore implements EventStore {
         LOG.info("Event store open at {} (synchronous={}, retention {} days)", path, sync, config.retentionDays());
     }
 
-    private Connection open(SQLiteConfig.SynchronousMode sync) throws SQLException {
+    private static ScheduledExecutorService singleThread(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private Connection open(SQLiteConfig.SynchronousMode sync, int cacheKib, List<Connection> opened) throws SQLException {
         SQLiteConfig cfg = new SQLiteConfig();
         cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
         cfg.setSynchronous(sync);
         cfg.setBusyTimeout(10_000);
         cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
-        cfg.setCacheSize(-65_536); // 64 MiB of pages: the indexes' hot right edges stay in memory
+        cfg.setCacheSize(-cacheKib);
         SQLiteDataSource ds = new SQLiteDataSource(cfg);
         ds.setUrl("jdbc:sqlite:" + path);
-        return ds.getConnection();
+        Connection c = ds.getConnection();
+        opened.add(c);
+        return c;
     }
 
     @Override
@@ -152,7 +172,7 @@ public final class SqliteEventStore implements EventStore {
     @Override
     public StoreStats stats() {
         return new StoreStats(writer.written(), writer.commits(), writer.queued(), writer.failed(),
-                retentionDeleted.get());
+                retentionDeleted.get(), walBytes(), writer.lastFailure());
     }
 
     /**
@@ -179,15 +199,35 @@ public final class SqliteEventStore implements EventStore {
     }
 
     /**
-     * Copies committed pages from the WAL into the database file without blocking the writer
-     * (PASSIVE). Done here rather than by SQLite's auto-checkpoint inside the writer's commits, which
-     * cost the group commit a third of its throughput.
+     * Copies committed pages from the WAL into the database file without holding up the writer
+     * (PASSIVE). Under a steady stream of commits a passive checkpoint never finds the WAL idle, so
+     * SQLite never starts it over and the file would grow without end; once it passes
+     * {@link #WAL_LIMIT_BYTES} a TRUNCATE checkpoint waits for the writer's current commit, copies
+     * what the passive ones left and empties the file.
      */
     private void checkpoint() {
         try (Statement st = checkpointConnection.createStatement()) {
             st.execute("PRAGMA wal_checkpoint(PASSIVE)");
-        } catch (SQLException e) {
+            if (walBytes() > WAL_LIMIT_BYTES) {
+                st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                truncations.incrementAndGet();
+            }
+        } catch (SQLException | RuntimeException e) {
             LOG.debug("checkpoint failed: {}", e.getMessage());
+        }
+    }
+
+    /** Runs something on the writer's connection between commits (maintenance and tests). */
+    java.util.concurrent.CompletableFuture<Object> onWriter(GroupCommitWriter.SqlTask task) {
+        return writer.submit(task);
+    }
+
+    /** Size of the write-ahead log file now. */
+    long walBytes() {
+        try {
+            return Files.size(Path.of(path + "-wal"));
+        } catch (IOException e) {
+            return 0;
         }
     }
 
@@ -199,7 +239,10 @@ public final class SqliteEventStore implements EventStore {
     @Deactivate
     public void close() throws InterruptedException {
         retention.shutdownNow();
+        checkpoints.shutdownNow();
         writer.close();
+        retention.awaitTermination(10, TimeUnit.SECONDS);
+        checkpoints.awaitTermination(10, TimeUnit.SECONDS);
         closeQuietly(readerConnection);
         closeQuietly(checkpointConnection);
         try (Statement s = writerConnection.createStatement()) {

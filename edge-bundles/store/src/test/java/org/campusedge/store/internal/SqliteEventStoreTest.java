@@ -237,6 +237,84 @@ class SqliteEventStoreTest {
     }
 
     @Test
+    void aFullDiskFailsTheCommitWithoutAnAcknowledgementAndTheNextCommitsWork() throws Exception {
+        Path file = dir.resolve("full.db");
+        store = new SqliteEventStore(config(file, 20_000, 1_000_000));
+        Instant t = Instant.parse("2026-11-22T08:00:00Z");
+        store.append(List.of(reading("d1", 1, t))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        long pages = (Long) store.onWriter(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA page_count")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }).get(10, TimeUnit.SECONDS);
+        // the disk is "full" at the current size: SQLite fails the commit with SQLITE_FULL
+        store.onWriter(c -> c.createStatement().executeQuery("PRAGMA max_page_count = " + pages)).get(10, TimeUnit.SECONDS);
+        List<CampusEvent> big = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            big.add(reading("new-device-" + (i % 7), i, t.plusMillis(i)));
+        }
+        CompletionException full = assertThrows(CompletionException.class, () -> store.append(big).toCompletableFuture().join());
+        assertTrue(full.getCause().getMessage().toLowerCase().contains("full"), full.getCause().getMessage());
+        assertEquals(1, store.count(EventQuery.all(0)));
+        assertTrue(store.stats().lastFailure().toLowerCase().contains("full"));
+
+        // space again: the writer is in a proper transaction, the new devices are written once
+        store.onWriter(c -> c.createStatement().executeQuery("PRAGMA max_page_count = 1073741823")).get(10, TimeUnit.SECONDS);
+        store.append(big).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        store.append(List.of(reading("d1", 2, t.plusSeconds(9)))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(5_002, countInFreshConnection(file));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT device_id) FROM devices")) {
+            rs.next();
+            assertEquals(8, rs.getInt(1), "a device row per device, none duplicated by the failed commit");
+            assertEquals(8, rs.getInt(2));
+        }
+    }
+
+    @Test
+    void closingCommitsWhatIsQueuedAndRefusesWhatComesAfter() throws Exception {
+        Path file = dir.resolve("close.db");
+        store = new SqliteEventStore(config(file, 100, 1_000_000));
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            acks.add(store.append(List.of(reading("d" + (i % 3), i, Instant.now()))).toCompletableFuture());
+        }
+        store.close();
+        for (CompletableFuture<Void> a : acks) {
+            assertTrue(a.isDone() && !a.isCompletedExceptionally(), "a queued append was dropped at close");
+        }
+        assertEquals(200, countInFreshConnection(file));
+        CompletionException after = assertThrows(CompletionException.class,
+                () -> store.append(List.of(reading("d", 1, Instant.now()))).toCompletableFuture().join());
+        assertTrue(after.getCause().getMessage().contains("closed"));
+        store = null;
+    }
+
+    @Test
+    void theWriteAheadLogIsTruncatedWhenItGrowsPastItsLimit() throws Exception {
+        store = new SqliteEventStore(config(dir.resolve("wal.db"), 20_000, 1_000_000));
+        Instant t = Instant.now();
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        // about 100 MB of pages under a continuous stream of commits, as at full load
+        for (int round = 0; round < 60; round++) {
+            List<CampusEvent> pack = new ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                pack.add(reading("d" + (i % 50), i, t.plusMillis(round * 5_000L + i)));
+            }
+            acks.add(store.append(pack).toCompletableFuture());
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (store.walBytes() > SqliteEventStore.WAL_LIMIT_BYTES && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(store.walBytes() <= SqliteEventStore.WAL_LIMIT_BYTES, "WAL still " + store.walBytes() + " bytes");
+        assertEquals(300_000, store.count(EventQuery.all(0)));
+    }
+
+    @Test
     void reopeningAFileKeepsItsEvents() throws Exception {
         Path file = dir.resolve("reopen.db");
         store = new SqliteEventStore(config(file, 1000, 10_000));

@@ -62,6 +62,49 @@ public final class LabSensorSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Plays lab sensors against a running gateway until Ctrl-C:
+     * {@code LabSensorSimulator --gateway coap://127.0.0.1:5683 --sensors lab-chem-1-s1,lab-chem-1-s2 --period-ms 1000 --records 7}.
+     * Without --sensors, {@code --count N} sensors named lab-sim-000... are played (they must be in the inventory).
+     */
+    public static void main(String[] args) throws InterruptedException {
+        URI gateway = URI.create("coap://127.0.0.1:5683");
+        List<String> ids = new java.util.ArrayList<>();
+        int count = 8;
+        long periodMs = 1000;
+        int records = 7;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--gateway" -> gateway = URI.create(args[i + 1]);
+                case "--sensors" -> ids.addAll(List.of(args[i + 1].split(",")));
+                case "--count" -> count = Integer.parseInt(args[i + 1]);
+                case "--period-ms" -> periodMs = Long.parseLong(args[i + 1]);
+                case "--records" -> records = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (--gateway URI, --sensors ID,ID | --count N, --period-ms MS, --records N)");
+            }
+        }
+        if (ids.isEmpty()) {
+            for (int i = 0; i < count; i++) {
+                ids.add(String.format("lab-sim-%03d", i));
+            }
+        }
+        List<LabSensor> sensors = new java.util.ArrayList<>();
+        long start = System.currentTimeMillis();
+        for (int i = 0; i < ids.size(); i++) {
+            sensors.add(new LabSensor(ids.get(i), ids.get(i).contains("chem"), i, start));
+        }
+        try (LabSensorSimulator sim = new LabSensorSimulator(gateway, sensors)) {
+            sim.start(records, periodMs);
+            java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            while (!stop.await(10, TimeUnit.SECONDS)) {
+                System.out.printf("sent %d, stored %d, refused %d, timed out %d%n", sim.sent(), sim.acknowledged(),
+                        sim.refused(), sim.timedOut());
+            }
+        }
+    }
+
     static Configuration clientConfiguration() {
         CoapConfig.register();
         UdpConfig.register();
