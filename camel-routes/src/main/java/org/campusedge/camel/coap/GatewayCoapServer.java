@@ -51,16 +51,23 @@ public final class GatewayCoapServer {
         return c;
     }
 
-    /** Creates and starts the server; its port is known from {@link #port(CoapServer)} afterwards. */
-    public static CoapServer start(Settings s) {
+    /**
+     * Creates the server without starting it: resources can be added first, so that no device is
+     * told 4.04 while the routes are still being created.
+     */
+    public static CoapServer create(Settings s) {
         Configuration config = configuration(s);
         CoapServer server = new CoapServer(config);
         CoapEndpoint endpoint = new CoapEndpoint.Builder().setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(s.host(), s.port())).build();
         server.addEndpoint(endpoint);
+        return server;
+    }
+
+    /** Starts a server made by {@link #create}; its port is known from {@link #port(CoapServer)} afterwards. */
+    public static void start(CoapServer server, Settings s) {
         server.start();
         LOG.info("CoAP server listening on udp {}:{} (dedup {} messages per peer)", s.host(), port(server), s.dedupPerPeer());
-        return server;
     }
 
     /** The UDP port the server's first endpoint is bound to. */

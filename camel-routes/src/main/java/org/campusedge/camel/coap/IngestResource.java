@@ -1,6 +1,7 @@
 package org.campusedge.camel.coap;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
 import org.campusedge.camel.ingest.IngressCounters;
 import org.campusedge.api.BackpressureException;
@@ -44,11 +45,19 @@ final class IngestResource extends CoapResource {
         }
         InetSocketAddress peer = coap.getSourceSocketAddress();
         exchange.getIn().setHeader(SOURCE, peer.getHostString() + ":" + peer.getPort());
+        // exactly one answer and one release per request, whichever way the route ends
+        AtomicBoolean answered = new AtomicBoolean();
         try {
-            consumer.getAsyncProcessor().process(exchange, doneSync -> respond(coap, exchange));
+            consumer.getAsyncProcessor().process(exchange, doneSync -> {
+                if (answered.compareAndSet(false, true)) {
+                    respond(coap, exchange);
+                }
+            });
         } catch (RuntimeException e) {
-            exchange.setException(e);
-            respond(coap, exchange);
+            if (answered.compareAndSet(false, true)) {
+                exchange.setException(e);
+                respond(coap, exchange);
+            }
         }
     }
 
@@ -63,6 +72,7 @@ final class IngestResource extends CoapResource {
                 counters.rejected(device, rejected.getMessage());
                 coap.respond(codeFor(rejected.reason()), oneLine(rejected.getMessage()), MediaTypeRegistry.TEXT_PLAIN);
             } else if (failure instanceof BackpressureException busy) {
+                counters.deferred(device);
                 Response r = new Response(ResponseCode.SERVICE_UNAVAILABLE);
                 r.getOptions().setMaxAge(1); // RFC 7252 5.9.3.4: retry after Max-Age seconds
                 r.setPayload(oneLine(busy.getMessage()));
@@ -72,6 +82,8 @@ final class IngestResource extends CoapResource {
                 coap.respond(ResponseCode.INTERNAL_SERVER_ERROR, "gateway error; the readings were not stored",
                         MediaTypeRegistry.TEXT_PLAIN);
             }
+        } catch (RuntimeException e) {
+            counters.failed(device, e); // the answer could not be sent; the device will retransmit
         } finally {
             consumer.releaseExchange(exchange, false);
         }

@@ -22,6 +22,7 @@ public final class IngressCounters implements DeviceCounters {
     private static final class Entry {
         final LongAdder accepted = new LongAdder();
         final LongAdder rejected = new LongAdder();
+        final LongAdder deferred = new LongAdder();
         volatile String lastError;
         volatile Instant lastErrorAt;
         volatile long lastLogged;
@@ -31,6 +32,11 @@ public final class IngressCounters implements DeviceCounters {
 
     public void accepted(String device) {
         entry(device).accepted.increment();
+    }
+
+    /** The gateway told the device to retry later (store queue full); not the device's fault. */
+    public void deferred(String device) {
+        entry(device).deferred.increment();
     }
 
     public void rejected(String device, String reason) {
@@ -70,10 +76,10 @@ public final class IngressCounters implements DeviceCounters {
     @Override
     public Counts of(String deviceId) {
         Entry e = entries.get(deviceId);
-        return e == null ? new Counts(deviceId, 0, 0, null, null) : counts(deviceId, e);
+        return e == null ? new Counts(deviceId, 0, 0, 0, null, null) : counts(deviceId, e);
     }
 
     private static Counts counts(String d, Entry e) {
-        return new Counts(d, e.accepted.sum(), e.rejected.sum(), e.lastError, e.lastErrorAt);
+        return new Counts(d, e.accepted.sum(), e.rejected.sum(), e.deferred.sum(), e.lastError, e.lastErrorAt);
     }
 }

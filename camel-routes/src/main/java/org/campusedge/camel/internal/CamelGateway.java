@@ -64,33 +64,44 @@ public final class CamelGateway implements AutoCloseable {
         this.templates = new TreeMap<>(templates);
     }
 
+    /**
+     * Builds the context and every device's route, and only then opens the CoAP port, so that a
+     * device of the inventory is never answered 4.04 because its route did not exist yet.
+     */
     public synchronized void start() throws Exception {
-        coap = GatewayCoapServer.start(settings.coap());
+        coap = GatewayCoapServer.create(settings.coap());
         DefaultCamelContext ctx = new DefaultCamelContext(false);
-        ctx.getCamelContextExtension().setName("campus-edge");
-        ctx.setApplicationContextClassLoader(classLoader);
-        // failures are answered by the connector (4.xx/5.xx) and counted per device; Camel's default
-        // error handler would log a stack trace for every bad pack
-        ctx.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerBuilder());
-        // every reading passes here: no per-exchange bookkeeping nobody reads, and exchanges reused
-        // from a pool instead of allocated, which the -Xmx256m gateway feels at 10,000 packs/s
-        ctx.setStreamCaching(false);
-        ctx.setMessageHistory(false);
-        ctx.setAllowUseOriginalMessage(false);
-        ctx.setLoadHealthChecks(false);
-        ctx.getCamelContextExtension().setExchangeFactory(new PooledExchangeFactory());
-        ctx.build();
-        ctx.addComponent("campus-coap", new CoapIngestComponent(coap, counters));
-        ctx.getRegistry().bind("labNormaliser", new LabNormaliser(registry, new SenmlParser(settings.maxPackRecords())));
-        ctx.getRegistry().bind("ingest", new IngestProcessor(bus));
-        for (Map.Entry<String, String> t : templates.entrySet()) {
-            PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(t.getKey(), t.getValue()));
-            LOG.info("Loaded route template {}", t.getKey());
-        }
-        ctx.start();
         context = ctx;
-        reconcile();
-        registryListener = registry.addListener(r -> reconcile());
+        try {
+            ctx.getCamelContextExtension().setName("campus-edge");
+            ctx.setApplicationContextClassLoader(classLoader);
+            // failures are answered by the connector (4.xx/5.xx) and counted per device; Camel's default
+            // error handler would log a stack trace for every bad pack
+            ctx.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerBuilder());
+            // every reading passes here: no per-exchange bookkeeping nobody reads, and exchanges reused
+            // from a pool instead of allocated, which the -Xmx256m gateway feels at 10,000 packs/s
+            ctx.setStreamCaching(false);
+            ctx.setMessageHistory(false);
+            ctx.setAllowUseOriginalMessage(false);
+            ctx.setLoadHealthChecks(false);
+            ctx.getCamelContextExtension().setExchangeFactory(new PooledExchangeFactory());
+            ctx.build();
+            ctx.addComponent("campus-coap", new CoapIngestComponent(coap, counters));
+            ctx.getRegistry().bind("labNormaliser", new LabNormaliser(registry, new SenmlParser(settings.maxPackRecords())));
+            ctx.getRegistry().bind("ingest", new IngestProcessor(bus));
+            for (Map.Entry<String, String> t : templates.entrySet()) {
+                PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(t.getKey(), t.getValue()));
+                LOG.info("Loaded route template {}", t.getKey());
+            }
+            ctx.start();
+            // listen first, then reconcile: a change in between is not missed, at worst seen twice
+            registryListener = registry.addListener(r -> reconcile());
+            reconcile();
+            GatewayCoapServer.start(coap, settings.coap());
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
     }
 
     /** Families that have a route template. */
@@ -179,18 +190,21 @@ public final class CamelGateway implements AutoCloseable {
         return GatewayCoapServer.port(coap);
     }
 
+    /** Closes the CoAP port first, so devices retransmit to the next gateway run instead of hearing 4.04. */
     @Override
     public synchronized void close() throws Exception {
+        if (coap != null) {
+            coap.destroy();
+            coap = null;
+        }
         if (registryListener != null) {
             registryListener.close();
+            registryListener = null;
         }
         if (context != null) {
             context.stop();
             context = null;
         }
-        if (coap != null) {
-            coap.destroy();
-            coap = null;
-        }
+        routeFamilies.clear();
     }
 }

@@ -68,8 +68,8 @@ public final class CamelGatewayComponent {
     private final ServiceRegistration<DeviceCounters> registration;
 
     @Activate
-    public CamelGatewayComponent(BundleContext bundleContext, Config config, @Reference EventBus bus,
-                                 @Reference DeviceRegistry registry) throws Exception {
+    public CamelGatewayComponent(BundleContext bundleContext, Config config, @Reference(name = "bus") EventBus bus,
+                                 @Reference(name = "registry") DeviceRegistry registry) throws Exception {
         ClassLoader bundleLoader = CamelGatewayComponent.class.getClassLoader();
         GatewayCoapServer.Settings coap = new GatewayCoapServer.Settings(config.coapHost(), config.coapPort(),
                 config.coapDedupPerPeer(), 20_000, 2, 4 * 1024 * 1024);

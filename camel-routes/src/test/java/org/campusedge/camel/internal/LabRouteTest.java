@@ -38,7 +38,11 @@ class LabRouteTest {
 
     @BeforeEach
     void start() throws Exception {
-        store = new SqliteEventStore(storeConfig(dir.resolve("events.db")));
+        start(200_000);
+    }
+
+    private void start(int maxQueuedEvents) throws Exception {
+        store = new SqliteEventStore(storeConfig(dir.resolve("events.db"), maxQueuedEvents));
         bus = new RxEventBus(store);
         registry = new TestRegistry();
         registry.put(TestRegistry.labDevice("lab-chem-1-s1"));
@@ -53,6 +57,12 @@ class LabRouteTest {
         gateway.close();
         bus.deactivate();
         store.close();
+    }
+
+    private void restart(int maxQueuedEvents) throws Exception {
+        stop();
+        java.nio.file.Files.deleteIfExists(dir.resolve("events.db"));
+        start(maxQueuedEvents);
     }
 
     private CoapResponse post(String device, String payload, int format) throws Exception {
@@ -129,7 +139,31 @@ class LabRouteTest {
         assertEquals(ResponseCode.CHANGED, post("lab-chem-1-s1", pack, MediaTypeRegistry.APPLICATION_SENML_JSON).getCode());
     }
 
-    static SqliteEventStore.Config storeConfig(Path file) {
+    @Test
+    void aFullStoreQueueTellsTheSensorToRetryAndCountsItAsDeferred() throws Exception {
+        restart(5); // fewer events may wait for the disk than one pack holds
+        StringBuilder pack = new StringBuilder("[");
+        for (int i = 0; i < 10; i++) {
+            pack.append(i == 0 ? "" : ",").append("{\"n\":\"ph\",\"v\":7}");
+        }
+        CoapResponse r = post("lab-chem-1-s1", pack + "]", MediaTypeRegistry.APPLICATION_SENML_JSON);
+        assertEquals(ResponseCode.SERVICE_UNAVAILABLE, r.getCode());
+        assertEquals(1L, r.getOptions().getMaxAge());
+        assertEquals(1, gateway.counters().of("lab-chem-1-s1").deferred());
+        assertEquals(0, gateway.counters().of("lab-chem-1-s1").rejected(), "not the sensor's fault");
+        assertEquals(0, store.count(EventQuery.all(0)));
+    }
+
+    @Test
+    void aStoreThatCannotWriteGives500AndNeverAnAcknowledgement() throws Exception {
+        store.close(); // the disk went away under the gateway
+        CoapResponse r = post("lab-chem-1-s1", "[{\"n\":\"ph\",\"v\":7}]", MediaTypeRegistry.APPLICATION_SENML_JSON);
+        assertEquals(ResponseCode.INTERNAL_SERVER_ERROR, r.getCode());
+        assertTrue(r.getResponseText().contains("not stored"), r.getResponseText());
+        assertTrue(gateway.counters().of("lab-chem-1-s1").lastError().contains("closed"));
+    }
+
+    static SqliteEventStore.Config storeConfig(Path file, int maxQueuedEvents) {
         return new SqliteEventStore.Config() {
             @Override public Class<? extends Annotation> annotationType() { return SqliteEventStore.Config.class; }
             @Override public String path() { return file.toString(); }
@@ -137,7 +171,7 @@ class LabRouteTest {
             @Override public int retentionIntervalMinutes() { return 60; }
             @Override public String synchronous() { return "NORMAL"; }
             @Override public int maxBatchEvents() { return 20_000; }
-            @Override public int maxQueuedEvents() { return 200_000; }
+            @Override public int maxQueuedEvents() { return maxQueuedEvents; }
         };
     }
 }

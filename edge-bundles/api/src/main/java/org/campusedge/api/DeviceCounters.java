@@ -9,8 +9,11 @@ import java.util.List;
  */
 public interface DeviceCounters {
 
-    /** Counters of one device. */
-    record Counts(String deviceId, long accepted, long rejected, String lastError, Instant lastErrorAt) {
+    /**
+     * Counters of one device: messages accepted, rejected for bad input, deferred because the
+     * gateway was busy (the device was told to retry), and the last rejection's reason.
+     */
+    record Counts(String deviceId, long accepted, long rejected, long deferred, String lastError, Instant lastErrorAt) {
     }
 
     /** Counters of every device that has sent anything since the gateway started. */

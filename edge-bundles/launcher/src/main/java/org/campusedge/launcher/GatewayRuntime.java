@@ -105,7 +105,8 @@ final class GatewayRuntime implements AutoCloseable {
 
     /**
      * Waits until no component is still becoming active: every one is ACTIVE or settled in a state
-     * that will not change by itself (failed, or waiting for something that is not there).
+     * that will not change by itself (failed, or waiting for something that is not there). A state
+     * counts as settled after two seconds without change and with nothing still activating.
      */
     List<StatusReport.Line> awaitComponents(long timeoutSeconds) throws InterruptedException {
         ServiceComponentRuntime scr = scr();
@@ -116,7 +117,8 @@ final class GatewayRuntime implements AutoCloseable {
             Thread.sleep(100); // SCR works on its own threads; poll its DTOs until they stop changing
             List<StatusReport.Line> now = StatusReport.components(scr);
             boolean allActive = !now.isEmpty() && now.stream().allMatch(StatusReport.Line::ok);
-            stableRounds = now.equals(last) ? stableRounds + 1 : 0;
+            boolean activating = now.stream().anyMatch(l -> l.state().equals(StatusReport.ACTIVATING));
+            stableRounds = now.equals(last) && !activating ? stableRounds + 1 : 0;
             last = now;
             if (allActive || stableRounds >= 20) {
                 break;

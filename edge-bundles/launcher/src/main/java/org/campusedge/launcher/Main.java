@@ -72,9 +72,17 @@ public final class Main {
                 LOG.warn("Stop failed: {}", e.toString());
             }
         }, "gateway-shutdown"));
-        runtime.installAndStart(home.resolve("bundles"));
-        runtime.configure(settings.configurations());
-        List<StatusReport.Line> components = runtime.awaitComponents(60);
+        List<StatusReport.Line> components;
+        try {
+            runtime.installAndStart(home.resolve("bundles"));
+            runtime.configure(settings.configurations());
+            components = runtime.awaitComponents(120);
+        } catch (Exception e) {
+            // no half-started gateway left behind: stop the framework and say why
+            LOG.error("The gateway could not start: {}", e.toString(), e);
+            runtime.close();
+            return 1;
+        }
         List<StatusReport.Line> bundles = StatusReport.bundles(runtime.context());
 
         StringBuilder report = new StringBuilder("Campus Edge gateway\n");

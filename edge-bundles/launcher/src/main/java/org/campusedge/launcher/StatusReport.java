@@ -24,6 +24,9 @@ final class StatusReport {
         }
     }
 
+    /** State of an immediate component whose activation is still running. */
+    static final String ACTIVATING = "ACTIVATING";
+
     private StatusReport() {
     }
 
@@ -74,14 +77,14 @@ final class StatusReport {
             // a delayed component waits, satisfied, until someone uses its service; an immediate one is
             // only satisfied while it is being activated
             case ComponentConfigurationDTO.SATISFIED -> d.immediate
-                    ? new Line("component", d.name, "ACTIVATING", false, "activation still running")
+                    ? new Line("component", d.name, ACTIVATING, false, "activation still running")
                     : new Line("component", d.name, "SATISFIED (lazy)", true, null);
             case ComponentConfigurationDTO.UNSATISFIED_REFERENCE -> new Line("component", d.name, "WAITING", false,
                     "missing service " + missing(c.unsatisfiedReferences));
             case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION -> new Line("component", d.name, "NOT CONFIGURED",
                     false, "needs configuration " + String.join(",", d.configurationPid));
             case ComponentConfigurationDTO.FAILED_ACTIVATION -> new Line("component", d.name, "FAILED", false,
-                    firstLine(c.failure));
+                    explain(firstLine(c.failure)));
             default -> new Line("component", d.name, "STATE " + c.state, false, null);
         };
     }
@@ -92,6 +95,16 @@ final class StatusReport {
             names.add(r.name + " (" + r.target + ")");
         }
         return String.join(", ", names);
+    }
+
+    /** SCR's words for "a service this component needs failed to activate", said plainly. */
+    private static String explain(String reason) {
+        int at = reason.indexOf("Unable to get service for reference ");
+        if (at < 0) {
+            return reason;
+        }
+        String ref = reason.substring(at + "Unable to get service for reference ".length()).trim();
+        return "the service of its reference '" + ref + "' failed to start (see that component's line)";
     }
 
     private static String firstLine(String failure) {

@@ -46,7 +46,7 @@ class CrashIT {
         List<String> devices = List.of("lab-phys-1-s1", "lab-phys-1-s2", "lab-chem-1-s1", "lab-chem-1-s2", "lab-bio-1-s1");
         long killedAt;
         long stored;
-        try (LabLoadGenerator load = new LabLoadGenerator(URI.create("coap://127.0.0.1:" + gw.coapPort()), devices, 8, 256, 2)) {
+        try (LabLoadGenerator load = new LabLoadGenerator(URI.create("coap://127.0.0.1:" + gw.coapPort()), devices, 16, 256, 2)) {
             CompletableFuture<Long> running = CompletableFuture.supplyAsync(() -> {
                 try {
                     return load.run(2_000, 30, 0, CrashIT::pack, acked::add);
@@ -63,6 +63,8 @@ class CrashIT {
             killedAt = acked.size();
             load.stop();
             running.get(60, TimeUnit.SECONDS);
+        } finally {
+            gw.kill(); // no-op after the kill above; stops the gateway when the test failed before it
         }
         // read the file as it was left: every acknowledged pack must be there with its ten readings
         Map<Long, Integer> rowsPerPack = new HashMap<>();

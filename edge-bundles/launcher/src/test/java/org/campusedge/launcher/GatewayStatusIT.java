@@ -22,9 +22,13 @@ class GatewayStatusIT {
             String report = gw.console();
             assertTrue(report.lines().anyMatch(l -> l.contains("SqliteEventStore") && l.contains("FAILED")
                     && l.contains("/proc/campus-edge")), report);
-            assertTrue(report.lines().anyMatch(l -> l.contains("RxEventBus") && l.contains("WAITING")
-                    && l.contains("missing service")), report);
-            assertTrue(report.lines().anyMatch(l -> l.contains("FileDeviceRegistry") && l.contains("ACTIVE")), report);
+            // the bus needs the store: its line names the reference whose service failed
+            assertTrue(report.lines().anyMatch(l -> l.contains("RxEventBus") && l.contains("FAILED")
+                    && l.contains("'store' failed to start")), report);
+            assertTrue(report.lines().anyMatch(l -> l.contains("CamelGatewayComponent") && !l.contains("ACTIVE")), report);
+            // the registry is fine, just not used by anyone yet (a delayed component), and not flagged
+            assertTrue(report.lines().anyMatch(l -> l.contains("FileDeviceRegistry") && l.contains("SATISFIED (lazy)")
+                    && !l.contains("<-")), report);
             assertTrue(report.contains("udp/not listening"), report);
         }
     }

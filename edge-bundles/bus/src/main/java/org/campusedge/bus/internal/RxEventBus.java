@@ -43,7 +43,7 @@ public final class RxEventBus implements EventBus {
     private final List<Sub> subscriptions = new CopyOnWriteArrayList<>();
 
     @Activate
-    public RxEventBus(@Reference EventStore store) {
+    public RxEventBus(@Reference(name = "store") EventStore store) {
         this.store = store;
     }
 

@@ -21,11 +21,13 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path home;
     private final Process process;
     private final Properties status;
+    private final Thread reaper;
 
-    private GatewayProcess(Path home, Process process, Properties status) {
+    private GatewayProcess(Path home, Process process, Properties status, Thread reaper) {
         this.home = home;
         this.process = process;
         this.status = status;
+        this.reaper = reaper;
     }
 
     /** The distribution built by {@code mvn package} in the launcher module, found from a module or the repo root. */
@@ -81,24 +83,32 @@ public final class GatewayProcess implements AutoCloseable {
         Path console = home.resolve("console.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile())).start();
-        Path statusFile = home.resolve("run/gateway.status");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!Files.exists(statusFile)) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("the gateway exited with " + p.exitValue() + " before it was ready:\n"
-                        + tail(console));
+        // a gateway never outlives whoever started it, whatever way that ends
+        Thread reaper = new Thread(p::destroyForcibly, "gateway-reaper-" + p.pid());
+        Runtime.getRuntime().addShutdownHook(reaper);
+        try {
+            Path statusFile = home.resolve("run/gateway.status");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+            while (!Files.exists(statusFile)) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("the gateway exited with " + p.exitValue() + " before it was ready:\n"
+                            + tail(console));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the gateway was not ready within 150 s:\n" + tail(console));
+                }
+                Thread.sleep(50);
             }
-            if (System.nanoTime() > deadline) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new IllegalStateException("the gateway was not ready within 90 s:\n" + tail(console));
+            Properties status = new Properties();
+            try (Reader r = Files.newBufferedReader(statusFile, StandardCharsets.UTF_8)) {
+                status.load(r);
             }
-            Thread.sleep(50);
+            return new GatewayProcess(home, p, status, reaper);
+        } catch (InterruptedException | IOException | RuntimeException e) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            Runtime.getRuntime().removeShutdownHook(reaper);
+            throw e;
         }
-        Properties status = new Properties();
-        try (Reader r = Files.newBufferedReader(statusFile, StandardCharsets.UTF_8)) {
-            status.load(r);
-        }
-        return new GatewayProcess(home, p, status);
     }
 
     private static String tail(Path file) {
@@ -144,6 +154,7 @@ public final class GatewayProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+        forgetReaper();
     }
 
     /** A normal stop (SIGTERM), as when the box shuts down. */
@@ -152,7 +163,16 @@ public final class GatewayProcess implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        forgetReaper();
         return process.exitValue();
+    }
+
+    private void forgetReaper() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is exiting and the reaper runs anyway; the process is gone already
+        }
     }
 
     @Override

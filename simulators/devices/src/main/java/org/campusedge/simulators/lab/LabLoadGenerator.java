@@ -48,8 +48,8 @@ public final class LabLoadGenerator implements AutoCloseable {
     private final List<CoapEndpoint> endpoints = new ArrayList<>();
     private final ScheduledExecutorService main;
     private final ScheduledExecutorService secondary;
-    private final Semaphore inFlight;
-    private final int maxInFlight;
+    private final Semaphore[] inFlight; // one per endpoint
+    private final int perEndpoint;
     private final Recorder latency = new Recorder(3);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
@@ -57,22 +57,29 @@ public final class LabLoadGenerator implements AutoCloseable {
     private final AtomicLong timedOut = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private volatile boolean running;
+    private volatile long windowAcked;
 
     /**
      * @param endpoints   UDP client endpoints (distinct source ports, i.e. distinct CoAP peers)
-     * @param maxInFlight most requests awaiting an answer; when reached, due packs are skipped and counted
+     * @param maxInFlight most requests awaiting an answer, spread evenly over the endpoints; a pack due
+     *                    while its endpoint has its share in flight is skipped and counted. Keep the
+     *                    share per endpoint within the gateway's de-duplication window per peer (16):
+     *                    a retransmission older than the window would be taken as a new request.
      * @param threads     Californium protocol threads of the client side
      */
     public LabLoadGenerator(URI gateway, List<String> devices, int endpoints, int maxInFlight, int threads) {
         this.gateway = gateway;
         this.devices = List.copyOf(devices);
-        this.maxInFlight = maxInFlight;
-        this.inFlight = new Semaphore(maxInFlight);
+        this.perEndpoint = Math.max(1, maxInFlight / endpoints);
+        this.inFlight = new Semaphore[endpoints];
+        for (int i = 0; i < endpoints; i++) {
+            inFlight[i] = new Semaphore(perEndpoint);
+        }
         this.main = ExecutorsUtil.newScheduledThreadPool(threads, new NamedThreadFactory("load#"));
         this.secondary = ExecutorsUtil.newDefaultSecondaryScheduler("load-timer#");
         Configuration config = LabSensorSimulator.clientConfiguration();
         // a load generator is one client talking to one server: many requests may be in flight at once
-        config.set(CoapConfig.NSTART, Math.max(1, maxInFlight / endpoints + 1));
+        config.set(CoapConfig.NSTART, perEndpoint);
         for (int i = 0; i < endpoints; i++) {
             CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(config)
                     .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0)).build();
@@ -88,12 +95,14 @@ public final class LabLoadGenerator implements AutoCloseable {
 
     /**
      * Sends packs at {@code packsPerSecond} for {@code seconds} (or until {@link #stop()}), then waits
-     * up to 15 s for the answers still outstanding. Returns the number of packs due in that time.
+     * up to 15 s for the answers still outstanding. Returns the number of packs due in that time;
+     * {@link #acknowledgedInWindow()} tells how many were acknowledged within it.
      */
     public long run(double packsPerSecond, double seconds, long firstSeq, PackFactory packs, AckListener onAck)
             throws InterruptedException {
         running = true;
         long intervalNanos = (long) (1e9 / packsPerSecond);
+        long ackedBefore = acknowledged.get();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long seq = firstSeq;
@@ -107,8 +116,9 @@ public final class LabLoadGenerator implements AutoCloseable {
                 LockSupport.parkNanos(Math.max(due - now, 500_000));
                 continue;
             }
-            if (inFlight.tryAcquire()) {
-                send(seq, due, packs, onAck);
+            int endpoint = (int) (seq % endpoints.size());
+            if (inFlight[endpoint].tryAcquire()) {
+                send(seq, endpoint, due, packs, onAck);
             } else {
                 skipped.incrementAndGet();
             }
@@ -116,21 +126,38 @@ public final class LabLoadGenerator implements AutoCloseable {
             due += intervalNanos;
         }
         running = false;
-        if (inFlight.tryAcquire(maxInFlight, 15, TimeUnit.SECONDS)) { // let the answers come in
-            inFlight.release(maxInFlight);
+        windowAcked = acknowledged.get() - ackedBefore;
+        long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15); // let the answers come in
+        for (Semaphore s : inFlight) {
+            long left = Math.max(0, drainDeadline - System.nanoTime());
+            if (s.tryAcquire(perEndpoint, left, TimeUnit.NANOSECONDS)) {
+                s.release(perEndpoint);
+            }
         }
         return seq - firstSeq;
     }
 
-    private void send(long seq, long dueNanos, PackFactory packs, AckListener onAck) {
+    /** Packs acknowledged while the last {@link #run} was sending, not counting its drain. */
+    public long acknowledgedInWindow() {
+        return windowAcked;
+    }
+
+    private void send(long seq, int endpoint, long dueNanos, PackFactory packs, AckListener onAck) {
         String device = devices.get((int) (seq % devices.size()));
         Request r = Request.newPost();
         r.setURI(gateway.resolve("/campus/lab/" + device));
         r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_SENML_JSON);
         r.setPayload(packs.pack(seq, device).getBytes(StandardCharsets.UTF_8));
+        Semaphore permit = inFlight[endpoint];
         r.addMessageObserver(new MessageObserverAdapter() {
+            /** Californium may report more than one end for an exchange; count and free it once. */
+            private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
             @Override
             public void onResponse(Response response) {
+                if (!ended.compareAndSet(false, true)) {
+                    return;
+                }
                 if (response.getCode() == CoAP.ResponseCode.CHANGED) {
                     latency.recordValue(Math.max(0, System.nanoTime() - dueNanos) / 1000);
                     acknowledged.incrementAndGet();
@@ -138,23 +165,43 @@ public final class LabLoadGenerator implements AutoCloseable {
                 } else {
                     refused.incrementAndGet();
                 }
-                inFlight.release();
+                permit.release();
             }
 
             @Override
             public void onTimeout() {
-                timedOut.incrementAndGet();
-                inFlight.release();
+                lost();
             }
 
             @Override
             public void onSendError(Throwable error) {
-                timedOut.incrementAndGet();
-                inFlight.release();
+                lost();
+            }
+
+            @Override
+            public void onReject() {
+                lost();
+            }
+
+            @Override
+            public void onCancel() {
+                lost();
+            }
+
+            @Override
+            public void onResponseHandlingError(Throwable cause) {
+                lost();
+            }
+
+            private void lost() {
+                if (ended.compareAndSet(false, true)) {
+                    timedOut.incrementAndGet();
+                    permit.release();
+                }
             }
         });
         sent.incrementAndGet();
-        endpoints.get((int) (seq % endpoints.size())).sendRequest(r);
+        endpoints.get(endpoint).sendRequest(r);
     }
 
     public void stop() {
@@ -178,11 +225,12 @@ public final class LabLoadGenerator implements AutoCloseable {
         return refused.get();
     }
 
+    /** Requests that got no answer: timed out, rejected, cancelled or not sendable. */
     public long timedOut() {
         return timedOut.get();
     }
 
-    /** Packs that were due while the in-flight cap was reached, so not sent. */
+    /** Packs that were due while their endpoint had its share in flight, so not sent. */
     public long skipped() {
         return skipped.get();
     }

@@ -50,28 +50,35 @@ public final class SchoolRunner {
         home = home.toAbsolutePath().normalize();
         SchoolInventory school = SchoolInventory.read(distribution.resolve("device-profiles/schools/example-school.yaml"));
         System.out.printf("Starting the gateway for %s (%s) in %s ...%n", school.schoolName(), school.schoolId(), home);
-        try (GatewayProcess gateway = GatewayProcess.start(distribution, home,
-                List.of("camel.coapPort=" + coapPort), List.of("-Xmx256m"))) {
-            List<LabSensor> sensors = new ArrayList<>();
-            long lessonStart = System.currentTimeMillis();
-            for (int i = 0; i < school.labSensors().size(); i++) {
-                String id = school.labSensors().get(i);
-                sensors.add(new LabSensor(id, id.startsWith("lab-chem"), i, lessonStart));
-            }
-            URI uri = URI.create("coap://127.0.0.1:" + gateway.coapPort());
-            try (LabSensorSimulator labs = new LabSensorSimulator(uri, sensors)) {
-                labs.start(7, Math.round(1000 / packsPerSecond));
-                printWhereToLook(gateway, school, sensors.size());
-                CountDownLatch stop = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                long end = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
-                while (!stop.await(10, TimeUnit.SECONDS) && System.nanoTime() < end) {
-                    System.out.printf("lab packs sent %d, stored (2.04) %d, refused %d, timed out %d; readings in SQLite %d%n",
-                            labs.sent(), labs.acknowledged(), labs.refused(), labs.timedOut(), countReadings(gateway.storePath()));
-                }
-                labs.stop();
-            }
+        GatewayProcess gateway = GatewayProcess.start(distribution, home, List.of("camel.coapPort=" + coapPort),
+                List.of("-Xmx256m"));
+        List<LabSensor> sensors = new ArrayList<>();
+        long lessonStart = System.currentTimeMillis();
+        for (int i = 0; i < school.labSensors().size(); i++) {
+            String id = school.labSensors().get(i);
+            sensors.add(new LabSensor(id, id.startsWith("lab-chem"), i, lessonStart));
         }
+        LabSensorSimulator labs = new LabSensorSimulator(URI.create("coap://127.0.0.1:" + gateway.coapPort()), sensors);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Ctrl-C or SIGTERM: the sensors stop, then the gateway stops cleanly, before the JVM ends
+        Thread cleanup = new Thread(() -> {
+            labs.close();
+            try {
+                gateway.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stopped.countDown();
+        }, "school-stop");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        labs.start(7, Math.round(1000 / packsPerSecond));
+        printWhereToLook(gateway, school, sensors.size());
+        long end = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
+        while (!stopped.await(10, TimeUnit.SECONDS) && System.nanoTime() < end) {
+            System.out.printf("lab packs sent %d, stored (2.04) %d, refused %d, timed out %d; readings in SQLite %d%n",
+                    labs.sent(), labs.acknowledged(), labs.refused(), labs.timedOut(), countReadings(gateway.storePath()));
+        }
+        System.exit(0); // runs the cleanup hook
     }
 
     private static void printWhereToLook(GatewayProcess gateway, SchoolInventory school, int sensors) {
