@@ -59,6 +59,7 @@ public final class LabBenchmark {
                         "camel.maxPackRecords=1000"),
                 gatewayJvmOptions(o));
              HeapSampler heap = new HeapSampler(gw.pid());
+             WalSampler wal = new WalSampler(Path.of(gw.storePath() + "-wal"));
              LabLoadGenerator load = new LabLoadGenerator(URI.create("coap://127.0.0.1:" + gw.coapPort()), sensors,
                      o.endpoints, o.inFlight, o.clientThreads)) {
             List<LabSensor> kits = new ArrayList<>();
@@ -88,6 +89,20 @@ public final class LabBenchmark {
                     heap.peakUsedMb(), o.heap, heap.peakOldMb());
             if (!gw.isAlive()) {
                 System.out.println("THE GATEWAY DIED during the run; see " + gw.home().resolve("console.log"));
+            }
+            System.out.printf(Locale.ROOT, "database %.0f MB; largest write-ahead log seen %.0f MB%n",
+                    Files.size(gw.storePath()) / 1e6, wal.peakMb());
+        } finally {
+            if (o.home == null) { // a run writes gigabytes: keep them only where asked to
+                deleteTree(home);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }
