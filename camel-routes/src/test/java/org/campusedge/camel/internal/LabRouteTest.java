@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -164,14 +163,6 @@ class LabRouteTest {
     }
 
     static SqliteEventStore.Config storeConfig(Path file, int maxQueuedEvents) {
-        return new SqliteEventStore.Config() {
-            @Override public Class<? extends Annotation> annotationType() { return SqliteEventStore.Config.class; }
-            @Override public String path() { return file.toString(); }
-            @Override public int retentionDays() { return 0; }
-            @Override public int retentionIntervalMinutes() { return 60; }
-            @Override public String synchronous() { return "NORMAL"; }
-            @Override public int maxBatchEvents() { return 20_000; }
-            @Override public int maxQueuedEvents() { return maxQueuedEvents; }
-        };
+        return SqliteEventStore.config(file, "NORMAL", 20_000, maxQueuedEvents);
     }
 }

@@ -80,11 +80,11 @@ public final class LabBenchmark {
                 steps(o, load, packs, heap, seq);
             }
             long rows = countRows(gw.storePath());
-            long acknowledgedReadings = (load.acknowledged()) * o.records;
+            long acknowledgedReadings = (load.outcomes().acknowledged()) * o.records;
             System.out.println();
             System.out.printf(Locale.ROOT, "readings acknowledged %d, rows stored %d: %s (refused %d, timed out %d, skipped at the in-flight cap %d)%n",
                     acknowledgedReadings, rows, rows == acknowledgedReadings ? "EQUAL" : "DIFFERENT (" + (rows - acknowledgedReadings) + ")",
-                    load.refused(), load.timedOut(), load.skipped());
+                    load.outcomes().refused(), load.outcomes().lost(), load.skipped());
             System.out.printf(Locale.ROOT, "gateway heap: peak used %.0f MB (limit %s), peak old generation %.0f MB%n",
                     heap.peakUsedMb(), o.heap, heap.peakOldMb());
             if (!gw.isAlive()) {
@@ -127,14 +127,14 @@ public final class LabBenchmark {
 
     static Interval measure(Options o, LabLoadGenerator load, LabLoadGenerator.PackFactory packs, long[] seq,
                             int readingsPerSecond, int seconds) throws InterruptedException {
-        long skipped0 = load.skipped(), timeouts0 = load.timedOut();
+        long skipped0 = load.skipped(), timeouts0 = load.outcomes().lost();
         seq[0] += load.run((double) readingsPerSecond / o.records, seconds, seq[0], packs, s -> { });
         double elapsed = seconds;
         long acked = load.acknowledgedInWindow(); // answers that came during the drain are not this window's
         Histogram h = load.takeLatency();
         return new Interval(acked * o.records / elapsed, acked / elapsed, h.getValueAtPercentile(50) / 1000.0,
                 h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
-                load.skipped() - skipped0, load.timedOut() - timeouts0);
+                load.skipped() - skipped0, load.outcomes().lost() - timeouts0);
     }
 
     /** Each rate {@code reps} times; the medians are printed, the machine being too noisy for one run. */

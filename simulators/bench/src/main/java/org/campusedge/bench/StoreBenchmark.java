@@ -1,6 +1,5 @@
 package org.campusedge.bench;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -83,14 +82,6 @@ public final class StoreBenchmark {
     }
 
     static SqliteEventStore.Config config(Path file, String sync) {
-        return new SqliteEventStore.Config() {
-            @Override public Class<? extends Annotation> annotationType() { return SqliteEventStore.Config.class; }
-            @Override public String path() { return file.toString(); }
-            @Override public int retentionDays() { return 0; }
-            @Override public int retentionIntervalMinutes() { return 60; }
-            @Override public String synchronous() { return sync; }
-            @Override public int maxBatchEvents() { return 20_000; }
-            @Override public int maxQueuedEvents() { return 200_000; }
-        };
+        return SqliteEventStore.config(file, sync, 20_000, 200_000);
     }
 }

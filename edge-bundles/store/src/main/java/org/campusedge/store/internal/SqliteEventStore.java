@@ -71,6 +71,22 @@ public final class SqliteEventStore implements EventStore {
         int maxQueuedEvents() default 200_000;
     }
 
+    /**
+     * A configuration made in code, for running the store outside OSGi (tests, benchmarks): no
+     * retention, the given durability and limits.
+     */
+    public static Config config(Path file, String synchronous, int maxBatchEvents, int maxQueuedEvents) {
+        return new Config() {
+            @Override public Class<? extends java.lang.annotation.Annotation> annotationType() { return Config.class; }
+            @Override public String path() { return file.toString(); }
+            @Override public int retentionDays() { return 0; }
+            @Override public int retentionIntervalMinutes() { return 60; }
+            @Override public String synchronous() { return synchronous; }
+            @Override public int maxBatchEvents() { return maxBatchEvents; }
+            @Override public int maxQueuedEvents() { return maxQueuedEvents; }
+        };
+    }
+
     private final Path path;
     private final Connection writerConnection;
     private final Connection readerConnection;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -49,15 +48,7 @@ class SqliteEventStoreTest {
     }
 
     static SqliteEventStore.Config config(Path file, int maxBatch, int maxQueued) {
-        return new SqliteEventStore.Config() {
-            @Override public Class<? extends Annotation> annotationType() { return SqliteEventStore.Config.class; }
-            @Override public String path() { return file.toString(); }
-            @Override public int retentionDays() { return 0; }
-            @Override public int retentionIntervalMinutes() { return 60; }
-            @Override public String synchronous() { return "FULL"; }
-            @Override public int maxBatchEvents() { return maxBatch; }
-            @Override public int maxQueuedEvents() { return maxQueued; }
-        };
+        return SqliteEventStore.config(file, "FULL", maxBatch, maxQueued);
     }
 
     static CampusEvent reading(String device, double value, Instant t) {

@@ -12,11 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Recorder;
-import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
-import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Request;
-import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
@@ -51,10 +48,7 @@ public final class LabLoadGenerator implements AutoCloseable {
     private final Semaphore[] inFlight; // one per endpoint
     private final int perEndpoint;
     private final Recorder latency = new Recorder(3);
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong acknowledged = new AtomicLong();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong timedOut = new AtomicLong();
+    private final PackOutcomes outcomes = new PackOutcomes();
     private final AtomicLong skipped = new AtomicLong();
     private volatile boolean running;
     private volatile long windowAcked;
@@ -102,7 +96,7 @@ public final class LabLoadGenerator implements AutoCloseable {
             throws InterruptedException {
         running = true;
         long intervalNanos = (long) (1e9 / packsPerSecond);
-        long ackedBefore = acknowledged.get();
+        long ackedBefore = outcomes.acknowledged();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long seq = firstSeq;
@@ -126,7 +120,7 @@ public final class LabLoadGenerator implements AutoCloseable {
             due += intervalNanos;
         }
         running = false;
-        windowAcked = acknowledged.get() - ackedBefore;
+        windowAcked = outcomes.acknowledged() - ackedBefore;
         long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15); // let the answers come in
         for (Semaphore s : inFlight) {
             long left = Math.max(0, drainDeadline - System.nanoTime());
@@ -149,58 +143,10 @@ public final class LabLoadGenerator implements AutoCloseable {
         r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_SENML_JSON);
         r.setPayload(packs.pack(seq, device).getBytes(StandardCharsets.UTF_8));
         Semaphore permit = inFlight[endpoint];
-        r.addMessageObserver(new MessageObserverAdapter() {
-            /** Californium may report more than one end for an exchange; count and free it once. */
-            private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-
-            @Override
-            public void onResponse(Response response) {
-                if (!ended.compareAndSet(false, true)) {
-                    return;
-                }
-                if (response.getCode() == CoAP.ResponseCode.CHANGED) {
-                    latency.recordValue(Math.max(0, System.nanoTime() - dueNanos) / 1000);
-                    acknowledged.incrementAndGet();
-                    onAck.acknowledged(seq);
-                } else {
-                    refused.incrementAndGet();
-                }
-                permit.release();
-            }
-
-            @Override
-            public void onTimeout() {
-                lost();
-            }
-
-            @Override
-            public void onSendError(Throwable error) {
-                lost();
-            }
-
-            @Override
-            public void onReject() {
-                lost();
-            }
-
-            @Override
-            public void onCancel() {
-                lost();
-            }
-
-            @Override
-            public void onResponseHandlingError(Throwable cause) {
-                lost();
-            }
-
-            private void lost() {
-                if (ended.compareAndSet(false, true)) {
-                    timedOut.incrementAndGet();
-                    permit.release();
-                }
-            }
-        });
-        sent.incrementAndGet();
+        r.addMessageObserver(outcomes.observe(response -> {
+            latency.recordValue(Math.max(0, System.nanoTime() - dueNanos) / 1000);
+            onAck.acknowledged(seq);
+        }, permit::release));
         endpoints.get(endpoint).sendRequest(r);
     }
 
@@ -213,21 +159,9 @@ public final class LabLoadGenerator implements AutoCloseable {
         return latency.getIntervalHistogram();
     }
 
-    public long sent() {
-        return sent.get();
-    }
-
-    public long acknowledged() {
-        return acknowledged.get();
-    }
-
-    public long refused() {
-        return refused.get();
-    }
-
-    /** Requests that got no answer: timed out, rejected, cancelled or not sendable. */
-    public long timedOut() {
-        return timedOut.get();
+    /** Sent, acknowledged, refused and unanswered packs so far. */
+    public PackOutcomes outcomes() {
+        return outcomes;
     }
 
     /** Packs that were due while their endpoint had its share in flight, so not sent. */

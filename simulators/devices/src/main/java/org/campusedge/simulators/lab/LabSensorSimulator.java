@@ -9,12 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
-import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Request;
-import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
@@ -35,10 +31,7 @@ public final class LabSensorSimulator implements AutoCloseable {
     private final ScheduledExecutorService main;
     private final ScheduledExecutorService secondary;
     private final ScheduledExecutorService ticker;
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong acknowledged = new AtomicLong();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong timedOut = new AtomicLong();
+    private final PackOutcomes outcomes = new PackOutcomes();
     private ScheduledFuture<?> task;
 
     /** @param gateway e.g. {@code coap://127.0.0.1:5683}; sensors post to {@code /campus/lab/<id>} */
@@ -99,8 +92,7 @@ public final class LabSensorSimulator implements AutoCloseable {
             java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             while (!stop.await(10, TimeUnit.SECONDS)) {
-                System.out.printf("sent %d, stored %d, refused %d, timed out %d%n", sim.sent(), sim.acknowledged(),
-                        sim.refused(), sim.timedOut());
+                System.out.println(sim.outcomes());
             }
         }
     }
@@ -137,39 +129,13 @@ public final class LabSensorSimulator implements AutoCloseable {
         r.setURI(gateway.resolve("/campus/lab/" + s.deviceId()));
         r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_SENML_JSON);
         r.setPayload(s.pack(records, System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
-        r.addMessageObserver(new MessageObserverAdapter() {
-            @Override
-            public void onResponse(Response response) {
-                if (response.getCode() == CoAP.ResponseCode.CHANGED) {
-                    acknowledged.incrementAndGet();
-                } else {
-                    refused.incrementAndGet();
-                }
-            }
-
-            @Override
-            public void onTimeout() {
-                timedOut.incrementAndGet();
-            }
-        });
-        sent.incrementAndGet();
+        r.addMessageObserver(outcomes.observe(response -> { }, () -> { }));
         endpoints.get(index).sendRequest(r);
     }
 
-    public long sent() {
-        return sent.get();
-    }
-
-    public long acknowledged() {
-        return acknowledged.get();
-    }
-
-    public long refused() {
-        return refused.get();
-    }
-
-    public long timedOut() {
-        return timedOut.get();
+    /** Sent, acknowledged, refused and unanswered packs so far. */
+    public PackOutcomes outcomes() {
+        return outcomes;
     }
 
     public void stop() {

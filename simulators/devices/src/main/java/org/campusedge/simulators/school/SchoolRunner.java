@@ -75,8 +75,7 @@ public final class SchoolRunner {
         printWhereToLook(gateway, school, sensors.size());
         long end = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
         while (!stopped.await(10, TimeUnit.SECONDS) && System.nanoTime() < end) {
-            System.out.printf("lab packs sent %d, stored (2.04) %d, refused %d, timed out %d; readings in SQLite %d%n",
-                    labs.sent(), labs.acknowledged(), labs.refused(), labs.timedOut(), countReadings(gateway.storePath()));
+            System.out.printf("lab packs %s; readings in SQLite %d%n", labs.outcomes(), countReadings(gateway.storePath()));
         }
         System.exit(0); // runs the cleanup hook
     }
