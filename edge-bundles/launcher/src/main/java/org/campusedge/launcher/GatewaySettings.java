@@ -23,7 +23,8 @@ final class GatewaySettings {
     static final Map<String, String> PIDS = Map.of(
             "store", "org.campusedge.store",
             "registry", "org.campusedge.registry",
-            "camel", "org.campusedge.camel");
+            "camel", "org.campusedge.camel",
+            "health", "org.campusedge.health");
 
     private final Path home;
     private final Map<String, String> values = new TreeMap<>();

@@ -1,0 +1,25 @@
+package org.campusedge.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Which devices of the inventory are talking to the gateway: a device that stays silent longer
+ * than its profile's {@code offlineAfter} is offline (and a {@code device.offline} event says so);
+ * its next message makes it online again ({@code device.online}).
+ */
+public interface DeviceHealth {
+
+    /** Presence of a device. UNKNOWN until it has spoken or its silence has lasted offlineAfter. */
+    enum Presence { UNKNOWN, ONLINE, OFFLINE }
+
+    /**
+     * @param lastSeen when the gateway last received something from it, or null
+     * @param since    when it entered its present state
+     */
+    record State(String deviceId, String family, Presence presence, Instant lastSeen, Instant since) {
+    }
+
+    /** Every inventory device's state, by id. */
+    List<State> devices();
+}

@@ -1,0 +1,112 @@
+package org.campusedge.health.internal;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.Device;
+import org.campusedge.api.DeviceHealth;
+import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.EventBus;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tracks which devices are talking: subscribes to the event bus, and every few seconds turns
+ * silences longer than a profile's {@code offlineAfter} into {@code device.offline} events (and a
+ * silent device's next message into {@code device.online}), published on the bus like any event.
+ */
+@Component(service = DeviceHealth.class, immediate = true, configurationPid = DevicePresence.PID)
+@Designate(ocd = DevicePresence.Config.class)
+public final class DevicePresence implements DeviceHealth {
+
+    public static final String PID = "org.campusedge.health";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DevicePresence.class);
+
+    /** How often silences are checked. */
+    @ObjectClassDefinition(name = "Campus Edge device health", description = "Device presence tracking")
+    public @interface Config {
+        @AttributeDefinition(description = "Seconds between checks for devices that went quiet")
+        int checkIntervalSeconds() default 5;
+    }
+
+    private final EventBus bus;
+    private final DeviceRegistry registry;
+    private final Clock clock;
+    private final PresenceTracker tracker;
+    private final EventBus.Subscription subscription;
+    private final ScheduledExecutorService checker;
+
+    @Activate
+    public DevicePresence(@Reference(name = "bus") EventBus bus, @Reference(name = "registry") DeviceRegistry registry,
+                          Config config) {
+        this(bus, registry, config.checkIntervalSeconds(), Clock.systemUTC());
+    }
+
+    DevicePresence(EventBus bus, DeviceRegistry registry, int checkIntervalSeconds, Clock clock) {
+        this.bus = bus;
+        this.registry = registry;
+        this.clock = clock;
+        this.tracker = new PresenceTracker(clock.instant());
+        // a shed event only delays "seen" until the device's next one, so a bounded buffer is safe
+        this.subscription = bus.subscribe("device-presence", 20_000, this::onEvent);
+        this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "device-presence");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, checkIntervalSeconds);
+        checker.scheduleWithFixedDelay(this::check, every, every, TimeUnit.SECONDS);
+    }
+
+    private void onEvent(CampusEvent e) {
+        Optional<Device> device = registry.device(e.deviceId());
+        if (device.isPresent()) {
+            tracker.seen(e, device.get(), clock.instant()).ifPresent(this::publish);
+        }
+    }
+
+    void check() {
+        try {
+            List<CampusEvent> offline = tracker.check(clock.instant(), registry.devices(), registry::profile);
+            if (!offline.isEmpty()) {
+                LOG.info("{} device(s) went offline: {}", offline.size(),
+                        offline.stream().map(CampusEvent::deviceId).limit(10).toList());
+                bus.publish(offline).exceptionally(this::logFailure);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Presence check failed: {}", e.toString());
+        }
+    }
+
+    private void publish(CampusEvent online) {
+        bus.publish(List.of(online)).exceptionally(this::logFailure);
+    }
+
+    private Void logFailure(Throwable t) {
+        LOG.warn("A device presence event could not be stored: {}", t.toString());
+        return null;
+    }
+
+    @Override
+    public List<State> devices() {
+        return tracker.states(registry.devices());
+    }
+
+    @Deactivate
+    void deactivate() {
+        checker.shutdownNow();
+        subscription.close();
+    }
+}

@@ -1,0 +1,61 @@
+package org.campusedge.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.campusedge.simulators.gateway.GatewayProcess;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Device presence through the real gateway: a sensor that posts is online, one that goes quiet for
+ * longer than its profile allows is offline, and both changes are events in the store. The profile
+ * is a copy of lab-sensor-kit with offlineAfter of 3 s instead of 2 min.
+ */
+class DevicePresenceIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSensorThatFallsSilentGoesOfflineAndComesBackOnline() throws Exception {
+        Path profiles = Files.createDirectories(dir.resolve("profiles"));
+        String kit = Files.readString(GatewayFixture.distribution().resolve("device-profiles/profiles/lab-sensor-kit.yaml"));
+        Files.writeString(profiles.resolve("lab-sensor-kit.yaml"), kit.replace("offlineAfter: PT2M", "offlineAfter: PT3S"));
+        try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "registry.profilesDir=" + profiles,
+                "health.checkIntervalSeconds=1")) {
+            String pack = "[{\"n\":\"temperature\",\"u\":\"Cel\",\"v\":21}]";
+            assertEquals(ResponseCode.CHANGED, GatewayFixture.post(gw, "lab-phys-1-s1", pack).getCode());
+            assertTrue(await(gw, "device_id = 'lab-phys-1-s1' AND kind = 'device.online'", 1, 10), "no device.online");
+
+            // silence: offline after 3 s (plus up to a 1 s check), and every other kit, never heard from, too
+            assertTrue(await(gw, "device_id = 'lab-phys-1-s1' AND kind = 'device.offline'", 1, 15), "no device.offline");
+            assertTrue(await(gw, "kind = 'device.offline'", 12, 10), "the 11 silent kits did not go offline");
+            List<String> offline = GatewayFixture.rows(gw.storePath(), "SELECT severity, json_extract(attributes, '$.offlineAfter'),"
+                    + " json_extract(attributes, '$.lastSeen') IS NOT NULL FROM events e JOIN devices d ON d.ref = e.device_ref"
+                    + " WHERE d.device_id = 'lab-phys-1-s1' AND kind = 'device.offline'");
+            assertEquals(List.of("2|PT3S|1"), offline, "WARNING, with the limit and when it was last heard");
+
+            assertEquals(ResponseCode.CHANGED, GatewayFixture.post(gw, "lab-phys-1-s1", pack).getCode());
+            assertTrue(await(gw, "device_id = 'lab-phys-1-s1' AND kind = 'device.online'", 2, 10), "not online again");
+        }
+    }
+
+    /** Waits until at least {@code n} events match, polling the SQLite file. */
+    private static boolean await(GatewayProcess gw, String where, long n, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String sql = "e JOIN devices d ON d.ref = e.device_ref WHERE " + where;
+        while (System.nanoTime() < deadline) {
+            if (Long.parseLong(GatewayFixture.rows(gw.storePath(), "SELECT count(*) FROM events " + sql).get(0)) >= n) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+}
