@@ -91,7 +91,8 @@ class ProfilesDataTest {
         assertTrue(r.school().enrolment() > 1000);
 
         Map<String, List<String>> byRoom = new TreeMap<>();
-        for (Device d : r.devices().values()) {
+        List<Device> labKits = r.devices().values().stream().filter(d -> d.id().startsWith("lab-")).toList();
+        for (Device d : labKits) {
             assertEquals("sch-example-01", d.schoolId());
             assertEquals("lab", d.family(), d.id());
             assertEquals("lab-sensor-kit", d.profileId(), d.id());
@@ -100,10 +101,20 @@ class ProfilesDataTest {
             assertNotNull(d.location().room(), d.id());
             byRoom.computeIfAbsent(d.location().room(), k -> new ArrayList<>()).add(d.id());
         }
-        Map<String, Long> perLab = r.devices().keySet().stream()
+        Map<String, Long> perLab = labKits.stream().map(Device::id)
                 .collect(Collectors.groupingBy(id -> id.substring(0, id.lastIndexOf("-s")), TreeMap::new, Collectors.counting()));
         assertEquals(Map.of("lab-bio-1", 4L, "lab-chem-1", 4L, "lab-phys-1", 4L), perLab);
         assertEquals(3, byRoom.size(), () -> "one room per lab: " + byRoom);
         assertTrue(r.devices().containsKey("lab-chem-1-s1"));
+    }
+
+    @Test
+    void exampleSchoolHasCardReadersAtTheGatesCanteenAndLibrary() {
+        LoadResult r = loader.load(PROFILES, SCHOOLS.resolve("example-school.yaml"), ROOT);
+        List<Device> readers = r.devices().values().stream().filter(d -> d.family().equals("card")).toList();
+        assertEquals(List.of("canteen", "gate", "gate", "library"),
+                readers.stream().map(d -> d.properties().get("place")).sorted().toList());
+        readers.forEach(d -> assertEquals("card-reader", d.profileId(), d.id()));
+        assertEquals(r.devices().size(), readers.size() + 12, "everything else is a lab kit");
     }
 }

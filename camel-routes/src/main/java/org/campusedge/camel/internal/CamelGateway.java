@@ -1,5 +1,6 @@
 package org.campusedge.camel.internal;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +17,10 @@ import org.apache.camel.support.ResourceHelper;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
+import org.campusedge.camel.card.CardComponent;
+import org.campusedge.camel.card.CardNormaliser;
+import org.campusedge.camel.card.CardPseudonymiser;
+import org.campusedge.camel.card.CardServer;
 import org.campusedge.camel.coap.CoapIngestComponent;
 import org.campusedge.camel.coap.GatewayCoapServer;
 import org.campusedge.camel.ingest.IngestProcessor;
@@ -35,8 +40,9 @@ public final class CamelGateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CamelGateway.class);
 
-    /** What the gateway's connectors listen on and how big a pack may be. */
-    public record Settings(GatewayCoapServer.Settings coap, int maxPackRecords) {
+    /** What the gateway's connectors listen on, how big a pack may be, where the card secret is. */
+    public record Settings(GatewayCoapServer.Settings coap, int maxPackRecords, String cardHost, int cardPort,
+                           Path cardSecretFile) {
     }
 
     private final EventBus bus;
@@ -48,6 +54,7 @@ public final class CamelGateway implements AutoCloseable {
     private final Map<String, String> routeFamilies = new HashMap<>(); // route id -> family, routes we made
     private final Map<String, String> routeErrors = new ConcurrentHashMap<>();
     private CoapServer coap;
+    private CardServer cards;
     private CamelContext context;
     private AutoCloseable registryListener;
 
@@ -70,6 +77,7 @@ public final class CamelGateway implements AutoCloseable {
      */
     public synchronized void start() throws Exception {
         coap = GatewayCoapServer.create(settings.coap());
+        cards = new CardServer(settings.cardHost(), settings.cardPort(), counters);
         DefaultCamelContext ctx = new DefaultCamelContext(false);
         context = ctx;
         try {
@@ -88,6 +96,9 @@ public final class CamelGateway implements AutoCloseable {
             ctx.build();
             ctx.addComponent("campus-coap", new CoapIngestComponent(coap, counters));
             ctx.getRegistry().bind("labNormaliser", new LabNormaliser(registry, new SenmlParser(settings.maxPackRecords())));
+            ctx.addComponent("campus-card", new CardComponent(cards));
+            ctx.getRegistry().bind("cardNormaliser", new CardNormaliser(registry,
+                    CardPseudonymiser.fromFile(settings.cardSecretFile())));
             ctx.getRegistry().bind("ingest", new IngestProcessor(bus));
             for (Map.Entry<String, String> t : templates.entrySet()) {
                 PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(t.getKey(), t.getValue()));
@@ -98,6 +109,7 @@ public final class CamelGateway implements AutoCloseable {
             registryListener = registry.addListener(r -> reconcile());
             reconcile();
             GatewayCoapServer.start(coap, settings.coap());
+            cards.start();
         } catch (Exception e) {
             close();
             throw e;
@@ -186,16 +198,24 @@ public final class CamelGateway implements AutoCloseable {
         return counters;
     }
 
+    public int cardPort() {
+        return cards.port();
+    }
+
     public int coapPort() {
         return GatewayCoapServer.port(coap);
     }
 
-    /** Closes the CoAP port first, so devices retransmit to the next gateway run instead of hearing 4.04. */
+    /** Closes the device ports first, so devices retry against the next gateway run instead of hearing "unknown". */
     @Override
     public synchronized void close() throws Exception {
         if (coap != null) {
             coap.destroy();
             coap = null;
+        }
+        if (cards != null) {
+            cards.close();
+            cards = null;
         }
         if (registryListener != null) {
             registryListener.close();

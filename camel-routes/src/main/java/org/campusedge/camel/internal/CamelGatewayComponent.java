@@ -42,6 +42,8 @@ public final class CamelGatewayComponent {
     public static final String PID = "org.campusedge.camel";
     /** Service property with the bound CoAP UDP port. */
     public static final String COAP_PORT_PROPERTY = "campus.coap.port";
+    /** Service property with the bound TCP port of the card readers' server. */
+    public static final String CARD_PORT_PROPERTY = "campus.card.port";
 
     private static final Logger LOG = LoggerFactory.getLogger(CamelGatewayComponent.class);
 
@@ -62,6 +64,15 @@ public final class CamelGatewayComponent {
 
         @AttributeDefinition(description = "Folder of route templates to use instead of the bundled ones (empty: bundled)")
         String templatesDir() default "";
+
+        @AttributeDefinition(description = "Address the one-card readers' TCP server binds")
+        String cardHost() default "0.0.0.0";
+
+        @AttributeDefinition(description = "TCP port of the one-card readers' server (0 picks a free one)")
+        int cardPort() default 9100;
+
+        @AttributeDefinition(description = "File with the school's secret for pseudonymising card numbers; made at first start")
+        String cardSecretFile() default "data/card-secret";
     }
 
     private final CamelGateway gateway;
@@ -75,8 +86,8 @@ public final class CamelGatewayComponent {
                 config.coapDedupPerPeer(), 20_000, 2, 4 * 1024 * 1024);
         Map<String, String> templates = config.templatesDir().isBlank()
                 ? bundledTemplates(bundleContext) : templatesIn(Path.of(config.templatesDir()));
-        gateway = new CamelGateway(bus, registry, new CamelGateway.Settings(coap, config.maxPackRecords()),
-                bundleLoader, templates);
+        gateway = new CamelGateway(bus, registry, new CamelGateway.Settings(coap, config.maxPackRecords(),
+                config.cardHost(), config.cardPort(), Path.of(config.cardSecretFile())), bundleLoader, templates);
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         current.setContextClassLoader(bundleLoader);
@@ -90,8 +101,10 @@ public final class CamelGatewayComponent {
         }
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(COAP_PORT_PROPERTY, gateway.coapPort());
+        props.put(CARD_PORT_PROPERTY, gateway.cardPort());
         registration = bundleContext.registerService(DeviceCounters.class, gateway.counters(), props);
-        LOG.info("Camel routes running: {} device routes, CoAP on udp/{}", gateway.routes().size(), gateway.coapPort());
+        LOG.info("Camel routes running: {} device routes, CoAP on udp/{}, card readers on tcp/{}", gateway.routes().size(),
+                gateway.coapPort(), gateway.cardPort());
     }
 
     private static Map<String, String> bundledTemplates(BundleContext bc) throws IOException {

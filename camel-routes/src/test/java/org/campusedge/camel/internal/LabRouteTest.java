@@ -46,7 +46,8 @@ class LabRouteTest {
         registry = new TestRegistry();
         registry.put(TestRegistry.labDevice("lab-chem-1-s1"));
         gateway = new CamelGateway(bus, registry,
-                new CamelGateway.Settings(GatewayCoapServer.Settings.defaults("127.0.0.1", 0), 1000),
+                new CamelGateway.Settings(GatewayCoapServer.Settings.defaults("127.0.0.1", 0), 1000, "127.0.0.1", 0,
+                        dir.resolve("card-secret")),
                 getClass().getClassLoader(), CamelGatewayComponent.templatesIn(Path.of("templates")));
         gateway.start();
     }

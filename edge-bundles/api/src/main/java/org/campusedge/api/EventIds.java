@@ -69,6 +69,26 @@ public final class EventIds {
         return encode(millis, SEED.nextInt() & 0xFFFFL, SEED.nextLong());
     }
 
+    /**
+     * The same id every time for the same millisecond and key: for events a device may send twice
+     * (a card swipe re-sent after a reconnect), so that the store keeps one. The random part is a
+     * hash of the key.
+     */
+    public static String forKey(long millis, String key) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            long high = ((h[0] & 0xFFL) << 8) | (h[1] & 0xFFL);
+            long low = 0;
+            for (int i = 2; i < 10; i++) {
+                low = (low << 8) | (h[i] & 0xFFL);
+            }
+            return encode(millis, high, low);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
     /** The smallest id that {@link #next()} can make at this millisecond; every id made later sorts after it. */
     public static String lowestIdAt(long millis) {
         return encode(millis, 0, 0);

@@ -30,7 +30,8 @@ import org.campusedge.api.json.EventCodec;
  */
 final class EventTable {
 
-    static final int SCHEMA_VERSION = 1;
+    /** 2: events + devices dimension (1 was a pre-release layout with the device columns on every row). */
+    static final int SCHEMA_VERSION = 2;
 
     static final String INSERT = "INSERT OR IGNORE INTO events(id, occurred_at, received_at, device_ref, kind,"
             + " severity, measurements, attributes) VALUES (?,?,?,?,?,?,?,?)";
@@ -58,6 +59,10 @@ final class EventTable {
             }
             if (version == SCHEMA_VERSION) {
                 return;
+            }
+            if (version == 1) {
+                throw new SQLException("the event store was written by a pre-release build (schema 1) whose layout"
+                        + " is not migrated; move the file away and the gateway starts a new one");
             }
             s.executeUpdate("CREATE TABLE IF NOT EXISTS devices ("
                     + " ref INTEGER PRIMARY KEY,"

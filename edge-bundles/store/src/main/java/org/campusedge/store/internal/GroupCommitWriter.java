@@ -57,6 +57,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final PreparedStatement insert;
+    private final DeviceRefs devices;
     private final Thread thread;
     private final ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "store-acks");
@@ -72,6 +74,10 @@ final class GroupCommitWriter implements AutoCloseable {
         this.maxBatchEvents = maxBatchEvents;
         this.maxQueuedEvents = maxQueuedEvents;
         connection.setAutoCommit(false);
+        // prepared here, on the activating thread: a file the statements do not fit fails the
+        // store's activation, with the reason, instead of a writer thread that dies unseen
+        this.insert = connection.prepareStatement(EventTable.INSERT);
+        this.devices = new DeviceRefs(connection);
         this.thread = new Thread(this::loop, "store-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -143,8 +149,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void loop() {
         List<Append> batch = new ArrayList<>();
-        try (PreparedStatement insert = connection.prepareStatement(EventTable.INSERT)) {
-            DeviceRefs devices = new DeviceRefs(connection);
+        try (insert) {
             while (running() || !queue.isEmpty()) {
                 Job first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {

@@ -306,6 +306,22 @@ class SqliteEventStoreTest {
     }
 
     @Test
+    void aFileOfAnotherLayoutIsRefusedAtActivationWithTheReason() throws Exception {
+        Path file = dir.resolve("old.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE events(id TEXT PRIMARY KEY, device_id TEXT)");
+            s.execute("PRAGMA user_version = 1");
+        }
+        java.sql.SQLException e = assertThrows(java.sql.SQLException.class, () -> new SqliteEventStore(config(file, 10, 10)));
+        assertTrue(e.getMessage().contains("pre-release"), e.getMessage());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version = 7");
+        }
+        e = assertThrows(java.sql.SQLException.class, () -> new SqliteEventStore(config(file, 10, 10)));
+        assertTrue(e.getMessage().contains("newer gateway"), e.getMessage());
+    }
+
+    @Test
     void reopeningAFileKeepsItsEvents() throws Exception {
         Path file = dir.resolve("reopen.db");
         store = new SqliteEventStore(config(file, 1000, 10_000));

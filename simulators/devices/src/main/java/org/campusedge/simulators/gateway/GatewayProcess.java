@@ -129,6 +129,10 @@ public final class GatewayProcess implements AutoCloseable {
         return Integer.parseInt(status.getProperty("coap.port"));
     }
 
+    public int cardPort() {
+        return Integer.parseInt(status.getProperty("card.port"));
+    }
+
     public Path storePath() {
         return Path.of(status.getProperty("store.path"));
     }

@@ -1,6 +1,8 @@
 package org.campusedge.simulators.school;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.LocalTime;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.campusedge.simulators.card.CardReaderSimulator;
 import org.campusedge.simulators.gateway.GatewayProcess;
 import org.campusedge.simulators.lab.LabSensor;
 import org.campusedge.simulators.lab.LabSensorSimulator;
@@ -28,6 +31,7 @@ public final class SchoolRunner {
         Path distribution = null;
         Path home = Path.of("run/school");
         int coapPort = 5683;
+        int cardPort = 9100;
         long durationSeconds = 0;
         double packsPerSecond = 1.0;
         for (int i = 0; i < args.length; i++) {
@@ -35,10 +39,11 @@ public final class SchoolRunner {
                 case "--distribution" -> distribution = Path.of(args[++i]);
                 case "--home" -> home = Path.of(args[++i]);
                 case "--coap-port" -> coapPort = Integer.parseInt(args[++i]);
+                case "--card-port" -> cardPort = Integer.parseInt(args[++i]);
                 case "--duration" -> durationSeconds = Long.parseLong(args[++i]);
                 case "--rate" -> packsPerSecond = Double.parseDouble(args[++i]);
                 default -> {
-                    System.err.println("usage: SchoolRunner [--distribution DIR] [--home DIR] [--coap-port N]"
+                    System.err.println("usage: SchoolRunner [--distribution DIR] [--home DIR] [--coap-port N] [--card-port N]"
                             + " [--rate PACKS_PER_SECOND_PER_SENSOR] [--duration SECONDS]");
                     System.exit(2);
                 }
@@ -50,7 +55,7 @@ public final class SchoolRunner {
         home = home.toAbsolutePath().normalize();
         SchoolInventory school = SchoolInventory.read(distribution.resolve("device-profiles/schools/example-school.yaml"));
         System.out.printf("Starting the gateway for %s (%s) in %s ...%n", school.schoolName(), school.schoolId(), home);
-        GatewayProcess gateway = GatewayProcess.start(distribution, home, List.of("camel.coapPort=" + coapPort),
+        GatewayProcess gateway = GatewayProcess.start(distribution, home, List.of("camel.coapPort=" + coapPort, "camel.cardPort=" + cardPort),
                 List.of("-Xmx256m"));
         List<LabSensor> sensors = new ArrayList<>();
         long lessonStart = System.currentTimeMillis();
@@ -59,10 +64,14 @@ public final class SchoolRunner {
             sensors.add(new LabSensor(id, id.startsWith("lab-chem"), i, lessonStart));
         }
         LabSensorSimulator labs = new LabSensorSimulator(URI.create("coap://127.0.0.1:" + gateway.coapPort()), sensors);
+        // the school day runs a minute a second, from 06:50: the morning rush at the gates comes in a minute
+        CardReaderSimulator cards = new CardReaderSimulator(new InetSocketAddress("127.0.0.1", gateway.cardPort()),
+                school.cardReaders(), school.enrolment(), 60, LocalTime.of(6, 50));
         CountDownLatch stopped = new CountDownLatch(1);
         // Ctrl-C or SIGTERM: the sensors stop, then the gateway stops cleanly, before the JVM ends
         Thread cleanup = new Thread(() -> {
             labs.close();
+            cards.close();
             try {
                 gateway.close();
             } catch (InterruptedException e) {
@@ -72,10 +81,14 @@ public final class SchoolRunner {
         }, "school-stop");
         Runtime.getRuntime().addShutdownHook(cleanup);
         labs.start(7, Math.round(1000 / packsPerSecond));
+        cards.start();
         printWhereToLook(gateway, school, sensors.size());
         long end = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
         while (!stopped.await(10, TimeUnit.SECONDS) && System.nanoTime() < end) {
-            System.out.printf("lab packs %s; readings in SQLite %d%n", labs.outcomes(), countReadings(gateway.storePath()));
+            System.out.printf("lab packs %s; readings in SQLite %d%n", labs.outcomes(), count(gateway.storePath(), "lab.reading"));
+            System.out.printf("school clock %s: card swipes sent %d, stored (ACK) %d; in SQLite %d swipes, %d denied%n",
+                    cards.clock().withNano(0), cards.sent(), cards.acknowledged(), count(gateway.storePath(), "card.swipe"),
+                    count(gateway.storePath(), "card.denied"));
         }
         System.exit(0); // runs the cleanup hook
     }
@@ -84,7 +97,8 @@ public final class SchoolRunner {
         Path db = gateway.storePath();
         System.out.printf("""
 
-                Campus Edge is running: %d lab sensors of %s post SenML over CoAP to the gateway.
+                Campus Edge is running: %d lab sensors of %s post SenML over CoAP to the gateway,
+                and its one-card readers send swipes over TCP (card numbers are stored only as pseudonyms).
                   gateway log     %s
                   gateway console %s
                   event store     %s
@@ -97,10 +111,10 @@ public final class SchoolRunner {
                 db, db, gateway.coapPort(), school.labSensors().get(0));
     }
 
-    static long countReadings(Path db) {
+    static long count(Path db, String kind) {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
              Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM events WHERE kind = 'lab.reading'")) {
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM events WHERE kind = '" + kind + "'")) {
             return rs.next() ? rs.getLong(1) : 0;
         } catch (Exception e) {
             return -1;

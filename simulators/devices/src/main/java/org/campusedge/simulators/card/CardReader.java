@@ -1,0 +1,124 @@
+package org.campusedge.simulators.card;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One simulated one-card reader: keeps a TCP connection to the gateway, sends a frame per swipe,
+ * holds every swipe until it is ACKed, and after a reconnect sends the unacknowledged ones again
+ * with their sequence numbers, as real readers do.
+ */
+public final class CardReader implements AutoCloseable {
+
+    private final String id;
+    private final InetSocketAddress gateway;
+    private final Map<Long, String> unacked = new ConcurrentSkipListMap<>();
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicLong nakked = new AtomicLong();
+    private final Map<String, AtomicLong> nakCodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private long seq;
+    private Socket socket;
+    private OutputStream out;
+    private Thread listener;
+
+    public CardReader(String id, InetSocketAddress gateway) {
+        this.id = id;
+        this.gateway = gateway;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Opens the connection (again) and re-sends what was not acknowledged. */
+    public synchronized void connect() throws IOException {
+        closeSocket();
+        socket = new Socket();
+        socket.connect(gateway, 5_000);
+        socket.setTcpNoDelay(true);
+        out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        listener = new Thread(() -> listen(in), "reader-" + id);
+        listener.setDaemon(true);
+        listener.start();
+        for (String payload : unacked.values()) {
+            out.write(ReaderWire.frame(payload));
+        }
+        out.flush();
+    }
+
+    /** Sends one swipe; it stays pending until the gateway ACKs it. */
+    public synchronized void swipe(String card, char direction, boolean granted, long millis) throws IOException {
+        long s = seq++;
+        String payload = ReaderWire.swipe(id, s, card, direction, granted, millis);
+        unacked.put(s, payload);
+        out.write(ReaderWire.frame(payload));
+        out.flush();
+    }
+
+    /** Writes raw bytes on the connection, for the tests of damaged input. */
+    public synchronized void raw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    private void listen(InputStream in) {
+        try {
+            String answer;
+            while ((answer = ReaderWire.readAnswer(in)) != null) {
+                String[] f = answer.split("\\|");
+                if (f[0].equals("A") && f.length == 2) {
+                    if (unacked.remove(Long.parseLong(f[1])) != null) {
+                        acked.incrementAndGet();
+                    }
+                } else if (f[0].equals("N") && f.length == 3) {
+                    nakked.incrementAndGet();
+                    nakCodes.computeIfAbsent(f[2], k -> new AtomicLong()).incrementAndGet();
+                    if (!f[1].equals("-") && !f[2].equals("BUSY") && !f[2].equals("ERROR")) {
+                        unacked.remove(Long.parseLong(f[1])); // FORMAT/READER: sending it again will not help
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the connection went; connect() starts over
+        }
+    }
+
+    public long acknowledged() {
+        return acked.get();
+    }
+
+    public long naks(String code) {
+        AtomicLong n = nakCodes.get(code);
+        return n == null ? 0 : n.get();
+    }
+
+    public int pending() {
+        return unacked.size();
+    }
+
+    public long sent() {
+        return seq;
+    }
+
+    private void closeSocket() {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeSocket();
+    }
+}

@@ -1,0 +1,126 @@
+package org.campusedge.simulators.card;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one-card readers of a school through a school day: a morning rush in through the gates, the
+ * canteen at lunch, a steady trickle at the library, the evening rush out. The day runs on a
+ * simulated clock {@code speed} times faster than real time, so the quick start shows a whole day
+ * in minutes. About one swipe in a hundred is denied (an expired or lost card).
+ */
+public final class CardReaderSimulator implements AutoCloseable {
+
+    /** A reader and where it stands: gate, canteen or library. */
+    public record Placement(String readerId, String place) {
+    }
+
+    private final List<CardReader> readers = new ArrayList<>();
+    private final List<String> places = new ArrayList<>();
+    private final SplittableRandom random = new SplittableRandom(7);
+    private final int students;
+    private final double speed;
+    private final LocalTime dayStart;
+    private final long realStart = System.currentTimeMillis();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "card-sim");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public CardReaderSimulator(InetSocketAddress gateway, List<Placement> placements, int students, double speed,
+                               LocalTime dayStart) throws IOException {
+        this.students = students;
+        this.speed = speed;
+        this.dayStart = dayStart;
+        for (Placement p : placements) {
+            CardReader r = new CardReader(p.readerId(), gateway);
+            r.connect();
+            readers.add(r);
+            places.add(p.place());
+        }
+    }
+
+    /** Swipes per real second at a place at a time of day. */
+    static double swipesPerMinute(String place, LocalTime t) {
+        double h = t.getHour() + t.getMinute() / 60.0;
+        return switch (place) {
+            case "gate" -> 2 + 60 * bump(h, 7.4, 0.25) + 50 * bump(h, 17.0, 0.3) + 6 * bump(h, 12.0, 0.5);
+            case "canteen" -> 1 + 45 * bump(h, 12.1, 0.35) + 10 * bump(h, 7.2, 0.3);
+            case "library" -> h > 7 && h < 21 ? 3 : 0;
+            default -> 1;
+        };
+    }
+
+    private static double bump(double h, double centre, double width) {
+        double x = (h - centre) / width;
+        return Math.exp(-x * x);
+    }
+
+    /** The simulated time of day now. */
+    public LocalTime clock() {
+        long simulatedSeconds = (long) ((System.currentTimeMillis() - realStart) / 1000.0 * speed);
+        return dayStart.plusSeconds(simulatedSeconds);
+    }
+
+    /** Starts swiping: every 100 ms of real time each reader swipes as often as its place and the clock say. */
+    public void start() {
+        ticker.scheduleAtFixedRate(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        LocalTime now = clock();
+        for (int i = 0; i < readers.size(); i++) {
+            double expected = swipesPerMinute(places.get(i), now) * speed / 600.0; // per 100 ms of real time
+            int n = (int) expected + (random.nextDouble() < expected - (int) expected ? 1 : 0);
+            for (int k = 0; k < n; k++) {
+                swipe(i, now);
+            }
+        }
+    }
+
+    private void swipe(int i, LocalTime now) {
+        CardReader r = readers.get(i);
+        String card = String.format(Locale.ROOT, "31012%05d", random.nextInt(students));
+        char direction = places.get(i).equals("gate") ? (now.getHour() < 13 ? 'I' : 'O') : '-';
+        try {
+            r.swipe(card, direction, random.nextInt(100) != 0, System.currentTimeMillis());
+        } catch (IOException e) {
+            try {
+                r.connect(); // the gateway went away: reconnect, the pending swipes go again
+            } catch (IOException again) {
+                // next tick tries again
+            }
+        }
+    }
+
+    public long sent() {
+        return readers.stream().mapToLong(CardReader::sent).sum();
+    }
+
+    public long acknowledged() {
+        return readers.stream().mapToLong(CardReader::acknowledged).sum();
+    }
+
+    public int pending() {
+        return readers.stream().mapToInt(CardReader::pending).sum();
+    }
+
+    public List<CardReader> readers() {
+        return List.copyOf(readers);
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        readers.forEach(CardReader::close);
+    }
+}
