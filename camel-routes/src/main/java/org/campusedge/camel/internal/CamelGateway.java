@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NoErrorHandlerBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -27,6 +29,7 @@ import org.campusedge.camel.ingest.IngestProcessor;
 import org.campusedge.camel.ingest.IngressCounters;
 import org.campusedge.camel.lab.LabNormaliser;
 import org.campusedge.camel.lab.SenmlParser;
+import org.campusedge.camel.observe.ObserveComponent;
 import org.eclipse.californium.core.CoapServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,10 +54,15 @@ public final class CamelGateway implements AutoCloseable {
     private final ClassLoader classLoader;
     private final Map<String, String> templates;
     private final IngressCounters counters = new IngressCounters();
-    private final Map<String, String> routeFamilies = new HashMap<>(); // route id -> family, routes we made
+    private final Map<String, String> routeFamilies = new HashMap<>(); // route id -> "template|address", routes we made
     private final Map<String, String> routeErrors = new ConcurrentHashMap<>();
     private CoapServer coap;
     private CardServer cards;
+    private final ScheduledExecutorService observeTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "coap-observe");
+        t.setDaemon(true);
+        return t;
+    });
     private CamelContext context;
     private AutoCloseable registryListener;
 
@@ -97,6 +105,7 @@ public final class CamelGateway implements AutoCloseable {
             ctx.addComponent("campus-coap", new CoapIngestComponent(coap, counters));
             ctx.getRegistry().bind("labNormaliser", new LabNormaliser(registry, new SenmlParser(settings.maxPackRecords())));
             ctx.addComponent("campus-card", new CardComponent(cards));
+            ctx.addComponent("campus-observe", new ObserveComponent(ObserveComponent.configuration(), observeTimer, counters));
             ctx.getRegistry().bind("cardNormaliser", new CardNormaliser(registry,
                     CardPseudonymiser.fromFile(settings.cardSecretFile())));
             ctx.getRegistry().bind("ingest", new IngestProcessor(bus));
@@ -116,8 +125,8 @@ public final class CamelGateway implements AutoCloseable {
         }
     }
 
-    /** Families that have a route template. */
-    public Set<String> families() {
+    /** Ids of the loaded route templates: a family (lab, card) or a family and a mode (lab-observe). */
+    public Set<String> templateIds() {
         Set<String> out = new HashSet<>();
         for (String file : templates.keySet()) {
             out.add(file.substring(0, file.lastIndexOf('.')));
@@ -125,45 +134,68 @@ public final class CamelGateway implements AutoCloseable {
         return out;
     }
 
-    /** Makes the running routes match the inventory: one per device of a family with a template. */
+    /**
+     * The template a device's route is made from: its family's, or {@code family-mode} when the
+     * inventory gives the device a {@code mode} property (a lab sensor that is observed rather than
+     * posting); null when there is none.
+     */
+    String templateFor(Device d, Set<String> ids) {
+        String mode = d.properties().get("mode");
+        String id = mode == null || mode.isBlank() || mode.equals("push") ? d.family() : d.family() + "-" + mode;
+        return ids.contains(id) ? id : null;
+    }
+
+    /** Makes the running routes match the inventory: one per device that has a template. */
     public synchronized void reconcile() {
         if (context == null) {
             return;
         }
-        Set<String> families = families();
+        Set<String> ids = templateIds();
         Map<String, Device> wanted = new HashMap<>();
+        Map<String, String> wantedTemplate = new HashMap<>();
         for (Device d : registry.devices()) {
-            if (families.contains(d.family())) {
+            String template = templateFor(d, ids);
+            if (template != null) {
                 wanted.put(routeId(d), d);
+                wantedTemplate.put(routeId(d), template + "|" + d.address());
             }
         }
         for (String routeId : List.copyOf(routeFamilies.keySet())) {
-            Device d = wanted.get(routeId);
-            if (d == null || !d.family().equals(routeFamilies.get(routeId))) {
+            if (!wantedTemplate.containsKey(routeId) || !wantedTemplate.get(routeId).equals(routeFamilies.get(routeId))) {
                 removeRoute(routeId);
             }
         }
         int added = 0;
         for (Map.Entry<String, Device> w : wanted.entrySet()) {
-            if (!routeFamilies.containsKey(w.getKey()) && addRoute(w.getKey(), w.getValue())) {
+            if (!routeFamilies.containsKey(w.getKey()) && addRoute(w.getKey(), w.getValue(), wantedTemplate.get(w.getKey()))) {
                 added++;
             }
         }
         LOG.info("Device routes: {} running ({} added), {} failed to start", routeFamilies.size(), added, routeErrors.size());
     }
 
-    private boolean addRoute(String routeId, Device d) {
+    private boolean addRoute(String routeId, Device d, String templateAndAddress) {
+        String template = templateAndAddress.substring(0, templateAndAddress.indexOf('|'));
+        Map<String, Object> params = new HashMap<>();
+        params.put("deviceId", d.id());
+        if (d.address() != null) {
+            params.put("address", d.address());
+        }
+        // an observed sensor is registered again after half the silence that makes it offline
+        long silence = registry.profile(d.profileId()).map(p -> p.offlineAfter()).map(o -> Math.max(1, o.getSeconds() / 2))
+                .orElse(60L);
+        params.put("silence", Long.toString(silence));
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         current.setContextClassLoader(classLoader);
         try {
-            context.addRouteFromTemplate(routeId, d.family(), Map.of("deviceId", d.id()));
-            routeFamilies.put(routeId, d.family());
+            context.addRouteFromTemplate(routeId, template, params);
+            routeFamilies.put(routeId, templateAndAddress);
             routeErrors.remove(routeId);
             return true;
         } catch (Exception e) {
             routeErrors.put(routeId, e.getMessage());
-            LOG.warn("Route for device {} ({}) did not start: {}", d.id(), d.family(), e.getMessage());
+            LOG.warn("Route for device {} ({}) did not start: {}", d.id(), template, e.getMessage());
             return false;
         } finally {
             current.setContextClassLoader(previous);
@@ -226,5 +258,6 @@ public final class CamelGateway implements AutoCloseable {
             context = null;
         }
         routeFamilies.clear();
+        observeTimer.shutdownNow();
     }
 }

@@ -24,12 +24,28 @@ final class TestRegistry implements DeviceRegistry {
             new Point("sash-open", null, Point.Type.BOOLEAN, null, null, null)),
             List.of("lab.reading"), Duration.ofMinutes(2));
 
+    /** The lab kit with a two-second offlineAfter, so that an observation is renewed after one second. */
+    static final Profile LAB_FAST = new Profile("lab-sensor-kit-fast", "lab", "coap-senml", "lab kit", List.of(
+            new Point("temperature", "Cel", Point.Type.NUMBER, -40.0, 135.0, null),
+            new Point("humidity", "%RH", Point.Type.NUMBER, 0.0, 100.0, null),
+            new Point("co2", "ppm", Point.Type.NUMBER, 0.0, 10_000.0, null),
+            new Point("ph", "pH", Point.Type.NUMBER, 0.0, 14.0, null),
+            new Point("o2", "%", Point.Type.NUMBER, 0.0, 27.0, null),
+            new Point("light", "lx", Point.Type.NUMBER, 0.0, 150_000.0, null),
+            new Point("pressure", "Pa", Point.Type.NUMBER, 0.0, 210_000.0, null)),
+            List.of("lab.reading"), Duration.ofSeconds(2));
+
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private long generation;
 
     static Device labDevice(String id) {
         return new Device(id, "sch-test", LAB.id(), "lab", new Location("Science", "2", "Chem 1", null), null, null);
+    }
+
+    static Device observedLabDevice(String id, String address) {
+        return new Device(id, "sch-test", LAB_FAST.id(), "lab", new Location("Science", "2", "Chem 1", null), address,
+                Map.of("mode", "observe"));
     }
 
     void put(Device d) {
@@ -50,8 +66,10 @@ final class TestRegistry implements DeviceRegistry {
     @Override public String schoolId() { return "sch-test"; }
     @Override public Optional<Device> device(String id) { return Optional.ofNullable(id == null ? null : devices.get(id)); }
     @Override public Collection<Device> devices() { return new ArrayList<>(devices.values()); }
-    @Override public Optional<Profile> profile(String id) { return LAB.id().equals(id) ? Optional.of(LAB) : Optional.empty(); }
-    @Override public Collection<Profile> profiles() { return List.of(LAB); }
+    @Override public Optional<Profile> profile(String id) {
+        return LAB.id().equals(id) ? Optional.of(LAB) : LAB_FAST.id().equals(id) ? Optional.of(LAB_FAST) : Optional.empty();
+    }
+    @Override public Collection<Profile> profiles() { return List.of(LAB, LAB_FAST); }
     @Override public List<String> loadErrors() { return List.of(); }
     @Override public long generation() { return generation; }
 

@@ -1,0 +1,103 @@
+package org.campusedge.camel.observe;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.DefaultEndpoint;
+import org.campusedge.camel.coap.GatewayCoapServer;
+import org.campusedge.camel.ingest.IngressCounters;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+
+/**
+ * Camel component {@code campus-observe:DEVICE?address=coap://host:port/path&silence=SECONDS}: the
+ * gateway observes (RFC 7641) a sensor's resource and every notification becomes an exchange of the
+ * device's route. All observations share one client endpoint (one UDP socket).
+ */
+public final class ObserveComponent extends DefaultComponent {
+
+    private final CoapEndpoint client;
+    private final ScheduledExecutorService scheduler;
+    private final IngressCounters counters;
+
+    public ObserveComponent(Configuration config, ScheduledExecutorService scheduler, IngressCounters counters)
+            throws java.io.IOException {
+        this.client = new CoapEndpoint.Builder().setConfiguration(config)
+                .setInetSocketAddress(new InetSocketAddress(0)).build();
+        this.client.start();
+        this.scheduler = scheduler;
+        this.counters = counters;
+    }
+
+    /** Client settings: the gateway's CoAP configuration. */
+    public static Configuration configuration() {
+        return GatewayCoapServer.configuration(GatewayCoapServer.Settings.defaults("0.0.0.0", 0));
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+        Object address = parameters.remove("address");
+        Object silence = parameters.remove("silence");
+        if (address == null || !address.toString().startsWith("coap://")) {
+            throw new IllegalArgumentException("campus-observe needs address=coap://host:port/path, got " + address);
+        }
+        Duration limit = Duration.ofSeconds(silence == null ? 60 : Long.parseLong(silence.toString()));
+        return new ObserveEndpoint(uri, this, remaining, URI.create(address.toString()), limit);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        client.destroy();
+        super.doStop();
+    }
+
+    CoapEndpoint client() {
+        return client;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    IngressCounters counters() {
+        return counters;
+    }
+
+    /** One observed resource. */
+    static final class ObserveEndpoint extends DefaultEndpoint {
+        final String deviceId;
+        final URI address;
+        final Duration silence;
+
+        ObserveEndpoint(String uri, ObserveComponent component, String deviceId, URI address, Duration silence) {
+            super(uri, component);
+            this.deviceId = deviceId;
+            this.address = address;
+            this.silence = silence;
+        }
+
+        @Override
+        public ObserveComponent getComponent() {
+            return (ObserveComponent) super.getComponent();
+        }
+
+        @Override
+        public Producer createProducer() {
+            throw new UnsupportedOperationException("campus-observe endpoints only receive");
+        }
+
+        @Override
+        public Consumer createConsumer(Processor processor) throws Exception {
+            Consumer c = new ObserveConsumer(this, processor);
+            configureConsumer(c);
+            return c;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.campusedge.camel.observe;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.campusedge.api.BackpressureException;
+import org.campusedge.api.RejectedInputException;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapHandler;
+import org.eclipse.californium.core.CoapObserveRelation;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one observation of a sensor's resource alive. Every 2.05 notification goes through the
+ * device's route; an error answer, a sensor that does not answer, or notifications that stop for
+ * longer than the endpoint's {@code silence} (a sensor that rebooted forgets its observers) make it
+ * cancel and register again, with a back-off up to a minute. Nothing here marks the sensor offline:
+ * device health does that when its readings stop.
+ */
+final class ObserveConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ObserveConsumer.class);
+    private static final long MAX_BACKOFF_MS = 60_000;
+
+    private final ObserveComponent.ObserveEndpoint endpoint;
+    private CoapClient client;
+    private CoapObserveRelation relation;
+    private ScheduledFuture<?> watchdog;
+    private volatile long lastNotification;
+    private volatile long backoffMs = 1_000;
+    private volatile long nextAttempt;
+    private volatile long registrations;
+
+    ObserveConsumer(ObserveComponent.ObserveEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        client = new CoapClient(endpoint.address);
+        client.setEndpoint(endpoint.getComponent().client());
+        lastNotification = System.currentTimeMillis();
+        register();
+        long tick = Math.max(250, Math.min(endpoint.silence.toMillis() / 4, 5_000));
+        watchdog = endpoint.getComponent().scheduler().scheduleWithFixedDelay(this::watch, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void register() {
+        if (relation != null) {
+            relation.proactiveCancel();
+        }
+        registrations++;
+        relation = client.observe(new CoapHandler() {
+            @Override
+            public void onLoad(CoapResponse response) {
+                notification(response);
+            }
+
+            @Override
+            public void onError() {
+                lost("no answer from " + endpoint.address);
+            }
+        });
+    }
+
+    private void notification(CoapResponse response) {
+        if (!isRunAllowed()) {
+            return; // a notification that crossed the route's stop
+        }
+        if (response.getCode() != ResponseCode.CONTENT) {
+            lost("answered " + response.getCode());
+            return;
+        }
+        lastNotification = System.currentTimeMillis();
+        backoffMs = 1_000;
+        Exchange exchange = createExchange(false);
+        exchange.getIn().setBody(response.getPayload());
+        int format = response.getOptions().getContentFormat();
+        if (format != MediaTypeRegistry.UNDEFINED) {
+            exchange.getIn().setHeader("CampusCoapContentFormat", format);
+        }
+        try {
+            getAsyncProcessor().process(exchange, doneSync -> done(exchange));
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            done(exchange);
+        }
+    }
+
+    private void done(Exchange exchange) {
+        try {
+            Exception failure = exchange.getException();
+            var counters = endpoint.getComponent().counters();
+            if (failure == null) {
+                counters.accepted(endpoint.deviceId);
+            } else if (failure instanceof RejectedInputException r) {
+                counters.rejected(endpoint.deviceId, r.getMessage());
+            } else if (failure instanceof BackpressureException) {
+                counters.deferred(endpoint.deviceId); // an observed value is superseded by the next one
+            } else {
+                counters.failed(endpoint.deviceId, failure);
+            }
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private void lost(String why) {
+        long now = System.currentTimeMillis();
+        if (now >= nextAttempt) {
+            nextAttempt = now + backoffMs;
+            LOG.debug("Observation of {} lost ({}); registering again in {} ms", endpoint.deviceId, why, backoffMs);
+            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+        }
+    }
+
+    /** Registers again when notifications have stopped for longer than the endpoint's silence. */
+    private void watch() {
+        long now = System.currentTimeMillis();
+        boolean silent = now - lastNotification > endpoint.silence.toMillis();
+        if (silent && now >= nextAttempt) {
+            nextAttempt = now + backoffMs;
+            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+            LOG.debug("No notification from {} for {}; registering again", endpoint.deviceId,
+                    Duration.ofMillis(now - lastNotification));
+            try {
+                register();
+            } catch (RuntimeException e) {
+                LOG.debug("re-registration of {} failed: {}", endpoint.deviceId, e.toString());
+            }
+        }
+    }
+
+    /** How many times the observation was registered (1 + re-registrations). */
+    long registrations() {
+        return registrations;
+    }
+
+    @Override
+    protected synchronized void doStop() throws Exception {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
+        if (relation != null) {
+            relation.proactiveCancel();
+            relation = null;
+        }
+        if (client != null) {
+            client.shutdown();
+        }
+        super.doStop();
+    }
+}
