@@ -59,7 +59,15 @@ public final class CardFrameDecoder {
             }
             int total = payload + CardFrames.OVERHEAD;
             if (len - pos < total) {
-                break; // the rest is still on its way
+                // the rest may still be on its way, or this STX was noise: if a whole valid frame
+                // already follows it, it was noise, and that frame must not wait behind it
+                int next = nextValidFrame(pos + 1);
+                if (next < 0) {
+                    break;
+                }
+                out.add(new Damaged("frame cut short by the next frame"));
+                pos = next;
+                continue;
             }
             int crc = ((buf[pos + 3 + payload] & 0xFF) << 8) | (buf[pos + 4 + payload] & 0xFF);
             if (buf[pos + total - 1] != CardFrames.ETX) {
@@ -80,6 +88,24 @@ public final class CardFrameDecoder {
         if (len == buf.length) { // cannot happen with a valid length, but never let the buffer jam
             len = 0;
         }
+    }
+
+    /** Where the first complete, valid frame at or after {@code from} starts, or -1. */
+    private int nextValidFrame(int from) {
+        for (int q = from; q + CardFrames.OVERHEAD < len; q++) {
+            if (buf[q] != CardFrames.STX) {
+                continue;
+            }
+            int payload = ((buf[q + 1] & 0xFF) << 8) | (buf[q + 2] & 0xFF);
+            int total = payload + CardFrames.OVERHEAD;
+            if (payload >= 1 && payload <= CardFrames.MAX_PAYLOAD && len - q >= total
+                    && buf[q + total - 1] == CardFrames.ETX
+                    && (((buf[q + 3 + payload] & 0xFF) << 8) | (buf[q + 4 + payload] & 0xFF))
+                            == CardFrames.crc16(buf, q + 1, payload + 2)) {
+                return q;
+            }
+        }
+        return -1;
     }
 
     /** Bytes held back waiting for the rest of a frame. */

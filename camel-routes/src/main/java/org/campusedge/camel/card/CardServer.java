@@ -43,6 +43,8 @@ public final class CardServer implements AutoCloseable {
     private final IngressCounters counters;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    /** The live connection of each reader: a reader that reconnects replaces its half-open old one. */
+    private final Map<String, Socket> readerSockets = new ConcurrentHashMap<>();
     private final Thread acceptor;
     private volatile boolean running = true;
 
@@ -97,9 +99,11 @@ public final class CardServer implements AutoCloseable {
         }
     }
 
+    /** Counter key for input that names no reader of the inventory; one key, whatever a client sends. */
+    static final String UNKNOWN_READER = "card:unknown-reader";
+
     private void serve(Socket socket) {
-        String peer = "tcp:" + socket.getInetAddress().getHostAddress();
-        String reader = null; // the reader this connection speaks for, once a frame said so
+        String reader = null; // the inventory reader this connection speaks for, once a frame said so
         CardFrameDecoder decoder = new CardFrameDecoder();
         byte[] buf = new byte[4096];
         try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
@@ -107,21 +111,30 @@ public final class CardServer implements AutoCloseable {
             while ((n = in.read(buf)) >= 0) {
                 for (CardFrameDecoder.Result r : decoder.feed(buf, 0, n)) {
                     if (r instanceof CardFrameDecoder.Damaged d) {
-                        counters.rejected(reader != null ? reader : peer, d.reason());
+                        counters.rejected(reader != null ? reader : UNKNOWN_READER, d.reason());
                         send(out, CardFrames.nak("-", "FORMAT"));
                     } else if (r instanceof CardFrameDecoder.Payload p) {
                         String id = Swipe.readerOf(p.text());
-                        reader = id != null ? id : reader;
+                        if (id != null && routes.containsKey(id) && !id.equals(reader)) {
+                            reader = id;
+                            Socket old = readerSockets.put(id, socket);
+                            if (old != null && old != socket) {
+                                old.close(); // the reader reconnected; its old connection is half-open
+                            }
+                        }
                         handle(p.text(), id, out);
                     }
                 }
             }
         } catch (SocketException e) {
-            LOG.debug("card reader connection {} closed: {}", peer, e.getMessage());
+            LOG.debug("card reader connection {} closed: {}", socket.getRemoteSocketAddress(), e.getMessage());
         } catch (IOException | RuntimeException e) {
-            LOG.debug("card reader connection {} failed: {}", peer, e.toString());
+            LOG.debug("card reader connection {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
         } finally {
             connections.remove(socket);
+            if (reader != null) {
+                readerSockets.remove(reader, socket);
+            }
         }
     }
 
@@ -130,13 +143,13 @@ public final class CardServer implements AutoCloseable {
         try {
             swipe = Swipe.parse(payload);
         } catch (RejectedInputException e) {
-            counters.rejected(readerId != null ? readerId : "tcp:unknown-reader", e.getMessage());
+            counters.rejected(readerId != null && routes.containsKey(readerId) ? readerId : UNKNOWN_READER, e.getMessage());
             send(out, CardFrames.nak(seqOf(payload), "FORMAT"));
             return;
         }
         Route route = routes.get(swipe.readerId());
         if (route == null) {
-            counters.rejected(swipe.readerId(), "reader is not in the inventory");
+            counters.rejected(UNKNOWN_READER, "a reader that is not in the inventory sent a swipe");
             send(out, CardFrames.nak(Long.toString(swipe.seq()), "READER"));
             return;
         }

@@ -16,7 +16,7 @@ public record Swipe(String readerId, long seq, String cardNumber, char direction
             throw bad("expected 7 fields, found " + f.length);
         }
         if (!f[0].equals("1")) {
-            throw bad("unsupported frame version '" + shorten(f[0]) + "'");
+            throw bad("unsupported frame version (field 1 must be 1)");
         }
         if (!f[1].matches("[a-z0-9][a-z0-9-]{0,63}")) {
             throw bad("reader id is not an inventory id");
@@ -56,10 +56,6 @@ public record Swipe(String readerId, long seq, String cardNumber, char direction
 
     private static RejectedInputException bad(String why) {
         return new RejectedInputException(Reason.MALFORMED, why);
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 8 ? s.substring(0, 8) + "..." : s;
     }
 
     @Override

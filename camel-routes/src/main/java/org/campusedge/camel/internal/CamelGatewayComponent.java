@@ -12,6 +12,7 @@ import java.util.Enumeration;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.TreeMap;
+import org.campusedge.api.CampusHome;
 import org.campusedge.api.DeviceCounters;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
@@ -85,9 +86,9 @@ public final class CamelGatewayComponent {
         GatewayCoapServer.Settings coap = new GatewayCoapServer.Settings(config.coapHost(), config.coapPort(),
                 config.coapDedupPerPeer(), 20_000, 2, 4 * 1024 * 1024);
         Map<String, String> templates = config.templatesDir().isBlank()
-                ? bundledTemplates(bundleContext) : templatesIn(Path.of(config.templatesDir()));
+                ? bundledTemplates(bundleContext) : templatesIn(CampusHome.resolve(config.templatesDir()));
         gateway = new CamelGateway(bus, registry, new CamelGateway.Settings(coap, config.maxPackRecords(),
-                config.cardHost(), config.cardPort(), Path.of(config.cardSecretFile())), bundleLoader, templates);
+                config.cardHost(), config.cardPort(), CampusHome.resolve(config.cardSecretFile())), bundleLoader, templates);
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         current.setContextClassLoader(bundleLoader);

@@ -23,17 +23,23 @@ import org.eclipse.californium.elements.config.Configuration;
  */
 public final class ObserveComponent extends DefaultComponent {
 
-    private final CoapEndpoint client;
+    private final Configuration config;
     private final ScheduledExecutorService scheduler;
     private final IngressCounters counters;
+    private CoapEndpoint client;
 
-    public ObserveComponent(Configuration config, ScheduledExecutorService scheduler, IngressCounters counters)
-            throws java.io.IOException {
-        this.client = new CoapEndpoint.Builder().setConfiguration(config)
-                .setInetSocketAddress(new InetSocketAddress(0)).build();
-        this.client.start();
+    public ObserveComponent(Configuration config, ScheduledExecutorService scheduler, IngressCounters counters) {
+        this.config = config;
         this.scheduler = scheduler;
         this.counters = counters;
+    }
+
+    /** The client socket exists only while the component runs: a context that never starts leaks none. */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        client = new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(new InetSocketAddress(0)).build();
+        client.start();
     }
 
     /** Client settings: the gateway's CoAP configuration. */
@@ -54,7 +60,10 @@ public final class ObserveComponent extends DefaultComponent {
 
     @Override
     protected void doStop() throws Exception {
-        client.destroy();
+        if (client != null) {
+            client.destroy();
+            client = null;
+        }
         super.doStop();
     }
 

@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one observation of a sensor's resource alive. Every 2.05 notification goes through the
- * device's route; an error answer, a sensor that does not answer, or notifications that stop for
- * longer than the endpoint's {@code silence} (a sensor that rebooted forgets its observers) make it
- * cancel and register again, with a back-off up to a minute. Nothing here marks the sensor offline:
- * device health does that when its readings stop.
+ * device's route. When notifications stop for longer than the endpoint's {@code silence} — a sensor
+ * that rebooted forgets its observers, one that is unplugged answers nothing, one that answers an
+ * error sends no notifications — it cancels and registers again, backing off up to a minute while
+ * the sensor stays silent. Nothing here marks the sensor offline: device health does that when its
+ * readings stop.
  */
 final class ObserveConsumer extends DefaultConsumer {
 
@@ -55,6 +56,9 @@ final class ObserveConsumer extends DefaultConsumer {
     }
 
     private synchronized void register() {
+        if (!isRunAllowed()) {
+            return; // a watchdog round that raced the route's stop
+        }
         if (relation != null) {
             relation.proactiveCancel();
         }
@@ -114,13 +118,9 @@ final class ObserveConsumer extends DefaultConsumer {
         }
     }
 
+    /** An error answer or no answer: the watchdog registers again once the silence has lasted long enough. */
     private void lost(String why) {
-        long now = System.currentTimeMillis();
-        if (now >= nextAttempt) {
-            nextAttempt = now + backoffMs;
-            LOG.debug("Observation of {} lost ({}); registering again in {} ms", endpoint.deviceId, why, backoffMs);
-            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
-        }
+        LOG.debug("Observation of {} failed ({}); the watchdog will register again", endpoint.deviceId, why);
     }
 
     /** Registers again when notifications have stopped for longer than the endpoint's silence. */

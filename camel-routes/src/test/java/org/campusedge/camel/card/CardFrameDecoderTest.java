@@ -72,6 +72,13 @@ class CardFrameDecoderTest {
     }
 
     @Test
+    void aStrayStxThatLooksLikeALongFrameDoesNotHoldUpTheFrameBehindIt() {
+        byte[] stray = {CardFrames.STX, 0x01, 0x00}; // "a 256-byte frame follows" — it does not
+        List<CardFrameDecoder.Result> r = decode(concat(stray, CardFrames.encode(P1)));
+        assertEquals(new CardFrameDecoder.Payload(P1), r.get(r.size() - 1), "the good frame waited for bytes that never come");
+    }
+
+    @Test
     void garbageLengthsAndMissingEtxAreSkipped() {
         byte[] noEtx = CardFrames.encode(P1);
         noEtx[noEtx.length - 1] = 0x00;

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.campusedge.api.CampusHome;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.Profile;
@@ -94,7 +95,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("configuration " + PID + " has no " + name);
         }
-        return Path.of(value.trim());
+        return CampusHome.resolve(value.trim());
     }
 
     @Deactivate

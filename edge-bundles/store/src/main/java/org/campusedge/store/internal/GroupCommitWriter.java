@@ -207,13 +207,18 @@ final class GroupCommitWriter implements AutoCloseable {
         // what waits for the commit (bus fan-out, device answers) runs on the completer thread, so
         // the writer can start the next transaction at once
         Exception outcome = failure;
-        completer.execute(() -> done.forEach(a -> {
+        Runnable complete = () -> done.forEach(a -> {
             if (outcome == null) {
                 a.done().complete(null);
             } else {
                 a.done().completeExceptionally(outcome);
             }
-        }));
+        });
+        try {
+            completer.execute(complete);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            complete.run(); // the store is closing: answer here rather than drop committed events' acks
+        }
     }
 
     private void runTask(Task t, DeviceRefs devices) {

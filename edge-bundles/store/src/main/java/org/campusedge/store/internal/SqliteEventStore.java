@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.campusedge.api.CampusEvent;
+import org.campusedge.api.CampusHome;
 import org.campusedge.api.EventIds;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
@@ -103,7 +104,7 @@ public final class SqliteEventStore implements EventStore {
 
     @Activate
     public SqliteEventStore(Config config) throws SQLException, IOException {
-        this.path = Path.of(config.path()).toAbsolutePath();
+        this.path = CampusHome.resolve(config.path());
         Path dir = path.getParent();
         if (dir != null) {
             Files.createDirectories(dir);
@@ -256,6 +257,12 @@ public final class SqliteEventStore implements EventStore {
         checkpoints.awaitTermination(10, TimeUnit.SECONDS);
         closeQuietly(readerConnection);
         closeQuietly(checkpointConnection);
+        if (writer.isAlive()) {
+            // never pull the connection from under a writer that is still committing; the process is
+            // going away, and SQLite's WAL keeps every commit that finished
+            LOG.warn("The event store writer is still busy; leaving its connection open");
+            return;
+        }
         try (Statement s = writerConnection.createStatement()) {
             s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
         } catch (SQLException e) {
