@@ -26,13 +26,13 @@ import org.campusedge.api.Severity;
 final class PresenceTracker {
 
     private static final class Entry {
-        Presence presence = Presence.UNKNOWN;
-        Instant lastSeen;
-        Instant since;
+        volatile Presence presence = Presence.UNKNOWN;
+        volatile Instant lastSeen;
+        volatile Instant since;
     }
 
     private final Instant startedAt;
-    private final Map<String, Entry> entries = new HashMap<>();
+    private final Map<String, Entry> entries = new java.util.concurrent.ConcurrentHashMap<>();
 
     PresenceTracker(Instant startedAt) {
         this.startedAt = startedAt;
@@ -43,10 +43,24 @@ final class PresenceTracker {
      * event if it was not online. The tracker's own {@code device.*} events are not messages from
      * the device and are ignored.
      */
-    synchronized Optional<CampusEvent> seen(CampusEvent event, Device device, Instant now) {
+    Optional<CampusEvent> seen(CampusEvent event, Device device, Instant now) {
         if (event.kind().startsWith("device.")) {
             return Optional.empty();
         }
+        // every event of every device passes here (100,000 a second at full load): an online device
+        // only moves its last-seen time forward, without taking the lock
+        Entry e = entries.get(device.id());
+        if (e != null && e.presence == Presence.ONLINE) {
+            Instant last = e.lastSeen;
+            if (last == null || now.isAfter(last)) {
+                e.lastSeen = now;
+            }
+            return Optional.empty();
+        }
+        return becameOnline(device, now);
+    }
+
+    private synchronized Optional<CampusEvent> becameOnline(Device device, Instant now) {
         Entry e = entries.computeIfAbsent(device.id(), id -> new Entry());
         Instant before = e.lastSeen;
         e.lastSeen = e.lastSeen == null || now.isAfter(e.lastSeen) ? now : e.lastSeen;
