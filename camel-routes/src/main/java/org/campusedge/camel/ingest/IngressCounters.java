@@ -26,17 +26,22 @@ public final class IngressCounters implements DeviceCounters {
         volatile String lastError;
         volatile Instant lastErrorAt;
         volatile long lastLogged;
+        volatile long lastSeen; // epoch ms of the device's last message, whatever became of it
     }
 
     private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
 
     public void accepted(String device) {
-        entry(device).accepted.increment();
+        Entry e = entry(device);
+        e.accepted.increment();
+        e.lastSeen = System.currentTimeMillis();
     }
 
     /** The gateway told the device to retry later (store queue full); not the device's fault. */
     public void deferred(String device) {
-        entry(device).deferred.increment();
+        Entry e = entry(device);
+        e.deferred.increment();
+        e.lastSeen = System.currentTimeMillis();
     }
 
     public void rejected(String device, String reason) {
@@ -55,6 +60,7 @@ public final class IngressCounters implements DeviceCounters {
         Instant now = Instant.now();
         e.lastError = reason;
         e.lastErrorAt = now;
+        e.lastSeen = now.toEpochMilli();
         if (now.toEpochMilli() - e.lastLogged > LOG_EVERY_MS) {
             e.lastLogged = now.toEpochMilli();
             LOG.warn("Device {} {} ({} so far): {}", device, what, e.rejected.sum(), reason);
@@ -76,10 +82,11 @@ public final class IngressCounters implements DeviceCounters {
     @Override
     public Counts of(String deviceId) {
         Entry e = entries.get(deviceId);
-        return e == null ? new Counts(deviceId, 0, 0, 0, null, null) : counts(deviceId, e);
+        return e == null ? new Counts(deviceId, 0, 0, 0, null, null, null) : counts(deviceId, e);
     }
 
     private static Counts counts(String d, Entry e) {
-        return new Counts(d, e.accepted.sum(), e.rejected.sum(), e.deferred.sum(), e.lastError, e.lastErrorAt);
+        return new Counts(d, e.accepted.sum(), e.rejected.sum(), e.deferred.sum(), e.lastError, e.lastErrorAt,
+                e.lastSeen == 0 ? null : Instant.ofEpochMilli(e.lastSeen));
     }
 }

@@ -11,9 +11,11 @@ public interface DeviceCounters {
 
     /**
      * Counters of one device: messages accepted, rejected for bad input, deferred because the
-     * gateway was busy (the device was told to retry), and the last rejection's reason.
+     * gateway was busy (the device was told to retry), the last rejection's reason, and when the
+     * device last sent anything at all (a device sending garbage is broken, not silent).
      */
-    record Counts(String deviceId, long accepted, long rejected, long deferred, String lastError, Instant lastErrorAt) {
+    record Counts(String deviceId, long accepted, long rejected, long deferred, String lastError, Instant lastErrorAt,
+                  Instant lastSeen) {
     }
 
     /** Counters of every device that has sent anything since the gateway started. */

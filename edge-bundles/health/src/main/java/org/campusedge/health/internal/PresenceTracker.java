@@ -17,8 +17,8 @@ import org.campusedge.api.Profile;
 import org.campusedge.api.Severity;
 
 /**
- * The presence state machine, without threads or clocks of its own: {@link #seen} for each event
- * from a device, {@link #check} now and then. A device is ONLINE from its first message, OFFLINE
+ * The presence state machine, without threads or clocks of its own: {@link #seen} with when a
+ * device was last heard from, {@link #check} now and then. A device is ONLINE from its first message, OFFLINE
  * once it has been silent for its profile's {@code offlineAfter} (counted from the gateway's start
  * for a device never heard from), and each change of state is one event. Times come from the
  * gateway clock; a clock that jumps back only makes a silence look shorter.
@@ -39,28 +39,26 @@ final class PresenceTracker {
     }
 
     /**
-     * Notes that {@code device} sent {@code event} at {@code now}; returns a {@code device.online}
-     * event if it was not online. The tracker's own {@code device.*} events are not messages from
-     * the device and are ignored.
+     * Notes that {@code device} was last heard from at {@code lastSeen}; returns a
+     * {@code device.online} event if it was not online and this is news (later than what was known).
      */
-    Optional<CampusEvent> seen(CampusEvent event, Device device, Instant now) {
-        if (event.kind().startsWith("device.")) {
-            return Optional.empty();
-        }
-        // every event of every device passes here (100,000 a second at full load): an online device
-        // only moves its last-seen time forward, without taking the lock
+    Optional<CampusEvent> seen(Device device, Instant lastSeen) {
         Entry e = entries.get(device.id());
         if (e != null && e.presence == Presence.ONLINE) {
             Instant last = e.lastSeen;
-            if (last == null || now.isAfter(last)) {
-                e.lastSeen = now;
+            if (last == null || lastSeen.isAfter(last)) {
+                e.lastSeen = lastSeen;
             }
             return Optional.empty();
         }
-        return becameOnline(device, now);
+        if (e != null && e.lastSeen != null && !lastSeen.isAfter(e.lastSeen)) {
+            return Optional.empty(); // nothing new from an offline device
+        }
+        return becameOnline(device, lastSeen);
     }
 
     private synchronized Optional<CampusEvent> becameOnline(Device device, Instant now) {
+        // "now" is the device's last message: the event says when it came back
         Entry e = entries.computeIfAbsent(device.id(), id -> new Entry());
         Instant before = e.lastSeen;
         e.lastSeen = e.lastSeen == null || now.isAfter(e.lastSeen) ? now : e.lastSeen;
