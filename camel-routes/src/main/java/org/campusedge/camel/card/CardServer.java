@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
-import org.campusedge.api.BackpressureException;
 import org.campusedge.api.RejectedInputException;
 import org.campusedge.camel.ingest.IngressCounters;
 import org.slf4j.Logger;
@@ -176,20 +175,13 @@ public final class CardServer implements AutoCloseable {
     private void answer(OutputStream out, Swipe swipe, Exchange exchange) {
         Exception failure = exchange.getException();
         String seq = Long.toString(swipe.seq());
-        byte[] frame;
-        if (failure == null) {
-            counters.accepted(swipe.readerId());
-            frame = CardFrames.ack(swipe.seq());
-        } else if (failure instanceof RejectedInputException rejected) {
-            counters.rejected(swipe.readerId(), rejected.getMessage());
-            frame = CardFrames.nak(seq, rejected.reason() == RejectedInputException.Reason.UNKNOWN_DEVICE ? "READER" : "FORMAT");
-        } else if (failure instanceof BackpressureException) {
-            counters.deferred(swipe.readerId());
-            frame = CardFrames.nak(seq, "BUSY");
-        } else {
-            counters.failed(swipe.readerId(), failure);
-            frame = CardFrames.nak(seq, "ERROR");
-        }
+        byte[] frame = switch (counters.record(swipe.readerId(), failure)) {
+            case ACCEPTED -> CardFrames.ack(swipe.seq());
+            case REJECTED -> CardFrames.nak(seq, ((RejectedInputException) failure).reason()
+                    == RejectedInputException.Reason.UNKNOWN_DEVICE ? "READER" : "FORMAT");
+            case DEFERRED -> CardFrames.nak(seq, "BUSY");
+            case FAILED -> CardFrames.nak(seq, "ERROR");
+        };
         try {
             send(out, frame);
         } catch (IOException e) {

@@ -30,6 +30,10 @@ public final class GatewayCoapServer {
         public static Settings defaults(String host, int port) {
             return new Settings(host, port, 16, 20_000, 2, 4 * 1024 * 1024);
         }
+
+        public Settings withDedupPerPeer(int messages) {
+            return new Settings(host, port, messages, maxPeers, protocolThreads, receiveBufferBytes);
+        }
     }
 
     private GatewayCoapServer() {

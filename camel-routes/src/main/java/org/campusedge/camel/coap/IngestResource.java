@@ -3,8 +3,8 @@ package org.campusedge.camel.coap;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
+import org.campusedge.camel.ingest.IngestHeaders;
 import org.campusedge.camel.ingest.IngressCounters;
-import org.campusedge.api.BackpressureException;
 import org.campusedge.api.RejectedInputException;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -19,11 +19,6 @@ import org.eclipse.californium.core.server.resources.CoapExchange;
  * bad input, 5.03 with Max-Age when the store pushes back, 5.00 for anything unexpected.
  */
 final class IngestResource extends CoapResource {
-
-    /** Header with the request's CoAP content-format number, absent when the request had none. */
-    public static final String CONTENT_FORMAT = "CampusCoapContentFormat";
-    /** Header with the peer's address as host:port. */
-    public static final String SOURCE = "CampusCoapSource";
 
     private final CoapIngestConsumer consumer;
     private final IngressCounters counters;
@@ -41,10 +36,10 @@ final class IngestResource extends CoapResource {
         exchange.getIn().setBody(coap.getRequestPayload());
         int format = coap.getRequestOptions().getContentFormat();
         if (format != MediaTypeRegistry.UNDEFINED) {
-            exchange.getIn().setHeader(CONTENT_FORMAT, format);
+            exchange.getIn().setHeader(IngestHeaders.COAP_CONTENT_FORMAT, format);
         }
         InetSocketAddress peer = coap.getSourceSocketAddress();
-        exchange.getIn().setHeader(SOURCE, peer.getHostString() + ":" + peer.getPort());
+        exchange.getIn().setHeader(IngestHeaders.COAP_SOURCE, peer.getHostString() + ":" + peer.getPort());
         // exactly one answer and one release per request, whichever way the route ends
         AtomicBoolean answered = new AtomicBoolean();
         try {
@@ -65,22 +60,20 @@ final class IngestResource extends CoapResource {
         String device = getName();
         try {
             Exception failure = exchange.getException();
-            if (failure == null) {
-                counters.accepted(device);
-                coap.respond(ResponseCode.CHANGED);
-            } else if (failure instanceof RejectedInputException rejected) {
-                counters.rejected(device, rejected.getMessage());
-                coap.respond(codeFor(rejected.reason()), oneLine(rejected.getMessage()), MediaTypeRegistry.TEXT_PLAIN);
-            } else if (failure instanceof BackpressureException busy) {
-                counters.deferred(device);
-                Response r = new Response(ResponseCode.SERVICE_UNAVAILABLE);
-                r.getOptions().setMaxAge(1); // RFC 7252 5.9.3.4: retry after Max-Age seconds
-                r.setPayload(oneLine(busy.getMessage()));
-                coap.respond(r);
-            } else {
-                counters.failed(device, failure);
-                coap.respond(ResponseCode.INTERNAL_SERVER_ERROR, "gateway error; the readings were not stored",
-                        MediaTypeRegistry.TEXT_PLAIN);
+            switch (counters.record(device, failure)) {
+                case ACCEPTED -> coap.respond(ResponseCode.CHANGED);
+                case REJECTED -> {
+                    RejectedInputException rejected = (RejectedInputException) failure;
+                    coap.respond(codeFor(rejected.reason()), oneLine(rejected.getMessage()), MediaTypeRegistry.TEXT_PLAIN);
+                }
+                case DEFERRED -> {
+                    Response r = new Response(ResponseCode.SERVICE_UNAVAILABLE);
+                    r.getOptions().setMaxAge(1); // RFC 7252 5.9.3.4: retry after Max-Age seconds
+                    r.setPayload(oneLine(failure.getMessage()));
+                    coap.respond(r);
+                }
+                case FAILED -> coap.respond(ResponseCode.INTERNAL_SERVER_ERROR,
+                        "gateway error; the readings were not stored", MediaTypeRegistry.TEXT_PLAIN);
             }
         } catch (RuntimeException e) {
             counters.failed(device, e); // the answer could not be sent; the device will retransmit

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.campusedge.api.BackpressureException;
 import org.campusedge.api.DeviceCounters;
+import org.campusedge.api.RejectedInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,28 @@ public final class IngressCounters implements DeviceCounters {
         Entry e = entry(device);
         e.accepted.increment();
         e.lastSeen = System.currentTimeMillis();
+    }
+
+    /** What became of one message from a device, as every connector answers it. */
+    public enum Outcome { ACCEPTED, REJECTED, DEFERRED, FAILED }
+
+    /**
+     * Counts the end of one message from a device from its route's exception (null when it was
+     * stored) and says which of the four outcomes it was; the connector turns that into its answer.
+     */
+    public Outcome record(String device, Exception failure) {
+        if (failure == null) {
+            accepted(device);
+            return Outcome.ACCEPTED;
+        } else if (failure instanceof RejectedInputException rejected) {
+            rejected(device, rejected.getMessage());
+            return Outcome.REJECTED;
+        } else if (failure instanceof BackpressureException) {
+            deferred(device);
+            return Outcome.DEFERRED;
+        }
+        failed(device, failure);
+        return Outcome.FAILED;
     }
 
     /** The gateway told the device to retry later (store queue full); not the device's fault. */

@@ -54,7 +54,11 @@ public final class CamelGateway implements AutoCloseable {
     private final ClassLoader classLoader;
     private final Map<String, String> templates;
     private final IngressCounters counters = new IngressCounters();
-    private final Map<String, String> routeFamilies = new HashMap<>(); // route id -> "template|address", routes we made
+    /** What a device's route was made from; a change of either means the route is made again. */
+    private record RouteSpec(String template, String address) {
+    }
+
+    private final Map<String, RouteSpec> running = new HashMap<>(); // route id -> spec, the routes we made
     private final Map<String, String> routeErrors = new ConcurrentHashMap<>();
     private CoapServer coap;
     private CardServer cards;
@@ -152,34 +156,34 @@ public final class CamelGateway implements AutoCloseable {
         }
         Set<String> ids = templateIds();
         Map<String, Device> wanted = new HashMap<>();
-        Map<String, String> wantedTemplate = new HashMap<>();
+        Map<String, RouteSpec> specs = new HashMap<>();
         for (Device d : registry.devices()) {
             String template = templateFor(d, ids);
             if (template != null) {
                 wanted.put(routeId(d), d);
-                wantedTemplate.put(routeId(d), template + "|" + d.address());
+                specs.put(routeId(d), new RouteSpec(template, d.address()));
             }
         }
-        for (String routeId : List.copyOf(routeFamilies.keySet())) {
-            if (!wantedTemplate.containsKey(routeId) || !wantedTemplate.get(routeId).equals(routeFamilies.get(routeId))) {
+        for (String routeId : List.copyOf(running.keySet())) {
+            if (!running.get(routeId).equals(specs.get(routeId))) {
                 removeRoute(routeId);
             }
         }
         int added = 0;
         for (Map.Entry<String, Device> w : wanted.entrySet()) {
-            if (!routeFamilies.containsKey(w.getKey()) && addRoute(w.getKey(), w.getValue(), wantedTemplate.get(w.getKey()))) {
+            if (!running.containsKey(w.getKey()) && addRoute(w.getKey(), w.getValue(), specs.get(w.getKey()))) {
                 added++;
             }
         }
-        LOG.info("Device routes: {} running ({} added), {} failed to start", routeFamilies.size(), added, routeErrors.size());
+        LOG.info("Device routes: {} running ({} added), {} failed to start", running.size(), added, routeErrors.size());
     }
 
-    private boolean addRoute(String routeId, Device d, String templateAndAddress) {
-        String template = templateAndAddress.substring(0, templateAndAddress.indexOf('|'));
+    private boolean addRoute(String routeId, Device d, RouteSpec spec) {
+        String template = spec.template();
         Map<String, Object> params = new HashMap<>();
         params.put("deviceId", d.id());
-        if (d.address() != null) {
-            params.put("address", d.address());
+        if (spec.address() != null) {
+            params.put("address", spec.address());
         }
         // an observed sensor is registered again after half the silence that makes it offline
         long silence = registry.profile(d.profileId()).map(p -> p.offlineAfter()).map(o -> Math.max(1, o.getSeconds() / 2))
@@ -190,7 +194,7 @@ public final class CamelGateway implements AutoCloseable {
         current.setContextClassLoader(classLoader);
         try {
             context.addRouteFromTemplate(routeId, template, params);
-            routeFamilies.put(routeId, templateAndAddress);
+            running.put(routeId, spec);
             routeErrors.remove(routeId);
             return true;
         } catch (Exception e) {
@@ -209,7 +213,7 @@ public final class CamelGateway implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Route {} could not be removed: {}", routeId, e.getMessage());
         }
-        routeFamilies.remove(routeId);
+        running.remove(routeId);
     }
 
     static String routeId(Device d) {
@@ -218,7 +222,7 @@ public final class CamelGateway implements AutoCloseable {
 
     /** Ids of the device routes running now. */
     public synchronized Set<String> routes() {
-        return Set.copyOf(routeFamilies.keySet());
+        return Set.copyOf(running.keySet());
     }
 
     /** Route id to the reason it failed to start, for routes that did not. */
@@ -257,7 +261,7 @@ public final class CamelGateway implements AutoCloseable {
             context.stop();
             context = null;
         }
-        routeFamilies.clear();
+        running.clear();
         observeTimer.shutdownNow();
     }
 }

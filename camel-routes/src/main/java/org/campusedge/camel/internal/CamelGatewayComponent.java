@@ -83,8 +83,8 @@ public final class CamelGatewayComponent {
     public CamelGatewayComponent(BundleContext bundleContext, Config config, @Reference(name = "bus") EventBus bus,
                                  @Reference(name = "registry") DeviceRegistry registry) throws Exception {
         ClassLoader bundleLoader = CamelGatewayComponent.class.getClassLoader();
-        GatewayCoapServer.Settings coap = new GatewayCoapServer.Settings(config.coapHost(), config.coapPort(),
-                config.coapDedupPerPeer(), 20_000, 2, 4 * 1024 * 1024);
+        GatewayCoapServer.Settings coap = GatewayCoapServer.Settings.defaults(config.coapHost(), config.coapPort())
+                .withDedupPerPeer(config.coapDedupPerPeer());
         Map<String, String> templates = config.templatesDir().isBlank()
                 ? bundledTemplates(bundleContext) : templatesIn(CampusHome.resolve(config.templatesDir()));
         gateway = new CamelGateway(bus, registry, new CamelGateway.Settings(coap, config.maxPackRecords(),

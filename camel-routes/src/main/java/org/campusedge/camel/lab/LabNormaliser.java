@@ -14,6 +14,7 @@ import org.campusedge.api.Point;
 import org.campusedge.api.Profile;
 import org.campusedge.api.RejectedInputException;
 import org.campusedge.api.RejectedInputException.Reason;
+import org.campusedge.camel.ingest.IngestHeaders;
 
 /**
  * Turns a digital-lab sensor's SenML pack into {@code lab.reading} events, one per record, checked
@@ -24,8 +25,6 @@ import org.campusedge.api.RejectedInputException.Reason;
  */
 public final class LabNormaliser implements Processor {
 
-    /** Header the route template sets to the inventory id of the device the route serves. */
-    public static final String DEVICE_HEADER = "CampusDeviceId";
     /** CoAP content formats accepted: application/senml+json (RFC 8428) and application/json. */
     static final int SENML_JSON = 110;
     static final int JSON = 50;
@@ -42,12 +41,12 @@ public final class LabNormaliser implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String deviceId = exchange.getIn().getHeader(DEVICE_HEADER, String.class);
+        String deviceId = exchange.getIn().getHeader(IngestHeaders.DEVICE_ID, String.class);
         Device device = registry.device(deviceId).orElseThrow(() ->
                 new RejectedInputException(Reason.UNKNOWN_DEVICE, "device '" + deviceId + "' is not in the inventory"));
         Profile profile = registry.profile(device.profileId()).orElseThrow(() ->
                 new RejectedInputException(Reason.UNKNOWN_DEVICE, "profile '" + device.profileId() + "' is not loaded"));
-        Integer format = exchange.getIn().getHeader("CampusCoapContentFormat", Integer.class);
+        Integer format = exchange.getIn().getHeader(IngestHeaders.COAP_CONTENT_FORMAT, Integer.class);
         if (format != null && format != SENML_JSON && format != JSON) {
             throw new RejectedInputException(Reason.UNSUPPORTED,
                     "content format " + format + " is not SenML JSON (110) or JSON (50)");

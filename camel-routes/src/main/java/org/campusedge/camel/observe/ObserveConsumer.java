@@ -6,8 +6,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
-import org.campusedge.api.BackpressureException;
-import org.campusedge.api.RejectedInputException;
+import org.campusedge.camel.ingest.IngestHeaders;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapHandler;
 import org.eclipse.californium.core.CoapObserveRelation;
@@ -90,7 +89,7 @@ final class ObserveConsumer extends DefaultConsumer {
         exchange.getIn().setBody(response.getPayload());
         int format = response.getOptions().getContentFormat();
         if (format != MediaTypeRegistry.UNDEFINED) {
-            exchange.getIn().setHeader("CampusCoapContentFormat", format);
+            exchange.getIn().setHeader(IngestHeaders.COAP_CONTENT_FORMAT, format);
         }
         try {
             getAsyncProcessor().process(exchange, doneSync -> done(exchange));
@@ -102,17 +101,8 @@ final class ObserveConsumer extends DefaultConsumer {
 
     private void done(Exchange exchange) {
         try {
-            Exception failure = exchange.getException();
-            var counters = endpoint.getComponent().counters();
-            if (failure == null) {
-                counters.accepted(endpoint.deviceId);
-            } else if (failure instanceof RejectedInputException r) {
-                counters.rejected(endpoint.deviceId, r.getMessage());
-            } else if (failure instanceof BackpressureException) {
-                counters.deferred(endpoint.deviceId); // an observed value is superseded by the next one
-            } else {
-                counters.failed(endpoint.deviceId, failure);
-            }
+            // nothing to answer: a notification's value is superseded by the next one whatever happened
+            endpoint.getComponent().counters().record(endpoint.deviceId, exchange.getException());
         } finally {
             releaseExchange(exchange, false);
         }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.campusedge.simulators.card.CardReader;
 import org.campusedge.simulators.card.ReaderWire;
@@ -27,12 +26,8 @@ class CardReaderIT {
     @TempDir
     Path dir;
 
-    private static boolean await(LongSupplier value, long expected, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (value.getAsLong() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        return value.getAsLong() >= expected;
+    private static boolean await(LongSupplier value, long expected, int seconds) throws Exception {
+        return GatewayFixture.eventually(seconds, () -> value.getAsLong() >= expected);
     }
 
     @Test

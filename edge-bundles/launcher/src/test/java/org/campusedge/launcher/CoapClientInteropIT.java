@@ -29,14 +29,7 @@ class CoapClientInteropIT {
 
     @BeforeAll
     static void findCoapClient() {
-        for (String candidate : new String[] {System.getenv("COAP_CLIENT"), "/usr/bin/coap-client-notls",
-                "/usr/bin/coap-client", "/usr/bin/coap-client-openssl", "/usr/bin/coap-client-gnutls"}) {
-            if (candidate != null && Files.isExecutable(Path.of(candidate))) {
-                coapClient = candidate;
-                return;
-            }
-        }
-        fail("libcoap's coap-client is not installed; run .ci/install-test-tools (Debian package libcoap3-bin)");
+        coapClient = GatewayFixture.libcoap("coap-client");
     }
 
     /**

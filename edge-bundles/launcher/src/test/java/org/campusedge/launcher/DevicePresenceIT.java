@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.campusedge.simulators.gateway.GatewayProcess;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.junit.jupiter.api.Test;
@@ -53,14 +52,7 @@ class DevicePresenceIT {
 
     /** Waits until at least {@code n} events match, polling the SQLite file. */
     private static boolean await(GatewayProcess gw, String where, long n, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        String sql = "e JOIN devices d ON d.ref = e.device_ref WHERE " + where;
-        while (System.nanoTime() < deadline) {
-            if (Long.parseLong(GatewayFixture.rows(gw.storePath(), "SELECT count(*) FROM events " + sql).get(0)) >= n) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
+        String sql = "SELECT count(*) FROM events e JOIN devices d ON d.ref = e.device_ref WHERE " + where;
+        return GatewayFixture.eventually(seconds, () -> Long.parseLong(GatewayFixture.rows(gw.storePath(), sql).get(0)) >= n);
     }
 }

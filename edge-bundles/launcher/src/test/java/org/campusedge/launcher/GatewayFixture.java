@@ -65,6 +65,40 @@ final class GatewayFixture {
         return out;
     }
 
+    /** Something an integration test waits for. */
+    @FunctionalInterface
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls every 100 ms until the check holds or {@code seconds} have passed; says whether it held. */
+    static boolean eventually(int seconds, Check check) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
+    /**
+     * A libcoap command (coap-client, coap-server) as Debian's libcoap3-bin installs it, or the one
+     * named by COAP_CLIENT / COAP_SERVER. Fails, not skips, when it is missing.
+     */
+    static String libcoap(String name) {
+        String env = System.getenv(name.toUpperCase().replace('-', '_'));
+        for (String candidate : new String[] {env, "/usr/bin/" + name + "-notls", "/usr/bin/" + name,
+                "/usr/bin/" + name + "-openssl", "/usr/bin/" + name + "-gnutls"}) {
+            if (candidate != null && java.nio.file.Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return org.junit.jupiter.api.Assertions.fail("libcoap's " + name
+                + " is not installed; run .ci/install-test-tools (Debian package libcoap3-bin)");
+    }
+
     static long count(Path db, String where) throws Exception {
         return Long.parseLong(rows(db, "SELECT count(*) FROM events" + (where.isEmpty() ? "" : " WHERE " + where)).get(0));
     }

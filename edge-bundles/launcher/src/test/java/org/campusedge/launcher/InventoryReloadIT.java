@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.campusedge.simulators.gateway.GatewayProcess;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.junit.jupiter.api.Test;
@@ -57,24 +56,10 @@ class InventoryReloadIT {
     }
 
     private static boolean awaitCode(GatewayProcess gw, String device, ResponseCode code, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (GatewayFixture.post(gw, device, PACK).getCode() == code) {
-                return true;
-            }
-            Thread.sleep(200);
-        }
-        return false;
+        return GatewayFixture.eventually(seconds, () -> GatewayFixture.post(gw, device, PACK).getCode() == code);
     }
 
     private static boolean awaitLog(GatewayProcess gw, String text, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (gw.console().contains(text)) {
-                return true;
-            }
-            Thread.sleep(200);
-        }
-        return false;
+        return GatewayFixture.eventually(seconds, () -> gw.console().contains(text));
     }
 }

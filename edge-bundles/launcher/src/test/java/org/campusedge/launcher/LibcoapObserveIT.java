@@ -2,7 +2,6 @@ package org.campusedge.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.DatagramSocket;
 import java.nio.file.Files;
@@ -24,23 +23,14 @@ class LibcoapObserveIT {
     @TempDir
     Path dir;
 
-    private static String tool(String name) {
-        for (String p : new String[] {"/usr/bin/" + name + "-notls", "/usr/bin/" + name, "/usr/bin/" + name + "-openssl"}) {
-            if (Files.isExecutable(Path.of(p))) {
-                return p;
-            }
-        }
-        return fail("libcoap's " + name + " is not installed; run .ci/install-test-tools (Debian package libcoap3-bin)");
-    }
-
     private static Process coapServer(int port) throws Exception {
-        return new ProcessBuilder(tool("coap-server"), "-A", "127.0.0.1", "-p", Integer.toString(port))
+        return new ProcessBuilder(GatewayFixture.libcoap("coap-server"), "-A", "127.0.0.1", "-p", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     private void put(int port, String senml) throws Exception {
         Path body = Files.writeString(Files.createTempFile(dir, "senml", ".json"), senml);
-        Process p = new ProcessBuilder(tool("coap-client"), "-m", "put", "-t", "110", "-f", body.toString(), "-B", "5",
+        Process p = new ProcessBuilder(GatewayFixture.libcoap("coap-client"), "-m", "put", "-t", "110", "-f", body.toString(), "-B", "5",
                 "coap://127.0.0.1:" + port + "/example_data").redirectErrorStream(true).start();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS), "coap-client hung");
         assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
@@ -52,14 +42,7 @@ class LibcoapObserveIT {
     }
 
     private static boolean await(GatewayProcess gw, double value, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (temperatures(gw, value) > 0) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
+        return GatewayFixture.eventually(seconds, () -> temperatures(gw, value) > 0);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.campusedge.simulators.card.CardReaderSimulator;
@@ -85,10 +86,11 @@ public final class SchoolRunner {
         printWhereToLook(gateway, school, sensors.size());
         long end = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
         while (!stopped.await(10, TimeUnit.SECONDS) && System.nanoTime() < end) {
-            System.out.printf("lab packs %s; readings in SQLite %d%n", labs.outcomes(), count(gateway.storePath(), "lab.reading"));
+            Map<String, Long> stored = countsByKind(gateway.storePath());
+            System.out.printf("lab packs %s; readings in SQLite %d%n", labs.outcomes(), stored.getOrDefault("lab.reading", 0L));
             System.out.printf("school clock %s: card swipes sent %d, stored (ACK) %d; in SQLite %d swipes, %d denied%n",
-                    cards.clock().withNano(0), cards.sent(), cards.acknowledged(), count(gateway.storePath(), "card.swipe"),
-                    count(gateway.storePath(), "card.denied"));
+                    cards.clock().withNano(0), cards.sent(), cards.acknowledged(), stored.getOrDefault("card.swipe", 0L),
+                    stored.getOrDefault("card.denied", 0L));
         }
         System.exit(0); // runs the cleanup hook
     }
@@ -111,13 +113,18 @@ public final class SchoolRunner {
                 db, db, gateway.coapPort(), school.labSensors().get(0));
     }
 
-    static long count(Path db, String kind) {
+    /** Events in the store by kind, read in one query (the gateway keeps writing meanwhile). */
+    static Map<String, Long> countsByKind(Path db) {
+        Map<String, Long> out = new java.util.HashMap<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
              Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM events WHERE kind = '" + kind + "'")) {
-            return rs.next() ? rs.getLong(1) : 0;
+             ResultSet rs = s.executeQuery("SELECT kind, count(*) FROM events GROUP BY kind")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
         } catch (Exception e) {
-            return -1;
+            // the file is being created; the next round reads it
         }
+        return out;
     }
 }

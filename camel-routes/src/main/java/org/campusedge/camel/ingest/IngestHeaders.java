@@ -1,0 +1,15 @@
+package org.campusedge.camel.ingest;
+
+/** Exchange headers the connectors set and the normalisers read. */
+public final class IngestHeaders {
+
+    /** Inventory id of the device a route serves; set by the route template. */
+    public static final String DEVICE_ID = "CampusDeviceId";
+    /** The CoAP content-format number of a request or notification, absent when it had none. */
+    public static final String COAP_CONTENT_FORMAT = "CampusCoapContentFormat";
+    /** The CoAP peer as host:port. */
+    public static final String COAP_SOURCE = "CampusCoapSource";
+
+    private IngestHeaders() {
+    }
+}
