@@ -10,6 +10,11 @@ public final class IngestHeaders {
     /** The CoAP peer as host:port. */
     public static final String COAP_SOURCE = "CampusCoapSource";
 
+    /** The Content-Type of an HTTP request from a device, absent when it had none. */
+    public static final String CONTENT_TYPE = "CampusContentType";
+    /** The sender of an HTTP request as host:port. */
+    public static final String SOURCE = "CampusSource";
+
     private IngestHeaders() {
     }
 }

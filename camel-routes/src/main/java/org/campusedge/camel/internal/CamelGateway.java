@@ -19,12 +19,16 @@ import org.apache.camel.support.ResourceHelper;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
+import org.campusedge.camel.camera.CameraNormaliser;
+import org.campusedge.camel.camera.IsapiAlertParser;
 import org.campusedge.camel.card.CardComponent;
 import org.campusedge.camel.card.CardNormaliser;
 import org.campusedge.camel.card.CardPseudonymiser;
 import org.campusedge.camel.card.CardServer;
 import org.campusedge.camel.coap.CoapIngestComponent;
 import org.campusedge.camel.coap.GatewayCoapServer;
+import org.campusedge.camel.http.GatewayHttpServer;
+import org.campusedge.camel.http.HttpIngestComponent;
 import org.campusedge.camel.ingest.IngestProcessor;
 import org.campusedge.camel.ingest.IngressCounters;
 import org.campusedge.camel.lab.LabNormaliser;
@@ -45,7 +49,12 @@ public final class CamelGateway implements AutoCloseable {
 
     /** What the gateway's connectors listen on, how big a pack may be, where the card secret is. */
     public record Settings(GatewayCoapServer.Settings coap, int maxPackRecords, String cardHost, int cardPort,
-                           Path cardSecretFile) {
+                           Path cardSecretFile, GatewayHttpServer.Settings http) {
+        /** Every connector on 127.0.0.1 with a free port and its default limits, as tests and tools want it. */
+        public static Settings loopback(Path cardSecretFile) {
+            return new Settings(GatewayCoapServer.Settings.defaults("127.0.0.1", 0), 1000, "127.0.0.1", 0, cardSecretFile,
+                    GatewayHttpServer.Settings.defaults("127.0.0.1", 0));
+        }
     }
 
     private final EventBus bus;
@@ -62,6 +71,7 @@ public final class CamelGateway implements AutoCloseable {
     private final Map<String, String> routeErrors = new ConcurrentHashMap<>();
     private CoapServer coap;
     private CardServer cards;
+    private GatewayHttpServer http;
     private final ScheduledExecutorService observeTimer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "coap-observe");
         t.setDaemon(true);
@@ -90,6 +100,7 @@ public final class CamelGateway implements AutoCloseable {
     public synchronized void start() throws Exception {
         coap = GatewayCoapServer.create(settings.coap());
         cards = new CardServer(settings.cardHost(), settings.cardPort(), counters);
+        http = new GatewayHttpServer(settings.http());
         DefaultCamelContext ctx = new DefaultCamelContext(false);
         context = ctx;
         try {
@@ -112,6 +123,8 @@ public final class CamelGateway implements AutoCloseable {
             ctx.addComponent("campus-observe", new ObserveComponent(ObserveComponent.configuration(), observeTimer, counters));
             ctx.getRegistry().bind("cardNormaliser", new CardNormaliser(registry,
                     CardPseudonymiser.fromFile(settings.cardSecretFile())));
+            ctx.addComponent("campus-http", new HttpIngestComponent(http, counters));
+            ctx.getRegistry().bind("cameraNormaliser", new CameraNormaliser(registry, new IsapiAlertParser(), registry.timezone()));
             ctx.getRegistry().bind("ingest", new IngestProcessor(bus));
             for (Map.Entry<String, String> t : templates.entrySet()) {
                 PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(t.getKey(), t.getValue()));
@@ -123,6 +136,7 @@ public final class CamelGateway implements AutoCloseable {
             reconcile();
             GatewayCoapServer.start(coap, settings.coap());
             cards.start();
+            http.start();
         } catch (Exception e) {
             close();
             throw e;
@@ -238,6 +252,10 @@ public final class CamelGateway implements AutoCloseable {
         return cards.port();
     }
 
+    public int httpPort() {
+        return http.port();
+    }
+
     public int coapPort() {
         return GatewayCoapServer.port(coap);
     }
@@ -252,6 +270,10 @@ public final class CamelGateway implements AutoCloseable {
         if (cards != null) {
             cards.close();
             cards = null;
+        }
+        if (http != null) {
+            http.close();
+            http = null;
         }
         if (registryListener != null) {
             registryListener.close();

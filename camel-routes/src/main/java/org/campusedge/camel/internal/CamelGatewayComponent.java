@@ -17,6 +17,7 @@ import org.campusedge.api.DeviceCounters;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
 import org.campusedge.camel.coap.GatewayCoapServer;
+import org.campusedge.camel.http.GatewayHttpServer;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -45,6 +46,8 @@ public final class CamelGatewayComponent {
     public static final String COAP_PORT_PROPERTY = "campus.coap.port";
     /** Service property with the bound TCP port of the card readers' server. */
     public static final String CARD_PORT_PROPERTY = "campus.card.port";
+    /** Service property with the bound TCP port of the devices' HTTP server. */
+    public static final String HTTP_PORT_PROPERTY = "campus.http.port";
 
     private static final Logger LOG = LoggerFactory.getLogger(CamelGatewayComponent.class);
 
@@ -74,6 +77,15 @@ public final class CamelGatewayComponent {
 
         @AttributeDefinition(description = "File with the school's secret for pseudonymising card numbers; made at first start")
         String cardSecretFile() default "data/card-secret";
+
+        @AttributeDefinition(description = "Address the devices' HTTP server (camera alarms, broadcast status) binds")
+        String httpHost() default "0.0.0.0";
+
+        @AttributeDefinition(description = "TCP port of the devices' HTTP server (0 picks a free one)")
+        int httpPort() default 8088;
+
+        @AttributeDefinition(description = "Largest request body a device may POST, in bytes; larger ones get 413")
+        int httpMaxBodyBytes() default 65536;
     }
 
     private final CamelGateway gateway;
@@ -88,7 +100,9 @@ public final class CamelGatewayComponent {
         Map<String, String> templates = config.templatesDir().isBlank()
                 ? bundledTemplates(bundleContext) : templatesIn(CampusHome.resolve(config.templatesDir()));
         gateway = new CamelGateway(bus, registry, new CamelGateway.Settings(coap, config.maxPackRecords(),
-                config.cardHost(), config.cardPort(), CampusHome.resolve(config.cardSecretFile())), bundleLoader, templates);
+                config.cardHost(), config.cardPort(), CampusHome.resolve(config.cardSecretFile()),
+                new GatewayHttpServer.Settings(config.httpHost(), config.httpPort(), config.httpMaxBodyBytes(), 4)),
+                bundleLoader, templates);
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         current.setContextClassLoader(bundleLoader);
@@ -103,9 +117,10 @@ public final class CamelGatewayComponent {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(COAP_PORT_PROPERTY, gateway.coapPort());
         props.put(CARD_PORT_PROPERTY, gateway.cardPort());
+        props.put(HTTP_PORT_PROPERTY, gateway.httpPort());
         registration = bundleContext.registerService(DeviceCounters.class, gateway.counters(), props);
-        LOG.info("Camel routes running: {} device routes, CoAP on udp/{}, card readers on tcp/{}", gateway.routes().size(),
-                gateway.coapPort(), gateway.cardPort());
+        LOG.info("Camel routes running: {} device routes, CoAP on udp/{}, card readers on tcp/{}, device HTTP on tcp/{}",
+                gateway.routes().size(), gateway.coapPort(), gateway.cardPort(), gateway.httpPort());
     }
 
     private static Map<String, String> bundledTemplates(BundleContext bc) throws IOException {

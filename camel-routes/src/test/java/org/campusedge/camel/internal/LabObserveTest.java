@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.campusedge.api.EventQuery;
 import org.campusedge.bus.internal.RxEventBus;
-import org.campusedge.camel.coap.GatewayCoapServer;
 import org.campusedge.simulators.lab.LabSensor;
 import org.campusedge.simulators.lab.ObservableLabSensors;
 import org.campusedge.store.internal.SqliteEventStore;
@@ -63,8 +62,7 @@ class LabObserveTest {
         bus = new RxEventBus(store);
         TestRegistry registry = new TestRegistry();
         registry.put(TestRegistry.observedLabDevice("lab-obs-1", "coap://127.0.0.1:" + port + "/lab/lab-obs-1"));
-        gateway = new CamelGateway(bus, registry, new CamelGateway.Settings(GatewayCoapServer.Settings.defaults("127.0.0.1", 0),
-                1000, "127.0.0.1", 0, dir.resolve("card-secret")), getClass().getClassLoader(),
+        gateway = new CamelGateway(bus, registry, CamelGateway.Settings.loopback(dir.resolve("card-secret")), getClass().getClassLoader(),
                 CamelGatewayComponent.templatesIn(Path.of("templates")));
         gateway.start();
         assertTrue(gateway.routes().contains("lab-lab-obs-1"), gateway.routes().toString());

@@ -10,7 +10,6 @@ import java.util.List;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.EventQuery;
 import org.campusedge.bus.internal.RxEventBus;
-import org.campusedge.camel.coap.GatewayCoapServer;
 import org.campusedge.store.internal.SqliteEventStore;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
@@ -46,8 +45,7 @@ class LabRouteTest {
         registry = new TestRegistry();
         registry.put(TestRegistry.labDevice("lab-chem-1-s1"));
         gateway = new CamelGateway(bus, registry,
-                new CamelGateway.Settings(GatewayCoapServer.Settings.defaults("127.0.0.1", 0), 1000, "127.0.0.1", 0,
-                        dir.resolve("card-secret")),
+                CamelGateway.Settings.loopback(dir.resolve("card-secret")),
                 getClass().getClassLoader(), CamelGatewayComponent.templatesIn(Path.of("templates")));
         gateway.start();
     }

@@ -35,6 +35,11 @@ final class TestRegistry implements DeviceRegistry {
             new Point("pressure", "Pa", Point.Type.NUMBER, 0.0, 210_000.0, null)),
             List.of("lab.reading"), Duration.ofSeconds(2));
 
+    static final Profile CAMERA = new Profile("ip-camera", "camera", "http-isapi", "camera", List.of(),
+            List.of("camera.motion", "camera.intrusion", "camera.tamper"), Duration.ofMinutes(5));
+
+    private static final List<Profile> PROFILES = List.of(LAB, LAB_FAST, CAMERA);
+
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private long generation;
@@ -46,6 +51,10 @@ final class TestRegistry implements DeviceRegistry {
     static Device observedLabDevice(String id, String address) {
         return new Device(id, "sch-test", LAB_FAST.id(), "lab", new Location("Science", "2", "Chem 1", null), address,
                 Map.of("mode", "observe"));
+    }
+
+    static Device camera(String id) {
+        return new Device(id, "sch-test", CAMERA.id(), "camera", new Location("Main", "1", null, "perimeter"), null, null);
     }
 
     void put(Device d) {
@@ -67,9 +76,9 @@ final class TestRegistry implements DeviceRegistry {
     @Override public Optional<Device> device(String id) { return Optional.ofNullable(id == null ? null : devices.get(id)); }
     @Override public Collection<Device> devices() { return new ArrayList<>(devices.values()); }
     @Override public Optional<Profile> profile(String id) {
-        return LAB.id().equals(id) ? Optional.of(LAB) : LAB_FAST.id().equals(id) ? Optional.of(LAB_FAST) : Optional.empty();
+        return PROFILES.stream().filter(p -> p.id().equals(id)).findFirst();
     }
-    @Override public Collection<Profile> profiles() { return List.of(LAB, LAB_FAST); }
+    @Override public Collection<Profile> profiles() { return PROFILES; }
     @Override public List<String> loadErrors() { return List.of(); }
     @Override public long generation() { return generation; }
 

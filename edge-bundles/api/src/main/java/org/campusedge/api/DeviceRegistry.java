@@ -1,5 +1,6 @@
 package org.campusedge.api;
 
+import java.time.ZoneId;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,11 @@ public interface DeviceRegistry {
 
     /** The school this gateway serves. */
     String schoolId();
+
+    /** The school's time zone, for device clocks that give no offset and for schedules. */
+    default ZoneId timezone() {
+        return ZoneId.of("Asia/Shanghai");
+    }
 
     Optional<Device> device(String deviceId);
 

@@ -91,11 +91,14 @@ public final class Main {
         long bad = bundles.stream().filter(l -> !l.ok()).count() + components.stream().filter(l -> !l.ok()).count();
         Object coapPort = runtime.serviceProperty("org.campusedge.api.DeviceCounters", "campus.coap.port");
         Object cardPort = runtime.serviceProperty("org.campusedge.api.DeviceCounters", "campus.card.port");
+        Object httpPort = runtime.serviceProperty("org.campusedge.api.DeviceCounters", "campus.http.port");
         Path db = settings.path("store.path", "data/campus-edge.db");
         report.append(String.format("%d bundles, %d components, %d not active; started in %d ms%n", bundles.size(),
                 components.size(), bad, (System.nanoTime() - started) / 1_000_000));
         report.append("  CoAP (lab sensors): udp/").append(coapPort == null ? "not listening" : coapPort).append('\n');
         report.append("  card readers:       tcp/").append(cardPort == null ? "not listening" : cardPort).append('\n');
+        report.append("  device HTTP:        tcp/").append(httpPort == null ? "not listening" : httpPort)
+                .append(" (camera alarms, broadcast status)\n");
         report.append("  event store:        ").append(db).append('\n');
         report.append("  log:                ").append(home.resolve("logs/gateway.log")).append('\n');
         LOG.info("{}", report.toString().trim());
@@ -105,6 +108,7 @@ public final class Main {
         p.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
         p.setProperty("coap.port", coapPort == null ? "" : coapPort.toString());
         p.setProperty("card.port", cardPort == null ? "" : cardPort.toString());
+        p.setProperty("http.port", httpPort == null ? "" : httpPort.toString());
         p.setProperty("store.path", db.toString());
         p.setProperty("log", home.resolve("logs/gateway.log").toString());
         p.setProperty("heap.max.mb", Long.toString(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() >> 20));

@@ -32,7 +32,7 @@ final class GatewayFixture {
 
     /** A gateway with its own home under {@code dir}, CoAP on a free port, and extra settings. */
     static GatewayProcess start(Path dir, String... settings) throws Exception {
-        List<String> all = new ArrayList<>(List.of("camel.coapPort=0", "camel.cardPort=0", "registry.reloadIntervalSeconds=1"));
+        List<String> all = new ArrayList<>(List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "registry.reloadIntervalSeconds=1"));
         all.addAll(List.of(settings));
         return GatewayProcess.start(distribution(), dir, all, List.of("-Xmx256m"));
     }
@@ -72,6 +72,26 @@ final class GatewayFixture {
     }
 
     /** Polls every 100 ms until the check holds or {@code seconds} have passed; says whether it held. */
+    /** The gateway's device report (run/devices.tsv) as device id to its columns, empty until first written. */
+    static java.util.Map<String, java.util.Map<String, String>> deviceReport(GatewayProcess gw) throws java.io.IOException {
+        Path file = gw.home().resolve("run/devices.tsv");
+        java.util.Map<String, java.util.Map<String, String>> out = new java.util.HashMap<>();
+        if (!java.nio.file.Files.exists(file)) {
+            return out;
+        }
+        List<String> lines = java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8);
+        String[] header = lines.get(0).split("\t", -1);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cols = line.split("\t", -1);
+            java.util.Map<String, String> row = new java.util.HashMap<>();
+            for (int i = 0; i < header.length && i < cols.length; i++) {
+                row.put(header[i], cols[i]);
+            }
+            out.put(cols[0], row);
+        }
+        return out;
+    }
+
     static boolean eventually(int seconds, Check check) throws Exception {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
         while (!check.holds()) {

@@ -1,5 +1,6 @@
 package org.campusedge.health.internal;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -7,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.campusedge.api.CampusEvent;
+import org.campusedge.api.CampusHome;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceCounters;
 import org.campusedge.api.DeviceHealth;
@@ -42,6 +44,9 @@ public final class DevicePresence implements DeviceHealth {
     public @interface Config {
         @AttributeDefinition(description = "Seconds between checks for devices that went quiet")
         int checkIntervalSeconds() default 5;
+
+        @AttributeDefinition(description = "File rewritten at each check with every device's presence and counts (empty: none)")
+        String reportFile() default "run/devices.tsv";
     }
 
     private final EventBus bus;
@@ -50,14 +55,18 @@ public final class DevicePresence implements DeviceHealth {
     private final Clock clock;
     private final PresenceTracker tracker;
     private final ScheduledExecutorService checker;
+    private final DeviceReport report;
 
     @Activate
     public DevicePresence(@Reference(name = "bus") EventBus bus, @Reference(name = "registry") DeviceRegistry registry,
                           @Reference(name = "counters") DeviceCounters counters, Config config) {
-        this(bus, registry, counters, config.checkIntervalSeconds(), Clock.systemUTC());
+        this(bus, registry, counters, config.checkIntervalSeconds(), Clock.systemUTC(),
+                config.reportFile().isBlank() ? null : new DeviceReport(CampusHome.resolve(config.reportFile())));
     }
 
-    DevicePresence(EventBus bus, DeviceRegistry registry, DeviceCounters counters, int checkIntervalSeconds, Clock clock) {
+    DevicePresence(EventBus bus, DeviceRegistry registry, DeviceCounters counters, int checkIntervalSeconds, Clock clock,
+                   DeviceReport report) {
+        this.report = report;
         this.bus = bus;
         this.registry = registry;
         this.counters = counters;
@@ -86,7 +95,10 @@ public final class DevicePresence implements DeviceHealth {
                         offline.stream().map(CampusEvent::deviceId).limit(10).toList());
                 bus.publish(offline).exceptionally(this::logFailure);
             }
-        } catch (RuntimeException e) {
+            if (report != null) {
+                report.write(devices(), counters.all());
+            }
+        } catch (RuntimeException | IOException e) {
             LOG.warn("Presence check failed: {}", e.toString());
         }
     }

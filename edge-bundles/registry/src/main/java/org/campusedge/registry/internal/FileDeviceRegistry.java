@@ -3,6 +3,7 @@ package org.campusedge.registry.internal;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.time.ZoneId;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -161,6 +162,12 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     @Override
     public String schoolId() {
         return current.schoolId();
+    }
+
+    @Override
+    public ZoneId timezone() {
+        School school = current.school();
+        return school == null ? School.DEFAULT_TIMEZONE : school.timezone();
     }
 
     @Override

@@ -129,6 +129,10 @@ public final class GatewayProcess implements AutoCloseable {
         return Integer.parseInt(status.getProperty("coap.port"));
     }
 
+    public int httpPort() {
+        return Integer.parseInt(status.getProperty("http.port"));
+    }
+
     public int cardPort() {
         return Integer.parseInt(status.getProperty("card.port"));
     }

@@ -1,0 +1,146 @@
+package org.campusedge.camel.http;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.DefaultEndpoint;
+import org.campusedge.api.RejectedInputException;
+import org.campusedge.camel.ingest.IngestHeaders;
+import org.campusedge.camel.ingest.IngressCounters;
+
+/**
+ * Camel component {@code campus-http:/path}: the route of one device that POSTs to the gateway's
+ * {@link GatewayHttpServer}. The body (bytes) and its content type go into the route; the route's
+ * outcome becomes the answer, only once the events are durable: 200, 4xx with a reason (counted
+ * against the device), 503 with Retry-After when the store pushes back, 500 otherwise.
+ */
+public final class HttpIngestComponent extends DefaultComponent {
+
+    private final GatewayHttpServer server;
+    private final IngressCounters counters;
+
+    public HttpIngestComponent(GatewayHttpServer server, IngressCounters counters) {
+        this.server = server;
+        this.counters = counters;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+        String path = remaining.startsWith("/") ? remaining : "/" + remaining;
+        String device = path.substring(path.lastIndexOf('/') + 1);
+        if (!device.matches("[a-z0-9][a-z0-9-]{0,63}") || path.contains("//")) {
+            throw new IllegalArgumentException("campus-http needs a path ending in a device id, like /campus/camera/cam-1, got '"
+                    + remaining + "'");
+        }
+        return new PathEndpoint(uri, this, path, device);
+    }
+
+    /** The HTTP status for a rejected input. */
+    static int statusFor(RejectedInputException.Reason reason) {
+        return switch (reason) {
+            case MALFORMED -> 400;
+            case TOO_LARGE -> 413;
+            case UNKNOWN_DEVICE -> 404;
+            case UNSUPPORTED -> 415;
+        };
+    }
+
+    private static final class PathEndpoint extends DefaultEndpoint {
+        final String path;
+        final String device;
+
+        PathEndpoint(String uri, HttpIngestComponent component, String path, String device) {
+            super(uri, component);
+            this.path = path;
+            this.device = device;
+        }
+
+        @Override
+        public Producer createProducer() {
+            throw new UnsupportedOperationException("campus-http endpoints only receive");
+        }
+
+        @Override
+        public Consumer createConsumer(Processor processor) throws Exception {
+            Consumer c = new PathConsumer(this, processor);
+            configureConsumer(c);
+            return c;
+        }
+    }
+
+    private static final class PathConsumer extends DefaultConsumer implements GatewayHttpServer.Route {
+        PathConsumer(PathEndpoint endpoint, Processor processor) {
+            super(endpoint, processor);
+        }
+
+        private PathEndpoint endpoint() {
+            return (PathEndpoint) getEndpoint();
+        }
+
+        private HttpIngestComponent component() {
+            return (HttpIngestComponent) getEndpoint().getComponent();
+        }
+
+        @Override
+        protected void doStart() throws Exception {
+            super.doStart();
+            component().server.register(endpoint().path, this);
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            component().server.unregister(endpoint().path, this);
+            super.doStop();
+        }
+
+        @Override
+        public void handle(GatewayHttpServer.Request request) {
+            IngressCounters counters = component().counters;
+            String device = endpoint().device;
+            if (request.refusal() != null) {
+                counters.rejected(device, request.refusal());
+                request.answer(413, request.refusal());
+                return;
+            }
+            Exchange exchange = createExchange(false);
+            exchange.getIn().setBody(request.body());
+            if (request.contentType() != null) {
+                exchange.getIn().setHeader(IngestHeaders.CONTENT_TYPE, request.contentType());
+            }
+            exchange.getIn().setHeader(IngestHeaders.SOURCE, request.source());
+            AtomicBoolean answered = new AtomicBoolean(); // one answer, one release, whichever way the route ends
+            try {
+                getAsyncProcessor().process(exchange, doneSync -> {
+                    if (answered.compareAndSet(false, true)) {
+                        answer(request, exchange, counters, device);
+                    }
+                });
+            } catch (RuntimeException e) {
+                if (answered.compareAndSet(false, true)) {
+                    exchange.setException(e);
+                    answer(request, exchange, counters, device);
+                }
+            }
+        }
+
+        private void answer(GatewayHttpServer.Request request, Exchange exchange, IngressCounters counters, String device) {
+            try {
+                Exception failure = exchange.getException();
+                switch (counters.record(device, failure)) {
+                    case ACCEPTED -> request.answer(200, null);
+                    case REJECTED -> request.answer(statusFor(((RejectedInputException) failure).reason()), failure.getMessage());
+                    case DEFERRED -> request.answer(503, failure.getMessage());
+                    case FAILED -> request.answer(500, "gateway error; the alert was not stored");
+                }
+            } finally {
+                releaseExchange(exchange, false);
+            }
+        }
+    }
+}

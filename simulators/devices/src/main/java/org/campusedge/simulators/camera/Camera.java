@@ -1,0 +1,97 @@
+package org.campusedge.simulators.camera;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One simulated camera: posts its alerts to the gateway's alarm-host URL as a real camera does,
+ * one request at a time, and keeps what the answers were.
+ */
+public final class Camera {
+
+    private final String id;
+    private final URI alarmHost;
+    private final boolean json;
+    private final HttpClient http;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile String lastRefusal;
+    private int postCount;
+
+    /**
+     * @param gateway the gateway's device HTTP server, e.g. {@code http://127.0.0.1:8088}
+     * @param json    post the JSON encoding instead of XML (newer firmware does)
+     */
+    public Camera(String id, URI gateway, boolean json, HttpClient http) {
+        this.id = id;
+        this.alarmHost = gateway.resolve("/campus/camera/" + id);
+        this.json = json;
+        this.http = http;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The next post count: a camera numbers its posts so that the alarm host can tell a re-send. */
+    public synchronized int nextPostCount() {
+        return ++postCount;
+    }
+
+    /** Posts an alert and returns the HTTP status (or -1 when the gateway could not be reached). */
+    public int post(AlertDocuments.Alert alert) {
+        String body = json ? AlertDocuments.json(alert) : AlertDocuments.xml(alert);
+        return postRaw(body.getBytes(StandardCharsets.UTF_8), json ? "application/json" : "application/xml");
+    }
+
+    /** Posts any body: what the bad-input tests and a misconfigured camera send. */
+    public int postRaw(byte[] body, String contentType) {
+        HttpRequest request = HttpRequest.newBuilder(alarmHost)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            if (status == 200) {
+                accepted.incrementAndGet();
+            } else {
+                refused.incrementAndGet();
+                lastRefusal = status + " " + response.body().trim();
+            }
+            return status;
+        } catch (IOException e) {
+            failed.incrementAndGet();
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed.incrementAndGet();
+            return -1;
+        }
+    }
+
+    public long accepted() {
+        return accepted.get();
+    }
+
+    public long refused() {
+        return refused.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    /** The status and reason of the last refused post, or null. */
+    public String lastRefusal() {
+        return lastRefusal;
+    }
+}
