@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -115,6 +116,17 @@ class ProfilesDataTest {
         assertEquals(List.of("canteen", "gate", "gate", "library"),
                 readers.stream().map(d -> d.properties().get("place")).sorted().toList());
         readers.forEach(d -> assertEquals("card-reader", d.profileId(), d.id()));
-        assertEquals(r.devices().size(), readers.size() + 12, "everything else is a lab kit");
+    }
+
+    @Test
+    void exampleSchoolHasEveryFamily() {
+        LoadResult r = loader.load(PROFILES, SCHOOLS.resolve("example-school.yaml"), ROOT);
+        Map<String, Long> perFamily = r.devices().values().stream()
+                .collect(Collectors.groupingBy(Device::family, TreeMap::new, Collectors.counting()));
+        assertEquals(Set.of("lab", "card", "camera", "broadcast"), perFamily.keySet(), perFamily.toString());
+        r.devices().values().stream().filter(d -> d.family().equals("camera"))
+                .forEach(d -> assertNotNull(d.properties().get("place"), d.id() + " needs a place for the simulator"));
+        r.devices().values().stream().filter(d -> d.family().equals("broadcast") || d.family().equals("energy"))
+                .forEach(d -> assertNotNull(d.address(), d.id() + ": the gateway connects out, it needs an address"));
     }
 }

@@ -39,6 +39,11 @@ public final class IngressCounters implements DeviceCounters {
         e.lastSeen = System.currentTimeMillis();
     }
 
+    /** The device answered the gateway (a command's reply): it is there, though it sent no events. */
+    public void seen(String device) {
+        entry(device).lastSeen = System.currentTimeMillis();
+    }
+
     /** What became of one message from a device, as every connector answers it. */
     public enum Outcome { ACCEPTED, REJECTED, DEFERRED, FAILED }
 

@@ -1,6 +1,8 @@
 package org.campusedge.camel.internal;
 
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -10,15 +12,21 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NoErrorHandlerBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.impl.engine.PooledExchangeFactory;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.campusedge.api.BroadcastRequest;
+import org.campusedge.api.Broadcasts;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
+import org.campusedge.camel.broadcast.BroadcastCommand;
+import org.campusedge.camel.broadcast.BroadcastStatusNormaliser;
+import org.campusedge.camel.broadcast.GatewayBroadcasts;
 import org.campusedge.camel.camera.CameraNormaliser;
 import org.campusedge.camel.camera.IsapiAlertParser;
 import org.campusedge.camel.card.CardComponent;
@@ -49,11 +57,11 @@ public final class CamelGateway implements AutoCloseable {
 
     /** What the gateway's connectors listen on, how big a pack may be, where the card secret is. */
     public record Settings(GatewayCoapServer.Settings coap, int maxPackRecords, String cardHost, int cardPort,
-                           Path cardSecretFile, GatewayHttpServer.Settings http) {
+                           Path cardSecretFile, GatewayHttpServer.Settings http, int controllerPollSeconds) {
         /** Every connector on 127.0.0.1 with a free port and its default limits, as tests and tools want it. */
         public static Settings loopback(Path cardSecretFile) {
             return new Settings(GatewayCoapServer.Settings.defaults("127.0.0.1", 0), 1000, "127.0.0.1", 0, cardSecretFile,
-                    GatewayHttpServer.Settings.defaults("127.0.0.1", 0));
+                    GatewayHttpServer.Settings.defaults("127.0.0.1", 0), 60);
         }
     }
 
@@ -72,6 +80,7 @@ public final class CamelGateway implements AutoCloseable {
     private CoapServer coap;
     private CardServer cards;
     private GatewayHttpServer http;
+    private GatewayBroadcasts broadcasts;
     private final ScheduledExecutorService observeTimer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "coap-observe");
         t.setDaemon(true);
@@ -125,12 +134,19 @@ public final class CamelGateway implements AutoCloseable {
                     CardPseudonymiser.fromFile(settings.cardSecretFile())));
             ctx.addComponent("campus-http", new HttpIngestComponent(http, counters));
             ctx.getRegistry().bind("cameraNormaliser", new CameraNormaliser(registry, new IsapiAlertParser(), registry.timezone()));
+            ctx.getRegistry().bind("broadcastStatus", new BroadcastStatusNormaliser(registry));
+            ctx.getRegistry().bind("broadcastCommand", new BroadcastCommand(registry, counters,
+                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(), Duration.ofSeconds(5)));
             ctx.getRegistry().bind("ingest", new IngestProcessor(bus));
             for (Map.Entry<String, String> t : templates.entrySet()) {
                 PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(t.getKey(), t.getValue()));
                 LOG.info("Loaded route template {}", t.getKey());
             }
             ctx.start();
+            broadcasts = new GatewayBroadcasts(ctx);
+            // a controller speaks only when something plays: ask each for its zones now and then, so that
+            // a dead one goes offline (and is on record as a broadcast.fault) before anyone needs it
+            observeTimer.scheduleWithFixedDelay(this::pollControllers, 5, settings.controllerPollSeconds(), TimeUnit.SECONDS);
             // listen first, then reconcile: a change in between is not missed, at worst seen twice
             registryListener = registry.addListener(r -> reconcile());
             reconcile();
@@ -163,7 +179,25 @@ public final class CamelGateway implements AutoCloseable {
         return ids.contains(id) ? id : null;
     }
 
-    /** Makes the running routes match the inventory: one per device that has a template. */
+    /**
+     * The routes a device gets, by route id: one from {@link #templateFor its template}, and one
+     * from its family's command template ({@code family-command}) when there is one, so a device
+     * that is commanded (a broadcast controller) has a route in and a route out.
+     */
+    Map<String, RouteSpec> routesFor(Device d, Set<String> ids) {
+        Map<String, RouteSpec> out = new HashMap<>();
+        String template = templateFor(d, ids);
+        if (template != null) {
+            out.put(d.family() + "-" + d.id(), new RouteSpec(template, d.address()));
+        }
+        String command = d.family() + "-command";
+        if (ids.contains(command)) {
+            out.put(command + "-" + d.id(), new RouteSpec(command, d.address()));
+        }
+        return out;
+    }
+
+    /** Makes the running routes match the inventory: the routes of every device that has templates. */
     public synchronized void reconcile() {
         if (context == null) {
             return;
@@ -172,10 +206,9 @@ public final class CamelGateway implements AutoCloseable {
         Map<String, Device> wanted = new HashMap<>();
         Map<String, RouteSpec> specs = new HashMap<>();
         for (Device d : registry.devices()) {
-            String template = templateFor(d, ids);
-            if (template != null) {
-                wanted.put(routeId(d), d);
-                specs.put(routeId(d), new RouteSpec(template, d.address()));
+            for (Map.Entry<String, RouteSpec> r : routesFor(d, ids).entrySet()) {
+                wanted.put(r.getKey(), d);
+                specs.put(r.getKey(), r.getValue());
             }
         }
         for (String routeId : List.copyOf(running.keySet())) {
@@ -230,10 +263,6 @@ public final class CamelGateway implements AutoCloseable {
         running.remove(routeId);
     }
 
-    static String routeId(Device d) {
-        return d.family() + "-" + d.id();
-    }
-
     /** Ids of the device routes running now. */
     public synchronized Set<String> routes() {
         return Set.copyOf(running.keySet());
@@ -250,6 +279,24 @@ public final class CamelGateway implements AutoCloseable {
 
     public int cardPort() {
         return cards.port();
+    }
+
+    private void pollControllers() {
+        try {
+            Set<String> routes = routes();
+            for (Device d : registry.devices()) {
+                if (d.family().equals("broadcast") && routes.contains("broadcast-command-" + d.id())) {
+                    broadcasts.send(BroadcastRequest.status(d.id()));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Polling the broadcast controllers failed: {}", e.toString());
+        }
+    }
+
+    /** Commands to the broadcast controllers, through their command routes. */
+    public Broadcasts broadcasts() {
+        return broadcasts;
     }
 
     public int httpPort() {
@@ -278,6 +325,10 @@ public final class CamelGateway implements AutoCloseable {
         if (registryListener != null) {
             registryListener.close();
             registryListener = null;
+        }
+        if (broadcasts != null) {
+            broadcasts.close();
+            broadcasts = null;
         }
         if (context != null) {
             context.stop();

@@ -12,6 +12,7 @@ import java.util.Enumeration;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.TreeMap;
+import org.campusedge.api.Broadcasts;
 import org.campusedge.api.CampusHome;
 import org.campusedge.api.DeviceCounters;
 import org.campusedge.api.DeviceRegistry;
@@ -86,10 +87,14 @@ public final class CamelGatewayComponent {
 
         @AttributeDefinition(description = "Largest request body a device may POST, in bytes; larger ones get 413")
         int httpMaxBodyBytes() default 65536;
+
+        @AttributeDefinition(description = "Seconds between zone-status queries to each broadcast controller (its heartbeat)")
+        int controllerPollSeconds() default 60;
     }
 
     private final CamelGateway gateway;
     private final ServiceRegistration<DeviceCounters> registration;
+    private final ServiceRegistration<Broadcasts> broadcasts;
 
     @Activate
     public CamelGatewayComponent(BundleContext bundleContext, Config config, @Reference(name = "bus") EventBus bus,
@@ -101,7 +106,7 @@ public final class CamelGatewayComponent {
                 ? bundledTemplates(bundleContext) : templatesIn(CampusHome.resolve(config.templatesDir()));
         gateway = new CamelGateway(bus, registry, new CamelGateway.Settings(coap, config.maxPackRecords(),
                 config.cardHost(), config.cardPort(), CampusHome.resolve(config.cardSecretFile()),
-                new GatewayHttpServer.Settings(config.httpHost(), config.httpPort(), config.httpMaxBodyBytes(), 4)),
+                new GatewayHttpServer.Settings(config.httpHost(), config.httpPort(), config.httpMaxBodyBytes(), 4), config.controllerPollSeconds()),
                 bundleLoader, templates);
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
@@ -119,6 +124,7 @@ public final class CamelGatewayComponent {
         props.put(CARD_PORT_PROPERTY, gateway.cardPort());
         props.put(HTTP_PORT_PROPERTY, gateway.httpPort());
         registration = bundleContext.registerService(DeviceCounters.class, gateway.counters(), props);
+        broadcasts = bundleContext.registerService(Broadcasts.class, gateway.broadcasts(), null);
         LOG.info("Camel routes running: {} device routes, CoAP on udp/{}, card readers on tcp/{}, device HTTP on tcp/{}",
                 gateway.routes().size(), gateway.coapPort(), gateway.cardPort(), gateway.httpPort());
     }
@@ -149,6 +155,7 @@ public final class CamelGatewayComponent {
 
     @Deactivate
     void deactivate() throws Exception {
+        broadcasts.unregister();
         registration.unregister();
         gateway.close();
     }

@@ -38,7 +38,10 @@ final class TestRegistry implements DeviceRegistry {
     static final Profile CAMERA = new Profile("ip-camera", "camera", "http-isapi", "camera", List.of(),
             List.of("camera.motion", "camera.intrusion", "camera.tamper"), Duration.ofMinutes(5));
 
-    private static final List<Profile> PROFILES = List.of(LAB, LAB_FAST, CAMERA);
+    static final Profile BROADCAST = new Profile("broadcast-controller", "broadcast", "http-pa", "PA", List.of(),
+            List.of("broadcast.played", "broadcast.fault"), Duration.ofMinutes(10));
+
+    private static final List<Profile> PROFILES = List.of(LAB, LAB_FAST, CAMERA, BROADCAST);
 
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -55,6 +58,10 @@ final class TestRegistry implements DeviceRegistry {
 
     static Device camera(String id) {
         return new Device(id, "sch-test", CAMERA.id(), "camera", new Location("Main", "1", null, "perimeter"), null, null);
+    }
+
+    static Device broadcastController(String id, String address) {
+        return new Device(id, "sch-test", BROADCAST.id(), "broadcast", new Location("Admin", "1", "PA room", null), address, null);
     }
 
     void put(Device d) {

@@ -1,0 +1,232 @@
+package org.campusedge.camel.broadcast;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.campusedge.api.BroadcastRequest;
+import org.campusedge.api.BroadcastResult;
+import org.campusedge.api.BroadcastResult.Outcome;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.Device;
+import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.Severity;
+import org.campusedge.camel.ingest.IngestHeaders;
+import org.campusedge.camel.ingest.IngressCounters;
+
+/**
+ * The step of a broadcast controller's command route that talks to the controller's HTTP API
+ * (play / stop / zones, see the broadcast simulator for the API), without holding a thread while it
+ * waits. It leaves the {@link BroadcastResult} in a header for whoever asked and, as the body, the
+ * audit event the route stores next: {@code broadcast.requested} with what was asked, by whom and
+ * what the controller said, or {@code broadcast.fault} when the controller could not be reached
+ * (a status query is stored only then). Any answer from the controller counts as it being seen.
+ */
+public final class BroadcastCommand extends AsyncProcessorSupport {
+
+    /** Header with the controller's {@link BroadcastResult}. */
+    public static final String RESULT = "CampusBroadcastResult";
+    /** Header with the controller's base URL, from the inventory's address. */
+    public static final String ADDRESS = "CampusDeviceAddress";
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final DeviceRegistry registry;
+    private final IngressCounters counters;
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public BroadcastCommand(DeviceRegistry registry, IngressCounters counters, HttpClient http, Duration timeout) {
+        this.registry = registry;
+        this.counters = counters;
+        this.http = http;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        BroadcastRequest request = exchange.getIn().getBody(BroadcastRequest.class);
+        String deviceId = exchange.getIn().getHeader(IngestHeaders.DEVICE_ID, String.class);
+        Device controller = registry.device(deviceId).orElse(null);
+        if (request == null || controller == null) {
+            exchange.setException(new IllegalArgumentException(request == null ? "no BroadcastRequest in the exchange"
+                    : "controller " + deviceId + " is not in the inventory"));
+            callback.done(true);
+            return true;
+        }
+        URI base = URI.create(exchange.getIn().getHeader(ADDRESS, String.class));
+        HttpRequest http;
+        try {
+            http = httpRequest(base, request);
+        } catch (IOException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        Instant asked = Instant.now();
+        this.http.sendAsync(http, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+            BroadcastResult result;
+            if (failure != null) {
+                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                result = new BroadcastResult(Outcome.UNREACHABLE, null, null, "controller unreachable: " + cause);
+            } else {
+                counters.seen(controller.id());
+                result = result(request, response);
+            }
+            exchange.getIn().setHeader(RESULT, result);
+            // a status query is not a command: nothing to put on record unless the controller is gone
+            boolean query = request.action() == BroadcastRequest.Action.STATUS && result.outcome() != Outcome.UNREACHABLE;
+            exchange.getIn().setBody(query ? List.of() : List.of(audit(controller, request, result, asked)));
+            callback.done(false);
+        });
+        return false;
+    }
+
+    private HttpRequest httpRequest(URI base, BroadcastRequest r) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder().timeout(timeout).header("Content-Type", "application/json");
+        return switch (r.action()) {
+            case STATUS -> b.uri(base.resolve("/api/v1/zones")).GET().build();
+            case STOP -> b.uri(base.resolve("/api/v1/stop")).POST(HttpRequest.BodyPublishers.ofString(json(r))).build();
+            case PLAY -> b.uri(base.resolve("/api/v1/play")).POST(HttpRequest.BodyPublishers.ofString(json(r))).build();
+        };
+    }
+
+    static String json(BroadcastRequest r) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("zones");
+            for (String z : r.zones()) {
+                g.writeString(z);
+            }
+            g.writeEndArray();
+            if (r.announcement() != null) {
+                g.writeStringField("announcement", r.announcement());
+            }
+            if (r.text() != null) {
+                g.writeStringField("text", r.text());
+            }
+            g.writeNumberField("priority", r.priority());
+            g.writeEndObject();
+        }
+        return out.toString();
+    }
+
+    /** What the controller's answer means; a 4xx/5xx or an answer we cannot read is a refusal with its text. */
+    static BroadcastResult result(BroadcastRequest request, HttpResponse<String> response) {
+        int status = response.statusCode();
+        String body = response.body() == null ? "" : response.body();
+        if (status >= 300) {
+            return new BroadcastResult(Outcome.REFUSED, null, null, "controller answered " + status + ": " + shorten(body));
+        }
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return new BroadcastResult(Outcome.REFUSED, null, null, "controller answer is not a JSON object");
+            }
+            String taskId = null;
+            List<String> accepted = new ArrayList<>();
+            Map<String, String> zones = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (field) {
+                    case "taskId" -> taskId = p.getValueAsString();
+                    case "accepted", "stopped" -> {
+                        while (t == JsonToken.START_ARRAY && p.nextToken() != JsonToken.END_ARRAY) {
+                            accepted.add(p.getValueAsString());
+                        }
+                    }
+                    case "refused" -> readMap(p, t, zones, null);
+                    default -> {
+                        if (request.action() == BroadcastRequest.Action.STATUS && t == JsonToken.START_OBJECT) {
+                            readMap(p, t, zones, field); // a zone: its "state"
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            }
+            if (request.action() == BroadcastRequest.Action.PLAY) {
+                Outcome o = zones.isEmpty() ? Outcome.ACCEPTED : accepted.isEmpty() ? Outcome.REFUSED : Outcome.PARTIAL;
+                return new BroadcastResult(o, taskId, zones, o == Outcome.ACCEPTED ? null
+                        : zones.size() + " zone(s) refused: " + shorten(zones.toString()));
+            }
+            if (request.action() == BroadcastRequest.Action.STOP) {
+                accepted.forEach(z -> zones.put(z, "stopped"));
+            }
+            return new BroadcastResult(Outcome.ACCEPTED, null, zones, null);
+        } catch (IOException | RuntimeException e) {
+            return new BroadcastResult(Outcome.REFUSED, null, null, "controller answer unreadable: " + shorten(String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** Reads {"zone":"reason"} into the map, or, with a zone name, {"state":...} into zone -> state. */
+    private static void readMap(JsonParser p, JsonToken start, Map<String, String> into, String zone) throws IOException {
+        if (start != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken t = p.nextToken();
+            if (t.isScalarValue()) {
+                if (zone == null) {
+                    into.put(key, p.getValueAsString());
+                } else if (key.equals("state")) {
+                    into.put(zone, p.getValueAsString());
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    static CampusEvent audit(Device controller, BroadcastRequest r, BroadcastResult result, Instant asked) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("action", r.action().name().toLowerCase());
+        attrs.put("outcome", result.outcome().name().toLowerCase());
+        attrs.put("zones", r.zones().isEmpty() ? "*" : String.join(",", r.zones()));
+        if (r.announcement() != null) {
+            attrs.put("announcement", r.announcement());
+        }
+        if (r.text() != null) {
+            attrs.put("text", shorten(r.text()));
+        }
+        attrs.put("priority", Integer.toString(r.priority()));
+        attrs.put("requestedBy", r.requestedBy() == null ? "" : r.requestedBy());
+        if (result.taskId() != null) {
+            attrs.put("taskId", result.taskId());
+        }
+        if (result.message() != null) {
+            attrs.put("reason", shorten(result.message()));
+        }
+        boolean unreachable = result.outcome() == Outcome.UNREACHABLE;
+        return CampusEvent.builder().device(controller)
+                .kind(unreachable ? "broadcast.fault" : "broadcast.requested")
+                .severity(unreachable || result.outcome() == Outcome.REFUSED ? Severity.WARNING
+                        : r.priority() >= BroadcastRequest.EMERGENCY ? Severity.NOTICE : Severity.INFO)
+                .occurredAt(asked)
+                .receivedAt(Instant.now())
+                .attributes(attrs)
+                .build();
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+}
