@@ -22,6 +22,7 @@ import org.apache.camel.support.ResourceHelper;
 import org.campusedge.api.BroadcastRequest;
 import org.campusedge.api.Broadcasts;
 import org.campusedge.api.Device;
+import org.campusedge.api.DeviceControls;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
 import org.campusedge.camel.broadcast.BroadcastCommand;
@@ -35,6 +36,11 @@ import org.campusedge.camel.card.CardPseudonymiser;
 import org.campusedge.camel.card.CardServer;
 import org.campusedge.camel.coap.CoapIngestComponent;
 import org.campusedge.camel.coap.GatewayCoapServer;
+import org.campusedge.camel.energy.EnergyControl;
+import org.campusedge.camel.energy.EnergyNormaliser;
+import org.campusedge.camel.energy.GatewayControls;
+import org.campusedge.camel.energy.MeterConnections;
+import org.campusedge.camel.energy.OpcUaComponent;
 import org.campusedge.camel.http.GatewayHttpServer;
 import org.campusedge.camel.http.HttpIngestComponent;
 import org.campusedge.camel.ingest.IngestProcessor;
@@ -81,6 +87,8 @@ public final class CamelGateway implements AutoCloseable {
     private CardServer cards;
     private GatewayHttpServer http;
     private GatewayBroadcasts broadcasts;
+    private GatewayControls controls;
+    private MeterConnections meters;
     private final ScheduledExecutorService observeTimer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "coap-observe");
         t.setDaemon(true);
@@ -137,6 +145,10 @@ public final class CamelGateway implements AutoCloseable {
             ctx.getRegistry().bind("broadcastStatus", new BroadcastStatusNormaliser(registry));
             ctx.getRegistry().bind("broadcastCommand", new BroadcastCommand(registry, counters,
                     HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(), Duration.ofSeconds(5)));
+            meters = new MeterConnections(500);
+            ctx.addComponent("campus-opcua", new OpcUaComponent(meters, registry, counters));
+            ctx.getRegistry().bind("energyNormaliser", new EnergyNormaliser(registry));
+            ctx.getRegistry().bind("energyControl", new EnergyControl(registry, meters));
             ctx.getRegistry().bind("ingest", new IngestProcessor(bus));
             for (Map.Entry<String, String> t : templates.entrySet()) {
                 PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(t.getKey(), t.getValue()));
@@ -144,6 +156,7 @@ public final class CamelGateway implements AutoCloseable {
             }
             ctx.start();
             broadcasts = new GatewayBroadcasts(ctx);
+            controls = new GatewayControls(ctx);
             // a controller speaks only when something plays: ask each for its zones now and then, so that
             // a dead one goes offline (and is on record as a broadcast.fault) before anyone needs it
             observeTimer.scheduleWithFixedDelay(this::pollControllers, 5, settings.controllerPollSeconds(), TimeUnit.SECONDS);
@@ -294,6 +307,11 @@ public final class CamelGateway implements AutoCloseable {
         }
     }
 
+    /** Writes to devices' control points (meters' breakers), through their command routes. */
+    public DeviceControls controls() {
+        return controls;
+    }
+
     /** Commands to the broadcast controllers, through their command routes. */
     public Broadcasts broadcasts() {
         return broadcasts;
@@ -330,11 +348,19 @@ public final class CamelGateway implements AutoCloseable {
             broadcasts.close();
             broadcasts = null;
         }
+        if (controls != null) {
+            controls.close();
+            controls = null;
+        }
         if (context != null) {
             context.stop();
             context = null;
         }
         running.clear();
+        if (meters != null) {
+            meters.close(); // after the routes: they hand their meters back on stop
+            meters = null;
+        }
         observeTimer.shutdownNow();
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.campusedge.api.Broadcasts;
 import org.campusedge.api.CampusHome;
+import org.campusedge.api.DeviceControls;
 import org.campusedge.api.DeviceCounters;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
@@ -95,6 +96,7 @@ public final class CamelGatewayComponent {
     private final CamelGateway gateway;
     private final ServiceRegistration<DeviceCounters> registration;
     private final ServiceRegistration<Broadcasts> broadcasts;
+    private final ServiceRegistration<DeviceControls> controls;
 
     @Activate
     public CamelGatewayComponent(BundleContext bundleContext, Config config, @Reference(name = "bus") EventBus bus,
@@ -125,6 +127,7 @@ public final class CamelGatewayComponent {
         props.put(HTTP_PORT_PROPERTY, gateway.httpPort());
         registration = bundleContext.registerService(DeviceCounters.class, gateway.counters(), props);
         broadcasts = bundleContext.registerService(Broadcasts.class, gateway.broadcasts(), null);
+        controls = bundleContext.registerService(DeviceControls.class, gateway.controls(), null);
         LOG.info("Camel routes running: {} device routes, CoAP on udp/{}, card readers on tcp/{}, device HTTP on tcp/{}",
                 gateway.routes().size(), gateway.coapPort(), gateway.cardPort(), gateway.httpPort());
     }
@@ -155,6 +158,7 @@ public final class CamelGatewayComponent {
 
     @Deactivate
     void deactivate() throws Exception {
+        controls.unregister();
         broadcasts.unregister();
         registration.unregister();
         gateway.close();

@@ -41,7 +41,15 @@ final class TestRegistry implements DeviceRegistry {
     static final Profile BROADCAST = new Profile("broadcast-controller", "broadcast", "http-pa", "PA", List.of(),
             List.of("broadcast.played", "broadcast.fault"), Duration.ofMinutes(10));
 
-    private static final List<Profile> PROFILES = List.of(LAB, LAB_FAST, CAMERA, BROADCAST);
+    static final Profile ENERGY = new Profile("energy-meter", "energy", "opcua", "meter", List.of(
+            new Point("power", "kW", Point.Type.NUMBER, 0.0, 2000.0, null, "ActivePower", 200, false),
+            new Point("energy", "kWh", Point.Type.NUMBER, 0.0, null, null, "Energy", 200, false),
+            new Point("voltage", "V", Point.Type.NUMBER, 180.0, 260.0, null, "Voltage", 200, false),
+            new Point("current", "A", Point.Type.NUMBER, 0.0, 4000.0, null, "Current", 200, false),
+            new Point("breaker", null, Point.Type.BOOLEAN, null, null, null, "Breaker", null, true)),
+            List.of("energy.reading", "energy.control"), Duration.ofMinutes(1));
+
+    private static final List<Profile> PROFILES = List.of(LAB, LAB_FAST, CAMERA, BROADCAST, ENERGY);
 
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -62,6 +70,11 @@ final class TestRegistry implements DeviceRegistry {
 
     static Device broadcastController(String id, String address) {
         return new Device(id, "sch-test", BROADCAST.id(), "broadcast", new Location("Admin", "1", "PA room", null), address, null);
+    }
+
+    static Device meter(String id, String endpointUrl, String nodes) {
+        return new Device(id, "sch-test", ENERGY.id(), "energy", new Location("Teaching", null, "Switch room", null),
+                endpointUrl, Map.of("nodes", nodes));
     }
 
     void put(Device d) {

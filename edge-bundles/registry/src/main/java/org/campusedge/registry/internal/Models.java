@@ -39,7 +39,8 @@ final class Models {
     static Point point(JsonNode n) {
         return new Point(n.get("name").asText(), text(n, "unit"),
                 Point.Type.valueOf(n.get("type").asText().toUpperCase(Locale.ROOT)),
-                number(n, "min"), number(n, "max"), text(n, "description"));
+                number(n, "min"), number(n, "max"), text(n, "description"), text(n, "node"),
+                n.hasNonNull("samplingMs") ? n.get("samplingMs").asInt() : null, n.path("writable").asBoolean(false));
     }
 
     static School school(JsonNode n, ZoneId timezone) {

@@ -1,0 +1,195 @@
+package org.campusedge.simulators.energy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
+
+/**
+ * A building energy-management server (Eclipse Milo) with the school's meters: each meter follows
+ * its building's {@link LoadCurve} with some noise, integrates its energy, and has a breaker a
+ * client may open (power and current drop to zero) and close. It can be stopped and started again
+ * on the same port (a server that dies mid-subscription) and told to send a bad status or a value
+ * of the wrong type for a point (a faulty meter).
+ */
+public final class EnergyMeterServer implements AutoCloseable {
+
+    /** A meter, the building kind its load follows and its peak load in kW. */
+    public record Meter(String id, String buildingKind, double peakKw) {
+    }
+
+    /** A client's breaker write the server took. */
+    public record BreakerWrite(String meter, boolean closed) {
+    }
+
+    public static final String PATH = "/campus-energy";
+
+    private final List<Meter> meters;
+    private final Supplier<LocalTime> clock;
+    private final Map<String, Double> energyKwh = new ConcurrentHashMap<>();
+    private final Map<String, String> faults = new ConcurrentHashMap<>(); // meter.point -> "bad" or "wrong-type"
+    private final List<BreakerWrite> breakerWrites = new CopyOnWriteArrayList<>();
+    private final java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "meter-sim");
+        t.setDaemon(true);
+        return t;
+    });
+    private final long tickMillis;
+    private int port;
+    private OpcUaServer server;
+    private MeterNamespace namespace;
+
+    /**
+     * @param clock      the school's (simulated) time of day, for the load curve
+     * @param tickMillis how often the values change
+     */
+    public EnergyMeterServer(List<Meter> meters, Supplier<LocalTime> clock, long tickMillis) {
+        this.meters = List.copyOf(meters);
+        this.clock = clock;
+        this.tickMillis = tickMillis;
+        ticker.scheduleAtFixedRate(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** A free TCP port on 127.0.0.1 (Milo's endpoint cannot be told to pick one). */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts (or starts again) listening on 127.0.0.1 at the port; the address space is made anew, as after a real restart. */
+    public synchronized void start(int port) throws Exception {
+        this.port = port;
+        EndpointConfig endpoint = EndpointConfig.newBuilder()
+                .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+                .setBindAddress("127.0.0.1").setHostname("127.0.0.1").setBindPort(port).setPath(PATH)
+                .setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None)
+                .addTokenPolicies(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS)
+                .build();
+        OpcUaServerConfig config = OpcUaServerConfig.builder()
+                .setApplicationUri("urn:campusedge:sim:energy-server")
+                .setProductUri("urn:campusedge:sim:energy-server")
+                .setApplicationName(LocalizedText.english("Campus Edge simulated energy server"))
+                .setEndpoints(Set.of(endpoint))
+                .setIdentityValidator(AnonymousIdentityValidator.INSTANCE)
+                .build();
+        server = new OpcUaServer(config, profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
+        namespace = new MeterNamespace(server, meters.stream().map(Meter::id).toList(),
+                (meter, closed) -> breakerWrites.add(new BreakerWrite(meter, closed)));
+        namespace.startup();
+        server.startup().get(10, TimeUnit.SECONDS);
+        tick();
+    }
+
+    public String endpointUrl() {
+        return "opc.tcp://127.0.0.1:" + port + PATH;
+    }
+
+    /** The NodeId pattern an inventory entry uses for a meter of this server. */
+    public static String nodesPattern(String meterId) {
+        return "nsu=" + MeterNamespace.URI + ";s=" + meterId + ".{node}";
+    }
+
+    /** Stops listening and drops every session and subscription: the server went away. */
+    public synchronized void stop() throws Exception {
+        if (server != null) {
+            namespace.shutdown();
+            server.shutdown().get(10, TimeUnit.SECONDS);
+            server = null;
+            namespace = null;
+        }
+    }
+
+    /** From now on the point reports {@code Bad_SensorFailure} ("bad") or a string ("wrong-type"); null heals it. */
+    public void fault(String meter, String point, String kind) {
+        if (kind == null) {
+            faults.remove(meter + "." + point);
+        } else {
+            faults.put(meter + "." + point, kind);
+        }
+    }
+
+    public List<BreakerWrite> breakerWrites() {
+        return List.copyOf(breakerWrites);
+    }
+
+    private synchronized void tick() {
+        MeterNamespace ns = namespace;
+        if (ns == null) {
+            return;
+        }
+        LocalTime now = clock.get();
+        DateTime stamp = DateTime.now();
+        for (Meter m : meters) {
+            boolean closed = ns.breakerClosed(m.id());
+            double kw = closed ? m.peakKw() * LoadCurve.fraction(m.buildingKind(), now) * (0.95 + 0.1 * random.nextDouble()) : 0;
+            double volts = 228 + 4 * random.nextDouble();
+            double amps = kw * 1000 / (Math.sqrt(3) * 400 * 0.92); // three-phase 400 V, power factor 0.92
+            double kwh = energyKwh.merge(m.id(), kw * tickMillis / 3_600_000.0, Double::sum);
+            set(ns, m.id(), "ActivePower", round(kw), stamp);
+            set(ns, m.id(), "Energy", round(kwh), stamp);
+            set(ns, m.id(), "Voltage", round(volts), stamp);
+            set(ns, m.id(), "Current", round(amps), stamp);
+        }
+    }
+
+    private void set(MeterNamespace ns, String meter, String point, double value, DateTime stamp) {
+        String fault = faults.get(meter + "." + point);
+        DataValue dv;
+        if ("bad".equals(fault)) {
+            dv = new DataValue(new Variant(value), new StatusCode(StatusCodes.Bad_SensorFailure), stamp, stamp);
+        } else if ("wrong-type".equals(fault)) {
+            dv = new DataValue(new Variant("n/a"), StatusCode.GOOD, stamp, stamp);
+        } else {
+            dv = new DataValue(new Variant(value), StatusCode.GOOD, stamp, stamp);
+        }
+        ns.set(meter, point, dv);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** The school's meters: one per building kind and more for the big ones, {@code count} in all. */
+    public static List<Meter> schoolMeters(int count) {
+        String[] kinds = {"teaching", "science", "canteen", "dormitory", "admin", "teaching", "dormitory", "gym"};
+        double[] peaks = {180, 120, 150, 200, 60, 180, 200, 90};
+        List<Meter> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int k = i % kinds.length;
+            out.add(new Meter(String.format("meter-%s-%d", kinds[k], i / kinds.length + 1), kinds[k], peaks[k]));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws Exception {
+        ticker.shutdownNow();
+        stop();
+    }
+}
