@@ -1,0 +1,81 @@
+package org.campusedge.camel.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.ControlRequest;
+import org.campusedge.api.ControlResult;
+import org.campusedge.api.EventQuery;
+import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.store.internal.SqliteEventStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The OPC UA connector against node-opcua's server (npm, installed by .ci/install-test-tools):
+ * subscribe, write the breaker, and carry on after the server process is stopped and started again.
+ * node-opcua numbers its own namespace 1 where Milo says 2; the inventory names it by URI.
+ */
+class NodeOpcuaInteropTest {
+
+    @TempDir
+    Path dir;
+
+    private static boolean eventually(int seconds, BooleanSupplier check) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (check.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return check.getAsBoolean();
+    }
+
+    @Test
+    void subscribesWritesAndSurvivesARestartOfANodeOpcuaServer() throws Exception {
+        int port = NodeOpcuaMeter.freePort();
+        NodeOpcuaMeter first = NodeOpcuaMeter.start(port);
+        NodeOpcuaMeter[] server = {first};
+        SqliteEventStore store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));
+        RxEventBus bus = new RxEventBus(store);
+        TestRegistry registry = new TestRegistry();
+        registry.put(TestRegistry.meter("meter-node", first.endpointUrl(), first.nodesPattern()));
+        CamelGateway gateway = new CamelGateway(bus, registry, CamelGateway.Settings.loopback(dir.resolve("card-secret")),
+                getClass().getClassLoader(), CamelGatewayComponent.templatesIn(Path.of("templates")));
+        try {
+            gateway.start();
+            BooleanSupplier powerSeen = () -> power(store) >= 3;
+            assertTrue(eventually(30, powerSeen), "no readings from node-opcua: " + first.lines());
+            CampusEvent voltage = store.query(EventQuery.all(1000).withDevice("meter-node")).stream()
+                    .filter(e -> e.measurement().name().equals("voltage")).findFirst().orElseThrow();
+            assertTrue(voltage.measurement().value() >= 229 && voltage.measurement().value() <= 231, voltage.toString());
+
+            ControlResult open = gateway.controls().write(new ControlRequest("meter-node", "breaker", false, "test"))
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(ControlResult.Outcome.DONE, open.outcome(), open.toString());
+            assertTrue(eventually(10, () -> first.lines().contains("BREAKER Meter1 false")), first.lines().toString());
+
+            first.close(); // SIGTERM: the server process ends, its sessions and subscriptions with it
+            long before = power(store);
+            server[0] = NodeOpcuaMeter.start(port);
+            assertTrue(eventually(60, () -> power(store) >= before + 3),
+                    "no readings after node-opcua restarted: " + before + " -> " + power(store));
+            assertEquals(0, gateway.counters().of("meter-node").rejected(), gateway.counters().of("meter-node").toString());
+        } finally {
+            gateway.close();
+            bus.deactivate();
+            store.close();
+            server[0].close();
+        }
+    }
+
+    private static long power(SqliteEventStore store) {
+        return store.query(EventQuery.all(100_000).withDevice("meter-node")).stream()
+                .filter(e -> e.kind().equals("energy.reading") && e.measurement().name().equals("power")).count();
+    }
+}

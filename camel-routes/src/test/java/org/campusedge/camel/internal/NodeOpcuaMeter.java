@@ -1,0 +1,94 @@
+package org.campusedge.camel.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.campusedge.simulators.energy.EnergyMeterServer;
+
+/**
+ * The node-opcua meter server (simulators/node-opcua/meter-server.js) as a child process on a free
+ * port: an OPC UA implementation nobody here wrote. Its output lines are kept ("BREAKER ..." for
+ * each write it took).
+ */
+final class NodeOpcuaMeter implements AutoCloseable {
+
+    static final Path DIR = Path.of("../simulators/node-opcua").toAbsolutePath().normalize();
+
+    private final Process process;
+    private final int port;
+    private final String namespaceUri;
+    private final List<String> lines;
+
+    private NodeOpcuaMeter(Process process, int port, String namespaceUri, List<String> lines) {
+        this.process = process;
+        this.port = port;
+        this.namespaceUri = namespaceUri;
+        this.lines = lines;
+    }
+
+    /** Starts the server and waits (up to 60 s) for its READY line. */
+    static NodeOpcuaMeter start(int port) throws IOException, InterruptedException {
+        if (!Files.isDirectory(DIR.resolve("node_modules/node-opcua"))) {
+            throw new IllegalStateException("node-opcua is not installed in " + DIR + "; run .ci/install-test-tools");
+        }
+        Process p = new ProcessBuilder("node", "meter-server.js", Integer.toString(port), "Meter1").directory(DIR.toFile())
+                .redirectErrorStream(true).start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        String[] ready = new String[1];
+        CountDownLatch up = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                    if (line.startsWith("READY ")) {
+                        ready[0] = line;
+                        up.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }, "node-opcua-out");
+        reader.setDaemon(true);
+        reader.start();
+        if (!up.await(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("node-opcua server did not start: " + lines);
+        }
+        return new NodeOpcuaMeter(p, port, ready[0].split(" ")[2], lines);
+    }
+
+    static int freePort() throws IOException {
+        return EnergyMeterServer.freePort();
+    }
+
+    String endpointUrl() {
+        return "opc.tcp://127.0.0.1:" + port + "/meter";
+    }
+
+    /** The inventory 'nodes' pattern for the meter, by namespace URI. */
+    String nodesPattern() {
+        return "nsu=" + namespaceUri + ";s=Meter1.{node}";
+    }
+
+    List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    /** SIGTERM, as a service manager stops it; waits for the process to end. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}
