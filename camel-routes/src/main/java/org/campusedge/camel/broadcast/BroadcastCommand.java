@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -35,7 +36,8 @@ import org.campusedge.camel.ingest.IngressCounters;
  * waits. It leaves the {@link BroadcastResult} in a header for whoever asked and, as the body, the
  * audit event the route stores next: {@code broadcast.requested} with what was asked, by whom and
  * what the controller said, or {@code broadcast.fault} when the controller could not be reached
- * (a status query is stored only then). Any answer from the controller counts as it being seen.
+ * (a status query only when the controller has just become unreachable, not at every poll). Any
+ * answer from the controller counts as it being seen.
  */
 public final class BroadcastCommand extends AsyncProcessorSupport {
 
@@ -50,6 +52,7 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
     private final IngressCounters counters;
     private final HttpClient http;
     private final Duration timeout;
+    private final Map<String, Boolean> reachableAtLastQuery = new ConcurrentHashMap<>();
 
     public BroadcastCommand(DeviceRegistry registry, IngressCounters counters, HttpClient http, Duration timeout) {
         this.registry = registry;
@@ -89,9 +92,12 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
                 result = result(request, response);
             }
             exchange.getIn().setHeader(RESULT, result);
-            // a status query is not a command: nothing to put on record unless the controller is gone
-            boolean query = request.action() == BroadcastRequest.Action.STATUS && result.outcome() != Outcome.UNREACHABLE;
-            exchange.getIn().setBody(query ? List.of() : List.of(audit(controller, request, result, asked)));
+            // a status query is not a command: it goes on record only when the controller has just become unreachable
+            boolean reachable = result.outcome() != Outcome.UNREACHABLE;
+            Boolean before = reachableAtLastQuery.put(controller.id(), reachable);
+            boolean query = request.action() == BroadcastRequest.Action.STATUS;
+            boolean record = !query || (!reachable && !Boolean.FALSE.equals(before));
+            exchange.getIn().setBody(record ? List.of(audit(controller, request, result, asked)) : List.of());
             callback.done(false);
         });
         return false;

@@ -146,6 +146,17 @@ class BroadcastRouteTest {
     }
 
     @Test
+    void statusPollsPutOnlyTheLossOfTheControllerOnRecord() throws Exception {
+        assertEquals("idle", send(BroadcastRequest.status("pa-main")).zones().get("playground"));
+        assertEquals(0, store.count(EventQuery.all(0)), "a successful poll is not an event");
+        pa.close();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Outcome.UNREACHABLE, send(BroadcastRequest.status("pa-main")).outcome());
+        }
+        assertEquals(1, events("broadcast.fault").size(), "every failed poll was stored: " + events("broadcast.fault"));
+    }
+
+    @Test
     void badStatusReportsAreRefusedAndCounted() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI callback = URI.create("http://127.0.0.1:" + gateway.httpPort() + "/campus/broadcast/pa-main");
