@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Campus Edge from a clone: the commands of the README's quick start.
-#   ./campus-edge.sh school [--duration S] [--coap-port N]   a simulated school's labs + the gateway
+#   ./campus-edge.sh school [--scale K] [--duration S] ...   a whole simulated school + the gateway (--help: options)
 #   ./campus-edge.sh test                                   every test (installs the test tools first)
 #   ./campus-edge.sh bench [options]                        the benchmarks (see README)
 set -euo pipefail
@@ -10,7 +10,7 @@ build() {
   # build when nothing is built yet or a source is newer than the distribution
   local dist=edge-bundles/launcher/target/campus-edge/campus-edge
   if [[ ! -d $dist/bundles || ! -f simulators/devices/target/runtime-classpath.txt \
-        || -n $(find . -path ./run -prune -o \( -name '*.java' -o -name '*.yaml' -o -name 'pom.xml' -o -name '*.json' \) \
+        || -n $(find . \( -path ./run -o -name node_modules \) -prune -o \( -name '*.java' -o -name '*.yaml' -o -name 'pom.xml' -o -name '*.json' \) \
                  -newer $dist/lib -print -quit) ]]; then
     echo "Building Campus Edge (mvn -B -DskipTests install) ..."
     mvn -B -q -DskipTests install

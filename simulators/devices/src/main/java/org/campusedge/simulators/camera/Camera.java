@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.campusedge.simulators.AckLatency;
 
 /**
  * One simulated camera: posts its alerts to the gateway's alarm-host URL as a real camera does,
@@ -22,7 +23,9 @@ public final class Camera {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong alertsAccepted = new AtomicLong();
     private volatile String lastRefusal;
+    private volatile AckLatency latency;
     private int postCount;
 
     /**
@@ -45,10 +48,20 @@ public final class Camera {
         return ++postCount;
     }
 
+    /** Where the time from post to 200 goes, or null. */
+    public void measure(AckLatency latency) {
+        this.latency = latency;
+    }
+
     /** Posts an alert and returns the HTTP status (or -1 when the gateway could not be reached). */
     public int post(AlertDocuments.Alert alert) {
         String body = json ? AlertDocuments.json(alert) : AlertDocuments.xml(alert);
-        return postRaw(body.getBytes(StandardCharsets.UTF_8), json ? "application/json" : "application/xml");
+        int status = postRaw(body.getBytes(StandardCharsets.UTF_8), json ? "application/json" : "application/xml");
+        boolean heartbeat = alert.eventType().equals("heartBeat") || (alert.eventType().equals("videoloss") && !alert.active());
+        if (status == 200 && !heartbeat) {
+            alertsAccepted.incrementAndGet();
+        }
+        return status;
     }
 
     /** Posts any body: what the bad-input tests and a misconfigured camera send. */
@@ -59,9 +72,14 @@ public final class Camera {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         try {
+            long t0 = System.nanoTime();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             if (status == 200) {
+                AckLatency l = latency;
+                if (l != null) {
+                    l.record(t0);
+                }
                 accepted.incrementAndGet();
             } else {
                 refused.incrementAndGet();
@@ -80,6 +98,11 @@ public final class Camera {
 
     public long accepted() {
         return accepted.get();
+    }
+
+    /** Alerts (not heartbeats) the gateway answered 200: each is a stored event. */
+    public long alertsAccepted() {
+        return alertsAccepted.get();
     }
 
     public long refused() {

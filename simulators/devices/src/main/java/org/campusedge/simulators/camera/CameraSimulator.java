@@ -13,7 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import org.campusedge.simulators.AckLatency;
+import org.campusedge.simulators.school.SchoolClock;
 
 /**
  * A school's cameras through a day: each sends a heartbeat (an inactive {@code videoloss}, as
@@ -31,8 +32,7 @@ public final class CameraSimulator implements AutoCloseable {
     private final List<Camera> cameras = new ArrayList<>();
     private final List<String> places = new ArrayList<>();
     private final SplittableRandom random = new SplittableRandom(11);
-    private final Supplier<LocalTime> clock;
-    private final double speed;
+    private final SchoolClock clock;
     private final int heartbeatSeconds;
     private final HttpClient http;
     private final ExecutorService senders;
@@ -44,20 +44,19 @@ public final class CameraSimulator implements AutoCloseable {
     private long ticks;
 
     /**
-     * @param clock the school's simulated time of day
-     * @param speed how many simulated seconds pass per real second (event rates scale with it)
+     * @param clock            the school's simulated time of day (event rates scale with its speed)
+     * @param heartbeatSeconds real seconds between a camera's heartbeats
      */
-    public CameraSimulator(URI gateway, List<Placement> placements, Supplier<LocalTime> clock, double speed,
-                           int heartbeatSeconds) {
+    public CameraSimulator(URI gateway, List<Placement> placements, SchoolClock clock, int heartbeatSeconds) {
         this.clock = clock;
-        this.speed = speed;
         this.heartbeatSeconds = heartbeatSeconds;
         this.senders = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "camera-post");
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(senders).build();
+        // the client gets its own threads: the senders block in send() and would starve it
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < placements.size(); i++) {
             Placement p = placements.get(i);
             cameras.add(new Camera(p.cameraId(), gateway, i % 2 == 1, http));
@@ -94,7 +93,7 @@ public final class CameraSimulator implements AutoCloseable {
                 send(c, "videoloss", false, null, "videoloss alarm");
             }
             for (String type : new String[] {"VMD", "linedetection", "fielddetection", "shelteralarm"}) {
-                double expected = perHour(type, places.get(i), now) * speed / 36_000.0; // per 100 ms of real time
+                double expected = perHour(type, places.get(i), now) * clock.speed() / 36_000.0; // per 100 ms of real time
                 if (random.nextDouble() < expected) {
                     Integer region = type.equals("VMD") || type.equals("shelteralarm") ? null : 1 + random.nextInt(4);
                     send(c, type, true, region, switch (type) {
@@ -122,6 +121,16 @@ public final class CameraSimulator implements AutoCloseable {
 
     public long accepted() {
         return cameras.stream().mapToLong(Camera::accepted).sum();
+    }
+
+    /** Alerts answered 200, heartbeats not counted: what the store must hold. */
+    public long alertsAccepted() {
+        return cameras.stream().mapToLong(Camera::alertsAccepted).sum();
+    }
+
+    /** Sends every camera's post-to-200 times to the recorder. */
+    public void measure(AckLatency latency) {
+        cameras.forEach(c -> c.measure(latency));
     }
 
     public long refused() {

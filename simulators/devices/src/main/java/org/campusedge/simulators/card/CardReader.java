@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.campusedge.simulators.AckLatency;
 
 /**
  * One simulated one-card reader: keeps a TCP connection to the gateway, sends a frame per swipe,
@@ -19,6 +20,8 @@ public final class CardReader implements AutoCloseable {
     private final String id;
     private final InetSocketAddress gateway;
     private final Map<Long, String> unacked = new ConcurrentSkipListMap<>();
+    private final Map<Long, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile AckLatency latency;
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong nakked = new AtomicLong();
     private final Map<String, AtomicLong> nakCodes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -58,6 +61,9 @@ public final class CardReader implements AutoCloseable {
         long s = seq++;
         String payload = ReaderWire.swipe(id, s, card, direction, granted, millis);
         unacked.put(s, payload);
+        if (latency != null) {
+            sentAt.put(s, System.nanoTime());
+        }
         out.write(ReaderWire.frame(payload));
         out.flush();
     }
@@ -74,8 +80,14 @@ public final class CardReader implements AutoCloseable {
             while ((answer = ReaderWire.readAnswer(in)) != null) {
                 String[] f = answer.split("\\|");
                 if (f[0].equals("A") && f.length == 2) {
-                    if (unacked.remove(Long.parseLong(f[1])) != null) {
+                    long s = Long.parseLong(f[1]);
+                    if (unacked.remove(s) != null) {
                         acked.incrementAndGet();
+                        Long t0 = sentAt.remove(s);
+                        AckLatency l = latency;
+                        if (t0 != null && l != null) {
+                            l.record(t0);
+                        }
                     }
                 } else if (f[0].equals("N") && f.length == 3) {
                     nakked.incrementAndGet();
@@ -88,6 +100,11 @@ public final class CardReader implements AutoCloseable {
         } catch (IOException e) {
             // the connection went; connect() starts over
         }
+    }
+
+    /** Where the time from swipe to ACK goes, or null. */
+    public void measure(AckLatency latency) {
+        this.latency = latency;
     }
 
     public long acknowledged() {

@@ -10,12 +10,14 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.campusedge.simulators.AckLatency;
+import org.campusedge.simulators.school.SchoolClock;
 
 /**
  * The one-card readers of a school through a school day: a morning rush in through the gates, the
  * canteen at lunch, a steady trickle at the library, the evening rush out. The day runs on a
  * simulated clock {@code speed} times faster than real time, so the quick start shows a whole day
- * in minutes. About one swipe in a hundred is denied (an expired or lost card).
+ * in minutes (see {@link SchoolClock}). About one swipe in a hundred is denied (an expired or lost card).
  */
 public final class CardReaderSimulator implements AutoCloseable {
 
@@ -27,20 +29,17 @@ public final class CardReaderSimulator implements AutoCloseable {
     private final List<String> places = new ArrayList<>();
     private final SplittableRandom random = new SplittableRandom(7);
     private final int students;
-    private final double speed;
-    private final LocalTime dayStart;
-    private final long realStart = System.currentTimeMillis();
+    private final SchoolClock clock;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "card-sim");
         t.setDaemon(true);
         return t;
     });
 
-    public CardReaderSimulator(InetSocketAddress gateway, List<Placement> placements, int students, double speed,
-                               LocalTime dayStart) throws IOException {
+    public CardReaderSimulator(InetSocketAddress gateway, List<Placement> placements, int students, SchoolClock clock)
+            throws IOException {
         this.students = students;
-        this.speed = speed;
-        this.dayStart = dayStart;
+        this.clock = clock;
         for (Placement p : placements) {
             CardReader r = new CardReader(p.readerId(), gateway);
             r.connect();
@@ -65,21 +64,15 @@ public final class CardReaderSimulator implements AutoCloseable {
         return Math.exp(-x * x);
     }
 
-    /** The simulated time of day now. */
-    public LocalTime clock() {
-        long simulatedSeconds = (long) ((System.currentTimeMillis() - realStart) / 1000.0 * speed);
-        return dayStart.plusSeconds(simulatedSeconds);
-    }
-
     /** Starts swiping: every 100 ms of real time each reader swipes as often as its place and the clock say. */
     public void start() {
         ticker.scheduleAtFixedRate(this::tick, 100, 100, TimeUnit.MILLISECONDS);
     }
 
     private void tick() {
-        LocalTime now = clock();
+        LocalTime now = clock.get();
         for (int i = 0; i < readers.size(); i++) {
-            double expected = swipesPerMinute(places.get(i), now) * speed / 600.0; // per 100 ms of real time
+            double expected = swipesPerMinute(places.get(i), now) * clock.speed() / 600.0; // per 100 ms of real time
             int n = (int) expected + (random.nextDouble() < expected - (int) expected ? 1 : 0);
             for (int k = 0; k < n; k++) {
                 swipe(i, now);
@@ -100,6 +93,11 @@ public final class CardReaderSimulator implements AutoCloseable {
                 // next tick tries again
             }
         }
+    }
+
+    /** Sends every reader's swipe-to-ACK times to the recorder. */
+    public void measure(AckLatency latency) {
+        readers.forEach(r -> r.measure(latency));
     }
 
     public long sent() {

@@ -180,9 +180,11 @@ public final class EnergyMeterServer implements AutoCloseable {
         String[] kinds = {"teaching", "science", "canteen", "dormitory", "admin", "teaching", "dormitory", "gym"};
         double[] peaks = {180, 120, 150, 200, 60, 180, 200, 90};
         List<Meter> out = new ArrayList<>();
+        Map<String, Integer> perKind = new java.util.HashMap<>();
         for (int i = 0; i < count; i++) {
             int k = i % kinds.length;
-            out.add(new Meter(String.format("meter-%s-%d", kinds[k], i / kinds.length + 1), kinds[k], peaks[k]));
+            int n = perKind.merge(kinds[k], 1, Integer::sum);
+            out.add(new Meter(String.format("meter-%s-%d", kinds[k], n), kinds[k], peaks[k]));
         }
         return out;
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.campusedge.simulators.AckLatency;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.config.CoapConfig;
@@ -32,6 +33,7 @@ public final class LabSensorSimulator implements AutoCloseable {
     private final ScheduledExecutorService secondary;
     private final ScheduledExecutorService ticker;
     private final PackOutcomes outcomes = new PackOutcomes();
+    private volatile AckLatency latency;
     private ScheduledFuture<?> task;
 
     /** @param gateway e.g. {@code coap://127.0.0.1:5683}; sensors post to {@code /campus/lab/<id>} */
@@ -129,8 +131,19 @@ public final class LabSensorSimulator implements AutoCloseable {
         r.setURI(gateway.resolve("/campus/lab/" + s.deviceId()));
         r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_SENML_JSON);
         r.setPayload(s.pack(records, System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
-        r.addMessageObserver(outcomes.observe(response -> { }, () -> { }));
+        long t0 = System.nanoTime();
+        AckLatency l = latency;
+        r.addMessageObserver(outcomes.observe(response -> {
+            if (l != null) {
+                l.record(t0);
+            }
+        }, () -> { }));
         endpoints.get(index).sendRequest(r);
+    }
+
+    /** Where the time from post to 2.04 goes, or null. */
+    public void measure(AckLatency latency) {
+        this.latency = latency;
     }
 
     /** Sent, acknowledged, refused and unanswered packs so far. */

@@ -1,121 +1,162 @@
 package org.campusedge.simulators.school;
 
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.time.LocalTime;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.campusedge.simulators.card.CardReaderSimulator;
 import org.campusedge.simulators.gateway.GatewayProcess;
-import org.campusedge.simulators.lab.LabSensor;
-import org.campusedge.simulators.lab.LabSensorSimulator;
 
 /**
- * The quick start: a simulated school and its gateway on one machine. Starts the gateway from the
- * built distribution, plays every lab sensor of the example school's inventory against it, and
- * prints where to look and what is arriving until Ctrl-C (or {@code --duration} seconds).
+ * The quick start: a whole simulated school and its gateway on one machine. Starts the school's
+ * energy server and broadcast controller, writes the school's inventory, starts the gateway from the
+ * built distribution on it, then the cameras, lab sensors and card readers, and prints what is
+ * arriving, by family, until Ctrl-C (or {@code --duration} seconds).
  */
 public final class SchoolRunner {
 
     private SchoolRunner() {
     }
 
+    private static final String USAGE = """
+            usage: SchoolRunner [--cameras N] [--labs N] [--sensors-per-lab N] [--meters N] [--readers N] [--scale K]
+                                [--speed X] [--rate PACKS_PER_SECOND_PER_SENSOR] [--duration SECONDS]
+                                [--home DIR] [--distribution DIR] [--coap-port N] [--card-port N] [--http-port N]
+              default school: %s; --scale K multiplies it; --speed X runs the school clock X times real time (60)""";
+
     public static void main(String[] args) throws Exception {
         Path distribution = null;
         Path home = Path.of("run/school");
         int coapPort = 5683;
         int cardPort = 9100;
+        int httpPort = 8088;
         long durationSeconds = 0;
         double packsPerSecond = 1.0;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--distribution" -> distribution = Path.of(args[++i]);
-                case "--home" -> home = Path.of(args[++i]);
-                case "--coap-port" -> coapPort = Integer.parseInt(args[++i]);
-                case "--card-port" -> cardPort = Integer.parseInt(args[++i]);
-                case "--duration" -> durationSeconds = Long.parseLong(args[++i]);
-                case "--rate" -> packsPerSecond = Double.parseDouble(args[++i]);
-                default -> {
-                    System.err.println("usage: SchoolRunner [--distribution DIR] [--home DIR] [--coap-port N] [--card-port N]"
-                            + " [--rate PACKS_PER_SECOND_PER_SENSOR] [--duration SECONDS]");
-                    System.exit(2);
+        double speed = 60;
+        SchoolSize size = SchoolSize.standard();
+        int scale = 1;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--distribution" -> distribution = Path.of(args[++i]);
+                    case "--home" -> home = Path.of(args[++i]);
+                    case "--coap-port" -> coapPort = Integer.parseInt(args[++i]);
+                    case "--card-port" -> cardPort = Integer.parseInt(args[++i]);
+                    case "--http-port" -> httpPort = Integer.parseInt(args[++i]);
+                    case "--duration" -> durationSeconds = Long.parseLong(args[++i]);
+                    case "--rate" -> packsPerSecond = Double.parseDouble(args[++i]);
+                    case "--speed" -> speed = Double.parseDouble(args[++i]);
+                    case "--scale" -> scale = Integer.parseInt(args[++i]);
+                    case "--cameras" -> size = new SchoolSize(Integer.parseInt(args[++i]), size.labs(), size.sensorsPerLab(),
+                            size.meters(), size.readers(), size.controllers());
+                    case "--labs" -> size = new SchoolSize(size.cameras(), Integer.parseInt(args[++i]), size.sensorsPerLab(),
+                            size.meters(), size.readers(), size.controllers());
+                    case "--sensors-per-lab" -> size = new SchoolSize(size.cameras(), size.labs(), Integer.parseInt(args[++i]),
+                            size.meters(), size.readers(), size.controllers());
+                    case "--meters" -> size = new SchoolSize(size.cameras(), size.labs(), size.sensorsPerLab(),
+                            Integer.parseInt(args[++i]), size.readers(), size.controllers());
+                    case "--readers" -> size = new SchoolSize(size.cameras(), size.labs(), size.sensorsPerLab(), size.meters(),
+                            Integer.parseInt(args[++i]), size.controllers());
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
+        } catch (RuntimeException e) {
+            System.err.println(e.getMessage() == null ? e.toString() : e.getMessage());
+            System.err.println(USAGE.formatted(SchoolSize.standard()));
+            System.exit(2);
         }
+        size = size.times(scale);
         if (distribution == null) {
             distribution = GatewayProcess.defaultDistribution();
         }
         home = home.toAbsolutePath().normalize();
-        SchoolInventory school = SchoolInventory.read(distribution.resolve("device-profiles/schools/example-school.yaml"));
-        System.out.printf("Starting the gateway for %s (%s) in %s ...%n", school.schoolName(), school.schoolId(), home);
-        GatewayProcess gateway = GatewayProcess.start(distribution, home, List.of("camel.coapPort=" + coapPort, "camel.cardPort=" + cardPort),
-                List.of("-Xmx256m"));
-        List<LabSensor> sensors = new ArrayList<>();
-        long lessonStart = System.currentTimeMillis();
-        for (int i = 0; i < school.labSensors().size(); i++) {
-            String id = school.labSensors().get(i);
-            sensors.add(new LabSensor(id, id.startsWith("lab-chem"), i, lessonStart));
+        Files.createDirectories(home);
+        System.out.printf("Simulating a school of %s (%d devices) in %s ...%n", size, size.devices(), home);
+        SimulatedSchool school = SimulatedSchool.prepare(home, "sch-sim-01", size, SimulatedSchool.morningClock(speed));
+        GatewayProcess gateway;
+        try {
+            gateway = GatewayProcess.start(distribution, home, List.of("camel.coapPort=" + coapPort, "camel.cardPort=" + cardPort,
+                    "camel.httpPort=" + httpPort, "registry.inventoryFile=" + school.inventoryFile()), List.of("-Xmx384m"));
+        } catch (Exception e) {
+            school.close();
+            throw e;
         }
-        LabSensorSimulator labs = new LabSensorSimulator(URI.create("coap://127.0.0.1:" + gateway.coapPort()), sensors);
-        // the school day runs a minute a second, from 06:50: the morning rush at the gates comes in a minute
-        CardReaderSimulator cards = new CardReaderSimulator(new InetSocketAddress("127.0.0.1", gateway.cardPort()),
-                school.cardReaders(), school.enrolment(), 60, LocalTime.of(6, 50));
+        school.attach(gateway, Math.round(1000 / packsPerSecond));
         CountDownLatch stopped = new CountDownLatch(1);
-        // Ctrl-C or SIGTERM: the sensors stop, then the gateway stops cleanly, before the JVM ends
+        // Ctrl-C or SIGTERM: the devices stop, then the gateway stops cleanly, before the JVM ends
         Thread cleanup = new Thread(() -> {
-            labs.close();
-            cards.close();
             try {
+                school.close();
                 gateway.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                System.err.println("stopping: " + e);
             }
             stopped.countDown();
         }, "school-stop");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        labs.start(7, Math.round(1000 / packsPerSecond));
-        cards.start();
-        printWhereToLook(gateway, school, sensors.size());
+        printWhereToLook(gateway, school);
         long end = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
         while (!stopped.await(10, TimeUnit.SECONDS) && System.nanoTime() < end) {
-            Map<String, Long> stored = countsByKind(gateway.storePath());
-            System.out.printf("lab packs %s; readings in SQLite %d%n", labs.outcomes(), stored.getOrDefault("lab.reading", 0L));
-            System.out.printf("school clock %s: card swipes sent %d, stored (ACK) %d; in SQLite %d swipes, %d denied%n",
-                    cards.clock().withNano(0), cards.sent(), cards.acknowledged(), stored.getOrDefault("card.swipe", 0L),
-                    stored.getOrDefault("card.denied", 0L));
+            printProgress(gateway, school);
         }
         System.exit(0); // runs the cleanup hook
     }
 
-    private static void printWhereToLook(GatewayProcess gateway, SchoolInventory school, int sensors) {
+    private static void printProgress(GatewayProcess gateway, SimulatedSchool school) {
+        Map<String, Long> stored = countsByKind(gateway.storePath());
+        Map<String, int[]> health = DeviceReport.byFamily(gateway.home().resolve("run/devices.tsv"));
+        System.out.printf("school clock %s  (stored events by kind: %s)%n", school.clock().get().withNano(0), stored);
+        System.out.printf("  cameras   posted %d, answered 200 %d, refused %d    online %s%n",
+                school.cameras().accepted() + school.cameras().refused() + school.cameras().failed(),
+                school.cameras().accepted(), school.cameras().refused(), DeviceReport.online(health, "camera"));
+        System.out.printf("  lab       packs %s    online %s%n", school.labs().outcomes(), DeviceReport.online(health, "lab"));
+        System.out.printf("  energy    readings %d, breaker writes %d    online %s%n", stored.getOrDefault("energy.reading", 0L),
+                school.meters().breakerWrites().size(), DeviceReport.online(health, "energy"));
+        System.out.printf("  card      swipes sent %d, ACKed %d    online %s%n", school.cards().sent(),
+                school.cards().acknowledged(), DeviceReport.online(health, "card"));
+        System.out.printf("  broadcast plays %d, faults stored %d    online %s%n",
+                school.controllers().stream().mapToLong(c -> c.played().size()).sum(),
+                stored.getOrDefault("broadcast.fault", 0L), DeviceReport.online(health, "broadcast"));
+    }
+
+    private static void printWhereToLook(GatewayProcess gateway, SimulatedSchool school) {
         Path db = gateway.storePath();
+        SchoolInventory inv = school.inventory();
         System.out.printf("""
 
-                Campus Edge is running: %d lab sensors of %s post SenML over CoAP to the gateway,
-                and its one-card readers send swipes over TCP (card numbers are stored only as pseudonyms).
-                  gateway log     %s
-                  gateway console %s
-                  event store     %s
-                    sqlite3 %s "SELECT device_id, kind, json_extract(measurements,'$[0].n') AS point, json_extract(measurements,'$[0].v') AS value, json_extract(measurements,'$[0].u') AS unit FROM event_log ORDER BY id DESC LIMIT 10"
+                Campus Edge is running for %s, a simulated school of %d devices on this machine:
+                  %d cameras push ISAPI alarms over HTTP      -> http://127.0.0.1:%d/campus/camera/{id}
+                  %d lab sensors post SenML over CoAP         -> coap://127.0.0.1:%d/campus/lab/{id}
+                  %d lab sensors observed by the gateway      <- CoAP observe (RFC 7641)
+                  %d energy meters, read over OPC UA          <- %s
+                  %d card readers send swipe frames over TCP  -> 127.0.0.1:%d (card numbers stored only as pseudonyms)
+                  %d broadcast controller(s), polled and reporting over HTTP
+                The school clock runs %.0fx real time from 06:50.
+                  inventory        %s
+                  gateway log      %s
+                  device report    %s   (column -t -s $'\\t' %s)
+                  event store      %s
+                    sqlite3 %s "SELECT kind, count(*) FROM event_log GROUP BY kind"
                   post a reading yourself (Debian package libcoap3-bin):
                     coap-client-notls -m post -t 110 -e '[{"n":"temperature","u":"Cel","v":23.4}]' coap://127.0.0.1:%d/campus/lab/%s
-                Ctrl-C stops the sensors and the gateway.
+                Ctrl-C stops the devices and the gateway.
 
-                """, sensors, school.schoolName(), gateway.status().getProperty("log"), gateway.home().resolve("console.log"),
-                db, db, gateway.coapPort(), school.labSensors().get(0));
+                """, inv.schoolName(), school.size().devices(), inv.cameras().size(), gateway.httpPort(), inv.labSensors().size(),
+                gateway.coapPort(), inv.observedLabSensors().size(), inv.meters().size(), school.meters().endpointUrl(), inv.cardReaders().size(), gateway.cardPort(),
+                inv.controllers().size(), school.clock().speed(), school.inventoryFile(), gateway.status().getProperty("log"),
+                gateway.home().resolve("run/devices.tsv"), gateway.home().resolve("run/devices.tsv"), db, db,
+                gateway.coapPort(), inv.labSensors().isEmpty() ? "lab-phys-1-s1" : inv.labSensors().get(0));
     }
 
     /** Events in the store by kind, read in one query (the gateway keeps writing meanwhile). */
     static Map<String, Long> countsByKind(Path db) {
-        Map<String, Long> out = new java.util.HashMap<>();
+        Map<String, Long> out = new TreeMap<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT kind, count(*) FROM events GROUP BY kind")) {

@@ -1,0 +1,165 @@
+package org.campusedge.simulators.school;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.campusedge.simulators.broadcast.BroadcastController;
+import org.campusedge.simulators.camera.CameraSimulator;
+import org.campusedge.simulators.card.CardReaderSimulator;
+import org.campusedge.simulators.energy.EnergyMeterServer;
+import org.campusedge.simulators.gateway.GatewayProcess;
+import org.campusedge.simulators.lab.LabSensor;
+import org.campusedge.simulators.lab.LabSensorSimulator;
+import org.campusedge.simulators.lab.ObservableLabSensors;
+
+/**
+ * A whole simulated school around one gateway: cameras pushing alarms over HTTP, lab sensors
+ * posting SenML over CoAP (and the last bench of each lab observed by the gateway), an energy server with the meters over OPC UA, card readers over TCP and
+ * broadcast controllers with their HTTP API. {@link #prepare} starts what the gateway connects to
+ * and writes the inventory; {@link #attach} starts what connects to the gateway once it runs.
+ */
+public final class SimulatedSchool implements AutoCloseable {
+
+    private final SchoolSize size;
+    private final SchoolClock clock;
+    private final Path inventoryFile;
+    private final EnergyMeterServer meters;
+    private final List<BroadcastController> controllers;
+    private final ObservableLabSensors observed;
+    private LabSensorSimulator labs;
+    private CardReaderSimulator cards;
+    private CameraSimulator cameras;
+    private SchoolInventory inventory;
+
+    private SimulatedSchool(SchoolSize size, SchoolClock clock, Path inventoryFile, EnergyMeterServer meters,
+                            List<BroadcastController> controllers, ObservableLabSensors observed) {
+        this.observed = observed;
+        this.size = size;
+        this.clock = clock;
+        this.inventoryFile = inventoryFile;
+        this.meters = meters;
+        this.controllers = controllers;
+    }
+
+    /**
+     * Starts the energy server and the broadcast controllers on free loopback ports and writes the
+     * school's inventory to {@code dir/school.yaml}.
+     */
+    public static SimulatedSchool prepare(Path dir, String schoolId, SchoolSize size, SchoolClock clock) throws Exception {
+        Files.createDirectories(dir);
+        EnergyMeterServer meters = new EnergyMeterServer(EnergyMeterServer.schoolMeters(size.meters()), clock, 1000);
+        List<BroadcastController> controllers = new ArrayList<>();
+        List<LabSensor> observedSensors = new ArrayList<>();
+        for (String id : SchoolGenerator.observedSensors(size)) {
+            observedSensors.add(new LabSensor(id, id.startsWith("lab-chem"), observedSensors.size(), System.currentTimeMillis()));
+        }
+        ObservableLabSensors observed = new ObservableLabSensors(observedSensors, 7, 1000);
+        try {
+            int observePort = observed.start(0);
+            meters.start(EnergyMeterServer.freePort());
+            List<String> addresses = new ArrayList<>();
+            for (int i = 0; i < size.controllers(); i++) {
+                BroadcastController pa = new BroadcastController(SchoolGenerator.PA_ZONES, 3000);
+                controllers.add(pa);
+                addresses.add(pa.start(0).toString());
+            }
+            Path file = dir.resolve("school.yaml");
+            Files.writeString(file, SchoolGenerator.inventory(schoolId, "江城市模拟中学 " + schoolId, 1500 * Math.max(1, size.readers() / 12),
+                    size, meters.endpointUrl(), addresses, "coap://127.0.0.1:" + observePort + "/lab/"));
+            return new SimulatedSchool(size, clock, file, meters, controllers, observed);
+        } catch (Exception e) {
+            observed.close();
+            meters.close();
+            controllers.forEach(BroadcastController::close);
+            throw e;
+        }
+    }
+
+    public Path inventoryFile() {
+        return inventoryFile;
+    }
+
+    public SchoolSize size() {
+        return size;
+    }
+
+    public SchoolClock clock() {
+        return clock;
+    }
+
+    /**
+     * Points every device at the running gateway and starts them.
+     *
+     * @param labPackPeriodMillis how often each lab sensor posts a pack of 7 readings
+     */
+    public void attach(GatewayProcess gateway, long labPackPeriodMillis) throws IOException {
+        inventory = SchoolInventory.read(inventoryFile);
+        for (int i = 0; i < controllers.size(); i++) {
+            controllers.get(i).reportTo(URI.create("http://127.0.0.1:" + gateway.httpPort() + "/campus/broadcast/"
+                    + inventory.controllers().get(i)));
+        }
+        List<LabSensor> sensors = new ArrayList<>();
+        long lessonStart = System.currentTimeMillis();
+        for (int i = 0; i < inventory.labSensors().size(); i++) {
+            String id = inventory.labSensors().get(i);
+            sensors.add(new LabSensor(id, id.startsWith("lab-chem"), i, lessonStart));
+        }
+        labs = new LabSensorSimulator(URI.create("coap://127.0.0.1:" + gateway.coapPort()), sensors);
+        cards = new CardReaderSimulator(new InetSocketAddress("127.0.0.1", gateway.cardPort()), inventory.cardReaders(),
+                inventory.enrolment(), clock);
+        cameras = new CameraSimulator(URI.create("http://127.0.0.1:" + gateway.httpPort()), inventory.cameras(), clock, 20);
+        labs.start(7, labPackPeriodMillis);
+        cards.start();
+        cameras.start();
+    }
+
+    public SchoolInventory inventory() {
+        return inventory;
+    }
+
+    public LabSensorSimulator labs() {
+        return labs;
+    }
+
+    public CardReaderSimulator cards() {
+        return cards;
+    }
+
+    public CameraSimulator cameras() {
+        return cameras;
+    }
+
+    public EnergyMeterServer meters() {
+        return meters;
+    }
+
+    public List<BroadcastController> controllers() {
+        return List.copyOf(controllers);
+    }
+
+    /** A default school day start: 06:50, so the morning rush at the gates comes within a minute at 60x. */
+    public static SchoolClock morningClock(double speed) {
+        return new SchoolClock(LocalTime.of(6, 50), speed);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (labs != null) {
+            labs.close();
+        }
+        if (cards != null) {
+            cards.close();
+        }
+        if (cameras != null) {
+            cameras.close();
+        }
+        controllers.forEach(BroadcastController::close);
+        observed.close();
+        meters.close();
+    }
+}
