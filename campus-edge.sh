@@ -2,7 +2,8 @@
 # Campus Edge from a clone: the commands of the README's quick start.
 #   ./campus-edge.sh school [--scale K] [--duration S] ...   a whole simulated school + the gateway (--help: options)
 #   ./campus-edge.sh test                                   every test (installs the test tools first)
-#   ./campus-edge.sh bench [options]                        the benchmarks (see README)
+#   ./campus-edge.sh bench [options]                        the lab ingest benchmark (see README)
+#   ./campus-edge.sh bench school [--scale K] [options]     the mixed-school benchmark (see README)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -34,6 +35,10 @@ case $cmd in
     ;;
   bench)
     build
+    if [[ ${1:-} == school ]]; then
+      shift
+      exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.SchoolBenchmark "$@"
+    fi
     exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.LabBenchmark "$@"
     ;;
   *)

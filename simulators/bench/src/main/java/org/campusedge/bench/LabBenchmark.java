@@ -99,7 +99,7 @@ public final class LabBenchmark {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -107,9 +107,13 @@ public final class LabBenchmark {
         }
     }
 
+    static List<String> gatewayJvmOptions(Options o) {
+        return gatewayJvmOptions(o.heap);
+    }
+
     /** -Xmx and G1, plus whatever CAMPUS_BENCH_GATEWAY_OPTS adds (e.g. a flight recording for profiling). */
-    private static List<String> gatewayJvmOptions(Options o) {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx" + o.heap));
+    static List<String> gatewayJvmOptions(String heap) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
         String extra = System.getenv("CAMPUS_BENCH_GATEWAY_OPTS");
         if (extra == null || !extra.matches(".*-XX:\\+Use\\w+GC.*")) {
             jvm.add("-XX:+UseG1GC");
