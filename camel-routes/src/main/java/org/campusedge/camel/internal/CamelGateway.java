@@ -29,6 +29,7 @@ import org.campusedge.camel.broadcast.BroadcastCommand;
 import org.campusedge.camel.broadcast.BroadcastStatusNormaliser;
 import org.campusedge.camel.broadcast.GatewayBroadcasts;
 import org.campusedge.camel.camera.CameraNormaliser;
+import org.campusedge.camel.command.CommandSender;
 import org.campusedge.camel.camera.IsapiAlertParser;
 import org.campusedge.camel.card.CardComponent;
 import org.campusedge.camel.card.CardNormaliser;
@@ -77,8 +78,8 @@ public final class CamelGateway implements AutoCloseable {
     private final ClassLoader classLoader;
     private final Map<String, String> templates;
     private final IngressCounters counters = new IngressCounters();
-    /** What a device's route was made from; a change of either means the route is made again. */
-    private record RouteSpec(String template, String address) {
+    /** What a device's route was made from (a meter's node pattern is a property); any change makes the route again. */
+    private record RouteSpec(String template, String address, Map<String, String> properties) {
     }
 
     private final Map<String, RouteSpec> running = new HashMap<>(); // route id -> spec, the routes we made
@@ -86,6 +87,7 @@ public final class CamelGateway implements AutoCloseable {
     private CoapServer coap;
     private CardServer cards;
     private GatewayHttpServer http;
+    private CommandSender commands;
     private GatewayBroadcasts broadcasts;
     private GatewayControls controls;
     private MeterConnections meters;
@@ -155,8 +157,9 @@ public final class CamelGateway implements AutoCloseable {
                 LOG.info("Loaded route template {}", t.getKey());
             }
             ctx.start();
-            broadcasts = new GatewayBroadcasts(ctx);
-            controls = new GatewayControls(ctx);
+            commands = new CommandSender(ctx);
+            broadcasts = new GatewayBroadcasts(commands);
+            controls = new GatewayControls(commands);
             // a controller speaks only when something plays: ask each for its zones now and then, so that
             // a dead one goes offline (and is on record as a broadcast.fault) before anyone needs it
             observeTimer.scheduleWithFixedDelay(this::pollControllers, 5, settings.controllerPollSeconds(), TimeUnit.SECONDS);
@@ -201,11 +204,11 @@ public final class CamelGateway implements AutoCloseable {
         Map<String, RouteSpec> out = new HashMap<>();
         String template = templateFor(d, ids);
         if (template != null) {
-            out.put(d.family() + "-" + d.id(), new RouteSpec(template, d.address()));
+            out.put(d.family() + "-" + d.id(), new RouteSpec(template, d.address(), d.properties()));
         }
         String command = d.family() + "-command";
         if (ids.contains(command)) {
-            out.put(command + "-" + d.id(), new RouteSpec(command, d.address()));
+            out.put(command + "-" + d.id(), new RouteSpec(command, d.address(), d.properties()));
         }
         return out;
     }
@@ -344,13 +347,9 @@ public final class CamelGateway implements AutoCloseable {
             registryListener.close();
             registryListener = null;
         }
-        if (broadcasts != null) {
-            broadcasts.close();
-            broadcasts = null;
-        }
-        if (controls != null) {
-            controls.close();
-            controls = null;
+        if (commands != null) {
+            commands.close();
+            commands = null;
         }
         if (context != null) {
             context.stop();

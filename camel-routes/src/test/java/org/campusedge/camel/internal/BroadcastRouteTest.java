@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.campusedge.api.BroadcastRequest;
 import org.campusedge.api.BroadcastResult;
 import org.campusedge.api.BroadcastResult.Outcome;
@@ -71,16 +70,6 @@ class BroadcastRouteTest {
         return store.query(EventQuery.all(100).withDevice("pa-main")).stream().filter(e -> e.kind().equals(kind)).toList();
     }
 
-    private static boolean eventually(BooleanSupplier check) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (check.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return check.getAsBoolean();
-    }
 
     @Test
     void bothRoutesRunForAController() {
@@ -100,7 +89,7 @@ class BroadcastRouteTest {
         assertEquals("schedule:bell", audit.attributes().get("requestedBy"));
         assertEquals("teaching-1f,teaching-2f", audit.attributes().get("zones"));
         assertEquals(r.taskId(), audit.attributes().get("taskId"));
-        assertTrue(eventually(() -> events("broadcast.played").size() == 2), "played reports: " + events("broadcast.played"));
+        assertTrue(Await.eventually(10, () -> events("broadcast.played").size() == 2), "played reports: " + events("broadcast.played"));
         assertEquals(r.taskId(), events("broadcast.played").get(0).attributes().get("taskId"));
     }
 
@@ -126,7 +115,7 @@ class BroadcastRouteTest {
         pa.failZone("teaching-2f", "amplifier fault");
         BroadcastResult r = send(BroadcastRequest.play("pa-main", List.of("teaching-1f", "teaching-2f"), "bell", 10, "schedule"));
         assertEquals(Outcome.ACCEPTED, r.outcome());
-        assertTrue(eventually(() -> events("broadcast.fault").stream().anyMatch(e -> r.taskId().equals(e.attributes().get("taskId")))),
+        assertTrue(Await.eventually(10, () -> events("broadcast.fault").stream().anyMatch(e -> r.taskId().equals(e.attributes().get("taskId")))),
                 "fault not reported: " + events("broadcast.fault"));
         CampusEvent fault = events("broadcast.fault").stream().filter(e -> r.taskId().equals(e.attributes().get("taskId")))
                 .findFirst().orElseThrow();

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.ControlRequest;
 import org.campusedge.api.ControlResult;
@@ -64,20 +63,10 @@ class EnergyRouteTest {
                 .filter(e -> e.kind().equals("energy.reading") && e.measurement().name().equals(point)).count();
     }
 
-    private static boolean eventually(int seconds, BooleanSupplier check) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (check.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return check.getAsBoolean();
-    }
 
     @Test
     void dataChangesBecomeEnergyReadingsInTheProfilesUnits() throws Exception {
-        assertTrue(eventually(20, () -> readings("meter-a", "power") >= 3 && readings("meter-b", "voltage") >= 3),
+        assertTrue(Await.eventually(20, () -> readings("meter-a", "power") >= 3 && readings("meter-b", "voltage") >= 3),
                 "readings: " + store.count(EventQuery.all(0)));
         CampusEvent power = store.query(EventQuery.all(1000).withDevice("meter-a")).stream()
                 .filter(e -> e.measurement().name().equals("power")).findFirst().orElseThrow();
@@ -88,23 +77,23 @@ class EnergyRouteTest {
 
     @Test
     void theSubscriptionComesBackAfterTheServerDiesAndRestarts() throws Exception {
-        assertTrue(eventually(20, () -> readings("meter-a", "power") >= 2));
+        assertTrue(Await.eventually(20, () -> readings("meter-a", "power") >= 2));
         meters.stop();
         Thread.sleep(1500); // the session notices the server is gone
         long before = readings("meter-a", "power");
         meters.start(port); // a new server process: it knows nothing of the old subscription
-        assertTrue(eventually(60, () -> readings("meter-a", "power") >= before + 3),
+        assertTrue(Await.eventually(60, () -> readings("meter-a", "power") >= before + 3),
                 "no readings after the restart: " + before + " -> " + readings("meter-a", "power"));
     }
 
     @Test
     void aBreakerWriteReachesTheMeterAndIsOnRecord() throws Exception {
-        assertTrue(eventually(20, () -> readings("meter-a", "power") >= 1), "no session yet");
+        assertTrue(Await.eventually(20, () -> readings("meter-a", "power") >= 1), "no session yet");
         ControlResult r = gateway.controls().write(new ControlRequest("meter-a", "breaker", false, "rule:night-energy"))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(ControlResult.Outcome.DONE, r.outcome(), r.toString());
         assertEquals(List.of(new EnergyMeterServer.BreakerWrite("meter-a", false)), meters.breakerWrites());
-        assertTrue(eventually(10, () -> store.query(EventQuery.all(1000).withDevice("meter-a")).stream()
+        assertTrue(Await.eventually(10, () -> store.query(EventQuery.all(1000).withDevice("meter-a")).stream()
                 .filter(e -> e.kind().equals("energy.reading") && e.measurement().name().equals("power"))
                 .reduce((a, b) -> b).map(e -> e.measurement().value() == 0.0).orElse(false)), "power did not drop to 0");
         CampusEvent audit = store.query(EventQuery.all(10_000).withDevice("meter-a")).stream()
@@ -117,7 +106,7 @@ class EnergyRouteTest {
         assertEquals(ControlResult.Outcome.REFUSED, gateway.controls().write(new ControlRequest("meter-a", "breaker", "off", "x"))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS).outcome(), "a string went to a boolean");
         meters.stop();
-        assertTrue(eventually(20, () -> {
+        assertTrue(Await.eventually(20, () -> {
             try {
                 return gateway.controls().write(new ControlRequest("meter-a", "breaker", true, "x")).toCompletableFuture()
                         .get(10, TimeUnit.SECONDS).outcome() == ControlResult.Outcome.UNREACHABLE;
@@ -129,16 +118,16 @@ class EnergyRouteTest {
 
     @Test
     void aFaultyMeterIsCountedAndTheOthersKeepReporting() throws Exception {
-        assertTrue(eventually(20, () -> readings("meter-a", "power") >= 1 && readings("meter-b", "power") >= 1));
+        assertTrue(Await.eventually(20, () -> readings("meter-a", "power") >= 1 && readings("meter-b", "power") >= 1));
         meters.fault("meter-a", "ActivePower", "bad");
         meters.fault("meter-a", "Voltage", "wrong-type");
-        assertTrue(eventually(20, () -> gateway.counters().of("meter-a").rejected() >= 4),
+        assertTrue(Await.eventually(20, () -> gateway.counters().of("meter-a").rejected() >= 4),
                 "rejected: " + gateway.counters().of("meter-a"));
         String error = gateway.counters().of("meter-a").lastError();
         assertTrue(error.contains("Bad_SensorFailure") || error.contains("must be a finite number"), error);
         long b = readings("meter-b", "power");
         long aEnergy = readings("meter-a", "energy");
-        assertTrue(eventually(20, () -> readings("meter-b", "power") > b + 2 && readings("meter-a", "energy") > aEnergy),
+        assertTrue(Await.eventually(20, () -> readings("meter-b", "power") > b + 2 && readings("meter-a", "energy") > aEnergy),
                 "the healthy meter and points stopped");
         assertEquals(0, gateway.counters().of("meter-b").rejected());
     }

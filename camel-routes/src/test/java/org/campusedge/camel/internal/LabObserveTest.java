@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.campusedge.api.EventQuery;
 import org.campusedge.bus.internal.RxEventBus;
 import org.campusedge.simulators.lab.LabSensor;
@@ -46,13 +44,6 @@ class LabObserveTest {
         return store.count(EventQuery.all(0).withDevice(device).withKind("lab.reading"));
     }
 
-    private static boolean eventually(LongSupplier value, long atLeast, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (value.getAsLong() < atLeast && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        return value.getAsLong() >= atLeast;
-    }
 
     @Test
     void notificationsAreStoredAndTheObservationSurvivesASensorReboot() throws Exception {
@@ -67,12 +58,12 @@ class LabObserveTest {
         gateway.start();
         assertTrue(gateway.routes().contains("lab-lab-obs-1"), gateway.routes().toString());
 
-        assertTrue(eventually(() -> readings("lab-obs-1"), 7 * 5, 10), "notifications did not arrive: " + readings("lab-obs-1"));
+        assertTrue(Await.eventually(10, () -> readings("lab-obs-1") >= 7 * 5), "notifications did not arrive: " + readings("lab-obs-1"));
 
         sensors.stop(); // a reboot: the sensor forgets its observers
         long before = readings("lab-obs-1");
         sensors.start(port);
-        assertTrue(eventually(() -> readings("lab-obs-1"), before + 7 * 5, 20),
+        assertTrue(Await.eventually(20, () -> readings("lab-obs-1") >= before + 7 * 5),
                 "the gateway did not observe again after the reboot: " + readings("lab-obs-1") + " after " + before);
         assertTrue(gateway.counters().of("lab-obs-1").accepted() >= 10, "packs counted per device");
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.ControlRequest;
 import org.campusedge.api.ControlResult;
@@ -25,16 +24,6 @@ class NodeOpcuaInteropTest {
     @TempDir
     Path dir;
 
-    private static boolean eventually(int seconds, BooleanSupplier check) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (check.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return check.getAsBoolean();
-    }
 
     @Test
     void subscribesWritesAndSurvivesARestartOfANodeOpcuaServer() throws Exception {
@@ -49,8 +38,7 @@ class NodeOpcuaInteropTest {
                 getClass().getClassLoader(), CamelGatewayComponent.templatesIn(Path.of("templates")));
         try {
             gateway.start();
-            BooleanSupplier powerSeen = () -> power(store) >= 3;
-            assertTrue(eventually(30, powerSeen), "no readings from node-opcua: " + first.lines());
+            assertTrue(Await.eventually(30, () -> power(store) >= 3), "no readings from node-opcua: " + first.lines());
             CampusEvent voltage = store.query(EventQuery.all(1000).withDevice("meter-node")).stream()
                     .filter(e -> e.measurement().name().equals("voltage")).findFirst().orElseThrow();
             assertTrue(voltage.measurement().value() >= 229 && voltage.measurement().value() <= 231, voltage.toString());
@@ -58,12 +46,12 @@ class NodeOpcuaInteropTest {
             ControlResult open = gateway.controls().write(new ControlRequest("meter-node", "breaker", false, "test"))
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertEquals(ControlResult.Outcome.DONE, open.outcome(), open.toString());
-            assertTrue(eventually(10, () -> first.lines().contains("BREAKER Meter1 false")), first.lines().toString());
+            assertTrue(Await.eventually(10, () -> first.lines().contains("BREAKER Meter1 false")), first.lines().toString());
 
             first.close(); // SIGTERM: the server process ends, its sessions and subscriptions with it
             long before = power(store);
             server[0] = NodeOpcuaMeter.start(port);
-            assertTrue(eventually(60, () -> power(store) >= before + 3),
+            assertTrue(Await.eventually(60, () -> power(store) >= before + 3),
                     "no readings after node-opcua restarted: " + before + " -> " + power(store));
             assertEquals(0, gateway.counters().of("meter-node").rejected(), gateway.counters().of("meter-node").toString());
         } finally {
