@@ -45,8 +45,13 @@ class WholeSchoolIT {
                 long labRows = count(gw, "kind = 'lab.reading' AND device_id NOT IN ('" + observed + "')");
                 assertTrue(labRows >= school.labs().outcomes().acknowledged() * 7,
                         "acknowledged lab packs missing: " + labRows + " rows for " + school.labs().outcomes());
-                assertEquals(school.cards().acknowledged(), count(gw, "kind GLOB 'card.*'"), "acknowledged swipes missing");
-                assertEquals(school.cameras().alertsAccepted(), count(gw, "kind GLOB 'camera.*'"), "accepted alerts missing");
+                // every acknowledged message is stored; a few more may be, whose answers were in flight when the devices stopped
+                long swipes = count(gw, "kind GLOB 'card.*'");
+                assertTrue(swipes >= school.cards().acknowledged() && swipes <= school.cards().sent(),
+                        "swipes: ACKed " + school.cards().acknowledged() + ", sent " + school.cards().sent() + ", stored " + swipes);
+                long alerts = count(gw, "kind GLOB 'camera.*'");
+                assertTrue(alerts >= school.cameras().alertsAccepted(), "alerts answered 200 "
+                        + school.cameras().alertsAccepted() + ", stored " + alerts);
                 Map<String, Map<String, String>> report = GatewayFixture.deviceReport(gw);
                 report.forEach((id, r) -> assertEquals("0", r.get("rejected"), id + " had messages refused: " + r));
             }
