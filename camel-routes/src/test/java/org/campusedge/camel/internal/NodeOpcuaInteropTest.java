@@ -10,6 +10,8 @@ import org.campusedge.api.ControlRequest;
 import org.campusedge.api.ControlResult;
 import org.campusedge.api.EventQuery;
 import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.simulators.energy.EnergyMeterServer;
+import org.campusedge.simulators.energy.NodeOpcuaMeter;
 import org.campusedge.store.internal.SqliteEventStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +29,7 @@ class NodeOpcuaInteropTest {
 
     @Test
     void subscribesWritesAndSurvivesARestartOfANodeOpcuaServer() throws Exception {
-        int port = NodeOpcuaMeter.freePort();
+        int port = EnergyMeterServer.freePort();
         NodeOpcuaMeter first = NodeOpcuaMeter.start(port);
         NodeOpcuaMeter[] server = {first};
         SqliteEventStore store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));

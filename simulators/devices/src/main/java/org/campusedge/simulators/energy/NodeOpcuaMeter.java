@@ -1,4 +1,4 @@
-package org.campusedge.camel.internal;
+package org.campusedge.simulators.energy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,16 +10,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.campusedge.simulators.energy.EnergyMeterServer;
 
 /**
  * The node-opcua meter server (simulators/node-opcua/meter-server.js) as a child process on a free
  * port: an OPC UA implementation nobody here wrote. Its output lines are kept ("BREAKER ..." for
  * each write it took).
  */
-final class NodeOpcuaMeter implements AutoCloseable {
+public final class NodeOpcuaMeter implements AutoCloseable {
 
-    static final Path DIR = Path.of("../simulators/node-opcua").toAbsolutePath().normalize();
 
     private final Process process;
     private final int port;
@@ -33,12 +31,28 @@ final class NodeOpcuaMeter implements AutoCloseable {
         this.lines = lines;
     }
 
-    /** Starts the server and waits (up to 60 s) for its READY line. */
-    static NodeOpcuaMeter start(int port) throws IOException, InterruptedException {
-        if (!Files.isDirectory(DIR.resolve("node_modules/node-opcua"))) {
-            throw new IllegalStateException("node-opcua is not installed in " + DIR + "; run .ci/install-test-tools");
+    /** simulators/node-opcua, found from the repository root or a module beside it. */
+    public static Path defaultDir() {
+        for (String candidate : new String[] {"simulators/node-opcua", "../simulators/node-opcua", "../../simulators/node-opcua"}) {
+            Path p = Path.of(candidate).toAbsolutePath().normalize();
+            if (Files.exists(p.resolve("meter-server.js"))) {
+                return p;
+            }
         }
-        Process p = new ProcessBuilder("node", "meter-server.js", Integer.toString(port), "Meter1").directory(DIR.toFile())
+        throw new IllegalStateException("simulators/node-opcua not found from " + Path.of("").toAbsolutePath());
+    }
+
+    /** Starts the server from {@link #defaultDir()} and waits (up to 60 s) for its READY line. */
+    public static NodeOpcuaMeter start(int port) throws IOException, InterruptedException {
+        return start(defaultDir(), port);
+    }
+
+    /** Starts the server in {@code dir} (meter-server.js with node_modules) and waits for its READY line. */
+    public static NodeOpcuaMeter start(Path dir, int port) throws IOException, InterruptedException {
+        if (!Files.isDirectory(dir.resolve("node_modules/node-opcua"))) {
+            throw new IllegalStateException("node-opcua is not installed in " + dir + "; run .ci/install-test-tools");
+        }
+        Process p = new ProcessBuilder("node", "meter-server.js", Integer.toString(port), "Meter1").directory(dir.toFile())
                 .redirectErrorStream(true).start();
         List<String> lines = new CopyOnWriteArrayList<>();
         String[] ready = new String[1];
@@ -66,20 +80,16 @@ final class NodeOpcuaMeter implements AutoCloseable {
         return new NodeOpcuaMeter(p, port, ready[0].split(" ")[2], lines);
     }
 
-    static int freePort() throws IOException {
-        return EnergyMeterServer.freePort();
-    }
-
-    String endpointUrl() {
+    public String endpointUrl() {
         return "opc.tcp://127.0.0.1:" + port + "/meter";
     }
 
     /** The inventory 'nodes' pattern for the meter, by namespace URI. */
-    String nodesPattern() {
+    public String nodesPattern() {
         return "nsu=" + namespaceUri + ";s=Meter1.{node}";
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
