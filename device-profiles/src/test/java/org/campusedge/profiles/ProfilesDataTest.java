@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.campusedge.api.DataFiles;
 import org.campusedge.api.Device;
 import org.campusedge.api.Profile;
 import org.campusedge.registry.internal.LoadResult;
@@ -116,6 +117,40 @@ class ProfilesDataTest {
         assertEquals(List.of("canteen", "gate", "gate", "library"),
                 readers.stream().map(d -> d.properties().get("place")).sorted().toList());
         readers.forEach(d -> assertEquals("card-reader", d.profileId(), d.id()));
+    }
+
+    @Test
+    void everyRuleSetAndCalendarIsValidAndNamesDevicesOfTheExampleSchool() throws IOException {
+        LoadResult school = loader.load(PROFILES, SCHOOLS.resolve("example-school.yaml"), ROOT);
+        try (Stream<Path> files = Files.list(ROOT.resolve("rules"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                DataFiles.Checked rules = loader.readData(f, "rules.schema.json");
+                assertEquals(List.of(), rules.problems(), f.toString());
+                for (Object o : (List<?>) rules.content().get("rules")) {
+                    Object actions = ((Map<?, ?>) o).get("actions");
+                    for (Object a : actions == null ? List.of() : (List<?>) actions) {
+                        Map<?, ?> action = (Map<?, ?>) a;
+                        Map<?, ?> target = (Map<?, ?>) (action.containsKey("broadcast") ? action.get("broadcast") : action.get("control"));
+                        Object device = target.containsKey("controller") ? target.get("controller") : target.get("device");
+                        assertTrue(school.devices().containsKey(String.valueOf(device)), f + ": action names unknown device " + device);
+                    }
+                }
+            }
+        }
+        try (Stream<Path> files = Files.list(ROOT.resolve("calendars"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                assertEquals(List.of(), loader.readData(f, "calendar.schema.json").problems(), f.toString());
+            }
+        }
+    }
+
+    @Test
+    void aBrokenRuleIsReportedWithFileFieldAndReason(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path f = tmp.resolve("bad.yaml");
+        Files.writeString(f, "rules:\n  - id: hot\n    kind: threshold\n    severity: LOUD\n    match: {kinds: [lab.reading]}\n");
+        List<String> problems = loader.readData(f, "rules.schema.json").problems();
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("bad.yaml: /rules/0/severity: ")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("/rules/0/match/point")), "a threshold needs a point: " + problems);
     }
 
     @Test

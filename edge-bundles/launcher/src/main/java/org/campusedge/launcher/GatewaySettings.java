@@ -24,7 +24,8 @@ final class GatewaySettings {
             "store", "org.campusedge.store",
             "registry", "org.campusedge.registry",
             "camel", "org.campusedge.camel",
-            "health", "org.campusedge.health");
+            "health", "org.campusedge.health",
+            "rules", "org.campusedge.rules");
 
     private final Path home;
     private final Map<String, String> values = new TreeMap<>();

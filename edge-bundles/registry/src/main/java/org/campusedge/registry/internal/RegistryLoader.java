@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.campusedge.api.DataFiles;
 import org.campusedge.api.Device;
 import org.campusedge.api.Profile;
 
@@ -42,13 +44,34 @@ public final class RegistryLoader {
             // YAML lets a key appear twice and the last one silently wins; a typo like that must be an error
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+    private final ObjectMapper json = new ObjectMapper();
     private final SchemaCheck profileSchema;
     private final SchemaCheck inventorySchema;
 
     public RegistryLoader() {
-        ObjectMapper json = new ObjectMapper();
         profileSchema = SchemaCheck.fromResource(json, PROFILE_SCHEMA);
         inventorySchema = SchemaCheck.fromResource(json, INVENTORY_SCHEMA);
+    }
+
+    private final Map<String, SchemaCheck> dataSchemas = new ConcurrentHashMap<>();
+
+    /**
+     * Reads any data file (a rule set, a calendar) and validates it against {@code schema/<schema>};
+     * problems name the file relative to its folder.
+     */
+    public DataFiles.Checked readData(Path file, String schema) {
+        Problems problems = new Problems(file.toAbsolutePath().normalize().getParent());
+        JsonNode doc = parse(file, problems);
+        if (doc == null) {
+            return new DataFiles.Checked(null, problems.list());
+        }
+        SchemaCheck check = dataSchemas.computeIfAbsent(schema, s -> SchemaCheck.fromResource(json, "schema/" + s));
+        for (SchemaCheck.Issue issue : check.validate(doc)) {
+            problems.add(file, issue.pointer(), issue.reason());
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> content = problems.isEmpty() ? json.convertValue(doc, Map.class) : null;
+        return new DataFiles.Checked(content, problems.list());
     }
 
     /** Loads with file names in problems given relative to the deepest directory holding both inputs. */

@@ -1,0 +1,100 @@
+package org.campusedge.rules.internal;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.campusedge.api.DataFiles;
+
+/**
+ * Reads the rule sets (every {@code *.yaml} of the rules folder) and the school calendar through
+ * {@link DataFiles}, and notices when any of them changes. A load with problems yields the problems
+ * and no rules: the caller keeps what it had.
+ */
+final class RuleFiles {
+
+    /** What a load found: the rules and calendar, or the problems (FILE: FIELD: REASON). */
+    record Loaded(List<Rule> rules, SchoolCalendar calendar, List<String> problems) {
+    }
+
+    private final DataFiles files;
+    private final Path rulesDir;
+    private final Path calendarFile;
+    private Map<Path, Long> stamps = Map.of();
+
+    RuleFiles(DataFiles files, Path rulesDir, Path calendarFile) {
+        this.files = files;
+        this.rulesDir = rulesDir;
+        this.calendarFile = calendarFile;
+    }
+
+    /** True when a file was added, removed or modified since the last {@link #load}. */
+    boolean changed() {
+        return !stamps().equals(stamps);
+    }
+
+    Loaded load(ZoneId zone) {
+        stamps = stamps();
+        List<String> problems = new ArrayList<>();
+        List<Rule> rules = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (Path f : ruleFiles()) {
+            DataFiles.Checked c = files.read(f, "rules.schema.json");
+            problems.addAll(c.problems());
+            if (c.ok()) {
+                for (Rule r : RuleSetReader.rules(c.content())) {
+                    if (!ids.add(r.id())) {
+                        problems.add(f.getFileName() + ": /rules: duplicate rule id '" + r.id() + "'");
+                    }
+                    rules.add(r);
+                }
+            }
+        }
+        SchoolCalendar calendar = SchoolCalendar.none(zone);
+        if (calendarFile != null && Files.exists(calendarFile)) {
+            DataFiles.Checked c = files.read(calendarFile, "calendar.schema.json");
+            problems.addAll(c.problems());
+            if (c.ok()) {
+                calendar = SchoolCalendar.of(c.content(), zone);
+            }
+        }
+        return new Loaded(problems.isEmpty() ? List.copyOf(rules) : List.of(), calendar, List.copyOf(problems));
+    }
+
+    private List<Path> ruleFiles() {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(rulesDir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(rulesDir, "*.{yaml,yml}")) {
+            ds.forEach(out::add);
+        } catch (IOException e) {
+            // an unreadable folder loads no rules; the next check tries again
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private Map<Path, Long> stamps() {
+        Map<Path, Long> m = new TreeMap<>();
+        List<Path> all = new ArrayList<>(ruleFiles());
+        if (calendarFile != null) {
+            all.add(calendarFile);
+        }
+        for (Path p : all) {
+            try {
+                m.put(p, Files.exists(p) ? Files.getLastModifiedTime(p).toMillis() + Files.size(p) : -1L);
+            } catch (IOException e) {
+                m.put(p, -2L);
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,206 @@
+package org.campusedge.rules.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.campusedge.api.Alarm;
+import org.campusedge.api.Alarms;
+import org.campusedge.api.BroadcastRequest;
+import org.campusedge.api.Broadcasts;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.CampusHome;
+import org.campusedge.api.ControlRequest;
+import org.campusedge.api.DataFiles;
+import org.campusedge.api.DeviceControls;
+import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.EventBus;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge controller: evaluates the school's rules on every durable event, keeps the alarms
+ * ({@link Alarms} service) and carries out a new alarm's actions through the same command routes
+ * everything else uses (broadcasts to the PA controller, control writes to meters). It works with
+ * the cloud unreachable: nothing here waits for it. Rule files and the calendar are reloaded when
+ * they change; a bad file is reported (FILE: FIELD: REASON) and the rules in force stay.
+ */
+@Component(service = Alarms.class, immediate = true, configurationPid = RulesComponent.PID)
+@Designate(ocd = RulesComponent.Config.class)
+public final class RulesComponent implements Alarms {
+
+    public static final String PID = "org.campusedge.rules";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RulesComponent.class);
+
+    /** Where the rules and the calendar are, and how alarms escalate. */
+    @ObjectClassDefinition(name = "Campus Edge rules and alarms", description = "Rules, calendar and alarm escalation")
+    public @interface Config {
+        @AttributeDefinition(description = "Folder of rule sets (*.yaml, schema rules.schema.json)")
+        String rulesDir() default "device-profiles/rules";
+
+        @AttributeDefinition(description = "The school calendar (schema calendar.schema.json); empty: no school hours")
+        String calendarFile() default "device-profiles/calendars/example-school.yaml";
+
+        @AttributeDefinition(description = "Seconds after which an unacknowledged CRITICAL alarm escalates")
+        int escalateAfterSeconds() default 300;
+
+        @AttributeDefinition(description = "Seconds between checks of the rule files for changes")
+        int reloadIntervalSeconds() default 5;
+    }
+
+    private final DeviceRegistry registry;
+    private final RuleFiles files;
+    private final AlarmBook alarms;
+    private final EventBus.Subscription subscription;
+    private final ScheduledExecutorService timer;
+    private RuleEngine engine;
+    private List<String> problems = List.of();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Broadcasts broadcasts;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile DeviceControls controls;
+
+    @Activate
+    public RulesComponent(@Reference(name = "bus") EventBus bus, @Reference(name = "registry") DeviceRegistry registry,
+                          @Reference(name = "files") DataFiles dataFiles, Config config) {
+        this.registry = registry;
+        String calendar = config.calendarFile();
+        this.files = new RuleFiles(dataFiles, CampusHome.resolve(config.rulesDir()),
+                calendar.isBlank() ? null : CampusHome.resolve(calendar));
+        this.alarms = new AlarmBook(events -> bus.publish(events).exceptionally(t -> {
+            LOG.error("An alarm event could not be stored: {}", t.toString());
+            return null;
+        }), registry, Clock.systemUTC(), Duration.ofSeconds(config.escalateAfterSeconds()));
+        this.engine = new RuleEngine(List.of(), SchoolCalendar.none(registry.timezone()));
+        reload();
+        // alarms are never shed: a buffer far beyond any burst the rules can fall behind by, and shedding is counted by the bus
+        this.subscription = bus.subscribe("rules", 200_000, this::onEvent);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rules-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        long reloadEvery = Math.max(1, config.reloadIntervalSeconds());
+        timer.scheduleWithFixedDelay(() -> {
+            if (files.changed()) {
+                reload();
+            }
+        }, reloadEvery, reloadEvery, TimeUnit.SECONDS);
+    }
+
+    private synchronized void reload() {
+        RuleFiles.Loaded loaded = files.load(registry.timezone());
+        if (!loaded.problems().isEmpty()) {
+            problems = loaded.problems();
+            LOG.warn("Rule files have {} problem(s); {} rule(s) stay in force", problems.size(), engine.rules().size());
+            problems.forEach(p -> LOG.warn("  {}", p));
+            return;
+        }
+        problems = List.of();
+        engine = new RuleEngine(loaded.rules(), loaded.calendar());
+        LOG.info("{} rule(s) in force", loaded.rules().size());
+    }
+
+    /** Problems of the last load of the rule files, empty when they were good. */
+    public synchronized List<String> loadErrors() {
+        return problems;
+    }
+
+    private void onEvent(CampusEvent e) {
+        List<RuleEngine.Decision> decisions;
+        synchronized (this) {
+            decisions = engine.onEvent(e);
+        }
+        decisions.forEach(this::apply);
+    }
+
+    private void tick() {
+        try {
+            List<RuleEngine.Decision> decisions;
+            synchronized (this) {
+                decisions = engine.tick(Clock.systemUTC().instant());
+            }
+            decisions.forEach(this::apply);
+            alarms.escalate();
+        } catch (RuntimeException ex) {
+            LOG.warn("Rule timer: {}", ex.toString());
+        }
+    }
+
+    private void apply(RuleEngine.Decision d) {
+        if (!d.raise()) {
+            alarms.clear(d.key(), "rule:" + d.rule().id(), d.message());
+            return;
+        }
+        if (alarms.raise(d.key(), d.rule(), d.trigger(), d.message())) {
+            LOG.info("Alarm raised: {} ({}) {}", d.key(), d.rule().severity(), d.message());
+            for (Rule.Action a : d.rule().actions()) {
+                act(d, a);
+            }
+        }
+    }
+
+    private void act(RuleEngine.Decision d, Rule.Action action) {
+        String by = "rule:" + d.rule().id();
+        if (action instanceof Rule.Broadcast b) {
+            Broadcasts pa = broadcasts;
+            if (pa == null) {
+                LOG.warn("Alarm {}: no broadcast service to play on {}", d.key(), b.controller());
+                return;
+            }
+            BroadcastRequest request = b.text() != null ? BroadcastRequest.say(b.controller(), b.zones(), b.text(), b.priority(), by)
+                    : BroadcastRequest.play(b.controller(), b.zones(), b.announcement(), b.priority(), by);
+            pa.send(request).thenAccept(r -> LOG.info("Alarm {}: broadcast on {}: {}", d.key(), b.controller(), r.outcome()));
+        } else if (action instanceof Rule.Control c) {
+            DeviceControls dc = controls;
+            if (dc == null) {
+                LOG.warn("Alarm {}: no control service to write {}.{}", d.key(), c.device(), c.point());
+                return;
+            }
+            dc.write(new ControlRequest(c.device(), c.point(), c.value(), by))
+                    .thenAccept(r -> LOG.info("Alarm {}: {}.{} := {}: {}", d.key(), c.device(), c.point(), c.value(), r.outcome()));
+        }
+    }
+
+    @Override
+    public List<Alarm> active() {
+        return alarms.active();
+    }
+
+    @Override
+    public Optional<Alarm> get(String key) {
+        return alarms.get(key);
+    }
+
+    @Override
+    public boolean acknowledge(String key, String user, String note) {
+        return alarms.acknowledge(key, user, note);
+    }
+
+    @Override
+    public boolean clear(String key, String user, String note) {
+        return alarms.clear(key, user, note);
+    }
+
+    @Deactivate
+    void deactivate() {
+        timer.shutdownNow();
+        subscription.close();
+    }
+}

@@ -1,0 +1,80 @@
+package org.campusedge.rules.internal;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * When the school is in session: a span of hours per weekday and the holidays, in the school's
+ * time zone (from {@code device-profiles/calendars/*.yaml}, valid against {@code calendar.schema.json}).
+ */
+final class SchoolCalendar {
+
+    private record Span(LocalTime from, LocalTime to) {
+    }
+
+    private record Holiday(LocalDate from, LocalDate to, String name) {
+    }
+
+    private final ZoneId zone;
+    private final Map<DayOfWeek, Span> hours;
+    private final List<Holiday> holidays;
+
+    private SchoolCalendar(ZoneId zone, Map<DayOfWeek, Span> hours, List<Holiday> holidays) {
+        this.zone = zone;
+        this.hours = hours;
+        this.holidays = holidays;
+    }
+
+    /** A calendar without school hours: everything is outside school hours. */
+    static SchoolCalendar none(ZoneId zone) {
+        return new SchoolCalendar(zone, Map.of(), List.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    static SchoolCalendar of(Map<String, Object> content, ZoneId zone) {
+        Map<DayOfWeek, Span> hours = new EnumMap<>(DayOfWeek.class);
+        ((Map<String, Object>) content.get("schoolHours")).forEach((day, span) -> {
+            String[] t = ((String) span).split("-");
+            hours.put(DayOfWeek.valueOf(day.toUpperCase(Locale.ROOT)), new Span(LocalTime.parse(t[0]), LocalTime.parse(t[1])));
+        });
+        List<Holiday> holidays = new ArrayList<>();
+        for (Object o : (List<Object>) content.getOrDefault("holidays", List.of())) {
+            Map<String, Object> h = (Map<String, Object>) o;
+            LocalDate from = LocalDate.parse((String) h.get("from"));
+            LocalDate to = h.containsKey("to") ? LocalDate.parse((String) h.get("to")) : from;
+            holidays.add(new Holiday(from, to, (String) h.get("name")));
+        }
+        return new SchoolCalendar(zone, hours, List.copyOf(holidays));
+    }
+
+    /** True when the instant falls within the day's school hours and the day is no holiday. */
+    boolean isSchoolHours(Instant t) {
+        ZonedDateTime local = t.atZone(zone);
+        LocalDate day = local.toLocalDate();
+        for (Holiday h : holidays) {
+            if (!day.isBefore(h.from()) && !day.isAfter(h.to())) {
+                return false;
+            }
+        }
+        Span span = hours.get(local.getDayOfWeek());
+        LocalTime time = local.toLocalTime();
+        return span != null && !time.isBefore(span.from()) && time.isBefore(span.to());
+    }
+
+    boolean applies(Rule.When when, Instant t) {
+        return switch (when) {
+            case ALWAYS -> true;
+            case SCHOOL_HOURS -> isSchoolHours(t);
+            case OUTSIDE_SCHOOL_HOURS -> !isSchoolHours(t);
+        };
+    }
+}

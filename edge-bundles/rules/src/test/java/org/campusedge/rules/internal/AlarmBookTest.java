@@ -1,0 +1,117 @@
+package org.campusedge.rules.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.campusedge.api.Alarm;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.Device;
+import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.Location;
+import org.campusedge.api.Profile;
+import org.campusedge.api.Severity;
+import org.junit.jupiter.api.Test;
+
+/** The alarm lifecycle and the events it leaves in the store. */
+class AlarmBookTest {
+
+    private final List<CampusEvent> published = new ArrayList<>();
+    private Instant now = Events.T0;
+    private final Clock clock = new Clock() {
+        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
+    };
+    private final DeviceRegistry registry = new DeviceRegistry() {
+        @Override public String schoolId() { return "sch"; }
+        @Override public Optional<Device> device(String id) {
+            return Optional.of(new Device(id, "sch", "camera-isapi", "camera", new Location("Fence", null, null, "perimeter"),
+                    null, null));
+        }
+        @Override public Collection<Device> devices() { return List.of(); }
+        @Override public Optional<Profile> profile(String id) { return Optional.empty(); }
+        @Override public Collection<Profile> profiles() { return List.of(); }
+        @Override public List<String> loadErrors() { return List.of(); }
+        @Override public long generation() { return 1; }
+        @Override public AutoCloseable addListener(Listener l) { return () -> { }; }
+    };
+    private final AlarmBook book = new AlarmBook(published::addAll, registry, clock, Duration.ofMinutes(5));
+    private final Rule night = Events.window("night", "camera.intrusion", 1, 60, Rule.When.ALWAYS, false, Set.of());
+    private final CampusEvent trigger = Events.event("cam-1", "camera.intrusion", "perimeter", Events.T0);
+
+    private List<String> kinds() {
+        return published.stream().map(CampusEvent::kind).toList();
+    }
+
+    @Test
+    void repeatsUpdateTheActiveAlarmInsteadOfRaisingDuplicates() {
+        assertTrue(book.raise("night:cam-1", night, trigger, "intrusion"));
+        now = now.plusSeconds(5);
+        assertFalse(book.raise("night:cam-1", night, trigger, "intrusion again"));
+        Alarm a = book.get("night:cam-1").orElseThrow();
+        assertEquals(2, a.count());
+        assertEquals("intrusion again", a.message());
+        assertEquals(List.of("alarm.raised"), kinds());
+        CampusEvent raised = published.get(0);
+        assertEquals(Severity.CRITICAL, raised.severity());
+        assertEquals("cam-1", raised.deviceId());
+        assertEquals("perimeter", raised.location().zone());
+        assertEquals(trigger.id(), raised.attributes().get("trigger"));
+    }
+
+    @Test
+    void acknowledgedByWhomWithANoteThenCleared() {
+        book.raise("night:cam-1", night, trigger, "intrusion");
+        assertTrue(book.acknowledge("night:cam-1", "guard-wang", "on my way"));
+        assertFalse(book.acknowledge("night:cam-1", "guard-li", "twice"), "acknowledged twice");
+        assertEquals("guard-wang", book.get("night:cam-1").orElseThrow().acknowledgedBy());
+        assertTrue(book.clear("night:cam-1", "guard-wang", "a cat"));
+        assertTrue(book.active().isEmpty());
+        assertFalse(book.clear("night:cam-1", "guard-wang", "again"));
+        assertEquals(List.of("alarm.raised", "alarm.acknowledged", "alarm.cleared"), kinds());
+        assertEquals("on my way", published.get(1).attributes().get("note"));
+        assertEquals("a cat", published.get(2).attributes().get("note"));
+        assertTrue(book.raise("night:cam-1", night, trigger, "intrusion"), "after clearing, the next one is a new alarm");
+    }
+
+    @Test
+    void anUnacknowledgedCriticalAlarmEscalatesOnce() {
+        book.raise("night:cam-1", night, trigger, "intrusion");
+        now = now.plus(Duration.ofMinutes(4));
+        book.escalate();
+        assertEquals(List.of("alarm.raised"), kinds());
+        now = now.plus(Duration.ofMinutes(1));
+        book.escalate();
+        book.escalate();
+        assertEquals(List.of("alarm.raised", "alarm.escalated"), kinds());
+        assertTrue(book.get("night:cam-1").orElseThrow().escalated());
+    }
+
+    @Test
+    void anAcknowledgedAlarmDoesNotEscalate() {
+        book.raise("night:cam-1", night, trigger, "intrusion");
+        book.acknowledge("night:cam-1", "guard", "seen");
+        now = now.plus(Duration.ofMinutes(10));
+        book.escalate();
+        assertEquals(List.of("alarm.raised", "alarm.acknowledged"), kinds());
+    }
+
+    @Test
+    void activeAlarmsComeMostSevereFirst() {
+        Rule hot = Events.threshold("hot", 50.0, null, 1, 0);
+        book.raise("hot:s1", hot, Events.reading("s1", "temperature", 60, now), "hot");
+        now = now.plusSeconds(1);
+        book.raise("night:cam-1", night, trigger, "intrusion");
+        assertEquals(List.of("night:cam-1", "hot:s1"), book.active().stream().map(Alarm::key).toList());
+    }
+}
