@@ -120,7 +120,7 @@ class ProfilesDataTest {
     }
 
     @Test
-    void everyRuleSetAndCalendarIsValidAndNamesDevicesOfTheExampleSchool() throws IOException {
+    void everyRuleSetScheduleAndCalendarIsValidAndNamesDevicesOfTheExampleSchool() throws IOException {
         LoadResult school = loader.load(PROFILES, SCHOOLS.resolve("example-school.yaml"), ROOT);
         try (Stream<Path> files = Files.list(ROOT.resolve("rules"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
@@ -135,6 +135,13 @@ class ProfilesDataTest {
                         assertTrue(school.devices().containsKey(String.valueOf(device)), f + ": action names unknown device " + device);
                     }
                 }
+            }
+        }
+        try (Stream<Path> files = Files.list(ROOT.resolve("schedules"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                DataFiles.Checked schedule = loader.readData(f, "schedule.schema.json");
+                assertEquals(List.of(), schedule.problems(), f.toString());
+                assertTrue(school.devices().containsKey(String.valueOf(schedule.content().get("controller"))), f.toString());
             }
         }
         try (Stream<Path> files = Files.list(ROOT.resolve("calendars"))) {

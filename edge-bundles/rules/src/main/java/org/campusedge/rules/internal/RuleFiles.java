@@ -14,25 +14,29 @@ import java.util.TreeMap;
 import org.campusedge.api.DataFiles;
 
 /**
- * Reads the rule sets (every {@code *.yaml} of the rules folder) and the school calendar through
+ * Reads the rule sets (every {@code *.yaml} of the rules folder), the school calendar and the
+ * broadcast schedule through
  * {@link DataFiles}, and notices when any of them changes. A load with problems yields the problems
  * and no rules: the caller keeps what it had.
  */
 final class RuleFiles {
 
     /** What a load found: the rules and calendar, or the problems (FILE: FIELD: REASON). */
-    record Loaded(List<Rule> rules, SchoolCalendar calendar, List<String> problems) {
+    record Loaded(List<Rule> rules, SchoolCalendar calendar, BroadcastSchedule schedule, List<String> problems) {
     }
 
     private final DataFiles files;
     private final Path rulesDir;
     private final Path calendarFile;
+    private final Path scheduleFile;
     private Map<Path, Long> stamps = Map.of();
 
-    RuleFiles(DataFiles files, Path rulesDir, Path calendarFile) {
+    /** @param calendarFile the school calendar, or null; @param scheduleFile the broadcast schedule, or null */
+    RuleFiles(DataFiles files, Path rulesDir, Path calendarFile, Path scheduleFile) {
         this.files = files;
         this.rulesDir = rulesDir;
         this.calendarFile = calendarFile;
+        this.scheduleFile = scheduleFile;
     }
 
     /** True when a file was added, removed or modified since the last {@link #load}. */
@@ -65,7 +69,15 @@ final class RuleFiles {
                 calendar = SchoolCalendar.of(c.content(), zone);
             }
         }
-        return new Loaded(problems.isEmpty() ? List.copyOf(rules) : List.of(), calendar, List.copyOf(problems));
+        BroadcastSchedule schedule = BroadcastSchedule.none(zone);
+        if (scheduleFile != null && Files.exists(scheduleFile)) {
+            DataFiles.Checked c = files.read(scheduleFile, "schedule.schema.json");
+            problems.addAll(c.problems());
+            if (c.ok()) {
+                schedule = BroadcastSchedule.of(c.content(), zone);
+            }
+        }
+        return new Loaded(problems.isEmpty() ? List.copyOf(rules) : List.of(), calendar, schedule, List.copyOf(problems));
     }
 
     private List<Path> ruleFiles() {
@@ -87,6 +99,9 @@ final class RuleFiles {
         List<Path> all = new ArrayList<>(ruleFiles());
         if (calendarFile != null) {
             all.add(calendarFile);
+        }
+        if (scheduleFile != null) {
+            all.add(scheduleFile);
         }
         for (Path p : all) {
             try {

@@ -3,6 +3,7 @@ package org.campusedge.rules.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.campusedge.api.Alarm;
 import org.campusedge.api.Alarms;
 import org.campusedge.api.BroadcastRequest;
+import org.campusedge.api.BroadcastResult;
 import org.campusedge.api.Broadcasts;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.CampusHome;
@@ -18,6 +20,7 @@ import org.campusedge.api.DataFiles;
 import org.campusedge.api.DeviceControls;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
+import org.campusedge.api.Severity;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -54,6 +57,9 @@ public final class RulesComponent implements Alarms {
         @AttributeDefinition(description = "The school calendar (schema calendar.schema.json); empty: no school hours")
         String calendarFile() default "device-profiles/calendars/example-school.yaml";
 
+        @AttributeDefinition(description = "The broadcast schedule (schema schedule.schema.json); empty: none")
+        String scheduleFile() default "device-profiles/schedules/example-school.yaml";
+
         @AttributeDefinition(description = "Seconds after which an unacknowledged CRITICAL alarm escalates")
         int escalateAfterSeconds() default 300;
 
@@ -66,7 +72,10 @@ public final class RulesComponent implements Alarms {
     private final AlarmBook alarms;
     private final EventBus.Subscription subscription;
     private final ScheduledExecutorService timer;
+    private final EventBus bus;
     private RuleEngine engine;
+    private SchoolCalendar calendar;
+    private BroadcastSchedule schedule;
     private List<String> problems = List.of();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -79,14 +88,19 @@ public final class RulesComponent implements Alarms {
     public RulesComponent(@Reference(name = "bus") EventBus bus, @Reference(name = "registry") DeviceRegistry registry,
                           @Reference(name = "files") DataFiles dataFiles, Config config) {
         this.registry = registry;
-        String calendar = config.calendarFile();
+        String calendarFile = config.calendarFile();
+        String scheduleFile = config.scheduleFile();
         this.files = new RuleFiles(dataFiles, CampusHome.resolve(config.rulesDir()),
-                calendar.isBlank() ? null : CampusHome.resolve(calendar));
+                calendarFile.isBlank() ? null : CampusHome.resolve(calendarFile),
+                scheduleFile.isBlank() ? null : CampusHome.resolve(scheduleFile));
+        this.bus = bus;
         this.alarms = new AlarmBook(events -> bus.publish(events).exceptionally(t -> {
             LOG.error("An alarm event could not be stored: {}", t.toString());
             return null;
         }), registry, Clock.systemUTC(), Duration.ofSeconds(config.escalateAfterSeconds()));
-        this.engine = new RuleEngine(List.of(), SchoolCalendar.none(registry.timezone()));
+        this.calendar = SchoolCalendar.none(registry.timezone());
+        this.engine = new RuleEngine(List.of(), calendar);
+        this.schedule = BroadcastSchedule.none(registry.timezone());
         reload();
         // alarms are never shed: a buffer far beyond any burst the rules can fall behind by, and shedding is counted by the bus
         this.subscription = bus.subscribe("rules", 200_000, this::onEvent);
@@ -114,7 +128,10 @@ public final class RulesComponent implements Alarms {
         }
         problems = List.of();
         engine = new RuleEngine(loaded.rules(), loaded.calendar());
-        LOG.info("{} rule(s) in force", loaded.rules().size());
+        calendar = loaded.calendar();
+        schedule = loaded.schedule();
+        schedule.advance(Clock.systemUTC().instant(), calendar); // from now on: nothing from before the load plays
+        LOG.info("{} rule(s) and {} scheduled broadcast(s) in force", loaded.rules().size(), schedule.items().size());
     }
 
     /** Problems of the last load of the rule files, empty when they were good. */
@@ -138,9 +155,45 @@ public final class RulesComponent implements Alarms {
             }
             decisions.forEach(this::apply);
             alarms.escalate();
+            playSchedule();
         } catch (RuntimeException ex) {
             LOG.warn("Rule timer: {}", ex.toString());
         }
+    }
+
+    private void playSchedule() {
+        BroadcastSchedule.Due due;
+        String controller;
+        synchronized (this) {
+            due = schedule.advance(Clock.systemUTC().instant(), calendar);
+            controller = schedule.controller();
+        }
+        for (BroadcastSchedule.Item item : due.skipped()) {
+            LOG.warn("Scheduled broadcast {} at {} skipped: the gateway's clock leapt past it", item.id(), item.at());
+            recordMissed(controller, item, "the gateway's clock leapt past it (gateway down or clock set)");
+        }
+        Broadcasts pa = broadcasts;
+        for (BroadcastSchedule.Item item : due.play()) {
+            if (pa == null) {
+                LOG.warn("Scheduled broadcast {}: no broadcast service", item.id());
+                recordMissed(controller, item, "no broadcast service");
+                continue;
+            }
+            // the command route stores what the controller said, or broadcast.fault when it is down
+            pa.send(item.request(controller)).thenAccept(r -> {
+                if (r.outcome() != BroadcastResult.Outcome.ACCEPTED) {
+                    LOG.warn("Scheduled broadcast {} on {}: {} {}", item.id(), controller, r.outcome(), r.message());
+                }
+            });
+        }
+    }
+
+    /** A scheduled broadcast that was never sent, on record as broadcast.missed about the controller. */
+    private void recordMissed(String controller, BroadcastSchedule.Item item, String reason) {
+        registry.device(controller).ifPresent(d -> bus.publish(List.of(CampusEvent.builder().device(d)
+                .kind("broadcast.missed").severity(Severity.WARNING)
+                .attributes(Map.of("schedule", item.id(), "at", item.at().toString(), "reason", reason))
+                .build())));
     }
 
     private void apply(RuleEngine.Decision d) {

@@ -56,14 +56,21 @@ final class SchoolCalendar {
         return new SchoolCalendar(zone, hours, List.copyOf(holidays));
     }
 
+    /** True when the day is one of the calendar's holidays. */
+    boolean isHoliday(LocalDate day) {
+        for (Holiday h : holidays) {
+            if (!day.isBefore(h.from()) && !day.isAfter(h.to())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True when the instant falls within the day's school hours and the day is no holiday. */
     boolean isSchoolHours(Instant t) {
         ZonedDateTime local = t.atZone(zone);
-        LocalDate day = local.toLocalDate();
-        for (Holiday h : holidays) {
-            if (!day.isBefore(h.from()) && !day.isAfter(h.to())) {
-                return false;
-            }
+        if (isHoliday(local.toLocalDate())) {
+            return false;
         }
         Span span = hours.get(local.getDayOfWeek());
         LocalTime time = local.toLocalTime();
