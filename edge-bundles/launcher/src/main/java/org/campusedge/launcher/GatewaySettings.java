@@ -25,7 +25,8 @@ final class GatewaySettings {
             "registry", "org.campusedge.registry",
             "camel", "org.campusedge.camel",
             "health", "org.campusedge.health",
-            "rules", "org.campusedge.rules");
+            "rules", "org.campusedge.rules",
+            "console", "org.campusedge.console");
 
     private final Path home;
     private final Map<String, String> values = new TreeMap<>();

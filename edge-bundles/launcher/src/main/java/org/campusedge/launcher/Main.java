@@ -92,6 +92,7 @@ public final class Main {
         Object coapPort = runtime.serviceProperty("org.campusedge.api.DeviceCounters", "campus.coap.port");
         Object cardPort = runtime.serviceProperty("org.campusedge.api.DeviceCounters", "campus.card.port");
         Object httpPort = runtime.serviceProperty("org.campusedge.api.DeviceCounters", "campus.http.port");
+        Object consolePort = runtime.serviceProperty("org.campusedge.console.internal.ConsoleComponent", "campus.console.port");
         Path db = settings.path("store.path", "data/campus-edge.db");
         report.append(String.format("%d bundles, %d components, %d not active; started in %d ms%n", bundles.size(),
                 components.size(), bad, (System.nanoTime() - started) / 1_000_000));
@@ -99,6 +100,8 @@ public final class Main {
         report.append("  card readers:       tcp/").append(cardPort == null ? "not listening" : cardPort).append('\n');
         report.append("  device HTTP:        tcp/").append(httpPort == null ? "not listening" : httpPort)
                 .append(" (camera alarms, broadcast status)\n");
+        report.append("  school console:     ").append(consolePort == null ? "not running" : "http://localhost:" + consolePort + "/")
+                .append('\n');
         report.append("  event store:        ").append(db).append('\n');
         report.append("  log:                ").append(home.resolve("logs/gateway.log")).append('\n');
         LOG.info("{}", report.toString().trim());
@@ -109,6 +112,7 @@ public final class Main {
         p.setProperty("coap.port", coapPort == null ? "" : coapPort.toString());
         p.setProperty("card.port", cardPort == null ? "" : cardPort.toString());
         p.setProperty("http.port", httpPort == null ? "" : httpPort.toString());
+        p.setProperty("console.port", consolePort == null ? "" : consolePort.toString());
         p.setProperty("store.path", db.toString());
         p.setProperty("log", home.resolve("logs/gateway.log").toString());
         p.setProperty("heap.max.mb", Long.toString(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() >> 20));

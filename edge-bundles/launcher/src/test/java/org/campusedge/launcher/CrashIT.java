@@ -83,7 +83,7 @@ class CrashIT {
 
         // the gateway starts again on the same file and keeps what it had
         try (GatewayProcess again = GatewayProcess.start(GatewayFixture.distribution(), gw.home(),
-                List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0"), List.of("-Xmx256m"))) {
+                List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0"), List.of("-Xmx256m"))) {
             assertEquals("running", again.status().getProperty("state"), again.console());
             assertEquals(stored, GatewayFixture.count(again.storePath(), READINGS));
             assertEquals(ResponseCode.CHANGED, GatewayFixture.post(again, "lab-phys-1-s1", pack(999_999, "lab-phys-1-s1")).getCode());

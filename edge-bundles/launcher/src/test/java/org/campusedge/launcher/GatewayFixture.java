@@ -32,7 +32,7 @@ final class GatewayFixture {
 
     /** A gateway with its own home under {@code dir}, CoAP on a free port, and extra settings. */
     static GatewayProcess start(Path dir, String... settings) throws Exception {
-        List<String> all = new ArrayList<>(List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "registry.reloadIntervalSeconds=1"));
+        List<String> all = new ArrayList<>(List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0", "registry.reloadIntervalSeconds=1"));
         all.addAll(List.of(settings));
         return GatewayProcess.start(distribution(), dir, all, List.of("-Xmx256m"));
     }

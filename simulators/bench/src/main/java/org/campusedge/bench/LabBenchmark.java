@@ -55,7 +55,7 @@ public final class LabBenchmark {
                 + " %d client endpoints, %d in flight; home %s%n", o.heap, o.synchronous, o.sensors, o.records, o.endpoints,
                 o.inFlight, home);
         try (GatewayProcess gw = GatewayProcess.start(GatewayProcess.defaultDistribution(), home.resolve("gateway"),
-                List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "registry.inventoryFile=" + inventory, "store.synchronous=" + o.synchronous,
+                List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0", "registry.inventoryFile=" + inventory, "store.synchronous=" + o.synchronous,
                         "camel.maxPackRecords=1000"),
                 gatewayJvmOptions(o));
              HeapSampler heap = new HeapSampler(gw.pid());

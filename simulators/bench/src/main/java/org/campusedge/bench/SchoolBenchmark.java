@@ -83,7 +83,7 @@ public final class SchoolBenchmark {
         try (SimulatedSchool school = SimulatedSchool.prepare(home.resolve("school"), "sch-bench", size,
                 SimulatedSchool.morningClock(speed));
              GatewayProcess gw = GatewayProcess.start(GatewayProcess.defaultDistribution(), home.resolve("gateway"),
-                     List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0",
+                     List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0",
                              "registry.inventoryFile=" + school.inventoryFile()), LabBenchmark.gatewayJvmOptions(heap));
              HeapSampler heapSampler = new HeapSampler(gw.pid())) {
             AckLatency latency = new AckLatency();

@@ -129,6 +129,10 @@ public final class GatewayProcess implements AutoCloseable {
         return Integer.parseInt(status.getProperty("coap.port"));
     }
 
+    public int consolePort() {
+        return Integer.parseInt(status.getProperty("console.port"));
+    }
+
     public int httpPort() {
         return Integer.parseInt(status.getProperty("http.port"));
     }

@@ -1,0 +1,95 @@
+package org.campusedge.console.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import org.campusedge.api.Alarms;
+import org.campusedge.api.CampusHome;
+import org.campusedge.api.DeviceHealth;
+import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.EventBus;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the school console: its users file, sessions, the live feed off the event bus and the HTTP
+ * server. On the first start, with no users yet, it creates {@code admin} with a generated password
+ * and prints it once on the gateway's standard output (never into the log file).
+ */
+@Component(service = {}, immediate = true, configurationPid = ConsoleComponent.PID)
+@Designate(ocd = ConsoleComponent.Config.class)
+public final class ConsoleComponent {
+
+    public static final String PID = "org.campusedge.console";
+    /** Service property with the console's bound TCP port. */
+    public static final String PORT_PROPERTY = "campus.console.port";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleComponent.class);
+
+    /** Where the console listens and how long sessions last. */
+    @ObjectClassDefinition(name = "Campus Edge school console", description = "The web console for security staff, teachers and admins")
+    public @interface Config {
+        @AttributeDefinition(description = "Address the console binds")
+        String host() default "0.0.0.0";
+
+        @AttributeDefinition(description = "TCP port of the console (0 picks a free one)")
+        int port() default 8080;
+
+        @AttributeDefinition(description = "File of console users (salted PBKDF2 hashes); made at first start")
+        String usersFile() default "data/console-users";
+
+        @AttributeDefinition(description = "Minutes without a request after which a session ends")
+        int sessionIdleMinutes() default 30;
+
+        @AttributeDefinition(description = "Hours after the login at which a session ends regardless")
+        int sessionHours() default 12;
+
+        @AttributeDefinition(description = "Most live pages (alarm lists, lab charts) open at once")
+        int maxLivePages() default 48;
+    }
+
+    private final ConsoleServer server;
+    private final EventBus.Subscription subscription;
+    private final ServiceRegistration<ConsoleComponent> registration;
+
+    @Activate
+    public ConsoleComponent(BundleContext context, Config config, @Reference(name = "bus") EventBus bus,
+                            @Reference(name = "alarms") Alarms alarms, @Reference(name = "health") DeviceHealth health,
+                            @Reference(name = "registry") DeviceRegistry registry) throws Exception {
+        Users users = new Users(CampusHome.resolve(config.usersFile()));
+        if (users.isEmpty()) {
+            char[] password = Users.generatePassword();
+            users.put("admin", Users.Role.ADMIN, password);
+            // standard output only, once: the log file is kept for weeks and read by more people
+            System.out.println("Console first start: user 'admin', password " + new String(password)
+                    + " (shown once; change it on the admin page)");
+            LOG.info("Console: created user 'admin'; its password was printed on the gateway's standard output");
+        }
+        LiveFeed feed = new LiveFeed(config.maxLivePages());
+        server = new ConsoleServer(config.host(), config.port(), users, new Sessions(Clock.systemUTC(),
+                Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
+                registry);
+        subscription = bus.subscribe("console", 10_000, feed::publish);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(PORT_PROPERTY, server.port());
+        registration = context.registerService(ConsoleComponent.class, this, props);
+        LOG.info("School console on http://{}:{}/", config.host(), server.port());
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.unregister();
+        subscription.close();
+        server.close();
+    }
+}

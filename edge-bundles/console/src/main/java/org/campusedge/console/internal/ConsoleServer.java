@@ -1,0 +1,297 @@
+package org.campusedge.console.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.campusedge.api.Alarm;
+import org.campusedge.api.Alarms;
+import org.campusedge.api.Device;
+import org.campusedge.api.DeviceHealth;
+import org.campusedge.api.DeviceRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The school console over HTTP: the pages (login, security, lab, admin), their JSON API and the
+ * live feed. Every page and API call checks the session and the role; every state change needs the
+ * session's CSRF token in {@code X-CSRF-Token}. A role sees only its pages: a teacher asking for the
+ * security page gets 403.
+ */
+final class ConsoleServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
+
+    private static final Map<String, Set<Users.Role>> PAGES = Map.of(
+            "/security.html", Set.of(Users.Role.SECURITY, Users.Role.ADMIN),
+            "/lab.html", Set.of(Users.Role.TEACHER, Users.Role.ADMIN),
+            "/admin.html", Set.of(Users.Role.ADMIN));
+    private static final Set<String> ASSETS = Set.of("/app.js", "/style.css", "/login.html", "/forbidden.html");
+
+    private final Users users;
+    private final Sessions sessions;
+    private final LiveFeed feed;
+    private final Alarms alarms;
+    private final DeviceHealth health;
+    private final DeviceRegistry registry;
+    private final HttpServer server;
+    private final ExecutorService threads;
+
+    ConsoleServer(String host, int port, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
+                  DeviceRegistry registry) throws IOException {
+        this.users = users;
+        this.sessions = sessions;
+        this.feed = feed;
+        this.alarms = alarms;
+        this.health = health;
+        this.registry = registry;
+        AtomicInteger n = new AtomicInteger();
+        // live pages hold a thread each (bounded by the feed's client limit); requests share the rest
+        this.threads = Executors.newFixedThreadPool(64, r -> {
+            Thread t = new Thread(r, "console-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        server.setExecutor(threads);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        try {
+            if (path.equals("/login") && method.equals("POST")) {
+                login(ex);
+            } else if (path.equals("/") || path.equals("/login")) {
+                Optional<Sessions.Session> s = session(ex);
+                if (path.equals("/") && s.isPresent()) {
+                    Http.redirect(ex, home(s.get().user().role()));
+                } else {
+                    asset(ex, "/login.html");
+                }
+            } else if (ASSETS.contains(path)) {
+                asset(ex, path);
+            } else if (PAGES.containsKey(path)) {
+                Optional<Sessions.Session> s = session(ex);
+                if (s.isEmpty()) {
+                    Http.redirect(ex, "/login");
+                } else if (!PAGES.get(path).contains(s.get().user().role())) {
+                    ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                    sendResource(ex, 403, "/forbidden.html");
+                } else {
+                    asset(ex, path);
+                }
+            } else if (path.startsWith("/api/")) {
+                api(ex, path, method);
+            } else {
+                Http.text(ex, 404, "not found");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Console request {} {} failed: {}", method, path, e.toString());
+            Http.text(ex, 500, "console error");
+        }
+    }
+
+    private void login(HttpExchange ex) throws IOException {
+        Map<String, String> form = Http.form(Http.body(ex));
+        Optional<Users.User> user = users.check(form.getOrDefault("user", ""), form.getOrDefault("password", "").toCharArray());
+        if (user.isEmpty()) {
+            Http.redirect(ex, "/login?failed=1");
+            return;
+        }
+        Sessions.Session s = sessions.open(user.get());
+        ex.getResponseHeaders().add("Set-Cookie", Http.COOKIE + "=" + s.id() + "; Path=/; HttpOnly; SameSite=Strict");
+        LOG.info("Console login: {} ({})", user.get().name(), user.get().role());
+        Http.redirect(ex, home(user.get().role()));
+    }
+
+    static String home(Users.Role role) {
+        return switch (role) {
+            case SECURITY -> "/security.html";
+            case TEACHER -> "/lab.html";
+            case ADMIN -> "/admin.html";
+        };
+    }
+
+    private Optional<Sessions.Session> session(HttpExchange ex) {
+        return sessions.find(Http.cookie(ex, Http.COOKIE));
+    }
+
+    private void api(HttpExchange ex, String path, String method) throws IOException {
+        Optional<Sessions.Session> found = session(ex);
+        if (found.isEmpty()) {
+            Http.text(ex, 401, "log in first");
+            return;
+        }
+        Sessions.Session s = found.get();
+        Users.Role role = s.user().role();
+        boolean security = role == Users.Role.SECURITY || role == Users.Role.ADMIN;
+        boolean teacher = role == Users.Role.TEACHER || role == Users.Role.ADMIN;
+        if (method.equals("POST") && !s.csrf().equals(ex.getRequestHeaders().getFirst("X-CSRF-Token"))) {
+            Http.text(ex, 403, "missing or wrong CSRF token");
+            return;
+        }
+        switch (method + " " + path) {
+            case "GET /api/me" -> Http.json(ex, 200, g -> {
+                g.writeStartObject();
+                g.writeStringField("user", s.user().name());
+                g.writeStringField("role", role.name().toLowerCase());
+                g.writeStringField("csrf", s.csrf());
+                g.writeStringField("school", registry.schoolId());
+                g.writeEndObject();
+            });
+            case "POST /api/logout" -> {
+                sessions.close(s.id());
+                Http.text(ex, 200, "bye");
+            }
+            case "GET /api/alarms" -> allowed(ex, security, () -> Http.json(ex, 200, this::writeAlarms));
+            case "POST /api/alarms/acknowledge", "POST /api/alarms/clear" -> allowed(ex, security, () -> {
+                Map<String, String> form = Http.form(Http.body(ex));
+                String key = form.getOrDefault("key", "");
+                String note = form.getOrDefault("note", "");
+                boolean done = path.endsWith("acknowledge") ? alarms.acknowledge(key, s.user().name(), note)
+                        : alarms.clear(key, s.user().name(), note);
+                Http.text(ex, done ? 200 : 409, done ? "done" : "no such active alarm, or already acknowledged");
+            });
+            case "GET /api/devices" -> allowed(ex, security || role == Users.Role.ADMIN, () -> Http.json(ex, 200, this::writeDevices));
+            case "GET /api/labs" -> allowed(ex, teacher, () -> Http.json(ex, 200, this::writeLabs));
+            case "GET /api/stream" -> {
+                Map<String, String> q = Http.form(ex.getRequestURI().getRawQuery());
+                String topic = q.getOrDefault("topic", "");
+                if (topic.equals("alarms")) {
+                    allowed(ex, security, () -> feed.serve(ex, e -> e.kind().startsWith("alarm.")));
+                } else if (topic.equals("lab")) {
+                    String room = q.getOrDefault("room", "");
+                    allowed(ex, teacher, () -> feed.serve(ex, e -> e.kind().equals("lab.reading") && room.equals(e.location().room())));
+                } else {
+                    Http.text(ex, 400, "topic must be alarms or lab");
+                }
+            }
+            case "GET /api/users" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, g -> {
+                g.writeStartArray();
+                for (Users.User u : users.list()) {
+                    g.writeStartObject();
+                    g.writeStringField("name", u.name());
+                    g.writeStringField("role", u.role().name().toLowerCase());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }));
+            case "POST /api/users" -> allowed(ex, role == Users.Role.ADMIN, () -> {
+                Map<String, String> form = Http.form(Http.body(ex));
+                try {
+                    users.put(form.getOrDefault("name", ""), Users.Role.valueOf(form.getOrDefault("role", "").toUpperCase()),
+                            form.getOrDefault("password", "").toCharArray());
+                    LOG.info("Console user {} ({}) saved by {}", form.get("name"), form.get("role"), s.user().name());
+                    Http.text(ex, 200, "saved");
+                } catch (IllegalArgumentException e) {
+                    Http.text(ex, 400, e.getMessage());
+                }
+            });
+            default -> Http.text(ex, 404, "no such API");
+        }
+    }
+
+    private interface Action {
+        void run() throws IOException;
+    }
+
+    private static void allowed(HttpExchange ex, boolean allowed, Action action) throws IOException {
+        if (allowed) {
+            action.run();
+        } else {
+            Http.text(ex, 403, "your role may not do this");
+        }
+    }
+
+    private void writeAlarms(JsonGenerator g) throws IOException {
+        g.writeStartArray();
+        for (Alarm a : alarms.active()) {
+            Device d = a.deviceId() == null ? null : registry.device(a.deviceId()).orElse(null);
+            g.writeStartObject();
+            g.writeStringField("key", a.key());
+            g.writeStringField("rule", a.ruleId());
+            g.writeStringField("severity", a.severity().name());
+            g.writeStringField("state", a.state().name());
+            g.writeStringField("device", a.deviceId());
+            g.writeStringField("building", d == null ? null : d.location().building());
+            g.writeStringField("zone", d == null ? null : d.location().zone());
+            g.writeStringField("message", a.message());
+            g.writeStringField("raisedAt", a.raisedAt().toString());
+            g.writeNumberField("count", a.count());
+            g.writeStringField("acknowledgedBy", a.acknowledgedBy());
+            g.writeBooleanField("escalated", a.escalated());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private void writeDevices(JsonGenerator g) throws IOException {
+        g.writeStartArray();
+        for (DeviceHealth.State st : health.devices()) {
+            Device d = registry.device(st.deviceId()).orElse(null);
+            g.writeStartObject();
+            g.writeStringField("device", st.deviceId());
+            g.writeStringField("family", st.family());
+            g.writeStringField("presence", st.presence().name());
+            g.writeStringField("since", st.since() == null ? null : st.since().toString());
+            g.writeStringField("building", d == null ? null : d.location().building());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private void writeLabs(JsonGenerator g) throws IOException {
+        Map<String, java.util.List<String>> rooms = new java.util.TreeMap<>();
+        for (Device d : registry.devices()) {
+            if (d.family().equals("lab") && d.location().room() != null) {
+                rooms.computeIfAbsent(d.location().room(), r -> new java.util.ArrayList<>()).add(d.id());
+            }
+        }
+        g.writeStartObject();
+        for (var r : rooms.entrySet()) {
+            g.writeArrayFieldStart(r.getKey());
+            for (String id : r.getValue()) {
+                g.writeString(id);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    private void asset(HttpExchange ex, String path) throws IOException {
+        sendResource(ex, 200, path);
+    }
+
+    private static void sendResource(HttpExchange ex, int status, String path) throws IOException {
+        try (InputStream in = ConsoleServer.class.getClassLoader().getResourceAsStream("console" + path)) {
+            if (in == null) {
+                Http.text(ex, 404, "not found");
+                return;
+            }
+            String type = path.endsWith(".html") ? "text/html; charset=utf-8" : path.endsWith(".js")
+                    ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+            Http.send(ex, status, type, in.readAllBytes());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}

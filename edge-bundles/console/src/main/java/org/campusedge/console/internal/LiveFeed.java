@@ -1,0 +1,131 @@
+package org.campusedge.console.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.Measurement;
+
+/**
+ * Pushes events to browsers as Server-Sent Events: each open page is a client with its own filter
+ * and a bounded queue, written by the request's own thread, so a slow browser never holds up the
+ * bus or the other browsers; a client that falls 1,000 events behind loses the oldest (counted) —
+ * the security page then reloads its alarm list, which is the truth.
+ */
+final class LiveFeed {
+
+    private static final int QUEUE = 1000;
+    private static final long KEEPALIVE_SECONDS = 15;
+
+    private final Set<Client> clients = new CopyOnWriteArraySet<>();
+    private final AtomicLong dropped = new AtomicLong();
+    private final int maxClients;
+
+    LiveFeed(int maxClients) {
+        this.maxClients = maxClients;
+    }
+
+    private static final class Client {
+        final Predicate<CampusEvent> filter;
+        final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
+
+        Client(Predicate<CampusEvent> filter) {
+            this.filter = filter;
+        }
+    }
+
+    /** Called for every durable event (on the bus's thread for the console): only enqueues. */
+    void publish(CampusEvent e) {
+        String message = null;
+        for (Client c : clients) {
+            if (c.filter.test(e)) {
+                if (message == null) {
+                    message = message(e);
+                }
+                while (!c.queue.offer(message)) {
+                    c.queue.poll();
+                    dropped.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    long dropped() {
+        return dropped.get();
+    }
+
+    int clients() {
+        return clients.size();
+    }
+
+    /** Serves one browser until it goes away; holds the calling thread. */
+    void serve(HttpExchange ex, Predicate<CampusEvent> filter) throws IOException {
+        if (clients.size() >= maxClients) {
+            Http.text(ex, 503, "too many live pages open");
+            return;
+        }
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(200, 0);
+        Client c = new Client(filter);
+        clients.add(c);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            while (true) {
+                String m = c.queue.poll(KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+                out.write((m == null ? ": keep-alive\n\n" : m).getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the browser left
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            clients.remove(c);
+            ex.close();
+        }
+    }
+
+    static String message(CampusEvent e) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = Http.JSON.createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("id", e.id());
+            g.writeStringField("kind", e.kind());
+            g.writeStringField("severity", e.severity().name());
+            g.writeStringField("device", e.deviceId());
+            g.writeStringField("building", e.location().building());
+            g.writeStringField("room", e.location().room());
+            g.writeStringField("time", e.occurredAt().toString());
+            Measurement m = e.measurements().isEmpty() ? null : e.measurements().get(0);
+            if (m != null) {
+                g.writeStringField("point", m.name());
+                g.writeStringField("unit", m.unit());
+                if (m.value() != null) {
+                    g.writeNumberField("value", m.value());
+                }
+            }
+            g.writeObjectFieldStart("attributes");
+            for (var a : e.attributes().entrySet()) {
+                g.writeStringField(a.getKey(), a.getValue());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        String event = e.kind().startsWith("alarm.") ? "alarm" : e.kind().equals("lab.reading") ? "reading" : "event";
+        return "event: " + event + "\ndata: " + w + "\n\n";
+    }
+}

@@ -1,0 +1,71 @@
+package org.campusedge.console.internal;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Logged-in sessions: a random 256-bit id (the cookie) per login, with its own CSRF token, ending
+ * after {@code idle} without a request or {@code absolute} after the login, whichever comes first.
+ */
+final class Sessions {
+
+    record Session(String id, Users.User user, String csrf, Instant created, Instant lastUsed) {
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Duration idle;
+    private final Duration absolute;
+
+    Sessions(Clock clock, Duration idle, Duration absolute) {
+        this.clock = clock;
+        this.idle = idle;
+        this.absolute = absolute;
+    }
+
+    Session open(Users.User user) {
+        Instant now = clock.instant();
+        Session s = new Session(token(), user, token(), now, now);
+        sessions.put(s.id(), s);
+        return s;
+    }
+
+    /** The live session of a cookie value, touched; empty when unknown or expired (then it is gone). */
+    Optional<Session> find(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        Session s = sessions.get(id);
+        Instant now = clock.instant();
+        if (s == null) {
+            return Optional.empty();
+        }
+        if (now.isAfter(s.lastUsed().plus(idle)) || now.isAfter(s.created().plus(absolute))) {
+            sessions.remove(id);
+            return Optional.empty();
+        }
+        Session touched = new Session(s.id(), s.user(), s.csrf(), s.created(), now);
+        sessions.put(id, touched);
+        return Optional.of(touched);
+    }
+
+    void close(String id) {
+        if (id != null) {
+            sessions.remove(id);
+        }
+    }
+
+    private static String token() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

@@ -1,0 +1,122 @@
+package org.campusedge.console.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * The console's users: name, role and a salted slow hash of the password (PBKDF2 with HMAC-SHA-256,
+ * 210,000 iterations, 16-byte salt — OWASP's figure for PBKDF2-SHA256), kept in a file only the
+ * gateway's user can read, one {@code name:role:iterations:salt:hash} line per user.
+ */
+final class Users {
+
+    /** What a user may see and do. */
+    enum Role { ADMIN, SECURITY, TEACHER }
+
+    record User(String name, Role role) {
+    }
+
+    private record Entry(Role role, int iterations, byte[] salt, byte[] hash) {
+    }
+
+    static final int ITERATIONS = 210_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path file;
+    private final Map<String, Entry> users = new LinkedHashMap<>();
+
+    Users(Path file) throws IOException {
+        this.file = file;
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String[] f = line.split(":");
+                if (f.length == 5) {
+                    Base64.Decoder b64 = Base64.getDecoder();
+                    users.put(f[0], new Entry(Role.valueOf(f[1]), Integer.parseInt(f[2]), b64.decode(f[3]), b64.decode(f[4])));
+                }
+            }
+        }
+    }
+
+    synchronized boolean isEmpty() {
+        return users.isEmpty();
+    }
+
+    /** Creates or replaces a user. */
+    synchronized void put(String name, Role role, char[] password) throws IOException {
+        if (!name.matches("[a-z0-9][a-z0-9._-]{0,31}")) {
+            throw new IllegalArgumentException("a user name is 1-32 of a-z 0-9 . _ -, starting with a letter or digit");
+        }
+        if (password.length < 10) {
+            throw new IllegalArgumentException("a password has at least 10 characters");
+        }
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        users.put(name, new Entry(role, ITERATIONS, salt, hash(password, salt, ITERATIONS)));
+        save();
+    }
+
+    /** The user, when the password is theirs; the hash is computed even for an unknown name, so timing tells nothing. */
+    Optional<User> check(String name, char[] password) {
+        Entry e;
+        synchronized (this) {
+            e = users.get(name);
+        }
+        byte[] salt = e == null ? new byte[16] : e.salt();
+        byte[] computed = hash(password, salt, e == null ? ITERATIONS : e.iterations());
+        return e != null && MessageDigest.isEqual(computed, e.hash()) ? Optional.of(new User(name, e.role())) : Optional.empty();
+    }
+
+    synchronized List<User> list() {
+        return users.entrySet().stream().map(en -> new User(en.getKey(), en.getValue().role())).toList();
+    }
+
+    /** A random password of 16 characters a person can type: letters and digits without look-alikes. */
+    static char[] generatePassword() {
+        String alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        char[] p = new char[16];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = alphabet.charAt(RANDOM.nextInt(alphabet.length()));
+        }
+        return p;
+    }
+
+    static byte[] hash(char[] password, byte[] salt, int iterations) {
+        try {
+            PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 256);
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 is missing from this JDK", e);
+        }
+    }
+
+    private void save() throws IOException {
+        StringBuilder out = new StringBuilder();
+        Base64.Encoder b64 = Base64.getEncoder();
+        users.forEach((name, e) -> out.append(name).append(':').append(e.role()).append(':').append(e.iterations()).append(':')
+                .append(b64.encodeToString(e.salt())).append(':').append(b64.encodeToString(e.hash())).append('\n'));
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, out, StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the folder's permissions are what protects it
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,76 @@
+// Shared by the console pages: the signed-in user, API calls with the CSRF token, the language
+// (zh-CN by default, English by choice, remembered in the browser) and a few formatting helpers.
+const I18N = {
+  "zh-CN": {
+    title: "校园边缘网关", security: "安防", lab: "实验室", admin: "管理", logout: "退出", lang: "English",
+    alarms: "当前报警", noAlarms: "暂无报警", severity: "级别", what: "内容", where: "位置", since: "时间", state: "状态",
+    count: "次数", actions: "操作", acknowledge: "确认", clear: "清除", note: "备注（可选）", devices: "设备状态",
+    offlineDevices: "离线设备", allOnline: "所有设备在线", device: "设备", family: "类别", presence: "在线", pickLab: "选择实验室",
+    live: "实时读数", users: "用户", newUser: "新建用户", name: "用户名", role: "角色", password: "密码", save: "保存",
+    RAISED: "未确认", ACKNOWLEDGED: "已确认", escalated: "已升级", login: "登录", failed: "用户名或密码错误",
+    forbidden: "您的角色无权访问此页面。", back: "返回",
+  },
+  en: {
+    title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
+    alarms: "Active alarms", noAlarms: "No active alarms", severity: "Severity", what: "What", where: "Where", since: "Since",
+    state: "State", count: "Count", actions: "", acknowledge: "Acknowledge", clear: "Clear", note: "Note (optional)",
+    devices: "Device health", offlineDevices: "Offline devices", allOnline: "All devices online", device: "Device",
+    family: "Family", presence: "Presence", pickLab: "Pick a lab", live: "Live readings", users: "Users", newUser: "New user",
+    name: "Name", role: "Role", password: "Password", save: "Save", RAISED: "Raised", ACKNOWLEDGED: "Acknowledged",
+    escalated: "escalated", login: "Log in", failed: "Wrong name or password", forbidden: "Your role may not open this page.",
+    back: "Back",
+  },
+};
+const lang = localStorage.getItem("campus.lang") || "zh-CN";
+const t = (k) => (I18N[lang] && I18N[lang][k]) || I18N["zh-CN"][k] || k;
+document.documentElement.lang = lang;
+
+function translate() {
+  document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
+}
+
+function switchLang() {
+  localStorage.setItem("campus.lang", lang === "zh-CN" ? "en" : "zh-CN");
+  location.reload();
+}
+
+let me = null;
+async function whoAmI() {
+  const r = await fetch("/api/me");
+  if (r.status === 401) { location.href = "/login"; throw new Error("not logged in"); }
+  me = await r.json();
+  const who = document.getElementById("who");
+  if (who) who.textContent = `${me.user} · ${me.school}`;
+  return me;
+}
+
+async function post(path, fields) {
+  const r = await fetch(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": me.csrf },
+    body: new URLSearchParams(fields),
+  });
+  if (!r.ok) throw new Error(`${r.status} ${await r.text()}`);
+  return r;
+}
+
+async function logout() {
+  await post("/api/logout", {});
+  location.href = "/login";
+}
+
+function header(active) {
+  const links = { security: "/security.html", lab: "/lab.html", admin: "/admin.html" };
+  const nav = Object.entries(links).map(([k, href]) => `<a href="${href}" ${k === active ? 'aria-current="page"' : ""}>${t(k)}</a>`).join(" ");
+  document.body.insertAdjacentHTML("afterbegin", `<header><h1>${t("title")} · ${t(active)}</h1><nav>${nav}</nav>
+    <span id="who" class="muted"></span><button class="lang" onclick="switchLang()">${t("lang")}</button>
+    <button onclick="logout()">${t("logout")}</button></header>`);
+}
+
+function esc(s) {
+  return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+}
+
+function timeOf(iso) {
+  return new Date(iso).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { hour12: false });
+}

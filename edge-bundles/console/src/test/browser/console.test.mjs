@@ -1,0 +1,112 @@
+// Browser tests of the school console in Debian's headless Chromium (playwright-core drives it;
+// no browser is downloaded). Run by ConsoleBrowserIT against a running gateway; prints one line per
+// check and exits non-zero on the first failure. Screenshots of every page go to $SCREENSHOTS.
+// Environment: CONSOLE_URL, ADMIN_PASSWORD, DEVICE_HTTP (the gateway's device HTTP base URL), SCREENSHOTS.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+
+const base = process.env.CONSOLE_URL;
+const shots = process.env.SCREENSHOTS;
+mkdirSync(shots, { recursive: true });
+
+function check(ok, what) {
+  if (!ok) {
+    console.log(`FAIL ${what}`);
+    process.exit(1);
+  }
+  console.log(`ok   ${what}`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+
+async function loginAs(user, password) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN" });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill("#user", user);
+  await page.fill("#password", password);
+  await Promise.all([page.waitForNavigation(), page.click("#submit")]);
+  return page;
+}
+
+try {
+  // the admin from the first start creates a security guard and a teacher on the admin page
+  const admin = await loginAs("admin", process.env.ADMIN_PASSWORD);
+  check(admin.url().endsWith("/admin.html"), "admin lands on the admin page");
+  for (const [name, role] of [["guard-wang", "security"], ["teacher-li", "teacher"]]) {
+    await admin.fill("#new-name", name);
+    await admin.selectOption("#new-role", role);
+    await admin.fill("#new-password", "correct-horse-42");
+    await admin.click("#new-user button[type=submit]");
+    await admin.waitForSelector(`#users td:text-is("${name}")`, { timeout: 5000 });
+  }
+  check(true, "admin created a security user and a teacher");
+  await admin.screenshot({ path: `${shots}/admin.png`, fullPage: true });
+
+  // a wrong password is refused
+  const stranger = await loginAs("guard-wang", "not-the-password");
+  check(stranger.url().includes("/login?failed"), "a wrong password is refused");
+
+  // security: the alarm of a night-time intrusion appears without a reload, and is acknowledged
+  const guard = await loginAs("guard-wang", "correct-horse-42");
+  check(guard.url().endsWith("/security.html"), "security lands on the security page");
+  await guard.waitForSelector("#no-alarms:not([hidden])");
+  await guard.evaluate(() => { window.notReloaded = true; });
+  const now = new Date(Date.now() + 8 * 3600_000).toISOString().replace("Z", "+08:00").replace(/\.\d+/, "");
+  const alert = `<?xml version="1.0" encoding="UTF-8"?>
+<EventNotificationAlert version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">
+<ipAddress>10.20.8.12</ipAddress><channelID>1</channelID><dateTime>${now}</dateTime><activePostCount>1</activePostCount>
+<eventType>linedetection</eventType><eventState>active</eventState><eventDescription>Line crossing alarm</eventDescription>
+</EventNotificationAlert>`;
+  const t0 = Date.now();
+  const posted = await fetch(`${process.env.DEVICE_HTTP}/campus/camera/cam-fence-north-1`,
+    { method: "POST", headers: { "Content-Type": "application/xml" }, body: alert });
+  check(posted.status === 200, "the camera's alert was stored (200)");
+  await guard.waitForSelector("#alarms tbody tr .sev-CRITICAL", { timeout: 5000 });
+  const seenAfter = Date.now() - t0;
+  console.log(`     alarm on screen ${seenAfter} ms after the camera posted`);
+  check(seenAfter <= 3000, `the alarm appeared without a reload in ${seenAfter} ms`);
+  check(await guard.evaluate(() => window.notReloaded === true), "the page was not reloaded");
+  await guard.screenshot({ path: `${shots}/security-alarm.png`, fullPage: true });
+  guard.once("dialog", (d) => d.accept("保安已前往 guard on the way"));
+  await guard.click("#alarms tbody tr button.ack");
+  await guard.waitForSelector("#alarms tbody tr td.state:has-text('guard-wang')", { timeout: 5000 });
+  check(true, "the guard acknowledged the alarm with a note");
+  await guard.screenshot({ path: `${shots}/security-acknowledged.png`, fullPage: true });
+  await guard.click("header .lang");
+  await guard.waitForSelector("header h1:has-text('Security')");
+  check(true, "the English switch works");
+  await guard.screenshot({ path: `${shots}/security-en.png`, fullPage: true });
+
+  // teacher: live lab values change on the lab page; the security page is refused
+  const teacher = await loginAs("teacher-li", "correct-horse-42");
+  check(teacher.url().endsWith("/lab.html"), "a teacher lands on the lab page");
+  await teacher.selectOption("#room", { label: process.env.LAB_ROOM });
+  const value = teacher.locator(".card .value").first();
+  await teacher.waitForFunction(() => [...document.querySelectorAll(".card .value")].some((v) => v.textContent !== "–"),
+    null, { timeout: 10000 });
+  const first = await value.textContent();
+  await teacher.waitForFunction((v) => document.querySelector(".card .value").textContent !== v, first, { timeout: 10000 });
+  check(true, `a live lab value changed (${first} -> ${await value.textContent()})`);
+  await teacher.waitForTimeout(1500);
+  await teacher.screenshot({ path: `${shots}/lab.png`, fullPage: true });
+  const refused = await teacher.goto(`${base}/security.html`);
+  check(refused.status() === 403, "a teacher is refused the security page (403)");
+  await teacher.screenshot({ path: `${shots}/teacher-refused.png`, fullPage: true });
+  const ack = await teacher.evaluate(async () => {
+    const me = await (await fetch("/api/me")).json();
+    const r = await fetch("/api/alarms/acknowledge", { method: "POST", headers: { "X-CSRF-Token": me.csrf,
+      "Content-Type": "application/x-www-form-urlencoded" }, body: "key=x" });
+    return r.status;
+  });
+  check(ack === 403, "a teacher cannot acknowledge alarms through the API either");
+  const noCsrf = await guard.evaluate(async () => (await fetch("/api/alarms/clear", { method: "POST", body: "key=x" })).status);
+  check(noCsrf === 403, "a state change without the CSRF token is refused");
+} finally {
+  await browser.close();
+}
+console.log("ALL PASSED");

@@ -1,0 +1,81 @@
+package org.campusedge.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.campusedge.simulators.gateway.GatewayProcess;
+import org.campusedge.simulators.lab.LabSensor;
+import org.campusedge.simulators.lab.LabSensorSimulator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The school console in a real browser: Debian's headless Chromium driven by playwright-core
+ * (edge-bundles/console/src/test/browser/console.test.mjs) against the running gateway. The admin
+ * of the first start creates a guard and a teacher; the guard sees a night-time intrusion's alarm
+ * arrive without reloading and acknowledges it; the teacher sees live lab values change and is
+ * refused the security page. Screenshots land in target/screenshots.
+ */
+class ConsoleBrowserIT {
+
+    private static final Pattern ADMIN_PASSWORD = Pattern.compile("user 'admin', password (\\S+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void securityAndTeacherScenariosInHeadlessChromium() throws Exception {
+        Path tests = Path.of("../console/src/test/browser").toAbsolutePath().normalize();
+        assertTrue(Files.isDirectory(tests.resolve("node_modules/playwright-core")),
+                "playwright-core is not installed in " + tests + "; run .ci/install-test-tools");
+        Path calendar = dir.resolve("no-school.yaml");
+        Files.writeString(calendar, "# no school hours: every moment is night\nschoolHours: {}\n");
+        try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "rules.calendarFile=" + calendar,
+                "health.checkIntervalSeconds=1")) {
+            Matcher m = ADMIN_PASSWORD.matcher(gw.console());
+            assertTrue(m.find(), "the first start did not print the admin's password:\n" + gw.console());
+            List<LabSensor> physics = new ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                physics.add(new LabSensor("lab-phys-1-s" + i, false, i, System.currentTimeMillis()));
+            }
+            try (LabSensorSimulator sensors = new LabSensorSimulator(URI.create("coap://127.0.0.1:" + gw.coapPort()), physics)) {
+                sensors.start(7, 300);
+                Path screenshots = Path.of("target/screenshots").toAbsolutePath();
+                ProcessBuilder pb = new ProcessBuilder("node", "console.test.mjs").directory(tests.toFile()).redirectErrorStream(true);
+                pb.environment().put("CONSOLE_URL", "http://127.0.0.1:" + gw.consolePort());
+                pb.environment().put("ADMIN_PASSWORD", m.group(1));
+                pb.environment().put("DEVICE_HTTP", "http://127.0.0.1:" + gw.httpPort());
+                pb.environment().put("LAB_ROOM", "201 物理实验室 Physics Lab");
+                pb.environment().put("SCREENSHOTS", screenshots.toString());
+                Process node = pb.start();
+                String output;
+                try {
+                    boolean ended = node.waitFor(180, TimeUnit.SECONDS);
+                    output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertTrue(ended, "the browser test did not finish in 180 s:\n" + output);
+                } finally {
+                    node.destroyForcibly();
+                }
+                System.out.println(output);
+                assertEquals(0, node.exitValue(), output);
+                assertTrue(output.contains("ALL PASSED"), output);
+                for (String shot : new String[] {"admin.png", "security-alarm.png", "security-acknowledged.png", "lab.png",
+                        "teacher-refused.png"}) {
+                    assertTrue(Files.size(screenshots.resolve(shot)) > 2_000, shot + " is missing or empty");
+                }
+            }
+            String log = Files.readString(Path.of(gw.status().getProperty("log")));
+            assertTrue(!log.contains(m.group(1)), "the admin's password reached the log file");
+        }
+    }
+}
