@@ -64,7 +64,8 @@ public final class SchoolGenerator {
             y.append("    properties:\n      place: ").append(place).append('\n');
         }
         for (int i = 0; i < size.controllers(); i++) {
-            device(y, "pa-" + (i + 1), "broadcast-controller", "行政楼 Administration Building", "room: 广播室 Broadcast Room",
+            // the first is pa-main, the controller the example rules and schedule name
+            device(y, i == 0 ? "pa-main" : "pa-" + (i + 1), "broadcast-controller", "行政楼 Administration Building", "room: 广播室 Broadcast Room",
                     controllerAddress.get(i));
             y.append("    properties:\n      zones: ").append(String.join(",", PA_ZONES)).append('\n');
         }

@@ -27,7 +27,7 @@ public final class SchoolRunner {
     private static final String USAGE = """
             usage: SchoolRunner [--cameras N] [--labs N] [--sensors-per-lab N] [--meters N] [--readers N] [--scale K]
                                 [--speed X] [--rate PACKS_PER_SECOND_PER_SENSOR] [--duration SECONDS]
-                                [--home DIR] [--distribution DIR] [--coap-port N] [--card-port N] [--http-port N]
+                                [--home DIR] [--distribution DIR] [--coap-port N] [--card-port N] [--http-port N] [--console-port N]
               default school: %s; --scale K multiplies it; --speed X runs the school clock X times real time (60)""";
 
     public static void main(String[] args) throws Exception {
@@ -36,6 +36,7 @@ public final class SchoolRunner {
         int coapPort = 5683;
         int cardPort = 9100;
         int httpPort = 8088;
+        int consolePort = 8080;
         long durationSeconds = 0;
         double packsPerSecond = 1.0;
         double speed = 60;
@@ -49,6 +50,7 @@ public final class SchoolRunner {
                     case "--coap-port" -> coapPort = Integer.parseInt(args[++i]);
                     case "--card-port" -> cardPort = Integer.parseInt(args[++i]);
                     case "--http-port" -> httpPort = Integer.parseInt(args[++i]);
+                    case "--console-port" -> consolePort = Integer.parseInt(args[++i]);
                     case "--duration" -> durationSeconds = Long.parseLong(args[++i]);
                     case "--rate" -> packsPerSecond = Double.parseDouble(args[++i]);
                     case "--speed" -> speed = Double.parseDouble(args[++i]);
@@ -82,7 +84,8 @@ public final class SchoolRunner {
         GatewayProcess gateway;
         try {
             gateway = GatewayProcess.start(distribution, home, List.of("camel.coapPort=" + coapPort, "camel.cardPort=" + cardPort,
-                    "camel.httpPort=" + httpPort, "registry.inventoryFile=" + school.inventoryFile()), List.of("-Xmx384m"));
+                    "camel.httpPort=" + httpPort, "console.port=" + consolePort, "registry.inventoryFile=" + school.inventoryFile()),
+                    List.of("-Xmx384m"));
         } catch (Exception e) {
             school.close();
             throw e;
@@ -138,6 +141,7 @@ public final class SchoolRunner {
                   %d card readers send swipe frames over TCP  -> 127.0.0.1:%d (card numbers stored only as pseudonyms)
                   %d broadcast controller(s), polled and reporting over HTTP
                 The school clock runs %.0fx real time from 06:50.
+                  school console   http://127.0.0.1:%d/   %s
                   inventory        %s
                   gateway log      %s
                   device report    %s   (column -t -s $'\\t' %s)
@@ -149,9 +153,20 @@ public final class SchoolRunner {
 
                 """, inv.schoolName(), school.size().devices(), inv.cameras().size(), gateway.httpPort(), inv.labSensors().size(),
                 gateway.coapPort(), inv.observedLabSensors().size(), inv.meters().size(), school.meters().endpointUrl(), inv.cardReaders().size(), gateway.cardPort(),
-                inv.controllers().size(), school.clock().speed(), school.inventoryFile(), gateway.status().getProperty("log"),
+                inv.controllers().size(), school.clock().speed(), gateway.consolePort(), adminHint(gateway), school.inventoryFile(), gateway.status().getProperty("log"),
                 gateway.home().resolve("run/devices.tsv"), gateway.home().resolve("run/devices.tsv"), db, db,
                 gateway.coapPort(), inv.labSensors().isEmpty() ? "lab-phys-1-s1" : inv.labSensors().get(0));
+    }
+
+    /** The admin's first password, which the gateway printed once on its output, or where to look for it. */
+    private static String adminHint(GatewayProcess gateway) {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("user 'admin', password (\\S+)").matcher(gateway.console());
+            return m.find() ? "(admin / " + m.group(1) + ", made at this home's first start)"
+                    : "(admin's password: printed at the first start of " + gateway.home() + ", see console.log there)";
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     /** Events in the store by kind, read in one query (the gateway keeps writing meanwhile). */
