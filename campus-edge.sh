@@ -4,6 +4,7 @@
 #   ./campus-edge.sh test                                   every test (installs the test tools first)
 #   ./campus-edge.sh bench [options]                        the lab ingest benchmark (see README)
 #   ./campus-edge.sh bench school [--scale K] [options]     the mixed-school benchmark (see README)
+#   ./campus-edge.sh bench alarms [--scale K] [--probes N]  alarm latency to the console under load
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -38,6 +39,10 @@ case $cmd in
     if [[ ${1:-} == school ]]; then
       shift
       exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.SchoolBenchmark "$@"
+    fi
+    if [[ ${1:-} == alarms ]]; then
+      shift
+      exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.AlarmLatencyBenchmark "$@"
     fi
     exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.LabBenchmark "$@"
     ;;

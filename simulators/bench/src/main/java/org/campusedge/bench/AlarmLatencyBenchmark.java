@@ -1,0 +1,184 @@
+package org.campusedge.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import org.campusedge.simulators.camera.AlertDocuments;
+import org.campusedge.simulators.camera.Camera;
+import org.campusedge.simulators.gateway.GatewayProcess;
+import org.campusedge.simulators.school.SchoolSize;
+import org.campusedge.simulators.school.SimulatedSchool;
+
+/**
+ * Alarm latency under load: with a simulated school ×K running against the gateway (-Xmx256m), a
+ * probe camera at the perimeter posts a line crossing at night every half second; the time from the
+ * post to the {@code alarm.raised} arriving on a console session's live feed (the same Server-Sent
+ * Events stream the security page listens to, read here by an HTTP client) is recorded; the alarm
+ * is then cleared through the console's API so the next probe raises a new one. Prints p50, p99,
+ * max and how many probes timed out. {@code ./campus-edge.sh bench alarms [--scale 10] [--probes 200]}.
+ */
+public final class AlarmLatencyBenchmark {
+
+    private static final Pattern ADMIN = Pattern.compile("user 'admin', password (\\S+)");
+    private static final int PROBE_CAMERAS = 10;
+
+    private AlarmLatencyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int scale = 10;
+        int probes = 200;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--scale" -> scale = Integer.parseInt(args[++i]);
+                case "--probes" -> probes = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("usage: bench alarms [--scale K] [--probes N]");
+                    System.exit(2);
+                }
+            }
+        }
+        SchoolSize size = SchoolSize.standard().times(scale);
+        Path home = Files.createTempDirectory("campus-alarm-bench");
+        try {
+            run(home, size, scale, probes);
+        } finally {
+            LabBenchmark.deleteTree(home);
+        }
+    }
+
+    private static void run(Path home, SchoolSize size, int scale, int probes) throws Exception {
+        try (SimulatedSchool school = SimulatedSchool.prepare(home.resolve("school"), "sch-alarm-bench", size,
+                SimulatedSchool.morningClock(60))) {
+            // probe cameras at the perimeter: the simulators send them heartbeats and motion only, the probes the intrusions
+            StringBuilder extra = new StringBuilder();
+            for (int i = 1; i <= PROBE_CAMERAS; i++) {
+                extra.append("  - id: cam-probe-").append(i).append("\n    profile: camera-isapi\n    location:\n")
+                        .append("      building: 围墙 Perimeter\n      zone: perimeter\n    properties:\n      place: probe\n");
+            }
+            Files.writeString(school.inventoryFile(), extra, StandardOpenOption.APPEND);
+            Path night = home.resolve("no-school.yaml");
+            Files.writeString(night, "schoolHours: {}\n");
+            try (GatewayProcess gw = GatewayProcess.start(GatewayProcess.defaultDistribution(), home.resolve("gateway"),
+                    List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0",
+                            "registry.inventoryFile=" + school.inventoryFile(), "rules.calendarFile=" + night),
+                    LabBenchmark.gatewayJvmOptions("256m"))) {
+                school.attach(gw, 1000);
+                System.out.printf(Locale.ROOT, "Alarm latency: school x%d (%d devices) running; %d probes, one every 500 ms%n",
+                        scale, size.devices() + PROBE_CAMERAS, probes);
+                Console console = Console.login(gw);
+                Thread.sleep(15_000); // warm-up under the school's load
+                Histogram h = new Histogram(3);
+                int timeouts = 0;
+                HttpClient http = HttpClient.newHttpClient();
+                URI devices = URI.create("http://127.0.0.1:" + gw.httpPort());
+                for (int p = 0; p < probes; p++) {
+                    String camera = "cam-probe-" + (1 + p % PROBE_CAMERAS);
+                    String key = "perimeter-intrusion-night:" + camera;
+                    CompletableFuture<Long> arrived = console.expect(key);
+                    long t0 = System.nanoTime();
+                    int status = new Camera(camera, devices, false, http).post(new AlertDocuments.Alert("linedetection", true, 1, 1,
+                            OffsetDateTime.now(ZoneOffset.ofHours(8)), p + 1, "10.30.9.1", null, "probe"));
+                    try {
+                        long at = arrived.get(5, TimeUnit.SECONDS);
+                        if (status == 200) {
+                            h.recordValue((at - t0) / 1000);
+                        }
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        timeouts++;
+                    }
+                    console.clear(key);
+                    Thread.sleep(500);
+                }
+                System.out.printf(Locale.ROOT, "camera post -> alarm on the console's live feed: p50 %.1f ms, p99 %.1f ms, max %.1f ms;"
+                        + " %d probes, %d timed out (5 s)%n", h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                        h.getMaxValue() / 1000.0, h.getTotalCount(), timeouts);
+            }
+        }
+    }
+
+    /** A logged-in console session with its live alarm feed. */
+    private static final class Console {
+        private final HttpClient http = HttpClient.newHttpClient();
+        private final String base;
+        private final String cookie;
+        private final String csrf;
+        private final Map<String, CompletableFuture<Long>> waiting = new ConcurrentHashMap<>();
+
+        private Console(String base, String cookie, String csrf) {
+            this.base = base;
+            this.cookie = cookie;
+            this.csrf = csrf;
+        }
+
+        static Console login(GatewayProcess gw) throws Exception {
+            Matcher m = ADMIN.matcher(gw.console());
+            if (!m.find()) {
+                throw new IllegalStateException("no admin password in the gateway's output");
+            }
+            String base = "http://127.0.0.1:" + gw.consolePort();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("user=admin&password=" + m.group(1))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            String me = http.send(HttpRequest.newBuilder(URI.create(base + "/api/me")).header("Cookie", cookie).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher csrf = Pattern.compile("\"csrf\":\"([^\"]+)\"").matcher(me);
+            if (!csrf.find()) {
+                throw new IllegalStateException("no CSRF token in " + me);
+            }
+            Console c = new Console(base, cookie, csrf.group(1));
+            c.listen();
+            return c;
+        }
+
+        private void listen() {
+            Pattern keyOf = Pattern.compile("\"kind\":\"alarm\\.raised\".*\"alarm\":\"([^\"]+)\"");
+            http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/stream?topic=alarms")).header("Cookie", cookie).build(),
+                    HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(line -> {
+                        if (line.startsWith("data: ")) {
+                            Matcher m = keyOf.matcher(line);
+                            if (m.find()) {
+                                CompletableFuture<Long> f = waiting.remove(m.group(1));
+                                if (f != null) {
+                                    f.complete(System.nanoTime());
+                                }
+                            }
+                        }
+                    }));
+        }
+
+        CompletableFuture<Long> expect(String key) {
+            CompletableFuture<Long> f = new CompletableFuture<>();
+            waiting.put(key, f);
+            return f;
+        }
+
+        void clear(String key) throws Exception {
+            waiting.remove(key);
+            http.send(HttpRequest.newBuilder(URI.create(base + "/api/alarms/clear")).header("Cookie", cookie)
+                    .header("X-CSRF-Token", csrf).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("key=" + java.net.URLEncoder.encode(key,
+                            java.nio.charset.StandardCharsets.UTF_8) + "&note=benchmark")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+    }
+}
