@@ -61,6 +61,7 @@ try {
 <EventNotificationAlert version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">
 <ipAddress>10.20.8.12</ipAddress><channelID>1</channelID><dateTime>${now}</dateTime><activePostCount>1</activePostCount>
 <eventType>linedetection</eventType><eventState>active</eventState><eventDescription>Line crossing alarm</eventDescription>
+<bkgUrl>http://10.20.8.12/ISAPI/Streaming/channels/101/picture</bkgUrl>
 </EventNotificationAlert>`;
   const t0 = Date.now();
   const posted = await fetch(`${process.env.DEVICE_HTTP}/campus/camera/cam-fence-north-1`,
@@ -72,6 +73,16 @@ try {
   check(seenAfter <= 3000, `the alarm appeared without a reload in ${seenAfter} ms`);
   check(await guard.evaluate(() => window.notReloaded === true), "the page was not reloaded");
   await guard.screenshot({ path: `${shots}/security-alarm.png`, fullPage: true });
+  // the timeline, filtered by building and kind, shows the intrusion with its snapshot link
+  await guard.fill("#f-building", "北围墙 North Fence");
+  await guard.selectOption("#f-kind", "camera.*");
+  await guard.click("#filters button[type=submit]");
+  const snapshot = guard.locator("#timeline tbody tr:has-text('cam-fence-north-1') a.snapshot");
+  await snapshot.waitFor({ timeout: 5000 });
+  check((await snapshot.getAttribute("href")) === "http://10.20.8.12/ISAPI/Streaming/channels/101/picture",
+    "the timeline shows the intrusion with the camera's snapshot link");
+  const otherBuildings = await guard.locator("#timeline tbody tr:not(:has-text('北围墙'))").count();
+  check(otherBuildings === 0, "the building filter keeps only that building's events");
   guard.once("dialog", (d) => d.accept("保安已前往 guard on the way"));
   await guard.click("#alarms tbody tr button.ack");
   await guard.waitForSelector("#alarms tbody tr td.state:has-text('guard-wang')", { timeout: 5000 });

@@ -8,17 +8,18 @@ const I18N = {
     offlineDevices: "离线设备", allOnline: "所有设备在线", device: "设备", family: "类别", presence: "在线", pickLab: "选择实验室",
     live: "实时读数", users: "用户", newUser: "新建用户", name: "用户名", role: "角色", password: "密码", save: "保存",
     RAISED: "未确认", ACKNOWLEDGED: "已确认", escalated: "已升级", login: "登录", failed: "用户名或密码错误",
-    forbidden: "您的角色无权访问此页面。", back: "返回",
+    forbidden: "您的角色无权访问此页面。", back: "返回", timeline: "事件记录", filter: "筛选", building: "楼宇",
+    details: "详情", snapshot: "抓图",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
     alarms: "Active alarms", noAlarms: "No active alarms", severity: "Severity", what: "What", where: "Where", since: "Since",
-    state: "State", count: "Count", actions: "", acknowledge: "Acknowledge", clear: "Clear", note: "Note (optional)",
+    state: "State", count: "Count", actions: "Actions", acknowledge: "Acknowledge", clear: "Clear", note: "Note (optional)",
     devices: "Device health", offlineDevices: "Offline devices", allOnline: "All devices online", device: "Device",
     family: "Family", presence: "Presence", pickLab: "Pick a lab", live: "Live readings", users: "Users", newUser: "New user",
     name: "Name", role: "Role", password: "Password", save: "Save", RAISED: "Raised", ACKNOWLEDGED: "Acknowledged",
     escalated: "escalated", login: "Log in", failed: "Wrong name or password", forbidden: "Your role may not open this page.",
-    back: "Back",
+    back: "Back", timeline: "Event timeline", filter: "Filter", building: "Building", details: "Details", snapshot: "Snapshot",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";

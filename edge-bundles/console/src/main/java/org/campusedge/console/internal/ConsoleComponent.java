@@ -9,6 +9,7 @@ import org.campusedge.api.CampusHome;
 import org.campusedge.api.DeviceHealth;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
+import org.campusedge.api.EventStore;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -65,7 +66,8 @@ public final class ConsoleComponent {
     @Activate
     public ConsoleComponent(BundleContext context, Config config, @Reference(name = "bus") EventBus bus,
                             @Reference(name = "alarms") Alarms alarms, @Reference(name = "health") DeviceHealth health,
-                            @Reference(name = "registry") DeviceRegistry registry) throws Exception {
+                            @Reference(name = "registry") DeviceRegistry registry, @Reference(name = "store") EventStore store)
+            throws Exception {
         Users users = new Users(CampusHome.resolve(config.usersFile()));
         if (users.isEmpty()) {
             char[] password = Users.generatePassword();
@@ -78,7 +80,7 @@ public final class ConsoleComponent {
         LiveFeed feed = new LiveFeed(config.maxLivePages());
         server = new ConsoleServer(config.host(), config.port(), users, new Sessions(Clock.systemUTC(),
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
-                registry);
+                registry, store);
         subscription = bus.subscribe("console", 10_000, feed::publish);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(PORT_PROPERTY, server.port());

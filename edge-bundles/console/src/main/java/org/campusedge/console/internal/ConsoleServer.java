@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,9 +15,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.campusedge.api.Alarm;
 import org.campusedge.api.Alarms;
+import org.campusedge.api.CampusEvent;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceHealth;
 import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.EventQuery;
+import org.campusedge.api.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +46,13 @@ final class ConsoleServer implements AutoCloseable {
     private final Alarms alarms;
     private final DeviceHealth health;
     private final DeviceRegistry registry;
+    private final EventStore store;
     private final HttpServer server;
     private final ExecutorService threads;
 
     ConsoleServer(String host, int port, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
-                  DeviceRegistry registry) throws IOException {
+                  DeviceRegistry registry, EventStore store) throws IOException {
+        this.store = store;
         this.users = users;
         this.sessions = sessions;
         this.feed = feed;
@@ -167,6 +173,10 @@ final class ConsoleServer implements AutoCloseable {
                         : alarms.clear(key, s.user().name(), note);
                 Http.text(ex, done ? 200 : 409, done ? "done" : "no such active alarm, or already acknowledged");
             });
+            case "GET /api/events" -> allowed(ex, security, () -> {
+                Map<String, String> q = Http.form(ex.getRequestURI().getRawQuery());
+                Http.json(ex, 200, g -> writeEvents(g, q));
+            });
             case "GET /api/devices" -> allowed(ex, security || role == Users.Role.ADMIN, () -> Http.json(ex, 200, this::writeDevices));
             case "GET /api/labs" -> allowed(ex, teacher, () -> Http.json(ex, 200, this::writeLabs));
             case "GET /api/stream" -> {
@@ -238,6 +248,35 @@ final class ConsoleServer implements AutoCloseable {
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    /** The timeline: newest first, by kind pattern (never readings), building, device and hours back. */
+    private void writeEvents(JsonGenerator g, Map<String, String> q) throws IOException {
+        String kind = q.getOrDefault("kind", "camera.*");
+        if (!kind.matches("[a-z*][a-z0-9.*-]{0,40}") || kind.endsWith(".reading") || kind.equals("*")) {
+            kind = "camera.*"; // readings are the lab page's and the energy page's; the timeline is for what happens
+        }
+        int hours = parse(q.get("hours"), 24, 1, 24 * 31);
+        Instant now = Instant.now();
+        EventQuery query = new EventQuery(now.minusSeconds(hours * 3600L), now.plusSeconds(3600), blank(q.get("device")), kind,
+                parse(q.get("limit"), 200, 1, 1000), blank(q.get("building")), true);
+        g.writeStartArray();
+        for (CampusEvent e : store.query(query)) {
+            g.writeRawValue(LiveFeed.json(e));
+        }
+        g.writeEndArray();
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static int parse(String s, int dflt, int min, int max) {
+        try {
+            return s == null ? dflt : Math.max(min, Math.min(max, Integer.parseInt(s)));
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
     }
 
     private void writeDevices(JsonGenerator g) throws IOException {

@@ -98,6 +98,12 @@ final class LiveFeed {
     }
 
     static String message(CampusEvent e) {
+        String event = e.kind().startsWith("alarm.") ? "alarm" : e.kind().equals("lab.reading") ? "reading" : "event";
+        return "event: " + event + "\ndata: " + json(e) + "\n\n";
+    }
+
+    /** An event as the pages read it: id, kind, severity, device, place, time, the first measurement, the attributes. */
+    static String json(CampusEvent e) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = Http.JSON.createGenerator(w)) {
             g.writeStartObject();
@@ -125,7 +131,6 @@ final class LiveFeed {
         } catch (IOException ex) {
             throw new IllegalStateException(ex);
         }
-        String event = e.kind().startsWith("alarm.") ? "alarm" : e.kind().equals("lab.reading") ? "reading" : "event";
-        return "event: " + event + "\ndata: " + w + "\n\n";
+        return w.toString();
     }
 }

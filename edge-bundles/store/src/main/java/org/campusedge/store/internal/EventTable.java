@@ -131,7 +131,8 @@ final class EventTable {
 
     static List<CampusEvent> query(Connection c, EventQuery q) throws SQLException {
         List<Object> args = new ArrayList<>();
-        String sql = SELECT + where(q, args) + " ORDER BY e.occurred_at, e.id" + (q.limit() > 0 ? " LIMIT " + q.limit() : "");
+        String sql = SELECT + where(q, args) + (q.newestFirst() ? " ORDER BY e.occurred_at DESC, e.id DESC" : " ORDER BY e.occurred_at, e.id")
+                + (q.limit() > 0 ? " LIMIT " + q.limit() : "");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bindArgs(ps, args);
             List<CampusEvent> out = new ArrayList<>();
@@ -183,8 +184,12 @@ final class EventTable {
             and(w).append("d.device_id = ?");
             args.add(q.deviceId());
         }
+        if (q.building() != null) {
+            and(w).append("d.building = ?");
+            args.add(q.building());
+        }
         if (q.kind() != null) {
-            and(w).append("e.kind = ?");
+            and(w).append(q.kind().contains("*") ? "e.kind GLOB ?" : "e.kind = ?");
             args.add(q.kind());
             if (q.deviceId() != null && !q.kind().endsWith(".reading")) {
                 and(w).append(NOT_READING); // lets SQLite use the partial device index

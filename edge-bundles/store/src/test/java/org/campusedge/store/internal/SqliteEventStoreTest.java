@@ -330,4 +330,25 @@ class SqliteEventStoreTest {
         store = new SqliteEventStore(config(file, 1000, 10_000));
         assertEquals(1, store.count(EventQuery.all(0)));
     }
+
+    @Test
+    void aTimelineIsNewestFirstAndFiltersByKindPatternAndBuilding() throws Exception {
+        store = new SqliteEventStore(config(dir.resolve("events.db"), 100, 10_000));
+        Instant t = Instant.parse("2026-11-24T14:00:00Z");
+        List<CampusEvent> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String kind = i % 2 == 0 ? "camera.intrusion" : "camera.motion";
+            String building = i < 3 ? "Fence" : "Teaching";
+            events.add(CampusEvent.builder().schoolId("sch-1").deviceId("cam-" + i).profileId("camera-isapi")
+                    .location(new Location(building, null, null, null)).kind(kind).occurredAt(t.plusSeconds(i))
+                    .receivedAt(t.plusSeconds(i)).build());
+        }
+        events.add(reading("lab-1", 20, t.plusSeconds(10)));
+        store.append(events).toCompletableFuture().get();
+        List<CampusEvent> cameras = store.query(EventQuery.all(3).withKind("camera.*").latestFirst());
+        assertEquals(List.of("cam-5", "cam-4", "cam-3"), cameras.stream().map(CampusEvent::deviceId).toList());
+        List<CampusEvent> fenceIntrusions = store.query(EventQuery.all(10).withKind("camera.intrusion").withBuilding("Fence"));
+        assertEquals(List.of("cam-0", "cam-2"), fenceIntrusions.stream().map(CampusEvent::deviceId).toList());
+        assertEquals(6, store.count(EventQuery.all(0).withKind("camera.*")));
+    }
 }
