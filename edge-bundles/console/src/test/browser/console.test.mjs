@@ -103,7 +103,19 @@ try {
   const first = await value.textContent();
   await teacher.waitForFunction((v) => document.querySelector(".card .value").textContent !== v, first, { timeout: 10000 });
   check(true, `a live lab value changed (${first} -> ${await value.textContent()})`);
-  await teacher.waitForTimeout(1500);
+  // a recording for the lesson, downloaded as CSV
+  await teacher.fill("#rec-title", "波义耳定律 Boyle's law");
+  await teacher.click("#rec-start");
+  await teacher.waitForSelector("#recordings tbody tr", { timeout: 5000 });
+  await teacher.waitForTimeout(2000);
+  await teacher.click("#rec-stop");
+  await teacher.waitForFunction(() => !document.querySelector("#recordings tbody tr td:nth-child(4)").textContent.includes("…"),
+    null, { timeout: 5000 });
+  const [download] = await Promise.all([teacher.waitForEvent("download"), teacher.click("#recordings a.csv")]);
+  const csv = await (await import("node:fs/promises")).readFile(await download.path(), "utf8");
+  const lines = csv.trim().split(/\r?\n/);
+  check(lines[0].replace(/^\ufeff/, "") === "time,device,point,value,unit" && lines.length > 20,
+    `the lesson's recording downloads as CSV (${lines.length - 1} readings)`);
   await teacher.screenshot({ path: `${shots}/lab.png`, fullPage: true });
   const refused = await teacher.goto(`${base}/security.html`);
   check(refused.status() === 403, "a teacher is refused the security page (403)");

@@ -9,7 +9,8 @@ const I18N = {
     live: "实时读数", users: "用户", newUser: "新建用户", name: "用户名", role: "角色", password: "密码", save: "保存",
     RAISED: "未确认", ACKNOWLEDGED: "已确认", escalated: "已升级", login: "登录", failed: "用户名或密码错误",
     forbidden: "您的角色无权访问此页面。", back: "返回", timeline: "事件记录", filter: "筛选", building: "楼宇",
-    details: "详情", snapshot: "抓图",
+    details: "详情", snapshot: "抓图", recordings: "课堂记录", lessonTitle: "课题", startRecording: "开始记录",
+    stopRecording: "结束记录", by: "记录人", until: "结束",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -20,6 +21,8 @@ const I18N = {
     name: "Name", role: "Role", password: "Password", save: "Save", RAISED: "Raised", ACKNOWLEDGED: "Acknowledged",
     escalated: "escalated", login: "Log in", failed: "Wrong name or password", forbidden: "Your role may not open this page.",
     back: "Back", timeline: "Event timeline", filter: "Filter", building: "Building", details: "Details", snapshot: "Snapshot",
+    recordings: "Lesson recordings", lessonTitle: "Lesson", startRecording: "Start recording", stopRecording: "Stop recording",
+    by: "By", until: "Until",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";

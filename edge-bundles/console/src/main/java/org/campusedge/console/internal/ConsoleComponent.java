@@ -80,7 +80,7 @@ public final class ConsoleComponent {
         LiveFeed feed = new LiveFeed(config.maxLivePages());
         server = new ConsoleServer(config.host(), config.port(), users, new Sessions(Clock.systemUTC(),
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
-                registry, store);
+                registry, store, new LabRecordings(bus, store, registry));
         subscription = bus.subscribe("console", 10_000, feed::publish);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(PORT_PROPERTY, server.port());

@@ -47,12 +47,14 @@ final class ConsoleServer implements AutoCloseable {
     private final DeviceHealth health;
     private final DeviceRegistry registry;
     private final EventStore store;
+    private final LabRecordings recordings;
     private final HttpServer server;
     private final ExecutorService threads;
 
     ConsoleServer(String host, int port, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
-                  DeviceRegistry registry, EventStore store) throws IOException {
+                  DeviceRegistry registry, EventStore store, LabRecordings recordings) throws IOException {
         this.store = store;
+        this.recordings = recordings;
         this.users = users;
         this.sessions = sessions;
         this.feed = feed;
@@ -179,6 +181,46 @@ final class ConsoleServer implements AutoCloseable {
             });
             case "GET /api/devices" -> allowed(ex, security || role == Users.Role.ADMIN, () -> Http.json(ex, 200, this::writeDevices));
             case "GET /api/labs" -> allowed(ex, teacher, () -> Http.json(ex, 200, this::writeLabs));
+            case "POST /api/lab/recording" -> allowed(ex, teacher, () -> {
+                Map<String, String> form = Http.form(Http.body(ex));
+                try {
+                    boolean done = recordings.mark(form.getOrDefault("room", ""), "start".equals(form.get("action")),
+                            form.get("title"), s.user().name());
+                    Http.text(ex, done ? 200 : 409, done ? "done" : "a recording is already running, or none is");
+                } catch (IllegalArgumentException e) {
+                    Http.text(ex, 400, e.getMessage());
+                } catch (Exception e) {
+                    Http.text(ex, 503, "the recording mark could not be stored: " + e.getMessage());
+                }
+            });
+            case "GET /api/lab/recordings" -> allowed(ex, teacher, () -> {
+                String room = Http.form(ex.getRequestURI().getRawQuery()).getOrDefault("room", "");
+                Http.json(ex, 200, g -> {
+                    g.writeStartArray();
+                    for (LabRecordings.Recording r : recordings.list(room)) {
+                        g.writeStartObject();
+                        g.writeStringField("id", r.id());
+                        g.writeStringField("title", r.title());
+                        g.writeStringField("by", r.by());
+                        g.writeStringField("start", r.start().toString());
+                        g.writeStringField("stop", r.stop() == null ? null : r.stop().toString());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                });
+            });
+            case "GET /api/lab/recording.csv" -> allowed(ex, teacher, () -> {
+                Map<String, String> q = Http.form(ex.getRequestURI().getRawQuery());
+                java.io.StringWriter csv = new java.io.StringWriter();
+                try {
+                    recordings.csv(q.getOrDefault("room", ""), q.getOrDefault("id", ""), csv);
+                } catch (IllegalArgumentException e) {
+                    Http.text(ex, 404, e.getMessage());
+                    return;
+                }
+                ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"lab-recording-" + q.get("id") + ".csv\"");
+                Http.send(ex, 200, "text/csv; charset=utf-8", csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            });
             case "GET /api/stream" -> {
                 Map<String, String> q = Http.form(ex.getRequestURI().getRawQuery());
                 String topic = q.getOrDefault("topic", "");
