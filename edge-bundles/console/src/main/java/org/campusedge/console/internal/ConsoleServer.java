@@ -1,25 +1,19 @@
 package org.campusedge.console.internal;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.campusedge.api.Alarm;
 import org.campusedge.api.Alarms;
-import org.campusedge.api.CampusEvent;
-import org.campusedge.api.Device;
 import org.campusedge.api.DeviceHealth;
 import org.campusedge.api.DeviceRegistry;
-import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,7 +160,7 @@ final class ConsoleServer implements AutoCloseable {
                 sessions.close(s.id());
                 Http.text(ex, 200, "bye");
             }
-            case "GET /api/alarms" -> allowed(ex, security, () -> Http.json(ex, 200, this::writeAlarms));
+            case "GET /api/alarms" -> allowed(ex, security, () -> Http.json(ex, 200, g -> ApiViews.alarms(g, alarms, registry)));
             case "POST /api/alarms/acknowledge", "POST /api/alarms/clear" -> allowed(ex, security, () -> {
                 Map<String, String> form = Http.form(Http.body(ex));
                 String key = form.getOrDefault("key", "");
@@ -177,10 +171,10 @@ final class ConsoleServer implements AutoCloseable {
             });
             case "GET /api/events" -> allowed(ex, security, () -> {
                 Map<String, String> q = Http.form(ex.getRequestURI().getRawQuery());
-                Http.json(ex, 200, g -> writeEvents(g, q));
+                Http.json(ex, 200, g -> ApiViews.events(g, q, store));
             });
-            case "GET /api/devices" -> allowed(ex, security || role == Users.Role.ADMIN, () -> Http.json(ex, 200, this::writeDevices));
-            case "GET /api/labs" -> allowed(ex, teacher, () -> Http.json(ex, 200, this::writeLabs));
+            case "GET /api/devices" -> allowed(ex, security || role == Users.Role.ADMIN, () -> Http.json(ex, 200, g -> ApiViews.devices(g, health, registry)));
+            case "GET /api/labs" -> allowed(ex, teacher, () -> Http.json(ex, 200, g -> ApiViews.labs(g, registry)));
             case "POST /api/lab/recording" -> allowed(ex, teacher, () -> {
                 Map<String, String> form = Http.form(Http.body(ex));
                 try {
@@ -195,19 +189,7 @@ final class ConsoleServer implements AutoCloseable {
             });
             case "GET /api/lab/recordings" -> allowed(ex, teacher, () -> {
                 String room = Http.form(ex.getRequestURI().getRawQuery()).getOrDefault("room", "");
-                Http.json(ex, 200, g -> {
-                    g.writeStartArray();
-                    for (LabRecordings.Recording r : recordings.list(room)) {
-                        g.writeStartObject();
-                        g.writeStringField("id", r.id());
-                        g.writeStringField("title", r.title());
-                        g.writeStringField("by", r.by());
-                        g.writeStringField("start", r.start().toString());
-                        g.writeStringField("stop", r.stop() == null ? null : r.stop().toString());
-                        g.writeEndObject();
-                    }
-                    g.writeEndArray();
-                });
+                Http.json(ex, 200, g -> ApiViews.recordings(g, recordings.list(room)));
             });
             case "GET /api/lab/recording.csv" -> allowed(ex, teacher, () -> {
                 Map<String, String> q = Http.form(ex.getRequestURI().getRawQuery());
@@ -268,90 +250,6 @@ final class ConsoleServer implements AutoCloseable {
         } else {
             Http.text(ex, 403, "your role may not do this");
         }
-    }
-
-    private void writeAlarms(JsonGenerator g) throws IOException {
-        g.writeStartArray();
-        for (Alarm a : alarms.active()) {
-            Device d = a.deviceId() == null ? null : registry.device(a.deviceId()).orElse(null);
-            g.writeStartObject();
-            g.writeStringField("key", a.key());
-            g.writeStringField("rule", a.ruleId());
-            g.writeStringField("severity", a.severity().name());
-            g.writeStringField("state", a.state().name());
-            g.writeStringField("device", a.deviceId());
-            g.writeStringField("building", d == null ? null : d.location().building());
-            g.writeStringField("zone", d == null ? null : d.location().zone());
-            g.writeStringField("message", a.message());
-            g.writeStringField("raisedAt", a.raisedAt().toString());
-            g.writeNumberField("count", a.count());
-            g.writeStringField("acknowledgedBy", a.acknowledgedBy());
-            g.writeBooleanField("escalated", a.escalated());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-    }
-
-    /** The timeline: newest first, by kind pattern (never readings), building, device and hours back. */
-    private void writeEvents(JsonGenerator g, Map<String, String> q) throws IOException {
-        String kind = q.getOrDefault("kind", "camera.*");
-        if (!kind.matches("[a-z*][a-z0-9.*-]{0,40}") || kind.endsWith(".reading") || kind.equals("*")) {
-            kind = "camera.*"; // readings are the lab page's and the energy page's; the timeline is for what happens
-        }
-        int hours = parse(q.get("hours"), 24, 1, 24 * 31);
-        Instant now = Instant.now();
-        EventQuery query = new EventQuery(now.minusSeconds(hours * 3600L), now.plusSeconds(3600), blank(q.get("device")), kind,
-                parse(q.get("limit"), 200, 1, 1000), blank(q.get("building")), true);
-        g.writeStartArray();
-        for (CampusEvent e : store.query(query)) {
-            g.writeRawValue(LiveFeed.json(e));
-        }
-        g.writeEndArray();
-    }
-
-    private static String blank(String s) {
-        return s == null || s.isBlank() ? null : s;
-    }
-
-    private static int parse(String s, int dflt, int min, int max) {
-        try {
-            return s == null ? dflt : Math.max(min, Math.min(max, Integer.parseInt(s)));
-        } catch (NumberFormatException e) {
-            return dflt;
-        }
-    }
-
-    private void writeDevices(JsonGenerator g) throws IOException {
-        g.writeStartArray();
-        for (DeviceHealth.State st : health.devices()) {
-            Device d = registry.device(st.deviceId()).orElse(null);
-            g.writeStartObject();
-            g.writeStringField("device", st.deviceId());
-            g.writeStringField("family", st.family());
-            g.writeStringField("presence", st.presence().name());
-            g.writeStringField("since", st.since() == null ? null : st.since().toString());
-            g.writeStringField("building", d == null ? null : d.location().building());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-    }
-
-    private void writeLabs(JsonGenerator g) throws IOException {
-        Map<String, java.util.List<String>> rooms = new java.util.TreeMap<>();
-        for (Device d : registry.devices()) {
-            if (d.family().equals("lab") && d.location().room() != null) {
-                rooms.computeIfAbsent(d.location().room(), r -> new java.util.ArrayList<>()).add(d.id());
-            }
-        }
-        g.writeStartObject();
-        for (var r : rooms.entrySet()) {
-            g.writeArrayFieldStart(r.getKey());
-            for (String id : r.getValue()) {
-                g.writeString(id);
-            }
-            g.writeEndArray();
-        }
-        g.writeEndObject();
     }
 
     private void asset(HttpExchange ex, String path) throws IOException {

@@ -1,0 +1,122 @@
+package org.campusedge.console.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.campusedge.api.Alarm;
+import org.campusedge.api.Alarms;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.Device;
+import org.campusedge.api.DeviceHealth;
+import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.EventQuery;
+import org.campusedge.api.EventStore;
+
+/** The JSON the console's pages read: alarms, the event timeline, device health, labs, recordings. */
+final class ApiViews {
+
+    private ApiViews() {
+    }
+
+    static void alarms(JsonGenerator g, Alarms alarms, DeviceRegistry registry) throws IOException {
+        g.writeStartArray();
+        for (Alarm a : alarms.active()) {
+            Device d = a.deviceId() == null ? null : registry.device(a.deviceId()).orElse(null);
+            g.writeStartObject();
+            g.writeStringField("key", a.key());
+            g.writeStringField("rule", a.ruleId());
+            g.writeStringField("severity", a.severity().name());
+            g.writeStringField("state", a.state().name());
+            g.writeStringField("device", a.deviceId());
+            g.writeStringField("building", d == null ? null : d.location().building());
+            g.writeStringField("zone", d == null ? null : d.location().zone());
+            g.writeStringField("message", a.message());
+            g.writeStringField("raisedAt", a.raisedAt().toString());
+            g.writeNumberField("count", a.count());
+            g.writeStringField("acknowledgedBy", a.acknowledgedBy());
+            g.writeBooleanField("escalated", a.escalated());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /** The timeline: newest first, by kind pattern (never readings), building, device and hours back. */
+    static void events(JsonGenerator g, Map<String, String> q, EventStore store) throws IOException {
+        String kind = q.getOrDefault("kind", "camera.*");
+        if (!kind.matches("[a-z*][a-z0-9.*-]{0,40}") || kind.endsWith(".reading") || kind.equals("*")) {
+            kind = "camera.*"; // readings are the lab page's and the energy page's; the timeline is for what happens
+        }
+        int hours = parse(q.get("hours"), 24, 1, 24 * 31);
+        Instant now = Instant.now();
+        EventQuery query = new EventQuery(now.minusSeconds(hours * 3600L), now.plusSeconds(3600), blank(q.get("device")), kind,
+                parse(q.get("limit"), 200, 1, 1000), blank(q.get("building")), true);
+        g.writeStartArray();
+        for (CampusEvent e : store.query(query)) {
+            g.writeRawValue(LiveFeed.json(e));
+        }
+        g.writeEndArray();
+    }
+
+    static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    static int parse(String s, int dflt, int min, int max) {
+        try {
+            return s == null ? dflt : Math.max(min, Math.min(max, Integer.parseInt(s)));
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    static void devices(JsonGenerator g, DeviceHealth health, DeviceRegistry registry) throws IOException {
+        g.writeStartArray();
+        for (DeviceHealth.State st : health.devices()) {
+            Device d = registry.device(st.deviceId()).orElse(null);
+            g.writeStartObject();
+            g.writeStringField("device", st.deviceId());
+            g.writeStringField("family", st.family());
+            g.writeStringField("presence", st.presence().name());
+            g.writeStringField("since", st.since() == null ? null : st.since().toString());
+            g.writeStringField("building", d == null ? null : d.location().building());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    static void labs(JsonGenerator g, DeviceRegistry registry) throws IOException {
+        Map<String, java.util.List<String>> rooms = new java.util.TreeMap<>();
+        for (Device d : registry.devices()) {
+            if (d.family().equals("lab") && d.location().room() != null) {
+                rooms.computeIfAbsent(d.location().room(), r -> new ArrayList<>()).add(d.id());
+            }
+        }
+        g.writeStartObject();
+        for (var r : rooms.entrySet()) {
+            g.writeArrayFieldStart(r.getKey());
+            for (String id : r.getValue()) {
+                g.writeString(id);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    static void recordings(JsonGenerator g, List<LabRecordings.Recording> list) throws IOException {
+        g.writeStartArray();
+        for (LabRecordings.Recording r : list) {
+            g.writeStartObject();
+            g.writeStringField("id", r.id());
+            g.writeStringField("title", r.title());
+            g.writeStringField("by", r.by());
+            g.writeStringField("start", r.start().toString());
+            g.writeStringField("stop", r.stop() == null ? null : r.stop().toString());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+}
