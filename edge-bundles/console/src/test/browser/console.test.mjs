@@ -120,6 +120,13 @@ try {
   const refused = await teacher.goto(`${base}/security.html`);
   check(refused.status() === 403, "a teacher is refused the security page (403)");
   await teacher.screenshot({ path: `${shots}/teacher-refused.png`, fullPage: true });
+  // energy: today's consumption per building as a chart, and the current draw
+  await teacher.goto(`${base}/energy.html`);
+  await teacher.waitForFunction(() => [...document.querySelectorAll("#buildings td.value")].some((td) => parseFloat(td.textContent) > 0),
+    null, { timeout: 20000 });
+  const bars = await teacher.locator("#chart g.bar").count();
+  check(bars >= 4, `the energy page charts ${bars} buildings and shows the current draw`);
+  await teacher.screenshot({ path: `${shots}/energy.png`, fullPage: true });
   const ack = await teacher.evaluate(async () => {
     const me = await (await fetch("/api/me")).json();
     const r = await fetch("/api/alarms/acknowledge", { method: "POST", headers: { "X-CSRF-Token": me.csrf,

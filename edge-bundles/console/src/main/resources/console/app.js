@@ -10,7 +10,8 @@ const I18N = {
     RAISED: "未确认", ACKNOWLEDGED: "已确认", escalated: "已升级", login: "登录", failed: "用户名或密码错误",
     forbidden: "您的角色无权访问此页面。", back: "返回", timeline: "事件记录", filter: "筛选", building: "楼宇",
     details: "详情", snapshot: "抓图", recordings: "课堂记录", lessonTitle: "课题", startRecording: "开始记录",
-    stopRecording: "结束记录", by: "记录人", until: "结束",
+    stopRecording: "结束记录", by: "记录人", until: "结束", energy: "能耗", energyToday: "今日各楼宇用电",
+    drawNow: "当前功率", meters: "电表",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -22,7 +23,8 @@ const I18N = {
     escalated: "escalated", login: "Log in", failed: "Wrong name or password", forbidden: "Your role may not open this page.",
     back: "Back", timeline: "Event timeline", filter: "Filter", building: "Building", details: "Details", snapshot: "Snapshot",
     recordings: "Lesson recordings", lessonTitle: "Lesson", startRecording: "Start recording", stopRecording: "Stop recording",
-    by: "By", until: "Until",
+    by: "By", until: "Until", energy: "Energy", energyToday: "Today's consumption by building", drawNow: "Current draw",
+    meters: "Meters",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";
@@ -64,7 +66,7 @@ async function logout() {
 }
 
 function header(active) {
-  const links = { security: "/security.html", lab: "/lab.html", admin: "/admin.html" };
+  const links = { security: "/security.html", lab: "/lab.html", energy: "/energy.html", admin: "/admin.html" };
   const nav = Object.entries(links).map(([k, href]) => `<a href="${href}" ${k === active ? 'aria-current="page"' : ""}>${t(k)}</a>`).join(" ");
   document.body.insertAdjacentHTML("afterbegin", `<header><h1>${t("title")} · ${t(active)}</h1><nav>${nav}</nav>
     <span id="who" class="muted"></span><button class="lang" onclick="switchLang()">${t("lang")}</button>

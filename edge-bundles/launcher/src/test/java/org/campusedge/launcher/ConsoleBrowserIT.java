@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.campusedge.simulators.energy.EnergyMeterServer;
 import org.campusedge.simulators.gateway.GatewayProcess;
 import org.campusedge.simulators.lab.LabSensor;
 import org.campusedge.simulators.lab.LabSensorSimulator;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (edge-bundles/console/src/test/browser/console.test.mjs) against the running gateway. The admin
  * of the first start creates a guard and a teacher; the guard sees a night-time intrusion's alarm
  * arrive without reloading and acknowledges it; the teacher sees live lab values change and is
- * refused the security page. Screenshots land in target/screenshots.
+ * refused the security page; the energy page charts today's consumption of the simulated meters.
+ * Screenshots land in target/screenshots.
  */
 class ConsoleBrowserIT {
 
@@ -40,8 +42,16 @@ class ConsoleBrowserIT {
                 "playwright-core is not installed in " + tests + "; run .ci/install-test-tools");
         Path calendar = dir.resolve("no-school.yaml");
         Files.writeString(calendar, "# no school hours: every moment is night\nschoolHours: {}\n");
-        try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "rules.calendarFile=" + calendar,
-                "health.checkIntervalSeconds=1")) {
+        // the example school, with its meters behind the Milo simulator instead of the school's energy server
+        EnergyMeterServer meters = new EnergyMeterServer(List.of(new EnergyMeterServer.Meter("meter-teaching-1", "teaching", 180),
+                new EnergyMeterServer.Meter("meter-science-1", "science", 120), new EnergyMeterServer.Meter("meter-canteen-1", "canteen", 150),
+                new EnergyMeterServer.Meter("meter-dormitory-1", "dormitory", 200)), () -> java.time.LocalTime.of(11, 0), 500);
+        meters.start(EnergyMeterServer.freePort());
+        Path school = dir.resolve("school.yaml");
+        Files.writeString(school, Files.readString(GatewayFixture.distribution().resolve("device-profiles/schools/example-school.yaml"))
+                .replace("opc.tcp://10.20.6.5:4840/campus-energy", meters.endpointUrl()));
+        try (meters; GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "rules.calendarFile=" + calendar,
+                "registry.inventoryFile=" + school, "health.checkIntervalSeconds=1")) {
             Matcher m = ADMIN_PASSWORD.matcher(gw.console());
             assertTrue(m.find(), "the first start did not print the admin's password:\n" + gw.console());
             List<LabSensor> physics = new ArrayList<>();
@@ -70,7 +80,7 @@ class ConsoleBrowserIT {
                 assertEquals(0, node.exitValue(), output);
                 assertTrue(output.contains("ALL PASSED"), output);
                 for (String shot : new String[] {"admin.png", "security-alarm.png", "security-acknowledged.png", "lab.png",
-                        "teacher-refused.png"}) {
+                        "teacher-refused.png", "energy.png"}) {
                     assertTrue(Files.size(screenshots.resolve(shot)) > 2_000, shot + " is missing or empty");
                 }
             }

@@ -119,4 +119,32 @@ final class ApiViews {
         }
         g.writeEndArray();
     }
+
+    static void energy(JsonGenerator g, List<EnergyToday.Meter> meters) throws IOException {
+        g.writeStartObject();
+        g.writeObjectFieldStart("buildings");
+        for (var b : EnergyToday.byBuilding(meters).entrySet()) {
+            g.writeObjectFieldStart(b.getKey());
+            g.writeNumberField("kwhToday", Math.round(b.getValue()[0] * 10) / 10.0);
+            g.writeNumberField("kwNow", Math.round(b.getValue()[1] * 10) / 10.0);
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.writeArrayFieldStart("meters");
+        for (EnergyToday.Meter m : meters) {
+            g.writeStartObject();
+            g.writeStringField("meter", m.id());
+            g.writeStringField("building", m.building());
+            if (m.kwhToday() != null) {
+                g.writeNumberField("kwhToday", Math.round(m.kwhToday() * 100) / 100.0);
+            }
+            if (m.kwNow() != null) {
+                g.writeNumberField("kwNow", m.kwNow());
+            }
+            g.writeStringField("lastAt", m.lastAt() == null ? null : m.lastAt().toString());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
 }

@@ -31,7 +31,8 @@ final class ConsoleServer implements AutoCloseable {
     private static final Map<String, Set<Users.Role>> PAGES = Map.of(
             "/security.html", Set.of(Users.Role.SECURITY, Users.Role.ADMIN),
             "/lab.html", Set.of(Users.Role.TEACHER, Users.Role.ADMIN),
-            "/admin.html", Set.of(Users.Role.ADMIN));
+            "/admin.html", Set.of(Users.Role.ADMIN),
+            "/energy.html", Set.of(Users.Role.SECURITY, Users.Role.TEACHER, Users.Role.ADMIN));
     private static final Set<String> ASSETS = Set.of("/app.js", "/style.css", "/login.html", "/forbidden.html");
 
     private final Users users;
@@ -42,6 +43,7 @@ final class ConsoleServer implements AutoCloseable {
     private final DeviceRegistry registry;
     private final EventStore store;
     private final LabRecordings recordings;
+    private final EnergyToday energy;
     private final HttpServer server;
     private final ExecutorService threads;
 
@@ -49,6 +51,7 @@ final class ConsoleServer implements AutoCloseable {
                   DeviceRegistry registry, EventStore store, LabRecordings recordings) throws IOException {
         this.store = store;
         this.recordings = recordings;
+        this.energy = new EnergyToday(store, registry);
         this.users = users;
         this.sessions = sessions;
         this.feed = feed;
@@ -174,6 +177,7 @@ final class ConsoleServer implements AutoCloseable {
                 Http.json(ex, 200, g -> ApiViews.events(g, q, store));
             });
             case "GET /api/devices" -> allowed(ex, security || role == Users.Role.ADMIN, () -> Http.json(ex, 200, g -> ApiViews.devices(g, health, registry)));
+            case "GET /api/energy" -> Http.json(ex, 200, g -> ApiViews.energy(g, energy.meters()));
             case "GET /api/labs" -> allowed(ex, teacher, () -> Http.json(ex, 200, g -> ApiViews.labs(g, registry)));
             case "POST /api/lab/recording" -> allowed(ex, teacher, () -> {
                 Map<String, String> form = Http.form(Http.body(ex));
