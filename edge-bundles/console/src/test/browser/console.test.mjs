@@ -45,6 +45,10 @@ try {
     await admin.waitForSelector(`#users td:text-is("${name}")`, { timeout: 5000 });
   }
   check(true, "admin created a security user and a teacher");
+  await admin.waitForSelector("#bundles tbody tr", { timeout: 5000 });
+  const inactive = await admin.locator("#bundles td.offline").count();
+  check(inactive === 0 && (await admin.locator("#load-errors li.online").count()) === 1,
+    "the admin page lists every bundle ACTIVE and no load errors");
   await admin.screenshot({ path: `${shots}/admin.png`, fullPage: true });
 
   // a wrong password is refused

@@ -11,7 +11,8 @@ const I18N = {
     forbidden: "您的角色无权访问此页面。", back: "返回", timeline: "事件记录", filter: "筛选", building: "楼宇",
     details: "详情", snapshot: "抓图", recordings: "课堂记录", lessonTitle: "课题", startRecording: "开始记录",
     stopRecording: "结束记录", by: "记录人", until: "结束", energy: "能耗", energyToday: "今日各楼宇用电",
-    drawNow: "当前功率", meters: "电表",
+    drawNow: "当前功率", meters: "电表", inForce: "生效的清单与规则", counters: "设备消息计数", bundles: "组件（bundle）",
+    accepted: "接收", rejected: "拒收", deferred: "延后", lastError: "最近错误", noLoadErrors: "文件无错误",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -24,7 +25,8 @@ const I18N = {
     back: "Back", timeline: "Event timeline", filter: "Filter", building: "Building", details: "Details", snapshot: "Snapshot",
     recordings: "Lesson recordings", lessonTitle: "Lesson", startRecording: "Start recording", stopRecording: "Stop recording",
     by: "By", until: "Until", energy: "Energy", energyToday: "Today's consumption by building", drawNow: "Current draw",
-    meters: "Meters",
+    meters: "Meters", inForce: "Inventory and rules in force", counters: "Messages per device", bundles: "Bundles",
+    accepted: "Accepted", rejected: "Refused", deferred: "Deferred", lastError: "Last error", noLoadErrors: "No load errors",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";

@@ -6,10 +6,12 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import org.campusedge.api.Alarms;
 import org.campusedge.api.CampusHome;
+import org.campusedge.api.DeviceCounters;
 import org.campusedge.api.DeviceHealth;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
 import org.campusedge.api.EventStore;
+import org.campusedge.api.RuleStatus;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -66,7 +68,8 @@ public final class ConsoleComponent {
     @Activate
     public ConsoleComponent(BundleContext context, Config config, @Reference(name = "bus") EventBus bus,
                             @Reference(name = "alarms") Alarms alarms, @Reference(name = "health") DeviceHealth health,
-                            @Reference(name = "registry") DeviceRegistry registry, @Reference(name = "store") EventStore store)
+                            @Reference(name = "registry") DeviceRegistry registry, @Reference(name = "store") EventStore store,
+                            @Reference(name = "rules") RuleStatus rules, @Reference(name = "counters") DeviceCounters counters)
             throws Exception {
         Users users = new Users(CampusHome.resolve(config.usersFile()));
         if (users.isEmpty()) {
@@ -80,7 +83,8 @@ public final class ConsoleComponent {
         LiveFeed feed = new LiveFeed(config.maxLivePages());
         server = new ConsoleServer(config.host(), config.port(), users, new Sessions(Clock.systemUTC(),
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
-                registry, store, new LabRecordings(bus, store, registry));
+                registry, store, new LabRecordings(bus, store, registry),
+                new AdminView(context, registry, rules, counters));
         subscription = bus.subscribe("console", 10_000, feed::publish);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(PORT_PROPERTY, server.port());

@@ -44,11 +44,13 @@ final class ConsoleServer implements AutoCloseable {
     private final EventStore store;
     private final LabRecordings recordings;
     private final EnergyToday energy;
+    private final AdminView admin;
     private final HttpServer server;
     private final ExecutorService threads;
 
     ConsoleServer(String host, int port, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
-                  DeviceRegistry registry, EventStore store, LabRecordings recordings) throws IOException {
+                  DeviceRegistry registry, EventStore store, LabRecordings recordings, AdminView admin) throws IOException {
+        this.admin = admin;
         this.store = store;
         this.recordings = recordings;
         this.energy = new EnergyToday(store, registry);
@@ -177,6 +179,7 @@ final class ConsoleServer implements AutoCloseable {
                 Http.json(ex, 200, g -> ApiViews.events(g, q, store));
             });
             case "GET /api/devices" -> allowed(ex, security || role == Users.Role.ADMIN, () -> Http.json(ex, 200, g -> ApiViews.devices(g, health, registry)));
+            case "GET /api/admin" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, admin::write));
             case "GET /api/energy" -> Http.json(ex, 200, g -> ApiViews.energy(g, energy.meters()));
             case "GET /api/labs" -> allowed(ex, teacher, () -> Http.json(ex, 200, g -> ApiViews.labs(g, registry)));
             case "POST /api/lab/recording" -> allowed(ex, teacher, () -> {

@@ -20,6 +20,7 @@ import org.campusedge.api.DataFiles;
 import org.campusedge.api.DeviceControls;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
+import org.campusedge.api.RuleStatus;
 import org.campusedge.api.Severity;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -40,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * the cloud unreachable: nothing here waits for it. Rule files and the calendar are reloaded when
  * they change; a bad file is reported (FILE: FIELD: REASON) and the rules in force stay.
  */
-@Component(service = Alarms.class, immediate = true, configurationPid = RulesComponent.PID)
+@Component(service = {Alarms.class, RuleStatus.class}, immediate = true, configurationPid = RulesComponent.PID)
 @Designate(ocd = RulesComponent.Config.class)
-public final class RulesComponent implements Alarms {
+public final class RulesComponent implements Alarms, RuleStatus {
 
     public static final String PID = "org.campusedge.rules";
 
@@ -134,9 +135,19 @@ public final class RulesComponent implements Alarms {
         LOG.info("{} rule(s) and {} scheduled broadcast(s) in force", loaded.rules().size(), schedule.items().size());
     }
 
-    /** Problems of the last load of the rule files, empty when they were good. */
+    @Override
     public synchronized List<String> loadErrors() {
         return problems;
+    }
+
+    @Override
+    public synchronized int rules() {
+        return engine.rules().size();
+    }
+
+    @Override
+    public synchronized int scheduledBroadcasts() {
+        return schedule.items().size();
     }
 
     private void onEvent(CampusEvent e) {

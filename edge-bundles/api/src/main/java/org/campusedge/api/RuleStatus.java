@@ -1,0 +1,14 @@
+package org.campusedge.api;
+
+import java.util.List;
+
+/** What the edge controller has in force, for the admin page: rule and schedule counts, and the last load's problems. */
+public interface RuleStatus {
+
+    int rules();
+
+    int scheduledBroadcasts();
+
+    /** Problems of the last load of the rule, calendar and schedule files (FILE: FIELD: REASON); empty when good. */
+    List<String> loadErrors();
+}
