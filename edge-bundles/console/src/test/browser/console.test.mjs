@@ -46,9 +46,11 @@ try {
   }
   check(true, "admin created a security user and a teacher");
   await admin.waitForSelector("#bundles tbody tr", { timeout: 5000 });
-  const inactive = await admin.locator("#bundles td.offline").count();
-  check(inactive === 0 && (await admin.locator("#load-errors li.online").count()) === 1,
-    "the admin page lists every bundle ACTIVE and no load errors");
+  await admin.waitForSelector("#components tbody tr", { timeout: 5000 });
+  const inactive = await admin.locator("#bundles td.offline, #components td.offline").count();
+  const components = await admin.locator("#components tbody tr").count();
+  check(inactive === 0 && components >= 6 && (await admin.locator("#load-errors li.online").count()) === 1,
+    `the admin page lists every bundle and all ${components} components ACTIVE, and no load errors`);
   await admin.screenshot({ path: `${shots}/admin.png`, fullPage: true });
 
   // a wrong password is refused

@@ -111,10 +111,10 @@ class ProfilesDataTest {
     }
 
     @Test
-    void exampleSchoolHasCardReadersAtTheGatesCanteenAndLibrary() {
+    void exampleSchoolHasCardReadersAtTheGatesCanteenLibraryAndALabDoor() {
         LoadResult r = loader.load(PROFILES, SCHOOLS.resolve("example-school.yaml"), ROOT);
         List<Device> readers = r.devices().values().stream().filter(d -> d.family().equals("card")).toList();
-        assertEquals(List.of("canteen", "gate", "gate", "library"),
+        assertEquals(List.of("canteen", "gate", "gate", "lab", "library"),
                 readers.stream().map(d -> d.properties().get("place")).sorted().toList());
         readers.forEach(d -> assertEquals("card-reader", d.profileId(), d.id()));
     }

@@ -7,6 +7,9 @@ public interface RuleStatus {
 
     int rules();
 
+    /** One line per rule in force: id, kind, severity, when, and its description. */
+    List<String> ruleSummaries();
+
     int scheduledBroadcasts();
 
     /** Problems of the last load of the rule, calendar and schedule files (FILE: FIELD: REASON); empty when good. */

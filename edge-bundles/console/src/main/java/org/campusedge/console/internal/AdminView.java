@@ -8,10 +8,14 @@ import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.RuleStatus;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * What the admin page shows besides users: the inventory and the rules in force with their load
- * errors, every bundle's state, and each device's message counts with its last refusal.
+ * errors, every bundle's and every Campus Edge component's state, and each device's message counts
+ * with its last refusal.
  */
 final class AdminView {
 
@@ -21,8 +25,11 @@ final class AdminView {
     private final DeviceRegistry registry;
     private final RuleStatus rules;
     private final DeviceCounters counters;
+    private final ServiceComponentRuntime scr;
 
-    AdminView(BundleContext context, DeviceRegistry registry, RuleStatus rules, DeviceCounters counters) {
+    AdminView(BundleContext context, DeviceRegistry registry, RuleStatus rules, DeviceCounters counters,
+              ServiceComponentRuntime scr) {
+        this.scr = scr;
         this.context = context;
         this.registry = registry;
         this.rules = rules;
@@ -39,6 +46,7 @@ final class AdminView {
         g.writeNumberField("rules", rules.rules());
         g.writeNumberField("scheduledBroadcasts", rules.scheduledBroadcasts());
         strings(g, "ruleErrors", rules.loadErrors());
+        strings(g, "ruleList", rules.ruleSummaries());
         g.writeArrayFieldStart("bundles");
         for (Bundle b : context.getBundles()) {
             g.writeStartObject();
@@ -46,6 +54,27 @@ final class AdminView {
             g.writeStringField("version", b.getVersion().toString());
             int bit = Integer.numberOfTrailingZeros(b.getState());
             g.writeStringField("state", bit < STATES.length ? STATES[bit] : Integer.toString(b.getState()));
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("components");
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+            if (!d.name.startsWith("org.campusedge.")) {
+                continue;
+            }
+            g.writeStartObject();
+            g.writeStringField("name", d.name.substring(d.name.lastIndexOf('.') + 1));
+            var configs = scr.getComponentConfigurationDTOs(d);
+            String state = !scr.isComponentEnabled(d) ? "DISABLED" : configs.isEmpty() ? "UNSATISFIED (no configuration)"
+                    : switch (configs.iterator().next().state) {
+                        case ComponentConfigurationDTO.ACTIVE -> "ACTIVE";
+                        case ComponentConfigurationDTO.SATISFIED -> "SATISFIED";
+                        case ComponentConfigurationDTO.UNSATISFIED_REFERENCE -> "UNSATISFIED (missing service)";
+                        case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION -> "UNSATISFIED (configuration)";
+                        case ComponentConfigurationDTO.FAILED_ACTIVATION -> "FAILED: " + configs.iterator().next().failure;
+                        default -> Integer.toString(configs.iterator().next().state);
+                    };
+            g.writeStringField("state", state);
             g.writeEndObject();
         }
         g.writeEndArray();

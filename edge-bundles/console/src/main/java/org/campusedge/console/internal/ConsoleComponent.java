@@ -14,6 +14,7 @@ import org.campusedge.api.EventStore;
 import org.campusedge.api.RuleStatus;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -69,7 +70,8 @@ public final class ConsoleComponent {
     public ConsoleComponent(BundleContext context, Config config, @Reference(name = "bus") EventBus bus,
                             @Reference(name = "alarms") Alarms alarms, @Reference(name = "health") DeviceHealth health,
                             @Reference(name = "registry") DeviceRegistry registry, @Reference(name = "store") EventStore store,
-                            @Reference(name = "rules") RuleStatus rules, @Reference(name = "counters") DeviceCounters counters)
+                            @Reference(name = "rules") RuleStatus rules, @Reference(name = "counters") DeviceCounters counters,
+                            @Reference(name = "scr") ServiceComponentRuntime scr)
             throws Exception {
         Users users = new Users(CampusHome.resolve(config.usersFile()));
         if (users.isEmpty()) {
@@ -84,7 +86,7 @@ public final class ConsoleComponent {
         server = new ConsoleServer(config.host(), config.port(), users, new Sessions(Clock.systemUTC(),
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
-                new AdminView(context, registry, rules, counters));
+                new AdminView(context, registry, rules, counters, scr));
         subscription = bus.subscribe("console", 10_000, feed::publish);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(PORT_PROPERTY, server.port());

@@ -23,7 +23,7 @@ record Rule(String id, String description, Kind kind, Match match, When when, Se
     enum Kind { THRESHOLD, WINDOW, ABSENCE }
 
     /** When a rule applies, by the school calendar. */
-    enum When { ALWAYS, SCHOOL_HOURS, OUTSIDE_SCHOOL_HOURS }
+    enum When { ALWAYS, SCHOOL_HOURS, OUTSIDE_SCHOOL_HOURS, LAB_SCHEDULED_EMPTY }
 
     /** What one alarm of the rule is about. */
     enum Per { DEVICE, ZONE, BUILDING, SCHOOL }

@@ -126,7 +126,7 @@ final class RuleEngine {
         boolean past = (r.above() != null && v > r.above()) || (r.below() != null && v < r.below());
         boolean backInside = (r.above() == null || v <= r.above() - r.hysteresis())
                 && (r.below() == null || v >= r.below() + r.hysteresis());
-        if (past && calendar.applies(r.when(), t)) {
+        if (past && calendar.applies(r.when(), t, e.location().room())) {
             s.last = e;
             if (s.since == null) {
                 s.since = t;
@@ -148,7 +148,7 @@ final class RuleEngine {
     }
 
     private void window(Rule r, CampusEvent e, List<Decision> out) {
-        if (!r.match().matches(e) || !calendar.applies(r.when(), e.receivedAt())) {
+        if (!r.match().matches(e) || !calendar.applies(r.when(), e.receivedAt(), e.location().room())) {
             return;
         }
         String key = r.keyFor(e);
@@ -177,7 +177,7 @@ final class RuleEngine {
     private void absence(Rule r, CampusEvent e, List<Decision> out) {
         boolean raises = r.match().matches(e);
         Rule.Match clearing = new Rule.Match(r.clearKinds(), r.match().devices(), r.match().zones(), r.match().buildings(), null);
-        if (raises && calendar.applies(r.when(), e.receivedAt())) {
+        if (raises && calendar.applies(r.when(), e.receivedAt(), e.location().room())) {
             out.add(new Decision(true, r, r.keyFor(e), e, message(r, e)));
         } else if (clearing.matches(e)) {
             out.add(new Decision(false, r, r.keyFor(e), e, e.kind()));

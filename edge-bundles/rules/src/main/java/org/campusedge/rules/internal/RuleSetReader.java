@@ -37,6 +37,7 @@ final class RuleSetReader {
         Rule.When w = switch (when) {
             case "schoolHours" -> Rule.When.SCHOOL_HOURS;
             case "outsideSchoolHours" -> Rule.When.OUTSIDE_SCHOOL_HOURS;
+            case "labScheduledEmpty" -> Rule.When.LAB_SCHEDULED_EMPTY;
             default -> Rule.When.ALWAYS;
         };
         // threshold and absence alarms end by themselves unless told otherwise; window alarms wait for a person

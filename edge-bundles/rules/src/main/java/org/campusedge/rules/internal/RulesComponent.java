@@ -146,6 +146,12 @@ public final class RulesComponent implements Alarms, RuleStatus {
     }
 
     @Override
+    public synchronized List<String> ruleSummaries() {
+        return engine.rules().stream().map(r -> r.id() + " · " + r.kind().name().toLowerCase() + " · " + r.severity() + " · "
+                + r.when().name().toLowerCase() + " — " + r.description()).toList();
+    }
+
+    @Override
     public synchronized int scheduledBroadcasts() {
         return schedule.items().size();
     }

@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * When the school is in session: a span of hours per weekday and the holidays, in the school's
@@ -24,19 +25,24 @@ final class SchoolCalendar {
     private record Holiday(LocalDate from, LocalDate to, String name) {
     }
 
+    private record Slot(Set<DayOfWeek> days, Span time) {
+    }
+
     private final ZoneId zone;
     private final Map<DayOfWeek, Span> hours;
     private final List<Holiday> holidays;
+    private final Map<String, List<Slot>> labs;
 
-    private SchoolCalendar(ZoneId zone, Map<DayOfWeek, Span> hours, List<Holiday> holidays) {
+    private SchoolCalendar(ZoneId zone, Map<DayOfWeek, Span> hours, List<Holiday> holidays, Map<String, List<Slot>> labs) {
         this.zone = zone;
         this.hours = hours;
         this.holidays = holidays;
+        this.labs = labs;
     }
 
     /** A calendar without school hours: everything is outside school hours. */
     static SchoolCalendar none(ZoneId zone) {
-        return new SchoolCalendar(zone, Map.of(), List.of());
+        return new SchoolCalendar(zone, Map.of(), List.of(), Map.of());
     }
 
     @SuppressWarnings("unchecked")
@@ -53,7 +59,19 @@ final class SchoolCalendar {
             LocalDate to = h.containsKey("to") ? LocalDate.parse((String) h.get("to")) : from;
             holidays.add(new Holiday(from, to, (String) h.get("name")));
         }
-        return new SchoolCalendar(zone, hours, List.copyOf(holidays));
+        Map<String, List<Slot>> labs = new java.util.HashMap<>();
+        ((Map<String, Object>) content.getOrDefault("labTimetables", Map.of())).forEach((room, slots) -> {
+            List<Slot> list = new ArrayList<>();
+            for (Object o : (List<Object>) slots) {
+                Map<String, Object> slot = (Map<String, Object>) o;
+                Set<DayOfWeek> days = java.util.EnumSet.noneOf(DayOfWeek.class);
+                ((List<Object>) slot.get("days")).forEach(d -> days.add(DayOfWeek.valueOf(((String) d).toUpperCase(Locale.ROOT))));
+                String[] t = ((String) slot.get("time")).split("-");
+                list.add(new Slot(Set.copyOf(days), new Span(LocalTime.parse(t[0]), LocalTime.parse(t[1]))));
+            }
+            labs.put(room, List.copyOf(list));
+        });
+        return new SchoolCalendar(zone, hours, List.copyOf(holidays), Map.copyOf(labs));
     }
 
     /** True when the day is one of the calendar's holidays. */
@@ -77,11 +95,35 @@ final class SchoolCalendar {
         return span != null && !time.isBefore(span.from()) && time.isBefore(span.to());
     }
 
-    boolean applies(Rule.When when, Instant t) {
+    /**
+     * True when the room has a timetable and no class is booked in it at that time (a holiday books
+     * nothing); false for a room without a timetable, about which the calendar knows nothing.
+     */
+    boolean isLabScheduledEmpty(String room, Instant t) {
+        List<Slot> slots = room == null ? null : labs.get(room);
+        if (slots == null) {
+            return false;
+        }
+        ZonedDateTime local = t.atZone(zone);
+        if (isHoliday(local.toLocalDate())) {
+            return true;
+        }
+        LocalTime time = local.toLocalTime();
+        for (Slot s : slots) {
+            if (s.days().contains(local.getDayOfWeek()) && !time.isBefore(s.time().from()) && time.isBefore(s.time().to())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a rule's {@code when} holds for an event in a room at a time. */
+    boolean applies(Rule.When when, Instant t, String room) {
         return switch (when) {
             case ALWAYS -> true;
             case SCHOOL_HOURS -> isSchoolHours(t);
             case OUTSIDE_SCHOOL_HOURS -> !isSchoolHours(t);
+            case LAB_SCHEDULED_EMPTY -> isLabScheduledEmpty(room, t);
         };
     }
 }

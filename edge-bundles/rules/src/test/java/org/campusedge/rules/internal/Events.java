@@ -26,6 +26,12 @@ final class Events {
                 .location(new Location("Main", null, null, zone)).occurredAt(received).receivedAt(received).build();
     }
 
+    static CampusEvent swipeAtLabDoor(String reader, String room, Instant received) {
+        return CampusEvent.builder().schoolId("sch").deviceId(reader).profileId("card-reader").kind("card.swipe")
+                .severity(Severity.INFO).location(new Location("Science", "3F", room, "lab-door")).occurredAt(received)
+                .receivedAt(received).build();
+    }
+
     static CampusEvent reading(String device, String point, double value, Instant received) {
         return CampusEvent.builder().schoolId("sch").deviceId(device).profileId("p").kind("lab.reading").severity(Severity.INFO)
                 .location(new Location("Science", "2F", "Chem", null)).occurredAt(received).receivedAt(received)
@@ -47,6 +53,8 @@ final class Events {
     static SchoolCalendar calendar() {
         return SchoolCalendar.of(Map.of("schoolHours", Map.of("monday", "07:00-18:00", "tuesday", "07:00-18:00",
                 "wednesday", "07:00-18:00", "thursday", "07:00-18:00", "friday", "07:00-17:30"),
-                "holidays", List.of(Map.of("from", "2026-12-31", "to", "2027-01-01", "name", "New Year"))), SHANGHAI);
+                "holidays", List.of(Map.of("from", "2026-12-31", "to", "2027-01-01", "name", "New Year")),
+                "labTimetables", Map.of("301 Chemistry", List.of(Map.of("days", List.of("tuesday"), "time", "10:00-11:40",
+                        "class", "Grade 9 chemistry")))), SHANGHAI);
     }
 }

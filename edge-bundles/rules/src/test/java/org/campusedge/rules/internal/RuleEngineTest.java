@@ -133,6 +133,16 @@ class RuleEngineTest {
         }
 
         @Test
+        void aSwipeAtALabDoorCountsOnlyWhileTheLabIsScheduledEmpty() {
+            RuleEngine engine = new RuleEngine(List.of(Events.window("lab-door", "card.swipe", 1, 60,
+                    Rule.When.LAB_SCHEDULED_EMPTY, false, Set.of("lab-door"))), Events.calendar());
+            assertEquals("", summary(engine.onEvent(Events.swipeAtLabDoor("card-chem", "301 Chemistry",
+                    Instant.parse("2026-11-24T02:30:00Z")))), "during the booked class");
+            assertEquals("raise lab-door:card-chem", summary(engine.onEvent(Events.swipeAtLabDoor("card-chem", "301 Chemistry",
+                    Instant.parse("2026-11-24T04:00:00Z")))), "12:00, the lab is empty");
+        }
+
+        @Test
         void aRateAlarmClearsByItselfWhenTheFloodStops() {
             RuleEngine engine = new RuleEngine(List.of(Events.window("flood", "camera.motion", 5, 10, Rule.When.ALWAYS, true,
                     Set.of())), Events.calendar());

@@ -26,4 +26,13 @@ class SchoolCalendarTest {
         assertFalse(calendar.isSchoolHours(Instant.parse("2027-01-01T02:00:00Z")), "last day of the holiday");
         assertTrue(calendar.isSchoolHours(Instant.parse("2027-01-04T02:00:00Z")), "Monday after");
     }
+
+    @Test
+    void aLabIsScheduledEmptyOutsideItsBookedSlots() {
+        assertFalse(calendar.isLabScheduledEmpty("301 Chemistry", Instant.parse("2026-11-24T02:30:00Z")), "Tuesday 10:30, booked");
+        assertTrue(calendar.isLabScheduledEmpty("301 Chemistry", Instant.parse("2026-11-24T03:40:00Z")), "Tuesday 11:40, the slot ended");
+        assertTrue(calendar.isLabScheduledEmpty("301 Chemistry", Instant.parse("2026-11-25T02:30:00Z")), "Wednesday 10:30");
+        assertFalse(calendar.isLabScheduledEmpty("Library", Instant.parse("2026-11-25T02:30:00Z")), "no timetable, no opinion");
+        assertFalse(calendar.isLabScheduledEmpty(null, Instant.parse("2026-11-25T02:30:00Z")));
+    }
 }
