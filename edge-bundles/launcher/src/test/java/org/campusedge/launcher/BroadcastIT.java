@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,20 +29,7 @@ class BroadcastIT {
     void controllerStatusAndFaultsReachTheStore() throws Exception {
         try (BroadcastController pa = new BroadcastController(List.of("teaching-1f", "playground"), 200)) {
             URI api = pa.start(0);
-            Path school = dir.resolve("school.yaml");
-            Files.writeString(school, """
-                    school:
-                      id: sch-pa-it
-                      name: 广播测试学校
-                      district: 江城区
-                      enrolment: 600
-                    devices:
-                      - id: pa-main
-                        profile: broadcast-controller
-                        location:
-                          building: 行政楼 Administration Building
-                        address: %s
-                    """.formatted(api));
+            Path school = GatewayFixture.schoolWithController(dir.resolve("school.yaml"), "sch-pa-it", api);
             try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "registry.inventoryFile=" + school,
                     "camel.controllerPollSeconds=1", "health.checkIntervalSeconds=1")) {
                 pa.reportTo(URI.create("http://127.0.0.1:" + gw.httpPort() + "/campus/broadcast/pa-main"));

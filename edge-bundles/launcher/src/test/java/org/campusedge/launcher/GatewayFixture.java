@@ -92,6 +92,24 @@ final class GatewayFixture {
         return out;
     }
 
+    /** Writes an inventory of one school with only its broadcast controller, pa-main, at {@code api}. */
+    static Path schoolWithController(Path file, String schoolId, java.net.URI api) throws java.io.IOException {
+        java.nio.file.Files.writeString(file, """
+                school:
+                  id: %s
+                  name: 广播测试学校
+                  district: 江城区
+                  enrolment: 600
+                devices:
+                  - id: pa-main
+                    profile: broadcast-controller
+                    location:
+                      building: 行政楼 Administration Building
+                    address: %s
+                """.formatted(schoolId, api));
+        return file;
+    }
+
     static boolean eventually(int seconds, Check check) throws Exception {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
         while (!check.holds()) {

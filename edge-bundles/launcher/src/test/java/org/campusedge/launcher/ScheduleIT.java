@@ -29,20 +29,7 @@ class ScheduleIT {
     void scheduledItemsPlayAndAMissedPlayIsOnRecord() throws Exception {
         try (BroadcastController pa = new BroadcastController(List.of("playground", "teaching-1f"), 300)) {
             URI api = pa.start(0);
-            Path school = dir.resolve("school.yaml");
-            Files.writeString(school, """
-                    school:
-                      id: sch-schedule-it
-                      name: 作息测试学校
-                      district: 江城区
-                      enrolment: 700
-                    devices:
-                      - id: pa-main
-                        profile: broadcast-controller
-                        location:
-                          building: 行政楼 Administration Building
-                        address: %s
-                    """.formatted(api));
+            Path school = GatewayFixture.schoolWithController(dir.resolve("school.yaml"), "sch-schedule-it", api);
             ZonedDateTime now = ZonedDateTime.now(ZoneId.of("Asia/Shanghai"));
             DateTimeFormatter hms = DateTimeFormatter.ofPattern("HH:mm:ss");
             String first = now.plusSeconds(15).format(hms);
