@@ -26,7 +26,8 @@ final class GatewaySettings {
             "camel", "org.campusedge.camel",
             "health", "org.campusedge.health",
             "rules", "org.campusedge.rules",
-            "console", "org.campusedge.console");
+            "console", "org.campusedge.console",
+            "outbox", "org.campusedge.outbox");
 
     private final Path home;
     private final Map<String, String> values = new TreeMap<>();
