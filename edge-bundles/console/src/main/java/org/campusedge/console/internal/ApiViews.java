@@ -19,6 +19,10 @@ import org.campusedge.api.EventStore;
 /** The JSON the console's pages read: alarms, the event timeline, device health, labs, recordings. */
 final class ApiViews {
 
+    /** What the timeline offers: every kind of happening, never the readings. */
+    static final java.util.Set<String> TIMELINE_KINDS = java.util.Set.of("camera.*", "alarm.*", "card.*", "device.*",
+            "broadcast.*", "energy.control", "lab.recording");
+
     private ApiViews() {
     }
 
@@ -47,7 +51,7 @@ final class ApiViews {
     /** The timeline: newest first, by kind pattern (never readings), building, device and hours back. */
     static void events(JsonGenerator g, Map<String, String> q, EventStore store) throws IOException {
         String kind = q.getOrDefault("kind", "camera.*");
-        if (!kind.matches("[a-z*][a-z0-9.*-]{0,40}") || kind.endsWith(".reading") || kind.equals("*")) {
+        if (!TIMELINE_KINDS.contains(kind)) {
             kind = "camera.*"; // readings are the lab page's and the energy page's; the timeline is for what happens
         }
         int hours = parse(q.get("hours"), 24, 1, 24 * 31);

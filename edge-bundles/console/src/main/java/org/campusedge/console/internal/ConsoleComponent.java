@@ -82,15 +82,21 @@ public final class ConsoleComponent {
                     + " (shown once; change it on the admin page)");
             LOG.info("Console: created user 'admin'; its password was printed on the gateway's standard output");
         }
-        LiveFeed feed = new LiveFeed(config.maxLivePages());
+        // live pages hold a thread each of the console's 64: keep some for everything else
+        LiveFeed feed = new LiveFeed(Math.min(config.maxLivePages(), 48));
         server = new ConsoleServer(config.host(), config.port(), users, new Sessions(Clock.systemUTC(),
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
                 new AdminView(context, registry, rules, counters, scr));
-        subscription = bus.subscribe("console", 10_000, feed::publish);
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(PORT_PROPERTY, server.port());
-        registration = context.registerService(ConsoleComponent.class, this, props);
+        try {
+            subscription = bus.subscribe("console", 10_000, feed::publish);
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put(PORT_PROPERTY, server.port());
+            registration = context.registerService(ConsoleComponent.class, this, props);
+        } catch (RuntimeException e) {
+            server.close(); // free the port for the next activation
+            throw e;
+        }
         LOG.info("School console on http://{}:{}/", config.host(), server.port());
     }
 

@@ -47,6 +47,7 @@ final class ConsoleServer implements AutoCloseable {
     private final AdminView admin;
     private final HttpServer server;
     private final ExecutorService threads;
+    private final java.util.concurrent.Semaphore logins = new java.util.concurrent.Semaphore(2);
 
     ConsoleServer(String host, int port, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
                   DeviceRegistry registry, EventStore store, LabRecordings recordings, AdminView admin) throws IOException {
@@ -115,7 +116,23 @@ final class ConsoleServer implements AutoCloseable {
 
     private void login(HttpExchange ex) throws IOException {
         Map<String, String> form = Http.form(Http.body(ex));
-        Optional<Users.User> user = users.check(form.getOrDefault("user", ""), form.getOrDefault("password", "").toCharArray());
+        // each check costs a PBKDF2 (tens of ms of CPU): two at a time, so a flood of logins cannot take the gateway's cores
+        Optional<Users.User> user;
+        try {
+            if (!logins.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                Http.text(ex, 503, "too many logins at once; try again");
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Http.text(ex, 503, "interrupted");
+            return;
+        }
+        try {
+            user = users.check(form.getOrDefault("user", ""), form.getOrDefault("password", "").toCharArray());
+        } finally {
+            logins.release();
+        }
         if (user.isEmpty()) {
             Http.redirect(ex, "/login?failed=1");
             return;
@@ -163,6 +180,7 @@ final class ConsoleServer implements AutoCloseable {
             });
             case "POST /api/logout" -> {
                 sessions.close(s.id());
+                ex.getResponseHeaders().add("Set-Cookie", Http.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
                 Http.text(ex, 200, "bye");
             }
             case "GET /api/alarms" -> allowed(ex, security, () -> Http.json(ex, 200, g -> ApiViews.alarms(g, alarms, registry)));
@@ -214,10 +232,11 @@ final class ConsoleServer implements AutoCloseable {
                 Map<String, String> q = Http.form(ex.getRequestURI().getRawQuery());
                 String topic = q.getOrDefault("topic", "");
                 if (topic.equals("alarms")) {
-                    allowed(ex, security, () -> feed.serve(ex, e -> e.kind().startsWith("alarm.")));
+                    allowed(ex, security, () -> feed.serve(ex, e -> e.kind().startsWith("alarm."), () -> sessions.isLive(s.id())));
                 } else if (topic.equals("lab")) {
                     String room = q.getOrDefault("room", "");
-                    allowed(ex, teacher, () -> feed.serve(ex, e -> e.kind().equals("lab.reading") && room.equals(e.location().room())));
+                    allowed(ex, teacher, () -> feed.serve(ex, e -> e.kind().equals("lab.reading") && room.equals(e.location().room()),
+                            () -> sessions.isLive(s.id())));
                 } else {
                     Http.text(ex, 400, "topic must be alarms or lab");
                 }
@@ -237,6 +256,7 @@ final class ConsoleServer implements AutoCloseable {
                 try {
                     users.put(form.getOrDefault("name", ""), Users.Role.valueOf(form.getOrDefault("role", "").toUpperCase()),
                             form.getOrDefault("password", "").toCharArray());
+                    sessions.closeUser(form.get("name")); // a new password or role ends the old sessions
                     LOG.info("Console user {} ({}) saved by {}", form.get("name"), form.get("role"), s.user().name());
                     Http.text(ex, 200, "saved");
                 } catch (IllegalArgumentException e) {

@@ -60,7 +60,7 @@ final class LabRecordings {
                         "title", start ? (title == null || title.isBlank() ? "lesson" : title.strip()) : running.get().title(),
                         "recording", start ? "" : running.get().id()))
                 .build();
-        bus.publish(List.of(e)).toCompletableFuture().get(); // durable before the teacher is told
+        bus.publish(List.of(e)).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS); // durable before the teacher is told
         return true;
     }
 
@@ -70,7 +70,10 @@ final class LabRecordings {
         if (lab.isEmpty()) {
             return List.of();
         }
-        List<CampusEvent> marks = store.query(EventQuery.all(2000).withKind("lab.recording").withDevice(lab.get(0).id()));
+        // the newest marks (a year of lessons is far fewer), put back in the order they were made
+        List<CampusEvent> marks = new ArrayList<>(store.query(EventQuery.all(2000).withKind("lab.recording")
+                .withDevice(lab.get(0).id()).latestFirst()));
+        java.util.Collections.reverse(marks);
         List<Recording> out = new ArrayList<>();
         for (CampusEvent m : marks) {
             Map<String, String> a = m.attributes();

@@ -29,6 +29,7 @@ final class LiveFeed {
 
     private final Set<Client> clients = new CopyOnWriteArraySet<>();
     private final AtomicLong dropped = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private final int maxClients;
 
     LiveFeed(int maxClients) {
@@ -68,9 +69,10 @@ final class LiveFeed {
         return clients.size();
     }
 
-    /** Serves one browser until it goes away; holds the calling thread. */
-    void serve(HttpExchange ex, Predicate<CampusEvent> filter) throws IOException {
-        if (clients.size() >= maxClients) {
+    /** Serves one browser until it goes away or its session ends; holds the calling thread. */
+    void serve(HttpExchange ex, Predicate<CampusEvent> filter, java.util.function.BooleanSupplier sessionLive) throws IOException {
+        if (open.incrementAndGet() > maxClients) {
+            open.decrementAndGet();
             Http.text(ex, 503, "too many live pages open");
             return;
         }
@@ -82,7 +84,7 @@ final class LiveFeed {
         try (OutputStream out = ex.getResponseBody()) {
             out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
-            while (true) {
+            while (sessionLive.getAsBoolean()) {
                 String m = c.queue.poll(KEEPALIVE_SECONDS, TimeUnit.SECONDS);
                 out.write((m == null ? ": keep-alive\n\n" : m).getBytes(StandardCharsets.UTF_8));
                 out.flush();
@@ -93,6 +95,7 @@ final class LiveFeed {
             Thread.currentThread().interrupt();
         } finally {
             clients.remove(c);
+            open.decrementAndGet();
             ex.close();
         }
     }

@@ -43,18 +43,23 @@ final class Sessions {
         if (id == null) {
             return Optional.empty();
         }
-        Session s = sessions.get(id);
         Instant now = clock.instant();
-        if (s == null) {
-            return Optional.empty();
-        }
-        if (now.isAfter(s.lastUsed().plus(idle)) || now.isAfter(s.created().plus(absolute))) {
-            sessions.remove(id);
-            return Optional.empty();
-        }
-        Session touched = new Session(s.id(), s.user(), s.csrf(), s.created(), now);
-        sessions.put(id, touched);
-        return Optional.of(touched);
+        // atomically: a logout between reading and touching must not bring the session back
+        return Optional.ofNullable(sessions.computeIfPresent(id, (k, s) ->
+                now.isAfter(s.lastUsed().plus(idle)) || now.isAfter(s.created().plus(absolute))
+                        ? null : new Session(s.id(), s.user(), s.csrf(), s.created(), now)));
+    }
+
+    /** True while the session exists and has not expired; does not count as use. */
+    boolean isLive(String id) {
+        Session s = id == null ? null : sessions.get(id);
+        Instant now = clock.instant();
+        return s != null && !now.isAfter(s.lastUsed().plus(idle)) && !now.isAfter(s.created().plus(absolute));
+    }
+
+    /** Ends every session of a user (their password or role changed). */
+    void closeUser(String name) {
+        sessions.values().removeIf(s -> s.user().name().equals(name));
     }
 
     void close(String id) {

@@ -66,6 +66,13 @@ class UsersAndSessionsTest {
         now[0] = now[0].plus(Duration.ofMinutes(31));
         assertTrue(sessions.find(idle.id()).isEmpty(), "an idle session lived on");
         assertTrue(sessions.find("forged").isEmpty());
+        Sessions.Session a = sessions.open(new Users.User("guard-wang", Users.Role.SECURITY));
+        Sessions.Session b = sessions.open(new Users.User("teacher-li", Users.Role.TEACHER));
+        sessions.closeUser("guard-wang"); // the guard's password was changed
+        assertFalse(sessions.isLive(a.id()));
+        assertTrue(sessions.isLive(b.id()));
+        sessions.close(b.id());
+        assertTrue(sessions.find(b.id()).isEmpty(), "a closed session came back");
         assertTrue(sessions.find(null).isEmpty());
     }
 }

@@ -58,6 +58,28 @@ final class RuleEngine {
         return rules;
     }
 
+    /**
+     * Takes over what an earlier engine knew about the rules that did not change (same id, same
+     * definition): a reload of the rule files must not forget that an alarm was raised, or its clear
+     * would never come.
+     */
+    void carryOver(RuleEngine previous) {
+        now = previous.now;
+        for (Map.Entry<String, Rule> en : previous.ruleOfKey.entrySet()) {
+            if (rules.contains(en.getValue())) {
+                ruleOfKey.put(en.getKey(), en.getValue());
+                ThresholdState t = previous.thresholds.get(en.getKey());
+                if (t != null) {
+                    thresholds.put(en.getKey(), t);
+                }
+                WindowState w = previous.windows.get(en.getKey());
+                if (w != null) {
+                    windows.put(en.getKey(), w);
+                }
+            }
+        }
+    }
+
     List<Decision> onEvent(CampusEvent e) {
         if (e.kind().startsWith("alarm.")) {
             return List.of(); // the alarms' own events never feed the rules
@@ -179,7 +201,7 @@ final class RuleEngine {
         Rule.Match clearing = new Rule.Match(r.clearKinds(), r.match().devices(), r.match().zones(), r.match().buildings(), null);
         if (raises && calendar.applies(r.when(), e.receivedAt(), e.location().room())) {
             out.add(new Decision(true, r, r.keyFor(e), e, message(r, e)));
-        } else if (clearing.matches(e)) {
+        } else if (r.autoClear() && clearing.matches(e)) {
             out.add(new Decision(false, r, r.keyFor(e), e, e.kind()));
         }
     }

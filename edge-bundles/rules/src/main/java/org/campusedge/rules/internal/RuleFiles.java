@@ -47,6 +47,10 @@ final class RuleFiles {
     Loaded load(ZoneId zone) {
         stamps = stamps();
         List<String> problems = new ArrayList<>();
+        if (!Files.isDirectory(rulesDir)) {
+            // a missing folder (a rename, a mount that did not come up) must not switch every rule off unnoticed
+            problems.add(rulesDir + ": /: the rules folder does not exist");
+        }
         List<Rule> rules = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (Path f : ruleFiles()) {
@@ -62,6 +66,9 @@ final class RuleFiles {
             }
         }
         SchoolCalendar calendar = SchoolCalendar.none(zone);
+        if (calendarFile != null && !Files.exists(calendarFile)) {
+            problems.add(calendarFile + ": /: the calendar file does not exist");
+        }
         if (calendarFile != null && Files.exists(calendarFile)) {
             DataFiles.Checked c = files.read(calendarFile, "calendar.schema.json");
             problems.addAll(c.problems());
@@ -70,6 +77,9 @@ final class RuleFiles {
             }
         }
         BroadcastSchedule schedule = BroadcastSchedule.none(zone);
+        if (scheduleFile != null && !Files.exists(scheduleFile)) {
+            problems.add(scheduleFile + ": /: the schedule file does not exist");
+        }
         if (scheduleFile != null && Files.exists(scheduleFile)) {
             DataFiles.Checked c = files.read(scheduleFile, "schedule.schema.json");
             problems.addAll(c.problems());
@@ -88,7 +98,7 @@ final class RuleFiles {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(rulesDir, "*.{yaml,yml}")) {
             ds.forEach(out::add);
         } catch (IOException e) {
-            // an unreadable folder loads no rules; the next check tries again
+            // listed as missing by load(); the next check tries again
         }
         out.sort(null);
         return out;

@@ -128,7 +128,9 @@ public final class RulesComponent implements Alarms, RuleStatus {
             return;
         }
         problems = List.of();
-        engine = new RuleEngine(loaded.rules(), loaded.calendar());
+        RuleEngine next = new RuleEngine(loaded.rules(), loaded.calendar());
+        next.carryOver(engine);
+        engine = next;
         calendar = loaded.calendar();
         schedule = loaded.schedule();
         schedule.advance(Clock.systemUTC().instant(), calendar); // from now on: nothing from before the load plays
@@ -157,20 +159,18 @@ public final class RulesComponent implements Alarms, RuleStatus {
     }
 
     private void onEvent(CampusEvent e) {
-        List<RuleEngine.Decision> decisions;
+        // decided and applied under one lock: a raise from the timer and a clear from an event must reach
+        // the alarm book in the order the engine decided them (applying only enqueues and sends asynchronously)
         synchronized (this) {
-            decisions = engine.onEvent(e);
+            engine.onEvent(e).forEach(this::apply);
         }
-        decisions.forEach(this::apply);
     }
 
     private void tick() {
         try {
-            List<RuleEngine.Decision> decisions;
             synchronized (this) {
-                decisions = engine.tick(Clock.systemUTC().instant());
+                engine.tick(Clock.systemUTC().instant()).forEach(this::apply);
             }
-            decisions.forEach(this::apply);
             alarms.escalate();
             playSchedule();
         } catch (RuntimeException ex) {

@@ -88,6 +88,19 @@ class RuleEngineTest {
         }
 
         @Test
+        void aReloadOfTheRuleFilesKeepsWhatTheEngineKnewSoTheClearStillComes() {
+            engine.onEvent(reading("s1", "temperature", 55, at(0)));
+            engine.tick(at(10)); // raised
+            RuleEngine reloaded = new RuleEngine(List.of(Events.threshold("hot", 50.0, null, 2, 10)), Events.calendar());
+            reloaded.carryOver(engine);
+            assertEquals("clear hot:s1", summary(reloaded.onEvent(reading("s1", "temperature", 40, at(20)))));
+            RuleEngine changed = new RuleEngine(List.of(Events.threshold("hot", 45.0, null, 2, 10)), Events.calendar());
+            changed.carryOver(engine);
+            assertEquals("", summary(changed.onEvent(reading("s1", "temperature", 40, at(21)))),
+                    "a changed rule starts afresh: nothing of the old definition is carried");
+        }
+
+        @Test
         void eachDeviceHasItsOwnAlarmAndOtherPointsAreIgnored() {
             engine.onEvent(reading("s1", "temperature", 55, at(0)));
             engine.onEvent(reading("s2", "humidity", 99, at(0)));
@@ -180,6 +193,17 @@ class RuleEngineTest {
             assertEquals("clear offline:meter-1", summary(engine.onEvent(event("meter-1", "device.online", null, at(2)))));
             assertFalse(engine.onEvent(event("meter-1", "lab.reading", null, at(3))).stream().anyMatch(RuleEngine.Decision::raise));
         }
+    }
+
+    @Test
+    void anAbsenceAlarmThatAPersonMustClearIsNotClearedByTheDeviceReturning() {
+        Rule manual = new Rule("offline", "Device offline", Rule.Kind.ABSENCE,
+                new Rule.Match(Set.of("device.offline"), Set.of(), Set.of(), Set.of(), null), Rule.When.ALWAYS,
+                Severity.WARNING, null, null, 0, Duration.ZERO, 1, Duration.ofSeconds(60), Rule.Per.DEVICE, false,
+                Set.of("device.online"), List.of());
+        RuleEngine engine = new RuleEngine(List.of(manual), Events.calendar());
+        assertEquals("raise offline:m1", summary(engine.onEvent(event("m1", "device.offline", null, at(0)))));
+        assertEquals("", summary(engine.onEvent(event("m1", "device.online", null, at(1)))));
     }
 
     @Test

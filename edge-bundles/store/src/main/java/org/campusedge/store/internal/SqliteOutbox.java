@@ -63,6 +63,16 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
             Files.createDirectories(parent);
         }
         connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try {
+            open();
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        LOG.info("Outbox open at {}: {} bytes waiting (budget {})", file, bytes, budgetBytes);
+    }
+
+    private void open() throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
@@ -78,11 +88,36 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
                 shed = rs.next() ? rs.getLong(1) : 0;
             }
         }
-        LOG.info("Outbox open at {}: {} bytes waiting (budget {})", file, bytes, budgetBytes);
     }
 
     @Override
     public synchronized void enqueue(Lane lane, String eventId, String address, String contentType, byte[] payload) {
+        long before = bytes;
+        long shedBefore = shed;
+        try {
+            // the message and what the budget sheds for it in one transaction: one fsync, all or nothing
+            connection.setAutoCommit(false);
+            insert(lane, eventId, address, contentType, payload);
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            bytes = before;
+            shed = shedBefore;
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // the connection is gone; the next call reports it
+            }
+            throw new IllegalStateException("the outbox could not store " + eventId + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // as above
+            }
+        }
+    }
+
+    private void insert(Lane lane, String eventId, String address, String contentType, byte[] payload) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("INSERT OR IGNORE INTO outbox"
                 + " (lane, event_id, address, content_type, payload, queued_at) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setInt(1, lane.ordinal());
@@ -97,8 +132,6 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
             if (bytes > budgetBytes) {
                 shedTelemetry();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("the outbox could not store " + eventId + ": " + e.getMessage(), e);
         }
     }
 
