@@ -62,8 +62,8 @@ class NightIntrusionIT {
                     rules.resolve("example-school.yaml"));
             Path calendar = dir.resolve("no-school.yaml");
             Files.writeString(calendar, "# a calendar without school hours: every moment is night\nschoolHours: {}\n");
-            try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "registry.inventoryFile=" + school,
-                    "rules.rulesDir=" + rules, "rules.calendarFile=" + calendar)) {
+            String[] settings = {"registry.inventoryFile=" + school, "rules.rulesDir=" + rules, "rules.calendarFile=" + calendar};
+            try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), settings)) {
                 pa.reportTo(URI.create("http://127.0.0.1:" + gw.httpPort() + "/campus/broadcast/pa-main"));
                 Camera corridor = new Camera("cam-teach-1f-hall", URI.create("http://127.0.0.1:" + gw.httpPort()), false,
                         HttpClient.newHttpClient());
@@ -93,6 +93,12 @@ class NightIntrusionIT {
                         + " WHERE kind = 'broadcast.requested' AND json_extract(attributes, '$.requestedBy')"
                         + " = 'rule:perimeter-intrusion-night' AND json_extract(attributes, '$.outcome') = 'accepted'").isEmpty()),
                         "the broadcast is not on record");
+            }
+            // the same gateway again: the unacknowledged alarm is active again, rebuilt from its stored history
+            try (GatewayProcess again = GatewayFixture.start(dir.resolve("gw"), settings)) {
+                Path log = Path.of(again.status().getProperty("log"));
+                assertTrue(GatewayFixture.eventually(10, () -> Files.readString(log).contains("1 alarm(s) still active from before the restart")),
+                        "the alarm did not come back after the restart");
             }
         }
     }

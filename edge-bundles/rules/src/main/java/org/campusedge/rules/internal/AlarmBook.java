@@ -38,6 +38,53 @@ final class AlarmBook implements Alarms {
         this.escalateAfter = escalateAfter;
     }
 
+    /**
+     * Rebuilds the active alarms from their stored history ({@code alarm.*} events, oldest first), as
+     * after a restart: what was raised and not cleared is active again, acknowledged and escalated as
+     * it was. Nothing is published: the history is already in the store.
+     */
+    synchronized void restore(List<CampusEvent> history) {
+        for (CampusEvent e : history) {
+            Map<String, String> a = e.attributes();
+            String key = a.get("alarm");
+            if (key == null) {
+                continue;
+            }
+            Alarm known = active.get(key);
+            switch (e.kind()) {
+                case "alarm.raised" -> active.put(key, new Alarm(key, a.get("rule"), Severity.valueOf(a.getOrDefault("alarmSeverity",
+                        e.severity().name())), Alarm.State.RAISED, "gateway".equals(e.deviceId()) ? null : e.deviceId(),
+                        a.getOrDefault("message", ""), e.occurredAt(), e.occurredAt(), parseCount(a.get("count")), a.get("trigger"),
+                        null, null, false));
+                case "alarm.acknowledged" -> {
+                    if (known != null) {
+                        active.put(key, new Alarm(key, known.ruleId(), known.severity(), Alarm.State.ACKNOWLEDGED, known.deviceId(),
+                                known.message(), known.raisedAt(), known.lastAt(), known.count(), known.triggerEventId(), a.get("by"),
+                                a.get("note"), known.escalated()));
+                    }
+                }
+                case "alarm.escalated" -> {
+                    if (known != null) {
+                        active.put(key, new Alarm(key, known.ruleId(), known.severity(), known.state(), known.deviceId(),
+                                known.message(), known.raisedAt(), known.lastAt(), known.count(), known.triggerEventId(),
+                                known.acknowledgedBy(), known.note(), true));
+                    }
+                }
+                case "alarm.cleared" -> active.remove(key);
+                default -> {
+                }
+            }
+        }
+    }
+
+    private static int parseCount(String s) {
+        try {
+            return s == null ? 1 : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
     /** Raises the alarm, or counts a repeat of the active one; true when it is new (its actions should run). */
     synchronized boolean raise(String key, Rule rule, CampusEvent trigger, String message) {
         Instant now = clock.instant();

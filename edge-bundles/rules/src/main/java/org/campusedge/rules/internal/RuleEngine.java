@@ -80,6 +80,23 @@ final class RuleEngine {
         }
     }
 
+    /**
+     * Knows an alarm as raised that was raised before this engine existed (restored after a restart),
+     * so that the condition's end clears it.
+     */
+    void adopt(String key, String ruleId) {
+        for (Rule r : rules) {
+            if (r.id().equals(ruleId)) {
+                ruleOfKey.put(key, r);
+                if (r.kind() == Rule.Kind.THRESHOLD) {
+                    thresholds.computeIfAbsent(key, k -> new ThresholdState()).raised = true;
+                } else if (r.kind() == Rule.Kind.WINDOW) {
+                    windows.computeIfAbsent(key, k -> new WindowState()).raised = true;
+                }
+            }
+        }
+    }
+
     List<Decision> onEvent(CampusEvent e) {
         if (e.kind().startsWith("alarm.")) {
             return List.of(); // the alarms' own events never feed the rules

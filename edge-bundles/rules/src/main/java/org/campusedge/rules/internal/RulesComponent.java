@@ -20,6 +20,8 @@ import org.campusedge.api.DataFiles;
 import org.campusedge.api.DeviceControls;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
+import org.campusedge.api.EventQuery;
+import org.campusedge.api.EventStore;
 import org.campusedge.api.RuleStatus;
 import org.campusedge.api.Severity;
 import org.osgi.service.component.annotations.Activate;
@@ -46,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class RulesComponent implements Alarms, RuleStatus {
 
     public static final String PID = "org.campusedge.rules";
+    /** How far back the stored alarm history is read at start to find the alarms still active. */
+    static final int RESTORE_DAYS = 30;
 
     private static final Logger LOG = LoggerFactory.getLogger(RulesComponent.class);
 
@@ -87,7 +91,8 @@ public final class RulesComponent implements Alarms, RuleStatus {
 
     @Activate
     public RulesComponent(@Reference(name = "bus") EventBus bus, @Reference(name = "registry") DeviceRegistry registry,
-                          @Reference(name = "files") DataFiles dataFiles, Config config) {
+                          @Reference(name = "files") DataFiles dataFiles, @Reference(name = "store") EventStore store,
+                          Config config) {
         this.registry = registry;
         String calendarFile = config.calendarFile();
         String scheduleFile = config.scheduleFile();
@@ -103,6 +108,17 @@ public final class RulesComponent implements Alarms, RuleStatus {
         this.engine = new RuleEngine(List.of(), calendar);
         this.schedule = BroadcastSchedule.none(registry.timezone());
         reload();
+        // the alarms active before a restart are active again, and the engine knows them as raised
+        List<CampusEvent> history = new java.util.ArrayList<>(store.query(EventQuery.all(100_000).withKind("alarm.*")
+                .between(Clock.systemUTC().instant().minus(Duration.ofDays(RESTORE_DAYS)), null).latestFirst()));
+        java.util.Collections.reverse(history); // the newest 100,000, replayed oldest first
+        alarms.restore(history);
+        for (Alarm a : alarms.active()) {
+            engine.adopt(a.key(), a.ruleId());
+        }
+        if (!alarms.active().isEmpty()) {
+            LOG.info("{} alarm(s) still active from before the restart", alarms.active().size());
+        }
         // alarms are never shed: a buffer far beyond any burst the rules can fall behind by, and shedding is counted by the bus
         this.subscription = bus.subscribe("rules", 200_000, this::onEvent);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

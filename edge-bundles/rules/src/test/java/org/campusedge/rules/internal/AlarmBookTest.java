@@ -107,6 +107,29 @@ class AlarmBookTest {
     }
 
     @Test
+    void theActiveAlarmsComeBackFromTheirStoredHistoryAfterARestart() {
+        Rule hot = Events.threshold("hot", 50.0, null, 1, 0);
+        book.raise("night:cam-1", night, trigger, "intrusion");
+        book.acknowledge("night:cam-1", "guard-wang", "on my way");
+        book.raise("hot:s1", hot, Events.reading("s1", "temperature", 60, now), "hot");
+        book.raise("night:cam-2", night, Events.event("cam-2", "camera.intrusion", "perimeter", now), "intrusion 2");
+        book.clear("night:cam-2", "guard-wang", "nothing");
+        now = now.plus(Duration.ofMinutes(6));
+        book.escalate(); // nothing: the CRITICAL one was acknowledged
+
+        AlarmBook restarted = new AlarmBook(e -> { }, registry, clock, Duration.ofMinutes(5));
+        restarted.restore(published);
+        assertEquals(List.of("night:cam-1", "hot:s1"), restarted.active().stream().map(Alarm::key).toList());
+        Alarm night1 = restarted.get("night:cam-1").orElseThrow();
+        assertEquals(Alarm.State.ACKNOWLEDGED, night1.state());
+        assertEquals("guard-wang", night1.acknowledgedBy());
+        assertEquals(Severity.CRITICAL, night1.severity());
+        assertEquals("cam-1", night1.deviceId());
+        assertFalse(restarted.raise("hot:s1", hot, Events.reading("s1", "temperature", 61, now), "hot"),
+                "a restored alarm repeats, it is not raised again");
+    }
+
+    @Test
     void activeAlarmsComeMostSevereFirst() {
         Rule hot = Events.threshold("hot", 50.0, null, 1, 0);
         book.raise("hot:s1", hot, Events.reading("s1", "temperature", 60, now), "hot");
