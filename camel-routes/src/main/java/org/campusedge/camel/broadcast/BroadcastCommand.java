@@ -29,6 +29,7 @@ import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.Severity;
 import org.campusedge.camel.ingest.IngestHeaders;
 import org.campusedge.camel.ingest.IngressCounters;
+import org.campusedge.camel.ingest.Text;
 
 /**
  * The step of a broadcast controller's command route that talks to the controller's HTTP API
@@ -138,7 +139,7 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
         int status = response.statusCode();
         String body = response.body() == null ? "" : response.body();
         if (status >= 300) {
-            return new BroadcastResult(Outcome.REFUSED, null, null, "controller answered " + status + ": " + shorten(body));
+            return new BroadcastResult(Outcome.REFUSED, null, null, "controller answered " + status + ": " + Text.shorten(body, 200));
         }
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -170,14 +171,14 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
             if (request.action() == BroadcastRequest.Action.PLAY) {
                 Outcome o = zones.isEmpty() ? Outcome.ACCEPTED : accepted.isEmpty() ? Outcome.REFUSED : Outcome.PARTIAL;
                 return new BroadcastResult(o, taskId, zones, o == Outcome.ACCEPTED ? null
-                        : zones.size() + " zone(s) refused: " + shorten(zones.toString()));
+                        : zones.size() + " zone(s) refused: " + Text.shorten(zones.toString(), 200));
             }
             if (request.action() == BroadcastRequest.Action.STOP) {
                 accepted.forEach(z -> zones.put(z, "stopped"));
             }
             return new BroadcastResult(Outcome.ACCEPTED, null, zones, null);
         } catch (IOException | RuntimeException e) {
-            return new BroadcastResult(Outcome.REFUSED, null, null, "controller answer unreadable: " + shorten(String.valueOf(e.getMessage())));
+            return new BroadcastResult(Outcome.REFUSED, null, null, "controller answer unreadable: " + Text.shorten(String.valueOf(e.getMessage()), 200));
         }
     }
 
@@ -211,7 +212,7 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
             attrs.put("announcement", r.announcement());
         }
         if (r.text() != null) {
-            attrs.put("text", shorten(r.text()));
+            attrs.put("text", Text.shorten(r.text(), 200));
         }
         attrs.put("priority", Integer.toString(r.priority()));
         attrs.put("requestedBy", r.requestedBy() == null ? "" : r.requestedBy());
@@ -219,7 +220,7 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
             attrs.put("taskId", result.taskId());
         }
         if (result.message() != null) {
-            attrs.put("reason", shorten(result.message()));
+            attrs.put("reason", Text.shorten(result.message(), 200));
         }
         boolean unreachable = result.outcome() == Outcome.UNREACHABLE;
         return CampusEvent.builder().device(controller)
@@ -232,7 +233,4 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
                 .build();
     }
 
-    private static String shorten(String s) {
-        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    }
 }

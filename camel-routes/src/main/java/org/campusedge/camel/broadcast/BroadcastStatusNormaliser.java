@@ -21,6 +21,7 @@ import org.campusedge.api.RejectedInputException;
 import org.campusedge.api.RejectedInputException.Reason;
 import org.campusedge.api.Severity;
 import org.campusedge.camel.ingest.IngestHeaders;
+import org.campusedge.camel.ingest.Text;
 
 /**
  * Turns a broadcast controller's status report ({@code {"event":"played"|"fault", "taskId",
@@ -56,7 +57,7 @@ public final class BroadcastStatusNormaliser implements Processor {
         String event = f.get("event");
         if (!"played".equals(event) && !"fault".equals(event)) {
             throw new RejectedInputException(Reason.MALFORMED, "event must be \"played\" or \"fault\", got "
-                    + (event == null ? "nothing" : "'" + shorten(event) + "'"));
+                    + (event == null ? "nothing" : "'" + Text.shorten(flat(event), 120) + "'"));
         }
         String zone = f.get("zone");
         if (zone == null || zone.isBlank()) {
@@ -66,15 +67,15 @@ public final class BroadcastStatusNormaliser implements Processor {
         try {
             time = f.containsKey("time") ? Instant.parse(f.get("time")) : now;
         } catch (DateTimeParseException e) {
-            throw new RejectedInputException(Reason.MALFORMED, "time '" + shorten(f.get("time")) + "' is not an ISO-8601 instant");
+            throw new RejectedInputException(Reason.MALFORMED, "time '" + Text.shorten(flat(f.get("time")), 120) + "' is not an ISO-8601 instant");
         }
         Map<String, String> attrs = new LinkedHashMap<>();
-        attrs.put("zone", shorten(zone));
+        attrs.put("zone", Text.shorten(flat(zone), 120));
         if (f.get("taskId") != null) {
-            attrs.put("taskId", shorten(f.get("taskId")));
+            attrs.put("taskId", Text.shorten(flat(f.get("taskId")), 120));
         }
         if (f.get("reason") != null) {
-            attrs.put("reason", shorten(f.get("reason")));
+            attrs.put("reason", Text.shorten(flat(f.get("reason")), 120));
         }
         boolean fault = event.equals("fault");
         return CampusEvent.builder()
@@ -113,16 +114,13 @@ public final class BroadcastStatusNormaliser implements Processor {
                 throw new RejectedInputException(Reason.MALFORMED, "status report is not one JSON object");
             }
         } catch (IOException e) {
-            throw new RejectedInputException(Reason.MALFORMED, "not valid JSON: " + shorten(String.valueOf(e.getMessage())));
+            throw new RejectedInputException(Reason.MALFORMED, "not valid JSON: " + Text.shorten(flat(String.valueOf(e.getMessage())), 120));
         }
         return f;
     }
 
-    private static String shorten(String s) {
-        if (s == null) {
-            return "";
-        }
-        String line = s.replace('\n', ' ');
-        return line.length() > 120 ? line.substring(0, 120) + "..." : line;
+
+    private static String flat(String s) {
+        return s == null ? null : s.replace('\n', ' ');
     }
 }

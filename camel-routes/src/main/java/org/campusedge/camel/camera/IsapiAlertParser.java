@@ -17,6 +17,7 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import org.campusedge.api.RejectedInputException;
 import org.campusedge.api.RejectedInputException.Reason;
+import org.campusedge.camel.ingest.Text;
 
 /**
  * Reads a camera's ISAPI {@code EventNotificationAlert} in XML or JSON into a {@link CameraAlert}.
@@ -64,7 +65,7 @@ public final class IsapiAlertParser {
         String type = contentType == null ? "" : contentType.toLowerCase();
         boolean isJson = type.contains("json") || (!type.contains("xml") && firstSignificant(body) == '{');
         if (!isJson && !type.isEmpty() && !type.contains("xml") && !type.startsWith("text/plain")) {
-            throw new RejectedInputException(Reason.UNSUPPORTED, "content type '" + shorten(contentType)
+            throw new RejectedInputException(Reason.UNSUPPORTED, "content type '" + Text.shorten(contentType, 120)
                     + "' is not XML or JSON");
         }
         return isJson ? parseJson(body) : parseXml(body);
@@ -96,7 +97,7 @@ public final class IsapiAlertParser {
                     case XMLStreamConstants.DTD -> throw new RejectedInputException(Reason.MALFORMED,
                             "DOCTYPE declarations are not accepted in alarm documents");
                     case XMLStreamConstants.ENTITY_REFERENCE -> throw new RejectedInputException(Reason.MALFORMED,
-                            "entity reference &" + shorten(r.getLocalName()) + "; is not accepted");
+                            "entity reference &" + Text.shorten(r.getLocalName(), 120) + "; is not accepted");
                     case XMLStreamConstants.START_ELEMENT -> {
                         if (++depth > MAX_DEPTH) {
                             throw new RejectedInputException(Reason.MALFORMED, "elements nested deeper than " + MAX_DEPTH);
@@ -104,7 +105,7 @@ public final class IsapiAlertParser {
                         if (root == null) {
                             root = r.getLocalName();
                             if (!root.equals("EventNotificationAlert")) {
-                                throw new RejectedInputException(Reason.MALFORMED, "root element is <" + shorten(root)
+                                throw new RejectedInputException(Reason.MALFORMED, "root element is <" + Text.shorten(root, 120)
                                         + ">, expected <EventNotificationAlert>");
                             }
                         }
@@ -209,7 +210,7 @@ public final class IsapiAlertParser {
         }
         String state = f.getOrDefault("eventState", "active");
         if (!state.equals("active") && !state.equals("inactive")) {
-            throw new RejectedInputException(Reason.MALFORMED, "eventState '" + shorten(state)
+            throw new RejectedInputException(Reason.MALFORMED, "eventState '" + Text.shorten(state, 120)
                     + "' is neither active nor inactive");
         }
         String channel = f.containsKey("channelID") ? f.get("channelID") : f.get("dynChannelID");
@@ -233,10 +234,7 @@ public final class IsapiAlertParser {
             return "";
         }
         int nl = s.indexOf('\n');
-        return shorten(nl < 0 ? s : s.substring(0, nl));
+        return Text.shorten(nl < 0 ? s : s.substring(0, nl), 120);
     }
 
-    private static String shorten(String s) {
-        return s == null ? "" : s.length() > 120 ? s.substring(0, 120) + "..." : s;
-    }
 }

@@ -6,10 +6,9 @@ import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.DefaultConsumer;
-import org.apache.camel.support.DefaultEndpoint;
+import org.campusedge.camel.ingest.ReceiveOnlyEndpoint;
 
 /**
  * Camel component {@code campus-card:READER_ID}: the route of one card reader, fed with that
@@ -31,7 +30,7 @@ public final class CardComponent extends DefaultComponent {
         return new ReaderEndpoint(uri, this, remaining);
     }
 
-    private static final class ReaderEndpoint extends DefaultEndpoint {
+    private static final class ReaderEndpoint extends ReceiveOnlyEndpoint {
         private final String readerId;
 
         ReaderEndpoint(String uri, CardComponent component, String readerId) {
@@ -40,15 +39,8 @@ public final class CardComponent extends DefaultComponent {
         }
 
         @Override
-        public Producer createProducer() {
-            throw new UnsupportedOperationException("campus-card endpoints only receive");
-        }
-
-        @Override
-        public Consumer createConsumer(Processor processor) throws Exception {
-            Consumer c = new ReaderConsumer(this, processor);
-            configureConsumer(c);
-            return c;
+        protected Consumer newConsumer(Processor processor) {
+            return new ReaderConsumer(this, processor);
         }
     }
 

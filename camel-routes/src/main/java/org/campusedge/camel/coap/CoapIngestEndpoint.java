@@ -2,11 +2,10 @@ package org.campusedge.camel.coap;
 
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
-import org.apache.camel.Producer;
-import org.apache.camel.support.DefaultEndpoint;
+import org.campusedge.camel.ingest.ReceiveOnlyEndpoint;
 
 /** One CoAP resource path on the gateway's server; consumer only. */
-final class CoapIngestEndpoint extends DefaultEndpoint {
+final class CoapIngestEndpoint extends ReceiveOnlyEndpoint {
 
     private final String path;
 
@@ -25,14 +24,7 @@ final class CoapIngestEndpoint extends DefaultEndpoint {
     }
 
     @Override
-    public Producer createProducer() {
-        throw new UnsupportedOperationException("campus-coap endpoints only receive; use a CoAP client to send");
-    }
-
-    @Override
-    public Consumer createConsumer(Processor processor) throws Exception {
-        Consumer c = new CoapIngestConsumer(this, processor);
-        configureConsumer(c);
-        return c;
+    protected Consumer newConsumer(Processor processor) {
+        return new CoapIngestConsumer(this, processor);
     }
 }

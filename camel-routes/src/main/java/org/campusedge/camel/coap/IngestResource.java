@@ -6,6 +6,7 @@ import org.apache.camel.Exchange;
 import org.campusedge.camel.ingest.IngestHeaders;
 import org.campusedge.camel.ingest.IngressCounters;
 import org.campusedge.api.RejectedInputException;
+import org.campusedge.camel.ingest.Text;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
@@ -64,12 +65,12 @@ final class IngestResource extends CoapResource {
                 case ACCEPTED -> coap.respond(ResponseCode.CHANGED);
                 case REJECTED -> {
                     RejectedInputException rejected = (RejectedInputException) failure;
-                    coap.respond(codeFor(rejected.reason()), oneLine(rejected.getMessage()), MediaTypeRegistry.TEXT_PLAIN);
+                    coap.respond(codeFor(rejected.reason()), Text.answer(rejected.getMessage()), MediaTypeRegistry.TEXT_PLAIN);
                 }
                 case DEFERRED -> {
                     Response r = new Response(ResponseCode.SERVICE_UNAVAILABLE);
                     r.getOptions().setMaxAge(1); // RFC 7252 5.9.3.4: retry after Max-Age seconds
-                    r.setPayload(oneLine(failure.getMessage()));
+                    r.setPayload(Text.answer(failure.getMessage()));
                     coap.respond(r);
                 }
                 case FAILED -> coap.respond(ResponseCode.INTERNAL_SERVER_ERROR,
@@ -91,11 +92,4 @@ final class IngestResource extends CoapResource {
         };
     }
 
-    private static String oneLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        String line = s.replace('\n', ' ').replace('\r', ' ');
-        return line.length() > 200 ? line.substring(0, 200) : line;
-    }
 }

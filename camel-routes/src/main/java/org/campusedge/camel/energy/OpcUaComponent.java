@@ -5,13 +5,12 @@ import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.DefaultConsumer;
-import org.apache.camel.support.DefaultEndpoint;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.Profile;
+import org.campusedge.camel.ingest.ReceiveOnlyEndpoint;
 import org.campusedge.camel.ingest.IngressCounters;
 
 /**
@@ -50,7 +49,7 @@ public final class OpcUaComponent extends DefaultComponent {
         return MeterPlan.of(d, p);
     }
 
-    private static final class MeterEndpoint extends DefaultEndpoint {
+    private static final class MeterEndpoint extends ReceiveOnlyEndpoint {
         final String deviceId;
 
         MeterEndpoint(String uri, OpcUaComponent component, String deviceId) {
@@ -59,15 +58,8 @@ public final class OpcUaComponent extends DefaultComponent {
         }
 
         @Override
-        public Producer createProducer() {
-            throw new UnsupportedOperationException("campus-opcua endpoints only receive; writes go through energy-command");
-        }
-
-        @Override
-        public Consumer createConsumer(Processor processor) throws Exception {
-            Consumer c = new MeterConsumer(this, processor);
-            configureConsumer(c);
-            return c;
+        protected Consumer newConsumer(Processor processor) {
+            return new MeterConsumer(this, processor);
         }
     }
 

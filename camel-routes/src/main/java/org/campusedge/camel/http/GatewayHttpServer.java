@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.campusedge.camel.ingest.Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +89,7 @@ public final class GatewayHttpServer implements AutoCloseable {
         String path = http.getRequestURI().getPath();
         Route route = routes.get(path);
         if (route == null) {
-            reply(http, 404, "no device route at " + shorten(path) + " (is the device in the inventory?)", null);
+            reply(http, 404, "no device route at " + Text.shorten(path, 80) + " (is the device in the inventory?)", null);
             return;
         }
         if (!"POST".equals(http.getRequestMethod())) {
@@ -143,7 +144,7 @@ public final class GatewayHttpServer implements AutoCloseable {
             try {
                 declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
-                throw new IOException("Content-Length '" + shorten(length) + "' is not a number");
+                throw new IOException("Content-Length '" + Text.shorten(length, 80) + "' is not a number");
             }
             if (declared > max) {
                 throw new TooLarge("body of " + declared + " bytes is over the limit of " + max);
@@ -196,7 +197,7 @@ public final class GatewayHttpServer implements AutoCloseable {
 
     static void reply(HttpExchange http, int status, String reason, String retryAfter) {
         try {
-            byte[] text = reason == null ? new byte[0] : (oneLine(reason) + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] text = reason == null ? new byte[0] : (Text.answer(reason) + "\n").getBytes(StandardCharsets.UTF_8);
             if (retryAfter != null) {
                 http.getResponseHeaders().set("Retry-After", retryAfter);
             }
@@ -214,14 +215,7 @@ public final class GatewayHttpServer implements AutoCloseable {
         }
     }
 
-    private static String oneLine(String s) {
-        String line = s.replace('\n', ' ').replace('\r', ' ');
-        return line.length() > 200 ? line.substring(0, 200) : line;
-    }
 
-    private static String shorten(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
-    }
 
     /** Stops accepting at once; requests in flight get no answer and their devices retry. */
     @Override

@@ -6,11 +6,10 @@ import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.DefaultConsumer;
-import org.apache.camel.support.DefaultEndpoint;
 import org.campusedge.api.RejectedInputException;
+import org.campusedge.camel.ingest.ReceiveOnlyEndpoint;
 import org.campusedge.camel.ingest.IngestHeaders;
 import org.campusedge.camel.ingest.IngressCounters;
 
@@ -51,7 +50,7 @@ public final class HttpIngestComponent extends DefaultComponent {
         };
     }
 
-    private static final class PathEndpoint extends DefaultEndpoint {
+    private static final class PathEndpoint extends ReceiveOnlyEndpoint {
         final String path;
         final String device;
 
@@ -62,15 +61,8 @@ public final class HttpIngestComponent extends DefaultComponent {
         }
 
         @Override
-        public Producer createProducer() {
-            throw new UnsupportedOperationException("campus-http endpoints only receive");
-        }
-
-        @Override
-        public Consumer createConsumer(Processor processor) throws Exception {
-            Consumer c = new PathConsumer(this, processor);
-            configureConsumer(c);
-            return c;
+        protected Consumer newConsumer(Processor processor) {
+            return new PathConsumer(this, processor);
         }
     }
 

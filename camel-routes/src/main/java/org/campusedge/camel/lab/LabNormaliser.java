@@ -15,6 +15,7 @@ import org.campusedge.api.Profile;
 import org.campusedge.api.RejectedInputException;
 import org.campusedge.api.RejectedInputException.Reason;
 import org.campusedge.camel.ingest.IngestHeaders;
+import org.campusedge.camel.ingest.Text;
 
 /**
  * Turns a digital-lab sensor's SenML pack into {@code lab.reading} events, one per record, checked
@@ -64,13 +65,13 @@ public final class LabNormaliser implements Processor {
             Measurement m = records.get(i);
             String pointName = pointName(m.name());
             Point point = profile.point(pointName).orElseThrow(() -> new RejectedInputException(Reason.MALFORMED,
-                    "'" + shorten(pointName) + "' is not a point of profile " + profile.id()));
+                    "'" + Text.shorten(pointName, 40) + "' is not a point of profile " + profile.id()));
             int record = i + 1;
             checkType(record, point, m);
             String unit = m.unit() == null ? point.unit() : m.unit();
             if (point.unit() != null && !point.unit().equals(unit)) {
                 throw new RejectedInputException(Reason.MALFORMED, "record " + record + ": " + pointName + " in '"
-                        + shorten(unit) + "', profile " + profile.id() + " says '" + point.unit() + "'");
+                        + Text.shorten(unit, 40) + "', profile " + profile.id() + " says '" + point.unit() + "'");
             }
             boolean outOfRange = m.value() != null && !point.inRange(m.value());
             events.add(CampusEvent.builder().device(device)
@@ -103,7 +104,4 @@ public final class LabNormaliser implements Processor {
         return cut < 0 ? senmlName : senmlName.substring(cut + 1);
     }
 
-    private static String shorten(String s) {
-        return s == null ? "" : s.length() > 40 ? s.substring(0, 40) + "..." : s;
-    }
 }

@@ -8,9 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Processor;
-import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultComponent;
-import org.apache.camel.support.DefaultEndpoint;
+import org.campusedge.camel.ingest.ReceiveOnlyEndpoint;
 import org.campusedge.camel.coap.GatewayCoapServer;
 import org.campusedge.camel.ingest.IngressCounters;
 import org.eclipse.californium.core.network.CoapEndpoint;
@@ -80,7 +79,7 @@ public final class ObserveComponent extends DefaultComponent {
     }
 
     /** One observed resource. */
-    static final class ObserveEndpoint extends DefaultEndpoint {
+    static final class ObserveEndpoint extends ReceiveOnlyEndpoint {
         final String deviceId;
         final URI address;
         final Duration silence;
@@ -98,15 +97,8 @@ public final class ObserveComponent extends DefaultComponent {
         }
 
         @Override
-        public Producer createProducer() {
-            throw new UnsupportedOperationException("campus-observe endpoints only receive");
-        }
-
-        @Override
-        public Consumer createConsumer(Processor processor) throws Exception {
-            Consumer c = new ObserveConsumer(this, processor);
-            configureConsumer(c);
-            return c;
+        protected Consumer newConsumer(Processor processor) {
+            return new ObserveConsumer(this, processor);
         }
     }
 }
