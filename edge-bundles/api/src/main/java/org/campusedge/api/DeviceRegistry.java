@@ -14,6 +14,11 @@ public interface DeviceRegistry {
     /** The school this gateway serves. */
     String schoolId();
 
+    /** The school as its inventory describes it (name, district, enrolment). */
+    default SchoolInfo school() {
+        return new SchoolInfo(schoolId(), null, null, null, 0);
+    }
+
     /** The school's time zone, for device clocks that give no offset and for schedules. */
     default ZoneId timezone() {
         return ZoneId.of("Asia/Shanghai");

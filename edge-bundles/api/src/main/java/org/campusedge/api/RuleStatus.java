@@ -1,5 +1,6 @@
 package org.campusedge.api;
 
+import java.time.Instant;
 import java.util.List;
 
 /** What the edge controller has in force, for the admin page: rule and schedule counts, and the last load's problems. */
@@ -14,4 +15,9 @@ public interface RuleStatus {
 
     /** Problems of the last load of the rule, calendar and schedule files (FILE: FIELD: REASON); empty when good. */
     List<String> loadErrors();
+
+    /** When the rule files were last read (whether or not they were good), or null before the first read. */
+    default Instant lastLoadAt() {
+        return null;
+    }
 }

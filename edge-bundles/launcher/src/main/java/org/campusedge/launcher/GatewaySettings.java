@@ -27,7 +27,8 @@ final class GatewaySettings {
             "health", "org.campusedge.health",
             "rules", "org.campusedge.rules",
             "console", "org.campusedge.console",
-            "outbox", "org.campusedge.outbox");
+            "outbox", "org.campusedge.outbox",
+            "cloud", "org.campusedge.cloud");
 
     private final Path home;
     private final Map<String, String> values = new TreeMap<>();
@@ -85,7 +86,7 @@ final class GatewaySettings {
     }
 
     private static boolean isPath(String name) {
-        return name.equals("path") || name.endsWith("Dir") || name.endsWith("File");
+        return name.equals("path") || name.endsWith("Dir") || name.endsWith("File") || name.endsWith("Path");
     }
 
     private String resolve(String value) {

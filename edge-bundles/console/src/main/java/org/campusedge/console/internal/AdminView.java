@@ -3,6 +3,7 @@ package org.campusedge.console.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.List;
+import org.campusedge.api.CloudLink;
 import org.campusedge.api.DeviceCounters;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.RuleStatus;
@@ -26,10 +27,12 @@ final class AdminView {
     private final RuleStatus rules;
     private final DeviceCounters counters;
     private final ServiceComponentRuntime scr;
+    private final java.util.function.Supplier<CloudLink> cloud;
 
     AdminView(BundleContext context, DeviceRegistry registry, RuleStatus rules, DeviceCounters counters,
-              ServiceComponentRuntime scr) {
+              ServiceComponentRuntime scr, java.util.function.Supplier<CloudLink> cloud) {
         this.scr = scr;
+        this.cloud = cloud;
         this.context = context;
         this.registry = registry;
         this.rules = rules;
@@ -78,6 +81,7 @@ final class AdminView {
             g.writeEndObject();
         }
         g.writeEndArray();
+        writeCloud(g);
         g.writeArrayFieldStart("counters");
         for (DeviceCounters.Counts c : counters.all()) {
             g.writeStartObject();
@@ -89,6 +93,30 @@ final class AdminView {
             g.writeEndObject();
         }
         g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** The link to the city: up or not, what waits in the outbox per lane, what the city last took and asked. */
+    private void writeCloud(JsonGenerator g) throws IOException {
+        CloudLink link = cloud.get();
+        g.writeObjectFieldStart("cloud");
+        if (link != null) {
+            CloudLink.Status s = link.status();
+            g.writeStringField("endpoint", s.endpoint());
+            g.writeBooleanField("connected", s.connected());
+            g.writeStringField("since", s.since() == null ? null : s.since().toString());
+            g.writeNumberField("accepted", s.accepted());
+            g.writeNumberField("refused", s.refused());
+            g.writeStringField("lastAccepted", s.lastAccepted() == null ? null : s.lastAccepted().toString());
+            g.writeNumberField("commands", s.commands());
+            g.writeStringField("lastCommand", s.lastCommand());
+            g.writeStringField("lastError", s.lastError());
+            g.writeNumberField("outboxCritical", s.outbox().critical());
+            g.writeNumberField("outboxTelemetry", s.outbox().telemetry());
+            g.writeNumberField("outboxBytes", s.outbox().bytes());
+            g.writeNumberField("outboxBudgetBytes", s.outbox().budgetBytes());
+            g.writeNumberField("shedTelemetry", s.outbox().shedTelemetry());
+        }
         g.writeEndObject();
     }
 

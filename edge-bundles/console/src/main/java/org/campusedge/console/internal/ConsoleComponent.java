@@ -7,6 +7,7 @@ import java.util.Hashtable;
 import org.campusedge.api.Alarms;
 import org.campusedge.api.CampusHome;
 import org.campusedge.api.DeviceCounters;
+import org.campusedge.api.CloudLink;
 import org.campusedge.api.DeviceHealth;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
@@ -19,6 +20,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -62,6 +65,9 @@ public final class ConsoleComponent {
         int maxLivePages() default 48;
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile CloudLink cloud;
+
     private final ConsoleServer server;
     private final EventBus.Subscription subscription;
     private final ServiceRegistration<ConsoleComponent> registration;
@@ -87,7 +93,7 @@ public final class ConsoleComponent {
         server = new ConsoleServer(config.host(), config.port(), users, new Sessions(Clock.systemUTC(),
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
-                new AdminView(context, registry, rules, counters, scr));
+                new AdminView(context, registry, rules, counters, scr, () -> cloud));
         try {
             subscription = bus.subscribe("console", 10_000, feed::publish);
             Dictionary<String, Object> props = new Hashtable<>();

@@ -13,6 +13,7 @@ import org.campusedge.api.CampusHome;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.Profile;
+import org.campusedge.api.SchoolInfo;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -162,6 +163,13 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     @Override
     public String schoolId() {
         return current.schoolId();
+    }
+
+    @Override
+    public SchoolInfo school() {
+        School school = current.school();
+        return school == null ? new SchoolInfo(schoolId(), null, null, null, 0)
+                : new SchoolInfo(school.id(), school.name(), school.nameEn(), school.district(), school.enrolment());
     }
 
     @Override

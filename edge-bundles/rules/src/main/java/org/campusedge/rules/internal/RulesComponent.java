@@ -82,6 +82,7 @@ public final class RulesComponent implements Alarms, RuleStatus {
     private SchoolCalendar calendar;
     private BroadcastSchedule schedule;
     private List<String> problems = List.of();
+    private java.time.Instant lastLoadAt;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Broadcasts broadcasts;
@@ -137,6 +138,7 @@ public final class RulesComponent implements Alarms, RuleStatus {
 
     private synchronized void reload() {
         RuleFiles.Loaded loaded = files.load(registry.timezone());
+        lastLoadAt = Clock.systemUTC().instant();
         if (!loaded.problems().isEmpty()) {
             problems = loaded.problems();
             LOG.warn("Rule files have {} problem(s); {} rule(s) stay in force", problems.size(), engine.rules().size());
@@ -156,6 +158,11 @@ public final class RulesComponent implements Alarms, RuleStatus {
     @Override
     public synchronized List<String> loadErrors() {
         return problems;
+    }
+
+    @Override
+    public synchronized java.time.Instant lastLoadAt() {
+        return lastLoadAt;
     }
 
     @Override

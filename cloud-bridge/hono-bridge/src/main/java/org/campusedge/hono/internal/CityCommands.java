@@ -1,0 +1,266 @@
+package org.campusedge.hono.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.message.Message;
+import org.campusedge.api.BroadcastRequest;
+import org.campusedge.api.BroadcastResult;
+import org.campusedge.api.Broadcasts;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.Device;
+import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.EventBus;
+import org.campusedge.api.Severity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The city's commands to the school, as they arrive on the gateway's Hono command link:
+ * {@code broadcast}, {@code rules} and {@code status} (cloud-bridge/CLOUD-MESSAGES.md). Each is
+ * checked before anything is done — a malformed or unknown command is answered with 400/404 and
+ * nothing runs — carried out off the AMQP thread, answered with a status, and written to the store
+ * as a {@code cloud.command} event (the audit log). A command seen again with the same correlation
+ * id within ten minutes is answered as before and not carried out twice.
+ */
+final class CityCommands {
+
+    /** The answer to one command. */
+    record Response(int status, Map<String, Object> body) {
+    }
+
+    /** Where answers go: the command's reply-to, its correlation id, the status and the JSON body. */
+    interface Responder {
+        void respond(String replyTo, String correlationId, int status, byte[] body);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(CityCommands.class);
+    private static final Duration REMEMBER = Duration.ofMinutes(10);
+    private static final int MAX_BODY = 300 * 1024;
+    private static final int MAX_TEXT = 2000;
+
+    private final String gatewayId;
+    private final DeviceRegistry registry;
+    private final EventBus bus;
+    private final Supplier<Broadcasts> broadcasts;
+    private final RuleSetInstaller rules;
+    private final Supplier<Map<String, Object>> status;
+    private final ExecutorService worker;
+    private final Map<String, Object[]> answered = new LinkedHashMap<>(); // correlation id -> {Response, Instant}
+    final AtomicLong received = new AtomicLong();
+    volatile String last;
+    private volatile Responder responder;
+
+    CityCommands(String gatewayId, DeviceRegistry registry, EventBus bus, Supplier<Broadcasts> broadcasts, RuleSetInstaller rules,
+                 Supplier<Map<String, Object>> status, ExecutorService worker) {
+        this.gatewayId = gatewayId;
+        this.registry = registry;
+        this.bus = bus;
+        this.broadcasts = broadcasts;
+        this.rules = rules;
+        this.status = status;
+        this.worker = worker;
+    }
+
+    void responder(Responder r) {
+        this.responder = r;
+    }
+
+    /** Called on the AMQP thread: hands the command to the worker and returns at once. */
+    void onCommand(Message m) {
+        received.incrementAndGet();
+        String name = m.getSubject();
+        Object corr = m.getCorrelationId() != null ? m.getCorrelationId() : m.getMessageId();
+        String correlationId = corr == null ? null : corr.toString();
+        String replyTo = m.getReplyTo();
+        String target = property(m, "device_id");
+        byte[] body = body(m);
+        worker.execute(() -> handle(name, correlationId, replyTo, target, body));
+    }
+
+    private void handle(String name, String correlationId, String replyTo, String target, byte[] body) {
+        Response r;
+        boolean repeat = false;
+        synchronized (answered) {
+            Instant now = Instant.now();
+            answered.values().removeIf(v -> ((Instant) v[1]).isBefore(now.minus(REMEMBER)));
+            Object[] seen = correlationId == null ? null : answered.get(correlationId);
+            r = seen == null ? null : (Response) seen[0];
+            repeat = r != null;
+        }
+        if (r == null) {
+            r = execute(name, target, body);
+            if (correlationId != null) {
+                synchronized (answered) {
+                    answered.put(correlationId, new Object[] {r, Instant.now()});
+                }
+            }
+        }
+        last = name + " " + r.status() + " " + Instant.now();
+        audit(name, correlationId, r, repeat);
+        LOG.info("City command {} ({}): {}{}", name, correlationId, r.status(), repeat ? " (a repeat, answered as before)" : "");
+        Responder out = responder;
+        if (replyTo != null && correlationId != null && out != null) {
+            out.respond(replyTo, correlationId, r.status(), Json.write(r.body()));
+        }
+    }
+
+    /** Checks and carries out one command. Never throws: a failure is a 500 answer. */
+    Response execute(String name, String target, byte[] body) {
+        try {
+            if (name == null || name.isBlank()) {
+                return error(400, "the command has no name (subject)");
+            }
+            if (target != null && !target.equals(gatewayId)) {
+                return error(404, "commands go to the school gateway " + gatewayId + ", not " + target);
+            }
+            if (body.length > MAX_BODY) {
+                return error(400, "the body is larger than " + MAX_BODY + " bytes");
+            }
+            Map<String, Object> req;
+            try {
+                req = body.length == 0 ? Map.of() : Json.readObject(body);
+            } catch (IllegalArgumentException e) {
+                return error(400, e.getMessage());
+            }
+            return switch (name) {
+                case "broadcast" -> broadcast(req);
+                case "rules" -> rules(req);
+                case "status" -> new Response(200, status.get());
+                default -> error(404, "unknown command '" + name + "' (known: broadcast, rules, status)");
+            };
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(503, "the gateway is stopping");
+        } catch (Exception e) {
+            LOG.warn("City command {} failed", name, e);
+            return error(500, e.toString());
+        }
+    }
+
+    private Response broadcast(Map<String, Object> req) throws Exception {
+        Object text = req.get("text");
+        Object announcement = req.get("announcement");
+        if ((text == null) == (announcement == null) || !(text == null || text instanceof String) || !(announcement == null
+                || announcement instanceof String)) {
+            return error(400, "give exactly one of text or announcement, as a string");
+        }
+        if (text != null && (((String) text).isBlank() || ((String) text).length() > MAX_TEXT)) {
+            return error(400, "text must be 1-" + MAX_TEXT + " characters");
+        }
+        List<String> zones = new ArrayList<>();
+        Object z = req.get("zones");
+        if (z != null) {
+            if (!(z instanceof List<?> l) || l.stream().anyMatch(o -> !(o instanceof String))) {
+                return error(400, "zones must be a list of zone names");
+            }
+            for (Object o : l) {
+                if (!"all".equals(o)) {
+                    zones.add((String) o);
+                }
+            }
+        }
+        Object p = req.getOrDefault("priority", (long) BroadcastRequest.EMERGENCY);
+        if (!(p instanceof Long pr) || pr < 0 || pr > 100) {
+            return error(400, "priority must be a whole number 0-100");
+        }
+        Device controller = registry.devices().stream().filter(d -> d.family().equals("broadcast"))
+                .min((a, b) -> a.id().compareTo(b.id())).orElse(null);
+        if (controller == null) {
+            return error(503, "this school has no broadcast controller in its inventory");
+        }
+        Broadcasts pa = broadcasts.get();
+        if (pa == null) {
+            return error(503, "the broadcast service is not running");
+        }
+        BroadcastRequest request = text != null
+                ? BroadcastRequest.say(controller.id(), zones, (String) text, pr.intValue(), "city")
+                : BroadcastRequest.play(controller.id(), zones, (String) announcement, pr.intValue(), "city");
+        BroadcastResult result = pa.send(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        int code = switch (result.outcome()) {
+            case ACCEPTED, PARTIAL -> 200;
+            case REFUSED -> 409;
+            case UNREACHABLE -> 503;
+        };
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("school", registry.schoolId());
+        out.put("controller", controller.id());
+        out.put("outcome", result.outcome().name());
+        out.put("taskId", result.taskId());
+        out.put("zones", new LinkedHashMap<>(result.zones()));
+        out.put("message", result.message());
+        return new Response(code, out);
+    }
+
+    private Response rules(Map<String, Object> req) throws Exception {
+        if (!(req.get("name") instanceof String name) || !(req.get("yaml") instanceof String yaml)) {
+            return error(400, "give name and yaml, as strings");
+        }
+        RuleSetInstaller.Outcome o = rules.install(name, yaml);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("school", registry.schoolId());
+        out.put("name", name);
+        if (o.status() == 200) {
+            out.put("rules", (long) o.rules());
+        } else {
+            out.put("error", o.message());
+        }
+        return new Response(o.status(), out);
+    }
+
+    private Response error(int status, String reason) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("school", registry.schoolId());
+        out.put("error", reason);
+        return new Response(status, out);
+    }
+
+    private void audit(String name, String correlationId, Response r, boolean repeat) {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("command", name == null ? "" : name);
+        a.put("correlation", correlationId == null ? "" : correlationId);
+        a.put("status", Integer.toString(r.status()));
+        Object reason = r.body().get("error") != null ? r.body().get("error") : r.body().get("outcome");
+        a.put("result", reason == null ? "" : reason.toString().length() > 300 ? reason.toString().substring(0, 300) : reason.toString());
+        a.put("by", "city");
+        if (repeat) {
+            a.put("repeat", "true");
+        }
+        bus.publish(List.of(CampusEvent.builder().schoolId(registry.schoolId()).deviceId("gateway").profileId("gateway")
+                .kind("cloud.command").severity(r.status() < 300 ? Severity.INFO : Severity.WARNING).attributes(a).build()))
+                .exceptionally(t -> {
+                    LOG.error("A city command could not be written to the audit log: {}", t.toString());
+                    return null;
+                });
+    }
+
+    private static String property(Message m, String key) {
+        ApplicationProperties p = m.getApplicationProperties();
+        Object v = p == null || p.getValue() == null ? null : p.getValue().get(key);
+        return v == null ? null : v.toString();
+    }
+
+    private static byte[] body(Message m) {
+        if (m.getBody() instanceof Data d && d.getValue() != null) {
+            Binary b = d.getValue();
+            byte[] out = new byte[b.getLength()];
+            System.arraycopy(b.getArray(), b.getArrayOffset(), out, 0, b.getLength());
+            return out;
+        }
+        if (m.getBody() instanceof AmqpValue v && v.getValue() instanceof String s) {
+            return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return new byte[0];
+    }
+}

@@ -1,0 +1,252 @@
+package org.campusedge.hono.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.campusedge.api.Alarm;
+import org.campusedge.api.Alarms;
+import org.campusedge.api.Broadcasts;
+import org.campusedge.api.CampusHome;
+import org.campusedge.api.CloudLink;
+import org.campusedge.api.DataFiles;
+import org.campusedge.api.DeviceHealth;
+import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.EventBus;
+import org.campusedge.api.EventStore;
+import org.campusedge.api.Outbox;
+import org.campusedge.api.RuleStatus;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's link to the city through Eclipse Hono: queues the school's summaries every period and
+ * every transition of a CRITICAL alarm at once (the outbox's two lanes), drains the outbox to Hono's
+ * AMQP adapter as the school's Hono gateway, and carries out the city's commands. With no Hono host
+ * configured it does nothing but say so; with Hono unreachable everything waits in the outbox, and
+ * local handling never waits for the cloud.
+ */
+@Component(service = CloudLink.class, immediate = true, configurationPid = CloudLinkComponent.PID)
+@Designate(ocd = CloudLinkComponent.Config.class)
+public final class CloudLinkComponent implements CloudLink {
+
+    public static final String PID = "org.campusedge.cloud";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CloudLinkComponent.class);
+
+    /** Where Hono is, who the gateway is there, and how often and how fast it sends. */
+    @ObjectClassDefinition(name = "Campus Edge cloud link (Eclipse Hono)", description = "Summaries, critical alarms and city commands through Hono's AMQP adapter")
+    public @interface Config {
+        @AttributeDefinition(description = "Host of Hono's AMQP adapter; empty: no cloud link")
+        String host() default "";
+
+        @AttributeDefinition(description = "Port of Hono's AMQP adapter (5671 with TLS, 5672 without)")
+        int port() default 5671;
+
+        @AttributeDefinition(description = "TLS to the adapter")
+        boolean tls() default true;
+
+        @AttributeDefinition(description = "CA certificates to trust for TLS (PEM or key store); empty: the JVM's")
+        String trustStorePath() default "";
+
+        @AttributeDefinition(description = "The Hono tenant of the city")
+        String tenant() default "";
+
+        @AttributeDefinition(description = "The gateway's Hono device id; empty: gw-<school id>")
+        String gatewayId() default "";
+
+        @AttributeDefinition(description = "The gateway's Hono password", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+        String password() default "";
+
+        @AttributeDefinition(description = "Minutes per summary period")
+        int summaryMinutes() default 5;
+
+        @AttributeDefinition(description = "Most periods summarised after the gateway was down (288 = a day of 5 minutes)")
+        int maxCatchUpPeriods() default 288;
+
+        @AttributeDefinition(description = "Most messages sent to Hono per second while draining")
+        int maxMessagesPerSecond() default 100;
+
+        @AttributeDefinition(description = "Seconds to wait for Hono's outcome of one message")
+        int sendTimeoutSeconds() default 10;
+
+        @AttributeDefinition(description = "Folder of the rule sets, where the city's rules command puts one")
+        String rulesDir() default "device-profiles/rules";
+
+        @AttributeDefinition(description = "Folder for the link's state (summary and alarm cursors)")
+        String stateDir() default "data";
+    }
+
+    private final Outbox outbox;
+    private final DeviceRegistry registry;
+    private final String schoolId;
+    private final String gatewayId;
+    private HonoLink link;
+    private Drainer drainer;
+    private CityCommands commands;
+    private ScheduledExecutorService timer;
+    private ExecutorService commandWorker;
+    private EventBus.Subscription subscription;
+    private final String endpoint;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile DeviceHealth health;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Alarms alarms;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Broadcasts broadcasts;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile RuleStatus ruleStatus;
+
+    @Activate
+    public CloudLinkComponent(Config config, @Reference(name = "outbox") Outbox outbox, @Reference(name = "store") EventStore store,
+                              @Reference(name = "bus") EventBus bus, @Reference(name = "registry") DeviceRegistry registry,
+                              @Reference(name = "files") DataFiles files) {
+        this.outbox = outbox;
+        this.registry = registry;
+        this.schoolId = registry.schoolId();
+        this.gatewayId = config.gatewayId().isBlank() ? "gw-" + schoolId : config.gatewayId();
+        if (config.host().isBlank()) {
+            this.endpoint = null;
+            LOG.info("Cloud link: no Hono host configured; nothing is forwarded to the city");
+            return;
+        }
+        HonoLink.Settings settings = new HonoLink.Settings(config.host(), config.port(), config.tenant(), gatewayId,
+                config.password(), config.tls(), config.trustStorePath(), Duration.ofSeconds(Math.max(1, config.sendTimeoutSeconds())));
+        this.endpoint = settings.endpoint();
+        java.nio.file.Path stateDir = CampusHome.resolve(config.stateDir());
+        Summariser summariser = new Summariser(store, registry, () -> health, () -> {
+            Alarms a = alarms;
+            return a == null ? List.<Alarm>of() : a.active();
+        });
+        SummaryScheduler summaries = new SummaryScheduler(summariser, outbox, schoolId, new StateFile(stateDir.resolve("cloud-summaries.state")),
+                Duration.ofMinutes(Math.max(1, config.summaryMinutes())), Math.max(1, config.maxCatchUpPeriods()));
+        AlarmForwarder forwarder = new AlarmForwarder(store, outbox, schoolId, new StateFile(stateDir.resolve("cloud-alarms.cursor")),
+                () -> alarms, Instant.now().minus(Duration.ofMinutes(10)));
+        commandWorker = Executors.newSingleThreadExecutor(r -> daemon(r, "cloud-commands"));
+        commands = new CityCommands(gatewayId, registry, bus, () -> broadcasts,
+                new RuleSetInstaller(files, CampusHome.resolve(config.rulesDir()), () -> ruleStatus, Duration.ofSeconds(20)),
+                this::statusReport, commandWorker);
+        link = new HonoLink(settings, commands::onCommand, () -> {
+            if (drainer != null) {
+                drainer.wakeUp();
+            }
+        });
+        commands.responder((replyTo, corr, status, body) -> link.respond(replyTo, corr, status, body).whenComplete((v, t) -> {
+            if (t != null) {
+                LOG.warn("The answer to the city's command {} could not be sent: {}", corr, t.toString());
+            }
+        }));
+        drainer = new Drainer(outbox, link, config.maxMessagesPerSecond(), Duration.ofMillis(500), Duration.ofSeconds(30));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cloud-timer"));
+        // an alarm event wakes the forwarder at once; the periodic poll is the safety net (and the restart catch-up)
+        subscription = bus.subscribe("cloud", 1_000, e -> {
+            if (e.kind().startsWith("alarm.") && AlarmForwarder.isCritical(e)) {
+                timer.execute(() -> forward(forwarder));
+            }
+        });
+        timer.scheduleWithFixedDelay(() -> forward(forwarder), 0, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                if (summaries.runDue(Instant.now()) > 0) {
+                    drainer.wakeUp();
+                }
+            } catch (RuntimeException ex) {
+                LOG.warn("Cloud summaries: {}", ex.toString());
+            }
+        }, 2, 5, TimeUnit.SECONDS);
+        link.start();
+        drainer.start();
+        LOG.info("Cloud link to {}: summaries every {} min, critical alarms at once", endpoint, config.summaryMinutes());
+    }
+
+    private void forward(AlarmForwarder forwarder) {
+        try {
+            if (forwarder.poll() > 0) {
+                drainer.wakeUp();
+            }
+        } catch (RuntimeException ex) {
+            LOG.warn("Cloud alarm forwarding: {}", ex.toString());
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public Status status() {
+        Outbox.Stats stats = outbox.stats();
+        if (link == null) {
+            return new Status(null, false, null, 0, 0, null, 0, null, "no Hono host configured", stats);
+        }
+        String error = drainer.lastError != null ? drainer.lastError : link.lastError();
+        return new Status(endpoint, link.connected(), link.since(), drainer.accepted.get(), drainer.refused.get(), drainer.lastAccepted,
+                commands.received.get(), commands.last, error, stats);
+    }
+
+    /** The answer to the city's status command. */
+    private Map<String, Object> statusReport() {
+        Status s = status();
+        Map<String, Object> cloud = new LinkedHashMap<>();
+        cloud.put("connected", s.connected());
+        cloud.put("outboxCritical", s.outbox().critical());
+        cloud.put("outboxTelemetry", s.outbox().telemetry());
+        cloud.put("shedTelemetry", s.outbox().shedTelemetry());
+        cloud.put("accepted", s.accepted());
+        Map<String, Object> devices = new TreeMap<>();
+        DeviceHealth h = health;
+        if (h != null) {
+            for (DeviceHealth.State st : h.devices()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> f = (Map<String, Object>) devices.computeIfAbsent(st.family(), k -> new LinkedHashMap<>(
+                        Map.of("online", 0L, "offline", 0L)));
+                f.merge(st.presence() == DeviceHealth.Presence.ONLINE ? "online" : "offline", 1L, (a, b) -> (Long) a + (Long) b);
+            }
+        }
+        Alarms a = alarms;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("school", schoolId);
+        out.put("gateway", gatewayId);
+        out.put("cloud", cloud);
+        out.put("devices", devices);
+        out.put("alarmsOpen", a == null ? null : (long) a.active().size());
+        return out;
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (subscription != null) {
+            subscription.close();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        if (drainer != null) {
+            drainer.close();
+        }
+        if (commandWorker != null) {
+            commandWorker.shutdownNow();
+        }
+        if (link != null) {
+            link.close();
+        }
+    }
+}

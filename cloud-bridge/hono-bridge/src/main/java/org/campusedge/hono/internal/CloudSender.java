@@ -1,0 +1,13 @@
+package org.campusedge.hono.internal;
+
+import java.util.concurrent.CompletableFuture;
+import org.campusedge.api.Outbox;
+
+/** Sends one queued message to the cloud; the future completes when the cloud accepted it. */
+interface CloudSender {
+
+    boolean connected();
+
+    /** Completes normally on {@code accepted}; exceptionally on released, rejected, timeout, no credit or no connection. */
+    CompletableFuture<Void> send(Outbox.Message message);
+}
