@@ -1,0 +1,80 @@
+package org.campusedge.hono.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.Device;
+import org.campusedge.api.Outbox;
+import org.campusedge.api.Severity;
+import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.store.internal.SqliteOutbox;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** CRITICAL alarm transitions from a real event store into a real outbox's critical lane, once, across restarts. */
+class AlarmForwarderTest {
+
+    @TempDir
+    Path dir;
+    private SqliteEventStore store;
+    private SqliteOutbox outbox;
+    private final Device camera = MemoryRegistry.device("cam-gate-1", "camera", "Gate");
+    private final Instant start = Instant.parse("2026-11-23T01:00:00Z");
+
+    @BeforeEach
+    void open() throws Exception {
+        store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));
+        outbox = new SqliteOutbox(dir.resolve("outbox.db"), 10_000_000);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        outbox.close();
+        store.close();
+    }
+
+    private CampusEvent alarm(String kind, String severity, int second, Map<String, String> extra) {
+        Map<String, String> a = new java.util.HashMap<>(Map.of("alarm", "night:cam-gate-1", "rule", "night", "alarmSeverity", severity,
+                "message", "intrusion at the gate"));
+        a.putAll(extra);
+        return CampusEvent.builder().device(camera).kind(kind).severity(Severity.valueOf(severity)).occurredAt(start.plusSeconds(second))
+                .attributes(a).build();
+    }
+
+    private AlarmForwarder forwarder() {
+        return new AlarmForwarder(store, outbox, "sch-t", new StateFile(dir.resolve("cursor")), () -> null, start.minusSeconds(60));
+    }
+
+    @Test
+    void criticalTransitionsAreQueuedOnceInOrderAndNotAgainAfterARestart() throws Exception {
+        store.append(List.of(alarm("alarm.raised", "CRITICAL", 1, Map.of()), alarm("alarm.raised", "WARNING", 2, Map.of()),
+                alarm("alarm.acknowledged", "CRITICAL", 3, Map.of("by", "zhang", "note", "guard sent")))).toCompletableFuture().get();
+        AlarmForwarder f = forwarder();
+        assertEquals(2, f.poll());
+        assertEquals(0, f.poll(), "nothing new");
+
+        List<Outbox.Message> queued = outbox.peek(Outbox.Lane.CRITICAL, 10);
+        assertEquals(2, queued.size());
+        assertEquals("event//sch-t.cam-gate-1", queued.get(0).address());
+        String raised = new String(queued.get(0).payload(), StandardCharsets.UTF_8);
+        String acked = new String(queued.get(1).payload(), StandardCharsets.UTF_8);
+        assertTrue(raised.contains("\"type\":\"org.campusedge.alarm.v1\"") && raised.contains("\"state\":\"raised\"")
+                && raised.contains("\"subject\":\"cam-gate-1\""), raised);
+        assertTrue(acked.contains("\"state\":\"acknowledged\"") && acked.contains("\"by\":\"zhang\""), acked);
+        assertEquals(0, outbox.peek(Outbox.Lane.TELEMETRY, 10).size());
+
+        queued.forEach(m -> outbox.delivered(m.seq()));
+        AlarmForwarder restarted = forwarder();
+        assertEquals(0, restarted.poll(), "the cursor on disk: nothing forwarded twice after a restart");
+        store.append(List.of(alarm("alarm.cleared", "CRITICAL", 4, Map.of("by", "zhang")))).toCompletableFuture().get();
+        assertEquals(1, restarted.poll());
+    }
+}
