@@ -73,8 +73,8 @@ public final class CloudLinkComponent implements CloudLink {
         @AttributeDefinition(description = "The gateway's Hono password", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
         String password() default "";
 
-        @AttributeDefinition(description = "Minutes per summary period")
-        int summaryMinutes() default 5;
+        @AttributeDefinition(description = "Seconds per summary period (300: every 5 minutes)")
+        int summaryPeriodSeconds() default 300;
 
         @AttributeDefinition(description = "Most periods summarised after the gateway was down (288 = a day of 5 minutes)")
         int maxCatchUpPeriods() default 288;
@@ -135,7 +135,7 @@ public final class CloudLinkComponent implements CloudLink {
             return a == null ? List.<Alarm>of() : a.active();
         });
         SummaryScheduler summaries = new SummaryScheduler(summariser, outbox, schoolId, new StateFile(stateDir.resolve("cloud-summaries.state")),
-                Duration.ofMinutes(Math.max(1, config.summaryMinutes())), Math.max(1, config.maxCatchUpPeriods()));
+                Duration.ofSeconds(Math.max(1, config.summaryPeriodSeconds())), Math.max(1, config.maxCatchUpPeriods()));
         AlarmForwarder forwarder = new AlarmForwarder(store, outbox, schoolId, new StateFile(stateDir.resolve("cloud-alarms.cursor")),
                 () -> alarms, Instant.now().minus(Duration.ofMinutes(10)));
         commandWorker = Executors.newSingleThreadExecutor(r -> daemon(r, "cloud-commands"));
@@ -169,10 +169,10 @@ public final class CloudLinkComponent implements CloudLink {
             } catch (RuntimeException ex) {
                 LOG.warn("Cloud summaries: {}", ex.toString());
             }
-        }, 2, 5, TimeUnit.SECONDS);
+        }, 1, Math.min(5, Math.max(1, config.summaryPeriodSeconds() / 2)), TimeUnit.SECONDS);
         link.start();
         drainer.start();
-        LOG.info("Cloud link to {}: summaries every {} min, critical alarms at once", endpoint, config.summaryMinutes());
+        LOG.info("Cloud link to {}: summaries every {} s, critical alarms at once", endpoint, config.summaryPeriodSeconds());
     }
 
     private void forward(AlarmForwarder forwarder) {

@@ -13,7 +13,8 @@ import org.campusedge.api.Outbox;
  */
 final class SummaryScheduler {
 
-    static final Duration GRACE = Duration.ofSeconds(10);
+    /** How long after a period's end it is summarised: 10 s, or half the period when that is shorter. */
+    private final Duration grace;
 
     private final Summariser summariser;
     private final Outbox outbox;
@@ -29,11 +30,12 @@ final class SummaryScheduler {
         this.state = state;
         this.periodMs = period.toMillis();
         this.maxCatchUp = maxCatchUp;
+        this.grace = Duration.ofMillis(Math.min(10_000, periodMs / 2));
     }
 
     /** Summarises every period that ended (plus the grace) and was not summarised yet; returns how many periods. */
     synchronized int runDue(Instant now) {
-        long end = Math.floorDiv(now.minus(GRACE).toEpochMilli(), periodMs) * periodMs;
+        long end = Math.floorDiv(now.minus(grace).toEpochMilli(), periodMs) * periodMs;
         String saved = state.read();
         long last = saved == null || saved.isBlank() ? end - periodMs : Long.parseLong(saved);
         last = Math.max(last, end - maxCatchUp * periodMs);

@@ -1,0 +1,127 @@
+package org.campusedge.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.campusedge.sandbox.Faults;
+import org.campusedge.simulators.broadcast.BroadcastController;
+import org.campusedge.simulators.camera.AlertDocuments;
+import org.campusedge.simulators.camera.Camera;
+import org.campusedge.simulators.gateway.GatewayProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cloud link under faults, against the sandbox's fault switches: Hono down for a while and back
+ * (nothing lost, the critical lane in order, re-sends de-duplicated by the city), Hono releasing and
+ * rejecting (the gateway backs off, no hot loop), and the gateway killed with {@code kill -9} in the
+ * middle of draining a backlog (nothing lost after it starts again).
+ */
+class CloudFaultIT {
+
+    private static final String SCHOOL = "sch-cloud-f";
+    private static final String ALARM = "org.campusedge.alarm.v1";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void nothingIsLostWhenHonoIsDownRefusesOrTheGatewayIsKilledWhileDraining() throws Exception {
+        try (CloudFixture cloud = CloudFixture.start(dir.resolve("city"), List.of(SCHOOL));
+             BroadcastController pa = new BroadcastController(List.of("playground", "dormitory"), 200)) {
+            URI api = pa.start(0);
+            String[] settings = CloudFixture.concat(CloudFixture.school(dir, SCHOOL, api), cloud.gatewaySettings(SCHOOL, 1))
+                    .toArray(String[]::new);
+            Path home = dir.resolve("gw");
+            GatewayProcess gw = GatewayFixture.start(home, settings);
+            try {
+                assertTrue(GatewayFixture.eventually(30, () -> !CloudChainIT.periods(cloud).isEmpty()), "no summary at the city");
+
+                // 1. Hono down: alarms and summaries wait in the outbox; back up: all of it arrives, alarms in order
+                cloud.sandbox.faults().down();
+                intrusion(gw, "cam-fence-north-1");
+                intrusion(gw, "cam-fence-north-2");
+                assertTrue(GatewayFixture.eventually(20, () -> CloudFixture.criticalAlarmIds(gw.storePath()).size() == 2), "no alarms raised");
+                assertTrue(GatewayFixture.eventually(20, () -> CloudFixture.outboxDepth(home) >= 10), "the outbox did not fill while Hono was down");
+                Thread.sleep(2000);
+                assertEquals(Set.of(), cloud.idsByType(SCHOOL).getOrDefault(ALARM, Set.of()), "an alarm reached the city while Hono was down");
+                cloud.sandbox.faults().up();
+                assertTrue(GatewayFixture.eventually(60, () -> CloudFixture.outboxDepth(home) == 0), "the outbox did not drain");
+                List<String> alarms = CloudFixture.criticalAlarmIds(gw.storePath());
+                assertTrue(GatewayFixture.eventually(10, () -> arrivalOrder(cloud).equals(alarms)),
+                        "critical lane order at the city " + arrivalOrder(cloud) + " vs raised " + alarms);
+                assertTrue(CloudChainIT.consecutive(CloudChainIT.periods(cloud).keySet(), 1), "a summary period was lost: "
+                        + CloudChainIT.periods(cloud).keySet());
+
+                // 2. Hono slower than the gateway's send timeout: it re-sends, the city keeps one of each
+                cloud.sandbox.faults().delay(Duration.ofSeconds(4));
+                long duplicatesBefore = cloud.city.stats().duplicates();
+                assertTrue(GatewayFixture.eventually(40, () -> cloud.city.stats().duplicates() > duplicatesBefore),
+                        "no re-send reached the city: " + cloud.city.stats());
+                cloud.sandbox.faults().reset();
+                assertTrue(GatewayFixture.eventually(60, () -> CloudFixture.outboxDepth(home) == 0), "the outbox did not drain after the delay");
+                assertEquals(List.of(), GatewayFixture.rows(cloud.cityDb, "SELECT id FROM messages GROUP BY id HAVING count(*) > 1"));
+
+                // 3. Hono releasing, then rejecting: the gateway backs off (no hot loop) and nothing leaves the outbox
+                for (Faults.Mode mode : List.of(Faults.Mode.RELEASE, Faults.Mode.REJECT)) {
+                    long refusedBefore = mode == Faults.Mode.RELEASE ? cloud.sandbox.stats().released() : cloud.sandbox.stats().rejected();
+                    cloud.sandbox.faults().mode(mode);
+                    Thread.sleep(8000);
+                    long refused = (mode == Faults.Mode.RELEASE ? cloud.sandbox.stats().released() : cloud.sandbox.stats().rejected())
+                            - refusedBefore;
+                    System.out.printf("Hono %s for 8 s: the gateway tried %d times%n", mode, refused);
+                    assertTrue(refused >= 2 && refused <= 12, mode + ": " + refused + " attempts in 8 s (back-off 0.5, 1, 2, 4 s)");
+                    assertTrue(CloudFixture.outboxDepth(home) >= 8, "summaries left the outbox while Hono refused them");
+                    cloud.sandbox.faults().reset();
+                    assertTrue(GatewayFixture.eventually(60, () -> CloudFixture.outboxDepth(home) == 0), "no drain after " + mode);
+                }
+
+                // 4. kill -9 in the middle of draining a backlog; started again, it sends what was left
+                cloud.sandbox.faults().down();
+                intrusion(gw, "cam-fence-north-1"); // the same alarm again: counted on it, not a new transition
+                Thread.sleep(15_000);
+                long backlog = CloudFixture.outboxDepth(home);
+                assertTrue(backlog >= 50, "backlog " + backlog);
+                cloud.sandbox.faults().delay(Duration.ofMillis(100)); // about 10 a second: the drain takes several seconds
+                cloud.sandbox.faults().up();
+                assertTrue(GatewayFixture.eventually(30, () -> CloudFixture.outboxDepth(home) < backlog - 5), "draining did not start");
+                gw.kill();
+                long left = CloudFixture.outboxDepth(home);
+                System.out.printf("killed while draining: %d of %d messages still in the outbox%n", left, backlog);
+                assertTrue(left > 0, "the drain finished before the kill");
+                cloud.sandbox.faults().reset();
+                gw = GatewayFixture.start(home, settings);
+                assertTrue(GatewayFixture.eventually(60, () -> CloudFixture.outboxDepth(home) == 0), "the restarted gateway did not drain");
+                GatewayProcess restarted = gw;
+                assertTrue(GatewayFixture.eventually(10, () -> Set.copyOf(CloudFixture.criticalAlarmIds(restarted.storePath()))
+                        .equals(cloud.idsByType(SCHOOL).get(ALARM))), "critical alarms at the city");
+                Map<Long, Set<String>> periods = CloudChainIT.periods(cloud);
+                assertTrue(CloudChainIT.consecutive(periods.keySet(), 1), "a summary period was lost: " + periods.keySet());
+                periods.forEach((start, types) -> assertEquals(5, types.size(), "period " + start + ": " + types));
+                assertEquals(List.of(), GatewayFixture.rows(cloud.cityDb, "SELECT id FROM messages GROUP BY id HAVING count(*) > 1"));
+            } finally {
+                gw.close();
+            }
+        }
+    }
+
+    private static void intrusion(GatewayProcess gw, String camera) throws Exception {
+        Camera c = new Camera(camera, URI.create("http://127.0.0.1:" + gw.httpPort()), false, HttpClient.newHttpClient());
+        assertEquals(200, c.post(new AlertDocuments.Alert("linedetection", true, 1, 1, OffsetDateTime.now(ZoneOffset.ofHours(8)), 1,
+                "10.20.8.12", null, "Line crossing alarm")));
+    }
+
+    /** The city's alarm events in the order they were written to its database. */
+    private static List<String> arrivalOrder(CloudFixture cloud) throws Exception {
+        return GatewayFixture.rows(cloud.cityDb, "SELECT id FROM messages WHERE type = '" + ALARM + "' ORDER BY received_at_ms, rowid");
+    }
+}

@@ -1,0 +1,138 @@
+package org.campusedge.launcher;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.campusedge.city.CityConfig;
+import org.campusedge.city.CityDashboard;
+import org.campusedge.sandbox.HonoSandbox;
+import org.campusedge.sandbox.Registry;
+import org.campusedge.sandbox.SandboxConfig;
+
+/**
+ * The city side of the cloud tests, in this JVM: the Hono sandbox (its registry: one Hono gateway per
+ * school, acting for that school's devices) and the city dashboard reading its northbound API into a
+ * SQLite file. Gateways run as processes of the built distribution, pointed at the sandbox.
+ */
+final class CloudFixture implements AutoCloseable {
+
+    static final String TENANT = "jiangcheng";
+
+    final HonoSandbox sandbox;
+    final CityDashboard city;
+    final Path cityDb;
+
+    private CloudFixture(HonoSandbox sandbox, CityDashboard city, Path cityDb) {
+        this.sandbox = sandbox;
+        this.city = city;
+        this.cityDb = cityDb;
+    }
+
+    static CloudFixture start(Path dir, List<String> schools) throws Exception {
+        Registry.Builder r = Registry.builder().tenant(TENANT);
+        for (String s : schools) {
+            r.gateway("gw-" + s, "pw-" + s, List.of(s + ".*"));
+        }
+        Registry registry = r.north("city-dashboard", "city-secret").build();
+        HonoSandbox sandbox = HonoSandbox.start(SandboxConfig.builder().registry(registry).north("city-dashboard", "city-secret").build());
+        Files.createDirectories(dir);
+        Path db = dir.resolve("city.db");
+        try {
+            CityDashboard city = CityDashboard.start(CityConfig.builder().honoHost("127.0.0.1").honoPort(sandbox.northPort())
+                    .honoUser("city-dashboard").honoPassword("city-secret").tenant(TENANT).jdbcUrl("jdbc:sqlite:" + db)
+                    .httpPort(0).usersFile(dir.resolve("city-users")).build());
+            return new CloudFixture(sandbox, city, db);
+        } catch (Exception e) {
+            sandbox.close();
+            throw e;
+        }
+    }
+
+    /** The gateway settings that link a school's gateway to the sandbox, summarising every {@code periodSeconds}. */
+    List<String> gatewaySettings(String school, int periodSeconds) {
+        return List.of("cloud.host=127.0.0.1", "cloud.port=" + sandbox.devicePort(), "cloud.tls=false", "cloud.tenant=" + TENANT,
+                "cloud.password=pw-" + school, "cloud.summaryPeriodSeconds=" + periodSeconds, "cloud.sendTimeoutSeconds=3");
+    }
+
+    /**
+     * A school's inventory (a perimeter camera, a corridor camera, the PA controller at {@code pa}), the
+     * example school's rules and a calendar without school hours, so that an intrusion raises the
+     * CRITICAL night alarm at any time of day. Returns the gateway settings for them.
+     */
+    static List<String> school(Path dir, String schoolId, URI pa) throws Exception {
+        Files.createDirectories(dir);
+        Path school = dir.resolve(schoolId + ".yaml");
+        Files.writeString(school, """
+                school:
+                  id: %s
+                  name: 云测试学校 %s
+                  district: 江城区
+                  enrolment: 1200
+                devices:
+                  - id: cam-fence-north-1
+                    profile: camera-isapi
+                    location:
+                      building: 北围墙 North Fence
+                      zone: perimeter
+                  - id: cam-fence-north-2
+                    profile: camera-isapi
+                    location:
+                      building: 北围墙 North Fence
+                      zone: perimeter
+                  - id: pa-main
+                    profile: broadcast-controller
+                    location:
+                      building: 行政楼 Administration Building
+                    address: %s
+                """.formatted(schoolId, schoolId, pa));
+        Path rules = Files.createDirectories(dir.resolve(schoolId + "-rules"));
+        Files.copy(GatewayFixture.distribution().resolve("device-profiles/rules/example-school.yaml"), rules.resolve("example-school.yaml"));
+        Path calendar = dir.resolve("no-school.yaml");
+        Files.writeString(calendar, "# a calendar without school hours: every moment is night\nschoolHours: {}\n");
+        return List.of("registry.inventoryFile=" + school, "rules.rulesDir=" + rules, "rules.calendarFile=" + calendar,
+                "rules.reloadIntervalSeconds=1");
+    }
+
+    static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** Message ids at the city for a school, by CloudEvent type. */
+    Map<String, Set<String>> idsByType(String school) throws Exception {
+        Map<String, Set<String>> out = new HashMap<>();
+        for (String row : GatewayFixture.rows(cityDb, "SELECT type, id FROM messages WHERE school = '" + school + "'")) {
+            String[] p = row.split("\\|", 2);
+            out.computeIfAbsent(p[0], k -> new TreeSet<>()).add(p[1]);
+        }
+        return out;
+    }
+
+    /** The ids of the CRITICAL alarm events in a gateway's store, in the order they happened. */
+    static List<String> criticalAlarmIds(Path store) throws Exception {
+        return GatewayFixture.rows(store, "SELECT id FROM event_log WHERE kind LIKE 'alarm.%'"
+                + " AND json_extract(attributes, '$.alarmSeverity') = 'CRITICAL' ORDER BY occurred_at, id");
+    }
+
+    /** Messages still waiting in a gateway's outbox (both lanes). */
+    static long outboxDepth(Path gatewayHome) throws Exception {
+        Path db = gatewayHome.resolve("data/outbox.db");
+        return Files.exists(db) ? Long.parseLong(GatewayFixture.rows(db, "SELECT count(*) FROM outbox").get(0)) : 0;
+    }
+
+    @Override
+    public void close() {
+        try {
+            city.close();
+        } finally {
+            sandbox.close();
+        }
+    }
+}

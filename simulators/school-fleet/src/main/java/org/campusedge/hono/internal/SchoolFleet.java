@@ -1,0 +1,151 @@
+package org.campusedge.hono.internal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.campusedge.api.Outbox;
+import org.campusedge.store.internal.SqliteOutbox;
+
+/**
+ * Many schools' cloud links in one process, for the cloud benchmark: each school has the gateway's
+ * own outbox (a SQLite file), drain and Hono link (Hono's device client as {@code gw-<school>}), and
+ * queues what a gateway queues — five summaries per period and CRITICAL alarm events — with the
+ * CloudEvent's {@code time} set to the moment it was queued, so the city's database tells how long
+ * each took from the outbox to it. First a backlog is queued before any link is up (the city's
+ * ingest rate when every school drains at once), then a steady load runs for a while; it ends when
+ * every outbox is empty.
+ */
+public final class SchoolFleet {
+
+    private SchoolFleet() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>(Map.of("--schools", "50", "--host", "127.0.0.1", "--port", "5672", "--tenant",
+                "bench", "--password", "bench-secret", "--backlog", "100", "--duration", "60", "--period-ms", "10000",
+                "--alarm-every-ms", "5000", "--dir", "run/fleet"));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!o.containsKey(args[i])) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + o.keySet());
+            }
+            o.put(args[i], args[i + 1]);
+        }
+        int schools = Integer.parseInt(o.get("--schools"));
+        Path dir = Path.of(o.get("--dir"));
+        Files.createDirectories(dir);
+        List<SqliteOutbox> outboxes = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int s = 0; s < schools; s++) {
+            String id = "sch-bench-%02d".formatted(s + 1);
+            ids.add(id);
+            Path file = dir.resolve(id + "-outbox.db");
+            Files.deleteIfExists(file);
+            outboxes.add(new SqliteOutbox(file, 256L * 1024 * 1024));
+        }
+        AtomicLong queued = new AtomicLong();
+        int backlog = Integer.parseInt(o.get("--backlog"));
+        for (int s = 0; s < schools; s++) {
+            for (int n = 0; n < backlog; n++) {
+                queue(outboxes.get(s), ids.get(s), n % 5 == 4, "b" + n, queued);
+            }
+        }
+        System.out.printf("fleet: %d schools, backlog of %d messages queued before connecting%n", schools, queued.get());
+        List<HonoLink> links = new ArrayList<>();
+        List<Drainer> drainers = new ArrayList<>();
+        for (int s = 0; s < schools; s++) {
+            HonoLink link = new HonoLink(new HonoLink.Settings(o.get("--host"), Integer.parseInt(o.get("--port")), o.get("--tenant"),
+                    "gw-" + ids.get(s), o.get("--password"), false, null, Duration.ofSeconds(10)), m -> { }, () -> { });
+            Drainer d = new Drainer(outboxes.get(s), link, 1000, Duration.ofMillis(200), Duration.ofSeconds(5));
+            links.add(link);
+            drainers.add(d);
+            link.start();
+            d.start();
+        }
+        ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
+        long periodMs = Long.parseLong(o.get("--period-ms"));
+        long alarmMs = Long.parseLong(o.get("--alarm-every-ms"));
+        AtomicLong round = new AtomicLong();
+        load.scheduleAtFixedRate(() -> {
+            long r = round.incrementAndGet();
+            for (int s = 0; s < schools; s++) {
+                for (int k = 0; k < 5; k++) {
+                    queue(outboxes.get(s), ids.get(s), false, "p" + r + "-" + k, queued);
+                }
+                drainers.get(s).wakeUp();
+            }
+        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        AtomicLong alarms = new AtomicLong();
+        load.scheduleAtFixedRate(() -> {
+            long a = alarms.incrementAndGet();
+            for (int s = 0; s < schools; s++) {
+                queue(outboxes.get(s), ids.get(s), true, "a" + a, queued);
+                drainers.get(s).wakeUp();
+            }
+        }, alarmMs, alarmMs, TimeUnit.MILLISECONDS);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(o.get("--duration")));
+        while (System.nanoTime() < end) {
+            Thread.sleep(5000);
+            System.out.printf("fleet: queued %d, accepted %d, waiting %d%n", queued.get(),
+                    drainers.stream().mapToLong(d -> d.accepted.get()).sum(), waiting(outboxes));
+        }
+        load.shutdownNow();
+        long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (waiting(outboxes) > 0 && System.nanoTime() < drainEnd) {
+            Thread.sleep(200);
+        }
+        long accepted = drainers.stream().mapToLong(d -> d.accepted.get()).sum();
+        long refused = drainers.stream().mapToLong(d -> d.refused.get()).sum();
+        System.out.printf("fleet: done; queued %d, accepted %d, retried %d, still waiting %d%n", queued.get(), accepted, refused,
+                waiting(outboxes));
+        for (int s = 0; s < schools; s++) {
+            drainers.get(s).close();
+            links.get(s).close();
+            outboxes.get(s).close();
+        }
+        System.exit(waiting(outboxes) == 0 ? 0 : 1);
+    }
+
+    private static long waiting(List<SqliteOutbox> outboxes) {
+        return outboxes.stream().mapToLong(x -> {
+            Outbox.Stats st = x.stats();
+            return st.critical() + st.telemetry();
+        }).sum();
+    }
+
+    /** One summary or alarm as the gateway queues it, stamped with the time it was queued. */
+    private static void queue(Outbox outbox, String school, boolean alarm, String seq, AtomicLong queued) {
+        Instant now = Instant.now();
+        String id = school + "/" + (alarm ? "alarm" : "summary") + "/" + seq;
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (alarm) {
+            data.put("alarmId", "bench:" + seq);
+            data.put("state", "raised");
+            data.put("rule", "perimeter-intrusion-night");
+            data.put("severity", "CRITICAL");
+            data.put("deviceId", "cam-fence-1");
+            data.put("building", "北围墙 North Fence");
+            data.put("message", "line crossing at the north fence");
+            data.put("raisedAt", now.toString());
+            outbox.enqueue(Outbox.Lane.CRITICAL, id, HonoAddress.eventFor(school, "cam-fence-1"), CloudEvents.CONTENT_TYPE,
+                    CloudEvents.envelope(id, school, CloudEvents.ALARM, "cam-fence-1", now, data));
+        } else {
+            data.put("periodStart", now.minusSeconds(300).toString());
+            data.put("periodEnd", now.toString());
+            data.put("school", Map.of("id", school, "name", school, "district", "江城区", "enrolment", 1200));
+            data.put("buildings", List.of(Map.of("building", "教学楼 Teaching Building", "kwh", 12.5, "peakKw", 40.0, "meters", 4)));
+            data.put("totalKwh", 12.5);
+            outbox.enqueue(Outbox.Lane.TELEMETRY, id, "telemetry", CloudEvents.CONTENT_TYPE,
+                    CloudEvents.envelope(id, school, CloudEvents.SUMMARY + "energy.v1", null, now, data));
+        }
+        queued.incrementAndGet();
+    }
+}
