@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Campus Edge from a clone: the commands of the README's quick start.
-#   ./campus-edge.sh school [--scale K] [--duration S] ...   a whole simulated school + the gateway (--help: options)
+#   ./campus-edge.sh school [--schools N] [--scale K] ...   simulated school(s), their gateways, the Hono sandbox and the city dashboard
+#   ./campus-edge.sh edge [--scale K] [--duration S] ...     one simulated school and its gateway only, no cloud
 #   ./campus-edge.sh test                                   every test (installs the test tools first)
 #   ./campus-edge.sh bench [options]                        the lab ingest benchmark (see README)
 #   ./campus-edge.sh bench school [--scale K] [options]     the mixed-school benchmark (see README)
 #   ./campus-edge.sh bench alarms [--scale K] [--probes N]  alarm latency to the console under load
+#   ./campus-edge.sh bench cloud [--schools 50] [--duration S]  50 schools through the Hono sandbox to the city dashboard
 set -euo pipefail
 cd "$(dirname "$0")"
 
 build() {
   # build when nothing is built yet or a source is newer than the distribution
   local dist=edge-bundles/launcher/target/campus-edge/campus-edge
-  if [[ ! -d $dist/bundles || ! -f simulators/devices/target/runtime-classpath.txt \
+  if [[ ! -d $dist/bundles || ! -f simulators/devices/target/runtime-classpath.txt || ! -f simulators/bench/target/runtime-classpath.txt \
         || -n $(find . \( -path ./run -o -name node_modules \) -prune -o \( -name '*.java' -o -name '*.yaml' -o -name 'pom.xml' -o -name '*.json' \) \
                  -newer $dist/lib -print -quit) ]]; then
     echo "Building Campus Edge (mvn -B -DskipTests install) ..."
@@ -28,6 +30,10 @@ shift || true
 case $cmd in
   school)
     build
+    exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.CityRunner "$@"
+    ;;
+  edge)
+    build
     exec java -cp "$(classpath simulators/devices)" org.campusedge.simulators.school.SchoolRunner "$@"
     ;;
   test)
@@ -40,6 +46,10 @@ case $cmd in
       shift
       exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.SchoolBenchmark "$@"
     fi
+    if [[ ${1:-} == cloud ]]; then
+      shift
+      exec java -Xmx1g -cp "$(classpath simulators/bench)" org.campusedge.bench.CloudBenchmark "$@"
+    fi
     if [[ ${1:-} == alarms ]]; then
       shift
       exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.AlarmLatencyBenchmark "$@"
@@ -47,7 +57,7 @@ case $cmd in
     exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.LabBenchmark "$@"
     ;;
   *)
-    sed -n '2,6p' "$0"
+    sed -n '2,8p' "$0"
     exit 2
     ;;
 esac

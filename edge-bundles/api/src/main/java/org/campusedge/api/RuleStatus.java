@@ -16,6 +16,11 @@ public interface RuleStatus {
     /** Problems of the last load of the rule, calendar and schedule files (FILE: FIELD: REASON); empty when good. */
     List<String> loadErrors();
 
+    /** The folder of rule sets in force (where a new rule set goes), or null when the implementation has none. */
+    default java.nio.file.Path rulesFolder() {
+        return null;
+    }
+
     /** When the rule files were last read (whether or not they were good), or null before the first read. */
     default Instant lastLoadAt() {
         return null;

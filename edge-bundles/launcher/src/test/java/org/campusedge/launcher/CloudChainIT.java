@@ -88,7 +88,7 @@ class CloudChainIT {
                 String yaml = Files.readString(dir.resolve(SCHOOL + "-rules/example-school.yaml")).replace("  - id: ", "  - id: city-");
                 CommandRecord goodRules = cloud.city.command(SCHOOL, "rules", "{\"name\":\"city-rules\",\"yaml\":" + jsonString(yaml) + "}")
                         .get(60, TimeUnit.SECONDS);
-                assertEquals(200, goodRules.code(), goodRules.toString());
+                assertEquals(200, goodRules.code(), goodRules + "\n" + logTail(gw));
                 assertTrue(Files.exists(dir.resolve(SCHOOL + "-rules/city-rules.yaml")));
                 CommandRecord status = cloud.city.command(SCHOOL, "status", "{}").get(60, TimeUnit.SECONDS);
                 assertEquals(200, status.code(), status.toString());
@@ -129,6 +129,11 @@ class CloudChainIT {
     private static List<String> audit(GatewayProcess gw) throws Exception {
         return GatewayFixture.rows(gw.storePath(), "SELECT json_extract(attributes, '$.command'), json_extract(attributes, '$.status')"
                 + " FROM event_log WHERE kind = 'cloud.command' ORDER BY occurred_at, id");
+    }
+
+    static String logTail(GatewayProcess gw) throws Exception {
+        List<String> lines = Files.readAllLines(Path.of(gw.status().getProperty("log")));
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
     static String jsonString(String s) {

@@ -43,6 +43,7 @@ class CloudFaultIT {
                     .toArray(String[]::new);
             Path home = dir.resolve("gw");
             GatewayProcess gw = GatewayFixture.start(home, settings);
+            GatewayProcess restarted = null;
             try {
                 assertTrue(GatewayFixture.eventually(30, () -> !CloudChainIT.periods(cloud).isEmpty()), "no summary at the city");
 
@@ -99,10 +100,10 @@ class CloudFaultIT {
                 System.out.printf("killed while draining: %d of %d messages still in the outbox%n", left, backlog);
                 assertTrue(left > 0, "the drain finished before the kill");
                 cloud.sandbox.faults().reset();
-                gw = GatewayFixture.start(home, settings);
+                restarted = GatewayFixture.start(home, settings);
                 assertTrue(GatewayFixture.eventually(60, () -> CloudFixture.outboxDepth(home) == 0), "the restarted gateway did not drain");
-                GatewayProcess restarted = gw;
-                assertTrue(GatewayFixture.eventually(10, () -> Set.copyOf(CloudFixture.criticalAlarmIds(restarted.storePath()))
+                Path store = restarted.storePath();
+                assertTrue(GatewayFixture.eventually(10, () -> Set.copyOf(CloudFixture.criticalAlarmIds(store))
                         .equals(cloud.idsByType(SCHOOL).get(ALARM))), "critical alarms at the city");
                 Map<Long, Set<String>> periods = CloudChainIT.periods(cloud);
                 assertTrue(CloudChainIT.consecutive(periods.keySet(), 1), "a summary period was lost: " + periods.keySet());
@@ -110,6 +111,9 @@ class CloudFaultIT {
                 assertEquals(List.of(), GatewayFixture.rows(cloud.cityDb, "SELECT id FROM messages GROUP BY id HAVING count(*) > 1"));
             } finally {
                 gw.close();
+                if (restarted != null) {
+                    restarted.close();
+                }
             }
         }
     }

@@ -46,7 +46,7 @@ final class CloudFixture implements AutoCloseable {
         try {
             CityDashboard city = CityDashboard.start(CityConfig.builder().honoHost("127.0.0.1").honoPort(sandbox.northPort())
                     .honoUser("city-dashboard").honoPassword("city-secret").tenant(TENANT).jdbcUrl("jdbc:sqlite:" + db)
-                    .httpPort(0).usersFile(dir.resolve("city-users")).build());
+                    .httpPort(0).usersFile(dir.resolve("city-users")).commandTimeout(java.time.Duration.ofSeconds(30)).build());
             return new CloudFixture(sandbox, city, db);
         } catch (Exception e) {
             sandbox.close();

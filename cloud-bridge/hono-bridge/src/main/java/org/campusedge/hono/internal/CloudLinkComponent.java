@@ -85,9 +85,6 @@ public final class CloudLinkComponent implements CloudLink {
         @AttributeDefinition(description = "Seconds to wait for Hono's outcome of one message")
         int sendTimeoutSeconds() default 10;
 
-        @AttributeDefinition(description = "Folder of the rule sets, where the city's rules command puts one")
-        String rulesDir() default "device-profiles/rules";
-
         @AttributeDefinition(description = "Folder for the link's state (summary and alarm cursors)")
         String stateDir() default "data";
     }
@@ -140,7 +137,7 @@ public final class CloudLinkComponent implements CloudLink {
                 () -> alarms, Instant.now().minus(Duration.ofMinutes(10)));
         commandWorker = Executors.newSingleThreadExecutor(r -> daemon(r, "cloud-commands"));
         commands = new CityCommands(gatewayId, registry, bus, () -> broadcasts,
-                new RuleSetInstaller(files, CampusHome.resolve(config.rulesDir()), () -> ruleStatus, Duration.ofSeconds(20)),
+                new RuleSetInstaller(files, () -> ruleStatus, Duration.ofSeconds(20)),
                 this::statusReport, commandWorker);
         link = new HonoLink(settings, commands::onCommand, () -> {
             if (drainer != null) {

@@ -29,13 +29,11 @@ final class RuleSetInstaller {
     private static final int MAX_BYTES = 256 * 1024;
 
     private final DataFiles files;
-    private final Path rulesDir;
     private final Supplier<RuleStatus> status;
     private final Duration waitForLoad;
 
-    RuleSetInstaller(DataFiles files, Path rulesDir, Supplier<RuleStatus> status, Duration waitForLoad) {
+    RuleSetInstaller(DataFiles files, Supplier<RuleStatus> status, Duration waitForLoad) {
         this.files = files;
-        this.rulesDir = rulesDir;
         this.status = status;
         this.waitForLoad = waitForLoad;
     }
@@ -52,9 +50,10 @@ final class RuleSetInstaller {
             return new Outcome(400, "yaml is larger than " + MAX_BYTES + " bytes", 0);
         }
         RuleStatus rules = status.get();
-        if (rules == null) {
+        if (rules == null || rules.rulesFolder() == null) {
             return new Outcome(503, "the rules component is not running", 0);
         }
+        Path rulesDir = rules.rulesFolder(); // the rules component's own folder: one setting, not two
         Path staging = rulesDir.resolveSibling(".rules-staging");
         Files.createDirectories(staging);
         Path candidate = staging.resolve(name + ".yaml");

@@ -51,7 +51,7 @@ class CityCommandsTest {
 
     private CityCommands commands() {
         MemoryRegistry registry = new MemoryRegistry(List.of(MemoryRegistry.device("pa-main", "broadcast", "Admin")));
-        return new CityCommands("gw-sch-t", registry, noBus, () -> pa, new RuleSetInstaller(null, dir, () -> null, java.time.Duration.ZERO),
+        return new CityCommands("gw-sch-t", registry, noBus, () -> pa, new RuleSetInstaller(null, () -> null, java.time.Duration.ZERO),
                 () -> Map.of("school", "sch-t"), Executors.newSingleThreadExecutor());
     }
 

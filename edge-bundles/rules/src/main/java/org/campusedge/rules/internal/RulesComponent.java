@@ -83,6 +83,7 @@ public final class RulesComponent implements Alarms, RuleStatus {
     private BroadcastSchedule schedule;
     private List<String> problems = List.of();
     private java.time.Instant lastLoadAt;
+    private final java.nio.file.Path rulesFolder;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Broadcasts broadcasts;
@@ -97,7 +98,8 @@ public final class RulesComponent implements Alarms, RuleStatus {
         this.registry = registry;
         String calendarFile = config.calendarFile();
         String scheduleFile = config.scheduleFile();
-        this.files = new RuleFiles(dataFiles, CampusHome.resolve(config.rulesDir()),
+        this.rulesFolder = CampusHome.resolve(config.rulesDir());
+        this.files = new RuleFiles(dataFiles, rulesFolder,
                 calendarFile.isBlank() ? null : CampusHome.resolve(calendarFile),
                 scheduleFile.isBlank() ? null : CampusHome.resolve(scheduleFile));
         this.bus = bus;
@@ -158,6 +160,11 @@ public final class RulesComponent implements Alarms, RuleStatus {
     @Override
     public synchronized List<String> loadErrors() {
         return problems;
+    }
+
+    @Override
+    public java.nio.file.Path rulesFolder() {
+        return rulesFolder;
     }
 
     @Override

@@ -1,0 +1,152 @@
+package org.campusedge.city;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The dashboard's JSON API under {@code /api/} for a logged-in user (the web server checks the session and
+ * the CSRF token before it gets here).
+ */
+final class Api {
+
+    /** A JSON reply. */
+    record Reply(int status, Object body) {
+    }
+
+    private final CityDashboard dashboard;
+    private final DashboardViews views;
+
+    Api(CityDashboard dashboard, DashboardViews views) {
+        this.dashboard = dashboard;
+        this.views = views;
+    }
+
+    Reply handle(String method, String path, Map<String, String> query, JsonNode body) throws Exception {
+        long now = System.currentTimeMillis();
+        String[] p = path.substring("/api/".length()).split("/");
+        boolean get = method.equals("GET");
+        switch (p[0]) {
+            case "overview":
+                if (get) {
+                    ObjectNode o = Http.JSON.createObjectNode();
+                    o.put("connected", dashboard.connected());
+                    o.put("tenant", dashboard.config().tenant());
+                    o.put("quietMinutes", dashboard.config().quietMinutes());
+                    o.set("stats", Http.JSON.valueToTree(dashboard.stats()));
+                    o.set("messages", Http.JSON.valueToTree(dashboard.database().countsByType()));
+                    return ok(o);
+                }
+                break;
+            case "energy":
+                return get ? ok(views.energy(query.getOrDefault("range", "24h"), now)) : notAllowed();
+            case "safety":
+                return get ? ok(views.safety(now)) : notAllowed();
+            case "health":
+                return get ? ok(views.health()) : notAllowed();
+            case "quiet":
+                return get ? ok(views.quiet(now, dashboard.config().quietMinutes())) : notAllowed();
+            case "commands":
+                return get ? ok(dashboard.database().recentCommands(intParam(query, "limit", 50))) : notAllowed();
+            case "schools":
+                if (p.length == 1) {
+                    return get ? ok(views.schools()) : notAllowed();
+                }
+                if (p.length == 3 && method.equals("POST")) {
+                    return command(p[1], p[2], body);
+                }
+                break;
+            case "broadcast":
+                if (p.length == 1 && method.equals("POST")) {
+                    BroadcastResult r = dashboard.broadcast(order(body));
+                    ObjectNode o = Http.JSON.createObjectNode().put("batch", r.batch());
+                    o.set("schools", Http.JSON.valueToTree(r.schools()));
+                    return new Reply(202, o);
+                }
+                if (p.length == 2 && get) {
+                    List<CommandRecord> rows = dashboard.database().commands(p[1]);
+                    if (rows.isEmpty()) {
+                        return new Reply(404, Http.JSON.createObjectNode().put("error", "no such broadcast"));
+                    }
+                    ObjectNode o = Http.JSON.createObjectNode().put("batch", p[1])
+                            .put("done", rows.stream().allMatch(CommandRecord::done));
+                    o.set("results", Http.JSON.valueToTree(rows));
+                    return ok(o);
+                }
+                break;
+            default:
+                return new Reply(404, Http.JSON.createObjectNode().put("error", "not found"));
+        }
+        return notAllowed();
+    }
+
+    private Reply command(String school, String name, JsonNode body) throws Exception {
+        String json;
+        switch (name) {
+            case "status" -> json = "{}";
+            case "rules" -> {
+                String rules = text(body, "name");
+                String yaml = text(body, "yaml");
+                if (rules == null || yaml == null) {
+                    throw new IllegalArgumentException("rules needs a name and a yaml");
+                }
+                json = Http.JSON.createObjectNode().put("name", rules).put("yaml", yaml).toString();
+            }
+            default -> {
+                return new Reply(404, Http.JSON.createObjectNode().put("error", "unknown command " + name));
+            }
+        }
+        try {
+            return ok(dashboard.command(school, name, json)
+                    .get(dashboard.config().commandTimeout().toMillis() + 6_000, TimeUnit.MILLISECONDS));
+        } catch (TimeoutException | ExecutionException e) {
+            return new Reply(504, Http.JSON.createObjectNode().put("error", "no outcome"));
+        }
+    }
+
+    private static BroadcastOrder order(JsonNode b) {
+        List<String> zones = strings(b.get("zones"));
+        List<String> schools = strings(b.get("schools"));
+        JsonNode pr = b.get("priority");
+        int priority = pr == null || pr.isNull() ? BroadcastOrder.EMERGENCY : pr.asInt(-1);
+        return new BroadcastOrder(text(b, "text"), text(b, "clip"), zones, priority, schools);
+    }
+
+    private static List<String> strings(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        if (n != null && n.isArray()) {
+            n.forEach(v -> {
+                if (v.isTextual() && !v.asText().isBlank()) {
+                    out.add(v.asText().trim());
+                }
+            });
+        }
+        return out;
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n == null ? null : n.get(field);
+        return v == null || !v.isTextual() ? null : v.asText();
+    }
+
+    private static int intParam(Map<String, String> q, String name, int dflt) {
+        try {
+            return Integer.parseInt(q.getOrDefault(name, Integer.toString(dflt)));
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    private static Reply ok(Object body) {
+        return new Reply(200, body);
+    }
+
+    private static Reply notAllowed() {
+        return new Reply(405, Http.JSON.createObjectNode().put("error", "method not allowed"));
+    }
+}

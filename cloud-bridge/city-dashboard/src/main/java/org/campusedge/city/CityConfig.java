@@ -1,0 +1,112 @@
+package org.campusedge.city;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the city dashboard connects to Hono's northbound API, where it keeps its data and where its web
+ * server listens. Build one with {@link #builder()}; every value has a default fit for a local trial.
+ *
+ * @param honoHost       host of Hono's AMQP messaging network (northbound), default {@code 127.0.0.1}
+ * @param honoPort       its port, default 5672
+ * @param honoUser       SASL PLAIN user, or null for ANONYMOUS
+ * @param honoPassword   its password
+ * @param tenant         the Hono tenant whose schools are read, default {@code campus-edge}
+ * @param jdbcUrl        the database, default {@code jdbc:sqlite:data/city.db}; a {@code jdbc:postgresql:} URL works too
+ * @param httpHost       the address the dashboard binds, default {@code 127.0.0.1}
+ * @param httpPort       its port; 0 picks a free one (default 8090)
+ * @param usersFile      the dashboard's user file, default {@code data/city-users}
+ * @param quietMinutes   a school whose gateway sent nothing for longer is listed as quiet, default 15
+ * @param commandTimeout how long a command waits for the gateway's response, default 10 s
+ */
+public record CityConfig(String honoHost, int honoPort, String honoUser, String honoPassword, String tenant,
+                         String jdbcUrl, String httpHost, int httpPort, Path usersFile, int quietMinutes,
+                         Duration commandTimeout) {
+
+    /** Checks the values. */
+    public CityConfig {
+        Objects.requireNonNull(honoHost, "honoHost");
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(httpHost, "httpHost");
+        Objects.requireNonNull(usersFile, "usersFile");
+        Objects.requireNonNull(commandTimeout, "commandTimeout");
+        if (honoPort <= 0 || honoPort > 65535 || httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("a port is 1-65535 (the HTTP port may be 0)");
+        }
+        if (quietMinutes <= 0 || commandTimeout.isNegative() || commandTimeout.isZero()) {
+            throw new IllegalArgumentException("quietMinutes and commandTimeout must be positive");
+        }
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the values of a {@link CityConfig}. */
+    public static final class Builder {
+        private String honoHost = "127.0.0.1";
+        private int honoPort = 5672;
+        private String honoUser;
+        private String honoPassword;
+        private String tenant = "campus-edge";
+        private String jdbcUrl = "jdbc:sqlite:data/city.db";
+        private String httpHost = "127.0.0.1";
+        private int httpPort = 8090;
+        private Path usersFile = Path.of("data", "city-users");
+        private int quietMinutes = 15;
+        private Duration commandTimeout = Duration.ofSeconds(10);
+
+        private Builder() {
+        }
+
+        /** Hono northbound host. */
+        public Builder honoHost(String v) { honoHost = v; return this; }
+
+        /** Hono northbound port. */
+        public Builder honoPort(int v) { honoPort = v; return this; }
+
+        /** Hono user (SASL PLAIN), null for ANONYMOUS. */
+        public Builder honoUser(String v) { honoUser = v; return this; }
+
+        /** Hono password. */
+        public Builder honoPassword(String v) { honoPassword = v; return this; }
+
+        /** The tenant. */
+        public Builder tenant(String v) { tenant = v; return this; }
+
+        /** The JDBC URL. */
+        public Builder jdbcUrl(String v) { jdbcUrl = v; return this; }
+
+        /** The address the web server binds. */
+        public Builder httpHost(String v) { httpHost = v; return this; }
+
+        /** The web server's port, 0 for any free one. */
+        public Builder httpPort(int v) { httpPort = v; return this; }
+
+        /** The user file. */
+        public Builder usersFile(Path v) { usersFile = v; return this; }
+
+        /** Minutes without a message after which a school counts as quiet. */
+        public Builder quietMinutes(int v) { quietMinutes = v; return this; }
+
+        /** How long a command waits for its response. */
+        public Builder commandTimeout(Duration v) { commandTimeout = v; return this; }
+
+        /** The configuration. */
+        public CityConfig build() {
+            return new CityConfig(honoHost, honoPort, honoUser, honoPassword, tenant, jdbcUrl, httpHost, httpPort,
+                    usersFile, quietMinutes, commandTimeout);
+        }
+    }
+
+    @Override
+    public String toString() {
+        // never the password
+        return "CityConfig[hono=" + honoHost + ":" + honoPort + ", user=" + honoUser + ", tenant=" + tenant
+                + ", jdbc=" + jdbcUrl.replaceAll("[?;].*", "") + ", http=" + httpHost + ":" + httpPort + ", users=" + usersFile
+                + ", quietMinutes=" + quietMinutes + ", commandTimeout=" + commandTimeout + "]";
+    }
+}

@@ -1,0 +1,177 @@
+package org.campusedge.city;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.ZoneId;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.hono.application.client.ApplicationClient;
+import org.eclipse.hono.application.client.MessageContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The city education bureau's dashboard: reads the telemetry and events of one Hono tenant into its database,
+ * sends commands to the schools' gateways, and serves the web dashboard. {@link #start} returns once the web
+ * server listens; the connection to Hono is made (and re-made after a loss) in the background.
+ */
+public final class CityDashboard implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CityDashboard.class);
+
+    private final CityConfig config;
+    private final CityDatabase db;
+    private final Vertx vertx;
+    private final Context context;
+    private final ApplicationClient<? extends MessageContext> client;
+    private final Ingest ingest;
+    private final HonoConsumers consumers;
+    private final Commands commands;
+    private WebServer web;
+    private volatile boolean closing;
+
+    private CityDashboard(CityConfig config, CityDatabase db) {
+        this.config = config;
+        this.db = db;
+        this.vertx = Vertx.vertx();
+        this.context = vertx.getOrCreateContext();
+        this.client = HonoClientFactory.create(vertx, config, this::onReconnect);
+        this.ingest = new Ingest(db, System::currentTimeMillis);
+        this.consumers = new HonoConsumers(context, client, config.tenant(), ingest::accept, 1_000);
+        this.commands = new Commands(context, client, config.tenant(), db, config.commandTimeout(), System::currentTimeMillis);
+    }
+
+    /**
+     * Opens the database, starts connecting to Hono and opens the consumers once connected, and starts the web
+     * server. On the first start (an empty user file) it creates the user {@code admin} and prints its password
+     * once on standard output.
+     */
+    public static CityDashboard start(CityConfig config) throws IOException, SQLException {
+        Users users = new Users(config.usersFile());
+        CityDatabase db = CityDatabase.open(config.jdbcUrl());
+        CityDashboard d = null;
+        try {
+            d = new CityDashboard(config, db);
+            d.connect();
+            d.web = new WebServer(config.httpHost(), config.httpPort(), users, new Sessions(System::currentTimeMillis),
+                    new Api(d, new DashboardViews(db, ZoneId.systemDefault())));
+            users.createAdminIfNone().ifPresent(password -> System.out.println(
+                    "city-dashboard: first start - created user 'admin' with password: " + password
+                            + "  (shown only now; it is stored hashed in " + config.usersFile() + ")"));
+            LOG.info("city dashboard on {} for tenant {}", d.url(), config.tenant());
+            return d;
+        } catch (IOException | RuntimeException e) {
+            if (d != null) {
+                d.close();
+            } else {
+                db.close();
+            }
+            throw e;
+        }
+    }
+
+    private void connect() {
+        consumers.start();
+        // Hono's client retries quietly: say so when the consumers stay down, and when they are back
+        boolean[] down = {false};
+        vertx.setPeriodic(30_000, id -> {
+            boolean up = consumers.open();
+            if (!up && !down[0]) {
+                LOG.warn("not connected to Hono at {}:{} (tenant {}); still trying", config.honoHost(), config.honoPort(),
+                        config.tenant());
+            } else if (up && down[0]) {
+                LOG.info("connected to Hono again");
+            }
+            down[0] = !up;
+        });
+        context.runOnContext(v -> client.start().onFailure(t -> {
+            if (!closing) {
+                LOG.warn("cannot start the Hono client: {}", t.toString());
+            }
+        }));
+    }
+
+    private void onReconnect() {
+        LOG.info("reconnected to Hono, opening the consumers again");
+        consumers.reopen();
+    }
+
+    /** The web server's port. */
+    public int httpPort() {
+        return web.port();
+    }
+
+    /** The dashboard's address, e.g. {@code http://127.0.0.1:8090/}. */
+    public String url() {
+        String host = config.httpHost().contains(":") ? "[" + config.httpHost() + "]" : config.httpHost();
+        return "http://" + host + ":" + httpPort() + "/";
+    }
+
+    /** True while the telemetry and event consumers are open (so Hono is connected). */
+    public boolean connected() {
+        return consumers.open();
+    }
+
+    /** The database (its read helpers). */
+    public CityDatabase database() {
+        return db;
+    }
+
+    /** What the consumers received so far. */
+    public IngestStats stats() {
+        return ingest.stats();
+    }
+
+    /** The configuration. */
+    public CityConfig config() {
+        return config;
+    }
+
+    /**
+     * Sends a broadcast to its schools (every known school when it names none), concurrently; returns at once.
+     * Each school's command and outcome is a row in {@code commands} with the result's batch id.
+     */
+    public BroadcastResult broadcast(BroadcastOrder order) throws SQLException {
+        return commands.broadcast(order);
+    }
+
+    /**
+     * Sends one command ({@code status}, {@code rules}, ...) to one school's gateway.
+     *
+     * @param jsonBody the request body, JSON
+     * @return the command's row once it has an outcome (answered, timeout or failed)
+     */
+    public CompletableFuture<CommandRecord> command(String school, String command, String jsonBody) throws SQLException {
+        return commands.send(null, school, command, jsonBody);
+    }
+
+    /** Stops the web server, the consumers, the Hono client and vert.x, and closes the database; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (web != null) {
+            web.close();
+        }
+        await(consumers.close());
+        Promise<Void> stopped = Promise.promise();
+        context.runOnContext(v -> client.stop().onComplete(stopped));
+        await(stopped.future());
+        await(vertx.close());
+        db.close();
+    }
+
+    private static void await(Future<?> f) {
+        try {
+            f.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("closing: {}", e.toString());
+        }
+    }
+}

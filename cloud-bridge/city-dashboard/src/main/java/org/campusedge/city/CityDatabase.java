@@ -1,0 +1,303 @@
+package org.campusedge.city;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.ArrayList;
+
+/**
+ * The dashboard's database over JDBC: SQLite by default (WAL, one writer connection and one reader
+ * connection), or PostgreSQL by URL. Writes go through {@link #store}, {@link #gatewaySeen} and the command
+ * methods, one at a time; reads (the dashboard's views and the read helpers below) use the reader connection.
+ */
+public final class CityDatabase implements AutoCloseable {
+
+    /** What became of a message. */
+    enum Stored { NEW, DUPLICATE }
+
+    /** Maps the current row of a result set. */
+    interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private final Connection writer;
+    private final Connection reader;
+
+    private CityDatabase(Connection writer, Connection reader) {
+        this.writer = writer;
+        this.reader = reader;
+    }
+
+    /** Opens (and if need be creates) the database of a JDBC URL. */
+    public static CityDatabase open(String jdbcUrl) throws SQLException {
+        boolean sqlite = jdbcUrl.startsWith("jdbc:sqlite:");
+        boolean memory = sqlite && (jdbcUrl.contains(":memory:") || jdbcUrl.contains("mode=memory"));
+        if (sqlite && !memory) {
+            createFolder(jdbcUrl);
+        }
+        Connection w = DriverManager.getConnection(jdbcUrl);
+        Connection r = null;
+        try {
+            if (sqlite) {
+                try (Statement st = w.createStatement()) {
+                    st.execute("PRAGMA journal_mode=WAL");
+                    st.execute("PRAGMA synchronous=NORMAL");
+                    st.execute("PRAGMA busy_timeout=10000");
+                }
+            }
+            Schema.create(w);
+            r = memory ? w : DriverManager.getConnection(jdbcUrl);
+            if (sqlite && !memory) {
+                try (Statement st = r.createStatement()) {
+                    st.execute("PRAGMA busy_timeout=10000");
+                }
+            }
+            w.setAutoCommit(false);
+            return new CityDatabase(w, r);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(r);
+            closeQuietly(w);
+            throw e;
+        }
+    }
+
+    private static void createFolder(String jdbcUrl) throws SQLException {
+        String file = jdbcUrl.substring("jdbc:sqlite:".length());
+        if (file.startsWith("file:")) {
+            file = file.substring("file:".length());
+        }
+        int q = file.indexOf('?');
+        file = q < 0 ? file : file.substring(0, q);
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot create the database's folder " + parent, e);
+        }
+    }
+
+    // ---- writes -------------------------------------------------------------------------------------------
+
+    /**
+     * Stores a message in one transaction: its row in {@code messages} (once per school and id), the school as
+     * seen now, and its summary or alarm rows. A duplicate only refreshes the school's last-seen time.
+     *
+     * @throws BadMessageException when the event's data do not fit its type (nothing is stored)
+     */
+    Stored store(CloudEvent e, String device, long receivedAtMs) throws BadMessageException, SQLException {
+        synchronized (writer) {
+            try {
+                seen(e.school(), receivedAtMs, null);
+                int inserted = update(writer, "INSERT INTO messages (school, id, type, device, time, received_at_ms, payload)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (school, id) DO NOTHING",
+                        e.school(), e.id(), e.type(), device, e.timeMs(), receivedAtMs, e.json());
+                if (inserted > 0) {
+                    new SummaryWriter(writer, e, receivedAtMs).write();
+                }
+                writer.commit();
+                return inserted > 0 ? Stored.NEW : Stored.DUPLICATE;
+            } catch (BadMessageException | SQLException | RuntimeException ex) {
+                rollback();
+                throw ex;
+            }
+        }
+    }
+
+    /** Records that a school's gateway was heard from now; {@code connected} null leaves that flag as it is. */
+    void gatewaySeen(String school, Boolean connected, long nowMs) throws SQLException {
+        synchronized (writer) {
+            try {
+                seen(school, nowMs, connected);
+                writer.commit();
+            } catch (SQLException | RuntimeException ex) {
+                rollback();
+                throw ex;
+            }
+        }
+    }
+
+    private void seen(String school, long nowMs, Boolean connected) throws SQLException {
+        Integer flag = connected == null ? null : connected ? 1 : 0;
+        update(writer, "INSERT INTO schools (id, gateway, last_seen_ms, connected) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms,"
+                        + " connected = COALESCE(excluded.connected, schools.connected)",
+                school, Commands.gatewayOf(school), nowMs, flag);
+    }
+
+    /** Adds a command as pending. */
+    void commandSent(String id, String batch, String school, String command, String body, long sentAtMs)
+            throws SQLException {
+        write("INSERT INTO commands (id, batch, school, command, body, sent_at_ms, status) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                id, batch, school, command, body, sentAtMs, "pending");
+    }
+
+    /** Records a command's outcome. */
+    void commandDone(String id, String status, Integer code, String response, long answeredAtMs) throws SQLException {
+        write("UPDATE commands SET status = ?, code = ?, response = ?, answered_at_ms = ? WHERE id = ?",
+                status, code, response, answeredAtMs, id);
+    }
+
+    private void write(String sql, Object... params) throws SQLException {
+        synchronized (writer) {
+            try {
+                update(writer, sql, params);
+                writer.commit();
+            } catch (SQLException | RuntimeException ex) {
+                rollback();
+                throw ex;
+            }
+        }
+    }
+
+    private void rollback() {
+        try {
+            writer.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the next write reports it
+        }
+    }
+
+    static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            if (p == null) {
+                ps.setNull(i + 1, Types.NULL);
+            } else if (p instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else if (p instanceof Long n) {
+                ps.setLong(i + 1, n);
+            } else if (p instanceof Double n) {
+                ps.setDouble(i + 1, n);
+            } else {
+                ps.setString(i + 1, p.toString());
+            }
+        }
+    }
+
+    // ---- reads --------------------------------------------------------------------------------------------
+
+    /** Runs a query on the reader connection. */
+    <T> List<T> query(String sql, Row<T> row, Object... params) throws SQLException {
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement(sql)) {
+                bind(ps, params);
+                List<T> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(row.map(rs));
+                    }
+                }
+                return out;
+            }
+        }
+    }
+
+    /** The number of stored messages per CloudEvent type. */
+    public Map<String, Long> countsByType() throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        query("SELECT type, COUNT(*) FROM messages GROUP BY type ORDER BY type", rs -> out.put(rs.getString(1), rs.getLong(2)));
+        return out;
+    }
+
+    /** The number of rows of one of the dashboard's tables. */
+    public long count(String table) throws SQLException {
+        if (!table.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("not a table name: " + table);
+        }
+        return query("SELECT COUNT(*) FROM " + table, rs -> rs.getLong(1)).get(0);
+    }
+
+    /** The stored message with this CloudEvent id (of any school; the first if several schools used it). */
+    public Optional<StoredMessage> message(String id) throws SQLException {
+        return query("SELECT school, id, type, device, time, received_at_ms, payload FROM messages WHERE id = ?"
+                        + " ORDER BY received_at_ms",
+                rs -> new StoredMessage(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        nullableLong(rs, 5), rs.getLong(6), rs.getString(7)), id).stream().findFirst();
+    }
+
+    /** When the message with this id was written, in epoch milliseconds. */
+    public OptionalLong receivedAt(String id) throws SQLException {
+        return message(id).map(m -> OptionalLong.of(m.receivedAtMs())).orElse(OptionalLong.empty());
+    }
+
+    /** The commands of one broadcast (or single command batch), by school. */
+    public List<CommandRecord> commands(String batch) throws SQLException {
+        return query(COMMAND_COLUMNS + " WHERE batch = ? ORDER BY school", CityDatabase::command, batch);
+    }
+
+    /** The newest commands, newest first. */
+    public List<CommandRecord> recentCommands(int limit) throws SQLException {
+        return query(COMMAND_COLUMNS + " ORDER BY sent_at_ms DESC, id LIMIT " + Math.max(1, Math.min(limit, 1000)),
+                CityDatabase::command);
+    }
+
+    /** One command by its id. */
+    public Optional<CommandRecord> command(String id) throws SQLException {
+        return query(COMMAND_COLUMNS + " WHERE id = ?", CityDatabase::command, id).stream().findFirst();
+    }
+
+    private static final String COMMAND_COLUMNS =
+            "SELECT id, batch, school, command, body, sent_at_ms, status, code, response, answered_at_ms FROM commands";
+
+    private static CommandRecord command(ResultSet rs) throws SQLException {
+        return new CommandRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getLong(6), rs.getString(7), nullableInt(rs, 8), rs.getString(9), nullableLong(rs, 10));
+    }
+
+    static Long nullableLong(ResultSet rs, int col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Integer nullableInt(ResultSet rs, int col) throws SQLException {
+        int v = rs.getInt(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Double nullableDouble(ResultSet rs, int col) throws SQLException {
+        double v = rs.getDouble(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    @Override
+    public void close() {
+        synchronized (writer) {
+            closeQuietly(writer);
+        }
+        if (reader != writer) {
+            synchronized (reader) {
+                closeQuietly(reader);
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.campusedge.city;
+
+import io.vertx.core.buffer.Buffer;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.eclipse.hono.application.client.DownstreamMessage;
+import org.eclipse.hono.application.client.MessageContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns each northbound message into database rows, synchronously: when {@link #accept} returns the message is
+ * in the database and may be acknowledged; when the database fails it throws, and the client releases the
+ * message instead (Hono delivers it again). Messages that can never be stored (wrong content type, malformed)
+ * are counted and skipped, never fatal. Hono's empty notifications mark a gateway as connected or disconnected.
+ */
+final class Ingest {
+
+    static final String EMPTY_NOTIFICATION = "application/vnd.eclipse-hono-empty-notification";
+    private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+
+    /** What became of one message. */
+    enum Outcome { STORED, DUPLICATE, NOTIFICATION, UNSUPPORTED, MALFORMED }
+
+    private final CityDatabase db;
+    private final LongSupplier clock;
+    private final LongAdder received = new LongAdder();
+    private final LongAdder stored = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder unsupported = new LongAdder();
+    private final LongAdder malformed = new LongAdder();
+    private final LongAdder connects = new LongAdder();
+    private final LongAdder disconnects = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+
+    Ingest(CityDatabase db, LongSupplier clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** The consumers' handler. */
+    void accept(DownstreamMessage<? extends MessageContext> m) {
+        Buffer payload = m.getPayload();
+        handle(m.getDeviceId(), m.getContentType(), payload == null ? null : payload.getBytes(), m.getTimeTillDisconnect());
+    }
+
+    /**
+     * Handles one message.
+     *
+     * @param device      the Hono device id it came from
+     * @param contentType its content type
+     * @param body        its body, possibly null
+     * @param ttd         its time-till-disconnect, or null
+     * @throws IllegalStateException when the database failed (nothing was stored)
+     */
+    Outcome handle(String device, String contentType, byte[] body, Integer ttd) {
+        received.increment();
+        try {
+            if (EMPTY_NOTIFICATION.equals(contentType)) {
+                return notification(device, ttd);
+            }
+            if (!CloudEventParser.isCloudEvent(contentType)) {
+                unsupported.increment();
+                warn(unsupported, "skipped a message of content type {} from {}", contentType, device);
+                return Outcome.UNSUPPORTED;
+            }
+            CloudEvent e = CloudEventParser.parse(body);
+            String gatewaySchool = Commands.schoolOf(device);
+            if (gatewaySchool != null && !gatewaySchool.equals(e.school())) {
+                throw new BadMessageException("school " + e.school() + " sent by the gateway of " + gatewaySchool);
+            }
+            CityDatabase.Stored s = db.store(e, device, clock.getAsLong());
+            (s == CityDatabase.Stored.NEW ? stored : duplicates).increment();
+            return s == CityDatabase.Stored.NEW ? Outcome.STORED : Outcome.DUPLICATE;
+        } catch (BadMessageException e) {
+            malformed.increment();
+            warn(malformed, "skipped a malformed message from {}: {}", device, e.getMessage());
+            return Outcome.MALFORMED;
+        } catch (SQLException e) {
+            failures.increment();
+            LOG.error("cannot store a message from {}: {}", device, e.toString());
+            throw new IllegalStateException("database write failed", e);
+        }
+    }
+
+    private Outcome notification(String device, Integer ttd) throws SQLException {
+        boolean connected = ttd == null || ttd != 0;
+        (connected ? connects : disconnects).increment();
+        String school = Commands.schoolOf(device);
+        if (school != null) {
+            db.gatewaySeen(school, connected, clock.getAsLong());
+        }
+        return Outcome.NOTIFICATION;
+    }
+
+    private static void warn(LongAdder counter, String format, Object... args) {
+        long n = counter.sum();
+        if (n <= 20 || n % 1000 == 0) {
+            LOG.warn(format, args);
+        }
+    }
+
+    /** The counters now. */
+    IngestStats stats() {
+        return new IngestStats(received.sum(), stored.sum(), duplicates.sum(), unsupported.sum(), malformed.sum(),
+                connects.sum(), disconnects.sum(), failures.sum());
+    }
+}

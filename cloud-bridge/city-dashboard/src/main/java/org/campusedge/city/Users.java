@@ -1,0 +1,122 @@
+package org.campusedge.city;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * The dashboard's users, one {@code name:iterations:salt:hash} line each in a file only its owner may read;
+ * the hash is PBKDF2-HMAC-SHA256 with 210,000 iterations and a 16-byte random salt. At most two password
+ * checks run at a time, so guessing cannot take the machine's CPUs.
+ */
+final class Users {
+
+    static final int ITERATIONS = 210_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private record Entry(int iterations, byte[] salt, byte[] hash) {
+    }
+
+    private final Path file;
+    private final Map<String, Entry> users = new LinkedHashMap<>();
+    private final Semaphore checks = new Semaphore(2);
+
+    Users(Path file) throws IOException {
+        this.file = file;
+        if (Files.exists(file)) {
+            Base64.Decoder b64 = Base64.getDecoder();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String[] f = line.split(":");
+                if (f.length == 4) {
+                    users.put(f[0], new Entry(Integer.parseInt(f[1]), b64.decode(f[2]), b64.decode(f[3])));
+                }
+            }
+        }
+    }
+
+    /**
+     * On the first start (no users), creates {@code admin} with a random password and returns that password,
+     * which the caller shows once; otherwise empty.
+     */
+    synchronized Optional<String> createAdminIfNone() throws IOException {
+        if (!users.isEmpty()) {
+            return Optional.empty();
+        }
+        String alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        StringBuilder p = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            p.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        put("admin", p.toString().toCharArray());
+        return Optional.of(p.toString());
+    }
+
+    /** Creates or replaces a user. */
+    synchronized void put(String name, char[] password) throws IOException {
+        if (!name.matches("[a-z0-9][a-z0-9._-]{0,31}")) {
+            throw new IllegalArgumentException("a user name is 1-32 of a-z 0-9 . _ -");
+        }
+        if (password.length < 10) {
+            throw new IllegalArgumentException("a password has at least 10 characters");
+        }
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        users.put(name, new Entry(ITERATIONS, salt, hash(password, salt, ITERATIONS)));
+        save();
+    }
+
+    /** True when the password is the user's; an unknown name costs the same time. */
+    boolean check(String name, char[] password) throws InterruptedException {
+        Entry e;
+        synchronized (this) {
+            e = users.get(name);
+        }
+        checks.acquire();
+        try {
+            byte[] computed = hash(password, e == null ? new byte[16] : e.salt(), e == null ? ITERATIONS : e.iterations());
+            return e != null && MessageDigest.isEqual(computed, e.hash());
+        } finally {
+            checks.release();
+        }
+    }
+
+    private static byte[] hash(char[] password, byte[] salt, int iterations) {
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(new PBEKeySpec(password, salt, iterations, 256)).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 is missing", e);
+        }
+    }
+
+    private void save() throws IOException {
+        Base64.Encoder b64 = Base64.getEncoder();
+        StringBuilder out = new StringBuilder();
+        users.forEach((name, e) -> out.append(name).append(':').append(e.iterations()).append(':')
+                .append(b64.encodeToString(e.salt())).append(':').append(b64.encodeToString(e.hash())).append('\n'));
+        Path abs = file.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            // not POSIX: the folder's permissions protect it
+        }
+        Files.writeString(tmp, out, StandardCharsets.UTF_8);
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,176 @@
+package org.campusedge.city;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bureau's web dashboard on the JDK HTTP server: the static page (from {@code /dashboard/} on the class
+ * path), the login and logout, and the JSON API behind a session cookie (HttpOnly, SameSite=Strict). Every POST
+ * must carry the session's CSRF token in the {@code X-CSRF-Token} header, the login included (its token belongs
+ * to the anonymous session the page gets from {@code GET /api/session}).
+ */
+final class WebServer implements AutoCloseable {
+
+    static final String COOKIE = "city_session";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+    private static final Map<String, String> STATIC = Map.of(
+            "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/style.css", "style.css");
+
+    private final Users users;
+    private final Sessions sessions;
+    private final Api api;
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    WebServer(String host, int port, Users users, Sessions sessions, Api api) throws IOException {
+        this.users = users;
+        this.sessions = sessions;
+        this.api = api;
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        this.executor = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "city-web");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange ex) {
+        try {
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getPath();
+            if (!path.startsWith("/api/")) {
+                serveStatic(ex, method, path);
+                return;
+            }
+            Sessions.Session session = sessions.find(Http.cookie(ex, COOKIE)).orElse(null);
+            if (path.equals("/api/session") && method.equals("GET")) {
+                if (session == null) {
+                    session = sessions.open(null);
+                    setCookie(ex, session.id());
+                }
+                Http.json(ex, 200, Http.JSON.createObjectNode().put("user", session.user()).put("csrf", session.csrf()));
+                return;
+            }
+            if (!method.equals("GET") && !method.equals("POST")) {
+                Http.error(ex, 405, "method not allowed");
+                return;
+            }
+            if (method.equals("POST") && (session == null || !csrfMatches(ex, session))) {
+                Http.error(ex, 403, "missing or wrong CSRF token");
+                return;
+            }
+            if (path.equals("/api/login") && method.equals("POST")) {
+                login(ex, session);
+                return;
+            }
+            if (session == null || session.user() == null) {
+                Http.error(ex, 401, "log in first");
+                return;
+            }
+            if (path.equals("/api/logout") && method.equals("POST")) {
+                sessions.close(session.id());
+                ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+                Http.json(ex, 200, Http.JSON.createObjectNode().put("user", (String) null));
+                return;
+            }
+            JsonNode body = method.equals("POST") ? Http.jsonBody(ex) : null;
+            Api.Reply r = api.handle(method, path, Http.query(ex), body);
+            Http.json(ex, r.status(), r.body());
+        } catch (IllegalArgumentException e) {
+            try {
+                Http.error(ex, 400, e.getMessage());
+            } catch (IOException | RuntimeException ignored) {
+                // headers were already sent
+            }
+        } catch (Exception e) {
+            LOG.warn("request {} failed: {}", ex.getRequestURI().getPath(), e.toString());
+            try {
+                Http.error(ex, 500, "internal error");
+            } catch (IOException | RuntimeException ignored) {
+                // headers were already sent
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void login(HttpExchange ex, Sessions.Session anonymous) throws IOException, InterruptedException {
+        JsonNode b = Http.jsonBody(ex);
+        String name = b.path("user").asText("");
+        String password = b.path("password").asText("");
+        if (name.isEmpty() || !users.check(name, password.toCharArray())) {
+            LOG.info("failed login for user {}", name.replaceAll("[^A-Za-z0-9._-]", "?"));
+            Http.error(ex, 401, "wrong user or password");
+            return;
+        }
+        sessions.close(anonymous.id());
+        Sessions.Session s = sessions.open(name);
+        setCookie(ex, s.id());
+        Http.json(ex, 200, Http.JSON.createObjectNode().put("user", name).put("csrf", s.csrf()));
+    }
+
+    private static boolean csrfMatches(HttpExchange ex, Sessions.Session s) {
+        String token = ex.getRequestHeaders().getFirst(CSRF_HEADER);
+        return token != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                s.csrf().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void setCookie(HttpExchange ex, String id) {
+        ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict");
+    }
+
+    private void serveStatic(HttpExchange ex, String method, String path) throws IOException {
+        if (path.equals("/favicon.ico")) {
+            Http.send(ex, 204, "image/x-icon", new byte[0]);
+            return;
+        }
+        String file = STATIC.get(path);
+        if (file == null || !(method.equals("GET") || method.equals("HEAD"))) {
+            Http.send(ex, 404, "text/plain; charset=utf-8", "not found".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        byte[] bytes;
+        try (InputStream in = WebServer.class.getResourceAsStream("/dashboard/" + file)) {
+            if (in == null) {
+                Http.send(ex, 404, "text/plain; charset=utf-8", "not found".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            bytes = in.readAllBytes();
+        }
+        String type = file.endsWith(".html") ? "text/html; charset=utf-8"
+                : file.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        Http.send(ex, 200, type, bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

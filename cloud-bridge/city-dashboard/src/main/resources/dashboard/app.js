@@ -1,0 +1,290 @@
+// Campus Edge city dashboard. Every visible string comes from I18N; data come from /api/...; charts are inline SVG.
+'use strict';
+
+const I18N = {
+  'zh-CN': {
+    title: '城市教育局 · 校园物联网看板', login: '登录', user: '用户名', password: '密码', signIn: '登录', logout: '退出',
+    loginFailed: '用户名或密码错误', energy: '能耗', safety: '安全', health: '设备状态', quiet: '静默网关', broadcast: '广播',
+    todayTotal: '今日总用电', last24h: '最近 24 小时', last7d: '最近 7 天', districts: '各区', perSchool: '各校（按今日用电排序）',
+    district: '区', schools: '学校数', todayKwh: '今日 kWh', peakKw: '峰值 kW', enrolment: '学生数', kwhPerStudent: '人均 kWh',
+    school: '学校', openCritical: '未解除的严重告警', rule: '规则', kind: '类型', device: '设备', building: '楼宇', state: '状态',
+    age: '持续时间', raisedPerHour: '每小时新告警（24 小时）', family: '设备类别', online: '在线', offline: '离线',
+    quietHelp: '超过设定时间没有消息或已断开的学校网关。', gateway: '网关', lastSeen: '最后消息', reason: '原因',
+    reason_quiet: '长时间无消息', reason_disconnected: '已断开', never: '从未', text: '内容', zones: '区域', priority: '优先级',
+    cityWide: '全市', chosen: '指定学校', send: '发送', status: '状态', code: '代码', response: '回复',
+    st_pending: '等待中', st_answered: '已回复', st_timeout: '超时', st_failed: '失败', honoUp: 'Hono 已连接',
+    honoDown: 'Hono 未连接', none: '无', ago: '{d}前', min: '分钟', h: '小时', d: '天', s: '秒', chooseSchools: '请选择学校',
+    raised: '新告警', critical: '严重', totals: '合计', noSchools: '尚无学校', sent: '已发送至 {n} 所学校',
+    state_raised: '已触发', state_acknowledged: '已确认', state_escalated: '已升级'
+  },
+  en: {
+    title: 'City Education Bureau · Campus IoT Dashboard', login: 'Log in', user: 'User', password: 'Password', signIn: 'Log in',
+    logout: 'Log out', loginFailed: 'Wrong user or password', energy: 'Energy', safety: 'Safety', health: 'Device health',
+    quiet: 'Quiet gateways', broadcast: 'Broadcast', todayTotal: "Today's total", last24h: 'Last 24 h', last7d: 'Last 7 days',
+    districts: 'Districts', perSchool: "Schools (by today's use)", district: 'District', schools: 'Schools', todayKwh: 'Today kWh',
+    peakKw: 'Peak kW', enrolment: 'Students', kwhPerStudent: 'kWh per student', school: 'School',
+    openCritical: 'Open critical alarms', rule: 'Rule', kind: 'Kind', device: 'Device', building: 'Building', state: 'State',
+    age: 'Age', raisedPerHour: 'Alarms raised per hour (24 h)', family: 'Family', online: 'Online', offline: 'Offline',
+    quietHelp: 'School gateways silent for longer than the limit, or disconnected.', gateway: 'Gateway', lastSeen: 'Last message',
+    reason: 'Reason', reason_quiet: 'silent', reason_disconnected: 'disconnected', never: 'never', text: 'Text', zones: 'Zones',
+    priority: 'Priority', cityWide: 'City-wide', chosen: 'Chosen schools', send: 'Send', status: 'Status', code: 'Code',
+    response: 'Response', st_pending: 'pending', st_answered: 'answered', st_timeout: 'timed out', st_failed: 'failed',
+    honoUp: 'Hono connected', honoDown: 'Hono not connected', none: 'none', ago: '{d} ago', min: 'min', h: 'h', d: 'd', s: 's',
+    chooseSchools: 'Choose at least one school', raised: 'raised', critical: 'critical', totals: 'Totals',
+    noSchools: 'no schools yet', sent: 'sent to {n} schools', state_raised: 'raised', state_acknowledged: 'acknowledged',
+    state_escalated: 'escalated'
+  }
+};
+
+let lang = localStorage.getItem('city-lang') || 'zh-CN';
+let csrf = null;
+let view = 'energy';
+let pollTimer = null;
+let lastData = {};
+
+function t(key, vars) {
+  let s = (I18N[lang] && I18N[lang][key]) || I18N['zh-CN'][key] || key;
+  if (vars) { Object.keys(vars).forEach(k => { s = s.replace('{' + k + '}', vars[k]); }); }
+  return s;
+}
+function $(sel) { return document.querySelector(sel); }
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  Object.entries(attrs || {}).forEach(([k, v]) => { if (v !== null && v !== undefined) e.setAttribute(k, v); });
+  children.forEach(c => e.append(c === null || c === undefined ? '' : (c instanceof Node ? c : String(c))));
+  return e;
+}
+function num(v, digits) { return v === null || v === undefined ? '–' : Number(v).toFixed(digits === undefined ? 1 : digits); }
+function duration(ms) {
+  if (ms === null || ms === undefined) { return '–'; }
+  const s = Math.floor(ms / 1000);
+  if (s < 60) { return s + t('s'); }
+  if (s < 3600) { return Math.floor(s / 60) + t('min'); }
+  if (s < 86400) { return Math.floor(s / 3600) + t('h') + ' ' + Math.floor((s % 3600) / 60) + t('min'); }
+  return Math.floor(s / 86400) + t('d') + ' ' + Math.floor((s % 86400) / 3600) + t('h');
+}
+function clock(ms, withDay) {
+  const d = new Date(ms);
+  const hm = String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
+  return withDay ? (d.getMonth() + 1) + '/' + d.getDate() + ' ' + hm : hm;
+}
+
+async function api(path, options) {
+  const opts = Object.assign({ credentials: 'same-origin', headers: {} }, options || {});
+  if (opts.method === 'POST') {
+    opts.headers['Content-Type'] = 'application/json';
+    opts.headers['X-CSRF-Token'] = csrf;
+  }
+  const r = await fetch(path, opts);
+  if (r.status === 401) { showLogin(); throw new Error('login'); }
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) { throw new Error(body.error || ('HTTP ' + r.status)); }
+  return body;
+}
+
+function applyLang() {
+  document.documentElement.lang = lang;
+  $('#lang').value = lang;
+  document.title = t('title');
+  document.querySelectorAll('[data-i18n]').forEach(e => { e.textContent = t(e.dataset.i18n); });
+  render();
+}
+
+// ---- session -----------------------------------------------------------------------------------------
+async function startSession() {
+  const s = await api('/api/session');
+  csrf = s.csrf;
+  if (s.user) { showApp(s.user); } else { showLogin(); }
+}
+function showLogin() {
+  $('#login').hidden = false; $('#app').hidden = true; $('#logout').hidden = true; $('#who').textContent = '';
+  if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
+}
+function showApp(user) {
+  $('#login').hidden = true; $('#app').hidden = false; $('#logout').hidden = false; $('#who').textContent = user;
+  select(view);
+  if (!pollTimer) { pollTimer = setInterval(refresh, 15000); }
+}
+async function login(ev) {
+  ev.preventDefault();
+  $('#login-error').textContent = '';
+  try {
+    const r = await fetch('/api/login', { method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ user: $('#login-user').value, password: $('#login-password').value }) });
+    const body = await r.json().catch(() => ({}));
+    if (!r.ok) {
+      $('#login-error').textContent = t('loginFailed');
+      if (r.status === 403) { await startSession(); }
+      return;
+    }
+    csrf = body.csrf;
+    $('#login-password').value = '';
+    showApp(body.user);
+  } catch (e) { $('#login-error').textContent = e.message; }
+}
+async function logout() {
+  try { await api('/api/logout', { method: 'POST', body: '{}' }); } catch (e) { /* gone anyway */ }
+  await startSession();
+}
+
+// ---- views -------------------------------------------------------------------------------------------
+function select(name) {
+  view = name;
+  document.querySelectorAll('#tabs button').forEach(b => b.setAttribute('aria-selected', String(b.dataset.view === name)));
+  document.querySelectorAll('section.view').forEach(s => { s.hidden = s.dataset.view !== name; });
+  refresh();
+}
+async function refresh() {
+  try {
+    const o = await api('/api/overview');
+    const badge = $('#hono-state');
+    badge.dataset.state = o.connected ? 'up' : 'down';
+    lastData.overview = o;
+    if (view === 'energy') { lastData.energy = await api('/api/energy?range=' + encodeURIComponent($('#energy-range').value)); }
+    if (view === 'safety') { lastData.safety = await api('/api/safety'); }
+    if (view === 'health') { lastData.health = await api('/api/health'); }
+    if (view === 'quiet') { lastData.quiet = await api('/api/quiet'); }
+    if (view === 'broadcast' && !lastData.schools) { lastData.schools = await api('/api/schools'); }
+    render();
+  } catch (e) { if (e.message !== 'login') { console.warn(e); } }
+}
+function render() {
+  if (lastData.overview) { $('#hono-state').textContent = t(lastData.overview.connected ? 'honoUp' : 'honoDown'); }
+  if (lastData.energy) { renderEnergy(lastData.energy); }
+  if (lastData.safety) { renderSafety(lastData.safety); }
+  if (lastData.health) { renderHealth(lastData.health); }
+  if (lastData.quiet) { renderQuiet(lastData.quiet); }
+  if (lastData.schools) { renderSchoolChoice(lastData.schools); }
+  if (lastData.broadcast) { renderBroadcast(lastData.broadcast); }
+}
+function fill(table, rows) {
+  const body = $(table + ' tbody');
+  body.replaceChildren(...rows);
+}
+function label(s) { return s.name ? s.name + ' (' + s.school + ')' : s.school; }
+
+function renderEnergy(e) {
+  $('#energy-total').textContent = num(e.todayKwh);
+  fill('#district-table', e.districts.map(d => el('tr', { 'data-district': d.district },
+    el('td', {}, d.district || '–'), el('td', { class: 'num' }, d.schools), el('td', { class: 'num' }, num(d.todayKwh)))));
+  fill('#energy-table', e.schools.map(s => el('tr', { 'data-school': s.school },
+    el('td', {}, label(s)), el('td', {}, s.district || '–'), el('td', { class: 'num' }, num(s.todayKwh)),
+    el('td', { class: 'num' }, num(s.peakKw)), el('td', { class: 'num' }, s.enrolment === null ? '–' : s.enrolment),
+    el('td', { class: 'num' }, num(s.kwhPerStudent, 3)))));
+  const week = e.range === '7d';
+  barChart($('#energy-trend'), e.trend.map(p => ({ label: week ? clock(p.t, true).split(' ')[0] : clock(p.t), a: p.kwh, b: 0 })), 'kWh');
+}
+function renderSafety(s) {
+  fill('#alarms-table', s.open.map(a => el('tr', { 'data-school': a.school, 'data-alarm': a.alarmId },
+    el('td', {}, label(a)), el('td', {}, a.rule || '–'), el('td', {}, a.kind || '–'), el('td', {}, a.device || '–'),
+    el('td', {}, a.building || '–'), el('td', {}, t('state_' + a.state)), el('td', { class: 'num' }, duration(a.ageMs)))));
+  barChart($('#alarms-chart'), s.raisedPerHour.map(p => ({ label: clock(p.t), a: p.raised, b: p.critical })), t('raised'));
+}
+function renderHealth(h) {
+  const totals = Object.entries(h.totals).map(([f, v]) => f + ' ' + v.online + '/' + (v.online + v.offline));
+  $('#health-totals').textContent = t('totals') + ': ' + (totals.join(' · ') || t('none'));
+  const rows = [];
+  h.schools.forEach(s => Object.entries(s.families).forEach(([f, v]) => rows.push(
+    el('tr', { 'data-school': s.school, 'data-family': f }, el('td', {}, label(s)), el('td', {}, f),
+      el('td', { class: 'num' }, v.online), el('td', { class: 'num' }, v.offline)))));
+  fill('#health-table', rows);
+}
+function renderQuiet(q) {
+  fill('#quiet-schools', q.map(s => el('tr', { 'data-school': s.school, 'data-reason': s.reason },
+    el('td', {}, label(s)), el('td', {}, s.district || '–'), el('td', {}, s.gateway),
+    el('td', {}, s.lastSeenMs === null ? t('never') : t('ago', { d: duration(s.silentMs) })), el('td', {}, t('reason_' + s.reason)))));
+}
+function renderSchoolChoice(schools) {
+  const box = $('#broadcast-schools');
+  const chosen = new Set([...box.querySelectorAll('input:checked')].map(i => i.value));
+  box.replaceChildren(...(schools.length ? schools.map(s => el('label', {},
+    el('input', Object.assign({ type: 'checkbox', value: s.school, 'data-school': s.school }, chosen.has(s.school) ? { checked: '' } : {})),
+    ' ' + label(s))) : [el('span', {}, t('noSchools'))]));
+}
+function renderBroadcast(b) {
+  const table = $('#broadcast-results');
+  table.dataset.batch = b.batch;
+  table.dataset.done = String(!!b.done);
+  fill('#broadcast-results', b.results.map(r => {
+    const ok = r.code === null ? null : (r.code >= 200 && r.code < 300);
+    let text = r.response || '';
+    try { const j = JSON.parse(text); text = j.outcome || j.error || text; } catch (e) { /* plain text */ }
+    return el('tr', { 'data-school': r.school, 'data-status': r.status, 'data-ok': ok === null ? null : String(ok) },
+      el('td', {}, r.school), el('td', {}, t('st_' + r.status)), el('td', { class: 'num' }, r.code === null ? '–' : r.code),
+      el('td', {}, text));
+  }));
+}
+
+// ---- broadcast ---------------------------------------------------------------------------------------
+async function sendBroadcast(ev) {
+  ev.preventDefault();
+  $('#broadcast-error').textContent = '';
+  $('#broadcast-status').textContent = '';
+  const scope = document.querySelector('input[name="scope"]:checked').value;
+  const schools = scope === 'chosen' ? [...document.querySelectorAll('#broadcast-schools input:checked')].map(i => i.value) : [];
+  if (scope === 'chosen' && !schools.length) { $('#broadcast-error').textContent = t('chooseSchools'); return; }
+  const zones = $('#broadcast-zones').value.split(',').map(z => z.trim()).filter(z => z);
+  const order = { text: $('#broadcast-text').value, zones: zones.length ? zones : ['all'],
+    priority: Number($('#broadcast-priority').value || 90), schools: schools };
+  try {
+    const r = await api('/api/broadcast', { method: 'POST', body: JSON.stringify(order) });
+    $('#broadcast-status').textContent = t('sent', { n: r.schools.length });
+    pollBroadcast(r.batch, Date.now());
+  } catch (e) { $('#broadcast-error').textContent = e.message; }
+}
+async function pollBroadcast(batch, started) {
+  try {
+    lastData.broadcast = await api('/api/broadcast/' + encodeURIComponent(batch));
+    renderBroadcast(lastData.broadcast);
+    if (lastData.broadcast.done || Date.now() - started > 120000) { return; }
+  } catch (e) {
+    if (e.message === 'login') { return; }
+  }
+  setTimeout(() => pollBroadcast(batch, started), 1000);
+}
+
+// ---- charts ------------------------------------------------------------------------------------------
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(tag, attrs, text) {
+  const e = document.createElementNS(SVG, tag);
+  Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v));
+  if (text !== undefined) { e.textContent = text; }
+  return e;
+}
+// bars of a (and b drawn over it, e.g. the critical part); labels every few bars
+function barChart(container, points, unit) {
+  const w = 720, h = 180, left = 40, bottom = 20, top = 10;
+  const max = Math.max(1, ...points.map(p => p.a));
+  const root = svg('svg', { viewBox: '0 0 ' + w + ' ' + h, role: 'img', 'aria-label': unit });
+  const bw = (w - left) / Math.max(points.length, 1);
+  root.append(svg('text', { x: 2, y: top + 8 }, num(max, max < 10 ? 1 : 0)));
+  root.append(svg('text', { x: 2, y: h - bottom }, '0'));
+  root.append(svg('line', { x1: left, y1: h - bottom, x2: w, y2: h - bottom, stroke: '#d5dde6' }));
+  const every = Math.ceil(points.length / 12);
+  points.forEach((p, i) => {
+    const x = left + i * bw + 1;
+    const ha = (h - bottom - top) * p.a / max;
+    const bar = svg('rect', { x: x, y: h - bottom - ha, width: Math.max(bw - 2, 1), height: ha, class: 'bar-rect' });
+    bar.append(svg('title', {}, p.label + ': ' + num(p.a) + ' ' + unit));
+    root.append(bar);
+    if (p.b > 0) {
+      const hb = (h - bottom - top) * p.b / max;
+      root.append(svg('rect', { x: x, y: h - bottom - hb, width: Math.max(bw - 2, 1), height: hb, class: 'bar-crit' }));
+    }
+    if (i % every === 0) { root.append(svg('text', { x: x, y: h - 5 }, p.label)); }
+  });
+  container.replaceChildren(root);
+}
+
+// ---- wiring ------------------------------------------------------------------------------------------
+document.addEventListener('DOMContentLoaded', () => {
+  $('#lang').addEventListener('change', e => { lang = e.target.value; localStorage.setItem('city-lang', lang); applyLang(); });
+  $('#login-form').addEventListener('submit', login);
+  $('#logout').addEventListener('click', logout);
+  $('#broadcast-form').addEventListener('submit', sendBroadcast);
+  $('#energy-range').addEventListener('change', refresh);
+  document.querySelectorAll('#tabs button').forEach(b => b.addEventListener('click', () => select(b.dataset.view)));
+  applyLang();
+  startSession().catch(e => console.warn(e));
+});

@@ -1,0 +1,205 @@
+package org.campusedge.city;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.campusedge.sandbox.HonoSandbox;
+import org.campusedge.sandbox.Registry;
+import org.campusedge.sandbox.SandboxConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard against the Hono sandbox: a raw AMQP gateway sends through the sandbox's device side, the
+ * dashboard reads the sandbox's northbound API with Hono's application client.
+ */
+class CityDashboardIT {
+
+    static final String TENANT = "chengdu";
+    static final String PASSWORD = "gw-secret-1";
+
+    @TempDir
+    Path dir;
+    HonoSandbox sandbox;
+    CityDashboard dashboard;
+    TestGateway gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        Registry registry = Registry.builder()
+                .tenant(TENANT)
+                .gateway("gw-s1", PASSWORD, List.of("cam-*"))
+                .gateway("gw-s2", PASSWORD, List.of())
+                .north("city", "city-secret")
+                .build();
+        sandbox = HonoSandbox.start(SandboxConfig.builder().registry(registry).build());
+        Files.writeString(dir.resolve("users"), "");
+        new Users(dir.resolve("users")).put("bureau", "bureau-password".toCharArray());
+        dashboard = CityDashboard.start(CityConfig.builder()
+                .honoHost(sandbox.host()).honoPort(sandbox.northPort()).honoUser("city").honoPassword("city-secret")
+                .tenant(TENANT).jdbcUrl("jdbc:sqlite:" + dir.resolve("city.db")).httpPort(0)
+                .usersFile(dir.resolve("users")).commandTimeout(Duration.ofSeconds(3)).build());
+        waitFor("the dashboard's consumers", Duration.ofSeconds(20), dashboard::connected);
+        gateway = TestGateway.connect(sandbox.host(), sandbox.devicePort(), TENANT, "s1", PASSWORD);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (dashboard != null) {
+            dashboard.close();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static void waitFor(String what, Duration limit, Check check) throws Exception {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!check.ok()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void messagesFromAGatewayLandInTheDatabase() throws Exception {
+        Instant start = Instant.now().minusSeconds(600);
+        String energy = Events.energy("s1", start, 12.5, 900);
+        long before = System.currentTimeMillis();
+        gateway.sendAccepted("telemetry", energy);
+        // acknowledged only once stored: the row is there as soon as the gateway has its outcome
+        String energyId = Events.summaryId("s1", "energy", start);
+        assertTrue(dashboard.database().message(energyId).isPresent());
+        long receivedAt = dashboard.database().receivedAt(energyId).getAsLong();
+        assertTrue(receivedAt >= before && receivedAt <= System.currentTimeMillis());
+
+        gateway.sendAccepted("event//cam-gate-1", Events.alarm("s1", "ev-1", "al-1", "raised", start, start, null));
+        gateway.sendAccepted("telemetry", Events.health("s1", start, 58, 2));
+        // a re-send is accepted and counted, not stored twice
+        gateway.sendAccepted("telemetry", energy);
+        // bodies the dashboard cannot use are accepted (nothing to retry) and counted
+        assertTrue(gateway.send("telemetry", "application/json", "{}") instanceof Accepted);
+        gateway.sendAccepted("telemetry", "{broken");
+
+        CityDatabase db = dashboard.database();
+        StoredMessage alarm = db.message("ev-1").orElseThrow();
+        assertEquals("cam-gate-1", alarm.device());
+        assertEquals(CloudEvent.ALARM, alarm.type());
+        assertEquals(3, db.count("messages"));
+        assertEquals(2, db.count("energy"));
+        assertEquals(1, db.count("alarms"));
+        assertEquals(2, db.count("health"));
+        assertEquals(1L, db.countsByType().get(CloudEvent.ENERGY));
+        IngestStats s = dashboard.stats();
+        assertEquals(3, s.stored());
+        assertEquals(1, s.duplicates());
+        assertEquals(1, s.unsupported());
+        assertEquals(1, s.malformed());
+        // the gateway's command link produced Hono's empty notification: connected
+        waitFor("the connect notification", Duration.ofSeconds(10), () -> dashboard.stats().connects() >= 1);
+        assertEquals(1, db.query("SELECT connected FROM schools WHERE id = 's1'", rs -> rs.getInt(1)).get(0));
+        gateway.close();
+        gateway = null;
+        waitFor("the disconnect notification", Duration.ofSeconds(10), () -> dashboard.stats().disconnects() >= 1);
+        assertEquals(0, db.query("SELECT connected FROM schools WHERE id = 's1'", rs -> rs.getInt(1)).get(0));
+        assertEquals(0, dashboard.stats().failures());
+    }
+
+    @Test
+    void aBroadcastRoundTripIsRecordedInCommands() throws Exception {
+        gateway.sendAccepted("telemetry", Events.lab("s1", Instant.now().minusSeconds(300)));
+        // s2 is known to the dashboard but its gateway is not connected
+        try (TestGateway s2 = TestGateway.connect(sandbox.host(), sandbox.devicePort(), TENANT, "s2", PASSWORD)) {
+            s2.sendAccepted("telemetry", Events.lab("s2", Instant.now().minusSeconds(300)));
+        }
+        BroadcastResult r = dashboard.broadcast(BroadcastOrder.cityWide("请各班级立即进行消防演练"));
+        assertEquals(List.of("s1", "s2"), r.schools());
+        List<CommandRecord> rows = r.completion().get(20, TimeUnit.SECONDS);
+        CommandRecord s1 = rows.get(0);
+        assertEquals("s1", s1.school());
+        assertEquals("answered", s1.status());
+        assertEquals(200, s1.code());
+        JsonNode response = Http.JSON.readTree(s1.response());
+        assertEquals("accepted", response.get("outcome").asText());
+        assertEquals("broadcast", response.get("command").asText());
+        assertTrue(s1.answeredAtMs() >= s1.sentAtMs());
+        CommandRecord s2 = rows.get(1);
+        assertEquals("s2", s2.school());
+        assertTrue(s2.status().equals("failed") || s2.status().equals("timeout"), s2.toString());
+        assertEquals(rows, dashboard.database().commands(r.batch()));
+
+        // what the gateway received
+        assertEquals(1, gateway.commands.size());
+        var command = gateway.commands.get(0);
+        assertEquals("broadcast", command.getSubject());
+        JsonNode body = Http.JSON.readTree(((org.apache.qpid.proton.amqp.messaging.Data) command.getBody()).getValue().getArray());
+        assertEquals("请各班级立即进行消防演练", body.get("text").asText());
+        assertEquals("all", body.get("zones").get(0).asText());
+        assertEquals(90, body.get("priority").asInt());
+
+        CommandRecord status = dashboard.command("s1", "status", "{}").get(10, TimeUnit.SECONDS);
+        assertEquals("answered", status.status());
+        assertEquals(200, status.code());
+        assertEquals(null, status.batch());
+    }
+
+    @Test
+    void errorAnswersAndSilenceAreRecordedToo() throws Exception {
+        CommandRecord rules = dashboard.command("s1", "rules", "{\"name\":\"city-rules\",\"yaml\":\"rules: [\"}")
+                .get(10, TimeUnit.SECONDS);
+        assertEquals("answered", rules.status());
+        assertEquals(400, rules.code());
+        assertEquals("invalid rule set", Http.JSON.readTree(rules.response()).get("error").asText());
+
+        gateway.silent = true;
+        long sent = System.currentTimeMillis();
+        CommandRecord lost = dashboard.command("s1", "status", "{}").get(15, TimeUnit.SECONDS);
+        assertEquals("timeout", lost.status(), lost.toString());
+        assertTrue(lost.answeredAtMs() - sent >= 2_900, "after the 3 s command timeout");
+        assertEquals(lost, dashboard.database().command(lost.id()).orElseThrow());
+    }
+
+    @Test
+    void consumptionResumesAfterHonoWasDown() throws Exception {
+        Instant start = Instant.now().minusSeconds(900);
+        gateway.sendAccepted("telemetry", Events.lab("s1", start));
+        gateway.close();
+        gateway = null;
+
+        sandbox.faults().down();
+        waitFor("the consumers to notice", Duration.ofSeconds(15), () -> !dashboard.connected());
+        sandbox.faults().up();
+        waitFor("the consumers to come back", Duration.ofSeconds(30), dashboard::connected);
+
+        gateway = TestGateway.connect(sandbox.host(), sandbox.devicePort(), TENANT, "s1", PASSWORD);
+        gateway.sendAccepted("telemetry", Events.lab("s1", start.plusSeconds(300)));
+        gateway.sendAccepted("event//cam-gate-1", Events.alarm("s1", "ev-9", "al-9", "raised", start, start, null));
+        assertTrue(dashboard.database().message(Events.summaryId("s1", "lab", start.plusSeconds(300))).isPresent());
+        assertTrue(dashboard.database().message("ev-9").isPresent());
+        assertEquals(3, dashboard.database().count("messages"));
+        // commands work again too
+        CommandRecord status = dashboard.command("s1", "status", "{}").get(10, TimeUnit.SECONDS);
+        assertEquals("answered", status.status());
+        assertFalse(dashboard.stats().failures() > 0);
+    }
+}

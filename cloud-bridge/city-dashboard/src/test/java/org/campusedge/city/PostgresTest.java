@@ -1,0 +1,65 @@
+package org.campusedge.city;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The same SQL on PostgreSQL. Runs only when {@code -Dcity.test.postgres=jdbc:postgresql://host:port/db?user=...}
+ * names an empty scratch database (its tables are dropped first); skipped otherwise.
+ */
+class PostgresTest {
+
+    @Test
+    void storesAndShowsOnPostgres() throws Exception {
+        String url = System.getProperty("city.test.postgres", "");
+        assumeTrue(url.startsWith("jdbc:postgresql:"), "no -Dcity.test.postgres given");
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            for (String t : new String[] {"messages", "schools", "energy", "alarm_counts", "alarms", "health", "attendance", "lab", "commands"}) {
+                st.execute("DROP TABLE IF EXISTS " + t);
+            }
+        }
+        Instant now = Instant.parse("2026-11-23T02:30:00Z");
+        AtomicLong clock = new AtomicLong(now.toEpochMilli());
+        try (CityDatabase db = CityDatabase.open(url)) {
+            Ingest ingest = new Ingest(db, clock::get);
+            Instant start = Instant.parse("2026-11-23T01:00:00Z");
+            for (String json : new String[] {Events.energy("s1", start, 10, 500), Events.alarms("s1", start),
+                                             Events.health("s1", start, 58, 2), Events.attendance("s1", start), Events.lab("s1", start)}) {
+                assertEquals(Ingest.Outcome.STORED, ingest.handle("gw-s1", Events.CE, Events.bytes(json), null));
+            }
+            assertEquals(Ingest.Outcome.DUPLICATE, ingest.handle("gw-s1", Events.CE, Events.bytes(Events.lab("s1", start)), null));
+            ingest.handle("cam-1", Events.CE, Events.bytes(Events.alarm("s1", "ev-1", "al-1", "raised", start, start, null)), null);
+            ingest.handle("cam-1", Events.CE, Events.bytes(Events.alarm("s1", "ev-3", "al-1", "acknowledged", start,
+                    start.plusSeconds(60), "wang")), null);
+            ingest.handle("cam-1", Events.CE, Events.bytes(Events.alarm("s1", "ev-2", "al-1", "raised", start, start, null)), null);
+            ingest.handle("gw-s2", Ingest.EMPTY_NOTIFICATION, null, 0);
+            assertEquals(Ingest.Outcome.MALFORMED, ingest.handle("gw-s1", Events.CE, Events.bytes(
+                    Events.energy("s1", start.plusSeconds(300), 1, 500).replace("\"kwh\":1.0", "\"kwh\":\"x\"")), null));
+            assertEquals(8, db.count("messages"));
+            assertEquals(now.toEpochMilli(), db.receivedAt("ev-1").getAsLong());
+            assertEquals("acknowledged", db.query("SELECT state FROM alarms", rs -> rs.getString(1)).get(0));
+            assertEquals("wang", db.query("SELECT by_user FROM alarms", rs -> rs.getString(1)).get(0));
+
+            DashboardViews views = new DashboardViews(db, ZoneId.of("Asia/Shanghai"));
+            JsonNode energy = Http.JSON.valueToTree(views.energy("24h", now.toEpochMilli()));
+            assertEquals(11.5, energy.get("todayKwh").asDouble(), 1e-9);
+            assertEquals(11.5, Http.JSON.valueToTree(views.energy("7d", now.toEpochMilli())).get("trend").get(6).get("kwh").asDouble(), 1e-9);
+            assertEquals(1, views.safety(now.toEpochMilli()).get("open").size());
+            assertEquals(2, views.health().get("schools").get(0).get("families").size());
+            assertEquals(1, views.quiet(now.toEpochMilli(), 15).size());
+
+            db.commandSent("c-1", "b-1", "s1", "broadcast", "{}", 1L);
+            db.commandDone("c-1", "answered", 200, "{\"outcome\":\"accepted\"}", 2L);
+            assertEquals(200, db.commands("b-1").get(0).code());
+        }
+    }
+}

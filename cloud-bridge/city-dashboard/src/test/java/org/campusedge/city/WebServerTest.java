@@ -1,0 +1,179 @@
+package org.campusedge.city;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web dashboard without Hono (its port refuses connections): first-start admin, login with CSRF, the
+ * session cookie, the API behind it, the static page's ids.
+ */
+class WebServerTest {
+
+    @TempDir
+    Path dir;
+    CityDashboard dashboard;
+    String adminPassword;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeEach
+    void start() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        CityConfig config = CityConfig.builder().honoPort(closedPort).tenant("chengdu")
+                .jdbcUrl("jdbc:sqlite:" + dir.resolve("city.db")).httpPort(0).usersFile(dir.resolve("users")).build();
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            dashboard = CityDashboard.start(config);
+        } finally {
+            System.setOut(out);
+        }
+        Matcher m = Pattern.compile("password: (\\S+)").matcher(captured.toString(StandardCharsets.UTF_8));
+        assertTrue(m.find(), "the first admin password is printed");
+        adminPassword = m.group(1);
+    }
+
+    @AfterEach
+    void stop() {
+        dashboard.close();
+    }
+
+    private HttpResponse<String> get(String path, String cookie) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(dashboard.url() + path.substring(1))).timeout(Duration.ofSeconds(10));
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String cookie, String csrf, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(dashboard.url() + path.substring(1))).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json");
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        if (csrf != null) {
+            b.header("X-CSRF-Token", csrf);
+        }
+        return http.send(b.POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String cookieOf(HttpResponse<?> r) {
+        String set = r.headers().firstValue("Set-Cookie").orElseThrow();
+        return set.substring(0, set.indexOf(';'));
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return Http.JSON.readTree(r.body());
+    }
+
+    @Test
+    void firstStartCreatesAdminOnceAndNeverAgain() throws Exception {
+        String file = Files.readString(dir.resolve("users"));
+        assertTrue(file.startsWith("admin:210000:"));
+        assertFalse(file.contains(adminPassword));
+        assertTrue(new Users(dir.resolve("users")).check("admin", adminPassword.toCharArray()));
+        assertTrue(new Users(dir.resolve("users")).createAdminIfNone().isEmpty());
+    }
+
+    @Test
+    void loginNeedsTheCsrfTokenAndTheRightPassword() throws Exception {
+        assertEquals(401, get("/api/energy", null).statusCode());
+        HttpResponse<String> session = get("/api/session", null);
+        String anon = cookieOf(session);
+        assertTrue(session.headers().firstValue("Set-Cookie").orElseThrow().contains("HttpOnly"));
+        assertTrue(session.headers().firstValue("Set-Cookie").orElseThrow().contains("SameSite=Strict"));
+        String csrf = json(session).get("csrf").asText();
+        assertTrue(json(session).get("user").isNull());
+        String login = "{\"user\":\"admin\",\"password\":\"" + adminPassword + "\"}";
+        assertEquals(403, post("/api/login", anon, null, login).statusCode());
+        assertEquals(403, post("/api/login", anon, "wrong", login).statusCode());
+        assertEquals(401, post("/api/login", anon, csrf, "{\"user\":\"admin\",\"password\":\"nope-nope-nope\"}").statusCode());
+        HttpResponse<String> ok = post("/api/login", anon, csrf, login);
+        assertEquals(200, ok.statusCode());
+        String cookie = cookieOf(ok);
+        assertFalse(cookie.equals(anon), "a new session id after the login");
+        String csrf2 = json(ok).get("csrf").asText();
+        // the anonymous session is gone
+        assertEquals(401, get("/api/energy", anon).statusCode());
+
+        HttpResponse<String> energy = get("/api/energy?range=7d", cookie);
+        assertEquals(200, energy.statusCode());
+        assertEquals(7, json(energy).get("trend").size());
+        for (String view : new String[] {"/api/safety", "/api/health", "/api/quiet", "/api/schools", "/api/commands", "/api/overview"}) {
+            assertEquals(200, get(view, cookie).statusCode(), view);
+        }
+        assertFalse(json(get("/api/overview", cookie)).get("connected").asBoolean());
+        assertEquals("chengdu", json(get("/api/overview", cookie)).get("tenant").asText());
+
+        // every POST needs the session's token
+        String order = "{\"text\":\"test\",\"schools\":[\"s1\"]}";
+        assertEquals(403, post("/api/broadcast", cookie, null, order).statusCode());
+        assertEquals(403, post("/api/broadcast", cookie, csrf, order).statusCode());
+        assertEquals(400, post("/api/broadcast", cookie, csrf2, "{\"text\":\"\"}").statusCode());
+        assertEquals(400, post("/api/broadcast", cookie, csrf2, "{\"text\":\"x\",\"priority\":101}").statusCode());
+        HttpResponse<String> sent = post("/api/broadcast", cookie, csrf2, order);
+        assertEquals(202, sent.statusCode());
+        String batch = json(sent).get("batch").asText();
+        HttpResponse<String> results = get("/api/broadcast/" + batch, cookie);
+        assertEquals(200, results.statusCode());
+        assertEquals("s1", json(results).get("results").get(0).get("school").asText());
+
+        assertEquals(200, post("/api/logout", cookie, csrf2, "{}").statusCode());
+        assertEquals(401, get("/api/energy", cookie).statusCode());
+    }
+
+    @Test
+    void aBroadcastWithoutHonoFailsPerSchoolAndIsRecorded() throws Exception {
+        BroadcastResult r = dashboard.broadcast(new BroadcastOrder("停课通知", null, null, 10, java.util.List.of("s1", "s2")));
+        var rows = r.completion().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(2, rows.size());
+        for (CommandRecord c : rows) {
+            assertTrue(c.done());
+            assertEquals("failed", c.status(), c.toString());
+            assertEquals(503, c.code());
+            assertNotNull(c.answeredAtMs());
+            assertTrue(c.body().contains("停课通知"));
+        }
+        assertEquals(2, dashboard.database().commands(r.batch()).size());
+    }
+
+    @Test
+    void thePageHasTheIdsTheBrowserTestsUse() throws Exception {
+        HttpResponse<String> page = get("/", null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("default-src 'self'"));
+        for (String id : new String[] {"login-form", "energy-table", "alarms-table", "health-table", "quiet-schools",
+                                       "broadcast-form", "broadcast-results", "lang"}) {
+            assertTrue(page.body().contains("id=\"" + id + "\""), id);
+        }
+        assertEquals(200, get("/app.js", null).statusCode());
+        assertEquals(200, get("/style.css", null).statusCode());
+        assertEquals(404, get("/../pom.xml", null).statusCode());
+        assertTrue(get("/app.js", null).body().contains("'zh-CN'"));
+    }
+}

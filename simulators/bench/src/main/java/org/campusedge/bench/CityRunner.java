@@ -1,0 +1,159 @@
+package org.campusedge.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.campusedge.city.CityConfig;
+import org.campusedge.city.CityDashboard;
+import org.campusedge.sandbox.HonoSandbox;
+import org.campusedge.sandbox.Registry;
+import org.campusedge.sandbox.SandboxConfig;
+import org.campusedge.simulators.gateway.GatewayProcess;
+import org.campusedge.simulators.school.SchoolSize;
+import org.campusedge.simulators.school.SimulatedSchool;
+
+/**
+ * The README's quick start: the product whole on one machine. The Hono sandbox and the city
+ * dashboard (in this process), then one or more simulated schools, each with its own gateway (the
+ * built distribution) linked to the sandbox as its Hono gateway. Prints the URLs of the school
+ * consoles and of the city dashboard, and what reaches the city, until Ctrl-C.
+ */
+public final class CityRunner {
+
+    private CityRunner() {
+    }
+
+    private static final String USAGE = """
+            usage: CityRunner [--schools N] [--scale K] [--speed X] [--summary-seconds S] [--duration SECONDS] [--home DIR]
+                              [--console-port N] [--city-port N]
+              N simulated schools (1), each the standard school times K, its clock X times real time (60);
+              summaries to the city every S seconds (60 here; a gateway's default is 300)""";
+
+    public static void main(String[] args) throws Exception {
+        int schools = 1;
+        int scale = 1;
+        double speed = 60;
+        int summarySeconds = 60;
+        long duration = 0;
+        int consolePort = 8080;
+        int cityPort = 8090;
+        Path home = Path.of("run/city");
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--schools" -> schools = Integer.parseInt(args[++i]);
+                    case "--scale" -> scale = Integer.parseInt(args[++i]);
+                    case "--speed" -> speed = Double.parseDouble(args[++i]);
+                    case "--summary-seconds" -> summarySeconds = Integer.parseInt(args[++i]);
+                    case "--duration" -> duration = Long.parseLong(args[++i]);
+                    case "--home" -> home = Path.of(args[++i]);
+                    case "--console-port" -> consolePort = Integer.parseInt(args[++i]);
+                    case "--city-port" -> cityPort = Integer.parseInt(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+        } catch (RuntimeException e) {
+            System.err.println(e.getMessage() == null ? e.toString() : e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+        home = home.toAbsolutePath().normalize();
+        Files.createDirectories(home);
+        String tenant = "jiangcheng";
+        List<String> ids = new ArrayList<>();
+        Registry.Builder registry = Registry.builder().tenant(tenant);
+        for (int s = 1; s <= schools; s++) {
+            String id = "sch-sim-%02d".formatted(s);
+            ids.add(id);
+            registry.gateway("gw-" + id, "gw-secret-" + id, List.of(id + ".*"));
+        }
+        HonoSandbox sandbox = HonoSandbox.start(SandboxConfig.builder().registry(registry.north("city-dashboard", "city-secret").build()).build());
+        CityDashboard city = CityDashboard.start(CityConfig.builder().honoHost("127.0.0.1").honoPort(sandbox.northPort())
+                .honoUser("city-dashboard").honoPassword("city-secret").tenant(tenant).jdbcUrl("jdbc:sqlite:" + home.resolve("city.db"))
+                .httpPort(cityPort).usersFile(home.resolve("city-users")).build());
+        List<SimulatedSchool> simulated = new ArrayList<>();
+        List<GatewayProcess> gateways = new ArrayList<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (SimulatedSchool s : simulated) {
+                try {
+                    s.close();
+                } catch (Exception e) {
+                    System.err.println("stopping a school: " + e);
+                }
+            }
+            for (GatewayProcess g : gateways) {
+                try {
+                    g.close();
+                } catch (Exception e) {
+                    System.err.println("stopping a gateway: " + e);
+                }
+            }
+            city.close();
+            sandbox.close();
+            stopped.countDown();
+        }, "city-stop"));
+        SchoolSize size = SchoolSize.standard().times(scale);
+        for (int s = 0; s < schools; s++) {
+            String id = ids.get(s);
+            Path dir = home.resolve(id);
+            Files.createDirectories(dir);
+            System.out.printf("Simulating %s: %s (%d devices) in %s ...%n", id, size, size.devices(), dir);
+            SimulatedSchool school = SimulatedSchool.prepare(dir, id, size, SimulatedSchool.morningClock(speed));
+            simulated.add(school);
+            GatewayProcess gw = GatewayProcess.start(GatewayProcess.defaultDistribution(), dir, List.of("camel.coapPort=0", "camel.cardPort=0",
+                    "camel.httpPort=0", "console.port=" + (s == 0 ? consolePort : 0), "registry.inventoryFile=" + school.inventoryFile(),
+                    "cloud.host=127.0.0.1", "cloud.port=" + sandbox.devicePort(), "cloud.tls=false", "cloud.tenant=" + tenant,
+                    "cloud.password=gw-secret-" + id, "cloud.summaryPeriodSeconds=" + summarySeconds), List.of("-Xmx384m"));
+            gateways.add(gw);
+            school.attach(gw, 1000);
+        }
+        System.out.printf("%nCampus Edge is running: %d simulated school(s), their gateways, a Hono sandbox (a development stand-in"
+                + " for Eclipse Hono) and the city dashboard.%n", schools);
+        for (int s = 0; s < schools; s++) {
+            System.out.printf("  school console  %s  http://127.0.0.1:%d/   (gateway log %s)%n", ids.get(s), gateways.get(s).consolePort(),
+                    gateways.get(s).status().getProperty("log"));
+            adminPassword(gateways.get(s));
+        }
+        System.out.printf("  city dashboard  %s   (its admin password was printed above at its first start; users in %s)%n", city.url(),
+                home.resolve("city-users"));
+        System.out.printf("  Hono sandbox    device side amqp://127.0.0.1:%d, northbound amqp://127.0.0.1:%d%n", sandbox.devicePort(),
+                sandbox.northPort());
+        System.out.printf("  summaries reach the city every %d s; a CRITICAL alarm at once. Ctrl-C stops everything.%n%n", summarySeconds);
+        long end = duration > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(duration) : Long.MAX_VALUE;
+        while (!stopped.await(15, TimeUnit.SECONDS) && System.nanoTime() < end) {
+            System.out.printf("city: %s, by type %s%n", city.stats(), countsByType(home.resolve("city.db")));
+        }
+        System.exit(0);
+    }
+
+    private static void adminPassword(GatewayProcess gateway) {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("user 'admin', password (\\S+)").matcher(gateway.console());
+            System.out.println(m.find() ? "                  console admin / " + m.group(1) + " (made at this home's first start)"
+                    : "                  console admin password: printed at the first start of " + gateway.home());
+        } catch (java.io.IOException e) {
+            // the gateway's output is not readable: nothing to add
+        }
+    }
+
+    private static String countsByType(Path db) {
+        StringBuilder sb = new StringBuilder();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT type, count(*) FROM messages GROUP BY type")) {
+            while (rs.next()) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(rs.getString(1).replace("org.campusedge.", "")).append('=').append(rs.getLong(2));
+            }
+        } catch (Exception e) {
+            return "(not yet)";
+        }
+        return sb.toString();
+    }
+}

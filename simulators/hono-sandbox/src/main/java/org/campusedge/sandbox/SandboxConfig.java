@@ -1,0 +1,178 @@
+package org.campusedge.sandbox;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to start a {@link HonoSandbox}. Build with {@link #builder()} or {@link #of(Registry)}.
+ * <p>
+ * Northbound credentials: when {@code northUser} and {@code northPassword} are both {@code null},
+ * northbound clients may log in with SASL ANONYMOUS (or PLAIN with any credentials). The builder's
+ * {@link Builder#registry(Registry)} takes the registry's {@code north} login unless
+ * {@link Builder#north(String, String)} sets one.
+ */
+public final class SandboxConfig {
+
+    /** Default wait for a northbound consumer's (or a device's) disposition before releasing. */
+    public static final Duration DEFAULT_FORWARD_TIMEOUT = Duration.ofSeconds(2);
+
+    private final String host;
+    private final int devicePort;
+    private final int northPort;
+    private final Registry registry;
+    private final String northUser;
+    private final String northPassword;
+    private final Duration forwardTimeout;
+
+    private SandboxConfig(final Builder b) {
+        this.host = b.host;
+        this.devicePort = b.devicePort;
+        this.northPort = b.northPort;
+        this.registry = Objects.requireNonNull(b.registry, "registry is required");
+        if ((b.northUser == null) != (b.northPassword == null)) {
+            throw new IllegalArgumentException("northUser and northPassword must be given together");
+        }
+        this.northUser = b.northUser;
+        this.northPassword = b.northPassword;
+        this.forwardTimeout = b.forwardTimeout;
+    }
+
+    /**
+     * @param registry the registry
+     * @return a configuration with defaults: 127.0.0.1, random ports, the registry's north login
+     */
+    public static SandboxConfig of(final Registry registry) {
+        return builder().registry(registry).build();
+    }
+
+    /** @return a builder with defaults (127.0.0.1, random ports) */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the interface both listeners bind to */
+    public String host() {
+        return host;
+    }
+
+    /** @return the device-side (AMQP adapter) port; 0 = random */
+    public int devicePort() {
+        return devicePort;
+    }
+
+    /** @return the northbound (application) port; 0 = random */
+    public int northPort() {
+        return northPort;
+    }
+
+    /** @return the registry */
+    public Registry registry() {
+        return registry;
+    }
+
+    /** @return the northbound user name, {@code null} = anonymous allowed */
+    public String northUser() {
+        return northUser;
+    }
+
+    /** @return the northbound password, {@code null} = anonymous allowed */
+    public String northPassword() {
+        return northPassword;
+    }
+
+    /** @return how long to wait for a disposition from the far side before settling {@code released} */
+    public Duration forwardTimeout() {
+        return forwardTimeout;
+    }
+
+    /** Builds a {@link SandboxConfig}. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int devicePort;
+        private int northPort;
+        private Registry registry;
+        private String northUser;
+        private String northPassword;
+        private boolean northSet;
+        private Duration forwardTimeout = DEFAULT_FORWARD_TIMEOUT;
+
+        private Builder() {
+        }
+
+        /**
+         * @param value interface to bind
+         * @return this
+         */
+        public Builder host(final String value) {
+            this.host = Objects.requireNonNull(value, "host");
+            return this;
+        }
+
+        /**
+         * @param value device-side port, 0 = random
+         * @return this
+         */
+        public Builder devicePort(final int value) {
+            this.devicePort = checkPort(value);
+            return this;
+        }
+
+        /**
+         * @param value northbound port, 0 = random
+         * @return this
+         */
+        public Builder northPort(final int value) {
+            this.northPort = checkPort(value);
+            return this;
+        }
+
+        /**
+         * @param value the registry (its north login is used unless {@link #north} is called)
+         * @return this
+         */
+        public Builder registry(final Registry value) {
+            this.registry = Objects.requireNonNull(value, "registry");
+            if (!northSet) {
+                this.northUser = value.northUser();
+                this.northPassword = value.northPassword();
+            }
+            return this;
+        }
+
+        /**
+         * @param user     northbound user name, {@code null} together with password = anonymous
+         * @param password northbound password
+         * @return this
+         */
+        public Builder north(final String user, final String password) {
+            this.northUser = user;
+            this.northPassword = password;
+            this.northSet = true;
+            return this;
+        }
+
+        /**
+         * @param value wait for a disposition from the far side before settling {@code released}
+         * @return this
+         */
+        public Builder forwardTimeout(final Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("forwardTimeout must be positive");
+            }
+            this.forwardTimeout = value;
+            return this;
+        }
+
+        /** @return the configuration */
+        public SandboxConfig build() {
+            return new SandboxConfig(this);
+        }
+
+        private static int checkPort(final int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            return port;
+        }
+    }
+}
