@@ -58,10 +58,10 @@ class CloudChainIT {
                 assertTrue(alarm.get(0).contains("cam-fence-north-1"), alarm.toString());
 
                 // three full summary periods, each with its five summaries
-                assertTrue(GatewayFixture.eventually(40, () -> periods(cloud).values().stream().filter(s -> s.size() == 5).count() >= 3),
-                        "summaries at the city: " + periods(cloud));
-                periods(cloud).forEach((start, types) -> assertEquals(SUMMARIES.size(), types.size(), "period " + start + ": " + types));
-                assertTrue(consecutive(periods(cloud).keySet(), 2), "a summary period is missing: " + periods(cloud).keySet());
+                assertTrue(GatewayFixture.eventually(40, () -> periods(cloud, SCHOOL).values().stream().filter(s -> s.size() == 5).count() >= 3),
+                        "summaries at the city: " + periods(cloud, SCHOOL));
+                periods(cloud, SCHOOL).forEach((start, types) -> assertEquals(SUMMARIES.size(), types.size(), "period " + start + ": " + types));
+                assertTrue(consecutive(periods(cloud, SCHOOL).keySet(), 2), "a summary period is missing: " + periods(cloud, SCHOOL).keySet());
 
                 // the city-wide broadcast plays at the school and its answer comes back
                 CommandRecord played = cloud.city.broadcast(BroadcastOrder.cityWide("全市应急演练：请各校师生按预案疏散"))
@@ -102,9 +102,9 @@ class CloudChainIT {
     }
 
     /** Summary types at the city by the period start in their ids ({@code school/type/epoch}). */
-    static Map<Long, Set<String>> periods(CloudFixture cloud) throws Exception {
+    static Map<Long, Set<String>> periods(CloudFixture cloud, String school) throws Exception {
         Map<Long, Set<String>> out = new TreeMap<>();
-        for (Map.Entry<String, Set<String>> e : cloud.idsByType(SCHOOL).entrySet()) {
+        for (Map.Entry<String, Set<String>> e : cloud.idsByType(school).entrySet()) {
             if (!e.getKey().startsWith("org.campusedge.summary.")) {
                 continue;
             }

@@ -45,7 +45,7 @@ class CloudFaultIT {
             GatewayProcess gw = GatewayFixture.start(home, settings);
             GatewayProcess restarted = null;
             try {
-                assertTrue(GatewayFixture.eventually(30, () -> !CloudChainIT.periods(cloud).isEmpty()), "no summary at the city");
+                assertTrue(GatewayFixture.eventually(30, () -> !CloudChainIT.periods(cloud, SCHOOL).isEmpty()), "no summary at the city");
 
                 // 1. Hono down: alarms and summaries wait in the outbox; back up: all of it arrives, alarms in order
                 cloud.sandbox.faults().down();
@@ -60,8 +60,8 @@ class CloudFaultIT {
                 List<String> alarms = CloudFixture.criticalAlarmIds(gw.storePath());
                 assertTrue(GatewayFixture.eventually(10, () -> arrivalOrder(cloud).equals(alarms)),
                         "critical lane order at the city " + arrivalOrder(cloud) + " vs raised " + alarms);
-                assertTrue(CloudChainIT.consecutive(CloudChainIT.periods(cloud).keySet(), 1), "a summary period was lost: "
-                        + CloudChainIT.periods(cloud).keySet());
+                assertTrue(CloudChainIT.consecutive(CloudChainIT.periods(cloud, SCHOOL).keySet(), 1), "a summary period was lost: "
+                        + CloudChainIT.periods(cloud, SCHOOL).keySet());
 
                 // 2. Hono slower than the gateway's send timeout: it re-sends, the city keeps one of each
                 cloud.sandbox.faults().delay(Duration.ofSeconds(4));
@@ -105,7 +105,7 @@ class CloudFaultIT {
                 Path store = restarted.storePath();
                 assertTrue(GatewayFixture.eventually(10, () -> Set.copyOf(CloudFixture.criticalAlarmIds(store))
                         .equals(cloud.idsByType(SCHOOL).get(ALARM))), "critical alarms at the city");
-                Map<Long, Set<String>> periods = CloudChainIT.periods(cloud);
+                Map<Long, Set<String>> periods = CloudChainIT.periods(cloud, SCHOOL);
                 assertTrue(CloudChainIT.consecutive(periods.keySet(), 1), "a summary period was lost: " + periods.keySet());
                 periods.forEach((start, types) -> assertEquals(5, types.size(), "period " + start + ": " + types));
                 assertEquals(List.of(), GatewayFixture.rows(cloud.cityDb, "SELECT id FROM messages GROUP BY id HAVING count(*) > 1"));
