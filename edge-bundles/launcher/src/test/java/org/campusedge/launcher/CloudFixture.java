@@ -27,11 +27,14 @@ final class CloudFixture implements AutoCloseable {
     final HonoSandbox sandbox;
     final CityDashboard city;
     final Path cityDb;
+    /** The dashboard's first admin password, as it printed it (once) on standard output. */
+    final String adminPassword;
 
-    private CloudFixture(HonoSandbox sandbox, CityDashboard city, Path cityDb) {
+    private CloudFixture(HonoSandbox sandbox, CityDashboard city, Path cityDb, String adminPassword) {
         this.sandbox = sandbox;
         this.city = city;
         this.cityDb = cityDb;
+        this.adminPassword = adminPassword;
     }
 
     static CloudFixture start(Path dir, List<String> schools) throws Exception {
@@ -43,14 +46,21 @@ final class CloudFixture implements AutoCloseable {
         HonoSandbox sandbox = HonoSandbox.start(SandboxConfig.builder().registry(registry).north("city-dashboard", "city-secret").build());
         Files.createDirectories(dir);
         Path db = dir.resolve("city.db");
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
         try {
+            System.setOut(new java.io.PrintStream(new org.campusedge.launcher.CloudFixture.Tee(out, printed), true, "UTF-8"));
             CityDashboard city = CityDashboard.start(CityConfig.builder().honoHost("127.0.0.1").honoPort(sandbox.northPort())
                     .honoUser("city-dashboard").honoPassword("city-secret").tenant(TENANT).jdbcUrl("jdbc:sqlite:" + db)
                     .httpPort(0).usersFile(dir.resolve("city-users")).commandTimeout(java.time.Duration.ofSeconds(30)).build());
-            return new CloudFixture(sandbox, city, db);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("user 'admin' with password: (\\S+)")
+                    .matcher(printed.toString(java.nio.charset.StandardCharsets.UTF_8));
+            return new CloudFixture(sandbox, city, db, m.find() ? m.group(1) : null);
         } catch (Exception e) {
             sandbox.close();
             throw e;
+        } finally {
+            System.setOut(out);
         }
     }
 
@@ -125,6 +135,29 @@ final class CloudFixture implements AutoCloseable {
     static long outboxDepth(Path gatewayHome) throws Exception {
         Path db = gatewayHome.resolve("data/outbox.db");
         return Files.exists(db) ? Long.parseLong(GatewayFixture.rows(db, "SELECT count(*) FROM outbox").get(0)) : 0;
+    }
+
+    /** Writes to two streams: what the dashboard prints still reaches the test's output. */
+    static final class Tee extends java.io.OutputStream {
+        private final java.io.OutputStream a;
+        private final java.io.OutputStream b;
+
+        Tee(java.io.OutputStream a, java.io.OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public synchronized void write(int c) throws java.io.IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public synchronized void write(byte[] buf, int off, int len) throws java.io.IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
     }
 
     @Override

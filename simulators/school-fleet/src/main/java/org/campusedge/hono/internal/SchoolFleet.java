@@ -104,14 +104,14 @@ public final class SchoolFleet {
         }
         long accepted = drainers.stream().mapToLong(d -> d.accepted.get()).sum();
         long refused = drainers.stream().mapToLong(d -> d.refused.get()).sum();
-        System.out.printf("fleet: done; queued %d, accepted %d, retried %d, still waiting %d%n", queued.get(), accepted, refused,
-                waiting(outboxes));
+        long left = waiting(outboxes);
+        System.out.printf("fleet: done; queued %d, accepted %d, retried %d, still waiting %d%n", queued.get(), accepted, refused, left);
         for (int s = 0; s < schools; s++) {
             drainers.get(s).close();
             links.get(s).close();
             outboxes.get(s).close();
         }
-        System.exit(waiting(outboxes) == 0 ? 0 : 1);
+        System.exit(left == 0 ? 0 : 1);
     }
 
     private static long waiting(List<SqliteOutbox> outboxes) {
