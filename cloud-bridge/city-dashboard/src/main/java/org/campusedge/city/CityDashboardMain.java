@@ -22,6 +22,10 @@ public final class CityDashboardMain {
 
     /** Starts the dashboard. */
     public static void main(String[] args) throws Exception {
+        // the dashboard's own logging configuration, named so that it never shadows an embedding application's logback.xml
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "city-dashboard-logback.xml");
+        }
         CityConfig.Builder b = CityConfig.builder();
         Path statusFile = null;
         for (int i = 0; i < args.length; i++) {
