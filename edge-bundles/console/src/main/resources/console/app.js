@@ -14,7 +14,7 @@ const I18N = {
     drawNow: "当前功率", meters: "电表", inForce: "生效的清单与规则", counters: "设备消息计数", bundles: "组件（bundle）",
     accepted: "接收", rejected: "拒收", deferred: "延后", lastError: "最近错误", noLoadErrors: "文件无错误",
     cloud: "城市云平台连接", cloudLink: "连接", cloudNone: "未配置云平台（Hono）", connected: "已连接", disconnected: "未连接",
-    outbox: "待发送队列", critical: "紧急", telemetry: "汇总", shed: "因空间不足丢弃的汇总", lastAccepted: "最近送达",
+    outbox: "待发送队列", critical: "紧急", telemetry: "汇总", shed: "因空间不足丢弃的汇总", parked: "被云平台永久拒收（已搁置）", lastAccepted: "最近送达",
     retried: "次重试", cityCommands: "城市指令",
   },
   en: {
@@ -32,7 +32,7 @@ const I18N = {
     accepted: "Accepted", rejected: "Refused", deferred: "Deferred", lastError: "Last error", noLoadErrors: "No load errors",
     cloud: "Link to the city cloud", cloudLink: "Link", cloudNone: "No cloud (Hono) configured", connected: "connected",
     disconnected: "not connected", outbox: "Outbox", critical: "critical", telemetry: "summaries",
-    shed: "Summaries shed for space", lastAccepted: "Last delivered", retried: "retried", cityCommands: "City commands",
+    shed: "Summaries shed for space", parked: "Refused by the cloud for good (parked)", lastAccepted: "Last delivered", retried: "retried", cityCommands: "City commands",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";

@@ -27,9 +27,12 @@ public interface Outbox {
                    Instant queuedAt, int attempts) {
     }
 
-    /** Depth and size of the outbox, and what the budget made it shed. */
+    /**
+     * Depth and size of the outbox, what the budget made it shed, and how many messages were parked
+     * (refused by the cloud for good: kept on disk for a person to look at, out of the lane's way).
+     */
     record Stats(long critical, long telemetry, long bytes, long budgetBytes, long shedTelemetry, Instant oldestCritical,
-                 Instant oldestTelemetry) {
+                 Instant oldestTelemetry, long parked) {
     }
 
     /**
@@ -46,6 +49,13 @@ public interface Outbox {
 
     /** Sending the message failed (released, no credit, connection lost): it stays, its attempts count up. */
     void failed(long seq);
+
+    /**
+     * The cloud refuses the message for good (it is malformed, or addressed to a device the cloud will
+     * not take from this gateway): it leaves its lane so that the messages behind it can go, and is
+     * kept, with the reason, among the parked messages. Nothing is deleted.
+     */
+    void park(long seq, String reason);
 
     Stats stats();
 }

@@ -21,7 +21,10 @@ public interface RuleStatus {
         return null;
     }
 
-    /** When the rule files were last read (whether or not they were good), or null before the first read. */
+    /**
+     * When the last load of the rule files began reading them (whether or not they were good), or null
+     * before the first. Read it together with {@link #loadErrors()}: both describe the same finished load.
+     */
     default Instant lastLoadAt() {
         return null;
     }

@@ -52,7 +52,7 @@ final class CloudFixture implements AutoCloseable {
             System.setOut(new java.io.PrintStream(new org.campusedge.launcher.CloudFixture.Tee(out, printed), true, "UTF-8"));
             CityDashboard city = CityDashboard.start(CityConfig.builder().honoHost("127.0.0.1").honoPort(sandbox.northPort())
                     .honoUser("city-dashboard").honoPassword("city-secret").tenant(TENANT).jdbcUrl("jdbc:sqlite:" + db)
-                    .httpPort(0).usersFile(dir.resolve("city-users")).commandTimeout(java.time.Duration.ofSeconds(30)).build());
+                    .httpPort(0).usersFile(dir.resolve("city-users")).build());
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("user 'admin' with password: (\\S+)")
                     .matcher(printed.toString(java.nio.charset.StandardCharsets.UTF_8));
             return new CloudFixture(sandbox, city, db, m.find() ? m.group(1) : null);

@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * checked before anything is done — a malformed or unknown command is answered with 400/404 and
  * nothing runs — carried out off the AMQP thread, answered with a status, and written to the store
  * as a {@code cloud.command} event (the audit log). A command seen again with the same correlation
- * id within ten minutes is answered as before and not carried out twice.
+ * id within ten minutes is answered as before and not carried out twice. Broadcasts have their own
+ * worker, so an emergency notice never waits behind a rule set being put in force; a command that
+ * waited longer than the city waits for an answer ({@value #MAX_WAIT_S} s) is answered 504 and not
+ * carried out — the city has given up on it and may send it again.
  */
 final class CityCommands {
 
@@ -49,6 +52,11 @@ final class CityCommands {
     private static final Duration REMEMBER = Duration.ofMinutes(10);
     private static final int MAX_BODY = 300 * 1024;
     private static final int MAX_TEXT = 2000;
+    private static final int MAX_ZONES = 64;
+    private static final int MAX_NAME = 100;
+    static final long MAX_WAIT_S = 10;
+    /** How long a broadcast waits for the PA controller's answer: within the city's own wait. */
+    private static final long PA_ANSWER_S = 8;
 
     private final String gatewayId;
     private final DeviceRegistry registry;
@@ -57,13 +65,14 @@ final class CityCommands {
     private final RuleSetInstaller rules;
     private final Supplier<Map<String, Object>> status;
     private final ExecutorService worker;
+    private final ExecutorService broadcastWorker;
     private final Map<String, Object[]> answered = new LinkedHashMap<>(); // correlation id -> {Response, Instant}
     final AtomicLong received = new AtomicLong();
     volatile String last;
     private volatile Responder responder;
 
     CityCommands(String gatewayId, DeviceRegistry registry, EventBus bus, Supplier<Broadcasts> broadcasts, RuleSetInstaller rules,
-                 Supplier<Map<String, Object>> status, ExecutorService worker) {
+                 Supplier<Map<String, Object>> status, ExecutorService worker, ExecutorService broadcastWorker) {
         this.gatewayId = gatewayId;
         this.registry = registry;
         this.bus = bus;
@@ -71,6 +80,7 @@ final class CityCommands {
         this.rules = rules;
         this.status = status;
         this.worker = worker;
+        this.broadcastWorker = broadcastWorker;
     }
 
     void responder(Responder r) {
@@ -86,10 +96,11 @@ final class CityCommands {
         String replyTo = m.getReplyTo();
         String target = property(m, "device_id");
         byte[] body = body(m);
-        worker.execute(() -> handle(name, correlationId, replyTo, target, body));
+        long arrived = System.nanoTime();
+        ("broadcast".equals(name) ? broadcastWorker : worker).execute(() -> handle(name, correlationId, replyTo, target, body, arrived));
     }
 
-    private void handle(String name, String correlationId, String replyTo, String target, byte[] body) {
+    private void handle(String name, String correlationId, String replyTo, String target, byte[] body, long arrived) {
         Response r;
         boolean repeat = false;
         synchronized (answered) {
@@ -99,7 +110,9 @@ final class CityCommands {
             r = seen == null ? null : (Response) seen[0];
             repeat = r != null;
         }
-        if (r == null) {
+        if (r == null && System.nanoTime() - arrived > TimeUnit.SECONDS.toNanos(MAX_WAIT_S)) {
+            r = error(504, "the command waited in the gateway longer than the city waits for an answer; not carried out");
+        } else if (r == null) {
             r = execute(name, target, body);
             if (correlationId != null) {
                 synchronized (answered) {
@@ -143,6 +156,8 @@ final class CityCommands {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return error(503, "the gateway is stopping");
+        } catch (java.util.concurrent.TimeoutException e) {
+            return error(504, "the school's device did not answer in time");
         } catch (Exception e) {
             LOG.warn("City command {} failed", name, e);
             return error(500, e.toString());
@@ -165,11 +180,17 @@ final class CityCommands {
             if (!(z instanceof List<?> l) || l.stream().anyMatch(o -> !(o instanceof String))) {
                 return error(400, "zones must be a list of zone names");
             }
+            if (l.size() > MAX_ZONES || l.stream().anyMatch(o -> ((String) o).isBlank() || ((String) o).length() > MAX_NAME)) {
+                return error(400, "zones: at most " + MAX_ZONES + " names of 1-" + MAX_NAME + " characters");
+            }
             for (Object o : l) {
                 if (!"all".equals(o)) {
                     zones.add((String) o);
                 }
             }
+        }
+        if (announcement != null && (((String) announcement).isBlank() || ((String) announcement).length() > MAX_NAME)) {
+            return error(400, "announcement must be 1-" + MAX_NAME + " characters");
         }
         Object p = req.getOrDefault("priority", (long) BroadcastRequest.EMERGENCY);
         if (!(p instanceof Long pr) || pr < 0 || pr > 100) {
@@ -187,7 +208,7 @@ final class CityCommands {
         BroadcastRequest request = text != null
                 ? BroadcastRequest.say(controller.id(), zones, (String) text, pr.intValue(), "city")
                 : BroadcastRequest.play(controller.id(), zones, (String) announcement, pr.intValue(), "city");
-        BroadcastResult result = pa.send(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        BroadcastResult result = pa.send(request).toCompletableFuture().get(PA_ANSWER_S, TimeUnit.SECONDS);
         int code = switch (result.outcome()) {
             case ACCEPTED, PARTIAL -> 200;
             case REFUSED -> 409;

@@ -97,7 +97,9 @@ public final class CloudLinkComponent implements CloudLink {
     private Drainer drainer;
     private CityCommands commands;
     private ScheduledExecutorService timer;
+    private ScheduledExecutorService alarmTimer;
     private ExecutorService commandWorker;
+    private ExecutorService broadcastWorker;
     private EventBus.Subscription subscription;
     private final String endpoint;
 
@@ -135,10 +137,22 @@ public final class CloudLinkComponent implements CloudLink {
                 Duration.ofSeconds(Math.max(1, config.summaryPeriodSeconds())), Math.max(1, config.maxCatchUpPeriods()));
         AlarmForwarder forwarder = new AlarmForwarder(store, outbox, schoolId, new StateFile(stateDir.resolve("cloud-alarms.cursor")),
                 () -> alarms, Instant.now().minus(Duration.ofMinutes(10)));
+        try {
+            start(config, settings, summaries, forwarder, bus, files);
+        } catch (RuntimeException e) {
+            deactivate(); // nothing half-started stays behind: threads, the subscription, the connection
+            throw e;
+        }
+        LOG.info("Cloud link to {}: summaries every {} s, critical alarms at once", endpoint, config.summaryPeriodSeconds());
+    }
+
+    private void start(Config config, HonoLink.Settings settings, SummaryScheduler summaries, AlarmForwarder forwarder, EventBus bus,
+                       DataFiles files) {
         commandWorker = Executors.newSingleThreadExecutor(r -> daemon(r, "cloud-commands"));
+        broadcastWorker = Executors.newSingleThreadExecutor(r -> daemon(r, "cloud-broadcasts"));
         commands = new CityCommands(gatewayId, registry, bus, () -> broadcasts,
-                new RuleSetInstaller(files, () -> ruleStatus, Duration.ofSeconds(20)),
-                this::statusReport, commandWorker);
+                new RuleSetInstaller(files, () -> ruleStatus, Duration.ofSeconds(8)),
+                this::statusReport, commandWorker, broadcastWorker);
         link = new HonoLink(settings, commands::onCommand, () -> {
             if (drainer != null) {
                 drainer.wakeUp();
@@ -150,14 +164,16 @@ public final class CloudLinkComponent implements CloudLink {
             }
         }));
         drainer = new Drainer(outbox, link, config.maxMessagesPerSecond(), Duration.ofMillis(500), Duration.ofSeconds(30));
-        timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cloud-timer"));
+        // alarms and summaries on threads of their own: a long catch-up of summaries never delays an alarm
+        alarmTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cloud-alarms"));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cloud-summaries"));
         // an alarm event wakes the forwarder at once; the periodic poll is the safety net (and the restart catch-up)
         subscription = bus.subscribe("cloud", 1_000, e -> {
             if (e.kind().startsWith("alarm.") && AlarmForwarder.isCritical(e)) {
-                timer.execute(() -> forward(forwarder));
+                alarmTimer.execute(() -> forward(forwarder));
             }
         });
-        timer.scheduleWithFixedDelay(() -> forward(forwarder), 0, 1, TimeUnit.SECONDS);
+        alarmTimer.scheduleWithFixedDelay(() -> forward(forwarder), 0, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> {
             try {
                 if (summaries.runDue(Instant.now()) > 0) {
@@ -169,13 +185,12 @@ public final class CloudLinkComponent implements CloudLink {
         }, 1, Math.min(5, Math.max(1, config.summaryPeriodSeconds() / 2)), TimeUnit.SECONDS);
         link.start();
         drainer.start();
-        LOG.info("Cloud link to {}: summaries every {} s, critical alarms at once", endpoint, config.summaryPeriodSeconds());
     }
 
     private void forward(AlarmForwarder forwarder) {
         try {
             if (forwarder.poll() > 0) {
-                drainer.wakeUp();
+                drainer.wakeUpCritical();
             }
         } catch (RuntimeException ex) {
             LOG.warn("Cloud alarm forwarding: {}", ex.toString());
@@ -195,7 +210,7 @@ public final class CloudLinkComponent implements CloudLink {
             return new Status(null, false, null, 0, 0, null, 0, null, "no Hono host configured", stats);
         }
         String error = drainer.lastError != null ? drainer.lastError : link.lastError();
-        return new Status(endpoint, link.connected(), link.since(), drainer.accepted.get(), drainer.refused.get(), drainer.lastAccepted,
+        return new Status(endpoint, link.ready(), link.since(), drainer.accepted.get(), drainer.refused.get(), drainer.lastAccepted,
                 commands.received.get(), commands.last, error, stats);
     }
 
@@ -207,6 +222,7 @@ public final class CloudLinkComponent implements CloudLink {
         cloud.put("outboxCritical", s.outbox().critical());
         cloud.put("outboxTelemetry", s.outbox().telemetry());
         cloud.put("shedTelemetry", s.outbox().shedTelemetry());
+        cloud.put("parked", s.outbox().parked());
         cloud.put("accepted", s.accepted());
         Map<String, Object> devices = new TreeMap<>();
         DeviceHealth h = health;
@@ -233,14 +249,23 @@ public final class CloudLinkComponent implements CloudLink {
         if (subscription != null) {
             subscription.close();
         }
-        if (timer != null) {
-            timer.shutdownNow();
+        // stop and wait: a reconfigured instance must not start while this one still queues or writes its cursors
+        for (ExecutorService e : new ExecutorService[] {alarmTimer, timer, commandWorker, broadcastWorker}) {
+            if (e != null) {
+                e.shutdownNow();
+            }
+        }
+        for (ExecutorService e : new ExecutorService[] {alarmTimer, timer, commandWorker, broadcastWorker}) {
+            try {
+                if (e != null && !e.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("A cloud link thread did not stop within 5 s");
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (drainer != null) {
             drainer.close();
-        }
-        if (commandWorker != null) {
-            commandWorker.shutdownNow();
         }
         if (link != null) {
             link.close();

@@ -10,4 +10,13 @@ interface CloudSender {
 
     /** Completes normally on {@code accepted}; exceptionally on released, rejected, timeout, no credit or no connection. */
     CompletableFuture<Void> send(Outbox.Message message);
+
+    /**
+     * True when the cloud refused the message as the sender's fault (malformed, not authorised for that
+     * device): sending it again will not help. False for everything that may pass later (released, no
+     * credit, resource limits, timeouts, no connection).
+     */
+    default boolean permanent(Throwable failure) {
+        return false;
+    }
 }

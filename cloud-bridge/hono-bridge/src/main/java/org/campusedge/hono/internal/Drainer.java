@@ -18,13 +18,17 @@ import org.slf4j.LoggerFactory;
  * even across failures), at no more than {@code maxPerSecond}. A message leaves the outbox only when
  * Hono accepted it. A failure (released, rejected, timeout, no connection) keeps it and backs off,
  * doubling from {@code minBackoff} up to {@code maxBackoff} with jitter, so a refusing cloud is not
- * hammered in a hot loop; an accepted message resets the back-off.
+ * hammered in a hot loop; an accepted message resets the back-off. A newly queued critical message
+ * cuts a back-off on telemetry short. A message the cloud refuses as the sender's fault
+ * {@value #PARK_AFTER} times (or that cannot even be sent) is parked: kept on disk, counted, out of
+ * the lane's way, so that one bad message cannot block the school's alarms.
  */
 final class Drainer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Drainer.class);
     private static final int BATCH = 50;
     private static final long SEND_TIMEOUT_S = 30;
+    static final int PARK_AFTER = 5;
 
     private final Outbox outbox;
     private final CloudSender sender;
@@ -36,9 +40,11 @@ final class Drainer implements AutoCloseable {
     private final Condition wake = lock.newCondition();
     private volatile boolean running = true;
     private volatile boolean woken;
+    private volatile boolean criticalQueued;
 
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
+    final AtomicLong parked = new AtomicLong();
     volatile Instant lastAccepted;
     volatile String lastError;
 
@@ -58,9 +64,19 @@ final class Drainer implements AutoCloseable {
 
     /** Something was queued or the link came up: look now rather than at the next tick. */
     void wakeUp() {
+        signal(false);
+    }
+
+    /** A critical message was queued: look now, even when backing off from refused telemetry. */
+    void wakeUpCritical() {
+        signal(true);
+    }
+
+    private void signal(boolean critical) {
         lock.lock();
         try {
             woken = true;
+            criticalQueued |= critical;
             wake.signalAll();
         } finally {
             lock.unlock();
@@ -85,6 +101,10 @@ final class Drainer implements AutoCloseable {
                     continue;
                 }
                 boolean failed = false;
+                Outbox.Lane failedLane = null;
+                if (batch.get(0).lane() == Outbox.Lane.CRITICAL) {
+                    criticalQueued = false;
+                }
                 for (Outbox.Message m : batch) {
                     long wait = nextSend - System.nanoTime();
                     if (wait > 0) {
@@ -94,20 +114,36 @@ final class Drainer implements AutoCloseable {
                     if (!running) {
                         return;
                     }
+                    Throwable failure = null;
                     try {
                         sender.send(m).get(SEND_TIMEOUT_S, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failure = e.getCause() != null ? e.getCause() : e;
+                    } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+                        failure = e;
+                    }
+                    if (failure == null) {
                         outbox.delivered(m.seq());
                         accepted.incrementAndGet();
                         lastAccepted = Instant.now();
                         backoff = minBackoff;
-                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-                        outbox.failed(m.seq());
+                    } else {
                         refused.incrementAndGet();
-                        lastError = Instant.now() + " " + m.lane() + " " + m.eventId() + ": " + cause;
-                        LOG.info("Cloud did not take {} ({} attempt {}): {}; retrying in {} ms", m.eventId(), m.lane(),
-                                m.attempts() + 1, cause.toString(), backoff.toMillis());
+                        lastError = Instant.now() + " " + m.lane() + " " + m.eventId() + ": " + failure;
+                        // a message that cannot even be sent (a bad address) is refused for good at once
+                        boolean unsendable = failure instanceof IllegalArgumentException;
+                        if (unsendable || (sender.permanent(failure) && m.attempts() + 1 >= PARK_AFTER)) {
+                            outbox.park(m.seq(), failure.toString());
+                            parked.incrementAndGet();
+                            LOG.warn("Cloud refuses {} ({}) for good after {} attempt(s): {}; parked", m.eventId(), m.lane(),
+                                    m.attempts() + 1, failure.toString());
+                        } else {
+                            outbox.failed(m.seq());
+                            LOG.info("Cloud did not take {} ({} attempt {}): {}; retrying in {} ms", m.eventId(), m.lane(),
+                                    m.attempts() + 1, failure.toString(), backoff.toMillis());
+                        }
                         failed = true;
+                        failedLane = m.lane();
                         break;
                     }
                     if (m.lane() == Outbox.Lane.TELEMETRY && woken) {
@@ -117,7 +153,7 @@ final class Drainer implements AutoCloseable {
                 }
                 if (failed) {
                     long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, backoff.toMillis() / 4));
-                    Thread.sleep(backoff.toMillis() + jitter); // not cut short by new messages: a refusing cloud is not hammered
+                    backOff(backoff.toMillis() + jitter, failedLane);
                     backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
                 }
             } catch (InterruptedException e) {
@@ -132,6 +168,26 @@ final class Drainer implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * Waits out a back-off. New telemetry does not cut it short (a refusing cloud is not hammered);
+     * a new critical message does when what failed was telemetry.
+     */
+    private void backOff(long millis, Outbox.Lane failedLane) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        lock.lock();
+        try {
+            long left;
+            while (running && (left = deadline - System.nanoTime()) > 0) {
+                if (failedLane == Outbox.Lane.TELEMETRY && criticalQueued) {
+                    return;
+                }
+                wake.await(left, TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -45,6 +45,7 @@ final class HonoLink implements CloudSender, AutoCloseable {
     private Vertx vertx;
     private AmqpAdapterClient client;
     private volatile boolean connected;
+    private volatile boolean commandsOpen;
     private volatile Instant since;
     private volatile String lastError;
 
@@ -93,20 +94,51 @@ final class HonoLink implements CloudSender, AutoCloseable {
             connected = true;
             since = Instant.now();
             LOG.info("Cloud link to {} is back", settings.endpoint());
+            if (!commandsOpen) {
+                openCommands(); // Hono's client re-opens the command link on reconnect only once it was opened
+            }
             onConnected.run();
         });
         client.connect()
-                .compose(c -> client.createCommandConsumer(commandHandler))
-                .onSuccess(consumer -> {
+                .onSuccess(c -> {
                     connected = true;
                     since = Instant.now();
-                    LOG.info("Cloud link up: {}, receiving the city's commands", settings.endpoint());
+                    LOG.info("Cloud link up: {}", settings.endpoint());
+                    openCommands();
                     onConnected.run();
                 })
                 .onFailure(e -> {
                     lastError = Instant.now() + " " + e;
                     LOG.warn("Cloud link to {} failed: {}", settings.endpoint(), e.toString());
                 });
+    }
+
+    /** Opens the command link; tries again every 2 s while the connection is up and the link is not. */
+    private void openCommands() {
+        client.createCommandConsumer(commandHandler)
+                .onSuccess(consumer -> {
+                    commandsOpen = true;
+                    LOG.info("Receiving the city's commands from {}", settings.endpoint());
+                })
+                .onFailure(e -> {
+                    lastError = Instant.now() + " command link: " + e;
+                    LOG.warn("The command link to {} could not be opened: {}; trying again", settings.endpoint(), e.toString());
+                    vertx.setTimer(2000, id -> {
+                        if (connected && !commandsOpen) {
+                            openCommands();
+                        }
+                    });
+                });
+    }
+
+    /** The connection is up and the city's commands can reach the gateway. */
+    boolean ready() {
+        return connected && commandsOpen;
+    }
+
+    @Override
+    public boolean permanent(Throwable failure) {
+        return failure instanceof org.eclipse.hono.client.ClientErrorException;
     }
 
     @Override

@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.campusedge.api.DataFiles;
@@ -15,9 +19,10 @@ import org.campusedge.api.RuleStatus;
 
 /**
  * Puts a rule set the city sent in force: checked against the rules schema before it goes near the
- * rules folder, then put there atomically; when the rules component's next load finds a problem in
- * it (a reference the schema cannot check, a duplicate rule id), the previous file is put back. A bad
- * rule set never takes effect: the rules component keeps its rules when a load has problems.
+ * rules folder and its rule ids checked against the other rule sets, then put in the rules
+ * component's folder atomically; unless the rules component's next load takes it without a problem,
+ * the previous file is put back (atomically) and the answer says why. A bad rule set never takes
+ * effect: the rules component keeps its rules when a load has problems.
  */
 final class RuleSetInstaller {
 
@@ -65,6 +70,20 @@ final class RuleSetInstaller {
         }
         Path target = rulesDir.resolve(name + ".yaml");
         byte[] previous = Files.exists(target) ? Files.readAllBytes(target) : null;
+        // rule ids must be unique across the school's files: check against the rules in force but this file's own
+        Set<String> taken = new HashSet<>();
+        for (String line : rules.ruleSummaries()) {
+            int sep = line.indexOf(" · ");
+            taken.add(sep < 0 ? line : line.substring(0, sep));
+        }
+        if (previous != null) {
+            taken.removeAll(ids(files.read(target, "rules.schema.json").content()));
+        }
+        List<String> clash = ids(checked.content()).stream().filter(taken::contains).sorted().toList();
+        if (!clash.isEmpty()) {
+            Files.deleteIfExists(candidate);
+            return new Outcome(400, name + ".yaml: /rules: rule id(s) already used by another rule set: " + String.join(", ", clash), 0);
+        }
         Instant before = Instant.now();
         Files.move(candidate, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         long deadline = System.nanoTime() + waitForLoad.toNanos();
@@ -72,22 +91,43 @@ final class RuleSetInstaller {
             Thread.sleep(100);
         }
         if (loadedAfter(rules, before) == null) {
-            return new Outcome(504, "written; the rules component has not reloaded within " + waitForLoad.toSeconds() + " s", 0);
+            restore(target, previous, staging);
+            return new Outcome(504, "the rules component did not reload within " + waitForLoad.toSeconds() + " s; the previous rule set is back", 0);
         }
         List<String> errors = rules.loadErrors();
-        List<String> ours = errors.stream().filter(e -> e.contains(name + ".yaml")).toList();
-        if (!ours.isEmpty()) {
-            if (previous == null) {
-                Files.deleteIfExists(target);
-            } else {
-                Files.write(target, previous);
-            }
-            return new Outcome(400, String.join("; ", ours), 0);
-        }
+        Pattern ours = Pattern.compile("(^|[/\\\\])" + Pattern.quote(name + ".yaml") + ":");
+        List<String> mine = errors.stream().filter(e -> ours.matcher(e).find()).toList();
         if (!errors.isEmpty()) {
-            return new Outcome(409, "in place, but not in force: other rule files have problems: " + String.join("; ", errors), 0);
+            restore(target, previous, staging);
+            return mine.isEmpty()
+                    ? new Outcome(409, "not put in force: other rule files have problems: " + String.join("; ", errors), 0)
+                    : new Outcome(400, String.join("; ", mine), 0);
         }
         return new Outcome(200, "in force", rules.rules());
+    }
+
+    /** Puts the previous version back (or removes the new file), atomically. */
+    private static void restore(Path target, byte[] previous, Path staging) throws IOException {
+        if (previous == null) {
+            Files.deleteIfExists(target);
+            return;
+        }
+        Path tmp = staging.resolve(target.getFileName() + ".restore");
+        Files.write(tmp, previous);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The rule ids of a rule set as read through the schema ({@code rules[].id}). */
+    private static List<String> ids(Map<String, Object> content) {
+        List<String> out = new ArrayList<>();
+        if (content.get("rules") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m && m.get("id") != null) {
+                    out.add(m.get("id").toString());
+                }
+            }
+        }
+        return out;
     }
 
     private static Instant loadedAfter(RuleStatus rules, Instant before) {

@@ -16,6 +16,9 @@ final class SummaryScheduler {
     /** How long after a period's end it is summarised: 10 s, or half the period when that is shorter. */
     private final Duration grace;
 
+    /** Most periods summarised in one call. */
+    static final int PER_CALL = 12;
+
     private final Summariser summariser;
     private final Outbox outbox;
     private final String schoolId;
@@ -36,11 +39,20 @@ final class SummaryScheduler {
     /** Summarises every period that ended (plus the grace) and was not summarised yet; returns how many periods. */
     synchronized int runDue(Instant now) {
         long end = Math.floorDiv(now.minus(grace).toEpochMilli(), periodMs) * periodMs;
+        long last = end - periodMs;
         String saved = state.read();
-        long last = saved == null || saved.isBlank() ? end - periodMs : Long.parseLong(saved);
+        try {
+            if (saved != null && !saved.isBlank()) {
+                // aligned on the period in force (it may have been changed since): a part period is summarised, none skipped
+                last = Math.floorDiv(Long.parseLong(saved), periodMs) * periodMs;
+            }
+        } catch (NumberFormatException e) {
+            // a damaged state file: the last period only; the outbox and the city drop what repeats
+        }
         last = Math.max(last, end - maxCatchUp * periodMs);
         int done = 0;
-        for (long start = last; start + periodMs <= end; start += periodMs) {
+        // a few periods per call: a long catch-up is spread over calls and keeps the thread responsive
+        for (long start = last; start + periodMs <= end && done < PER_CALL; start += periodMs) {
             Instant from = Instant.ofEpochMilli(start);
             Instant to = Instant.ofEpochMilli(start + periodMs);
             for (Summariser.Summary s : summariser.summarise(from, to)) {

@@ -77,4 +77,20 @@ class AlarmForwarderTest {
         store.append(List.of(alarm("alarm.cleared", "CRITICAL", 4, Map.of("by", "zhang")))).toCompletableFuture().get();
         assertEquals(1, restarted.poll());
     }
+
+    @Test
+    void alarmsInOneMillisecondAndAlarmsStampedEarlierThanTheNewestAreAllForwarded() throws Exception {
+        List<CampusEvent> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 700; i++) { // more than one read's worth used to be, all in one millisecond
+            burst.add(alarm("alarm.raised", "CRITICAL", 10, Map.of("alarm", "night:cam-" + i)));
+        }
+        store.append(burst).toCompletableFuture().get();
+        AlarmForwarder f = forwarder();
+        assertEquals(700, f.poll());
+        // the gateway's clock stepped back: an alarm stamped 5 minutes before the newest one seen
+        store.append(List.of(alarm("alarm.raised", "CRITICAL", 10 - 300, Map.of("alarm", "night:late")))).toCompletableFuture().get();
+        assertEquals(1, f.poll());
+        assertEquals(0, f.poll());
+        assertEquals(701, outbox.stats().critical());
+    }
 }

@@ -52,7 +52,7 @@ class CityCommandsTest {
     private CityCommands commands() {
         MemoryRegistry registry = new MemoryRegistry(List.of(MemoryRegistry.device("pa-main", "broadcast", "Admin")));
         return new CityCommands("gw-sch-t", registry, noBus, () -> pa, new RuleSetInstaller(null, () -> null, java.time.Duration.ZERO),
-                () -> Map.of("school", "sch-t"), Executors.newSingleThreadExecutor());
+                () -> Map.of("school", "sch-t"), Executors.newSingleThreadExecutor(), Executors.newSingleThreadExecutor());
     }
 
     private static byte[] json(String s) {

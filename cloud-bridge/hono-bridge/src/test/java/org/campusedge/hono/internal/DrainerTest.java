@@ -25,7 +25,7 @@ class DrainerTest {
     Path dir;
 
     /** Accepts or refuses as told, recording every attempt. */
-    static final class ScriptedCloud implements CloudSender {
+    static class ScriptedCloud implements CloudSender {
         final List<String> attempts = new CopyOnWriteArrayList<>();
         final AtomicBoolean refuse = new AtomicBoolean();
 
@@ -38,6 +38,80 @@ class DrainerTest {
         public CompletableFuture<Void> send(Outbox.Message m) {
             attempts.add(m.eventId());
             return refuse.get() ? CompletableFuture.failedFuture(new IllegalStateException("released")) : CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /** Refuses the messages it is told to refuse for good, the way Hono rejects a sender's fault; takes the rest. */
+    static class PickyCloud extends ScriptedCloud {
+        final java.util.Set<String> refuseForGood = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public CompletableFuture<Void> send(Outbox.Message m) {
+            attempts.add(m.eventId());
+            return refuseForGood.contains(m.eventId()) ? CompletableFuture.failedFuture(new IllegalStateException("unauthorized"))
+                    : refuse.get() ? CompletableFuture.failedFuture(new IllegalStateException("released")) : CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public boolean permanent(Throwable failure) {
+            return "unauthorized".equals(failure.getMessage());
+        }
+    }
+
+    @Test
+    void aMessageRefusedForGoodIsParkedAndDoesNotBlockTheLane() throws Exception {
+        try (SqliteOutbox outbox = new SqliteOutbox(dir.resolve("outbox.db"), 10_000_000)) {
+            outbox.enqueue(Outbox.Lane.CRITICAL, "bad", "event//s.unknown-device", "application/json", new byte[] {1});
+            outbox.enqueue(Outbox.Lane.CRITICAL, "good", "event//s.d", "application/json", new byte[] {2});
+            outbox.enqueue(Outbox.Lane.CRITICAL, "unsendable", "bogus//x", "application/json", new byte[] {3});
+            PickyCloud cloud = new PickyCloud() {
+                @Override
+                public CompletableFuture<Void> send(Outbox.Message m) {
+                    if (m.address().startsWith("bogus")) {
+                        attempts.add(m.eventId());
+                        throw new IllegalArgumentException("not a Hono address: " + m.address());
+                    }
+                    return super.send(m);
+                }
+            };
+            cloud.refuseForGood.add("bad");
+            try (Drainer drainer = new Drainer(outbox, cloud, 1000, Duration.ofMillis(20), Duration.ofMillis(40))) {
+                drainer.start();
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (outbox.stats().critical() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(0, outbox.stats().critical(), "the lane is blocked: " + cloud.attempts);
+                assertEquals(2, outbox.stats().parked(), "the refused and the unsendable message are parked, not deleted");
+                assertEquals(Drainer.PARK_AFTER, cloud.attempts.stream().filter("bad"::equals).count());
+                assertEquals(1, cloud.attempts.stream().filter("unsendable"::equals).count());
+                assertEquals(1, drainer.accepted.get());
+            }
+        }
+    }
+
+    @Test
+    void aNewCriticalMessageCutsATelemetryBackOffShort() throws Exception {
+        try (SqliteOutbox outbox = new SqliteOutbox(dir.resolve("outbox.db"), 10_000_000)) {
+            outbox.enqueue(Outbox.Lane.TELEMETRY, "t0", "telemetry", "application/json", new byte[] {1});
+            PickyCloud cloud = new PickyCloud();
+            cloud.refuseForGood.clear();
+            try (Drainer drainer = new Drainer(outbox, cloud, 1000, Duration.ofSeconds(20), Duration.ofSeconds(20))) {
+                cloud.refuse.set(true);
+                drainer.start();
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (cloud.attempts.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                cloud.refuse.set(false); // the cloud is back, but the drain is in a 20 s back-off for t0
+                outbox.enqueue(Outbox.Lane.CRITICAL, "c0", "event//s.d", "application/json", new byte[] {2});
+                drainer.wakeUpCritical();
+                deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (outbox.stats().critical() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertEquals(0, outbox.stats().critical(), "the critical message waited out the telemetry back-off");
+            }
         }
     }
 

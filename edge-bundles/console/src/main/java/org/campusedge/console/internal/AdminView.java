@@ -116,6 +116,7 @@ final class AdminView {
             g.writeNumberField("outboxBytes", s.outbox().bytes());
             g.writeNumberField("outboxBudgetBytes", s.outbox().budgetBytes());
             g.writeNumberField("shedTelemetry", s.outbox().shedTelemetry());
+            g.writeNumberField("parked", s.outbox().parked());
         }
         g.writeEndObject();
     }

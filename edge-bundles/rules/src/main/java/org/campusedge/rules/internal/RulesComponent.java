@@ -139,8 +139,8 @@ public final class RulesComponent implements Alarms, RuleStatus {
     }
 
     private synchronized void reload() {
+        lastLoadAt = Clock.systemUTC().instant(); // when this load began reading the files (callers wait for a load begun after a change)
         RuleFiles.Loaded loaded = files.load(registry.timezone());
-        lastLoadAt = Clock.systemUTC().instant();
         if (!loaded.problems().isEmpty()) {
             problems = loaded.problems();
             LOG.warn("Rule files have {} problem(s); {} rule(s) stay in force", problems.size(), engine.rules().size());

@@ -81,6 +81,9 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
                     + " queued_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, UNIQUE (lane, event_id))");
             s.execute("CREATE INDEX IF NOT EXISTS outbox_by_lane ON outbox(lane, seq)");
             s.execute("CREATE TABLE IF NOT EXISTS outbox_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS outbox_parked (seq INTEGER PRIMARY KEY, lane INTEGER NOT NULL, event_id TEXT NOT NULL,"
+                    + " address TEXT NOT NULL, content_type TEXT NOT NULL, payload BLOB NOT NULL, queued_at INTEGER NOT NULL,"
+                    + " attempts INTEGER NOT NULL, parked_at INTEGER NOT NULL, reason TEXT NOT NULL)");
             try (ResultSet rs = s.executeQuery("SELECT coalesce(sum(length(payload)), 0) FROM outbox")) {
                 bytes = rs.next() ? rs.getLong(1) : 0;
             }
@@ -225,6 +228,42 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     }
 
     @Override
+    public synchronized void park(long seq, String reason) {
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement size = connection.prepareStatement("SELECT length(payload) FROM outbox WHERE seq = ?");
+                 PreparedStatement copy = connection.prepareStatement("INSERT OR REPLACE INTO outbox_parked (seq, lane, event_id, address,"
+                         + " content_type, payload, queued_at, attempts, parked_at, reason) SELECT seq, lane, event_id, address, content_type,"
+                         + " payload, queued_at, attempts, ?, ? FROM outbox WHERE seq = ?");
+                 PreparedStatement drop = connection.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
+                size.setLong(1, seq);
+                long n;
+                try (ResultSet rs = size.executeQuery()) {
+                    n = rs.next() ? rs.getLong(1) : 0;
+                }
+                copy.setLong(1, System.currentTimeMillis());
+                copy.setString(2, reason == null ? "" : reason);
+                copy.setLong(3, seq);
+                copy.executeUpdate();
+                drop.setLong(1, seq);
+                boolean dropped = drop.executeUpdate() == 1;
+                connection.commit();
+                if (dropped) {
+                    bytes -= n;
+                    LOG.warn("Outbox: message {} parked (the cloud refuses it for good): {}", seq, reason);
+                }
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the outbox could not park " + seq + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public synchronized Stats stats() {
         long[] depth = new long[2];
         Instant[] oldest = new Instant[2];
@@ -237,8 +276,14 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("the outbox could not be counted: " + e.getMessage(), e);
         }
+        long parked;
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM outbox_parked")) {
+            parked = rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("the outbox could not be counted: " + e.getMessage(), e);
+        }
         return new Stats(depth[Lane.CRITICAL.ordinal()], depth[Lane.TELEMETRY.ordinal()], bytes, budgetBytes, shed,
-                oldest[Lane.CRITICAL.ordinal()], oldest[Lane.TELEMETRY.ordinal()]);
+                oldest[Lane.CRITICAL.ordinal()], oldest[Lane.TELEMETRY.ordinal()], parked);
     }
 
     @Deactivate

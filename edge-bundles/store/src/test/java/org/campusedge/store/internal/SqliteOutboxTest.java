@@ -44,6 +44,15 @@ class SqliteOutboxTest {
             assertEquals(1, stats.critical());
             assertEquals(2, stats.telemetry());
             assertEquals(30, stats.bytes());
+
+            // refused for good: out of the lane, kept on disk with its reason, counted
+            box.park(box.peek(Lane.CRITICAL, 1).get(0).seq(), "amqp:unauthorized-access");
+            assertEquals(List.of(), ids(box.peek(Lane.CRITICAL, 10)));
+            assertEquals(1, box.stats().parked());
+            assertEquals(20, box.stats().bytes());
+        }
+        try (SqliteOutbox again = new SqliteOutbox(dir.resolve("outbox.db"), 1 << 20)) {
+            assertEquals(1, again.stats().parked(), "parked messages are kept across restarts");
         }
     }
 
