@@ -1,7 +1,6 @@
 package org.campusedge.city;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
@@ -13,15 +12,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The same SQL on PostgreSQL. Runs only when {@code -Dcity.test.postgres=jdbc:postgresql://host:port/db?user=...}
- * names an empty scratch database (its tables are dropped first); skipped otherwise.
+ * The same SQL on PostgreSQL: a throw-away server (Debian's postgresql, started by the test), or the
+ * scratch database {@code -Dcity.test.postgres=jdbc:postgresql://host:port/db?user=...} names (its
+ * tables are dropped first).
  */
 class PostgresTest {
 
     @Test
     void storesAndShowsOnPostgres() throws Exception {
-        String url = System.getProperty("city.test.postgres", "");
-        assumeTrue(url.startsWith("jdbc:postgresql:"), "no -Dcity.test.postgres given");
+        String given = System.getProperty("city.test.postgres", "");
+        try (TemporaryPostgres pg = given.isEmpty() ? TemporaryPostgres.start() : null) {
+            onPostgres(given.isEmpty() ? pg.jdbcUrl() : given);
+        }
+    }
+
+    private void onPostgres(String url) throws Exception {
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
             for (String t : new String[] {"messages", "schools", "energy", "alarm_counts", "alarms", "health", "attendance", "lab", "commands"}) {
                 st.execute("DROP TABLE IF EXISTS " + t);
