@@ -97,6 +97,11 @@ class CloudChainIT {
                 // every command is in the school's audit log
                 assertTrue(GatewayFixture.eventually(10, () -> audit(gw).size() == 6), "audit: " + audit(gw));
                 assertEquals(List.of("broadcast|200", "rules|400", "reboot|404", "broadcast|400", "rules|200", "status|200"), audit(gw));
+
+                // the school console's admin page shows the link: connected, nothing waiting, the commands it took
+                assertTrue(GatewayFixture.eventually(10, () -> adminCloud(gw).contains("\"connected\":true")
+                        && adminCloud(gw).contains("\"outboxCritical\":0") && adminCloud(gw).contains("\"commands\":6")),
+                        "the console's admin view of the cloud link: " + adminCloud(gw));
             }
         }
     }
@@ -129,6 +134,23 @@ class CloudChainIT {
     private static List<String> audit(GatewayProcess gw) throws Exception {
         return GatewayFixture.rows(gw.storePath(), "SELECT json_extract(attributes, '$.command'), json_extract(attributes, '$.status')"
                 + " FROM event_log WHERE kind = 'cloud.command' ORDER BY occurred_at, id");
+    }
+
+    /** The cloud part of the console's admin API, as the admin sees it. */
+    private static String adminCloud(GatewayProcess gw) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("user 'admin', password (\\S+)").matcher(gw.console());
+        assertTrue(m.find(), "no admin password in the gateway's output");
+        String base = "http://127.0.0.1:" + gw.consolePort();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> login = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("user=admin&password=" + m.group(1))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String admin = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/api/admin")).header("Cookie", cookie).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        int at = admin.indexOf("\"cloud\":{");
+        return at < 0 ? admin : admin.substring(at, admin.indexOf('}', at) + 1);
     }
 
     static String logTail(GatewayProcess gw) throws Exception {
