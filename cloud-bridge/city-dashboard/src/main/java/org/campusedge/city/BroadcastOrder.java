@@ -20,6 +20,9 @@ public record BroadcastOrder(String text, String clip, List<String> zones, int p
     public BroadcastOrder {
         text = blankToNull(text);
         clip = blankToNull(clip);
+        if (text != null && clip != null) {
+            throw new IllegalArgumentException("a broadcast has a text or a clip, not both");
+        }
         if (text == null && clip == null) {
             throw new IllegalArgumentException("a broadcast needs a text or a clip");
         }

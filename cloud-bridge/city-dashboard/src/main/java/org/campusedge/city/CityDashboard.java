@@ -30,6 +30,7 @@ public final class CityDashboard implements AutoCloseable {
     private final ApplicationClient<? extends MessageContext> client;
     private final Ingest ingest;
     private final HonoConsumers consumers;
+    private final java.util.concurrent.ExecutorService writer;
     private final Commands commands;
     private WebServer web;
     private volatile boolean closing;
@@ -41,7 +42,12 @@ public final class CityDashboard implements AutoCloseable {
         this.context = vertx.getOrCreateContext();
         this.client = HonoClientFactory.create(vertx, config, this::onReconnect);
         this.ingest = new Ingest(db, System::currentTimeMillis);
-        this.consumers = new HonoConsumers(context, client, config.tenant(), ingest::accept, 1_000);
+        this.writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "city-db-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.consumers = new HonoConsumers(context, client, config.tenant(), ingest::accept, 1_000, writer);
         this.commands = new Commands(context, client, config.tenant(), db, config.commandTimeout(), System::currentTimeMillis);
     }
 
@@ -164,6 +170,12 @@ public final class CityDashboard implements AutoCloseable {
         context.runOnContext(v -> client.stop().onComplete(stopped));
         await(stopped.future());
         await(vertx.close());
+        writer.shutdown();
+        try {
+            writer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         db.close();
     }
 

@@ -52,7 +52,7 @@ public final class CityDatabase implements AutoCloseable {
             if (sqlite) {
                 try (Statement st = w.createStatement()) {
                     st.execute("PRAGMA journal_mode=WAL");
-                    st.execute("PRAGMA synchronous=NORMAL");
+                    st.execute("PRAGMA synchronous=FULL"); // Hono is told a message is safe after the commit: survive a power cut
                     st.execute("PRAGMA busy_timeout=10000");
                 }
             }

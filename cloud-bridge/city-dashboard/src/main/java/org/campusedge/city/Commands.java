@@ -61,9 +61,13 @@ final class Commands {
     }
 
     private static void checkSchool(String school) {
-        if (school == null || !school.matches("[A-Za-z0-9._-]{1,64}")) {
+        if (!validSchool(school)) {
             throw new IllegalArgumentException("not a school id: " + school);
         }
+    }
+
+    static boolean validSchool(String school) {
+        return school != null && school.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
     }
 
     /** Sends a broadcast to its schools (every known school when it names none); returns at once. */
@@ -71,6 +75,9 @@ final class Commands {
         List<String> schools = order.schools().isEmpty()
                 ? db.query("SELECT id FROM schools ORDER BY id", rs -> rs.getString(1))
                 : order.schools().stream().distinct().toList();
+        if (order.schools().isEmpty()) {
+            schools = schools.stream().filter(Commands::validSchool).toList(); // one odd row must not stop a city-wide notice
+        }
         schools.forEach(Commands::checkSchool);
         ObjectNode body = MAPPER.createObjectNode();
         body.put("text", order.text());

@@ -4,6 +4,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.concurrent.Executor;
+import org.eclipse.hono.application.client.amqp.AmqpApplicationClient;
+import org.eclipse.hono.application.client.amqp.AmqpMessageContext;
 import org.eclipse.hono.application.client.ApplicationClient;
 import org.eclipse.hono.application.client.DownstreamMessage;
 import org.eclipse.hono.application.client.MessageConsumer;
@@ -31,13 +35,15 @@ final class HonoConsumers {
     private final String tenant;
     private final Sink sink;
     private final long retryMillis;
+    private final Executor writer;
     private final Slot telemetry = new Slot("telemetry");
     private final Slot event = new Slot("event");
     private volatile boolean ready;
     private volatile boolean closed;
 
     HonoConsumers(Context context, ApplicationClient<? extends MessageContext> client, String tenant, Sink sink,
-                  long retryMillis) {
+                  long retryMillis, Executor writer) {
+        this.writer = writer;
         this.context = context;
         this.client = client;
         this.tenant = tenant;
@@ -114,9 +120,50 @@ final class HonoConsumers {
     }
 
     private Future<MessageConsumer> create(Slot slot, Handler<Throwable> onClose) {
+        if (client instanceof AmqpApplicationClient amqp) {
+            // the AMQP client settles a message when the handler's future completes: the database write runs on the
+            // writer thread, off the connection's event loop, and the message is accepted once it is durable
+            java.util.function.Function<DownstreamMessage<AmqpMessageContext>, Future<Void>> handler = this::writeOffLoop;
+            return slot == telemetry ? amqp.createTelemetryConsumer(tenant, handler, onClose)
+                    : amqp.createEventConsumer(tenant, handler, onClose);
+        }
+        // other clients (Kafka): the handler's return is the acknowledgement, so it writes before returning
         return slot == telemetry
                 ? client.createTelemetryConsumer(tenant, sink::accept, onClose)
                 : client.createEventConsumer(tenant, sink::accept, onClose);
+    }
+
+    /** Writes on the writer thread (in arrival order) and completes on the event loop the message came from. */
+    private Future<Void> writeOffLoop(DownstreamMessage<AmqpMessageContext> m) {
+        Context origin = Vertx.currentContext();
+        Promise<Void> done = Promise.promise();
+        writer.execute(() -> {
+            Throwable failure = null;
+            try {
+                sink.accept(m);
+            } catch (RuntimeException e) {
+                failure = e;
+                try {
+                    Thread.sleep(1000); // the database is failing: Hono redelivers what is released, so not in a tight loop
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Throwable f = failure;
+            Handler<Void> settle = v -> {
+                if (f == null) {
+                    done.complete();
+                } else {
+                    done.fail(f);
+                }
+            };
+            if (origin != null) {
+                origin.runOnContext(settle);
+            } else {
+                settle.handle(null);
+            }
+        });
+        return done.future();
     }
 
     /** One consumer's state; touched only on the context. */

@@ -66,9 +66,15 @@ final class Ingest {
                 return Outcome.UNSUPPORTED;
             }
             CloudEvent e = CloudEventParser.parse(body);
+            if (!Commands.validSchool(e.school())) {
+                throw new BadMessageException("not a school id: " + e.school());
+            }
+            // a gateway speaks for its school only: as itself (gw-<school>) or for one of its devices (<school>.<device>)
             String gatewaySchool = Commands.schoolOf(device);
-            if (gatewaySchool != null && !gatewaySchool.equals(e.school())) {
-                throw new BadMessageException("school " + e.school() + " sent by the gateway of " + gatewaySchool);
+            boolean own = gatewaySchool != null ? gatewaySchool.equals(e.school())
+                    : device != null && device.startsWith(e.school() + ".");
+            if (!own) {
+                throw new BadMessageException("school " + e.school() + " sent by " + device);
             }
             CityDatabase.Stored s = db.store(e, device, clock.getAsLong());
             (s == CityDatabase.Stored.NEW ? stored : duplicates).increment();
@@ -78,6 +84,11 @@ final class Ingest {
             warn(malformed, "skipped a malformed message from {}: {}", device, e.getMessage());
             return Outcome.MALFORMED;
         } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("22")) { // data exception: retrying cannot help
+                malformed.increment();
+                warn(malformed, "skipped a message from {} the database refuses: {}", device, e.getMessage());
+                return Outcome.MALFORMED;
+            }
             failures.increment();
             LOG.error("cannot store a message from {}: {}", device, e.toString());
             throw new IllegalStateException("database write failed", e);

@@ -39,7 +39,7 @@ class CityDashboardIT {
     void start() throws Exception {
         Registry registry = Registry.builder()
                 .tenant(TENANT)
-                .gateway("gw-s1", PASSWORD, List.of("cam-*"))
+                .gateway("gw-s1", PASSWORD, List.of("s1.*"))
                 .gateway("gw-s2", PASSWORD, List.of())
                 .north("city", "city-secret")
                 .build();
@@ -93,7 +93,7 @@ class CityDashboardIT {
         long receivedAt = dashboard.database().receivedAt(energyId).getAsLong();
         assertTrue(receivedAt >= before && receivedAt <= System.currentTimeMillis());
 
-        gateway.sendAccepted("event//cam-gate-1", Events.alarm("s1", "ev-1", "al-1", "raised", start, start, null));
+        gateway.sendAccepted("event//s1.cam-gate-1", Events.alarm("s1", "ev-1", "al-1", "raised", start, start, null));
         gateway.sendAccepted("telemetry", Events.health("s1", start, 58, 2));
         // a re-send is accepted and counted, not stored twice
         gateway.sendAccepted("telemetry", energy);
@@ -103,7 +103,7 @@ class CityDashboardIT {
 
         CityDatabase db = dashboard.database();
         StoredMessage alarm = db.message("ev-1").orElseThrow();
-        assertEquals("cam-gate-1", alarm.device());
+        assertEquals("s1.cam-gate-1", alarm.device());
         assertEquals(CloudEvent.ALARM, alarm.type());
         assertEquals(3, db.count("messages"));
         assertEquals(2, db.count("energy"));
@@ -193,7 +193,7 @@ class CityDashboardIT {
 
         gateway = TestGateway.connect(sandbox.host(), sandbox.devicePort(), TENANT, "s1", PASSWORD);
         gateway.sendAccepted("telemetry", Events.lab("s1", start.plusSeconds(300)));
-        gateway.sendAccepted("event//cam-gate-1", Events.alarm("s1", "ev-9", "al-9", "raised", start, start, null));
+        gateway.sendAccepted("event//s1.cam-gate-1", Events.alarm("s1", "ev-9", "al-9", "raised", start, start, null));
         assertTrue(dashboard.database().message(Events.summaryId("s1", "lab", start.plusSeconds(300))).isPresent());
         assertTrue(dashboard.database().message("ev-9").isPresent());
         assertEquals(3, dashboard.database().count("messages"));

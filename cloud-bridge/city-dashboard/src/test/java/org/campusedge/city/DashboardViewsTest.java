@@ -76,9 +76,9 @@ class DashboardViewsTest {
     @Test
     void openCriticalAlarmsWithTheirAgeAndCounts() throws Exception {
         Instant raised = now.minusSeconds(1800);
-        send("cam-gate-1", Events.alarm("s1", "ev-1", "al-1", "raised", raised, raised, null));
-        send("cam-gate-1", Events.alarm("s1", "ev-2", "al-2", "raised", raised, raised, null));
-        send("cam-gate-1", Events.alarm("s1", "ev-3", "al-2", "cleared", raised, raised.plusSeconds(10), null));
+        send("s1.cam-gate-1", Events.alarm("s1", "ev-1", "al-1", "raised", raised, raised, null));
+        send("s1.cam-gate-1", Events.alarm("s1", "ev-2", "al-2", "raised", raised, raised, null));
+        send("s1.cam-gate-1", Events.alarm("s1", "ev-3", "al-2", "cleared", raised, raised.plusSeconds(10), null));
         send("gw-s1", Events.alarms("s1", Instant.parse("2026-11-23T01:00:00Z")));
         JsonNode s = Http.JSON.valueToTree(views.safety(now.toEpochMilli()));
         assertEquals(1, s.get("open").size());

@@ -84,8 +84,11 @@ class IngestTest {
 
     @Test
     void theSameIdFromTwoSchoolsIsTwoMessages() throws Exception {
-        assertEquals(Ingest.Outcome.STORED, send("cam-gate-1", Events.alarm("s1", "ev-1", "al-1", "raised", start, start, null)));
-        assertEquals(Ingest.Outcome.STORED, send("cam-gate-1", Events.alarm("s2", "ev-1", "al-1", "raised", start, start, null)));
+        assertEquals(Ingest.Outcome.STORED, send("s1.cam-gate-1", Events.alarm("s1", "ev-1", "al-1", "raised", start, start, null)));
+        assertEquals(Ingest.Outcome.STORED, send("s2.cam-gate-1", Events.alarm("s2", "ev-1", "al-1", "raised", start, start, null)));
+        // a school speaks for itself only: another school's alarm through its device, or from a bare device id, is refused
+        assertEquals(Ingest.Outcome.MALFORMED, send("s2.cam-gate-1", Events.alarm("s1", "ev-9", "al-9", "raised", start, start, null)));
+        assertEquals(Ingest.Outcome.MALFORMED, send("cam-gate-1", Events.alarm("s1", "ev-9", "al-9", "raised", start, start, null)));
         assertEquals(2, db.count("messages"));
         assertEquals(2, db.count("alarms"));
     }
@@ -114,10 +117,10 @@ class IngestTest {
     @Test
     void alarmEventsKeepTheNewestStateOfEachAlarm() throws Exception {
         Instant raised = start;
-        send("cam-gate-1", Events.alarm("s1", "ev-1", "al-7", "raised", raised, raised, null));
-        send("cam-gate-1", Events.alarm("s1", "ev-3", "al-7", "cleared", raised, raised.plusSeconds(600), null));
+        send("s1.cam-gate-1", Events.alarm("s1", "ev-1", "al-7", "raised", raised, raised, null));
+        send("s1.cam-gate-1", Events.alarm("s1", "ev-3", "al-7", "cleared", raised, raised.plusSeconds(600), null));
         // an older transition arriving late does not bring the alarm back
-        send("cam-gate-1", Events.alarm("s1", "ev-2", "al-7", "acknowledged", raised, raised.plusSeconds(60), "wang.li"));
+        send("s1.cam-gate-1", Events.alarm("s1", "ev-2", "al-7", "acknowledged", raised, raised.plusSeconds(60), "wang.li"));
         assertEquals(3, db.count("messages"));
         List<String[]> row = db.query("SELECT state, device, building, raised_at, updated_at FROM alarms WHERE alarm_id = 'al-7'",
                 rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)});
@@ -126,7 +129,7 @@ class IngestTest {
         assertEquals("校门 Main Gate", row.get(0)[2]);
         assertEquals(Long.toString(raised.toEpochMilli()), row.get(0)[3]);
         assertEquals(Long.toString(raised.plusSeconds(600).toEpochMilli()), row.get(0)[4]);
-        assertEquals("cam-gate-1", db.message("ev-1").orElseThrow().device());
+        assertEquals("s1.cam-gate-1", db.message("ev-1").orElseThrow().device(), "the Hono device: <school>.<device>");
     }
 
     @Test

@@ -42,10 +42,10 @@ class PostgresTest {
                 assertEquals(Ingest.Outcome.STORED, ingest.handle("gw-s1", Events.CE, Events.bytes(json), null));
             }
             assertEquals(Ingest.Outcome.DUPLICATE, ingest.handle("gw-s1", Events.CE, Events.bytes(Events.lab("s1", start)), null));
-            ingest.handle("cam-1", Events.CE, Events.bytes(Events.alarm("s1", "ev-1", "al-1", "raised", start, start, null)), null);
-            ingest.handle("cam-1", Events.CE, Events.bytes(Events.alarm("s1", "ev-3", "al-1", "acknowledged", start,
+            ingest.handle("s1.cam-1", Events.CE, Events.bytes(Events.alarm("s1", "ev-1", "al-1", "raised", start, start, null)), null);
+            ingest.handle("s1.cam-1", Events.CE, Events.bytes(Events.alarm("s1", "ev-3", "al-1", "acknowledged", start,
                     start.plusSeconds(60), "wang")), null);
-            ingest.handle("cam-1", Events.CE, Events.bytes(Events.alarm("s1", "ev-2", "al-1", "raised", start, start, null)), null);
+            ingest.handle("s1.cam-1", Events.CE, Events.bytes(Events.alarm("s1", "ev-2", "al-1", "raised", start, start, null)), null);
             ingest.handle("gw-s2", Ingest.EMPTY_NOTIFICATION, null, 0);
             assertEquals(Ingest.Outcome.MALFORMED, ingest.handle("gw-s1", Events.CE, Events.bytes(
                     Events.energy("s1", start.plusSeconds(300), 1, 500).replace("\"kwh\":1.0", "\"kwh\":\"x\"")), null));
