@@ -47,7 +47,7 @@ public final class CityDashboard implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.consumers = new HonoConsumers(context, client, config.tenant(), ingest::accept, 1_000, writer);
+        this.consumers = new HonoConsumers(context, client, config.tenant(), ingest::accept, 1_000, writer, db::batch);
         this.commands = new Commands(context, client, config.tenant(), db, config.commandTimeout(), System::currentTimeMillis);
     }
 

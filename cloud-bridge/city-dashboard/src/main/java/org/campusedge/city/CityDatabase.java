@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.LinkedHashMap;
@@ -32,6 +33,8 @@ public final class CityDatabase implements AutoCloseable {
     }
 
     private final Connection writer;
+    /** A batch is open on the writer (guarded by the writer's lock). */
+    private boolean batching;
     private final Connection reader;
 
     private CityDatabase(Connection writer, Connection reader) {
@@ -99,6 +102,7 @@ public final class CityDatabase implements AutoCloseable {
      */
     Stored store(CloudEvent e, String device, long receivedAtMs) throws BadMessageException, SQLException {
         synchronized (writer) {
+            Savepoint sp = begin();
             try {
                 seen(e.school(), receivedAtMs, null);
                 int inserted = update(writer, "INSERT INTO messages (school, id, type, device, time, received_at_ms, payload)"
@@ -107,10 +111,10 @@ public final class CityDatabase implements AutoCloseable {
                 if (inserted > 0) {
                     new SummaryWriter(writer, e, receivedAtMs).write();
                 }
-                writer.commit();
+                end(sp);
                 return inserted > 0 ? Stored.NEW : Stored.DUPLICATE;
             } catch (BadMessageException | SQLException | RuntimeException ex) {
-                rollback();
+                undo(sp);
                 throw ex;
             }
         }
@@ -119,11 +123,12 @@ public final class CityDatabase implements AutoCloseable {
     /** Records that a school's gateway was heard from now; {@code connected} null leaves that flag as it is. */
     void gatewaySeen(String school, Boolean connected, long nowMs) throws SQLException {
         synchronized (writer) {
+            Savepoint sp = begin();
             try {
                 seen(school, nowMs, connected);
-                writer.commit();
+                end(sp);
             } catch (SQLException | RuntimeException ex) {
-                rollback();
+                undo(sp);
                 throw ex;
             }
         }
@@ -159,6 +164,50 @@ public final class CityDatabase implements AutoCloseable {
                 rollback();
                 throw ex;
             }
+        }
+    }
+
+    /**
+     * Runs several writes as one transaction — one commit, one fsync for all of them — each write that
+     * fails undone alone (a savepoint each): the group commit of the message consumers.
+     */
+    void batch(Runnable writes) throws SQLException {
+        synchronized (writer) {
+            batching = true;
+            try {
+                writes.run();
+                writer.commit();
+            } catch (SQLException | RuntimeException ex) {
+                rollback();
+                throw ex;
+            } finally {
+                batching = false;
+            }
+        }
+    }
+
+    /** Within a batch, a savepoint for one write; outside, null (the write is its own transaction). */
+    private Savepoint begin() throws SQLException {
+        return batching ? writer.setSavepoint() : null;
+    }
+
+    private void end(Savepoint sp) throws SQLException {
+        if (sp == null) {
+            writer.commit();
+        } else {
+            writer.releaseSavepoint(sp);
+        }
+    }
+
+    private void undo(Savepoint sp) {
+        if (sp == null) {
+            rollback();
+            return;
+        }
+        try {
+            writer.rollback(sp);
+        } catch (SQLException ignored) {
+            // the connection is broken; the batch's commit reports it
         }
     }
 

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import org.eclipse.hono.application.client.amqp.AmqpApplicationClient;
 import org.eclipse.hono.application.client.amqp.AmqpMessageContext;
@@ -36,14 +38,16 @@ final class HonoConsumers {
     private final Sink sink;
     private final long retryMillis;
     private final Executor writer;
+    private final Batcher batcher;
     private final Slot telemetry = new Slot("telemetry");
     private final Slot event = new Slot("event");
     private volatile boolean ready;
     private volatile boolean closed;
 
     HonoConsumers(Context context, ApplicationClient<? extends MessageContext> client, String tenant, Sink sink,
-                  long retryMillis, Executor writer) {
+                  long retryMillis, Executor writer, Batcher batcher) {
         this.writer = writer;
+        this.batcher = batcher;
         this.context = context;
         this.client = client;
         this.tenant = tenant;
@@ -133,37 +137,85 @@ final class HonoConsumers {
                 : client.createEventConsumer(tenant, sink::accept, onClose);
     }
 
-    /** Writes on the writer thread (in arrival order) and completes on the event loop the message came from. */
+    /** Runs writes as one transaction (the database's group commit). */
+    interface Batcher {
+        void batch(Runnable writes) throws Exception;
+    }
+
+    private record Pending(DownstreamMessage<AmqpMessageContext> message, Context origin, Promise<Void> done) {
+    }
+
+    private static final int MAX_BATCH = 500;
+    private final java.util.concurrent.LinkedBlockingQueue<Pending> pending = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Queues the message for the writer thread and returns the future the AMQP client settles it by: the writer
+     * stores what has queued up in one transaction, in arrival order, and completes each future on the event loop
+     * the message came from once the commit is done (accepted), or failed (released, Hono delivers it again).
+     */
     private Future<Void> writeOffLoop(DownstreamMessage<AmqpMessageContext> m) {
-        Context origin = Vertx.currentContext();
-        Promise<Void> done = Promise.promise();
-        writer.execute(() -> {
-            Throwable failure = null;
-            try {
-                sink.accept(m);
-            } catch (RuntimeException e) {
-                failure = e;
+        Pending p = new Pending(m, Vertx.currentContext(), Promise.promise());
+        pending.add(p);
+        if (draining.compareAndSet(false, true)) {
+            writer.execute(this::drain);
+        }
+        return p.done().future();
+    }
+
+    private void drain() {
+        try {
+            List<Pending> batch = new ArrayList<>();
+            while (pending.drainTo(batch, MAX_BATCH) > 0) {
+                Throwable[] failed = new Throwable[batch.size()];
                 try {
-                    Thread.sleep(1000); // the database is failing: Hono redelivers what is released, so not in a tight loop
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
+                    batcher.batch(() -> {
+                        for (int i = 0; i < batch.size(); i++) {
+                            try {
+                                sink.accept(batch.get(i).message());
+                            } catch (RuntimeException e) {
+                                failed[i] = e;
+                            }
+                        }
+                    });
+                } catch (Exception e) {
+                    java.util.Arrays.fill(failed, e); // the commit failed: none of them is stored
+                }
+                boolean anyFailed = java.util.Arrays.stream(failed).anyMatch(java.util.Objects::nonNull);
+                for (int i = 0; i < batch.size(); i++) {
+                    settle(batch.get(i), failed[i]);
+                }
+                batch.clear();
+                if (anyFailed) {
+                    try {
+                        Thread.sleep(1000); // the database is failing: what is released comes back, but not in a tight loop
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
             }
-            Throwable f = failure;
-            Handler<Void> settle = v -> {
-                if (f == null) {
-                    done.complete();
-                } else {
-                    done.fail(f);
-                }
-            };
-            if (origin != null) {
-                origin.runOnContext(settle);
+        } finally {
+            draining.set(false);
+            if (!pending.isEmpty() && draining.compareAndSet(false, true)) {
+                writer.execute(this::drain);
+            }
+        }
+    }
+
+    private static void settle(Pending p, Throwable failure) {
+        Handler<Void> settle = v -> {
+            if (failure == null) {
+                p.done().complete();
             } else {
-                settle.handle(null);
+                p.done().fail(failure);
             }
-        });
-        return done.future();
+        };
+        if (p.origin() != null) {
+            p.origin().runOnContext(settle);
+        } else {
+            settle.handle(null);
+        }
     }
 
     /** One consumer's state; touched only on the context. */
