@@ -138,17 +138,7 @@ class CloudChainIT {
 
     /** The cloud part of the console's admin API, as the admin sees it. */
     private static String adminCloud(GatewayProcess gw) throws Exception {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("user 'admin', password (\\S+)").matcher(gw.console());
-        assertTrue(m.find(), "no admin password in the gateway's output");
-        String base = "http://127.0.0.1:" + gw.consolePort();
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpResponse<String> login = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("user=admin&password=" + m.group(1))).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-        String admin = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/api/admin")).header("Cookie", cookie).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String admin = ConsoleClient.admin(gw).get("/api/admin");
         int at = admin.indexOf("\"cloud\":{");
         return at < 0 ? admin : admin.substring(at, admin.indexOf('}', at) + 1);
     }

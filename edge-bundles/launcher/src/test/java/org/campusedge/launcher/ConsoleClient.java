@@ -1,0 +1,61 @@
+package org.campusedge.launcher;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.campusedge.simulators.gateway.GatewayProcess;
+
+/** The school console's HTTP API as its first admin uses it (the password the gateway printed at its first start). */
+final class ConsoleClient {
+
+    private static final Pattern ADMIN = Pattern.compile("user 'admin', password (\\S+)");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+    private final String cookie;
+    private final String csrf;
+
+    private ConsoleClient(String base, String cookie, String csrf) {
+        this.base = base;
+        this.cookie = cookie;
+        this.csrf = csrf;
+    }
+
+    static ConsoleClient admin(GatewayProcess gw) throws Exception {
+        Matcher m = ADMIN.matcher(gw.console());
+        if (!m.find()) {
+            throw new IllegalStateException("no admin password in the gateway's output");
+        }
+        String base = "http://127.0.0.1:" + gw.consolePort();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("user=admin&password=" + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String me = http.send(HttpRequest.newBuilder(URI.create(base + "/api/me")).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher csrf = Pattern.compile("\"csrf\":\"([^\"]+)\"").matcher(me);
+        if (!csrf.find()) {
+            throw new IllegalStateException("no CSRF token in " + me);
+        }
+        return new ConsoleClient(base, cookie, csrf.group(1));
+    }
+
+    String get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Posts a form; returns the status code. */
+    int post(String path, String form) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).header("X-CSRF-Token", csrf)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+}
