@@ -27,7 +27,7 @@ final class Api {
         this.views = views;
     }
 
-    Reply handle(String method, String path, Map<String, String> query, JsonNode body) throws Exception {
+    Reply handle(String method, String path, Map<String, String> query, JsonNode body, String user) throws Exception {
         long now = System.currentTimeMillis();
         String[] p = path.substring("/api/".length()).split("/");
         boolean get = method.equals("GET");
@@ -58,12 +58,12 @@ final class Api {
                     return get ? ok(views.schools()) : notAllowed();
                 }
                 if (p.length == 3 && method.equals("POST")) {
-                    return command(p[1], p[2], body);
+                    return command(p[1], p[2], body, user);
                 }
                 break;
             case "broadcast":
                 if (p.length == 1 && method.equals("POST")) {
-                    BroadcastResult r = dashboard.broadcast(order(body));
+                    BroadcastResult r = dashboard.broadcast(order(body), user);
                     ObjectNode o = Http.JSON.createObjectNode().put("batch", r.batch());
                     o.set("schools", Http.JSON.valueToTree(r.schools()));
                     return new Reply(202, o);
@@ -85,7 +85,7 @@ final class Api {
         return notAllowed();
     }
 
-    private Reply command(String school, String name, JsonNode body) throws Exception {
+    private Reply command(String school, String name, JsonNode body, String user) throws Exception {
         String json;
         switch (name) {
             case "status" -> json = "{}";
@@ -102,7 +102,7 @@ final class Api {
             }
         }
         try {
-            return ok(dashboard.command(school, name, json)
+            return ok(dashboard.command(school, name, json, user)
                     .get(dashboard.config().commandTimeout().toMillis() + 6_000, TimeUnit.MILLISECONDS));
         } catch (TimeoutException | ExecutionException e) {
             return new Reply(504, Http.JSON.createObjectNode().put("error", "no outcome"));

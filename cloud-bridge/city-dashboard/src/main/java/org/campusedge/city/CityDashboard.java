@@ -142,7 +142,12 @@ public final class CityDashboard implements AutoCloseable {
      * Each school's command and outcome is a row in {@code commands} with the result's batch id.
      */
     public BroadcastResult broadcast(BroadcastOrder order) throws SQLException {
-        return commands.broadcast(order);
+        return broadcast(order, null);
+    }
+
+    /** As {@link #broadcast(BroadcastOrder)}, recording which dashboard user issued it. */
+    public BroadcastResult broadcast(BroadcastOrder order, String issuedBy) throws SQLException {
+        return commands.broadcast(order, issuedBy);
     }
 
     /**
@@ -152,7 +157,12 @@ public final class CityDashboard implements AutoCloseable {
      * @return the command's row once it has an outcome (answered, timeout or failed)
      */
     public CompletableFuture<CommandRecord> command(String school, String command, String jsonBody) throws SQLException {
-        return commands.send(null, school, command, jsonBody);
+        return command(school, command, jsonBody, null);
+    }
+
+    /** As {@link #command(String, String, String)}, recording which dashboard user issued it. */
+    public CompletableFuture<CommandRecord> command(String school, String command, String jsonBody, String issuedBy) throws SQLException {
+        return commands.send(null, school, command, jsonBody, issuedBy);
     }
 
     /** Stops the web server, the consumers, the Hono client and vert.x, and closes the database; idempotent. */

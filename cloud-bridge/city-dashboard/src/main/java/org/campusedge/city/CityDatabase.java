@@ -143,10 +143,10 @@ public final class CityDatabase implements AutoCloseable {
     }
 
     /** Adds a command as pending. */
-    void commandSent(String id, String batch, String school, String command, String body, long sentAtMs)
+    void commandSent(String id, String batch, String school, String command, String body, long sentAtMs, String issuedBy)
             throws SQLException {
-        write("INSERT INTO commands (id, batch, school, command, body, sent_at_ms, status) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                id, batch, school, command, body, sentAtMs, "pending");
+        write("INSERT INTO commands (id, batch, school, command, body, sent_at_ms, status, issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                id, batch, school, command, body, sentAtMs, "pending", issuedBy);
     }
 
     /** Records a command's outcome. */
@@ -306,11 +306,11 @@ public final class CityDatabase implements AutoCloseable {
     }
 
     private static final String COMMAND_COLUMNS =
-            "SELECT id, batch, school, command, body, sent_at_ms, status, code, response, answered_at_ms FROM commands";
+            "SELECT id, batch, school, command, body, sent_at_ms, status, code, response, answered_at_ms, issued_by FROM commands";
 
     private static CommandRecord command(ResultSet rs) throws SQLException {
         return new CommandRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getLong(6), rs.getString(7), nullableInt(rs, 8), rs.getString(9), nullableLong(rs, 10));
+                rs.getLong(6), rs.getString(7), nullableInt(rs, 8), rs.getString(9), nullableLong(rs, 10), rs.getString(11));
     }
 
     static Long nullableLong(ResultSet rs, int col) throws SQLException {

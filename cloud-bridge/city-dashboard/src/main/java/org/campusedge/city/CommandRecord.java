@@ -14,9 +14,10 @@ package org.campusedge.city;
  * @param code         the response's status (HTTP-like), or Hono's error code; null while pending or on timeout
  * @param response     the response body, or the reason it failed
  * @param answeredAtMs when the outcome was known, or null while pending
+ * @param issuedBy     the dashboard user who sent it, or null when a program did (tests, the runner)
  */
 public record CommandRecord(String id, String batch, String school, String command, String body, long sentAtMs,
-                            String status, Integer code, String response, Long answeredAtMs) {
+                            String status, Integer code, String response, Long answeredAtMs, String issuedBy) {
 
     /** True once the command has an outcome. */
     public boolean done() {

@@ -71,7 +71,7 @@ final class Commands {
     }
 
     /** Sends a broadcast to its schools (every known school when it names none); returns at once. */
-    BroadcastResult broadcast(BroadcastOrder order) throws SQLException {
+    BroadcastResult broadcast(BroadcastOrder order, String issuedBy) throws SQLException {
         List<String> schools = order.schools().isEmpty()
                 ? db.query("SELECT id FROM schools ORDER BY id", rs -> rs.getString(1))
                 : order.schools().stream().distinct().toList();
@@ -88,7 +88,7 @@ final class Commands {
         String batch = "b-" + UUID.randomUUID();
         List<CompletableFuture<CommandRecord>> sends = new ArrayList<>();
         for (String school : schools) {
-            sends.add(send(batch, school, "broadcast", json));
+            sends.add(send(batch, school, "broadcast", json, issuedBy));
         }
         CompletableFuture<List<CommandRecord>> all = CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                 .thenApply(v -> sends.stream().map(CompletableFuture::join).toList());
@@ -103,11 +103,13 @@ final class Commands {
      * @param body  the request body, JSON
      * @return its row once it has an outcome
      */
-    CompletableFuture<CommandRecord> send(String batch, String school, String command, String body) throws SQLException {
+    CompletableFuture<CommandRecord> send(String batch, String school, String command, String body, String issuedBy)
+            throws SQLException {
         checkSchool(school);
         String id = "c-" + UUID.randomUUID();
         long sentAt = clock.getAsLong();
-        db.commandSent(id, batch, school, command, body, sentAt);
+        db.commandSent(id, batch, school, command, body, sentAt, issuedBy);
+        LOG.info("command {} to {} ({}) issued by {}", command, school, id, issuedBy == null ? "a program" : issuedBy);
         CompletableFuture<CommandRecord> done = new CompletableFuture<>();
         AtomicBoolean finished = new AtomicBoolean();
         context.runOnContext(v -> {

@@ -41,7 +41,7 @@ final class Schema {
                     + " active_kits INTEGER NOT NULL, recordings INTEGER NOT NULL, PRIMARY KEY (school, period_start))",
             "CREATE TABLE IF NOT EXISTS commands (id TEXT PRIMARY KEY, batch TEXT, school TEXT NOT NULL, command TEXT NOT NULL,"
                     + " body TEXT, sent_at_ms BIGINT NOT NULL, status TEXT NOT NULL, code INTEGER, response TEXT,"
-                    + " answered_at_ms BIGINT)",
+                    + " answered_at_ms BIGINT, issued_by TEXT)",
             "CREATE INDEX IF NOT EXISTS commands_by_batch ON commands (batch)");
 
     private Schema() {
@@ -53,6 +53,16 @@ final class Schema {
             for (String ddl : DDL) {
                 st.execute(ddl);
             }
+        }
+        // a database made before commands recorded who issued them gets the column (once; it fails when it is there)
+        boolean autoCommit = c.getAutoCommit();
+        try (Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            st.execute("ALTER TABLE commands ADD COLUMN issued_by TEXT");
+        } catch (SQLException alreadyThere) {
+            // the column exists
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
     }
 }

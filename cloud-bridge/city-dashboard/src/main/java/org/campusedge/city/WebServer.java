@@ -32,6 +32,7 @@ final class WebServer implements AutoCloseable {
     private final Users users;
     private final Sessions sessions;
     private final Api api;
+    private final LoginThrottle throttle = new LoginThrottle(System::currentTimeMillis);
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -94,7 +95,7 @@ final class WebServer implements AutoCloseable {
                 return;
             }
             JsonNode body = method.equals("POST") ? Http.jsonBody(ex) : null;
-            Api.Reply r = api.handle(method, path, Http.query(ex), body);
+            Api.Reply r = api.handle(method, path, Http.query(ex), body, session.user());
             Http.json(ex, r.status(), r.body());
         } catch (IllegalArgumentException e) {
             try {
@@ -118,11 +119,21 @@ final class WebServer implements AutoCloseable {
         JsonNode b = Http.jsonBody(ex);
         String name = b.path("user").asText("");
         String password = b.path("password").asText("");
+        String address = ex.getRemoteAddress().getAddress().getHostAddress();
+        long wait = throttle.waitMs(name, address);
+        if (wait > 0) {
+            long seconds = (wait + 999) / 1000;
+            ex.getResponseHeaders().add("Retry-After", Long.toString(seconds));
+            Http.error(ex, 429, "too many failed logins; try again in " + seconds + " s");
+            return;
+        }
         if (name.isEmpty() || !users.check(name, password.toCharArray())) {
+            throttle.failed(name, address);
             LOG.info("failed login for user {}", name.replaceAll("[^A-Za-z0-9._-]", "?"));
             Http.error(ex, 401, "wrong user or password");
             return;
         }
+        throttle.succeeded(name, address);
         sessions.close(anonymous.id());
         Sessions.Session s = sessions.open(name);
         setCookie(ex, s.id());

@@ -62,9 +62,10 @@ class PostgresTest {
             assertEquals(2, views.health().get("schools").get(0).get("families").size());
             assertEquals(1, views.quiet(now.toEpochMilli(), 15).size());
 
-            db.commandSent("c-1", "b-1", "s1", "broadcast", "{}", 1L);
+            db.commandSent("c-1", "b-1", "s1", "broadcast", "{}", 1L, "wang.jun");
             db.commandDone("c-1", "answered", 200, "{\"outcome\":\"accepted\"}", 2L);
             assertEquals(200, db.commands("b-1").get(0).code());
+            assertEquals("wang.jun", db.commands("b-1").get(0).issuedBy());
         }
     }
 }

@@ -142,6 +142,7 @@ class WebServerTest {
         HttpResponse<String> results = get("/api/broadcast/" + batch, cookie);
         assertEquals(200, results.statusCode());
         assertEquals("s1", json(results).get("results").get(0).get("school").asText());
+        assertEquals("admin", dashboard.database().commands(batch).get(0).issuedBy(), "the audit names who sent it");
 
         assertEquals(200, post("/api/logout", cookie, csrf2, "{}").statusCode());
         assertEquals(401, get("/api/energy", cookie).statusCode());
