@@ -152,7 +152,13 @@ public final class Registry {
             return false;
         }
         final Gateway gw = tenant.gateways().get(who.deviceId());
-        return gw != null && gw.mayActFor(deviceId);
+        if (gw == null) {
+            return false;
+        }
+        // a prefix pattern never reaches another registered gateway or self-connecting device: as with Hono's
+        // `via`, acting for those needs them listed by name
+        boolean registered = tenant.gateways().containsKey(deviceId) || tenant.devices().containsKey(deviceId);
+        return registered ? gw.devices().contains(deviceId) : gw.mayActFor(deviceId);
     }
 
     /**

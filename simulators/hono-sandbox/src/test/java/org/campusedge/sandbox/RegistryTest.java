@@ -48,6 +48,17 @@ class RegistryTest {
     }
 
     @Test
+    void aPrefixPatternNeverReachesAnotherRegisteredGatewayOrDevice() {
+        final Registry r = Registry.builder().tenant("t").gateway("gw-a", "pw", List.of("*")).gateway("gw-b", "pw", List.of())
+                .device("sensor-1", "pw").gateway("gw-c", "pw", List.of("gw-b")).build();
+        final DeviceIdentity a = r.authenticate("gw-a", "t", "pw").orElseThrow();
+        assertTrue(r.mayActFor(a, "cam-1"), "an unregistered device the pattern covers");
+        assertFalse(r.mayActFor(a, "gw-b"), "another gateway, only by name");
+        assertFalse(r.mayActFor(a, "sensor-1"), "a device that connects by itself, only by name");
+        assertTrue(r.mayActFor(r.authenticate("gw-c", "t", "pw").orElseThrow(), "gw-b"), "listed by name");
+    }
+
+    @Test
     void errorsNameFileFieldAndReason() throws IOException {
         assertError("tenants: []\n", "tenants: at least one tenant is required");
         assertError("tenants:\n  - enabled: true\n", "tenants[0].id: missing");
