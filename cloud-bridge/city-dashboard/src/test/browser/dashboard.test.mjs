@@ -54,6 +54,8 @@ try {
   await page.click("#tabs button[data-view=safety]");
   await page.waitForSelector(`#alarms-table tbody tr:has-text("perimeter-intrusion-night")`, { timeout: 20000 });
   check(true, "safety: the open CRITICAL night-intrusion alarm is listed");
+  check((await page.locator(`#alarms-table tbody tr:has-text("perimeter-intrusion-night")`).innerText()).includes("camera.intrusion"),
+    "safety: with the kind of event that raised it");
   await page.screenshot({ path: `${shots}/city-safety.png`, fullPage: true });
 
   // device health across schools

@@ -120,6 +120,7 @@ final class AlarmForwarder {
         d.put("state", e.kind().substring("alarm.".length()));
         d.put("rule", a.get("rule"));
         d.put("severity", a.get("alarmSeverity"));
+        d.put("kind", a.get("triggerKind")); // on raised; the others leave it to the raised event
         d.put("deviceId", deviceOf(e));
         d.put("building", e.location().building());
         d.put("message", a.get("message"));

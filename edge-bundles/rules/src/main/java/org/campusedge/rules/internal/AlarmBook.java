@@ -98,7 +98,8 @@ final class AlarmBook implements Alarms {
         Alarm raised = new Alarm(key, rule.id(), rule.severity(), Alarm.State.RAISED, device, message, now, now, 1,
                 trigger == null ? null : trigger.id(), null, null, false);
         active.put(key, raised);
-        emit("alarm.raised", raised, rule.severity(), Map.of());
+        // the kind of event that raised it (camera.intrusion, lab.reading, ...), for those who read the history (the city)
+        emit("alarm.raised", raised, rule.severity(), trigger == null ? Map.of() : Map.of("triggerKind", trigger.kind()));
         return true;
     }
 
