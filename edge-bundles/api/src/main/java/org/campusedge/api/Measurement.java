@@ -23,6 +23,21 @@ public record Measurement(String name, String unit, Double value, String stringV
         }
     }
 
+    /**
+     * The numeric value of the first measurement named {@code name} in the events, in their order (newest
+     * first for a newest-first query), or null when none has one.
+     */
+    public static Double firstValue(java.util.List<CampusEvent> events, String name) {
+        for (CampusEvent e : events) {
+            for (Measurement m : e.measurements()) {
+                if (name.equals(m.name()) && m.value() != null) {
+                    return m.value();
+                }
+            }
+        }
+        return null;
+    }
+
     /** A numeric reading, the common case. */
     public static Measurement numeric(String name, String unit, double value, Instant time) {
         return new Measurement(name, unit, value, null, null, null, null, time);

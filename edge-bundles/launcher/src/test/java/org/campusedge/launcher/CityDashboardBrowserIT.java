@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.campusedge.simulators.broadcast.BroadcastController;
 import org.campusedge.simulators.camera.AlertDocuments;
 import org.campusedge.simulators.camera.Camera;
@@ -37,8 +34,6 @@ class CityDashboardBrowserIT {
     @Test
     void theBureauSeesTheSchoolAndBroadcastsFromTheBrowser() throws Exception {
         Path tests = Path.of("../../cloud-bridge/city-dashboard/src/test/browser").toAbsolutePath().normalize();
-        assertTrue(Files.isDirectory(tests.resolve("node_modules/playwright-core")),
-                "playwright-core is not installed in " + tests + "; run .ci/install-test-tools");
         try (CloudFixture cloud = CloudFixture.start(dir.resolve("city"), List.of(SCHOOL));
              BroadcastController pa = new BroadcastController(List.of("playground", "teaching-1f"), 200)) {
             assertNotNull(cloud.adminPassword, "the dashboard did not print its first admin password");
@@ -49,28 +44,10 @@ class CityDashboardBrowserIT {
                 Camera fence = new Camera("cam-fence-north-1", URI.create("http://127.0.0.1:" + gw.httpPort()), false, HttpClient.newHttpClient());
                 assertEquals(200, fence.post(new AlertDocuments.Alert("linedetection", true, 1, 1, OffsetDateTime.now(ZoneOffset.ofHours(8)),
                         1, "10.20.8.12", null, "Line crossing alarm")));
-                Path screenshots = Path.of("target/screenshots").toAbsolutePath();
-                ProcessBuilder pb = new ProcessBuilder("node", "dashboard.test.mjs").directory(tests.toFile()).redirectErrorStream(true);
-                pb.environment().put("CITY_URL", cloud.city.url());
-                pb.environment().put("ADMIN_PASSWORD", cloud.adminPassword);
-                pb.environment().put("SCHOOL", SCHOOL);
-                pb.environment().put("SCREENSHOTS", screenshots.toString());
-                Process node = pb.start();
-                String output;
-                try {
-                    boolean ended = node.waitFor(180, TimeUnit.SECONDS);
-                    output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    assertTrue(ended, "the browser test did not finish in 180 s:\n" + output);
-                } finally {
-                    node.destroyForcibly();
-                }
-                System.out.println(output);
-                assertEquals(0, node.exitValue(), output);
-                assertTrue(output.contains("ALL PASSED"), output);
+                BrowserScript.run(tests, "dashboard.test.mjs", java.util.Map.of("CITY_URL", cloud.city.url(),
+                        "ADMIN_PASSWORD", cloud.adminPassword, "SCHOOL", SCHOOL));
                 assertTrue(pa.played().stream().anyMatch(p -> p.what().contains("立即到操场集合")), "the PA did not play it: " + pa.played());
-                for (String shot : List.of("city-energy.png", "city-safety.png", "city-health.png", "city-broadcast.png")) {
-                    assertTrue(Files.size(screenshots.resolve(shot)) > 2_000, shot + " is missing or empty");
-                }
+                BrowserScript.assertScreenshots("city-energy.png", "city-safety.png", "city-health.png", "city-broadcast.png");
             }
         }
     }

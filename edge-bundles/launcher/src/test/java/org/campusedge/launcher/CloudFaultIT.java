@@ -16,6 +16,7 @@ import org.campusedge.sandbox.Faults;
 import org.campusedge.simulators.broadcast.BroadcastController;
 import org.campusedge.simulators.camera.AlertDocuments;
 import org.campusedge.simulators.camera.Camera;
+import org.campusedge.simulators.gateway.ConsoleClient;
 import org.campusedge.simulators.gateway.GatewayProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,16 +1,12 @@
 package org.campusedge.launcher;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.campusedge.simulators.energy.EnergyMeterServer;
@@ -38,8 +34,6 @@ class ConsoleBrowserIT {
     @Test
     void securityAndTeacherScenariosInHeadlessChromium() throws Exception {
         Path tests = Path.of("../console/src/test/browser").toAbsolutePath().normalize();
-        assertTrue(Files.isDirectory(tests.resolve("node_modules/playwright-core")),
-                "playwright-core is not installed in " + tests + "; run .ci/install-test-tools");
         Path calendar = dir.resolve("no-school.yaml");
         Files.writeString(calendar, "# no school hours: every moment is night\nschoolHours: {}\n");
         // the example school, with its meters behind the Milo simulator instead of the school's energy server
@@ -60,29 +54,11 @@ class ConsoleBrowserIT {
             }
             try (LabSensorSimulator sensors = new LabSensorSimulator(URI.create("coap://127.0.0.1:" + gw.coapPort()), physics)) {
                 sensors.start(7, 300);
-                Path screenshots = Path.of("target/screenshots").toAbsolutePath();
-                ProcessBuilder pb = new ProcessBuilder("node", "console.test.mjs").directory(tests.toFile()).redirectErrorStream(true);
-                pb.environment().put("CONSOLE_URL", "http://127.0.0.1:" + gw.consolePort());
-                pb.environment().put("ADMIN_PASSWORD", m.group(1));
-                pb.environment().put("DEVICE_HTTP", "http://127.0.0.1:" + gw.httpPort());
-                pb.environment().put("LAB_ROOM", "201 物理实验室 Physics Lab");
-                pb.environment().put("SCREENSHOTS", screenshots.toString());
-                Process node = pb.start();
-                String output;
-                try {
-                    boolean ended = node.waitFor(180, TimeUnit.SECONDS);
-                    output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    assertTrue(ended, "the browser test did not finish in 180 s:\n" + output);
-                } finally {
-                    node.destroyForcibly();
-                }
-                System.out.println(output);
-                assertEquals(0, node.exitValue(), output);
-                assertTrue(output.contains("ALL PASSED"), output);
-                for (String shot : new String[] {"admin.png", "security-alarm.png", "security-acknowledged.png", "lab.png",
-                        "teacher-refused.png", "energy.png"}) {
-                    assertTrue(Files.size(screenshots.resolve(shot)) > 2_000, shot + " is missing or empty");
-                }
+                BrowserScript.run(tests, "console.test.mjs", java.util.Map.of("CONSOLE_URL", "http://127.0.0.1:" + gw.consolePort(),
+                        "ADMIN_PASSWORD", m.group(1), "DEVICE_HTTP", "http://127.0.0.1:" + gw.httpPort(),
+                        "LAB_ROOM", "201 物理实验室 Physics Lab"));
+                BrowserScript.assertScreenshots("admin.png", "security-alarm.png", "security-acknowledged.png", "lab.png",
+                        "teacher-refused.png", "energy.png");
             }
             String log = Files.readString(Path.of(gw.status().getProperty("log")));
             assertTrue(!log.contains(m.group(1)), "the admin's password reached the log file");

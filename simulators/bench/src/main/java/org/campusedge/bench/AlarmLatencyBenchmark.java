@@ -2,8 +2,6 @@ package org.campusedge.bench;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +19,7 @@ import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import org.campusedge.simulators.camera.AlertDocuments;
 import org.campusedge.simulators.camera.Camera;
+import org.campusedge.simulators.gateway.ConsoleClient;
 import org.campusedge.simulators.gateway.GatewayProcess;
 import org.campusedge.simulators.school.SchoolSize;
 import org.campusedge.simulators.school.SimulatedSchool;
@@ -35,7 +34,6 @@ import org.campusedge.simulators.school.SimulatedSchool;
  */
 public final class AlarmLatencyBenchmark {
 
-    private static final Pattern ADMIN = Pattern.compile("user 'admin', password (\\S+)");
     private static final int PROBE_CAMERAS = 10;
 
     private AlarmLatencyBenchmark() {
@@ -115,55 +113,32 @@ public final class AlarmLatencyBenchmark {
 
     /** A logged-in console session with its live alarm feed. */
     private static final class Console {
-        private final HttpClient http = HttpClient.newHttpClient();
-        private final String base;
-        private final String cookie;
-        private final String csrf;
+        private final ConsoleClient client;
         private final Map<String, CompletableFuture<Long>> waiting = new ConcurrentHashMap<>();
 
-        private Console(String base, String cookie, String csrf) {
-            this.base = base;
-            this.cookie = cookie;
-            this.csrf = csrf;
+        private Console(ConsoleClient client) {
+            this.client = client;
         }
 
         static Console login(GatewayProcess gw) throws Exception {
-            Matcher m = ADMIN.matcher(gw.console());
-            if (!m.find()) {
-                throw new IllegalStateException("no admin password in the gateway's output");
-            }
-            String base = "http://127.0.0.1:" + gw.consolePort();
-            HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("user=admin&password=" + m.group(1))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-            String me = http.send(HttpRequest.newBuilder(URI.create(base + "/api/me")).header("Cookie", cookie).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            Matcher csrf = Pattern.compile("\"csrf\":\"([^\"]+)\"").matcher(me);
-            if (!csrf.find()) {
-                throw new IllegalStateException("no CSRF token in " + me);
-            }
-            Console c = new Console(base, cookie, csrf.group(1));
+            Console c = new Console(ConsoleClient.admin(gw));
             c.listen();
             return c;
         }
 
         private void listen() {
             Pattern keyOf = Pattern.compile("\"kind\":\"alarm\\.raised\".*\"alarm\":\"([^\"]+)\"");
-            http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/stream?topic=alarms")).header("Cookie", cookie).build(),
-                    HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(line -> {
-                        if (line.startsWith("data: ")) {
-                            Matcher m = keyOf.matcher(line);
-                            if (m.find()) {
-                                CompletableFuture<Long> f = waiting.remove(m.group(1));
-                                if (f != null) {
-                                    f.complete(System.nanoTime());
-                                }
-                            }
+            client.stream("/api/stream?topic=alarms", line -> {
+                if (line.startsWith("data: ")) {
+                    Matcher m = keyOf.matcher(line);
+                    if (m.find()) {
+                        CompletableFuture<Long> f = waiting.remove(m.group(1));
+                        if (f != null) {
+                            f.complete(System.nanoTime());
                         }
-                    }));
+                    }
+                }
+            });
         }
 
         CompletableFuture<Long> expect(String key) {
@@ -174,11 +149,8 @@ public final class AlarmLatencyBenchmark {
 
         void clear(String key) throws Exception {
             waiting.remove(key);
-            http.send(HttpRequest.newBuilder(URI.create(base + "/api/alarms/clear")).header("Cookie", cookie)
-                    .header("X-CSRF-Token", csrf).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("key=" + java.net.URLEncoder.encode(key,
-                            java.nio.charset.StandardCharsets.UTF_8) + "&note=benchmark")).build(),
-                    HttpResponse.BodyHandlers.discarding());
+            client.post("/api/alarms/clear", "key=" + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8)
+                    + "&note=benchmark");
         }
     }
 }

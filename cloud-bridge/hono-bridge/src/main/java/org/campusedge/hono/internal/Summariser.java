@@ -91,7 +91,7 @@ final class Summariser {
             double[] b = byBuilding.computeIfAbsent(building, k -> new double[3]);
             b[2]++;
             List<CampusEvent> readings = store.query(new EventQuery(from, to, d.id(), "energy.reading", MAX_READ));
-            Double before = value(store.query(new EventQuery(null, from, d.id(), "energy.reading", 5).latestFirst()), "energy");
+            Double before = Measurement.firstValue(store.query(new EventQuery(null, from, d.id(), "energy.reading", 5).latestFirst()), "energy");
             Double first = null;
             Double last = null;
             for (CampusEvent e : readings) {
@@ -281,14 +281,4 @@ final class Summariser {
         return o;
     }
 
-    private static Double value(List<CampusEvent> events, String point) {
-        for (CampusEvent e : events) {
-            for (Measurement m : e.measurements()) {
-                if (point.equals(m.name()) && m.value() != null) {
-                    return m.value();
-                }
-            }
-        }
-        return null;
-    }
 }

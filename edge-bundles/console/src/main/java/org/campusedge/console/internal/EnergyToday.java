@@ -55,24 +55,14 @@ final class EnergyToday {
 
     private Meter meter(Device d, Instant midnight, Instant later) {
         EventQuery today = new EventQuery(midnight, later, d.id(), "energy.reading", 20);
-        Double first = value(store.query(today), "energy");
+        Double first = Measurement.firstValue(store.query(today), "energy");
         List<CampusEvent> latest = store.query(today.latestFirst());
-        Double last = value(latest, "energy");
-        Double kw = value(latest, "power");
+        Double last = Measurement.firstValue(latest, "energy");
+        Double kw = Measurement.firstValue(latest, "power");
         Instant at = latest.isEmpty() ? null : latest.get(0).occurredAt();
         return new Meter(d.id(), d.location().building(), first == null || last == null ? null : Math.max(0, last - first), kw, at);
     }
 
-    private static Double value(List<CampusEvent> events, String point) {
-        for (CampusEvent e : events) {
-            for (Measurement m : e.measurements()) {
-                if (point.equals(m.name()) && m.value() != null) {
-                    return m.value();
-                }
-            }
-        }
-        return null;
-    }
 
     /** kWh today and kW now by building. */
     static Map<String, double[]> byBuilding(List<Meter> meters) {

@@ -1,4 +1,4 @@
-package org.campusedge.launcher;
+package org.campusedge.simulators.gateway;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -8,10 +8,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.campusedge.simulators.gateway.GatewayProcess;
 
 /** The school console's HTTP API as its first admin uses it (the password the gateway printed at its first start). */
-final class ConsoleClient {
+public final class ConsoleClient {
 
     private static final Pattern ADMIN = Pattern.compile("user 'admin', password (\\S+)");
 
@@ -26,7 +25,8 @@ final class ConsoleClient {
         this.csrf = csrf;
     }
 
-    static ConsoleClient admin(GatewayProcess gw) throws Exception {
+    /** Logs in as the first admin, with the password the gateway printed at its first start. */
+    public static ConsoleClient admin(GatewayProcess gw) throws Exception {
         Matcher m = ADMIN.matcher(gw.console());
         if (!m.find()) {
             throw new IllegalStateException("no admin password in the gateway's output");
@@ -47,15 +47,21 @@ final class ConsoleClient {
         return new ConsoleClient(base, cookie, csrf.group(1));
     }
 
-    String get(String path) throws Exception {
+    public String get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    /** Posts a form; returns the status code. */
-    int post(String path, String form) throws Exception {
+    /** Posts a form with the session's CSRF token; returns the status code. */
+    public int post(String path, String form) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).header("X-CSRF-Token", csrf)
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** Reads a stream (the live feed, Server-Sent Events) line by line on the client's threads until the server ends it. */
+    public void stream(String path, java.util.function.Consumer<String> line) {
+        http.sendAsync(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(r -> r.body().forEach(line));
     }
 }
