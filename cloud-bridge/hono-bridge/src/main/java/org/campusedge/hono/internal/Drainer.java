@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Hono accepted it. A failure (released, rejected, timeout, no connection) keeps it and backs off,
  * doubling from {@code minBackoff} up to {@code maxBackoff} with jitter, so a refusing cloud is not
  * hammered in a hot loop; an accepted message resets the back-off. A newly queued critical message
- * cuts a back-off on telemetry short. A message the cloud refuses as the sender's fault
- * {@value #PARK_AFTER} times (or that cannot even be sent) is parked: kept on disk, counted, out of
+ * cuts a back-off on telemetry short. A message that has failed {@value #PARK_AFTER} times, the last
+ * time refused by the cloud as the sender's fault (or that cannot even be sent at all), is parked: kept on disk, counted, out of
  * the lane's way, so that one bad message cannot block the school's alarms.
  */
 final class Drainer implements AutoCloseable {
