@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.campusedge.city.BroadcastOrder;
 import org.campusedge.city.CommandRecord;
 import org.campusedge.simulators.broadcast.BroadcastController;
-import org.campusedge.simulators.camera.AlertDocuments;
-import org.campusedge.simulators.camera.Camera;
 import org.campusedge.simulators.gateway.ConsoleClient;
 import org.campusedge.simulators.gateway.GatewayProcess;
 import org.junit.jupiter.api.Test;
@@ -47,9 +42,7 @@ class CloudChainIT {
             List<String> settings = CloudFixture.concat(CloudFixture.school(dir, SCHOOL, api), cloud.gatewaySettings(SCHOOL, 2));
             try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), settings.toArray(String[]::new))) {
                 pa.reportTo(URI.create("http://127.0.0.1:" + gw.httpPort() + "/campus/broadcast/pa-main"));
-                Camera fence = new Camera("cam-fence-north-1", URI.create("http://127.0.0.1:" + gw.httpPort()), false, HttpClient.newHttpClient());
-                assertEquals(200, fence.post(new AlertDocuments.Alert("linedetection", true, 1, 1, OffsetDateTime.now(ZoneOffset.ofHours(8)),
-                        1, "10.20.8.12", null, "Line crossing alarm")));
+                GatewayFixture.intrusion(gw, "cam-fence-north-1");
 
                 // the CRITICAL alarm reaches the city as an event about the camera
                 assertTrue(GatewayFixture.eventually(30, () -> !cloud.idsByType(SCHOOL).getOrDefault("org.campusedge.alarm.v1", Set.of())

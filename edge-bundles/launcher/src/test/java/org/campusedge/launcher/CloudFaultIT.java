@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.campusedge.sandbox.Faults;
 import org.campusedge.simulators.broadcast.BroadcastController;
-import org.campusedge.simulators.camera.AlertDocuments;
-import org.campusedge.simulators.camera.Camera;
 import org.campusedge.simulators.gateway.ConsoleClient;
 import org.campusedge.simulators.gateway.GatewayProcess;
 import org.junit.jupiter.api.Test;
@@ -50,8 +45,8 @@ class CloudFaultIT {
 
                 // 1. Hono down: alarms and summaries wait in the outbox; back up: all of it arrives, alarms in order
                 cloud.sandbox.faults().down();
-                intrusion(gw, "cam-fence-north-1");
-                intrusion(gw, "cam-fence-north-2");
+                GatewayFixture.intrusion(gw, "cam-fence-north-1");
+                GatewayFixture.intrusion(gw, "cam-fence-north-2");
                 assertTrue(GatewayFixture.eventually(20, () -> CloudFixture.criticalAlarmIds(gw.storePath()).size() == 2), "no alarms raised");
                 assertTrue(GatewayFixture.eventually(20, () -> CloudFixture.outboxDepth(home) >= 10), "the outbox did not fill while Hono was down");
                 Thread.sleep(2000);
@@ -122,12 +117,6 @@ class CloudFaultIT {
                 }
             }
         }
-    }
-
-    private static void intrusion(GatewayProcess gw, String camera) throws Exception {
-        Camera c = new Camera(camera, URI.create("http://127.0.0.1:" + gw.httpPort()), false, HttpClient.newHttpClient());
-        assertEquals(200, c.post(new AlertDocuments.Alert("linedetection", true, 1, 1, OffsetDateTime.now(ZoneOffset.ofHours(8)), 1,
-                "10.20.8.12", null, "Line crossing alarm")));
     }
 
     /** The city's alarm events in the order they were written to its database. */

@@ -101,12 +101,9 @@ final class CloudFixture implements AutoCloseable {
                       building: 行政楼 Administration Building
                     address: %s
                 """.formatted(schoolId, schoolId, pa));
-        Path rules = Files.createDirectories(dir.resolve(schoolId + "-rules"));
-        Files.copy(GatewayFixture.distribution().resolve("device-profiles/rules/example-school.yaml"), rules.resolve("example-school.yaml"));
-        Path calendar = dir.resolve("no-school.yaml");
-        Files.writeString(calendar, "# a calendar without school hours: every moment is night\nschoolHours: {}\n");
-        return List.of("registry.inventoryFile=" + school, "rules.rulesDir=" + rules, "rules.calendarFile=" + calendar,
-                "rules.reloadIntervalSeconds=1");
+        List<String> settings = new ArrayList<>(List.of("registry.inventoryFile=" + school, "rules.reloadIntervalSeconds=1"));
+        settings.addAll(GatewayFixture.nightRules(dir, schoolId + "-rules"));
+        return settings;
     }
 
     static List<String> concat(List<String> a, List<String> b) {

@@ -110,6 +110,30 @@ final class GatewayFixture {
         return file;
     }
 
+    /**
+     * The example school's rules copied to {@code dir/rulesFolder} and a calendar without school hours,
+     * so that a perimeter intrusion raises the CRITICAL night alarm at any time of day; returns the
+     * gateway settings that put them in force.
+     */
+    static List<String> nightRules(Path dir, String rulesFolder) throws java.io.IOException {
+        Path rules = java.nio.file.Files.createDirectories(dir.resolve(rulesFolder));
+        java.nio.file.Files.copy(distribution().resolve("device-profiles/rules/example-school.yaml"), rules.resolve("example-school.yaml"));
+        Path calendar = dir.resolve("no-school.yaml");
+        java.nio.file.Files.writeString(calendar, "# a calendar without school hours: every moment is night\nschoolHours: {}\n");
+        return List.of("rules.rulesDir=" + rules, "rules.calendarFile=" + calendar);
+    }
+
+    /** A perimeter camera's line-crossing alarm, posted to the gateway as the camera does; fails unless answered 200. */
+    static void intrusion(GatewayProcess gw, String camera) throws Exception {
+        org.campusedge.simulators.camera.Camera c = new org.campusedge.simulators.camera.Camera(camera,
+                java.net.URI.create("http://127.0.0.1:" + gw.httpPort()), false, java.net.http.HttpClient.newHttpClient());
+        int status = c.post(new org.campusedge.simulators.camera.AlertDocuments.Alert("linedetection", true, 1, 1,
+                java.time.OffsetDateTime.now(java.time.ZoneOffset.ofHours(8)), 1, "10.20.8.12", null, "Line crossing alarm"));
+        if (status != 200) {
+            throw new AssertionError("the gateway answered the camera's alarm with " + status);
+        }
+    }
+
     static boolean eventually(int seconds, Check check) throws Exception {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
         while (!check.holds()) {

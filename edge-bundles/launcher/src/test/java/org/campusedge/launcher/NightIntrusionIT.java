@@ -57,12 +57,8 @@ class NightIntrusionIT {
                           building: 行政楼 Administration Building
                         address: %s
                     """.formatted(api));
-            Path rules = Files.createDirectories(dir.resolve("rules"));
-            Files.copy(GatewayFixture.distribution().resolve("device-profiles/rules/example-school.yaml"),
-                    rules.resolve("example-school.yaml"));
-            Path calendar = dir.resolve("no-school.yaml");
-            Files.writeString(calendar, "# a calendar without school hours: every moment is night\nschoolHours: {}\n");
-            String[] settings = {"registry.inventoryFile=" + school, "rules.rulesDir=" + rules, "rules.calendarFile=" + calendar};
+            String[] settings = CloudFixture.concat(List.of("registry.inventoryFile=" + school), GatewayFixture.nightRules(dir, "rules"))
+                    .toArray(String[]::new);
             try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), settings)) {
                 pa.reportTo(URI.create("http://127.0.0.1:" + gw.httpPort() + "/campus/broadcast/pa-main"));
                 Camera corridor = new Camera("cam-teach-1f-hall", URI.create("http://127.0.0.1:" + gw.httpPort()), false,

@@ -102,6 +102,7 @@ public final class CloudLinkComponent implements CloudLink {
     private ExecutorService broadcastWorker;
     private EventBus.Subscription subscription;
     private final String endpoint;
+    private Summariser summariser;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile DeviceHealth health;
@@ -129,7 +130,7 @@ public final class CloudLinkComponent implements CloudLink {
                 config.password(), config.tls(), config.trustStorePath(), Duration.ofSeconds(Math.max(1, config.sendTimeoutSeconds())));
         this.endpoint = settings.endpoint();
         java.nio.file.Path stateDir = CampusHome.resolve(config.stateDir());
-        Summariser summariser = new Summariser(store, registry, () -> health, () -> {
+        this.summariser = new Summariser(store, registry, () -> health, () -> {
             Alarms a = alarms;
             return a == null ? List.<Alarm>of() : a.active();
         });
@@ -224,15 +225,14 @@ public final class CloudLinkComponent implements CloudLink {
         cloud.put("shedTelemetry", s.outbox().shedTelemetry());
         cloud.put("parked", s.outbox().parked());
         cloud.put("accepted", s.accepted());
+        // the same counts as the health summary, keyed by family
         Map<String, Object> devices = new TreeMap<>();
-        DeviceHealth h = health;
-        if (h != null) {
-            for (DeviceHealth.State st : h.devices()) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> f = (Map<String, Object>) devices.computeIfAbsent(st.family(), k -> new LinkedHashMap<>(
-                        Map.of("online", 0L, "offline", 0L)));
-                f.merge(st.presence() == DeviceHealth.Presence.ONLINE ? "online" : "offline", 1L, (a, b) -> (Long) a + (Long) b);
-            }
+        for (Object o : (List<?>) summariser.health().get("families")) {
+            Map<?, ?> f = (Map<?, ?>) o;
+            Map<String, Object> counts = new LinkedHashMap<>();
+            counts.put("online", f.get("online"));
+            counts.put("offline", f.get("offline"));
+            devices.put((String) f.get("family"), counts);
         }
         Alarms a = alarms;
         Map<String, Object> out = new LinkedHashMap<>();

@@ -25,6 +25,8 @@ final class SummaryScheduler {
     private final StateFile state;
     private final long periodMs;
     private final int maxCatchUp;
+    /** The end of the last period summarised (epoch ms), null until known. */
+    private Long summarisedUntil;
 
     SummaryScheduler(Summariser summariser, Outbox outbox, String schoolId, StateFile state, Duration period, int maxCatchUp) {
         this.summariser = summariser;
@@ -39,16 +41,11 @@ final class SummaryScheduler {
     /** Summarises every period that ended (plus the grace) and was not summarised yet; returns how many periods. */
     synchronized int runDue(Instant now) {
         long end = Math.floorDiv(now.minus(grace).toEpochMilli(), periodMs) * periodMs;
-        long last = end - periodMs;
-        String saved = state.read();
-        try {
-            if (saved != null && !saved.isBlank()) {
-                // aligned on the period in force (it may have been changed since): a part period is summarised, none skipped
-                last = Math.floorDiv(Long.parseLong(saved), periodMs) * periodMs;
-            }
-        } catch (NumberFormatException e) {
-            // a damaged state file: the last period only; the outbox and the city drop what repeats
+        if (summarisedUntil == null) {
+            summarisedUntil = saved(); // the file is read once; afterwards this instance keeps it up to date
         }
+        // aligned on the period in force (it may have been changed since): a part period is summarised, none skipped
+        long last = summarisedUntil == null ? end - periodMs : Math.floorDiv(summarisedUntil, periodMs) * periodMs;
         last = Math.max(last, end - maxCatchUp * periodMs);
         int done = 0;
         // a few periods per call: a long catch-up is spread over calls and keeps the thread responsive
@@ -61,8 +58,19 @@ final class SummaryScheduler {
                         CloudEvents.envelope(id, schoolId, CloudEvents.SUMMARY + s.type(), null, to, s.data()));
             }
             state.write(Long.toString(start + periodMs));
+            summarisedUntil = start + periodMs;
             done++;
         }
         return done;
+    }
+
+    /** Where the last run got to, from the state file; null when there is none (or it is damaged: the last period only). */
+    private Long saved() {
+        String saved = state.read();
+        try {
+            return saved == null || saved.isBlank() ? null : Long.parseLong(saved);
+        } catch (NumberFormatException e) {
+            return null; // the outbox and the city drop what repeats
+        }
     }
 }
