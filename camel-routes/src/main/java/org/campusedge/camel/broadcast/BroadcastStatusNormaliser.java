@@ -46,8 +46,9 @@ public final class BroadcastStatusNormaliser implements Processor {
         Device controller = registry.device(deviceId).orElseThrow(() ->
                 new RejectedInputException(Reason.UNKNOWN_DEVICE, "controller '" + deviceId + "' is not in the inventory"));
         String type = exchange.getIn().getHeader(IngestHeaders.CONTENT_TYPE, String.class);
-        if (type != null && !type.toLowerCase().contains("json")) {
-            throw new RejectedInputException(Reason.UNSUPPORTED, "content type '" + type + "' is not JSON");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new RejectedInputException(Reason.UNSUPPORTED, "content type '" + Text.shorten(String.valueOf(type), 80)
+                    + "' is not application/json");
         }
         exchange.getIn().setBody(List.of(event(controller, exchange.getIn().getBody(byte[].class), Instant.now())));
     }

@@ -57,28 +57,23 @@ public final class IsapiAlertParser {
         }
     }
 
-    /** XML documents start with '<' (after a BOM or blanks), JSON with '{'. */
+    /**
+     * The declared content type decides the parser, never the body: a body is not taken as JSON
+     * because it starts with '{'. A type that is neither XML nor JSON (text/plain, a form, none at
+     * all) is refused, so no web page can post an alarm with a plain HTML form.
+     */
     public CameraAlert parse(byte[] body, String contentType) {
+        String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
+        boolean isJson = type.startsWith("application/json");
+        boolean isXml = type.startsWith("application/xml") || type.startsWith("text/xml");
+        if (!isJson && !isXml) {
+            throw new RejectedInputException(Reason.UNSUPPORTED, "content type '" + Text.shorten(String.valueOf(contentType), 120)
+                    + "' is not XML (application/xml, text/xml) or JSON (application/json)");
+        }
         if (body == null || body.length == 0) {
             throw new RejectedInputException(Reason.MALFORMED, "empty body; expected an EventNotificationAlert");
         }
-        String type = contentType == null ? "" : contentType.toLowerCase();
-        boolean isJson = type.contains("json") || (!type.contains("xml") && firstSignificant(body) == '{');
-        if (!isJson && !type.isEmpty() && !type.contains("xml") && !type.startsWith("text/plain")) {
-            throw new RejectedInputException(Reason.UNSUPPORTED, "content type '" + Text.shorten(contentType, 120)
-                    + "' is not XML or JSON");
-        }
         return isJson ? parseJson(body) : parseXml(body);
-    }
-
-    private static int firstSignificant(byte[] body) {
-        for (byte b : body) {
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t' && (b & 0xff) != 0xef && (b & 0xff) != 0xbb
-                    && (b & 0xff) != 0xbf) {
-                return b;
-            }
-        }
-        return -1;
     }
 
     CameraAlert parseXml(byte[] body) {

@@ -3,6 +3,7 @@ package org.campusedge.camel.card;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -10,7 +11,11 @@ import java.net.SocketException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.campusedge.api.Watchdog;
+import org.campusedge.net.SourceGuard;
 import org.apache.camel.Exchange;
 import org.campusedge.api.RejectedInputException;
 import org.campusedge.camel.ingest.IngressCounters;
@@ -23,11 +28,25 @@ import org.slf4j.LoggerFactory;
  * {@code campus-card:} consumer) and is answered ACK once stored, NAK with a code otherwise
  * (device-profiles/frames/card-reader-frame.md). Damaged frames are skipped and NAKed; nothing a
  * reader sends stops the server or another reader. Card numbers never reach a log.
+ *
+ * <p>Bounded for a hostile network ({@link Limits}): connections in all and per source address (one
+ * over gets {@code N|-|BUSY} and is closed), a deadline for a new connection to name its reader (a
+ * swipe or a keep-alive frame), an idle timeout counted from the last good frame (a trickle of bytes
+ * does not keep a connection), a frame rate per source (NAK BUSY beyond), and a penalty for a source
+ * that sends only garbage. A connection speaks for the first reader it names: frames naming another
+ * reader are refused on it, and nothing one connection sends ever closes another's.
  */
 public final class CardServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CardServer.class);
-    private static final int MAX_CONNECTIONS = 512;
+
+    /** The card port's bounds; see the README's table of limits. */
+    public record Limits(int connections, int connectionsPerSource, Duration identifyWithin, Duration idleTimeout,
+                         double framesPerSourcePerSecond, double frameBurst, int penaltyRejections, int penaltySeconds) {
+        public static Limits defaults() {
+            return new Limits(256, 4, Duration.ofSeconds(30), Duration.ofSeconds(180), 50, 200, 50, 30);
+        }
+    }
 
     /** Receives the swipes of one reader: the consumer of its route. */
     interface Route {
@@ -40,18 +59,30 @@ public final class CardServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final IngressCounters counters;
+    private final Limits limits;
+    private final SourceGuard sources;
+    private final Watchdog watchdog;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
-    /** The live connection of each reader: a reader that reconnects replaces its half-open old one. */
-    private final Map<String, Socket> readerSockets = new ConcurrentHashMap<>();
+    private final LongAdder closedIdle = new LongAdder();
     private final Thread acceptor;
     private volatile boolean running = true;
 
-    public CardServer(String host, int port, IngressCounters counters) throws IOException {
+    public CardServer(String host, int port, IngressCounters counters, Limits limits, Watchdog watchdog) throws IOException {
         this.counters = counters;
+        this.limits = limits;
+        this.watchdog = watchdog;
+        this.sources = new SourceGuard("card reader server", new SourceGuard.Limits(limits.framesPerSourcePerSecond(),
+                limits.frameBurst(), limits.connectionsPerSource(), limits.connections(), limits.penaltyRejections(),
+                limits.penaltySeconds(), 4096));
         this.server = new ServerSocket();
         server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(host, port));
+        try {
+            server.bind(new InetSocketAddress(host, port), 128);
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("the card reader server could not listen on tcp " + host + ":" + port + ": " + e.getMessage());
+        }
         this.acceptor = new Thread(this::accept, "card-accept");
         acceptor.setDaemon(true);
     }
@@ -59,11 +90,26 @@ public final class CardServer implements AutoCloseable {
     /** Starts taking connections (after the routes are in place, so no reader hears READER for nothing). */
     public void start() {
         acceptor.start();
-        LOG.info("Card reader server listening on tcp {}:{}", server.getInetAddress().getHostAddress(), port());
+        LOG.info("Card reader server listening on tcp {}:{} ({} connections, {} per source, {} s to name the reader, idle {} s)",
+                server.getInetAddress().getHostAddress(), port(), limits.connections(), limits.connectionsPerSource(),
+                limits.identifyWithin().toSeconds(), limits.idleTimeout().toSeconds());
     }
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    public SourceGuard sources() {
+        return sources;
+    }
+
+    /** Connections open now, and closed for saying nothing good for too long. */
+    public int open() {
+        return connections.size();
+    }
+
+    public long closedIdle() {
+        return closedIdle.sum();
     }
 
     void register(String readerId, Route route) {
@@ -77,51 +123,115 @@ public final class CardServer implements AutoCloseable {
     }
 
     private void accept() {
-        while (running) {
-            try {
-                Socket s = server.accept();
-                if (connections.size() >= MAX_CONNECTIONS) {
-                    s.close(); // a flood of connections must not take every thread of the box
+        try {
+            while (running) {
+                Socket s;
+                try {
+                    s = server.accept();
+                } catch (IOException e) {
+                    if (running) {
+                        LOG.warn("Accepting a card reader connection failed: {}", e.getMessage());
+                    }
                     continue;
                 }
-                s.setTcpNoDelay(true);
-                s.setKeepAlive(true);
+                InetAddress source = s.getInetAddress();
+                if (!sources.opened(source)) {
+                    refuse(s); // over the source's or the server's share of connections
+                    continue;
+                }
                 connections.add(s);
-                Thread t = new Thread(() -> serve(s), "card-" + s.getRemoteSocketAddress());
+                Thread t = new Thread(() -> serve(s, source), "card-" + s.getRemoteSocketAddress());
                 t.setDaemon(true);
                 t.start();
-            } catch (IOException e) {
-                if (running) {
-                    LOG.warn("Accepting a card reader connection failed: {}", e.getMessage());
-                }
             }
+        } catch (RuntimeException | Error e) {
+            if (running) {
+                watchdog.fatal("the card reader server's acceptor", e);
+            }
+            throw e;
+        }
+    }
+
+    /** Tells a connection over its share that the gateway is busy, and closes it. */
+    private static void refuse(Socket s) {
+        try (s) {
+            s.setSoTimeout(1000);
+            s.getOutputStream().write(CardFrames.nak("-", "BUSY"));
+        } catch (IOException e) {
+            // it went already
         }
     }
 
     /** Counter key for input that names no reader of the inventory; one key, whatever a client sends. */
     static final String UNKNOWN_READER = "card:unknown-reader";
 
-    private void serve(Socket socket) {
+    /** Payload of the keep-alive frame a reader sends when it has nothing else to say: {@code K|<reader id>}. */
+    static final String KEEP_ALIVE = "K|";
+
+    private void serve(Socket socket, InetAddress source) {
         String reader = null; // the inventory reader this connection speaks for, once a frame said so
         CardFrameDecoder decoder = new CardFrameDecoder();
         byte[] buf = new byte[4096];
+        long opened = System.nanoTime();
+        long lastGood = opened;
         try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
-            int n;
-            while ((n = in.read(buf)) >= 0) {
+            socket.setTcpNoDelay(true);
+            socket.setKeepAlive(true);
+            socket.setSoTimeout(1000); // wake up to check the deadlines even when nothing arrives
+            while (running) {
+                long now = System.nanoTime();
+                if (reader == null && now - opened > limits.identifyWithin().toNanos()
+                        || now - lastGood > limits.idleTimeout().toNanos() || sources.inPenalty(source)) {
+                    closedIdle.increment();
+                    LOG.debug("closing card connection {} ({})", socket.getRemoteSocketAddress(),
+                            reader == null ? "never named a reader" : "silent");
+                    return;
+                }
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (java.net.SocketTimeoutException quiet) {
+                    continue;
+                }
+                if (n < 0) {
+                    return;
+                }
                 for (CardFrameDecoder.Result r : decoder.feed(buf, 0, n)) {
+                    if (!sources.admit(source)) {
+                        // over the source's frame rate: busy, with the swipe's sequence so the reader sends it again
+                        send(out, CardFrames.nak(r instanceof CardFrameDecoder.Payload p ? seqOf(p.text()) : "-", "BUSY"));
+                        continue;
+                    }
                     if (r instanceof CardFrameDecoder.Damaged d) {
+                        sources.rejected(source);
                         counters.rejected(reader != null ? reader : UNKNOWN_READER, d.reason());
                         send(out, CardFrames.nak("-", "FORMAT"));
                     } else if (r instanceof CardFrameDecoder.Payload p) {
-                        String id = Swipe.readerOf(p.text());
-                        if (id != null && routes.containsKey(id) && !id.equals(reader)) {
-                            reader = id;
-                            Socket old = readerSockets.put(id, socket);
-                            if (old != null && old != socket) {
-                                old.close(); // the reader reconnected; its old connection is half-open
-                            }
+                        String named = p.text().startsWith(KEEP_ALIVE) ? p.text().substring(KEEP_ALIVE.length()) : Swipe.readerOf(p.text());
+                        if (reader == null && named != null && routes.containsKey(named)) {
+                            reader = named; // this connection speaks for that reader from now on
                         }
-                        handle(p.text(), id, out);
+                        if (named != null && reader != null && !named.equals(reader)) {
+                            sources.rejected(source);
+                            counters.rejected(reader, "a frame on this reader's connection named another reader");
+                            send(out, CardFrames.nak(seqOf(p.text()), "READER"));
+                            continue;
+                        }
+                        if (p.text().startsWith(KEEP_ALIVE)) {
+                            if (reader != null) {
+                                lastGood = System.nanoTime();
+                                counters.seen(reader);
+                                send(out, CardFrames.encode("A|K"));
+                            } else {
+                                sources.rejected(source);
+                                counters.rejected(UNKNOWN_READER, "a keep-alive named a reader that is not in the inventory");
+                                send(out, CardFrames.nak("-", "READER"));
+                            }
+                            continue;
+                        }
+                        if (handle(p.text(), reader, out, source)) {
+                            lastGood = System.nanoTime();
+                        }
                     }
                 }
             }
@@ -131,26 +241,27 @@ public final class CardServer implements AutoCloseable {
             LOG.debug("card reader connection {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
         } finally {
             connections.remove(socket);
-            if (reader != null) {
-                readerSockets.remove(reader, socket);
-            }
+            sources.closed(source);
         }
     }
 
-    private void handle(String payload, String readerId, OutputStream out) throws IOException {
+    /** Hands a swipe to its reader's route; false when the frame was refused at once (bad, or no such reader). */
+    private boolean handle(String payload, String readerId, OutputStream out, InetAddress source) throws IOException {
         Swipe swipe;
         try {
             swipe = Swipe.parse(payload);
         } catch (RejectedInputException e) {
+            sources.rejected(source);
             counters.rejected(readerId != null && routes.containsKey(readerId) ? readerId : UNKNOWN_READER, e.getMessage());
             send(out, CardFrames.nak(seqOf(payload), "FORMAT"));
-            return;
+            return false;
         }
         Route route = routes.get(swipe.readerId());
         if (route == null) {
+            sources.rejected(source);
             counters.rejected(UNKNOWN_READER, "a reader that is not in the inventory sent a swipe");
             send(out, CardFrames.nak(Long.toString(swipe.seq()), "READER"));
-            return;
+            return false;
         }
         Exchange exchange = route.createExchange();
         exchange.getIn().setBody(swipe);
@@ -170,6 +281,7 @@ public final class CardServer implements AutoCloseable {
             exchange.setException(e);
             answer.run();
         }
+        return true;
     }
 
     private void answer(OutputStream out, Swipe swipe, Exchange exchange) {

@@ -1,81 +1,236 @@
 package org.campusedge.camel.coap;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.campusedge.api.Watchdog;
+import org.campusedge.net.SourceGuard;
 import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.InMemoryMessageExchangeStore;
+import org.eclipse.californium.core.network.RandomTokenGenerator;
+import org.eclipse.californium.core.network.interceptors.MessageInterceptorAdapter;
+import org.eclipse.californium.core.network.stack.BlockwiseLayer;
+import org.eclipse.californium.core.network.stack.CongestionControlLayer;
+import org.eclipse.californium.core.network.stack.ExchangeCleanupLayer;
+import org.eclipse.californium.core.network.stack.Layer;
+import org.eclipse.californium.core.network.stack.ObserveLayer;
+import org.eclipse.californium.core.network.Outbox;
+import org.eclipse.californium.core.network.stack.BaseCoapStack;
+import org.eclipse.californium.core.network.stack.CoapStack;
+import org.eclipse.californium.elements.EndpointContextMatcher;
+import org.eclipse.californium.core.network.ExtendedCoapStackFactory;
+import org.eclipse.californium.elements.UDPConnector;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.elements.util.ExecutorsUtil;
+import org.eclipse.californium.elements.util.NamedThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's CoAP server (UDP) with settings chosen for many small devices at high rates.
+ * The gateway's CoAP server (UDP), with everything a peer can make it hold bounded:
  *
- * <p>De-duplication: Californium's default (mark-and-sweep) keeps every exchange for the whole
- * EXCHANGE_LIFETIME of 247 s; at 10,000 requests/s that is 2.5 million exchanges with their
- * payloads, gigabytes of heap. We use the per-peer variant, which remembers only the last
- * {@code dedupPerPeer} messages of each peer (and still sweeps them after the lifetime). A device
- * retransmits only requests it has outstanding, and a sensor has few in flight (NSTART is 1 by
- * RFC 7252), so 16 per peer still catches every retransmission while the memory stays bounded by
- * peers x 16, whatever the rate.
+ * <ul>
+ * <li>datagrams: a rate per source address, a penalty for a source that sends only bad requests,
+ * and a cap on datagrams waiting for the protocol threads ({@link GuardedConnector});
+ * <li>bodies: {@code maxBodyBytes} per request (4.13 beyond), and block-wise uploads: a few per
+ * source and a few dozen in all, each with a short lifetime (5.03 beyond; {@link BlockwiseGuard}).
+ * Californium otherwise allocates a body buffer per transfer up front and keeps it for five minutes:
+ * three thousand first blocks from fresh ports filled a 256 MB heap;
+ * <li>de-duplication: a fixed number of remembered exchanges in all ({@link BoundedDeduplicator}),
+ * with their payloads released once answered (message offloading). Californium's deduplicators
+ * bound time or messages per peer, never the number of peers.
+ * </ul>
+ *
+ * The protocol threads are watched: if datagrams wait and none is processed for a minute, the
+ * {@link Watchdog} stops the gateway.
  */
-public final class GatewayCoapServer {
+public final class GatewayCoapServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayCoapServer.class);
 
-    /** Settings the gateway exposes; the rest are Californium's defaults. */
-    public record Settings(String host, int port, int dedupPerPeer, int maxPeers, int protocolThreads,
-                           int receiveBufferBytes) {
+    /** The bounds of the CoAP port; see the README's table of limits. */
+    public record Limits(int maxBodyBytes, int transfersPerSource, int transfers, Duration transferLifetime, int dedupMessages,
+                         Duration dedupLifetime, double datagramsPerSourcePerSecond, double datagramBurst, int maxQueuedDatagrams,
+                         int penaltyRejections, int penaltySeconds, int maxSources) {
+        public static Limits defaults() {
+            return new Limits(16 * 1024, 4, 64, Duration.ofSeconds(30), 20_000, Duration.ofSeconds(60), 500, 1000, 10_000, 50, 30,
+                    4096);
+        }
+    }
+
+    /** Where the server listens, its limits, and its threads. */
+    public record Settings(String host, int port, Limits limits, int protocolThreads, int receiveBufferBytes) {
         public static Settings defaults(String host, int port) {
-            return new Settings(host, port, 16, 20_000, 2, 4 * 1024 * 1024);
+            return new Settings(host, port, Limits.defaults(), 2, 4 * 1024 * 1024);
         }
 
-        public Settings withDedupPerPeer(int messages) {
-            return new Settings(host, port, messages, maxPeers, protocolThreads, receiveBufferBytes);
+        public Settings withLimits(Limits l) {
+            return new Settings(host, port, l, protocolThreads, receiveBufferBytes);
         }
     }
 
-    private GatewayCoapServer() {
-    }
-
-    /** Californium configuration for these settings. */
-    public static Configuration configuration(Settings s) {
-        CoapConfig.register();
-        UdpConfig.register();
-        Configuration c = Configuration.createStandardWithoutFile();
-        c.set(CoapConfig.DEDUPLICATOR, CoapConfig.DEDUPLICATOR_PEERS_MARK_AND_SWEEP);
-        c.set(CoapConfig.PEERS_MARK_AND_SWEEP_MESSAGES, s.dedupPerPeer());
-        c.set(CoapConfig.MAX_ACTIVE_PEERS, s.maxPeers());
-        c.set(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, s.protocolThreads());
-        c.set(UdpConfig.UDP_RECEIVE_BUFFER_SIZE, s.receiveBufferBytes());
-        c.set(UdpConfig.UDP_SEND_BUFFER_SIZE, s.receiveBufferBytes());
-        // SenML packs above one datagram arrive block-wise; cap what one request may assemble
-        c.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, 256 * 1024);
-        return c;
-    }
+    private final Settings settings;
+    private final CoapServer server;
+    private final SourceGuard sources;
+    private final BlockwiseGuard blockwise;
+    private final BoundedDeduplicator dedup;
+    private final GuardedConnector connector;
+    private final Watchdog.Heartbeat heartbeat;
 
     /**
      * Creates the server without starting it: resources can be added first, so that no device is
      * told 4.04 while the routes are still being created.
      */
-    public static CoapServer create(Settings s) {
+    public GatewayCoapServer(Settings s, Watchdog watchdog) {
+        this.settings = s;
+        Limits l = s.limits();
         Configuration config = configuration(s);
-        CoapServer server = new CoapServer(config);
-        CoapEndpoint endpoint = new CoapEndpoint.Builder().setConfiguration(config)
-                .setInetSocketAddress(new InetSocketAddress(s.host(), s.port())).build();
+        this.sources = new SourceGuard("CoAP server", new SourceGuard.Limits(l.datagramsPerSourcePerSecond(), l.datagramBurst(),
+                0, 0, l.penaltyRejections(), l.penaltySeconds(), l.maxSources()));
+        this.blockwise = new BlockwiseGuard(l.transfersPerSource(), l.transfers(), l.transferLifetime().toNanos(),
+                sources::overLimit);
+        this.dedup = new BoundedDeduplicator(l.dedupMessages(), l.dedupLifetime().toMillis());
+        ProgressExecutor protocol = new ProgressExecutor(s.protocolThreads());
+        this.heartbeat = watchdog.watch("CoAP protocol threads", Duration.ofSeconds(60), () -> !protocol.getQueue().isEmpty());
+        protocol.heartbeat = heartbeat;
+        ScheduledExecutorService secondary = ExecutorsUtil.newDefaultSecondaryScheduler("coap-timer#");
+        this.connector = new GuardedConnector(new UDPConnector(new InetSocketAddress(s.host(), s.port()), config), sources, protocol,
+                l.maxQueuedDatagrams());
+        InMemoryMessageExchangeStore exchanges = new InMemoryMessageExchangeStore("coap", config, new RandomTokenGenerator(config));
+        exchanges.setDeduplicator(dedup);
+        ExtendedCoapStackFactory stacks = new ExtendedCoapStackFactory() {
+            @Override
+            public CoapStack createCoapStack(String protocol, String tag, Configuration cfg, EndpointContextMatcher matching,
+                                             Outbox outbox, Object custom) {
+                return new GuardedStack(tag, cfg, matching, outbox, blockwise);
+            }
+
+            @Override
+            @SuppressWarnings("deprecation")
+            public CoapStack createCoapStack(String protocol, String tag, Configuration cfg, Outbox outbox, Object custom) {
+                return new GuardedStack(tag, cfg, null, outbox, blockwise);
+            }
+        };
+        CoapEndpoint endpoint = new CoapEndpoint.Builder().setConfiguration(config).setConnector(connector)
+                .setMessageExchangeStore(exchanges).setCoapStackFactory(stacks).build();
+        // every 4.xx a source is answered counts towards its penalty, whoever answered it (a route or Californium's 4.04)
+        endpoint.addInterceptor(new MessageInterceptorAdapter() {
+            @Override
+            public void sendResponse(Response response) {
+                if (response.getCode().codeClass == 4 && response.getDestinationContext() != null) {
+                    sources.rejected(response.getDestinationContext().getPeerAddress().getAddress());
+                }
+            }
+        });
+        this.server = new CoapServer(config);
+        server.setExecutors(protocol, secondary, false);
         server.addEndpoint(endpoint);
+    }
+
+    /** Californium configuration for these settings (also the observe client's, with the same body cap). */
+    public static Configuration configuration(Settings s) {
+        CoapConfig.register();
+        UdpConfig.register();
+        Configuration c = Configuration.createStandardWithoutFile();
+        c.set(CoapConfig.MAX_ACTIVE_PEERS, 20_000);
+        c.set(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, s.protocolThreads());
+        c.set(UdpConfig.UDP_RECEIVE_BUFFER_SIZE, s.receiveBufferBytes());
+        c.set(UdpConfig.UDP_SEND_BUFFER_SIZE, s.receiveBufferBytes());
+        // a pack above one datagram arrives block-wise: what one request may assemble, and for how long
+        c.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, s.limits().maxBodyBytes());
+        c.set(CoapConfig.BLOCKWISE_STATUS_LIFETIME, s.limits().transferLifetime().toMillis(), TimeUnit.MILLISECONDS);
+        c.set(CoapConfig.BLOCKWISE_STRICT_BLOCK1_OPTION, true);
+        // answered exchanges let go of their payloads while de-duplication remembers them
+        c.set(CoapConfig.USE_MESSAGE_OFFLOADING, true);
+        return c;
+    }
+
+    public CoapServer server() {
         return server;
     }
 
-    /** Starts a server made by {@link #create}; its port is known from {@link #port(CoapServer)} afterwards. */
-    public static void start(CoapServer server, Settings s) {
-        server.start();
-        LOG.info("CoAP server listening on udp {}:{} (dedup {} messages per peer)", s.host(), port(server), s.dedupPerPeer());
+    /** Starts listening; fails, naming the port, when it cannot be bound. */
+    public void start() {
+        try {
+            server.start();
+        } catch (IllegalStateException e) {
+            // not chained: the status report shows the deepest cause, and this is the one that says which port
+            throw new IllegalStateException("the CoAP server could not listen on udp " + settings.host() + ":" + settings.port()
+                    + " (is another gateway or CoAP server using it?)");
+        }
+        Limits l = settings.limits();
+        LOG.info("CoAP server listening on udp {}:{} (bodies {} bytes, {} block-wise uploads ({} per source) for {} s,"
+                + " {} datagrams/s per source, {} exchanges remembered)", settings.host(), port(), l.maxBodyBytes(), l.transfers(),
+                l.transfersPerSource(), l.transferLifetime().toSeconds(), (int) l.datagramsPerSourcePerSecond(), l.dedupMessages());
     }
 
-    /** The UDP port the server's first endpoint is bound to. */
-    public static int port(CoapServer server) {
+    /** The UDP port the server is bound to. */
+    public int port() {
         return server.getEndpoints().get(0).getAddress().getPort();
+    }
+
+    public SourceGuard sources() {
+        return sources;
+    }
+
+    public Limits limits() {
+        return settings.limits();
+    }
+
+    /** Block-wise uploads open now, and refused so far. */
+    public int transfersOpen() {
+        return blockwise.open();
+    }
+
+    public long transfersRefused() {
+        return blockwise.refused();
+    }
+
+    /** Datagrams dropped because the protocol threads were behind; exchanges forgotten early because the table was full. */
+    public long datagramsDroppedBusy() {
+        return connector.droppedFull();
+    }
+
+    public long dedupEvicted() {
+        return dedup.evicted();
+    }
+
+    @Override
+    public void close() {
+        server.destroy();
+        heartbeat.close();
+    }
+
+    /** Californium's UDP stack with the {@link BlockwiseGuard} right below the block-wise layer. */
+    private static final class GuardedStack extends BaseCoapStack {
+        GuardedStack(String tag, Configuration cfg, EndpointContextMatcher matching, Outbox outbox, BlockwiseGuard guard) {
+            super(outbox);
+            setLayers(new Layer[] {new ExchangeCleanupLayer(cfg), new ObserveLayer(cfg),
+                new BlockwiseLayer(tag, false, cfg, matching), guard, CongestionControlLayer.newImplementation(tag, cfg)});
+        }
+    }
+
+    /** Californium's protocol threads, telling the watchdog each time they finish a task. */
+    private static final class ProgressExecutor extends ScheduledThreadPoolExecutor {
+        volatile Watchdog.Heartbeat heartbeat;
+
+        ProgressExecutor(int threads) {
+            super(threads, new NamedThreadFactory("coap-protocol#"));
+            setRemoveOnCancelPolicy(true);
+        }
+
+        @Override
+        protected void afterExecute(Runnable r, Throwable t) {
+            Watchdog.Heartbeat h = heartbeat;
+            if (h != null) {
+                h.beat();
+            }
+        }
     }
 }

@@ -1,232 +1,199 @@
 package org.campusedge.camel.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.campusedge.camel.ingest.Text;
+import org.campusedge.net.BoundedHttpServer;
+import org.campusedge.net.SourceGuard;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's HTTP server for devices that push (cameras' alarm notifications, the broadcast
- * controller's status reports): the JDK's own server, one exact path per device route, bodies
- * capped before they are read. It is a separate port from the school console on purpose: devices
- * sit on the school's device network, people do not.
+ * controller's status reports): one exact path per device route, on its own port, separate from
+ * the school console on purpose (devices sit on the school's device network, people do not).
  *
- * <p>Requests are read on a small pool, not the server's dispatcher thread, so one slow sender
- * cannot hold up the others; the answer is written whenever the device's route finishes, from
- * whichever thread that is.
+ * <p>Every bound of {@link BoundedHttpServer} applies (connections, header deadline, per-source
+ * rate and penalty, requests in flight); on top, each route has its largest body (a larger one is
+ * 413 before it is read), the content types its family sends (anything else is 415, so no web
+ * page a student opens can post an alarm with a form), and a deadline for the body. Nothing holds a
+ * thread: the body is read asynchronously and the answer written whenever the device's route
+ * finishes, from whichever thread that is.
  */
 public final class GatewayHttpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHttpServer.class);
 
-    /** What a device route does with one request; it must call {@link Request#answer} exactly once. */
+    /** What a device route does with one request; it must call {@link DeviceRequest#answer} exactly once. */
     public interface Route {
-        void handle(Request request);
+        void handle(DeviceRequest request);
+
+        /** A request for this route's device was refused before the route saw it (too large, wrong type, too slow). */
+        void refused(String reason);
     }
 
-    /** Where the server listens and how much it takes. */
-    public record Settings(String host, int port, int maxBodyBytes, int threads) {
+    /** What one path accepts: its largest body and its content types (media types without parameters). */
+    public record Acceptance(int maxBodyBytes, List<String> contentTypes) {
+    }
+
+    /** Where the server listens and its bounds. */
+    public record Settings(String host, int port, int maxBodyBytes, Duration bodyDeadline, BoundedHttpServer.Limits limits) {
         public static Settings defaults(String host, int port) {
-            return new Settings(host, port, 64 * 1024, 4);
+            return new Settings(host, port, 65_536, Duration.ofSeconds(10), defaultLimits());
+        }
+
+        /**
+         * A school's device port: 512 connections, 16 per source address, 5 s to send headers and 10 s
+         * idle, 8 KiB of headers, 256 requests in flight, 50 requests a second per source (a camera
+         * posts a few), and a source that sends 50 bad posts within 10 s is ignored for 30 s. No
+         * keep-alive: devices post and go, and every post meets the header deadline. Bodies are read
+         * by the dispatch, with each route's own limit and the body deadline.
+         */
+        public static BoundedHttpServer.Limits defaultLimits() {
+            return new BoundedHttpServer.Limits(512, 16, Duration.ofSeconds(5), Duration.ofSeconds(10), 8192, 8, 256, 50, 100,
+                    50, 30, false, null, 0);
         }
     }
 
+    private record Registered(Route route, Acceptance acceptance) {
+    }
+
     private final Settings settings;
-    private final ConcurrentMap<String, Route> routes = new ConcurrentHashMap<>();
-    private HttpServer server;
-    private ExecutorService readers;
+    private final ConcurrentMap<String, Registered> routes = new ConcurrentHashMap<>();
+    private final BoundedHttpServer server;
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "http-ingest-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
 
     public GatewayHttpServer(Settings settings) {
         this.settings = settings;
+        this.server = new BoundedHttpServer("device HTTP server", settings.host(), settings.port(), settings.limits(),
+                new Dispatch());
     }
 
-    public void register(String path, Route route) {
-        if (routes.putIfAbsent(path, route) != null) {
+    public void register(String path, Route route, Acceptance acceptance) {
+        if (routes.putIfAbsent(path, new Registered(route, acceptance)) != null) {
             throw new IllegalStateException("HTTP path " + path + " is already in use by another route");
         }
     }
 
     public void unregister(String path, Route route) {
-        routes.remove(path, route);
+        routes.computeIfPresent(path, (k, r) -> r.route() == route ? null : r);
     }
 
-    public synchronized void start() throws IOException {
-        AtomicInteger n = new AtomicInteger();
-        // bounded: a flood of requests queues (and is refused with 503 beyond the queue), threads stay few
-        readers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(1024), r -> {
-                    Thread t = new Thread(r, "http-ingest-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, (r, pool) -> {
-                    throw new java.util.concurrent.RejectedExecutionException("HTTP ingest queue full");
-                });
-        server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 256);
-        server.setExecutor(readers);
-        server.createContext("/", this::dispatch);
+    /** The largest body a route accepts when its template does not say. */
+    public int defaultMaxBodyBytes() {
+        return settings.maxBodyBytes();
+    }
+
+    public void start() throws Exception {
         server.start();
-        LOG.info("Device HTTP server listening on tcp/{}", port());
     }
 
     public int port() {
-        return server == null ? -1 : server.getAddress().getPort();
+        return server.port();
     }
 
-    private void dispatch(HttpExchange http) {
-        String path = http.getRequestURI().getPath();
-        Route route = routes.get(path);
-        if (route == null) {
-            reply(http, 404, "no device route at " + Text.shorten(path, 80) + " (is the device in the inventory?)", null);
-            return;
-        }
-        if (!"POST".equals(http.getRequestMethod())) {
-            http.getResponseHeaders().set("Allow", "POST");
-            reply(http, 405, http.getRequestMethod() + " is not accepted here; devices POST", null);
-            return;
-        }
-        byte[] body;
-        try {
-            body = readCapped(http);
-        } catch (TooLarge e) {
-            drain(http);
-            route.handle(new Request(http, null, e.getMessage()));
-            return;
-        } catch (IOException e) {
-            reply(http, 400, "request body could not be read: " + e.getMessage(), null);
-            return;
-        }
-        route.handle(new Request(http, body, null));
+    /** The per-source counters of this port. */
+    public SourceGuard sources() {
+        return server.sources();
     }
 
-    /**
-     * Reads and drops what is left of a refused body, up to 1 MiB, so that the sender gets to read
-     * the 413 instead of a connection reset; beyond that the connection is closed on it.
-     */
-    private static void drain(HttpExchange http) {
-        try (InputStream in = http.getRequestBody()) {
-            long left = DRAIN_LIMIT;
-            byte[] sink = new byte[8192];
-            int n;
-            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
-                left -= n;
+    public BoundedHttpServer bounded() {
+        return server;
+    }
+
+    /** Routes each request to its device's route, after the checks that need no body. */
+    private final class Dispatch extends Handler.Abstract.NonBlocking {
+        @Override
+        public boolean handle(Request http, Response response, Callback callback) {
+            String path = Request.getPathInContext(http);
+            Registered r = routes.get(path);
+            InetAddress source = BoundedHttpServer.source(http);
+            DeviceRequest request = new DeviceRequest(http, response, callback, source, server.sources());
+            if (r == null) {
+                request.refuse(404, "no device route at " + Text.shorten(path, 80) + " (is the device in the inventory?)");
+                return true;
             }
-        } catch (IOException e) {
-            // the sender went away; nobody to answer
-        }
-    }
-
-    private static final long DRAIN_LIMIT = 1024 * 1024;
-
-    private static final class TooLarge extends IOException {
-        TooLarge(String message) {
-            super(message);
-        }
-    }
-
-    private byte[] readCapped(HttpExchange http) throws IOException {
-        int max = settings.maxBodyBytes();
-        String length = http.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            long declared;
-            try {
-                declared = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                throw new IOException("Content-Length '" + Text.shorten(length, 80) + "' is not a number");
+            if (!"POST".equals(http.getMethod())) {
+                response.getHeaders().put(HttpHeader.ALLOW, "POST");
+                request.refuse(405, Text.shorten(http.getMethod(), 20) + " is not accepted here; devices POST");
+                return true;
             }
+            String type = http.getHeaders().get(HttpHeader.CONTENT_TYPE);
+            if (!accepted(type, r.acceptance().contentTypes())) {
+                request.refuse(r.route(), 415, "content type '" + Text.shorten(String.valueOf(type), 80) + "' is not accepted here; send "
+                        + String.join(" or ", r.acceptance().contentTypes()));
+                return true;
+            }
+            int max = r.acceptance().maxBodyBytes();
+            long declared = http.getLength();
             if (declared > max) {
-                throw new TooLarge("body of " + declared + " bytes is over the limit of " + max);
+                request.refuse(r.route(), 413, "body of " + declared + " bytes is over the limit of " + max);
+                return true;
             }
-        }
-        try (InputStream in = http.getRequestBody()) {
-            byte[] body = in.readNBytes(max + 1); // chunked bodies have no length: read one byte past the cap
-            if (body.length > max) {
-                throw new TooLarge("body is over the limit of " + max + " bytes");
-            }
-            return body;
-        }
-    }
-
-    /** One device request; {@code body} is null when it was refused before reading (then {@code refusal} says why). */
-    public static final class Request {
-        private final HttpExchange http;
-        private final byte[] body;
-        private final String refusal;
-
-        Request(HttpExchange http, byte[] body, String refusal) {
-            this.http = http;
-            this.body = body;
-            this.refusal = refusal;
-        }
-
-        public byte[] body() {
-            return body;
-        }
-
-        /** Why the body was refused unread (too large), or null. */
-        public String refusal() {
-            return refusal;
-        }
-
-        public String contentType() {
-            return http.getRequestHeaders().getFirst("Content-Type");
-        }
-
-        public String source() {
-            InetSocketAddress peer = http.getRemoteAddress();
-            return peer.getHostString() + ":" + peer.getPort();
-        }
-
-        /** Answers with a status and a one-line plain-text reason (none for 2xx), adding Retry-After to a 503. */
-        public void answer(int status, String reason) {
-            reply(http, status, reason, status == 503 ? "1" : null);
-        }
-    }
-
-    static void reply(HttpExchange http, int status, String reason, String retryAfter) {
-        try {
-            byte[] text = reason == null ? new byte[0] : (Text.answer(reason) + "\n").getBytes(StandardCharsets.UTF_8);
-            if (retryAfter != null) {
-                http.getResponseHeaders().set("Retry-After", retryAfter);
-            }
-            http.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            http.sendResponseHeaders(status, text.length == 0 ? -1 : text.length);
-            if (text.length > 0) {
-                try (OutputStream out = http.getResponseBody()) {
-                    out.write(text);
+            AtomicBoolean settled = new AtomicBoolean();
+            var timer = deadlines.schedule(() -> {
+                if (settled.compareAndSet(false, true)) {
+                    request.refuse(r.route(), 408, "the body did not arrive within " + settings.bodyDeadline().toSeconds() + " s");
                 }
-            }
-        } catch (IOException e) {
-            LOG.debug("Answer {} to {} not sent: {}", status, http.getRemoteAddress(), e.toString());
-        } finally {
-            http.close();
+            }, settings.bodyDeadline().toMillis(), TimeUnit.MILLISECONDS);
+            Content.Source.asByteArrayAsync(http, max, Promise.Invocable.from(Promise.Invocable.InvocationType.NON_BLOCKING,
+                    body -> {
+                        if (settled.compareAndSet(false, true)) {
+                            timer.cancel(false);
+                            request.body(body);
+                            r.route().handle(request);
+                        }
+                    },
+                    failure -> {
+                        if (settled.compareAndSet(false, true)) {
+                            timer.cancel(false);
+                            String why = String.valueOf(failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                                    ? c.getCause().getMessage() : failure.getMessage());
+                            if (why.contains("Max size") || why.contains("too large")) {
+                                request.refuse(r.route(), 413, "body is over the limit of " + max + " bytes");
+                            } else {
+                                request.refuse(r.route(), 400, "the request body could not be read: " + Text.shorten(why, 120));
+                            }
+                        }
+                    }));
+            return true;
         }
     }
 
-
+    /** Whether a Content-Type header names one of the accepted media types (parameters such as charset are allowed). */
+    static boolean accepted(String header, List<String> types) {
+        if (header == null) {
+            return false;
+        }
+        int semi = header.indexOf(';');
+        String media = (semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        return types.contains(media);
+    }
 
     /** Stops accepting at once; requests in flight get no answer and their devices retry. */
     @Override
-    public synchronized void close() {
-        if (server != null) {
-            server.stop(0);
-            server = null;
-        }
-        if (readers != null) {
-            readers.shutdownNow();
-            readers = null;
-        }
+    public void close() {
+        server.close();
+        deadlines.shutdownNow();
+        LOG.debug("device HTTP server closed");
     }
 }

@@ -1,5 +1,8 @@
 package org.campusedge.camel.http;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Consumer;
@@ -29,6 +32,11 @@ public final class HttpIngestComponent extends DefaultComponent {
         this.counters = counters;
     }
 
+    /**
+     * {@code campus-http:/campus/camera/cam-1?contentTypes=application/xml,application/json&maxBodyBytes=16384}:
+     * the family's template says which content types its devices send (required: there is no
+     * default, a family that forgets them accepts nothing) and, optionally, its largest body.
+     */
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
         String path = remaining.startsWith("/") ? remaining : "/" + remaining;
@@ -37,7 +45,14 @@ public final class HttpIngestComponent extends DefaultComponent {
             throw new IllegalArgumentException("campus-http needs a path ending in a device id, like /campus/camera/cam-1, got '"
                     + remaining + "'");
         }
-        return new PathEndpoint(uri, this, path, device);
+        Object types = parameters.remove("contentTypes");
+        if (types == null || types.toString().isBlank()) {
+            throw new IllegalArgumentException("campus-http:" + path + " needs contentTypes=..., the media types its devices send");
+        }
+        Object max = parameters.remove("maxBodyBytes");
+        int maxBody = max == null ? server.defaultMaxBodyBytes() : Integer.parseInt(max.toString());
+        List<String> media = Arrays.stream(types.toString().split(",")).map(t -> t.trim().toLowerCase(Locale.ROOT)).toList();
+        return new PathEndpoint(uri, this, path, device, new GatewayHttpServer.Acceptance(maxBody, media));
     }
 
     /** The HTTP status for a rejected input. */
@@ -53,11 +68,13 @@ public final class HttpIngestComponent extends DefaultComponent {
     private static final class PathEndpoint extends ReceiveOnlyEndpoint {
         final String path;
         final String device;
+        final GatewayHttpServer.Acceptance acceptance;
 
-        PathEndpoint(String uri, HttpIngestComponent component, String path, String device) {
+        PathEndpoint(String uri, HttpIngestComponent component, String path, String device, GatewayHttpServer.Acceptance acceptance) {
             super(uri, component);
             this.path = path;
             this.device = device;
+            this.acceptance = acceptance;
         }
 
         @Override
@@ -82,7 +99,7 @@ public final class HttpIngestComponent extends DefaultComponent {
         @Override
         protected void doStart() throws Exception {
             super.doStart();
-            component().server.register(endpoint().path, this);
+            component().server.register(endpoint().path, this, endpoint().acceptance);
         }
 
         @Override
@@ -92,14 +109,14 @@ public final class HttpIngestComponent extends DefaultComponent {
         }
 
         @Override
-        public void handle(GatewayHttpServer.Request request) {
+        public void refused(String reason) {
+            component().counters.rejected(endpoint().device, reason);
+        }
+
+        @Override
+        public void handle(DeviceRequest request) {
             IngressCounters counters = component().counters;
             String device = endpoint().device;
-            if (request.refusal() != null) {
-                counters.rejected(device, request.refusal());
-                request.answer(413, request.refusal());
-                return;
-            }
             Exchange exchange = createExchange(false);
             exchange.getIn().setBody(request.body());
             if (request.contentType() != null) {
@@ -121,7 +138,7 @@ public final class HttpIngestComponent extends DefaultComponent {
             }
         }
 
-        private void answer(GatewayHttpServer.Request request, Exchange exchange, IngressCounters counters, String device) {
+        private void answer(DeviceRequest request, Exchange exchange, IngressCounters counters, String device) {
             try {
                 Exception failure = exchange.getException();
                 switch (counters.record(device, failure)) {

@@ -29,6 +29,7 @@ public final class IngressCounters implements DeviceCounters {
         volatile Instant lastErrorAt;
         volatile long lastLogged;
         volatile long lastSeen; // epoch ms of the device's last message, whatever became of it
+        volatile long lastAccepted; // epoch ms of its last accepted message
     }
 
     private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
@@ -36,7 +37,9 @@ public final class IngressCounters implements DeviceCounters {
     public void accepted(String device) {
         Entry e = entry(device);
         e.accepted.increment();
-        e.lastSeen = System.currentTimeMillis();
+        long now = System.currentTimeMillis();
+        e.lastSeen = now;
+        e.lastAccepted = now;
     }
 
     /** The device answered the gateway (a command's reply): it is there, though it sent no events. */
@@ -111,11 +114,11 @@ public final class IngressCounters implements DeviceCounters {
     @Override
     public Counts of(String deviceId) {
         Entry e = entries.get(deviceId);
-        return e == null ? new Counts(deviceId, 0, 0, 0, null, null, null) : counts(deviceId, e);
+        return e == null ? new Counts(deviceId, 0, 0, 0, null, null, null, null) : counts(deviceId, e);
     }
 
     private static Counts counts(String d, Entry e) {
         return new Counts(d, e.accepted.sum(), e.rejected.sum(), e.deferred.sum(), e.lastError, e.lastErrorAt,
-                e.lastSeen == 0 ? null : Instant.ofEpochMilli(e.lastSeen));
+                e.lastSeen == 0 ? null : Instant.ofEpochMilli(e.lastSeen), e.lastAccepted == 0 ? null : Instant.ofEpochMilli(e.lastAccepted));
     }
 }

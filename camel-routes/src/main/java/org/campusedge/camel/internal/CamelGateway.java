@@ -25,6 +25,7 @@ import org.campusedge.api.Device;
 import org.campusedge.api.DeviceControls;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
+import org.campusedge.api.Watchdog;
 import org.campusedge.camel.broadcast.BroadcastCommand;
 import org.campusedge.camel.broadcast.BroadcastStatusNormaliser;
 import org.campusedge.camel.broadcast.GatewayBroadcasts;
@@ -44,12 +45,12 @@ import org.campusedge.camel.energy.MeterConnections;
 import org.campusedge.camel.energy.OpcUaComponent;
 import org.campusedge.camel.http.GatewayHttpServer;
 import org.campusedge.camel.http.HttpIngestComponent;
+import org.campusedge.camel.ingest.DeviceRates;
 import org.campusedge.camel.ingest.IngestProcessor;
 import org.campusedge.camel.ingest.IngressCounters;
 import org.campusedge.camel.lab.LabNormaliser;
 import org.campusedge.camel.lab.SenmlParser;
 import org.campusedge.camel.observe.ObserveComponent;
-import org.eclipse.californium.core.CoapServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,13 +63,14 @@ public final class CamelGateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CamelGateway.class);
 
-    /** What the gateway's connectors listen on, how big a pack may be, where the card secret is. */
+    /** What the gateway's connectors listen on and their bounds, how big a pack may be, where the card secret is. */
     public record Settings(GatewayCoapServer.Settings coap, int maxPackRecords, String cardHost, int cardPort,
-                           Path cardSecretFile, GatewayHttpServer.Settings http, int controllerPollSeconds) {
+                           CardServer.Limits cardLimits, Path cardSecretFile, GatewayHttpServer.Settings http,
+                           int controllerPollSeconds, double maxEventsPerDevicePerSecond) {
         /** Every connector on 127.0.0.1 with a free port and its default limits, as tests and tools want it. */
         public static Settings loopback(Path cardSecretFile) {
-            return new Settings(GatewayCoapServer.Settings.defaults("127.0.0.1", 0), 1000, "127.0.0.1", 0, cardSecretFile,
-                    GatewayHttpServer.Settings.defaults("127.0.0.1", 0), 60);
+            return new Settings(GatewayCoapServer.Settings.defaults("127.0.0.1", 0), 1000, "127.0.0.1", 0, CardServer.Limits.defaults(),
+                    cardSecretFile, GatewayHttpServer.Settings.defaults("127.0.0.1", 0), 60, 2000);
         }
     }
 
@@ -84,7 +86,8 @@ public final class CamelGateway implements AutoCloseable {
 
     private final Map<String, RouteSpec> running = new HashMap<>(); // route id -> spec, the routes we made
     private final Map<String, String> routeErrors = new ConcurrentHashMap<>();
-    private CoapServer coap;
+    private final Watchdog watchdog;
+    private GatewayCoapServer coap;
     private CardServer cards;
     private GatewayHttpServer http;
     private CommandSender commands;
@@ -105,6 +108,12 @@ public final class CamelGateway implements AutoCloseable {
      */
     public CamelGateway(EventBus bus, DeviceRegistry registry, Settings settings, ClassLoader classLoader,
                         Map<String, String> templates) {
+        this(bus, registry, settings, classLoader, templates, Watchdog.loggingOnly());
+    }
+
+    public CamelGateway(EventBus bus, DeviceRegistry registry, Settings settings, ClassLoader classLoader,
+                        Map<String, String> templates, Watchdog watchdog) {
+        this.watchdog = watchdog;
         this.bus = bus;
         this.registry = registry;
         this.settings = settings;
@@ -117,8 +126,8 @@ public final class CamelGateway implements AutoCloseable {
      * device of the inventory is never answered 4.04 because its route did not exist yet.
      */
     public synchronized void start() throws Exception {
-        coap = GatewayCoapServer.create(settings.coap());
-        cards = new CardServer(settings.cardHost(), settings.cardPort(), counters);
+        coap = new GatewayCoapServer(settings.coap(), watchdog);
+        cards = new CardServer(settings.cardHost(), settings.cardPort(), counters, settings.cardLimits(), watchdog);
         http = new GatewayHttpServer(settings.http());
         DefaultCamelContext ctx = new DefaultCamelContext(false);
         context = ctx;
@@ -136,7 +145,7 @@ public final class CamelGateway implements AutoCloseable {
             ctx.setLoadHealthChecks(false);
             ctx.getCamelContextExtension().setExchangeFactory(new PooledExchangeFactory());
             ctx.build();
-            ctx.addComponent("campus-coap", new CoapIngestComponent(coap, counters));
+            ctx.addComponent("campus-coap", new CoapIngestComponent(coap.server(), counters));
             ctx.getRegistry().bind("labNormaliser", new LabNormaliser(registry, new SenmlParser(settings.maxPackRecords())));
             ctx.addComponent("campus-card", new CardComponent(cards));
             ctx.addComponent("campus-observe", new ObserveComponent(ObserveComponent.configuration(), observeTimer, counters));
@@ -151,7 +160,8 @@ public final class CamelGateway implements AutoCloseable {
             ctx.addComponent("campus-opcua", new OpcUaComponent(meters, registry, counters));
             ctx.getRegistry().bind("energyNormaliser", new EnergyNormaliser(registry));
             ctx.getRegistry().bind("energyControl", new EnergyControl(registry, meters));
-            ctx.getRegistry().bind("ingest", new IngestProcessor(bus));
+            ctx.getRegistry().bind("ingest", new IngestProcessor(bus, new DeviceRates(settings.maxEventsPerDevicePerSecond(),
+                    2 * settings.maxEventsPerDevicePerSecond())));
             for (Map.Entry<String, String> t : templates.entrySet()) {
                 PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(t.getKey(), t.getValue()));
                 LOG.info("Loaded route template {}", t.getKey());
@@ -166,7 +176,7 @@ public final class CamelGateway implements AutoCloseable {
             // listen first, then reconcile: a change in between is not missed, at worst seen twice
             registryListener = registry.addListener(r -> reconcile());
             reconcile();
-            GatewayCoapServer.start(coap, settings.coap());
+            coap.start();
             cards.start();
             http.start();
         } catch (Exception e) {
@@ -325,14 +335,27 @@ public final class CamelGateway implements AutoCloseable {
     }
 
     public int coapPort() {
-        return GatewayCoapServer.port(coap);
+        return coap.port();
+    }
+
+    /** The connectors' own bounds and counters, for the report of sources and limits. */
+    public GatewayCoapServer coap() {
+        return coap;
+    }
+
+    public GatewayHttpServer http() {
+        return http;
+    }
+
+    public CardServer cards() {
+        return cards;
     }
 
     /** Closes the device ports first, so devices retry against the next gateway run instead of hearing "unknown". */
     @Override
     public synchronized void close() throws Exception {
         if (coap != null) {
-            coap.destroy();
+            coap.close();
             coap = null;
         }
         if (cards != null) {

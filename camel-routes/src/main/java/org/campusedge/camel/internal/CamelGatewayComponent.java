@@ -18,6 +18,11 @@ import org.campusedge.api.DeviceControls;
 import org.campusedge.api.DeviceCounters;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
+import org.campusedge.api.Watchdog;
+import org.campusedge.camel.card.CardServer;
+import org.campusedge.net.BoundedHttpServer;
+import org.campusedge.net.SourceGuard;
+import java.time.Duration;
 import org.campusedge.camel.coap.GatewayCoapServer;
 import org.campusedge.camel.http.GatewayHttpServer;
 import org.osgi.framework.BundleContext;
@@ -62,8 +67,26 @@ public final class CamelGatewayComponent {
         @AttributeDefinition(description = "UDP port of the CoAP server (5683 is CoAP's; 0 picks a free one)")
         int coapPort() default 5683;
 
-        @AttributeDefinition(description = "Messages remembered per CoAP peer for de-duplication")
-        int coapDedupPerPeer() default 16;
+        @AttributeDefinition(description = "Largest CoAP request body (a block-wise upload in all), in bytes; larger ones get 4.13")
+        int coapMaxBodyBytes() default 16 * 1024;
+
+        @AttributeDefinition(description = "Block-wise uploads in progress at once, in all; a first block beyond gets 5.03")
+        int coapBlockwiseTransfers() default 64;
+
+        @AttributeDefinition(description = "Block-wise uploads in progress at once per source address")
+        int coapBlockwisePerSource() default 4;
+
+        @AttributeDefinition(description = "Seconds a block-wise upload may take before its buffer is dropped")
+        int coapBlockwiseSeconds() default 30;
+
+        @AttributeDefinition(description = "CoAP exchanges remembered for de-duplication, in all (the oldest is forgotten)")
+        int coapDedupMessages() default 20_000;
+
+        @AttributeDefinition(description = "CoAP datagrams a second one source address may send; the rest are dropped unread")
+        int coapDatagramsPerSourcePerSecond() default 500;
+
+        @AttributeDefinition(description = "CoAP datagrams waiting for the protocol threads before new ones are dropped")
+        int coapMaxQueuedDatagrams() default 10_000;
 
         @AttributeDefinition(description = "Most SenML records in one pack; larger packs get 4.13")
         int maxPackRecords() default 1000;
@@ -86,8 +109,52 @@ public final class CamelGatewayComponent {
         @AttributeDefinition(description = "TCP port of the devices' HTTP server (0 picks a free one)")
         int httpPort() default 8088;
 
-        @AttributeDefinition(description = "Largest request body a device may POST, in bytes; larger ones get 413")
+        @AttributeDefinition(description = "Largest request body a device may POST when its family's template gives none, in bytes;"
+                + " larger ones get 413")
         int httpMaxBodyBytes() default 65536;
+
+        @AttributeDefinition(description = "Connections to the device HTTP port, in all; one more is closed at once")
+        int httpConnections() default 512;
+
+        @AttributeDefinition(description = "Connections to the device HTTP port per source address")
+        int httpConnectionsPerSource() default 16;
+
+        @AttributeDefinition(description = "Seconds a device has to send a request's headers; a slower sender is cut off")
+        int httpHeaderSeconds() default 5;
+
+        @AttributeDefinition(description = "Seconds a device has to send a request's body; a slower one gets 408")
+        int httpBodySeconds() default 10;
+
+        @AttributeDefinition(description = "Requests a second one source address may send to the device HTTP port; beyond, 503")
+        int httpRequestsPerSourcePerSecond() default 50;
+
+        @AttributeDefinition(description = "Device HTTP requests in progress at once; beyond, 503 with Retry-After")
+        int httpMaxInFlight() default 256;
+
+        @AttributeDefinition(description = "Connections to the card readers' port, in all; one more gets N|-|BUSY and is closed")
+        int cardConnections() default 256;
+
+        @AttributeDefinition(description = "Connections to the card readers' port per source address")
+        int cardConnectionsPerSource() default 4;
+
+        @AttributeDefinition(description = "Seconds a new card connection has to name its reader (a swipe or a keep-alive)")
+        int cardIdentifySeconds() default 30;
+
+        @AttributeDefinition(description = "Seconds a card connection may go without a good frame before it is closed")
+        int cardIdleSeconds() default 180;
+
+        @AttributeDefinition(description = "Frames a second one source address may send to the card port; beyond, NAK BUSY")
+        int cardFramesPerSourcePerSecond() default 50;
+
+        @AttributeDefinition(description = "Events a second one device may have stored (a token bucket, twice as deep); beyond,"
+                + " the device is told busy")
+        int maxEventsPerDevicePerSecond() default 2000;
+
+        @AttributeDefinition(description = "Bad messages within 10 s after which a source address is ignored (every connector)")
+        int penaltyRejections() default 50;
+
+        @AttributeDefinition(description = "Seconds a source address that sent only bad messages is ignored")
+        int penaltySeconds() default 30;
 
         @AttributeDefinition(description = "Seconds between zone-status queries to each broadcast controller (its heartbeat)")
         int controllerPollSeconds() default 60;
@@ -97,19 +164,17 @@ public final class CamelGatewayComponent {
     private final ServiceRegistration<DeviceCounters> registration;
     private final ServiceRegistration<Broadcasts> broadcasts;
     private final ServiceRegistration<DeviceControls> controls;
+    /** The connectors' per-source guards, for the report of misbehaving addresses (run/sources.tsv). */
+    private final java.util.List<ServiceRegistration<SourceGuard>> sources = new java.util.ArrayList<>();
 
     @Activate
     public CamelGatewayComponent(BundleContext bundleContext, Config config, @Reference(name = "bus") EventBus bus,
-                                 @Reference(name = "registry") DeviceRegistry registry) throws Exception {
+                                 @Reference(name = "registry") DeviceRegistry registry,
+                                 @Reference(name = "watchdog") Watchdog watchdog) throws Exception {
         ClassLoader bundleLoader = CamelGatewayComponent.class.getClassLoader();
-        GatewayCoapServer.Settings coap = GatewayCoapServer.Settings.defaults(config.coapHost(), config.coapPort())
-                .withDedupPerPeer(config.coapDedupPerPeer());
         Map<String, String> templates = config.templatesDir().isBlank()
                 ? bundledTemplates(bundleContext) : templatesIn(CampusHome.resolve(config.templatesDir()));
-        gateway = new CamelGateway(bus, registry, new CamelGateway.Settings(coap, config.maxPackRecords(),
-                config.cardHost(), config.cardPort(), CampusHome.resolve(config.cardSecretFile()),
-                new GatewayHttpServer.Settings(config.httpHost(), config.httpPort(), config.httpMaxBodyBytes(), 4), config.controllerPollSeconds()),
-                bundleLoader, templates);
+        gateway = new CamelGateway(bus, registry, settings(config), bundleLoader, templates, watchdog);
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         current.setContextClassLoader(bundleLoader);
@@ -128,8 +193,30 @@ public final class CamelGatewayComponent {
         registration = bundleContext.registerService(DeviceCounters.class, gateway.counters(), props);
         broadcasts = bundleContext.registerService(Broadcasts.class, gateway.broadcasts(), null);
         controls = bundleContext.registerService(DeviceControls.class, gateway.controls(), null);
+        for (SourceGuard g : java.util.List.of(gateway.coap().sources(), gateway.http().sources(), gateway.cards().sources())) {
+            sources.add(bundleContext.registerService(SourceGuard.class, g, null));
+        }
         LOG.info("Camel routes running: {} device routes, CoAP on udp/{}, card readers on tcp/{}, device HTTP on tcp/{}",
                 gateway.routes().size(), gateway.coapPort(), gateway.cardPort(), gateway.httpPort());
+    }
+
+    /** The connectors' settings and bounds from the configuration. */
+    static CamelGateway.Settings settings(Config c) {
+        GatewayCoapServer.Limits coap = new GatewayCoapServer.Limits(c.coapMaxBodyBytes(), c.coapBlockwisePerSource(),
+                c.coapBlockwiseTransfers(), Duration.ofSeconds(c.coapBlockwiseSeconds()), c.coapDedupMessages(), Duration.ofSeconds(60),
+                c.coapDatagramsPerSourcePerSecond(), 2.0 * c.coapDatagramsPerSourcePerSecond(), c.coapMaxQueuedDatagrams(),
+                c.penaltyRejections(), c.penaltySeconds(), 4096);
+        BoundedHttpServer.Limits http = new BoundedHttpServer.Limits(c.httpConnections(), c.httpConnectionsPerSource(),
+                Duration.ofSeconds(c.httpHeaderSeconds()), Duration.ofSeconds(10), 8192, 8, c.httpMaxInFlight(),
+                c.httpRequestsPerSourcePerSecond(), 2.0 * c.httpRequestsPerSourcePerSecond(), c.penaltyRejections(), c.penaltySeconds(),
+                false, null, 0);
+        CardServer.Limits card = new CardServer.Limits(c.cardConnections(), c.cardConnectionsPerSource(),
+                Duration.ofSeconds(c.cardIdentifySeconds()), Duration.ofSeconds(c.cardIdleSeconds()), c.cardFramesPerSourcePerSecond(),
+                4.0 * c.cardFramesPerSourcePerSecond(), c.penaltyRejections(), c.penaltySeconds());
+        return new CamelGateway.Settings(GatewayCoapServer.Settings.defaults(c.coapHost(), c.coapPort()).withLimits(coap),
+                c.maxPackRecords(), c.cardHost(), c.cardPort(), card, CampusHome.resolve(c.cardSecretFile()),
+                new GatewayHttpServer.Settings(c.httpHost(), c.httpPort(), c.httpMaxBodyBytes(), Duration.ofSeconds(c.httpBodySeconds()),
+                        http), c.controllerPollSeconds(), c.maxEventsPerDevicePerSecond());
     }
 
     private static Map<String, String> bundledTemplates(BundleContext bc) throws IOException {
@@ -158,6 +245,7 @@ public final class CamelGatewayComponent {
 
     @Deactivate
     void deactivate() throws Exception {
+        sources.forEach(ServiceRegistration::unregister);
         controls.unregister();
         broadcasts.unregister();
         registration.unregister();

@@ -1,5 +1,6 @@
 package org.campusedge.camel.lab;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.apache.camel.Processor;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.EventIds;
 import org.campusedge.api.Measurement;
 import org.campusedge.api.Point;
 import org.campusedge.api.Profile;
@@ -23,6 +25,10 @@ import org.campusedge.camel.ingest.Text;
  * one the profile lists, in the profile's unit (or with no unit, which then means the profile's)
  * and of its value type. A value outside the point's plausible range is kept and marked
  * {@code quality=out-of-range}, because a teacher would rather see a strange reading than none.
+ *
+ * <p>A reading's id comes from the device, the point, the record's time and its value, so a pack
+ * the device sends again (a CoAP retransmission after the gateway's de-duplication forgot it, a
+ * retry after a lost answer) is stored once.
  */
 public final class LabNormaliser implements Processor {
 
@@ -75,6 +81,7 @@ public final class LabNormaliser implements Processor {
             }
             boolean outOfRange = m.value() != null && !point.inRange(m.value());
             events.add(CampusEvent.builder().device(device)
+                    .id(id(device, pointName, m, now))
                     .kind("lab.reading")
                     .occurredAt(m.time())
                     .receivedAt(now)
@@ -84,6 +91,25 @@ public final class LabNormaliser implements Processor {
                     .build());
         }
         return events;
+    }
+
+    /** How far a kit's clock may be from the gateway's for its readings' ids to follow it. */
+    private static final Duration ID_CLOCK_WINDOW_PAST = Duration.ofDays(7);
+    private static final Duration ID_CLOCK_WINDOW_FUTURE = Duration.ofHours(1);
+
+    /**
+     * The reading's id: the same for the same device, point, time and value, so a re-sent pack is
+     * stored once. Its time part (what ids sort by, and what retention deletes by) is the record's
+     * time when the kit's clock is within a week of the gateway's; a kit whose clock is further off
+     * (never set, a flat battery) gets the gateway's time there, so its readings are neither deleted
+     * at once by retention nor kept for ever — and are then de-duplicated only by CoAP's own window.
+     */
+    static String id(Device device, String point, Measurement m, Instant now) {
+        Instant t = m.time();
+        boolean sane = !t.isBefore(now.minus(ID_CLOCK_WINDOW_PAST)) && !t.isAfter(now.plus(ID_CLOCK_WINDOW_FUTURE));
+        String key = device.id() + "|" + point + "|" + t + "|" + m.value() + "|" + m.stringValue() + "|" + m.booleanValue() + "|"
+                + m.dataValue() + "|" + m.sum();
+        return sane ? EventIds.forKey(t.toEpochMilli(), key) : EventIds.next();
     }
 
     private static void checkType(int record, Point point, Measurement m) {

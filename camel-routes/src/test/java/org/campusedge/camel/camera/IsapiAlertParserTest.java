@@ -82,10 +82,20 @@ class IsapiAlertParserTest {
     }
 
     @Test
-    void recognisesTheEncodingWithoutAContentType() {
-        assertEquals("VMD", parser.parse(bytes("{\"eventType\":\"VMD\"}"), null).eventType());
+    void theDeclaredTypeDecidesNeverTheBody() {
+        // what a plain HTML form on any web page can send: refused, whatever the body looks like
+        for (String formType : new String[] {"text/plain", "text/plain; charset=UTF-8", "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x"}) {
+            assertEquals(Reason.UNSUPPORTED, refused("{\"eventType\":\"linedetection\",\"eventState\":\"active\"}", formType).reason(),
+                    formType);
+        }
+        assertEquals(Reason.UNSUPPORTED, refused("{\"eventType\":\"VMD\"}", null).reason());
+        assertEquals(Reason.UNSUPPORTED, refused("<EventNotificationAlert><eventType>VMD</eventType></EventNotificationAlert>", "")
+                .reason());
         assertEquals("VMD", parser.parse(bytes("<EventNotificationAlert><eventType>VMD</eventType></EventNotificationAlert>"),
-                null).eventType());
+                "text/xml; charset=UTF-8").eventType());
+        // JSON declared as XML is not sniffed into JSON
+        assertEquals(Reason.MALFORMED, refused("{\"eventType\":\"VMD\"}", "application/xml").reason());
     }
 
     @Test
@@ -165,7 +175,7 @@ class IsapiAlertParserTest {
         assertTrue(refused("{\"eventType\":\"VMD\",\"eventState\":[]}", "application/json").getMessage()
                 .contains("eventState must be a string"));
         assertEquals(Reason.UNSUPPORTED, refused("GIF89a....", "image/gif").reason());
-        assertEquals(Reason.MALFORMED, assertThrows(RejectedInputException.class, () -> parser.parse(new byte[0], null)).reason());
+        assertEquals(Reason.MALFORMED, assertThrows(RejectedInputException.class, () -> parser.parse(new byte[0], "application/xml")).reason());
         assertEquals(Reason.MALFORMED, refused("\u0000\u0001garbage\u00ff", "application/xml").reason());
     }
 

@@ -51,8 +51,8 @@ class CameraRouteTest {
                 getClass().getClassLoader(), CamelGatewayComponent.templatesIn(Path.of("templates")));
         gateway.start();
         URI base = URI.create("http://127.0.0.1:" + gateway.httpPort());
-        perimeter = new Camera("cam-fence-1", base, false, http);
-        corridor = new Camera("cam-hall-2", base, true, http);
+        perimeter = new Camera("cam-fence-1", base, false);
+        corridor = new Camera("cam-hall-2", base, true);
     }
 
     @AfterEach
@@ -129,7 +129,7 @@ class CameraRouteTest {
 
     @Test
     void unknownCamerasAndWrongMethodsAreAnsweredPlainly() throws Exception {
-        Camera stranger = new Camera("cam-not-listed", URI.create("http://127.0.0.1:" + gateway.httpPort()), false, http);
+        Camera stranger = new Camera("cam-not-listed", URI.create("http://127.0.0.1:" + gateway.httpPort()), false);
         assertEquals(404, stranger.post(alert("VMD", true, null, 1)));
         assertTrue(stranger.lastRefusal().contains("inventory"), stranger.lastRefusal());
         HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort()

@@ -81,15 +81,38 @@ class LabRouteTest {
 
         List<CampusEvent> stored = store.query(EventQuery.all(10).withDevice("lab-chem-1-s1"));
         assertEquals(3, stored.size(), "2.04 came before the events were durable");
-        assertEquals("temperature", stored.get(0).measurement().name());
-        assertEquals(23.5, stored.get(0).measurement().value());
-        assertEquals("Cel", stored.get(0).measurement().unit());
-        assertEquals("%RH", stored.get(1).measurement().unit(), "a missing unit means the profile's unit");
-        assertEquals(6.8, stored.get(2).measurement().value());
-        assertEquals(1763800001500L, stored.get(2).occurredAt().toEpochMilli());
+        // ids come from the device's time and data: the two readings of the same instant sort by their hash, not the pack
+        java.util.Map<String, CampusEvent> byPoint = new java.util.HashMap<>();
+        stored.forEach(e -> byPoint.put(e.measurement().name(), e));
+        assertEquals(23.5, byPoint.get("temperature").measurement().value());
+        assertEquals("Cel", byPoint.get("temperature").measurement().unit());
+        assertEquals("%RH", byPoint.get("humidity").measurement().unit(), "a missing unit means the profile's unit");
+        assertEquals(6.8, byPoint.get("ph").measurement().value());
+        assertEquals(1763800001500L, byPoint.get("ph").occurredAt().toEpochMilli());
+        assertEquals("ph", stored.get(2).measurement().name(), "a later reading sorts later");
         assertEquals("lab.reading", stored.get(0).kind());
         assertEquals("Chem 1", stored.get(0).location().room());
         assertEquals(1, gateway.counters().of("lab-chem-1-s1").accepted());
+    }
+
+    @Test
+    void aPackSentAgainAfterTheDeduplicationForgotItIsStoredOnce() throws Exception {
+        long now = System.currentTimeMillis() / 1000; // a kit with its clock set: ids follow its times
+        String pack = "[{\"bn\":\"urn:dev:lab-chem-1-s1:\",\"bt\":" + now + ",\"n\":\"temperature\",\"u\":\"Cel\",\"v\":23.5},"
+                + "{\"n\":\"humidity\",\"v\":41}]";
+        // two separate requests (new message ids, as a kit retrying after a lost answer sends): both answered 2.04
+        assertEquals(ResponseCode.CHANGED, post("lab-chem-1-s1", pack, MediaTypeRegistry.APPLICATION_SENML_JSON).getCode());
+        assertEquals(ResponseCode.CHANGED, post("lab-chem-1-s1", pack, MediaTypeRegistry.APPLICATION_SENML_JSON).getCode());
+        assertEquals(2, store.count(EventQuery.all(0).withDevice("lab-chem-1-s1")), "a re-sent pack was stored twice");
+
+        // a kit whose clock was never set: its reading is kept, its id on the gateway's time (retention keeps it 30 days)
+        registry.put(TestRegistry.labDevice("lab-chem-1-s2"));
+        assertTrue(Await.eventually(10, () -> gateway.routes().contains("lab-lab-chem-1-s2")), "no route for the second kit");
+        assertEquals(ResponseCode.CHANGED, post("lab-chem-1-s2", "[{\"n\":\"temperature\",\"u\":\"Cel\",\"v\":20,\"t\":300000000}]",
+                MediaTypeRegistry.APPLICATION_SENML_JSON).getCode());
+        CampusEvent lost = store.query(EventQuery.all(1).withDevice("lab-chem-1-s2")).get(0);
+        assertEquals(300_000_000_000L, lost.occurredAt().toEpochMilli()); // 1979: an absolute SenML time, a clock never set
+        assertTrue(Math.abs(org.campusedge.api.EventIds.timestampOf(lost.id()) - System.currentTimeMillis()) < 60_000, lost.id());
     }
 
     @Test

@@ -51,6 +51,16 @@ public record CampusEvent(String id, String schoolId, String deviceId, String pr
         return measurements.isEmpty() ? null : measurements.get(0);
     }
 
+    /**
+     * Whether the event belongs on the alarm path, which readings cannot fill: alarm transitions,
+     * audit records, broadcast (PA) events, control writes and anything of WARNING or worse (an intrusion, a
+     * tamper, a device gone offline). Readings, card swipes, motion and the like are bulk traffic.
+     */
+    public boolean urgent() {
+        return severity.compareTo(Severity.WARNING) >= 0 || kind.startsWith("alarm.") || kind.startsWith("audit.")
+                || kind.startsWith("broadcast.") || kind.startsWith("cloud.") || kind.endsWith(".control");
+    }
+
     static boolean isValidKind(String kind) {
         if (kind.isEmpty() || kind.charAt(0) == '.' || kind.charAt(kind.length() - 1) == '.') {
             return false;

@@ -11,11 +11,12 @@ public interface DeviceCounters {
 
     /**
      * Counters of one device: messages accepted, rejected for bad input, deferred because the
-     * gateway was busy (the device was told to retry), the last rejection's reason, and when the
-     * device last sent anything at all (a device sending garbage is broken, not silent).
+     * gateway was busy (the device was told to retry), the last rejection's reason, when the device
+     * last sent anything at all (a device sending garbage is broken, not silent), and when a message
+     * of it was last accepted (null: never since the gateway started).
      */
     record Counts(String deviceId, long accepted, long rejected, long deferred, String lastError, Instant lastErrorAt,
-                  Instant lastSeen) {
+                  Instant lastSeen, Instant lastAccepted) {
     }
 
     /** Counters of every device that has sent anything since the gateway started. */

@@ -10,8 +10,12 @@ import java.util.List;
  */
 public interface DeviceHealth {
 
-    /** Presence of a device. UNKNOWN until it has spoken or its silence has lasted offlineAfter. */
-    enum Presence { UNKNOWN, ONLINE, OFFLINE }
+    /**
+     * Presence of a device. UNKNOWN until it has spoken or its silence has lasted offlineAfter.
+     * FAILING is online but useless: it keeps sending, and nothing it sent was accepted for as long
+     * as offlineAfter (garbage, the wrong format, another device's data).
+     */
+    enum Presence { UNKNOWN, ONLINE, FAILING, OFFLINE }
 
     /**
      * @param lastSeen when the gateway last received something from it, or null

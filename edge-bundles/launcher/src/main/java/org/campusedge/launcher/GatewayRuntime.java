@@ -118,7 +118,10 @@ final class GatewayRuntime implements AutoCloseable {
             List<StatusReport.Line> now = StatusReport.components(scr);
             boolean allActive = !now.isEmpty() && now.stream().allMatch(StatusReport.Line::ok);
             boolean activating = now.stream().anyMatch(l -> l.state().equals(StatusReport.ACTIVATING));
-            stableRounds = now.equals(last) && !activating ? stableRounds + 1 : 0;
+            // once a component has failed the gateway will not start; a component "activating" then is one whose
+            // activation failed with its dependency's, which SCR leaves SATISFIED: no reason to wait for it
+            boolean failed = now.stream().anyMatch(l -> l.state().equals("FAILED"));
+            stableRounds = now.equals(last) && (!activating || failed) ? stableRounds + 1 : 0;
             last = now;
             if (allActive || stableRounds >= 20) {
                 break;

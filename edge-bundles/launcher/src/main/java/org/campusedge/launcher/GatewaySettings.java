@@ -28,7 +28,8 @@ final class GatewaySettings {
             "rules", "org.campusedge.rules",
             "console", "org.campusedge.console",
             "outbox", "org.campusedge.outbox",
-            "cloud", "org.campusedge.cloud");
+            "cloud", "org.campusedge.cloud",
+            "watchdog", "org.campusedge.watchdog");
 
     private final Path home;
     private final Map<String, String> values = new TreeMap<>();

@@ -16,12 +16,33 @@ import org.slf4j.LoggerFactory;
  * Starts the Campus Edge gateway: Equinox with the bundles of {@code bundles/}, configured from
  * {@code conf/gateway.properties}. Prints what is active and what is not (and why), then writes
  * {@code run/gateway.status} (state, pid, CoAP port, database and log paths) for scripts and tests.
+ *
+ * <p>It fails fast rather than run degraded: a home already used by a running gateway (the lock
+ * {@code run/gateway.lock}), a component that cannot start (a port that cannot be bound, a store
+ * that cannot be opened) or a thread that dies of an {@link Error} stops the process with a reason
+ * and a non-zero status, for its supervisor (systemd) to see and restart.
  */
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     private Main() {
+    }
+
+    /**
+     * A thread that ends with an {@link Error} (out of memory, a stopped thread, a broken class) leaves
+     * the JVM in a state nobody should trust: stop now, with a reason, for the supervisor to restart.
+     * Exceptions are only logged: the parts whose death matters watch themselves ({@code Watchdog}).
+     */
+    private static void uncaught(Thread t, Throwable e) {
+        if (e instanceof Error) {
+            try {
+                LOG.error("Thread {} died of {}; stopping the gateway so that its supervisor restarts it", t.getName(), e, e);
+            } finally {
+                Runtime.getRuntime().halt(70);
+            }
+        }
+        LOG.warn("Thread {} ended: {}", t.getName(), e.toString(), e);
     }
 
     public static void main(String[] args) throws Exception {
@@ -57,10 +78,27 @@ public final class Main {
         System.exit(run(home, settings));
     }
 
+    /** Held for the life of the process: an unreachable lock's file descriptor would be closed, and the lock with it. */
+    private static HomeLock homeLock;
+
+    /** Exit status when the home is in use by another running gateway. */
+    static final int HOME_IN_USE = 3;
+
     static int run(Path home, GatewaySettings settings) throws Exception {
         Path status = home.resolve("run/gateway.status");
         Files.createDirectories(status.getParent());
+        homeLock = HomeLock.acquire(home.resolve("run/gateway.lock"));
+        if (homeLock == null) {
+            String holder = HomeLock.holder(home.resolve("run/gateway.lock"));
+            String why = "campus-edge: " + home + " is in use by another running gateway" + (holder.isEmpty() ? "" : " (" + holder + ")")
+                    + "; lock " + home.resolve("run/gateway.lock") + ". Stop it first, or give this one its own --home.";
+            System.err.println(why);
+            LOG.error("{}", why);
+            return HOME_IN_USE;
+        }
+        Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
         Files.deleteIfExists(status);
+        Files.deleteIfExists(home.resolve("run/gateway.alive")); // a previous run's: the watchdog writes its own once it runs
         long started = System.nanoTime();
         GatewayRuntime runtime = GatewayRuntime.boot(home.resolve("work"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -84,6 +122,16 @@ public final class Main {
             return 1;
         }
         List<StatusReport.Line> bundles = StatusReport.bundles(runtime.context());
+        if (bundles.stream().anyMatch(l -> !l.ok()) || components.stream().anyMatch(l -> !l.ok())) {
+            // a gateway with a part missing would look alive and do less than its school thinks: stop, say why
+            StringBuilder failed = new StringBuilder("The gateway did not start; not every part is active:\n");
+            bundles.stream().filter(l -> !l.ok()).forEach(l -> failed.append(l).append('\n'));
+            components.stream().filter(l -> !l.ok()).forEach(l -> failed.append(l).append('\n'));
+            LOG.error("{}", failed.toString().trim());
+            System.err.print(failed);
+            runtime.close();
+            return 1;
+        }
 
         StringBuilder report = new StringBuilder("Campus Edge gateway\n");
         bundles.forEach(l -> report.append(l).append('\n'));
@@ -107,7 +155,7 @@ public final class Main {
         LOG.info("{}", report.toString().trim());
 
         Properties p = new Properties();
-        p.setProperty("state", bad == 0 ? "running" : "degraded");
+        p.setProperty("state", "running");
         p.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
         p.setProperty("coap.port", coapPort == null ? "" : coapPort.toString());
         p.setProperty("card.port", cardPort == null ? "" : cardPort.toString());

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CompletableFuture;
@@ -30,15 +28,6 @@ class CrashIT {
     @TempDir
     Path dir;
 
-    /** Ten temperature records at 10 ms steps, base time T0 + seq, so every row tells its pack. */
-    private static String pack(long seq, String device) {
-        StringBuilder sb = new StringBuilder("[{\"bn\":\"urn:dev:").append(device).append(":\",\"bt\":").append(T0 + seq)
-                .append(",\"bu\":\"Cel\",\"n\":\"temperature\",\"v\":21.5}");
-        for (int i = 1; i < 10; i++) {
-            sb.append(",{\"n\":\"temperature\",\"t\":0.0").append(i).append(",\"v\":2").append(i).append(".5}");
-        }
-        return sb.append(']').toString();
-    }
 
     @Test
     void readingsAcknowledgedOverCoapSurviveKillDashNine() throws Exception {
@@ -50,7 +39,7 @@ class CrashIT {
         try (LabLoadGenerator load = new LabLoadGenerator(URI.create("coap://127.0.0.1:" + gw.coapPort()), devices, 16, 256, 2)) {
             CompletableFuture<Long> running = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return load.run(2_000, 30, 0, CrashIT::pack, acked::add);
+                    return load.run(2_000, 30, 0, (seq, device) -> GatewayFixture.pack(T0, seq, device), acked::add);
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
@@ -68,14 +57,7 @@ class CrashIT {
             gw.kill(); // no-op after the kill above; stops the gateway when the test failed before it
         }
         // read the file as it was left: every acknowledged pack must be there with its ten readings
-        Map<Long, Integer> rowsPerPack = new HashMap<>();
-        for (String row : GatewayFixture.rows(gw.storePath(), "SELECT occurred_at / 1000, count(*) FROM events WHERE kind = 'lab.reading' GROUP BY 1")) {
-            String[] f = row.split("\\|");
-            rowsPerPack.put(Long.parseLong(f[0]) - T0, Integer.parseInt(f[1]));
-        }
-        for (long seq : acked) {
-            assertEquals(10, rowsPerPack.getOrDefault(seq, 0), "pack " + seq + " was acknowledged but is not (all) stored");
-        }
+        GatewayFixture.assertEveryAcknowledgedPackStored(gw.storePath(), T0, acked);
         stored = GatewayFixture.count(gw.storePath(), READINGS);
         assertTrue(stored >= 10L * acked.size(), stored + " rows for " + acked.size() + " acknowledged packs");
         System.out.printf("kill -9 after %d acknowledged packs (%d by the time the answers stopped); %d rows on disk%n",
@@ -86,7 +68,7 @@ class CrashIT {
                 List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0"), List.of("-Xmx256m"))) {
             assertEquals("running", again.status().getProperty("state"), again.console());
             assertEquals(stored, GatewayFixture.count(again.storePath(), READINGS));
-            assertEquals(ResponseCode.CHANGED, GatewayFixture.post(again, "lab-phys-1-s1", pack(999_999, "lab-phys-1-s1")).getCode());
+            assertEquals(ResponseCode.CHANGED, GatewayFixture.post(again, "lab-phys-1-s1", GatewayFixture.pack(T0, 999_999, "lab-phys-1-s1")).getCode());
             assertEquals(stored + 10, GatewayFixture.count(again.storePath(), READINGS));
         }
     }

@@ -126,7 +126,7 @@ final class GatewayFixture {
     /** A perimeter camera's line-crossing alarm, posted to the gateway as the camera does; fails unless answered 200. */
     static void intrusion(GatewayProcess gw, String camera) throws Exception {
         org.campusedge.simulators.camera.Camera c = new org.campusedge.simulators.camera.Camera(camera,
-                java.net.URI.create("http://127.0.0.1:" + gw.httpPort()), false, java.net.http.HttpClient.newHttpClient());
+                java.net.URI.create("http://127.0.0.1:" + gw.httpPort()), false);
         int status = c.post(new org.campusedge.simulators.camera.AlertDocuments.Alert("linedetection", true, 1, 1,
                 java.time.OffsetDateTime.now(java.time.ZoneOffset.ofHours(8)), 1, "10.20.8.12", null, "Line crossing alarm"));
         if (status != 200) {
@@ -159,6 +159,43 @@ final class GatewayFixture {
         }
         return org.junit.jupiter.api.Assertions.fail("libcoap's " + name
                 + " is not installed; run .ci/install-test-tools (Debian package libcoap3-bin)");
+    }
+
+    /** The last {@code max} warnings and errors of a gateway's log, for a failing test to show. */
+    static String problems(GatewayProcess gw, int max) {
+        try {
+            List<String> bad = java.nio.file.Files.readAllLines(gw.home().resolve("logs/gateway.log"), StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+            return String.join("\n", bad.subList(Math.max(0, bad.size() - max), bad.size()));
+        } catch (java.io.IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /**
+     * A pack of ten temperature readings at 10 ms steps with base time {@code t0 + seq} seconds, so every
+     * stored row tells its pack (the crash, watchdog and back-pressure tests count them).
+     */
+    static String pack(long t0, long seq, String device) {
+        StringBuilder sb = new StringBuilder("[{\"bn\":\"urn:dev:").append(device).append(":\",\"bt\":").append(t0 + seq)
+                .append(",\"bu\":\"Cel\",\"n\":\"temperature\",\"v\":21.5}");
+        for (int i = 1; i < 10; i++) {
+            sb.append(",{\"n\":\"temperature\",\"t\":0.0").append(i).append(",\"v\":2").append(i).append(".5}");
+        }
+        return sb.append(']').toString();
+    }
+
+    /** Fails unless every acknowledged pack made by {@link #pack} with {@code t0} has its ten readings in the store. */
+    static void assertEveryAcknowledgedPackStored(Path db, long t0, java.util.Collection<Long> acknowledged) throws Exception {
+        java.util.Map<Long, Integer> rowsPerPack = new java.util.HashMap<>();
+        for (String row : rows(db, "SELECT occurred_at / 1000, count(*) FROM events WHERE kind = 'lab.reading' GROUP BY 1")) {
+            String[] f = row.split("\\|");
+            rowsPerPack.put(Long.parseLong(f[0]) - t0, Integer.parseInt(f[1]));
+        }
+        for (long seq : acknowledged) {
+            org.junit.jupiter.api.Assertions.assertEquals(10, rowsPerPack.getOrDefault(seq, 0),
+                    "pack " + seq + " was acknowledged but is not (all) stored");
+        }
     }
 
     static long count(Path db, String where) throws Exception {

@@ -42,7 +42,7 @@ class GatewayLabIT {
             List<String> rows = GatewayFixture.rows(gw.storePath(), "SELECT kind, device_id, occurred_at,"
                     + " json_extract(measurements,'$[0].n'), json_extract(measurements,'$[0].v'),"
                     + " json_extract(measurements,'$[0].u'), school_id, room FROM event_log WHERE kind = 'lab.reading'"
-                    + " ORDER BY occurred_at, id");
+                    + " ORDER BY occurred_at, json_extract(measurements,'$[0].n') DESC"); // ids of one instant sort by their hash
             assertEquals(List.of(
                     "lab.reading|lab-chem-1-s1|1763800000250|temperature|23.5|Cel|sch-example-01|301 化学实验室 Chemistry Lab",
                     "lab.reading|lab-chem-1-s1|1763800000250|humidity|41.2|%RH|sch-example-01|301 化学实验室 Chemistry Lab",

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -61,10 +60,8 @@ class NightIntrusionIT {
                     .toArray(String[]::new);
             try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), settings)) {
                 pa.reportTo(URI.create("http://127.0.0.1:" + gw.httpPort() + "/campus/broadcast/pa-main"));
-                Camera corridor = new Camera("cam-teach-1f-hall", URI.create("http://127.0.0.1:" + gw.httpPort()), false,
-                        HttpClient.newHttpClient());
-                Camera fence = new Camera("cam-fence-north-1", URI.create("http://127.0.0.1:" + gw.httpPort()), false,
-                        HttpClient.newHttpClient());
+                Camera corridor = new Camera("cam-teach-1f-hall", URI.create("http://127.0.0.1:" + gw.httpPort()), false);
+                Camera fence = new Camera("cam-fence-north-1", URI.create("http://127.0.0.1:" + gw.httpPort()), false);
                 AlertDocuments.Alert elsewhere = new AlertDocuments.Alert("fielddetection", true, 1, 2,
                         OffsetDateTime.now(ZoneOffset.ofHours(8)), 1, "10.20.8.14", null, "intrusion");
                 assertEquals(200, corridor.post(elsewhere));

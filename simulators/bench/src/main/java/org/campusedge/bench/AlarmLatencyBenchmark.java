@@ -91,7 +91,7 @@ public final class AlarmLatencyBenchmark {
                     String key = "perimeter-intrusion-night:" + camera;
                     CompletableFuture<Long> arrived = console.expect(key);
                     long t0 = System.nanoTime();
-                    int status = new Camera(camera, devices, false, http).post(new AlertDocuments.Alert("linedetection", true, 1, 1,
+                    int status = new Camera(camera, devices, false).post(new AlertDocuments.Alert("linedetection", true, 1, 1,
                             OffsetDateTime.now(ZoneOffset.ofHours(8)), p + 1, "10.30.9.1", null, "probe"));
                     try {
                         long at = arrived.get(5, TimeUnit.SECONDS);

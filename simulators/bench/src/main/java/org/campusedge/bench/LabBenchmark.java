@@ -1,5 +1,6 @@
 package org.campusedge.bench;
 
+import org.campusedge.simulators.gateway.HeapSampler;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package org.campusedge.bench;
 
+import org.campusedge.simulators.gateway.HeapSampler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

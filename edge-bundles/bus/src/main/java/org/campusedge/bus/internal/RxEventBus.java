@@ -1,6 +1,7 @@
 package org.campusedge.bus.internal;
 
 import io.reactivex.rxjava3.core.BackpressureOverflowStrategy;
+import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.processors.FlowableProcessor;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.EventBus;
 import org.campusedge.api.EventStore;
+import org.campusedge.api.Watchdog;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -27,9 +29,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The event bus on RxJava 3. Publishing appends to the {@link EventStore}; when the store confirms
  * the commit, the producer is told and the events go into one {@link PublishProcessor}. Every subscriber hangs off it through
- * its own {@code onBackpressureBuffer(capacity, DROP_OLDEST)} and its own single-thread scheduler,
- * so the committing thread only ever enqueues: a slow subscriber sheds (and counts) its oldest
- * events and never holds up the store, the producers or the other subscribers.
+ * two buffers of its own, merged onto its own single-thread scheduler, so the committing thread only
+ * ever enqueues: bulk events (readings, swipes) in an {@code onBackpressureBuffer(capacity,
+ * DROP_OLDEST)}, where a slow subscriber sheds (and counts) its oldest; urgent ones
+ * ({@link CampusEvent#urgent()}: alarms, intrusions, PA records) in a buffer of their own that
+ * readings cannot fill, so a flood of readings may slow a lab chart but never hides an intrusion
+ * from the rules. A subscriber that has events waiting and delivers none for a minute is stalled,
+ * and the {@link Watchdog} stops the gateway.
  */
 @Component(service = EventBus.class)
 public final class RxEventBus implements EventBus {
@@ -37,14 +43,25 @@ public final class RxEventBus implements EventBus {
     private static final Logger LOG = LoggerFactory.getLogger(RxEventBus.class);
     /** Events an observeOn stage requests at a time; part of what a subscriber may hold. */
     private static final int PREFETCH = 64;
+    /** Events the merge of the two lanes holds per lane. */
+    static final int MERGE_BUFFER = 16;
+    /** Urgent events a subscriber may have waiting; alarms come a few a second at most. */
+    static final int URGENT_CAPACITY = 10_000;
 
     private final EventStore store;
+    private final Watchdog watchdog;
     private final FlowableProcessor<CampusEvent> stream = PublishProcessor.<CampusEvent>create().toSerialized();
     private final List<Sub> subscriptions = new CopyOnWriteArrayList<>();
 
+    /** A bus outside the framework (tests, tools): stalls are not watched. */
+    public RxEventBus(EventStore store) {
+        this(store, Watchdog.loggingOnly());
+    }
+
     @Activate
-    public RxEventBus(@Reference(name = "store") EventStore store) {
+    public RxEventBus(@Reference(name = "store") EventStore store, @Reference(name = "watchdog") Watchdog watchdog) {
         this.store = store;
+        this.watchdog = watchdog;
     }
 
     @Override
@@ -97,11 +114,13 @@ public final class RxEventBus implements EventBus {
     private final class Sub implements Subscription {
         final String name;
         final int capacity;
+        final LongAdder offered = new LongAdder();
         final LongAdder delivered = new LongAdder();
         final LongAdder shed = new LongAdder();
         final LongAdder failed = new LongAdder();
         private final ExecutorService thread;
         private final Disposable disposable;
+        private final Watchdog.Heartbeat heartbeat;
         private volatile long lastFailureLog;
         private volatile long lastShedLog;
 
@@ -114,11 +133,22 @@ public final class RxEventBus implements EventBus {
                 return t;
             });
             Scheduler scheduler = Schedulers.from(thread);
-            this.disposable = stream
-                    .onBackpressureBuffer(Math.max(1, capacity - PREFETCH), this::shedOne,
-                            BackpressureOverflowStrategy.DROP_OLDEST)
+            Flowable<CampusEvent> urgent = stream.filter(CampusEvent::urgent).doOnNext(e -> offered.increment())
+                    .onBackpressureBuffer(URGENT_CAPACITY, this::shedUrgent, BackpressureOverflowStrategy.DROP_OLDEST);
+            Flowable<CampusEvent> bulk = stream.filter(e -> !e.urgent()).doOnNext(e -> offered.increment())
+                    .onBackpressureBuffer(Math.max(1, capacity - PREFETCH), this::shedOne, BackpressureOverflowStrategy.DROP_OLDEST);
+            this.heartbeat = watchdog.watch("bus subscriber " + name, java.time.Duration.ofSeconds(60),
+                    () -> offered.sum() > delivered.sum() + shed.sum() + failed.sum());
+            // a small merge buffer per lane: what a subscriber holds is its capacity and little more
+            this.disposable = Flowable.merge(java.util.List.of(urgent, bulk), 2, MERGE_BUFFER)
                     .observeOn(scheduler, false, Math.min(PREFETCH, capacity))
                     .subscribe(e -> deliver(listener, e), err -> LOG.error("Subscriber {} ended: {}", name, err.toString()));
+        }
+
+        private void shedUrgent() {
+            shed.increment();
+            // never expected: URGENT_CAPACITY alarms waiting means the subscriber is stuck; the watchdog will see it too
+            LOG.error("Subscriber {} is {} urgent events behind and shed one ({} events shed so far)", name, URGENT_CAPACITY, shed.sum());
         }
 
         private void shedOne() {
@@ -131,6 +161,7 @@ public final class RxEventBus implements EventBus {
         }
 
         private void deliver(Consumer<CampusEvent> listener, CampusEvent e) {
+            heartbeat.beat();
             try {
                 listener.accept(e);
                 delivered.increment();
@@ -147,6 +178,7 @@ public final class RxEventBus implements EventBus {
         @Override
         public void close() {
             if (subscriptions.remove(this)) {
+                heartbeat.close();
                 disposable.dispose();
                 thread.shutdown();
             }

@@ -71,6 +71,7 @@ public final class ConsoleComponent {
     private final ConsoleServer server;
     private final EventBus.Subscription subscription;
     private final ServiceRegistration<ConsoleComponent> registration;
+    private ServiceRegistration<org.campusedge.net.SourceGuard> sources;
 
     @Activate
     public ConsoleComponent(BundleContext context, Config config, @Reference(name = "bus") EventBus bus,
@@ -88,17 +89,18 @@ public final class ConsoleComponent {
                     + " (shown once; change it on the admin page)");
             LOG.info("Console: created user 'admin'; its password was printed on the gateway's standard output");
         }
-        // live pages hold a thread each of the console's 64: keep some for everything else
+        // live pages hold a thread and a request slot each of the console's 96: keep half for everything else
         LiveFeed feed = new LiveFeed(Math.min(config.maxLivePages(), 48));
         server = new ConsoleServer(config.host(), config.port(), users, new Sessions(Clock.systemUTC(),
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
-                new AdminView(context, registry, rules, counters, scr, () -> cloud));
+                new AdminView(context, registry, rules, counters, scr, () -> cloud), ConsoleServer.defaultLimits());
         try {
             subscription = bus.subscribe("console", 10_000, feed::publish);
             Dictionary<String, Object> props = new Hashtable<>();
             props.put(PORT_PROPERTY, server.port());
             registration = context.registerService(ConsoleComponent.class, this, props);
+            sources = context.registerService(org.campusedge.net.SourceGuard.class, server.bounded().sources(), null);
         } catch (RuntimeException e) {
             server.close(); // free the port for the next activation
             throw e;
@@ -108,6 +110,9 @@ public final class ConsoleComponent {
 
     @Deactivate
     void deactivate() {
+        if (sources != null) {
+            sources.unregister();
+        }
         registration.unregister();
         subscription.close();
         server.close();

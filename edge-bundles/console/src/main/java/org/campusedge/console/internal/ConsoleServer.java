@@ -1,20 +1,20 @@
 package org.campusedge.console.internal;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.campusedge.api.Alarms;
 import org.campusedge.api.DeviceHealth;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventStore;
+import org.campusedge.net.BoundedHttpServer;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +45,12 @@ final class ConsoleServer implements AutoCloseable {
     private final LabRecordings recordings;
     private final EnergyToday energy;
     private final AdminView admin;
-    private final HttpServer server;
-    private final ExecutorService threads;
+    private final BoundedHttpServer server;
     private final java.util.concurrent.Semaphore logins = new java.util.concurrent.Semaphore(2);
 
     ConsoleServer(String host, int port, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
-                  DeviceRegistry registry, EventStore store, LabRecordings recordings, AdminView admin) throws IOException {
+                  DeviceRegistry registry, EventStore store, LabRecordings recordings, AdminView admin,
+                  BoundedHttpServer.Limits limits) throws IOException {
         this.admin = admin;
         this.store = store;
         this.recordings = recordings;
@@ -61,26 +61,50 @@ final class ConsoleServer implements AutoCloseable {
         this.alarms = alarms;
         this.health = health;
         this.registry = registry;
-        AtomicInteger n = new AtomicInteger();
-        // live pages hold a thread each (bounded by the feed's client limit); requests share the rest
-        this.threads = Executors.newFixedThreadPool(64, r -> {
-            Thread t = new Thread(r, "console-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
+        this.server = new BoundedHttpServer("school console", host, port, limits, new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                WebExchange ex = new WebExchange(request, response);
+                try {
+                    ConsoleServer.this.handle(ex);
+                    callback.succeeded();
+                } catch (IOException | RuntimeException e) {
+                    callback.failed(e);
+                }
+                return true;
+            }
         });
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        server.setExecutor(threads);
-        server.createContext("/", this::handle);
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The console's bounds: 256 connections, 32 per source (a staff room behind one address has
+     * several browsers, each with six connections and a live page), 10 s to send headers, 30 s idle
+     * (the live feed writes every 15 s), 16 KiB of headers, 96 threads and requests in flight (live
+     * pages hold one each, at most 48), 50 requests a second per source, a source that gets 50
+     * refusals within 10 s is ignored for 30 s, and every body (16 KiB at most) is read by the server
+     * within 10 s before a console thread sees the request, so slow senders hold no thread.
+     */
+    static BoundedHttpServer.Limits defaultLimits() {
+        return new BoundedHttpServer.Limits(256, 32, Duration.ofSeconds(10), Duration.ofSeconds(30), 16 * 1024, 96, 96, 50, 200, 50,
+                30, true, Duration.ofSeconds(10), Http.MAX_BODY);
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        String path = ex.getRequestURI().getPath();
-        String method = ex.getRequestMethod();
+    BoundedHttpServer bounded() {
+        return server;
+    }
+
+    private void handle(WebExchange ex) throws IOException {
+        String path = ex.path();
+        String method = ex.method();
         try {
             if (path.equals("/login") && method.equals("POST")) {
                 login(ex);
@@ -98,7 +122,7 @@ final class ConsoleServer implements AutoCloseable {
                 if (s.isEmpty()) {
                     Http.redirect(ex, "/login");
                 } else if (!PAGES.get(path).contains(s.get().user().role())) {
-                    ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                    ex.responseHeaders().put("Content-Type", "text/html; charset=utf-8");
                     sendResource(ex, 403, "/forbidden.html");
                 } else {
                     asset(ex, path);
@@ -114,7 +138,7 @@ final class ConsoleServer implements AutoCloseable {
         }
     }
 
-    private void login(HttpExchange ex) throws IOException {
+    private void login(WebExchange ex) throws IOException {
         Map<String, String> form = Http.form(Http.body(ex));
         // each check costs a PBKDF2 (tens of ms of CPU): two at a time, so a flood of logins cannot take the gateway's cores
         Optional<Users.User> user;
@@ -138,7 +162,7 @@ final class ConsoleServer implements AutoCloseable {
             return;
         }
         Sessions.Session s = sessions.open(user.get());
-        ex.getResponseHeaders().add("Set-Cookie", Http.COOKIE + "=" + s.id() + "; Path=/; HttpOnly; SameSite=Strict");
+        ex.responseHeaders().add("Set-Cookie", Http.COOKIE + "=" + s.id() + "; Path=/; HttpOnly; SameSite=Strict");
         LOG.info("Console login: {} ({})", user.get().name(), user.get().role());
         Http.redirect(ex, home(user.get().role()));
     }
@@ -151,11 +175,11 @@ final class ConsoleServer implements AutoCloseable {
         };
     }
 
-    private Optional<Sessions.Session> session(HttpExchange ex) {
+    private Optional<Sessions.Session> session(WebExchange ex) {
         return sessions.find(Http.cookie(ex, Http.COOKIE));
     }
 
-    private void api(HttpExchange ex, String path, String method) throws IOException {
+    private void api(WebExchange ex, String path, String method) throws IOException {
         Optional<Sessions.Session> found = session(ex);
         if (found.isEmpty()) {
             Http.text(ex, 401, "log in first");
@@ -165,7 +189,7 @@ final class ConsoleServer implements AutoCloseable {
         Users.Role role = s.user().role();
         boolean security = role == Users.Role.SECURITY || role == Users.Role.ADMIN;
         boolean teacher = role == Users.Role.TEACHER || role == Users.Role.ADMIN;
-        if (method.equals("POST") && !s.csrf().equals(ex.getRequestHeaders().getFirst("X-CSRF-Token"))) {
+        if (method.equals("POST") && !s.csrf().equals(ex.header("X-CSRF-Token"))) {
             Http.text(ex, 403, "missing or wrong CSRF token");
             return;
         }
@@ -180,7 +204,7 @@ final class ConsoleServer implements AutoCloseable {
             });
             case "POST /api/logout" -> {
                 sessions.close(s.id());
-                ex.getResponseHeaders().add("Set-Cookie", Http.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+                ex.responseHeaders().add("Set-Cookie", Http.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
                 Http.text(ex, 200, "bye");
             }
             case "GET /api/alarms" -> allowed(ex, security, () -> Http.json(ex, 200, g -> ApiViews.alarms(g, alarms, registry)));
@@ -193,7 +217,7 @@ final class ConsoleServer implements AutoCloseable {
                 Http.text(ex, done ? 200 : 409, done ? "done" : "no such active alarm, or already acknowledged");
             });
             case "GET /api/events" -> allowed(ex, security, () -> {
-                Map<String, String> q = Http.form(ex.getRequestURI().getRawQuery());
+                Map<String, String> q = Http.form(ex.rawQuery());
                 Http.json(ex, 200, g -> ApiViews.events(g, q, store));
             });
             case "GET /api/devices" -> allowed(ex, security || role == Users.Role.ADMIN, () -> Http.json(ex, 200, g -> ApiViews.devices(g, health, registry)));
@@ -213,11 +237,11 @@ final class ConsoleServer implements AutoCloseable {
                 }
             });
             case "GET /api/lab/recordings" -> allowed(ex, teacher, () -> {
-                String room = Http.form(ex.getRequestURI().getRawQuery()).getOrDefault("room", "");
+                String room = Http.form(ex.rawQuery()).getOrDefault("room", "");
                 Http.json(ex, 200, g -> ApiViews.recordings(g, recordings.list(room)));
             });
             case "GET /api/lab/recording.csv" -> allowed(ex, teacher, () -> {
-                Map<String, String> q = Http.form(ex.getRequestURI().getRawQuery());
+                Map<String, String> q = Http.form(ex.rawQuery());
                 java.io.StringWriter csv = new java.io.StringWriter();
                 try {
                     recordings.csv(q.getOrDefault("room", ""), q.getOrDefault("id", ""), csv);
@@ -225,11 +249,11 @@ final class ConsoleServer implements AutoCloseable {
                     Http.text(ex, 404, e.getMessage());
                     return;
                 }
-                ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"lab-recording-" + q.get("id") + ".csv\"");
+                ex.responseHeaders().put("Content-Disposition", "attachment; filename=\"lab-recording-" + q.get("id") + ".csv\"");
                 Http.send(ex, 200, "text/csv; charset=utf-8", csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             });
             case "GET /api/stream" -> {
-                Map<String, String> q = Http.form(ex.getRequestURI().getRawQuery());
+                Map<String, String> q = Http.form(ex.rawQuery());
                 String topic = q.getOrDefault("topic", "");
                 if (topic.equals("alarms")) {
                     allowed(ex, security, () -> feed.serve(ex, e -> e.kind().startsWith("alarm."), () -> sessions.isLive(s.id())));
@@ -271,7 +295,7 @@ final class ConsoleServer implements AutoCloseable {
         void run() throws IOException;
     }
 
-    private static void allowed(HttpExchange ex, boolean allowed, Action action) throws IOException {
+    private static void allowed(WebExchange ex, boolean allowed, Action action) throws IOException {
         if (allowed) {
             action.run();
         } else {
@@ -279,11 +303,11 @@ final class ConsoleServer implements AutoCloseable {
         }
     }
 
-    private void asset(HttpExchange ex, String path) throws IOException {
+    private void asset(WebExchange ex, String path) throws IOException {
         sendResource(ex, 200, path);
     }
 
-    private static void sendResource(HttpExchange ex, int status, String path) throws IOException {
+    private static void sendResource(WebExchange ex, int status, String path) throws IOException {
         try (InputStream in = ConsoleServer.class.getClassLoader().getResourceAsStream("console" + path)) {
             if (in == null) {
                 Http.text(ex, 404, "not found");
@@ -297,7 +321,6 @@ final class ConsoleServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+        server.close();
     }
 }

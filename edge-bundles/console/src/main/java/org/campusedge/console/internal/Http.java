@@ -2,10 +2,8 @@ package org.campusedge.console.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.StringWriter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +15,7 @@ final class Http {
 
     static final String COOKIE = "campus_session";
     static final JsonFactory JSON = new JsonFactory();
-    private static final int MAX_BODY = 16 * 1024;
+    static final int MAX_BODY = 16 * 1024;
 
     /** Writes JSON with a generator. */
     interface JsonBody {
@@ -27,8 +25,8 @@ final class Http {
     private Http() {
     }
 
-    static String cookie(HttpExchange ex, String name) {
-        String header = ex.getRequestHeaders().getFirst("Cookie");
+    static String cookie(WebExchange ex, String name) {
+        String header = ex.header("Cookie");
         if (header == null) {
             return null;
         }
@@ -54,8 +52,8 @@ final class Http {
         return out;
     }
 
-    static String body(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
+    static String body(WebExchange ex) throws IOException {
+        try (InputStream in = ex.body()) {
             byte[] b = in.readNBytes(MAX_BODY + 1);
             if (b.length > MAX_BODY) {
                 throw new IOException("request body over " + MAX_BODY + " bytes");
@@ -64,7 +62,7 @@ final class Http {
         }
     }
 
-    static void json(HttpExchange ex, int status, JsonBody body) throws IOException {
+    static void json(WebExchange ex, int status, JsonBody body) throws IOException {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
             body.write(g);
@@ -72,27 +70,20 @@ final class Http {
         send(ex, status, "application/json; charset=utf-8", w.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    static void text(HttpExchange ex, int status, String text) throws IOException {
+    static void text(WebExchange ex, int status, String text) throws IOException {
         send(ex, status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static void redirect(HttpExchange ex, String to) throws IOException {
-        ex.getResponseHeaders().set("Location", to);
-        ex.sendResponseHeaders(303, -1);
-        ex.close();
+    static void redirect(WebExchange ex, String to) throws IOException {
+        ex.responseHeaders().put("Location", to);
+        ex.send(303, new byte[0]);
     }
 
-    static void send(HttpExchange ex, int status, String type, byte[] bytes) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        ex.getResponseHeaders().set("X-Frame-Options", "DENY");
-        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-        ex.close();
+    static void send(WebExchange ex, int status, String type, byte[] bytes) throws IOException {
+        ex.responseHeaders().put("Content-Type", type);
+        ex.responseHeaders().put("Cache-Control", "no-store");
+        ex.responseHeaders().put("X-Content-Type-Options", "nosniff");
+        ex.responseHeaders().put("X-Frame-Options", "DENY");
+        ex.send(status, bytes);
     }
 }

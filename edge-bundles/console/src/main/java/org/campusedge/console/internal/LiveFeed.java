@@ -1,7 +1,6 @@
 package org.campusedge.console.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -70,18 +69,17 @@ final class LiveFeed {
     }
 
     /** Serves one browser until it goes away or its session ends; holds the calling thread. */
-    void serve(HttpExchange ex, Predicate<CampusEvent> filter, java.util.function.BooleanSupplier sessionLive) throws IOException {
+    void serve(WebExchange ex, Predicate<CampusEvent> filter, java.util.function.BooleanSupplier sessionLive) throws IOException {
         if (open.incrementAndGet() > maxClients) {
             open.decrementAndGet();
             Http.text(ex, 503, "too many live pages open");
             return;
         }
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.sendResponseHeaders(200, 0);
+        ex.responseHeaders().put("Content-Type", "text/event-stream; charset=utf-8");
+        ex.responseHeaders().put("Cache-Control", "no-store");
         Client c = new Client(filter);
         clients.add(c);
-        try (OutputStream out = ex.getResponseBody()) {
+        try (OutputStream out = ex.stream(200)) {
             out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
             while (sessionLive.getAsBoolean()) {
@@ -96,7 +94,6 @@ final class LiveFeed {
         } finally {
             clients.remove(c);
             open.decrementAndGet();
-            ex.close();
         }
     }
 

@@ -2,6 +2,9 @@ package org.campusedge.health.internal;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.campusedge.api.DeviceHealth.Presence;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -47,6 +50,10 @@ public final class DevicePresence implements DeviceHealth {
 
         @AttributeDefinition(description = "File rewritten at each check with every device's presence and counts (empty: none)")
         String reportFile() default "run/devices.tsv";
+
+        @AttributeDefinition(description = "File rewritten at each check with each network server's worst source addresses"
+                + " (empty: none)")
+        String sourcesFile() default "run/sources.tsv";
     }
 
     private final EventBus bus;
@@ -114,7 +121,29 @@ public final class DevicePresence implements DeviceHealth {
 
     @Override
     public List<State> devices() {
-        return tracker.states(registry.devices());
+        java.util.Map<String, DeviceCounters.Counts> counts = new java.util.HashMap<>();
+        for (DeviceCounters.Counts c : counters.all()) {
+            counts.put(c.deviceId(), c);
+        }
+        Instant now = clock.instant();
+        return tracker.states(registry.devices()).stream().map(s -> failing(s, counts.get(s.deviceId()), now) ? new State(s.deviceId(),
+                s.family(), Presence.FAILING, s.lastSeen(), s.since()) : s).toList();
+    }
+
+    /**
+     * Online but failing: it sent something that was refused within its offlineAfter, and nothing of
+     * it was accepted for that long (or ever, when it has been online that long).
+     */
+    private boolean failing(State s, DeviceCounters.Counts c, Instant now) {
+        if (s.presence() != Presence.ONLINE || c == null || c.rejected() == 0 || c.lastErrorAt() == null) {
+            return false;
+        }
+        Duration window = registry.device(s.deviceId()).flatMap(d -> registry.profile(d.profileId())).map(p -> p.offlineAfter())
+                .orElse(Duration.ofMinutes(2));
+        Instant since = now.minus(window);
+        boolean refusedLately = c.lastErrorAt().isAfter(since);
+        boolean nothingGood = c.lastAccepted() == null ? s.since() != null && !s.since().isAfter(since) : c.lastAccepted().isBefore(since);
+        return refusedLately && nothingGood;
     }
 
     @Deactivate

@@ -122,8 +122,9 @@ public final class RulesComponent implements Alarms, RuleStatus {
         if (!alarms.active().isEmpty()) {
             LOG.info("{} alarm(s) still active from before the restart", alarms.active().size());
         }
-        // alarms are never shed: a buffer far beyond any burst the rules can fall behind by, and shedding is counted by the bus
-        this.subscription = bus.subscribe("rules", 200_000, this::onEvent);
+        // intrusions and other urgent events have a lane of their own on the bus that readings cannot fill; readings
+        // beyond 50,000 behind (about 20 MB of heap) are shed and counted: a threshold may then see the next one
+        this.subscription = bus.subscribe("rules", 50_000, this::onEvent);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rules-timer");
             t.setDaemon(true);

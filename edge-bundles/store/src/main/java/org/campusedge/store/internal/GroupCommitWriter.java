@@ -6,7 +6,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.campusedge.api.BackpressureException;
 import org.campusedge.api.CampusEvent;
+import org.campusedge.api.Watchdog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,20 +28,34 @@ import org.slf4j.LoggerFactory;
  * them in one transaction, commits, and only then completes their futures. Under load many appends
  * share one commit (and one fsync); when idle an append is committed alone, at once.
  *
- * <p>The queue is bounded in events: an append that would overflow it fails at once with
- * {@link BackpressureException} so a connector can tell its device to retry instead of the
- * gateway running out of memory. After a failed commit (disk full, I/O error) the connection is
- * put back into a fresh transaction and the device cache re-read, so the next batch starts clean.
+ * <p>Two lanes: appends holding an {@link CampusEvent#urgent() urgent} event (an intrusion, an
+ * alarm transition, a PA record) go into the urgent lane, which the writer empties first into
+ * every commit and which has a capacity of its own, so a flood of readings can neither fill it nor
+ * make it wait for more than the commit in progress. Each lane is bounded in events: an append that
+ * would overflow its lane fails at once with {@link BackpressureException} so a connector can tell
+ * its device to retry instead of the gateway running out of memory. After a failed commit (disk
+ * full, I/O error) the connection is put back into a fresh transaction and the device cache
+ * re-read, so the next batch starts clean.
+ *
+ * <p>The thread is watched: it beats the {@link Watchdog} on every round, and if it ever ends
+ * other than by {@link #close()}, the watchdog stops the gateway (acknowledgements follow commits,
+ * so the restart loses nothing acknowledged).
  */
 final class GroupCommitWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
 
     /** Work for the writer thread: an append, or a maintenance task run between commits. */
-    private sealed interface Job permits Append, Task {
+    private sealed interface Job permits Append, Task, Wake {
     }
 
-    private record Append(EventTable.Row[] rows, CompletableFuture<Void> done) implements Job {
+    /** Put in the main queue after an urgent append, so a writer waiting on it wakes at once. */
+    private record Wake() implements Job {
+    }
+
+    private static final Wake WAKE = new Wake();
+
+    private record Append(EventTable.Row[] rows, CompletableFuture<Void> done, boolean urgent) implements Job {
     }
 
     private record Task(SqlTask task, CompletableFuture<Object> done) implements Job {
@@ -52,13 +70,20 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Connection connection;
     private final int maxBatchEvents;
     private final int maxQueuedEvents;
+    private final int maxQueuedUrgentEvents;
+    /** Bulk appends and maintenance tasks, in order. */
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    /** Appends of urgent events: taken before anything in {@link #queue}. */
+    private final Queue<Append> urgent = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queuedEvents = new AtomicInteger();
+    private final AtomicInteger queuedUrgentEvents = new AtomicInteger();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final PreparedStatement insert;
     private final DeviceRefs devices;
+    private final Watchdog watchdog;
+    private final Watchdog.Heartbeat heartbeat;
     private final Thread thread;
     private final ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "store-acks");
@@ -69,15 +94,21 @@ final class GroupCommitWriter implements AutoCloseable {
     private boolean running = true;
     private volatile String lastFailure;
 
-    GroupCommitWriter(Connection connection, int maxBatchEvents, int maxQueuedEvents) throws SQLException {
+    GroupCommitWriter(Connection connection, int maxBatchEvents, int maxQueuedEvents, int maxQueuedUrgentEvents,
+                      Watchdog watchdog) throws SQLException {
         this.connection = connection;
         this.maxBatchEvents = maxBatchEvents;
         this.maxQueuedEvents = maxQueuedEvents;
+        this.maxQueuedUrgentEvents = maxQueuedUrgentEvents;
+        this.watchdog = watchdog;
         connection.setAutoCommit(false);
         // prepared here, on the activating thread: a file the statements do not fit fails the
         // store's activation, with the reason, instead of a writer thread that dies unseen
         this.insert = connection.prepareStatement(EventTable.INSERT);
         this.devices = new DeviceRefs(connection);
+        // stalled: appends are waiting and no round has finished for a minute (a disk that hangs)
+        this.heartbeat = watchdog.watch("store writer", Duration.ofSeconds(60),
+                () -> !queue.isEmpty() || !urgent.isEmpty());
         this.thread = new Thread(this::loop, "store-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -90,10 +121,16 @@ final class GroupCommitWriter implements AutoCloseable {
             return done;
         }
         int n = events.size();
-        if (queuedEvents.addAndGet(n) > maxQueuedEvents) {
-            queuedEvents.addAndGet(-n);
+        boolean isUrgent = false;
+        for (CampusEvent e : events) {
+            isUrgent |= e.urgent();
+        }
+        AtomicInteger lane = isUrgent ? queuedUrgentEvents : queuedEvents;
+        int limit = isUrgent ? maxQueuedUrgentEvents : maxQueuedEvents;
+        if (lane.addAndGet(n) > limit) {
+            lane.addAndGet(-n);
             failed.addAndGet(n);
-            done.completeExceptionally(new BackpressureException("the event store has " + maxQueuedEvents
+            done.completeExceptionally(new BackpressureException("the event store has " + limit + (isUrgent ? " urgent" : "")
                     + " events waiting to be written; retry later"));
             return done;
         }
@@ -101,8 +138,8 @@ final class GroupCommitWriter implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             rows[i] = EventTable.Row.of(events.get(i));
         }
-        if (!enqueue(new Append(rows, done))) {
-            queuedEvents.addAndGet(-n);
+        if (!enqueue(new Append(rows, done, isUrgent))) {
+            lane.addAndGet(-n);
             failed.addAndGet(n);
             done.completeExceptionally(closed());
         }
@@ -119,7 +156,15 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private synchronized boolean enqueue(Job job) {
-        return running && queue.add(job);
+        if (!running) {
+            return false;
+        }
+        if (job instanceof Append a && a.urgent()) {
+            urgent.add(a);
+            queue.add(WAKE);
+            return true;
+        }
+        return queue.add(job);
     }
 
     private synchronized boolean running() {
@@ -139,7 +184,7 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     int queued() {
-        return queuedEvents.get();
+        return queuedEvents.get() + queuedUrgentEvents.get();
     }
 
     /** The reason of the last failed commit, or null if none failed. */
@@ -149,10 +194,15 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void loop() {
         List<Append> batch = new ArrayList<>();
+        Throwable death = null;
         try (insert) {
-            while (running() || !queue.isEmpty()) {
-                Job first = queue.poll(200, TimeUnit.MILLISECONDS);
+            while (running() || !queue.isEmpty() || !urgent.isEmpty()) {
+                heartbeat.beat();
+                Job first = urgent.poll();
                 if (first == null) {
+                    first = queue.poll(200, TimeUnit.MILLISECONDS);
+                }
+                if (first == null || first instanceof Wake) {
                     continue;
                 }
                 if (first instanceof Task t) {
@@ -161,25 +211,40 @@ final class GroupCommitWriter implements AutoCloseable {
                 }
                 batch.add((Append) first);
                 int events = ((Append) first).rows().length;
-                // take whatever else is waiting, up to the batch limit, without waiting for more
-                Job next;
-                while (events < maxBatchEvents && (next = queue.peek()) instanceof Append a) {
-                    queue.poll();
+                // the urgent lane first, then whatever bulk is waiting, up to the batch limit, without waiting for more
+                Append a;
+                while (events < maxBatchEvents && (a = urgent.poll()) != null) {
                     batch.add(a);
                     events += a.rows().length;
+                }
+                Job next;
+                while (events < maxBatchEvents && ((next = queue.peek()) instanceof Append || next instanceof Wake)) {
+                    queue.poll();
+                    if (next instanceof Append b) {
+                        batch.add(b);
+                        events += b.rows().length;
+                    }
                 }
                 commit(insert, devices, batch, events);
                 batch.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (SQLException | RuntimeException e) {
+            death = e;
+        } catch (SQLException | RuntimeException | Error e) {
             LOG.error("The event store writer stopped: {}", e.getMessage(), e);
+            death = e;
         } finally {
+            boolean closing;
             synchronized (this) {
+                closing = !running;
                 running = false;
             }
             failRemaining(batch);
+            heartbeat.close();
+            if (!closing) {
+                watchdog.fatal("the event store writer", death != null ? death : new IllegalStateException("its thread ended"));
+            }
         }
     }
 
@@ -203,7 +268,9 @@ final class GroupCommitWriter implements AutoCloseable {
             LOG.warn("A group commit of {} events failed: {}", events, e.getMessage());
             recover(insert, devices);
         }
-        queuedEvents.addAndGet(-events);
+        for (Append a : batch) {
+            (a.urgent() ? queuedUrgentEvents : queuedEvents).addAndGet(-a.rows().length);
+        }
         // what waits for the commit (bus fan-out, device answers) runs on the completer thread, so
         // the writer can start the next transaction at once
         Exception outcome = failure;
@@ -270,7 +337,7 @@ final class GroupCommitWriter implements AutoCloseable {
             a.done().completeExceptionally(closed);
         }
         Job j;
-        while ((j = queue.poll()) != null) {
+        while ((j = urgent.poll()) != null || (j = queue.poll()) != null) {
             if (j instanceof Append a) {
                 failed.addAndGet(a.rows().length);
                 a.done().completeExceptionally(closed);

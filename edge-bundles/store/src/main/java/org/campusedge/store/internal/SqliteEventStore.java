@@ -20,10 +20,12 @@ import org.campusedge.api.EventIds;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
 import org.campusedge.api.StoreStats;
+import org.campusedge.api.Watchdog;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -68,8 +70,12 @@ public final class SqliteEventStore implements EventStore {
         @AttributeDefinition(description = "Most events written in one transaction")
         int maxBatchEvents() default 20_000;
 
-        @AttributeDefinition(description = "Most events waiting for the writer before appends are refused")
+        @AttributeDefinition(description = "Most readings and other bulk events waiting for the writer before appends are refused")
         int maxQueuedEvents() default 200_000;
+
+        @AttributeDefinition(description = "Most urgent events (alarms, intrusions, PA records) waiting for the writer;"
+                + " a lane of its own that readings cannot fill")
+        int maxQueuedUrgentEvents() default 20_000;
     }
 
     /**
@@ -85,6 +91,7 @@ public final class SqliteEventStore implements EventStore {
             @Override public String synchronous() { return synchronous; }
             @Override public int maxBatchEvents() { return maxBatchEvents; }
             @Override public int maxQueuedEvents() { return maxQueuedEvents; }
+            @Override public int maxQueuedUrgentEvents() { return maxQueuedEvents; }
         };
     }
 
@@ -102,8 +109,13 @@ public final class SqliteEventStore implements EventStore {
     /** Size the WAL file is cut back to after a checkpoint started it over. */
     static final long WAL_LIMIT_BYTES = 64L << 20;
 
-    @Activate
+    /** A store outside the framework (tests, tools): a writer that dies is only logged. */
     public SqliteEventStore(Config config) throws SQLException, IOException {
+        this(config, Watchdog.loggingOnly());
+    }
+
+    @Activate
+    public SqliteEventStore(Config config, @Reference(name = "watchdog") Watchdog watchdog) throws SQLException, IOException {
         this.path = CampusHome.resolve(config.path());
         Path dir = path.getParent();
         if (dir != null) {
@@ -126,7 +138,8 @@ public final class SqliteEventStore implements EventStore {
             }
             this.readerConnection = open(sync, 8_192, opened);
             this.checkpointConnection = open(sync, 2_048, opened);
-            this.writer = new GroupCommitWriter(writerConnection, config.maxBatchEvents(), config.maxQueuedEvents());
+            this.writer = new GroupCommitWriter(writerConnection, config.maxBatchEvents(), config.maxQueuedEvents(),
+                    config.maxQueuedUrgentEvents(), watchdog);
         } catch (SQLException | RuntimeException e) {
             opened.forEach(SqliteEventStore::closeQuietly);
             throw e;

@@ -3,7 +3,6 @@ package org.campusedge.store.internal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,7 +61,11 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        // the driver's own data source, not DriverManager: in OSGi DriverManager only knows the driver once some
+        // other code has loaded its class, so the outbox failed whenever it happened to open before the event store
+        org.sqlite.SQLiteDataSource ds = new org.sqlite.SQLiteDataSource();
+        ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        connection = ds.getConnection();
         try {
             open();
         } catch (SQLException e) {

@@ -1,6 +1,7 @@
 package org.campusedge.store.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,6 +149,55 @@ class SqliteEventStoreTest {
         assertEquals(List.of(alarm), store.query(EventQuery.all(10).withKind("camera.intrusion")));
         assertEquals(2, store.count(EventQuery.all(0).between(t0.plusSeconds(1), t0.plusSeconds(10)).withKind("lab.reading")));
         assertEquals(4, store.count(EventQuery.all(0)));
+    }
+
+    @Test
+    void readingsThatFillTheQueueCannotKeepAnIntrusionOut() throws Exception {
+        SqliteEventStore.Config base = config(dir.resolve("lanes.db"), 1000, 100);
+        store = new SqliteEventStore(new SqliteEventStore.Config() {
+            @Override public Class<? extends java.lang.annotation.Annotation> annotationType() { return SqliteEventStore.Config.class; }
+            @Override public String path() { return base.path(); }
+            @Override public int retentionDays() { return 0; }
+            @Override public int retentionIntervalMinutes() { return 60; }
+            @Override public String synchronous() { return "NORMAL"; }
+            @Override public int maxBatchEvents() { return 1000; }
+            @Override public int maxQueuedEvents() { return 100; }
+            @Override public int maxQueuedUrgentEvents() { return 5; }
+        });
+        java.util.concurrent.CountDownLatch disk = new java.util.concurrent.CountDownLatch(1);
+        store.onWriter(c -> { // a disk that hangs for a while: the writer waits here, everything queues
+            try {
+                return disk.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        List<CompletableFuture<Void>> readings = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            readings.add(store.append(List.of(reading("d" + (i % 3), i, Instant.now()))).toCompletableFuture());
+        }
+        CompletableFuture<Void> oneTooMany = store.append(List.of(reading("d", 1, Instant.now()))).toCompletableFuture();
+        assertInstanceOf(BackpressureException.class, assertThrows(CompletionException.class, oneTooMany::join).getCause());
+        CampusEvent intrusion = CampusEvent.builder().schoolId("sch-1").deviceId("cam-fence-1").kind("camera.intrusion")
+                .severity(Severity.WARNING).build();
+        CompletableFuture<Void> alarm = store.append(List.of(intrusion)).toCompletableFuture();
+        assertFalse(alarm.isDone(), "the intrusion was refused or failed while readings filled the queue");
+        // the urgent lane is bounded too
+        List<CompletableFuture<Void>> urgent = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            urgent.add(store.append(List.of(CampusEvent.builder().schoolId("sch-1").deviceId("cam-" + i).kind("alarm.raised")
+                    .severity(Severity.CRITICAL).build())).toCompletableFuture());
+        }
+        CompletableFuture<Void> sixth = store.append(List.of(CampusEvent.builder().schoolId("sch-1").deviceId("cam-9")
+                .kind("alarm.raised").severity(Severity.CRITICAL).build())).toCompletableFuture();
+        assertInstanceOf(BackpressureException.class, assertThrows(CompletionException.class, sixth::join).getCause());
+        disk.countDown();
+        alarm.get(10, TimeUnit.SECONDS);
+        for (CompletableFuture<Void> r : readings) {
+            r.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(1, store.count(EventQuery.all(0).withKind("camera.intrusion")));
+        assertEquals(100, store.count(EventQuery.all(0).withKind("lab.reading")));
     }
 
     @Test

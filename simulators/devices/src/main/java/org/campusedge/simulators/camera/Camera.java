@@ -1,25 +1,24 @@
 package org.campusedge.simulators.camera;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.campusedge.simulators.AckLatency;
+import org.campusedge.simulators.net.HttpWire;
 
 /**
  * One simulated camera: posts its alerts to the gateway's alarm-host URL as a real camera does,
- * one request at a time, and keeps what the answers were.
+ * one request per connection from its own address, and keeps what the answers were.
  */
 public final class Camera {
 
     private final String id;
     private final URI alarmHost;
     private final boolean json;
-    private final HttpClient http;
+    private final InetAddress local;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -32,11 +31,16 @@ public final class Camera {
      * @param gateway the gateway's device HTTP server, e.g. {@code http://127.0.0.1:8088}
      * @param json    post the JSON encoding instead of XML (newer firmware does)
      */
-    public Camera(String id, URI gateway, boolean json, HttpClient http) {
+    public Camera(String id, URI gateway, boolean json) {
+        this(id, gateway, json, null);
+    }
+
+    /** @param local the camera's own address to post from (null: any) */
+    public Camera(String id, URI gateway, boolean json, InetAddress local) {
         this.id = id;
         this.alarmHost = gateway.resolve("/campus/camera/" + id);
         this.json = json;
-        this.http = http;
+        this.local = local;
     }
 
     public String id() {
@@ -66,15 +70,10 @@ public final class Camera {
 
     /** Posts any body: what the bad-input tests and a misconfigured camera send. */
     public int postRaw(byte[] body, String contentType) {
-        HttpRequest request = HttpRequest.newBuilder(alarmHost)
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
         try {
             long t0 = System.nanoTime();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            int status = response.statusCode();
+            HttpWire.Answer response = HttpWire.post(local, alarmHost, contentType, body, false, Duration.ofSeconds(10));
+            int status = response.status();
             if (status == 200) {
                 AckLatency l = latency;
                 if (l != null) {
@@ -87,10 +86,6 @@ public final class Camera {
             }
             return status;
         } catch (IOException e) {
-            failed.incrementAndGet();
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             failed.incrementAndGet();
             return -1;
         }

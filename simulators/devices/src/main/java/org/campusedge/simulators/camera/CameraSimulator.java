@@ -1,8 +1,6 @@
 package org.campusedge.simulators.camera;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -14,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.campusedge.simulators.AckLatency;
+import org.campusedge.simulators.net.Loopback;
 import org.campusedge.simulators.school.SchoolClock;
 
 /**
@@ -34,7 +33,6 @@ public final class CameraSimulator implements AutoCloseable {
     private final SplittableRandom random = new SplittableRandom(11);
     private final SchoolClock clock;
     private final int heartbeatSeconds;
-    private final HttpClient http;
     private final ExecutorService senders;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "camera-sim");
@@ -55,11 +53,9 @@ public final class CameraSimulator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        // the client gets its own threads: the senders block in send() and would starve it
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < placements.size(); i++) {
             Placement p = placements.get(i);
-            cameras.add(new Camera(p.cameraId(), gateway, i % 2 == 1, http));
+            cameras.add(new Camera(p.cameraId(), gateway, i % 2 == 1, Loopback.device(Loopback.CAMERAS, i)));
             places.add(p.place());
         }
     }

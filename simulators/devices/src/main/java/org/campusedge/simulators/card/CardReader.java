@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.campusedge.simulators.AckLatency;
 
 /**
- * One simulated one-card reader: keeps a TCP connection to the gateway, sends a frame per swipe,
- * holds every swipe until it is ACKed, and after a reconnect sends the unacknowledged ones again
- * with their sequence numbers, as real readers do.
+ * One simulated one-card reader: keeps a TCP connection to the gateway, names itself with a
+ * keep-alive frame when it connects and whenever it has been quiet for a minute, sends a frame per
+ * swipe, holds every swipe until it is ACKed, and after a reconnect sends the unacknowledged ones
+ * again with their sequence numbers, as real readers do.
  */
 public final class CardReader implements AutoCloseable {
 
@@ -25,14 +26,27 @@ public final class CardReader implements AutoCloseable {
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong nakked = new AtomicLong();
     private final Map<String, AtomicLong> nakCodes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Swipes the gateway answered BUSY or ERROR, with when: sent again a second later. */
+    private final Map<Long, Long> retryAt = new java.util.concurrent.ConcurrentHashMap<>();
     private long seq;
     private Socket socket;
     private OutputStream out;
     private Thread listener;
+    private volatile boolean connected;
+    private volatile long lastSent;
+    private final AtomicLong connects = new AtomicLong();
+
+    private final java.net.InetAddress local;
 
     public CardReader(String id, InetSocketAddress gateway) {
+        this(id, gateway, null);
+    }
+
+    /** @param local the reader's own address to connect from (null: any) */
+    public CardReader(String id, InetSocketAddress gateway, java.net.InetAddress local) {
         this.id = id;
         this.gateway = gateway;
+        this.local = local;
     }
 
     public String id() {
@@ -43,17 +57,62 @@ public final class CardReader implements AutoCloseable {
     public synchronized void connect() throws IOException {
         closeSocket();
         socket = new Socket();
+        if (local != null) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
         socket.connect(gateway, 5_000);
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();
         InputStream in = socket.getInputStream();
+        connected = true;
+        connects.incrementAndGet();
         listener = new Thread(() -> listen(in), "reader-" + id);
         listener.setDaemon(true);
         listener.start();
+        out.write(ReaderWire.frame(ReaderWire.keepAlive(id)));
         for (String payload : unacked.values()) {
             out.write(ReaderWire.frame(payload));
         }
         out.flush();
+        lastSent = System.nanoTime();
+    }
+
+    /** Whether the connection is up, as far as the reader knows (the gateway has not closed it). */
+    public boolean connected() {
+        return connected;
+    }
+
+    /** Connections made so far (1 + reconnects). */
+    public long connects() {
+        return connects.get();
+    }
+
+    /**
+     * Sends a keep-alive frame if nothing was sent for {@code quietNanos}, and again the swipes the
+     * gateway answered "busy" a second ago; a lost connection is opened again.
+     */
+    public synchronized void keepAlive(long quietNanos) throws IOException {
+        if (!connected) {
+            connect();
+            return;
+        }
+        long now = System.nanoTime();
+        for (Map.Entry<Long, Long> r : retryAt.entrySet()) {
+            String payload = unacked.get(r.getKey());
+            if (payload == null) {
+                retryAt.remove(r.getKey());
+            } else if (now > r.getValue()) {
+                retryAt.remove(r.getKey());
+                out.write(ReaderWire.frame(payload));
+                lastSent = now;
+            }
+        }
+        out.flush();
+        if (System.nanoTime() - lastSent > quietNanos) {
+            out.write(ReaderWire.frame(ReaderWire.keepAlive(id)));
+            out.flush();
+            lastSent = System.nanoTime();
+        }
     }
 
     /** Sends one swipe; it stays pending until the gateway ACKs it. */
@@ -66,6 +125,7 @@ public final class CardReader implements AutoCloseable {
         }
         out.write(ReaderWire.frame(payload));
         out.flush();
+        lastSent = System.nanoTime();
     }
 
     /** Writes raw bytes on the connection, for the tests of damaged input. */
@@ -79,6 +139,9 @@ public final class CardReader implements AutoCloseable {
             String answer;
             while ((answer = ReaderWire.readAnswer(in)) != null) {
                 String[] f = answer.split("\\|");
+                if (f[0].equals("A") && f.length == 2 && f[1].equals("K")) {
+                    continue; // the keep-alive's answer
+                }
                 if (f[0].equals("A") && f.length == 2) {
                     long s = Long.parseLong(f[1]);
                     if (unacked.remove(s) != null) {
@@ -94,11 +157,15 @@ public final class CardReader implements AutoCloseable {
                     nakCodes.computeIfAbsent(f[2], k -> new AtomicLong()).incrementAndGet();
                     if (!f[1].equals("-") && !f[2].equals("BUSY") && !f[2].equals("ERROR")) {
                         unacked.remove(Long.parseLong(f[1])); // FORMAT/READER: sending it again will not help
+                    } else if (!f[1].equals("-")) {
+                        retryAt.put(Long.parseLong(f[1]), System.nanoTime() + 1_000_000_000L); // busy: try again in a second
                     }
                 }
             }
         } catch (IOException e) {
             // the connection went; connect() starts over
+        } finally {
+            connected = false;
         }
     }
 

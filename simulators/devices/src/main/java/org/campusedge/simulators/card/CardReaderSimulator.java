@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.campusedge.simulators.AckLatency;
 import org.campusedge.simulators.school.SchoolClock;
+import org.campusedge.simulators.net.Loopback;
 
 /**
  * The one-card readers of a school through a school day: a morning rush in through the gates, the
@@ -41,7 +42,7 @@ public final class CardReaderSimulator implements AutoCloseable {
         this.students = students;
         this.clock = clock;
         for (Placement p : placements) {
-            CardReader r = new CardReader(p.readerId(), gateway);
+            CardReader r = new CardReader(p.readerId(), gateway, Loopback.device(Loopback.CARD_READERS, readers.size()));
             r.connect();
             readers.add(r);
             places.add(p.place());
@@ -70,6 +71,13 @@ public final class CardReaderSimulator implements AutoCloseable {
     }
 
     private void tick() {
+        for (CardReader r : readers) {
+            try {
+                r.keepAlive(TimeUnit.SECONDS.toNanos(60)); // and reconnects a reader whose connection the gateway closed
+            } catch (IOException e) {
+                // the gateway is away; the next tick tries again
+            }
+        }
         LocalTime now = clock.get();
         for (int i = 0; i < readers.size(); i++) {
             double expected = swipesPerMinute(places.get(i), now) * clock.speed() / 600.0; // per 100 ms of real time

@@ -44,6 +44,11 @@ public final class ReaderWire {
         return out.toByteArray();
     }
 
+    /** The keep-alive payload a reader sends when it connects and when it has been quiet: {@code K|<reader id>}. */
+    public static String keepAlive(String reader) {
+        return "K|" + reader;
+    }
+
     /** A swipe's payload. */
     public static String swipe(String reader, long seq, String card, char direction, boolean granted, long millis) {
         return "1|" + reader + "|" + seq + "|" + card + "|" + direction + "|" + (granted ? "G" : "D") + "|" + millis;

@@ -14,7 +14,9 @@ public final class ConsoleClient {
 
     private static final Pattern ADMIN = Pattern.compile("user 'admin', password (\\S+)");
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
+    /** No call waits longer than this: a console that does not answer is a failure to report, not a hang. */
+    private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(15);
     private final String base;
     private final String cookie;
     private final String csrf;
@@ -32,13 +34,13 @@ public final class ConsoleClient {
             throw new IllegalStateException("no admin password in the gateway's output");
         }
         String base = "http://127.0.0.1:" + gw.consolePort();
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+        HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).timeout(TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("user=admin&password=" + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-        String me = http.send(HttpRequest.newBuilder(URI.create(base + "/api/me")).header("Cookie", cookie).build(),
+        String me = http.send(HttpRequest.newBuilder(URI.create(base + "/api/me")).timeout(TIMEOUT).header("Cookie", cookie).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher csrf = Pattern.compile("\"csrf\":\"([^\"]+)\"").matcher(me);
         if (!csrf.find()) {
@@ -48,13 +50,13 @@ public final class ConsoleClient {
     }
 
     public String get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).build(),
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).header("Cookie", cookie).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** Posts a form with the session's CSRF token; returns the status code. */
     public int post(String path, String form) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).header("X-CSRF-Token", csrf)
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).header("Cookie", cookie).header("X-CSRF-Token", csrf)
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode();
     }

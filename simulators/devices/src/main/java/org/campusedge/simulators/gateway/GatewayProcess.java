@@ -51,38 +51,10 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public static GatewayProcess start(Path distribution, Path home, List<String> settings, List<String> jvmArgs)
             throws IOException, InterruptedException {
-        Files.createDirectories(home);
-        for (String shared : new String[] {"lib", "bundles", "device-profiles"}) {
-            Path link = home.resolve(shared);
-            if (!Files.exists(link)) {
-                Files.createSymbolicLink(link, distribution.resolve(shared));
-            }
-        }
-        Path conf = home.resolve("conf");
-        Files.createDirectories(conf);
-        for (String f : new String[] {"gateway.properties", "logback.xml"}) {
-            if (!Files.exists(conf.resolve(f))) {
-                Files.copy(distribution.resolve("conf").resolve(f), conf.resolve(f));
-            }
-        }
+        prepare(distribution, home);
         Files.deleteIfExists(home.resolve("run/gateway.status"));
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(jvmArgs);
-        cmd.add("-Dlogback.configurationFile=" + conf.resolve("logback.xml"));
-        cmd.add("-Dcampus.home=" + home);
-        cmd.add("-cp");
-        cmd.add(home.resolve("lib") + "/*");
-        cmd.add("org.campusedge.launcher.Main");
-        cmd.add("--home");
-        cmd.add(home.toString());
-        for (String s : settings) {
-            cmd.add("--set");
-            cmd.add(s);
-        }
+        Process p = launch(distribution, home, settings, jvmArgs);
         Path console = home.resolve("console.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile())).start();
         // a gateway never outlives whoever started it, whatever way that ends
         Thread reaper = new Thread(p::destroyForcibly, "gateway-reaper-" + p.pid());
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -109,6 +81,83 @@ public final class GatewayProcess implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(reaper);
             throw e;
         }
+    }
+
+    /** Links the distribution's shared folders into a home and gives it its own copy of conf/. */
+    private static void prepare(Path distribution, Path home) throws IOException {
+        Files.createDirectories(home);
+        for (String shared : new String[] {"lib", "bundles", "device-profiles"}) {
+            Path link = home.resolve(shared);
+            if (!Files.exists(link)) {
+                Files.createSymbolicLink(link, distribution.resolve(shared));
+            }
+        }
+        Path conf = home.resolve("conf");
+        Files.createDirectories(conf);
+        for (String f : new String[] {"gateway.properties", "logback.xml"}) {
+            if (!Files.exists(conf.resolve(f))) {
+                Files.copy(distribution.resolve("conf").resolve(f), conf.resolve(f));
+            }
+        }
+    }
+
+    /**
+     * Starts the gateway's JVM as {@code bin/campus-edge} does (with -XX:+ExitOnOutOfMemoryError), its
+     * output appended to {@code home/console.log}.
+     */
+    private static Process launch(Path distribution, Path home, List<String> settings, List<String> jvmArgs) throws IOException {
+        Path conf = home.resolve("conf");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("-XX:+ExitOnOutOfMemoryError");
+        cmd.addAll(jvmArgs);
+        cmd.add("-Dlogback.configurationFile=" + conf.resolve("logback.xml"));
+        cmd.add("-Dcampus.home=" + home);
+        cmd.add("-cp");
+        cmd.add(home.resolve("lib") + "/*");
+        cmd.add("org.campusedge.launcher.Main");
+        cmd.add("--home");
+        cmd.add(home.toString());
+        for (String s : settings) {
+            cmd.add("--set");
+            cmd.add(s);
+        }
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile())).start();
+    }
+
+    /** How a gateway that was not expected to keep running ended: its exit status and everything it printed. */
+    public record Ended(int exitStatus, String console) {
+    }
+
+    /**
+     * Starts a gateway that should stop by itself (it cannot start whole, or its home is taken) and
+     * waits up to {@code seconds} for it to end; fails if it is still running then (and stops it).
+     */
+    public static Ended runToExit(Path distribution, Path home, List<String> settings, List<String> jvmArgs, int seconds)
+            throws IOException, InterruptedException {
+        prepare(distribution, home);
+        Path console = home.resolve("console.log");
+        long before = Files.exists(console) ? Files.size(console) : 0;
+        Process p = launch(distribution, home, settings, jvmArgs);
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IllegalStateException("the gateway was still running after " + seconds + " s:\n" + tail(console));
+        }
+        String out = Files.readString(console, StandardCharsets.UTF_8);
+        return new Ended(p.exitValue(), out.substring((int) Math.min(before, out.length())));
+    }
+
+    /**
+     * Waits until the process ends by itself (its watchdog stopped it); its exit status, or -1 when it
+     * still runs after {@code seconds}.
+     */
+    public int awaitExit(int seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            return -1;
+        }
+        forgetReaper();
+        return process.exitValue();
     }
 
     private static String tail(Path file) {

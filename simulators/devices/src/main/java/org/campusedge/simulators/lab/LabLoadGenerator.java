@@ -15,6 +15,7 @@ import org.HdrHistogram.Recorder;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.config.CoapConfig;
+import org.campusedge.simulators.net.Loopback;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.util.ExecutorsUtil;
@@ -75,8 +76,9 @@ public final class LabLoadGenerator implements AutoCloseable {
         // a load generator is one client talking to one server: many requests may be in flight at once
         config.set(CoapConfig.NSTART, perEndpoint);
         for (int i = 0; i < endpoints; i++) {
+            // one address per endpoint: the load of many kits comes from many addresses, as in a school
             CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(config)
-                    .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0)).build();
+                    .setInetSocketAddress(new InetSocketAddress(Loopback.device(Loopback.LOAD_GENERATOR, i), 0)).build();
             ep.setExecutors(main, secondary);
             try {
                 ep.start();

@@ -13,6 +13,7 @@ import org.campusedge.simulators.AckLatency;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.config.CoapConfig;
+import org.campusedge.simulators.net.Loopback;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
@@ -45,8 +46,9 @@ public final class LabSensorSimulator implements AutoCloseable {
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "lab-sim-ticker"));
         Configuration config = clientConfiguration();
         for (int i = 0; i < sensors.size(); i++) {
+            // each kit from an address of its own, as on a school LAN (the gateway's limits are per source address)
             CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(config)
-                    .setInetSocketAddress(new InetSocketAddress("0.0.0.0", 0)).build();
+                    .setInetSocketAddress(new InetSocketAddress(Loopback.device(Loopback.LAB_SENSORS, i), 0)).build();
             ep.setExecutors(main, secondary);
             endpoints.add(ep);
             try {

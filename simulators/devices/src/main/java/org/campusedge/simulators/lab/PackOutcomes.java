@@ -18,6 +18,7 @@ public final class PackOutcomes {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
+    private final java.util.Map<String, AtomicLong> refusedByCode = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * An observer for one request: counts it as sent now and its outcome once (Californium may
@@ -37,6 +38,7 @@ public final class PackOutcomes {
                         onAcknowledged.accept(response);
                     } else {
                         refused.incrementAndGet();
+                        refusedByCode.computeIfAbsent(response.getCode().text, k -> new AtomicLong()).incrementAndGet();
                     }
                     onEnd.run();
                 }
@@ -92,8 +94,15 @@ public final class PackOutcomes {
         return lost.get();
     }
 
+    /** Packs answered with this code ("5.03", "4.00", ...). */
+    public long refused(String code) {
+        AtomicLong n = refusedByCode.get(code);
+        return n == null ? 0 : n.get();
+    }
+
     @Override
     public String toString() {
-        return "sent " + sent() + ", stored (2.04) " + acknowledged() + ", refused " + refused() + ", no answer " + lost();
+        return "sent " + sent() + ", stored (2.04) " + acknowledged() + ", refused " + refused() + " " + refusedByCode
+                + ", no answer " + lost();
     }
 }

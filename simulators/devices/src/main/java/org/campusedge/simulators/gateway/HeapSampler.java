@@ -1,4 +1,4 @@
-package org.campusedge.bench;
+package org.campusedge.simulators.gateway;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * Samples another JVM's heap twice a second with {@code jstat -gc}: the peak of the whole used
  * heap (garbage included, what -Xmx must hold) and the peak of the old generation (what survives).
  */
-final class HeapSampler implements AutoCloseable {
+public final class HeapSampler implements AutoCloseable {
 
     private final Process jstat;
     private final Thread reader;
@@ -17,7 +17,7 @@ final class HeapSampler implements AutoCloseable {
     private volatile double peakOldMb;
     private volatile double lastOldMb;
 
-    HeapSampler(long pid) throws IOException {
+    public HeapSampler(long pid) throws IOException {
         jstat = new ProcessBuilder("jstat", "-gc", Long.toString(pid), "500").redirectErrorStream(true).start();
         reader = new Thread(this::read, "heap-sampler");
         reader.setDaemon(true);
@@ -58,15 +58,15 @@ final class HeapSampler implements AutoCloseable {
         throw new IllegalStateException("jstat printed no " + name + " column");
     }
 
-    double peakUsedMb() {
+    public double peakUsedMb() {
         return peakUsedMb;
     }
 
-    double peakOldMb() {
+    public double peakOldMb() {
         return peakOldMb;
     }
 
-    double lastOldMb() {
+    public double lastOldMb() {
         return lastOldMb;
     }
 
