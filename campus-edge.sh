@@ -6,6 +6,8 @@
 #   ./campus-edge.sh bench [options]                        the lab ingest benchmark (see README)
 #   ./campus-edge.sh bench school [--scale K] [options]     the mixed-school benchmark (see README)
 #   ./campus-edge.sh bench alarms [--scale K] [--probes N]  alarm latency to the console under load
+#   ./campus-edge.sh bench siege [--scale 10] [--steps 1,2,3,4] [--seconds 60]  every attack at once, at rising strength
+#   ./campus-edge.sh bench heap                             what each bound costs in heap (the README's arithmetic)
 #   ./campus-edge.sh bench cloud [--schools 50] [--duration S]  50 schools through the Hono sandbox to the city dashboard
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -49,6 +51,14 @@ case $cmd in
     if [[ ${1:-} == cloud ]]; then
       shift
       exec java -Xmx1g -cp "$(classpath simulators/bench)" org.campusedge.bench.CloudBenchmark "$@"
+    fi
+    if [[ ${1:-} == heap ]]; then
+      shift
+      exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.HeapBounds "$@"
+    fi
+    if [[ ${1:-} == siege ]]; then
+      shift
+      exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.SiegeBenchmark "$@"
     fi
     if [[ ${1:-} == alarms ]]; then
       shift

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.campusedge.api.Watchdog;
@@ -41,10 +42,10 @@ public final class CardServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CardServer.class);
 
     /** The card port's bounds; see the README's table of limits. */
-    public record Limits(int connections, int connectionsPerSource, Duration identifyWithin, Duration idleTimeout,
+    public record Limits(int connections, int connectionsPerSource, int unidentified, Duration identifyWithin, Duration idleTimeout,
                          double framesPerSourcePerSecond, double frameBurst, int penaltyRejections, int penaltySeconds) {
         public static Limits defaults() {
-            return new Limits(256, 4, Duration.ofSeconds(30), Duration.ofSeconds(180), 50, 200, 50, 30);
+            return new Limits(256, 4, 64, Duration.ofSeconds(30), Duration.ofSeconds(180), 50, 200, 50, 30);
         }
     }
 
@@ -63,8 +64,17 @@ public final class CardServer implements AutoCloseable {
     private final SourceGuard sources;
     private final Watchdog watchdog;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
-    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final Set<ReaderLink> connections = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService deadlines = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "card-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
+    /** How long a write may stay blocked on a peer that does not read before its connection is closed. */
+    static final long WRITE_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private final LongAdder closedIdle = new LongAdder();
+    /** Connections that have not named a reader yet: capped on their own, so idle sockets cannot take every slot. */
+    private final java.util.concurrent.atomic.AtomicInteger unidentified = new java.util.concurrent.atomic.AtomicInteger();
     private final Thread acceptor;
     private volatile boolean running = true;
 
@@ -90,6 +100,8 @@ public final class CardServer implements AutoCloseable {
     /** Starts taking connections (after the routes are in place, so no reader hears READER for nothing). */
     public void start() {
         acceptor.start();
+        deadlines.scheduleWithFixedDelay(() -> connections.stream().filter(c -> c.stuckLongerThan(WRITE_DEADLINE_NANOS))
+                .forEach(ReaderLink::close), 1, 1, TimeUnit.SECONDS);
         LOG.info("Card reader server listening on tcp {}:{} ({} connections, {} per source, {} s to name the reader, idle {} s)",
                 server.getInetAddress().getHostAddress(), port(), limits.connections(), limits.connectionsPerSource(),
                 limits.identifyWithin().toSeconds(), limits.idleTimeout().toSeconds());
@@ -135,12 +147,19 @@ public final class CardServer implements AutoCloseable {
                     continue;
                 }
                 InetAddress source = s.getInetAddress();
-                if (!sources.opened(source)) {
+                SourceGuard.Slot slot = sources.opened(source);
+                if (slot == null || unidentified.get() >= limits.unidentified()) {
+                    if (slot != null) {
+                        slot.close();
+                    }
                     refuse(s); // over the source's or the server's share of connections
                     continue;
                 }
-                connections.add(s);
-                Thread t = new Thread(() -> serve(s, source), "card-" + s.getRemoteSocketAddress());
+                unidentified.incrementAndGet();
+                ReaderLink link = new ReaderLink(s, slot);
+                connections.add(link);
+                link.start();
+                Thread t = new Thread(() -> serve(link), "card-" + s.getRemoteSocketAddress());
                 t.setDaemon(true);
                 t.start();
             }
@@ -168,13 +187,16 @@ public final class CardServer implements AutoCloseable {
     /** Payload of the keep-alive frame a reader sends when it has nothing else to say: {@code K|<reader id>}. */
     static final String KEEP_ALIVE = "K|";
 
-    private void serve(Socket socket, InetAddress source) {
+    private void serve(ReaderLink link) {
+        Socket socket = link.socket();
+        InetAddress source = link.source();
         String reader = null; // the inventory reader this connection speaks for, once a frame said so
         CardFrameDecoder decoder = new CardFrameDecoder();
         byte[] buf = new byte[4096];
         long opened = System.nanoTime();
         long lastGood = opened;
-        try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
+        ReaderLink out = link;
+        try (socket; InputStream in = socket.getInputStream()) {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
             socket.setSoTimeout(1000); // wake up to check the deadlines even when nothing arrives
@@ -210,6 +232,7 @@ public final class CardServer implements AutoCloseable {
                         String named = p.text().startsWith(KEEP_ALIVE) ? p.text().substring(KEEP_ALIVE.length()) : Swipe.readerOf(p.text());
                         if (reader == null && named != null && routes.containsKey(named)) {
                             reader = named; // this connection speaks for that reader from now on
+                            unidentified.decrementAndGet();
                         }
                         if (named != null && reader != null && !named.equals(reader)) {
                             sources.rejected(source);
@@ -240,13 +263,17 @@ public final class CardServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.debug("card reader connection {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
         } finally {
-            connections.remove(socket);
-            sources.closed(source);
+            if (reader == null) {
+                unidentified.decrementAndGet();
+            }
+            link.close();
+            connections.remove(link);
+            link.slot().close();
         }
     }
 
     /** Hands a swipe to its reader's route; false when the frame was refused at once (bad, or no such reader). */
-    private boolean handle(String payload, String readerId, OutputStream out, InetAddress source) throws IOException {
+    private boolean handle(String payload, String readerId, ReaderLink out, InetAddress source) {
         Swipe swipe;
         try {
             swipe = Swipe.parse(payload);
@@ -284,7 +311,7 @@ public final class CardServer implements AutoCloseable {
         return true;
     }
 
-    private void answer(OutputStream out, Swipe swipe, Exchange exchange) {
+    private void answer(ReaderLink out, Swipe swipe, Exchange exchange) {
         Exception failure = exchange.getException();
         String seq = Long.toString(swipe.seq());
         byte[] frame = switch (counters.record(swipe.readerId(), failure)) {
@@ -294,11 +321,7 @@ public final class CardServer implements AutoCloseable {
             case DEFERRED -> CardFrames.nak(seq, "BUSY");
             case FAILED -> CardFrames.nak(seq, "ERROR");
         };
-        try {
-            send(out, frame);
-        } catch (IOException e) {
-            LOG.debug("answer to reader {} lost: {}", swipe.readerId(), e.getMessage()); // it re-sends the swipe
-        }
+        send(out, frame); // a lost answer: the reader sends the swipe again after it reconnects
     }
 
     private static String seqOf(String payload) {
@@ -306,19 +329,17 @@ public final class CardServer implements AutoCloseable {
         return f.length >= 3 && f[2].matches("\\d{1,10}") ? f[2] : "-";
     }
 
-    private static void send(OutputStream out, byte[] frame) throws IOException {
-        synchronized (out) {
-            out.write(frame);
-            out.flush();
-        }
+    private static void send(ReaderLink out, byte[] frame) {
+        out.send(frame); // only queued: the connection's own thread writes it
     }
 
     @Override
     public void close() throws IOException {
         running = false;
+        deadlines.shutdownNow();
         server.close();
-        for (Socket s : connections) {
-            s.close();
+        for (ReaderLink c : connections) {
+            c.close();
         }
     }
 }

@@ -18,9 +18,10 @@ import org.eclipse.californium.core.network.stack.AbstractLayer;
  * begin, before the layer above allocates a body buffer for it and keeps it: at most
  * {@code perSource} transfers open per source address and {@code total} in all, each given
  * {@code lifetimeNanos} to finish. A first block over those limits is answered 5.03 Service
- * Unavailable with Max-Age, which a real sensor takes as "retry later"; a transfer that does not
- * finish in time stops counting (the block-wise layer's own lifetime, set to the same, drops its
- * buffer). A body's size is capped by the block-wise layer itself (4.13).
+ * Unavailable with Max-Age, which a real sensor takes as "retry later"; a later block of a transfer
+ * that is not open is answered 4.08 here (Californium would allocate a transfer for it first); a
+ * transfer that does not finish in time stops counting (the block-wise layer's own lifetime, set to
+ * the same, drops its buffer). A body's size is capped by the block-wise layer itself (4.13).
  */
 final class BlockwiseGuard extends AbstractLayer {
 
@@ -55,31 +56,64 @@ final class BlockwiseGuard extends AbstractLayer {
             return;
         }
         InetSocketAddress peer = request.getSourceContext().getPeerAddress();
-        String key = peer + " " + request.getOptions().getUriPathString();
-        if (block1.getNum() == 0 && block1.isM() && !open.containsKey(key) && !begin(key, peer.getAddress())) {
+        // what Californium keys a transfer by (its KeyUri): the peer, the method and the whole URI, query included; a
+        // key of fewer parts would let one guard slot open many transfers
+        String key = peer + " " + request.getCode() + " " + request.getOptions().getUriPathString() + "?"
+                + request.getOptions().getUriQueryString();
+        if (block1.getNum() == 0 && block1.isM() && !begin(key, peer.getAddress())) {
             refused.increment();
             refusals.refused(peer.getAddress());
-            Response busy = Response.createResponse(request, ResponseCode.SERVICE_UNAVAILABLE);
-            busy.getOptions().setMaxAge(5);
-            busy.setPayload("too many block-wise uploads in progress; retry later");
-            busy.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN);
-            exchange.sendResponse(busy);
+            answer(exchange, request, ResponseCode.SERVICE_UNAVAILABLE, "too many block-wise uploads in progress; retry later");
+            return;
+        }
+        if (block1.getNum() > 0 && !isOpen(key)) {
+            // a later block of no transfer we know (never begun, or expired): Californium would set up a transfer,
+            // buffer and all, only to refuse it; refuse it here instead
+            answer(exchange, request, ResponseCode.REQUEST_ENTITY_INCOMPLETE, "no block-wise upload in progress for this block");
             return;
         }
         if (!block1.isM()) {
             end(key);
+        } else if (block1.getNum() > 0) {
+            touch(key); // its lifetime counts from its last block, as Californium's does
         }
         super.receiveRequest(exchange, request);
     }
 
+    /** Counts a new transfer, or one that begins again (the same key: a retransmitted first block); false over the limits. */
     private synchronized boolean begin(String key, InetAddress source) {
         expire();
+        if (open.containsKey(key)) {
+            return true;
+        }
         if (open.size() >= total || perAddress.getOrDefault(source, 0) >= perSource) {
             return false;
         }
         open.put(key, new Transfer(source, System.nanoTime()));
         perAddress.merge(source, 1, Integer::sum);
         return true;
+    }
+
+    private void answer(Exchange exchange, Request request, ResponseCode code, String why) {
+        Response r = Response.createResponse(request, code);
+        if (code == ResponseCode.SERVICE_UNAVAILABLE) {
+            r.getOptions().setMaxAge(5);
+        }
+        r.setPayload(why);
+        r.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN);
+        exchange.sendResponse(r);
+    }
+
+    private synchronized void touch(String key) {
+        Transfer t = open.get(key);
+        if (t != null) {
+            open.put(key, new Transfer(t.source(), System.nanoTime()));
+        }
+    }
+
+    private synchronized boolean isOpen(String key) {
+        expire();
+        return open.containsKey(key);
     }
 
     private synchronized void end(String key) {

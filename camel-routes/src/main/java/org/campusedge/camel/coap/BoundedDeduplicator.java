@@ -60,20 +60,26 @@ final class BoundedDeduplicator implements Deduplicator {
         this.executor = executor;
     }
 
+    /** The map and the order queue change together, under this lock: a key is in both or in neither. */
+    private final Object lock = new Object();
+
     @Override
     public Exchange findPrevious(KeyMID key, Exchange exchange) {
         Entry fresh = new Entry(exchange, System.currentTimeMillis());
-        Entry previous = exchanges.putIfAbsent(key, fresh);
-        if (previous != null) {
-            return previous.exchange();
-        }
-        while (!order.offer(key)) {
-            KeyMID oldest = order.poll();
-            if (oldest != null && exchanges.remove(oldest) != null) {
-                evicted.increment();
+        synchronized (lock) {
+            Entry previous = exchanges.putIfAbsent(key, fresh);
+            if (previous != null) {
+                return previous.exchange();
             }
+            if (!order.offer(key)) {
+                KeyMID oldest = order.poll();
+                if (oldest != null && exchanges.remove(oldest) != null) {
+                    evicted.increment();
+                }
+                order.offer(key);
+            }
+            return null;
         }
-        return null;
     }
 
     @Override
@@ -103,8 +109,10 @@ final class BoundedDeduplicator implements Deduplicator {
 
     @Override
     public void clear() {
-        exchanges.clear();
-        order.clear();
+        synchronized (lock) {
+            exchanges.clear();
+            order.clear();
+        }
     }
 
     /** Exchanges forgotten before their lifetime because the table was full. */
@@ -119,15 +127,17 @@ final class BoundedDeduplicator implements Deduplicator {
     /** Drops what is older than the lifetime; the queue keeps insertion order, so it stops at the first young one. */
     private void sweep() {
         long oldest = System.currentTimeMillis() - lifetimeMillis;
-        KeyMID k;
-        while ((k = order.peek()) != null) {
-            Entry e = exchanges.get(k);
-            if (e != null && e.atMillis() >= oldest) {
-                break;
-            }
-            order.poll();
-            if (e != null) {
-                exchanges.remove(k, e);
+        synchronized (lock) {
+            KeyMID k;
+            while ((k = order.peek()) != null) {
+                Entry e = exchanges.get(k);
+                if (e != null && e.atMillis() >= oldest) {
+                    break;
+                }
+                order.poll();
+                if (e != null) {
+                    exchanges.remove(k, e);
+                }
             }
         }
     }

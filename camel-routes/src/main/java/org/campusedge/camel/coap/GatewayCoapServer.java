@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.campusedge.api.Watchdog;
 import org.campusedge.net.SourceGuard;
 import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
@@ -59,7 +60,7 @@ public final class GatewayCoapServer implements AutoCloseable {
                          Duration dedupLifetime, double datagramsPerSourcePerSecond, double datagramBurst, int maxQueuedDatagrams,
                          int penaltyRejections, int penaltySeconds, int maxSources) {
         public static Limits defaults() {
-            return new Limits(16 * 1024, 4, 64, Duration.ofSeconds(30), 20_000, Duration.ofSeconds(60), 500, 1000, 10_000, 50, 30,
+            return new Limits(16 * 1024, 4, 64, Duration.ofSeconds(30), 20_000, Duration.ofSeconds(60), 500, 1000, 4_000, 50, 30,
                     4096);
         }
     }
@@ -123,8 +124,13 @@ public final class GatewayCoapServer implements AutoCloseable {
         endpoint.addInterceptor(new MessageInterceptorAdapter() {
             @Override
             public void sendResponse(Response response) {
-                if (response.getCode().codeClass == 4 && response.getDestinationContext() != null) {
+                if (response.getDestinationContext() == null) {
+                    return;
+                }
+                if (response.getCode().codeClass == 4) {
                     sources.rejected(response.getDestinationContext().getPeerAddress().getAddress());
+                } else if (response.getCode().codeClass == 2 && response.getCode() != CoAP.ResponseCode.CONTINUE) {
+                    sources.accepted(response.getDestinationContext().getPeerAddress().getAddress());
                 }
             }
         });

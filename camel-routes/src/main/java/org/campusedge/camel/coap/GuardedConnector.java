@@ -13,9 +13,10 @@ import org.eclipse.californium.elements.RawDataChannel;
 
 /**
  * The UDP connector with a gate between the socket and Californium's protocol threads, on the
- * receiving thread itself, before any datagram is queued: a source address over its rate or in its
- * penalty ({@link SourceGuard}) is not listened to, and when the protocol threads already have
- * {@code maxQueued} datagrams waiting, new ones are dropped as a full socket buffer would drop them.
+ * receiving thread itself, before any datagram is queued: a source address in its penalty, or over
+ * its rate while the protocol threads are behind ({@link SourceGuard}), is not listened to, and when
+ * the protocol threads already have {@code maxQueued} datagrams waiting, new ones are dropped as a
+ * full socket buffer would drop them.
  * Both are counted. Dropping is UDP's own answer to overload: a confirmable request is sent again
  * by its device, and one that is over its rate costs the gateway nothing but this check.
  */
@@ -38,10 +39,13 @@ final class GuardedConnector implements Connector {
     public void setRawDataReceiver(RawDataChannel receiver) {
         udp.setRawDataReceiver(raw -> {
             InetSocketAddress peer = raw.getInetSocketAddress();
-            if (peer == null || !sources.admit(peer.getAddress())) {
+            int queued = protocolThreads.getQueue().size();
+            // per-source rates only under pressure (a quarter of the queue): a forged flood in a device's name must
+            // not use up its allowance while there is room for both
+            if (peer == null || !sources.admit(peer.getAddress(), queued > maxQueued / 4)) {
                 return;
             }
-            if (protocolThreads.getQueue().size() >= maxQueued) {
+            if (queued >= maxQueued) {
                 droppedFull.increment();
                 return;
             }

@@ -19,7 +19,7 @@ public final class DeviceRequest {
 
     private final Request http;
     private final Response response;
-    private final Callback callback;
+    private Callback callback;
     private final InetAddress source;
     private final SourceGuard sources;
     private final AtomicBoolean answered = new AtomicBoolean();
@@ -35,6 +35,11 @@ public final class DeviceRequest {
 
     void body(byte[] body) {
         this.body = body;
+    }
+
+    /** The request holds one of the server's in-flight slots from now until it is answered. */
+    void holdsSlotOf(BoundedHttpServer server) {
+        this.callback = server.leaving(callback);
     }
 
     public byte[] body() {

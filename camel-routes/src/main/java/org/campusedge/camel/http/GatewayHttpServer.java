@@ -160,6 +160,12 @@ public final class GatewayHttpServer implements AutoCloseable {
                         if (settled.compareAndSet(false, true)) {
                             timer.cancel(false);
                             request.body(body);
+                            // a slot is taken only now: a slow sender holds a connection of its own address, never a slot
+                            if (!server.enter()) {
+                                request.answer(503, "the gateway is busy; retry later");
+                                return;
+                            }
+                            request.holdsSlotOf(server);
                             r.route().handle(request);
                         }
                     },

@@ -86,7 +86,7 @@ public final class CamelGatewayComponent {
         int coapDatagramsPerSourcePerSecond() default 500;
 
         @AttributeDefinition(description = "CoAP datagrams waiting for the protocol threads before new ones are dropped")
-        int coapMaxQueuedDatagrams() default 10_000;
+        int coapMaxQueuedDatagrams() default 4_000;
 
         @AttributeDefinition(description = "Most SenML records in one pack; larger packs get 4.13")
         int maxPackRecords() default 1000;
@@ -136,6 +136,9 @@ public final class CamelGatewayComponent {
 
         @AttributeDefinition(description = "Connections to the card readers' port per source address")
         int cardConnectionsPerSource() default 4;
+
+        @AttributeDefinition(description = "Card connections that have not named their reader yet, at once; one more hears N|-|BUSY")
+        int cardUnidentified() default 64;
 
         @AttributeDefinition(description = "Seconds a new card connection has to name its reader (a swipe or a keep-alive)")
         int cardIdentifySeconds() default 30;
@@ -210,7 +213,7 @@ public final class CamelGatewayComponent {
                 Duration.ofSeconds(c.httpHeaderSeconds()), Duration.ofSeconds(10), 8192, 8, c.httpMaxInFlight(),
                 c.httpRequestsPerSourcePerSecond(), 2.0 * c.httpRequestsPerSourcePerSecond(), c.penaltyRejections(), c.penaltySeconds(),
                 false, null, 0);
-        CardServer.Limits card = new CardServer.Limits(c.cardConnections(), c.cardConnectionsPerSource(),
+        CardServer.Limits card = new CardServer.Limits(c.cardConnections(), c.cardConnectionsPerSource(), c.cardUnidentified(),
                 Duration.ofSeconds(c.cardIdentifySeconds()), Duration.ofSeconds(c.cardIdleSeconds()), c.cardFramesPerSourcePerSecond(),
                 4.0 * c.cardFramesPerSourcePerSecond(), c.penaltyRejections(), c.penaltySeconds());
         return new CamelGateway.Settings(GatewayCoapServer.Settings.defaults(c.coapHost(), c.coapPort()).withLimits(coap),

@@ -53,12 +53,14 @@ public record CampusEvent(String id, String schoolId, String deviceId, String pr
 
     /**
      * Whether the event belongs on the alarm path, which readings cannot fill: alarm transitions,
-     * audit records, broadcast (PA) events, control writes and anything of WARNING or worse (an intrusion, a
-     * tamper, a device gone offline). Readings, card swipes, motion and the like are bulk traffic.
+     * audit records, broadcast (PA) events, control writes, presence (device.online and .offline go
+     * the same way, so one never overtakes the other) and anything of WARNING or worse (an
+     * intrusion, a tamper). Readings, card swipes, motion and the like are bulk traffic.
      */
     public boolean urgent() {
         return severity.compareTo(Severity.WARNING) >= 0 || kind.startsWith("alarm.") || kind.startsWith("audit.")
-                || kind.startsWith("broadcast.") || kind.startsWith("cloud.") || kind.endsWith(".control");
+                || kind.startsWith("broadcast.") || kind.startsWith("cloud.") || kind.startsWith("device.")
+                || kind.endsWith(".control");
     }
 
     static boolean isValidKind(String kind) {

@@ -161,7 +161,8 @@ class CardReaderIT {
                     while ((answer = ReaderWire.readAnswer(in)) != null) { // to the end of the stream: the gateway closes it
                         naks += answer.endsWith("FORMAT") ? 1 : 0;
                     }
-                    assertTrue(naks >= 20, "damaged frames were not answered: " + naks);
+                    // each answered FORMAT until the penalty (the 20th) closes the connection
+                    assertTrue(naks >= 10 && naks <= 20, "damaged frames answered: " + naks);
                 }
                 try (java.net.Socket again = new java.net.Socket()) {
                     again.bind(new InetSocketAddress(noisyAddress, 0));

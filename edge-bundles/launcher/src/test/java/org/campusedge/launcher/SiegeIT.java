@@ -118,12 +118,16 @@ class SiegeIT {
                         "card swipes stopped being acknowledged");
                 assertTrue(GatewayFixture.eventually(30, () -> siege.attack("coap-blockwise-flood").count("sent", false)
                         >= strength.blockwiseTotal()), "the flood did not finish");
+                // what the gateway holds while every attack is on: its live data after a full collection
+                double live = HeapSampler.liveAfterFullGcMb(pid);
+                System.out.printf("siege: live heap under attack %.0f MB (after a full collection)%n", live);
+                assertTrue(live < 160, "the gateway holds " + live + " MB under attack; the README's arithmetic says < 160");
             } finally {
                 siege.close();
                 System.out.print("siege report:\n" + siege.report());
             }
-            System.out.printf("siege: gateway heap peak %.0f MB (old generation %.0f MB)%n", heap.peakUsedMb(), heap.peakOldMb());
-            assertTrue(heap.peakUsedMb() < 256, "heap " + heap.peakUsedMb());
+            // peaks include garbage G1 had not collected yet: printed, not asserted (the live figure above is)
+            System.out.printf("siege: gateway heap peak %.0f MB in use (old generation %.0f MB)%n", heap.peakUsedMb(), heap.peakOldMb());
         }
         assertTrue(gw.isAlive() && gw.pid() == pid, "the gateway is not the process it was");
 

@@ -135,6 +135,52 @@ public final class BoundedHttpServer implements AutoCloseable {
         return limits;
     }
 
+    /**
+     * Takes one of the {@code maxInFlight} slots for a request whose body is in and whose work begins
+     * (a slow sender never holds one); false, counted, when none is free. Every true is matched by one
+     * {@link #leave()}. With a {@code bodyDeadline} the server does this itself; without, the handler
+     * does, once it has read the body.
+     */
+    public boolean enter() {
+        if (inFlight.incrementAndGet() > limits.maxInFlight()) {
+            inFlight.decrementAndGet();
+            busy.increment();
+            return false;
+        }
+        return true;
+    }
+
+    public void leave() {
+        inFlight.decrementAndGet();
+    }
+
+    /** A callback that gives the request's slot back ({@link #leave()}) once, whichever way the request ends. */
+    public Callback leaving(Callback callback) {
+        java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
+        return new Callback() {
+            @Override
+            public void succeeded() {
+                if (left.compareAndSet(false, true)) {
+                    leave();
+                }
+                callback.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable x) {
+                if (left.compareAndSet(false, true)) {
+                    leave();
+                }
+                callback.failed(x);
+            }
+
+            @Override
+            public InvocationType getInvocationType() {
+                return callback.getInvocationType();
+            }
+        };
+    }
+
     /** Requests answered 503 because the server had {@code maxInFlight} in progress. */
     public long busy() {
         return busy.sum();
@@ -233,7 +279,7 @@ public final class BoundedHttpServer implements AutoCloseable {
 
     /** Per-source connection slots, taken when a connection is accepted and given back when it closes. */
     private final class PerSourceConnections implements SelectorManager.AcceptListener {
-        private final Map<SelectableChannel, InetAddress> open = new ConcurrentHashMap<>();
+        private final Map<SelectableChannel, SourceGuard.Slot> open = new ConcurrentHashMap<>();
 
         @Override
         public void onAccepting(SelectableChannel channel) {
@@ -244,11 +290,12 @@ public final class BoundedHttpServer implements AutoCloseable {
                 closeQuietly(channel);
                 return;
             }
-            if (!sources.opened(source)) {
+            SourceGuard.Slot slot = sources.opened(source);
+            if (slot == null) {
                 closeQuietly(channel); // over its share: the cheapest answer there is
                 return;
             }
-            open.put(channel, source);
+            open.put(channel, slot);
         }
 
         @Override
@@ -262,9 +309,9 @@ public final class BoundedHttpServer implements AutoCloseable {
         }
 
         private void release(SelectableChannel channel) {
-            InetAddress source = open.remove(channel);
-            if (source != null) {
-                sources.closed(source);
+            SourceGuard.Slot slot = open.remove(channel);
+            if (slot != null) {
+                slot.close();
             }
         }
 
@@ -293,30 +340,19 @@ public final class BoundedHttpServer implements AutoCloseable {
                 answer(response, callback, 503, "too many requests from " + source.getHostAddress() + "; retry later");
                 return true;
             }
-            if (inFlight.incrementAndGet() > limits.maxInFlight()) {
-                inFlight.decrementAndGet();
-                busy.increment();
-                answer(response, callback, 503, "the gateway is busy; retry later");
-                return true;
-            }
             EndPoint ep = request.getConnectionMetaData().getConnection().getEndPoint();
-            handling.put(ep, Boolean.TRUE);
+            handling.put(ep, Boolean.TRUE); // its body is the handler's (or the pre-read's) to bound, not the header sweep's
             Callback done = new Callback() {
                 @Override
                 public void succeeded() {
-                    release();
+                    handling.remove(ep);
                     callback.succeeded();
                 }
 
                 @Override
                 public void failed(Throwable x) {
-                    release();
-                    callback.failed(x);
-                }
-
-                private void release() {
                     handling.remove(ep);
-                    inFlight.decrementAndGet();
+                    callback.failed(x);
                 }
 
                 @Override
@@ -324,12 +360,23 @@ public final class BoundedHttpServer implements AutoCloseable {
                     return callback.getInvocationType();
                 }
             };
-            if (limits.bodyDeadline() == null || (request.getLength() == 0 && !chunked(request))) {
-                inner(request, response, done);
+            if (limits.bodyDeadline() == null) {
+                inner(request, response, done); // the handler reads the body, then takes its slot (enter/leave)
+            } else if (request.getLength() == 0 && !chunked(request)) {
+                enterThenHandle(request, response, done);
             } else {
                 readBodyThenHandle(request, response, done);
             }
             return true;
+        }
+
+        /** Takes a request slot for the handler's work, or answers 503; the slot is given back with the answer. */
+        private void enterThenHandle(Request request, Response response, Callback done) {
+            if (!enter()) {
+                answer(response, done, 503, "the gateway is busy; retry later");
+                return;
+            }
+            inner(request, response, leaving(done));
         }
 
         private boolean chunked(Request request) {
@@ -367,7 +414,7 @@ public final class BoundedHttpServer implements AutoCloseable {
                                 if (settled.compareAndSet(false, true)) {
                                     timer.cancel(false);
                                     request.setAttribute(BODY, body);
-                                    server.getThreadPool().execute(() -> inner(request, response, done));
+                                    server.getThreadPool().execute(() -> enterThenHandle(request, response, done));
                                 }
                             },
                             failure -> {

@@ -28,6 +28,8 @@ public final class SourceGuard {
     private static final Logger LOG = LoggerFactory.getLogger(SourceGuard.class);
     private static final long WINDOW_NANOS = 10_000_000_000L;
     private static final long FORGET_NANOS = 600_000_000_000L;
+    /** How long an accepted message keeps its source out of the penalty. */
+    private static final long PROVEN_NANOS = 60_000_000_000L;
 
     /** The limits of one connector. */
     public record Limits(double messagesPerSecond, double burst, int connectionsPerSource, int connections,
@@ -54,6 +56,7 @@ public final class SourceGuard {
         int windowRejections;
         volatile long penaltyUntil;
         volatile long lastSeen = refilled;
+        volatile long lastGood; // nanos of the last message answered as accepted; 0: never
 
         Entry(String name) {
             this.name = name;
@@ -101,6 +104,15 @@ public final class SourceGuard {
      * penalty or over its rate. Counted either way.
      */
     public boolean admit(InetAddress source) {
+        return admit(source, true);
+    }
+
+    /**
+     * As {@link #admit(InetAddress)}, with the rate enforced only when {@code enforceRate}: a UDP
+     * server enforces it only while it is under pressure, because a sender's address on UDP can be
+     * forged, and a forged flood must not use up a real device's allowance when there is room for both.
+     */
+    public boolean admit(InetAddress source, boolean enforceRate) {
         Entry e = entry(source);
         long now = System.nanoTime();
         e.lastSeen = now;
@@ -109,7 +121,7 @@ public final class SourceGuard {
             e.penalised.increment();
             return false;
         }
-        if (!e.take(now)) {
+        if (enforceRate && !e.take(now)) {
             e.limited.increment();
             return false;
         }
@@ -126,53 +138,74 @@ public final class SourceGuard {
         entry(source).limited.increment();
     }
 
+    /**
+     * A message from this source was accepted: the source is proven (something at that address
+     * hears the answers) and is not put in its penalty for a minute, whatever else arrives under its
+     * address. On UDP, where addresses can be forged, that keeps garbage sent in a device's name from
+     * silencing the device.
+     */
+    public void accepted(InetAddress source) {
+        entry(source).lastGood = System.nanoTime();
+    }
+
     /** A message from this source was refused as bad input; enough of them put the source in its penalty. */
     public void rejected(InetAddress source) {
         Entry e = entry(source);
         e.rejected.increment();
         long now = System.nanoTime();
-        if (e.reject(now) && now >= e.penaltyUntil) {
+        boolean proven = e.lastGood != 0 && now - e.lastGood < PROVEN_NANOS;
+        if (e.reject(now) && !proven && now >= e.penaltyUntil) {
             e.penaltyUntil = now + limits.penaltySeconds() * 1_000_000_000L;
             LOG.warn("{}: source {} sent {} bad messages within 10 s; ignored for {} s ({} rejected so far)", connector, e.name,
                     limits.penaltyRejections(), limits.penaltySeconds(), e.rejected.sum());
         }
     }
 
+    /** A connection slot taken by {@link #opened}; {@link #close()} gives it back, once. */
+    public final class Slot implements AutoCloseable {
+        private final Entry entry;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Slot(Entry entry) {
+            this.entry = entry;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                entry.open.decrementAndGet();
+                totalConnections.decrementAndGet();
+            }
+        }
+    }
+
     /**
-     * Takes a connection slot for the source; false (counted) when the source or the connector has
-     * all it may have. Every true must be matched by one {@link #closed(InetAddress)}.
+     * Takes a connection slot for the source, or null (counted) when the source is in its penalty or
+     * it or the connector has all the connections it may have. The slot is given back to the very
+     * entry that gave it, even if the table has changed since (the address moved to "other" or back).
      */
-    public boolean opened(InetAddress source) {
+    public Slot opened(InetAddress source) {
         Entry e = entry(source);
         e.lastSeen = System.nanoTime();
         if (System.nanoTime() < e.penaltyUntil) {
             e.connectionsRefused.increment();
             totalRefused.increment();
-            return false;
+            return null;
         }
         if (e.open.incrementAndGet() > limits.connectionsPerSource()) {
             e.open.decrementAndGet();
             e.connectionsRefused.increment();
             totalRefused.increment();
-            return false;
+            return null;
         }
         if (totalConnections.incrementAndGet() > limits.connections()) {
             totalConnections.decrementAndGet();
             e.open.decrementAndGet();
             e.connectionsRefused.increment();
             totalRefused.increment();
-            return false;
+            return null;
         }
-        return true;
-    }
-
-    public void closed(InetAddress source) {
-        Entry e = entry(source);
-        if (e.open.decrementAndGet() < 0) {
-            e.open.incrementAndGet();
-            return;
-        }
-        totalConnections.decrementAndGet();
+        return new Slot(e);
     }
 
     public int openConnections() {

@@ -2,9 +2,13 @@ package org.campusedge.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** One source's excess is its own: rates, connections and penalties per address, and a bounded table. */
@@ -30,17 +34,36 @@ class SourceGuardTest {
     @Test
     void connectionsAreCappedPerSourceAndInAll() throws Exception {
         SourceGuard g = new SourceGuard("test", new SourceGuard.Limits(100, 100, 2, 3, 0, 30, 100));
-        assertTrue(g.opened(ip(1)));
-        assertTrue(g.opened(ip(1)));
-        assertFalse(g.opened(ip(1)), "a third connection from one source");
-        assertTrue(g.opened(ip(2)));
-        assertFalse(g.opened(ip(3)), "a fourth connection in all");
-        g.closed(ip(1));
-        assertTrue(g.opened(ip(3)), "a slot freed by a close is taken again");
+        SourceGuard.Slot first = g.opened(ip(1));
+        assertNotNull(first);
+        assertNotNull(g.opened(ip(1)));
+        assertNull(g.opened(ip(1)), "a third connection from one source");
+        assertNotNull(g.opened(ip(2)));
+        assertNull(g.opened(ip(3)), "a fourth connection in all");
+        first.close();
+        first.close(); // closing twice gives back one slot
+        assertNotNull(g.opened(ip(3)), "a slot freed by a close is taken again");
         assertEquals(3, g.openConnections());
         assertEquals(2, g.connectionsRefused());
-        g.closed(ip(9)); // closing what was never opened changes nothing
-        assertEquals(3, g.openConnections());
+    }
+
+    @Test
+    void slotsBalanceWhenTheTableOverflowsAndEmpties() throws Exception {
+        SourceGuard g = new SourceGuard("test", new SourceGuard.Limits(100, 100, 1000, 1000, 0, 30, 2));
+        List<SourceGuard.Slot> slots = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) { // two addresses have their own entry, 48 share "other"
+            SourceGuard.Slot s = g.opened(ip(i));
+            assertNotNull(s);
+            slots.add(s);
+        }
+        assertEquals(50, g.openConnections());
+        slots.forEach(SourceGuard.Slot::close);
+        assertEquals(0, g.openConnections(), "connections leaked");
+        for (int i = 1; i <= 50; i++) { // all of it again: nothing left over from the first round
+            slots.set(i - 1, g.opened(ip(i)));
+        }
+        slots.forEach(SourceGuard.Slot::close);
+        assertEquals(0, g.openConnections());
     }
 
     @Test
@@ -53,9 +76,20 @@ class SourceGuardTest {
         g.rejected(ip(1));
         assertTrue(g.inPenalty(ip(1)));
         assertFalse(g.admit(ip(1)));
-        assertFalse(g.opened(ip(1)), "no new connection during the penalty");
+        assertNull(g.opened(ip(1)), "no new connection during the penalty");
         assertTrue(g.admit(ip(2)));
         assertTrue(g.offenders(10).get(0).inPenalty());
+    }
+
+    @Test
+    void anAcceptedSourceIsNotPutInItsPenaltyByGarbageInItsName() throws Exception {
+        SourceGuard g = new SourceGuard("test", new SourceGuard.Limits(1000, 1000, 4, 100, 5, 30, 100));
+        g.accepted(ip(7)); // a lab kit that was just answered 2.04
+        for (int i = 0; i < 50; i++) {
+            g.rejected(ip(7)); // forged garbage in its name (UDP)
+        }
+        assertFalse(g.inPenalty(ip(7)), "forged garbage silenced a device that works");
+        assertTrue(g.admit(ip(7), false));
     }
 
     @Test

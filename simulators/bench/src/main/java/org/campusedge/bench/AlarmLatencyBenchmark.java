@@ -10,16 +10,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import org.campusedge.simulators.camera.AlertDocuments;
 import org.campusedge.simulators.camera.Camera;
-import org.campusedge.simulators.gateway.ConsoleClient;
 import org.campusedge.simulators.gateway.GatewayProcess;
 import org.campusedge.simulators.school.SchoolSize;
 import org.campusedge.simulators.school.SimulatedSchool;
@@ -80,7 +75,7 @@ public final class AlarmLatencyBenchmark {
                 school.attach(gw, 1000);
                 System.out.printf(Locale.ROOT, "Alarm latency: school x%d (%d devices) running; %d probes, one every 500 ms%n",
                         scale, size.devices() + PROBE_CAMERAS, probes);
-                Console console = Console.login(gw);
+                AlarmFeed console = AlarmFeed.login(gw);
                 Thread.sleep(15_000); // warm-up under the school's load
                 Histogram h = new Histogram(3);
                 int timeouts = 0;
@@ -108,49 +103,6 @@ public final class AlarmLatencyBenchmark {
                         + " %d probes, %d timed out (5 s)%n", h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                         h.getMaxValue() / 1000.0, h.getTotalCount(), timeouts);
             }
-        }
-    }
-
-    /** A logged-in console session with its live alarm feed. */
-    private static final class Console {
-        private final ConsoleClient client;
-        private final Map<String, CompletableFuture<Long>> waiting = new ConcurrentHashMap<>();
-
-        private Console(ConsoleClient client) {
-            this.client = client;
-        }
-
-        static Console login(GatewayProcess gw) throws Exception {
-            Console c = new Console(ConsoleClient.admin(gw));
-            c.listen();
-            return c;
-        }
-
-        private void listen() {
-            Pattern keyOf = Pattern.compile("\"kind\":\"alarm\\.raised\".*\"alarm\":\"([^\"]+)\"");
-            client.stream("/api/stream?topic=alarms", line -> {
-                if (line.startsWith("data: ")) {
-                    Matcher m = keyOf.matcher(line);
-                    if (m.find()) {
-                        CompletableFuture<Long> f = waiting.remove(m.group(1));
-                        if (f != null) {
-                            f.complete(System.nanoTime());
-                        }
-                    }
-                }
-            });
-        }
-
-        CompletableFuture<Long> expect(String key) {
-            CompletableFuture<Long> f = new CompletableFuture<>();
-            waiting.put(key, f);
-            return f;
-        }
-
-        void clear(String key) throws Exception {
-            waiting.remove(key);
-            client.post("/api/alarms/clear", "key=" + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8)
-                    + "&note=benchmark");
         }
     }
 }

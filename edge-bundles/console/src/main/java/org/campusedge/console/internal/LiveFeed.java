@@ -18,12 +18,12 @@ import org.campusedge.api.Measurement;
 /**
  * Pushes events to browsers as Server-Sent Events: each open page is a client with its own filter
  * and a bounded queue, written by the request's own thread, so a slow browser never holds up the
- * bus or the other browsers; a client that falls 1,000 events behind loses the oldest (counted) —
+ * bus or the other browsers; a client that falls 256 events behind loses the oldest (counted) —
  * the security page then reloads its alarm list, which is the truth.
  */
 final class LiveFeed {
 
-    private static final int QUEUE = 1000;
+    private static final int QUEUE = 256;
     private static final long KEEPALIVE_SECONDS = 15;
 
     private final Set<Client> clients = new CopyOnWriteArraySet<>();

@@ -63,6 +63,7 @@ public final class GatewayWatchdog implements Watchdog {
         final long maxSilenceNanos;
         final BooleanSupplier busy;
         volatile long lastBeat = System.nanoTime();
+        long busySince; // nanos at which the checks first saw work waiting since the last idle moment; 0 = idle (checker thread only)
 
         Watched(String part, Duration maxSilence, BooleanSupplier busy) {
             this.part = part;
@@ -131,9 +132,17 @@ public final class GatewayWatchdog implements Watchdog {
         try {
             long now = System.nanoTime();
             for (Watched w : parts.values()) {
-                if (now - w.lastBeat > w.maxSilenceNanos && w.busy.getAsBoolean()) {
+                if (!w.busy.getAsBoolean()) {
+                    w.busySince = 0;
+                    continue;
+                }
+                if (w.busySince == 0) {
+                    w.busySince = now; // work just came in after a quiet spell: its silence counts from now
+                }
+                long silent = now - Math.max(w.lastBeat, w.busySince);
+                if (silent > w.maxSilenceNanos) {
                     stop(w.part + " stalled: work is waiting and it has made no progress for "
-                            + TimeUnit.NANOSECONDS.toSeconds(now - w.lastBeat) + " s", null);
+                            + TimeUnit.NANOSECONDS.toSeconds(silent) + " s", null);
                     return;
                 }
             }

@@ -47,6 +47,25 @@ class GatewayWatchdogTest {
     }
 
     @Test
+    void workArrivingAfterAQuietSpellIsGivenItsFullTime() throws Exception {
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        GatewayWatchdog w = new GatewayWatchdog(null, exit::complete);
+        try {
+            AtomicBoolean busy = new AtomicBoolean();
+            Watchdog.Heartbeat h = w.watch("bus subscriber rules", Duration.ofSeconds(3), busy::get);
+            Thread.sleep(4_500); // quiet, no beats: longer than the limit
+            busy.set(true); // an event arrives; the part will take a second for it
+            Thread.sleep(1_500);
+            h.beat();
+            busy.set(false);
+            Thread.sleep(1_500);
+            assertFalse(exit.isDone(), "work that came after a quiet spell was taken for a stall");
+        } finally {
+            w.deactivate();
+        }
+    }
+
+    @Test
     void aPartThatDiesStopsTheGatewayOnce() throws Exception {
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         int[] calls = {0};

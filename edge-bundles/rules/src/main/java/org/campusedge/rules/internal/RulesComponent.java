@@ -123,8 +123,8 @@ public final class RulesComponent implements Alarms, RuleStatus {
             LOG.info("{} alarm(s) still active from before the restart", alarms.active().size());
         }
         // intrusions and other urgent events have a lane of their own on the bus that readings cannot fill; readings
-        // beyond 50,000 behind (about 20 MB of heap) are shed and counted: a threshold may then see the next one
-        this.subscription = bus.subscribe("rules", 50_000, this::onEvent);
+        // beyond 20,000 behind (about 5 MB of heap) are shed and counted: a threshold may then see the next one
+        this.subscription = bus.subscribe("rules", 20_000, this::onEvent);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rules-timer");
             t.setDaemon(true);

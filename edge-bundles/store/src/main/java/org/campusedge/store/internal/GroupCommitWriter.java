@@ -54,6 +54,8 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private static final Wake WAKE = new Wake();
+    /** Bulk events that may share a commit with urgent ones: enough to keep the disk busy, few enough to keep the commit short. */
+    static final int URGENT_BATCH_BULK = 1_000;
 
     private record Append(EventTable.Row[] rows, CompletableFuture<Void> done, boolean urgent) implements Job {
     }
@@ -217,8 +219,11 @@ final class GroupCommitWriter implements AutoCloseable {
                     batch.add(a);
                     events += a.rows().length;
                 }
+                // a commit that carries an alarm stays short: the bulk beside it is capped, the rest waits for the next one
+                boolean carriesAlarm = batch.stream().anyMatch(Append::urgent);
+                int limit = carriesAlarm ? Math.min(maxBatchEvents, events + URGENT_BATCH_BULK) : maxBatchEvents;
                 Job next;
-                while (events < maxBatchEvents && ((next = queue.peek()) instanceof Append || next instanceof Wake)) {
+                while (events < limit && ((next = queue.peek()) instanceof Append || next instanceof Wake)) {
                     queue.poll();
                     if (next instanceof Append b) {
                         batch.add(b);
@@ -334,11 +339,13 @@ final class GroupCommitWriter implements AutoCloseable {
     private void failRemaining(List<Append> inHand) {
         IllegalStateException closed = closed();
         for (Append a : inHand) {
+            (a.urgent() ? queuedUrgentEvents : queuedEvents).addAndGet(-a.rows().length);
             a.done().completeExceptionally(closed);
         }
         Job j;
         while ((j = urgent.poll()) != null || (j = queue.poll()) != null) {
             if (j instanceof Append a) {
+                (a.urgent() ? queuedUrgentEvents : queuedEvents).addAndGet(-a.rows().length);
                 failed.addAndGet(a.rows().length);
                 a.done().completeExceptionally(closed);
             } else if (j instanceof Task t) {

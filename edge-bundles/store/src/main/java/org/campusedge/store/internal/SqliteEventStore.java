@@ -71,11 +71,11 @@ public final class SqliteEventStore implements EventStore {
         int maxBatchEvents() default 20_000;
 
         @AttributeDefinition(description = "Most readings and other bulk events waiting for the writer before appends are refused")
-        int maxQueuedEvents() default 200_000;
+        int maxQueuedEvents() default 50_000;
 
         @AttributeDefinition(description = "Most urgent events (alarms, intrusions, PA records) waiting for the writer;"
                 + " a lane of its own that readings cannot fill")
-        int maxQueuedUrgentEvents() default 20_000;
+        int maxQueuedUrgentEvents() default 10_000;
     }
 
     /**

@@ -19,8 +19,10 @@ public final class HttpAttacks {
 
     /**
      * Slow senders (slowloris): {@code connections} requests, spread over {@code sources}, that send
-     * their headers and a few bytes of a declared 64 KiB body, then one more byte every few seconds,
-     * for as long as the attack runs. Connections the server closes are opened again.
+     * their headers and a few bytes of a declared 8 KiB body (within every limit, so the server has
+     * to wait for it), then one more byte every two seconds, for as long as the attack runs;
+     * connections the server closes are opened again. Half of them send their headers slowly
+     * instead, a byte at a time.
      */
     public static Attack slowRequests(String name, List<InetAddress> sources, InetSocketAddress target, String path,
                                       int connections) {
@@ -39,8 +41,9 @@ public final class HttpAttacks {
                                 s.connect(target, 2000);
                                 slots[i] = s;
                                 open.add(s);
-                                s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: gateway\r\n"
-                                        + "Content-Type: application/xml\r\nContent-Length: 65536\r\n\r\n<Event").getBytes(StandardCharsets.US_ASCII));
+                                s.getOutputStream().write((i % 2 == 0 ? "POST " + path + " HTTP/1.1\r\nHost: gateway\r\n"
+                                        + "Content-Type: application/xml\r\nContent-Length: 8192\r\n\r\n<Event"
+                                        : "POST " + path + " HTTP/1.1\r\nHo").getBytes(StandardCharsets.US_ASCII));
                                 count("opened");
                             } else {
                                 s.getOutputStream().write(' ');

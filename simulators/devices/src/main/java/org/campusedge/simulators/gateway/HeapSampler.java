@@ -74,4 +74,26 @@ public final class HeapSampler implements AutoCloseable {
     public void close() {
         jstat.destroy();
     }
+
+    /**
+     * The heap another JVM still uses after a full collection ({@code jcmd GC.run}, then
+     * {@code GC.heap_info}): its live data at this moment, what its limits must hold, as opposed to
+     * the peaks above, which include garbage not yet collected.
+     */
+    public static double liveAfterFullGcMb(long pid) throws IOException, InterruptedException {
+        run("jcmd", Long.toString(pid), "GC.run");
+        String info = run("jcmd", Long.toString(pid), "GC.heap_info");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+        if (!m.find()) {
+            throw new IOException("no heap figure in: " + info);
+        }
+        return Long.parseLong(m.group(1)) / 1024.0;
+    }
+
+    private static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        return out;
+    }
 }

@@ -51,6 +51,15 @@ public final class SimulatedSchool implements AutoCloseable {
      * school's inventory to {@code dir/school.yaml}.
      */
     public static SimulatedSchool prepare(Path dir, String schoolId, SchoolSize size, SchoolClock clock) throws Exception {
+        return prepare(dir, schoolId, size, clock, 3000);
+    }
+
+    /**
+     * As {@link #prepare(Path, String, SchoolSize, SchoolClock)}, with the broadcast controllers playing
+     * each announcement for {@code paPlayMillis} (a zone refuses a play of the same priority meanwhile).
+     */
+    public static SimulatedSchool prepare(Path dir, String schoolId, SchoolSize size, SchoolClock clock, long paPlayMillis)
+            throws Exception {
         Files.createDirectories(dir);
         EnergyMeterServer meters = new EnergyMeterServer(EnergyMeterServer.schoolMeters(size.meters()), clock, 1000);
         List<BroadcastController> controllers = new ArrayList<>();
@@ -64,7 +73,7 @@ public final class SimulatedSchool implements AutoCloseable {
             meters.start(EnergyMeterServer.freePort());
             List<String> addresses = new ArrayList<>();
             for (int i = 0; i < size.controllers(); i++) {
-                BroadcastController pa = new BroadcastController(SchoolGenerator.PA_ZONES, 3000);
+                BroadcastController pa = new BroadcastController(SchoolGenerator.PA_ZONES, paPlayMillis);
                 controllers.add(pa);
                 addresses.add(pa.start(0).toString());
             }
