@@ -88,7 +88,7 @@ public final class CardServer implements AutoCloseable {
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         try {
-            server.bind(new InetSocketAddress(host, port), 128);
+            server.bind(new InetSocketAddress(host, port), 1024); // a flood of connects must not crowd real readers out of the queue
         } catch (IOException e) {
             server.close();
             throw new IOException("the card reader server could not listen on tcp " + host + ":" + port + ": " + e.getMessage());

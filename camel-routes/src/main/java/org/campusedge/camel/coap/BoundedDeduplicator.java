@@ -1,5 +1,8 @@
 package org.campusedge.camel.coap;
 
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,14 +14,17 @@ import org.eclipse.californium.core.network.KeyMID;
 import org.eclipse.californium.core.network.deduplication.Deduplicator;
 
 /**
- * CoAP de-duplication with a fixed upper bound on what it holds: the last {@code capacity}
- * exchanges in all, each for at most {@code lifetimeMillis}. Californium's deduplicators bound
- * time, or messages per peer, but not the number of peers: a flood from fresh source ports made
- * every datagram a new peer and kept its exchange (and payload) for minutes.
+ * CoAP de-duplication with fixed upper bounds on what it holds: the last {@code perPeer} exchanges
+ * of each peer (a sensor has one or two requests in flight; its retransmissions are of those), and
+ * the last {@code capacity} in all, each for at most {@code lifetimeMillis}. Californium's own
+ * deduplicators bound time, or messages per peer, but not the number of peers: a flood from fresh
+ * source ports made every datagram a new peer and kept its exchange for minutes. The per-peer bound
+ * also keeps a busy device's exchanges short-lived (they die young, the garbage collector's cheap
+ * case); the total bound is what a flood of new peers meets.
  *
- * <p>When full, the oldest exchange is forgotten. A retransmission arriving after its exchange was
- * forgotten is handled again; the gateway still stores it once, because every event a device sends
- * has an id derived from the device and the data, and the store ignores an id it already has.
+ * <p>When a bound is reached, the oldest exchange goes. A retransmission arriving after its exchange
+ * was forgotten is handled again; the gateway still stores it once, because every event a device
+ * sends has an id derived from the device and the data, and the store ignores an id it already has.
  */
 final class BoundedDeduplicator implements Deduplicator {
 
@@ -26,15 +32,21 @@ final class BoundedDeduplicator implements Deduplicator {
     }
 
     private final int capacity;
+    private final int perPeer;
     private final long lifetimeMillis;
     private final ConcurrentHashMap<KeyMID, Entry> exchanges = new ConcurrentHashMap<>();
+    /** Keys in arrival order; may still hold keys a peer's own bound removed (they are skipped). */
     private final ArrayBlockingQueue<KeyMID> order;
+    private final Map<Object, ArrayDeque<KeyMID>> byPeer = new HashMap<>();
+    /** The map, the order queue and the per-peer queues change together, under this lock. */
+    private final Object lock = new Object();
     private final LongAdder evicted = new LongAdder();
     private volatile ScheduledExecutorService executor;
     private ScheduledFuture<?> sweeper;
 
-    BoundedDeduplicator(int capacity, long lifetimeMillis) {
+    BoundedDeduplicator(int capacity, int perPeer, long lifetimeMillis) {
         this.capacity = capacity;
+        this.perPeer = perPeer;
         this.lifetimeMillis = lifetimeMillis;
         this.order = new ArrayBlockingQueue<>(capacity);
     }
@@ -60,9 +72,6 @@ final class BoundedDeduplicator implements Deduplicator {
         this.executor = executor;
     }
 
-    /** The map and the order queue change together, under this lock: a key is in both or in neither. */
-    private final Object lock = new Object();
-
     @Override
     public Exchange findPrevious(KeyMID key, Exchange exchange) {
         Entry fresh = new Entry(exchange, System.currentTimeMillis());
@@ -71,24 +80,45 @@ final class BoundedDeduplicator implements Deduplicator {
             if (previous != null) {
                 return previous.exchange();
             }
-            if (!order.offer(key)) {
+            ArrayDeque<KeyMID> mine = byPeer.computeIfAbsent(key.getPeer(), p -> new ArrayDeque<>(4));
+            mine.addLast(key);
+            if (mine.size() > perPeer) {
+                forget(mine.pollFirst(), false);
+            }
+            while (!order.offer(key)) {
                 KeyMID oldest = order.poll();
-                if (oldest != null && exchanges.remove(oldest) != null) {
+                if (oldest != null && exchanges.containsKey(oldest)) {
+                    forget(oldest, true);
                     evicted.increment();
                 }
-                order.offer(key);
             }
             return null;
         }
     }
 
+    /** Drops a key from the map and, unless it came from there already, its peer's queue; under the lock. */
+    private void forget(KeyMID key, boolean fromPeerQueue) {
+        exchanges.remove(key);
+        if (fromPeerQueue) {
+            ArrayDeque<KeyMID> q = byPeer.get(key.getPeer());
+            if (q != null) {
+                q.remove(key);
+                if (q.isEmpty()) {
+                    byPeer.remove(key.getPeer());
+                }
+            }
+        }
+    }
+
     @Override
     public boolean replacePrevious(KeyMID key, Exchange previous, Exchange exchange) {
-        Entry old = exchanges.get(key);
-        if (old == null || old.exchange() != previous) {
-            return false;
+        synchronized (lock) {
+            Entry old = exchanges.get(key);
+            if (old == null || old.exchange() != previous) {
+                return false;
+            }
+            return exchanges.replace(key, old, new Entry(exchange, System.currentTimeMillis()));
         }
-        return exchanges.replace(key, old, new Entry(exchange, System.currentTimeMillis()));
     }
 
     @Override
@@ -112,6 +142,7 @@ final class BoundedDeduplicator implements Deduplicator {
         synchronized (lock) {
             exchanges.clear();
             order.clear();
+            byPeer.clear();
         }
     }
 
@@ -124,7 +155,7 @@ final class BoundedDeduplicator implements Deduplicator {
         return capacity;
     }
 
-    /** Drops what is older than the lifetime; the queue keeps insertion order, so it stops at the first young one. */
+    /** Drops what is older than the lifetime; the order queue is in arrival order, so it stops at the first young one. */
     private void sweep() {
         long oldest = System.currentTimeMillis() - lifetimeMillis;
         synchronized (lock) {
@@ -136,7 +167,7 @@ final class BoundedDeduplicator implements Deduplicator {
                 }
                 order.poll();
                 if (e != null) {
-                    exchanges.remove(k, e);
+                    forget(k, true);
                 }
             }
         }

@@ -57,10 +57,10 @@ public final class GatewayCoapServer implements AutoCloseable {
 
     /** The bounds of the CoAP port; see the README's table of limits. */
     public record Limits(int maxBodyBytes, int transfersPerSource, int transfers, Duration transferLifetime, int dedupMessages,
-                         Duration dedupLifetime, double datagramsPerSourcePerSecond, double datagramBurst, int maxQueuedDatagrams,
+                         int dedupPerPeer, Duration dedupLifetime, double datagramsPerSourcePerSecond, double datagramBurst, int maxQueuedDatagrams,
                          int penaltyRejections, int penaltySeconds, int maxSources) {
         public static Limits defaults() {
-            return new Limits(16 * 1024, 4, 64, Duration.ofSeconds(30), 20_000, Duration.ofSeconds(60), 500, 1000, 4_000, 50, 30,
+            return new Limits(16 * 1024, 4, 64, Duration.ofSeconds(30), 8_000, 16, Duration.ofSeconds(60), 500, 1000, 4_000, 50, 30,
                     4096);
         }
     }
@@ -96,7 +96,7 @@ public final class GatewayCoapServer implements AutoCloseable {
                 0, 0, l.penaltyRejections(), l.penaltySeconds(), l.maxSources()));
         this.blockwise = new BlockwiseGuard(l.transfersPerSource(), l.transfers(), l.transferLifetime().toNanos(),
                 sources::overLimit);
-        this.dedup = new BoundedDeduplicator(l.dedupMessages(), l.dedupLifetime().toMillis());
+        this.dedup = new BoundedDeduplicator(l.dedupMessages(), l.dedupPerPeer(), l.dedupLifetime().toMillis());
         ProgressExecutor protocol = new ProgressExecutor(s.protocolThreads());
         this.heartbeat = watchdog.watch("CoAP protocol threads", Duration.ofSeconds(60), () -> !protocol.getQueue().isEmpty());
         protocol.heartbeat = heartbeat;

@@ -80,7 +80,10 @@ public final class CamelGatewayComponent {
         int coapBlockwiseSeconds() default 30;
 
         @AttributeDefinition(description = "CoAP exchanges remembered for de-duplication, in all (the oldest is forgotten)")
-        int coapDedupMessages() default 20_000;
+        int coapDedupMessages() default 8_000;
+
+        @AttributeDefinition(description = "CoAP exchanges remembered for de-duplication per peer (address and port)")
+        int coapDedupPerPeer() default 16;
 
         @AttributeDefinition(description = "CoAP datagrams a second one source address may send; the rest are dropped unread")
         int coapDatagramsPerSourcePerSecond() default 500;
@@ -206,7 +209,8 @@ public final class CamelGatewayComponent {
     /** The connectors' settings and bounds from the configuration. */
     static CamelGateway.Settings settings(Config c) {
         GatewayCoapServer.Limits coap = new GatewayCoapServer.Limits(c.coapMaxBodyBytes(), c.coapBlockwisePerSource(),
-                c.coapBlockwiseTransfers(), Duration.ofSeconds(c.coapBlockwiseSeconds()), c.coapDedupMessages(), Duration.ofSeconds(60),
+                c.coapBlockwiseTransfers(), Duration.ofSeconds(c.coapBlockwiseSeconds()), c.coapDedupMessages(), c.coapDedupPerPeer(),
+                Duration.ofSeconds(60),
                 c.coapDatagramsPerSourcePerSecond(), 2.0 * c.coapDatagramsPerSourcePerSecond(), c.coapMaxQueuedDatagrams(),
                 c.penaltyRejections(), c.penaltySeconds(), 4096);
         BoundedHttpServer.Limits http = new BoundedHttpServer.Limits(c.httpConnections(), c.httpConnectionsPerSource(),

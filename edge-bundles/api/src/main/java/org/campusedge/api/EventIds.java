@@ -12,6 +12,14 @@ public final class EventIds {
 
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
     private static final SecureRandom SEED = new SecureRandom();
+    /** One digest per thread: getting one from the providers costs more than hashing a key (every reading has one). */
+    private static final ThreadLocal<java.security.MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    });
 
     private static long lastMillis = -1;
     private static long randHigh; // 16 bits
@@ -75,18 +83,13 @@ public final class EventIds {
      * hash of the key.
      */
     public static String forKey(long millis, String key) {
-        try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            long high = ((h[0] & 0xFFL) << 8) | (h[1] & 0xFFL);
-            long low = 0;
-            for (int i = 2; i < 10; i++) {
-                low = (low << 8) | (h[i] & 0xFFL);
-            }
-            return encode(millis, high, low);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        byte[] h = SHA256.get().digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long high = ((h[0] & 0xFFL) << 8) | (h[1] & 0xFFL);
+        long low = 0;
+        for (int i = 2; i < 10; i++) {
+            low = (low << 8) | (h[i] & 0xFFL);
         }
+        return encode(millis, high, low);
     }
 
     /** The smallest id that {@link #next()} can make at this millisecond; every id made later sorts after it. */

@@ -25,7 +25,15 @@ final class GatewayFixture {
     private GatewayFixture() {
     }
 
+    /**
+     * The distribution under test: the one this build made, or another one named by the environment
+     * variable CAMPUS_TEST_DISTRIBUTION (to run the attacks against an earlier build, say).
+     */
     static Path distribution() {
+        String other = System.getenv("CAMPUS_TEST_DISTRIBUTION");
+        if (other != null && !other.isBlank()) {
+            return Path.of(other);
+        }
         String p = System.getProperty("campus.distribution");
         return p != null ? Path.of(p) : GatewayProcess.defaultDistribution();
     }

@@ -4,20 +4,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Connection;
-import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -73,8 +66,8 @@ public final class BoundedHttpServer implements AutoCloseable {
     private final ServerConnector connector;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder busy = new LongAdder();
-    private final LongAdder slowSenders = new LongAdder();
-    private final Map<EndPoint, long[]> progress = new ConcurrentHashMap<>();
+    private final LongAdder slowBodies = new LongAdder();
+    private final HeaderDeadline headers;
     private final ScheduledExecutorService sweeper;
 
     /**
@@ -98,11 +91,14 @@ public final class BoundedHttpServer implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
-        connector.setAcceptQueueSize(128);
-        connector.addBean(new PerSourceConnections());
+        // a flood of connections from other addresses must not overflow the kernel's queue of new ones: a dropped SYN
+        // costs a camera a second (its retransmission), the time an alarm must not lose
+        connector.setAcceptQueueSize(1024);
+        connector.addBean(new PerSourceConnections(sources));
         server.addBean(new NetworkConnectionLimit(limits.connections(), connector));
         server.addConnector(connector);
-        server.setHandler(new Gate(handler));
+        server.setHandler(new RequestGate(this, handler));
+        this.headers = new HeaderDeadline(name, connector, limits.headerDeadline());
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name + "-deadlines");
             t.setDaemon(true);
@@ -118,7 +114,7 @@ public final class BoundedHttpServer implements AutoCloseable {
             throw new IOException(name + " could not listen on tcp " + connector.getHost() + ":" + connector.getPort() + ": "
                     + e.getMessage());
         }
-        sweeper.scheduleWithFixedDelay(this::cutSlowSenders, 1, 1, TimeUnit.SECONDS);
+        sweeper.scheduleWithFixedDelay(headers::sweep, 1, 1, TimeUnit.SECONDS);
         LOG.info("{} listening on tcp/{} ({} connections, {} per source, {} s to send headers, {} in flight)", name, port(),
                 limits.connections(), limits.connectionsPerSource(), limits.headerDeadline().toSeconds(), limits.maxInFlight());
     }
@@ -186,9 +182,25 @@ public final class BoundedHttpServer implements AutoCloseable {
         return busy.sum();
     }
 
-    /** Connections closed because their request's headers took longer than the deadline. */
+    /** Slow senders cut off: connections whose headers took longer than the deadline, requests whose body did (408). */
     public long slowSenders() {
-        return slowSenders.sum();
+        return headers.cut() + slowBodies.sum();
+    }
+
+    HeaderDeadline headers() {
+        return headers;
+    }
+
+    java.util.concurrent.Executor threadPool() {
+        return server.getThreadPool();
+    }
+
+    ScheduledExecutorService scheduler() {
+        return sweeper;
+    }
+
+    void slowBody() {
+        slowBodies.increment();
     }
 
     public int inFlight() {
@@ -220,214 +232,6 @@ public final class BoundedHttpServer implements AutoCloseable {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
         response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
-    }
-
-    /**
-     * Closes connections that have been sending a request's headers for longer than the deadline:
-     * a fresh connection with no complete request, or one whose bytes keep arriving with no new
-     * request begun. Jetty's idle timeout alone is reset by every byte of a trickle.
-     */
-    private void cutSlowSenders() {
-        try {
-            long now = System.nanoTime();
-            long deadline = limits.headerDeadline().toNanos();
-            java.util.Set<EndPoint> alive = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            for (EndPoint ep : connector.getConnectedEndPoints()) {
-                alive.add(ep);
-                Connection c = ep.getConnection();
-                if (c == null) {
-                    continue;
-                }
-                long messages = c.getMessagesIn();
-                long bytes = c.getBytesIn();
-                // [messages seen, bytes seen, nanos since which bytes arrive without a new request; 0 = none]
-                long[] p = progress.computeIfAbsent(ep, k -> new long[] {messages, bytes, 0});
-                if (messages == 0 && System.currentTimeMillis() - ep.getCreatedTimeStamp() > limits.headerDeadline().toMillis()) {
-                    slow(ep);
-                    continue;
-                }
-                if (messages != p[0]) {
-                    p[0] = messages;
-                    p[1] = bytes;
-                    p[2] = 0;
-                } else if (bytes != p[1]) {
-                    p[1] = bytes;
-                    if (p[2] == 0) {
-                        p[2] = now;
-                    } else if (now - p[2] > deadline && !handling(ep)) {
-                        slow(ep);
-                    }
-                }
-            }
-            progress.keySet().retainAll(alive);
-        } catch (RuntimeException e) {
-            LOG.debug("{}: deadline sweep failed: {}", name, e.toString());
-        }
-    }
-
-    private final Map<EndPoint, Boolean> handling = new ConcurrentHashMap<>();
-
-    private boolean handling(EndPoint ep) {
-        return handling.containsKey(ep);
-    }
-
-    private void slow(EndPoint ep) {
-        slowSenders.increment();
-        progress.remove(ep);
-        ep.close();
-    }
-
-    /** Per-source connection slots, taken when a connection is accepted and given back when it closes. */
-    private final class PerSourceConnections implements SelectorManager.AcceptListener {
-        private final Map<SelectableChannel, SourceGuard.Slot> open = new ConcurrentHashMap<>();
-
-        @Override
-        public void onAccepting(SelectableChannel channel) {
-            InetAddress source;
-            try {
-                source = ((InetSocketAddress) ((SocketChannel) channel).getRemoteAddress()).getAddress();
-            } catch (IOException | RuntimeException e) {
-                closeQuietly(channel);
-                return;
-            }
-            SourceGuard.Slot slot = sources.opened(source);
-            if (slot == null) {
-                closeQuietly(channel); // over its share: the cheapest answer there is
-                return;
-            }
-            open.put(channel, slot);
-        }
-
-        @Override
-        public void onAcceptFailed(SelectableChannel channel, Throwable cause) {
-            release(channel);
-        }
-
-        @Override
-        public void onClosed(SelectableChannel channel) {
-            release(channel);
-        }
-
-        private void release(SelectableChannel channel) {
-            SourceGuard.Slot slot = open.remove(channel);
-            if (slot != null) {
-                slot.close();
-            }
-        }
-
-        private void closeQuietly(SelectableChannel channel) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // closed already
-            }
-        }
-    }
-
-    /** The request-level bounds in front of the application's handler: source rate and penalty, requests in flight. */
-    private final class Gate extends Handler.Wrapper {
-        Gate(Handler inner) {
-            super(inner);
-        }
-
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            if (!limits.keepAlive()) {
-                response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            }
-            InetAddress source = source(request);
-            if (!sources.admit(source)) {
-                answer(response, callback, 503, "too many requests from " + source.getHostAddress() + "; retry later");
-                return true;
-            }
-            EndPoint ep = request.getConnectionMetaData().getConnection().getEndPoint();
-            handling.put(ep, Boolean.TRUE); // its body is the handler's (or the pre-read's) to bound, not the header sweep's
-            Callback done = new Callback() {
-                @Override
-                public void succeeded() {
-                    handling.remove(ep);
-                    callback.succeeded();
-                }
-
-                @Override
-                public void failed(Throwable x) {
-                    handling.remove(ep);
-                    callback.failed(x);
-                }
-
-                @Override
-                public InvocationType getInvocationType() {
-                    return callback.getInvocationType();
-                }
-            };
-            if (limits.bodyDeadline() == null) {
-                inner(request, response, done); // the handler reads the body, then takes its slot (enter/leave)
-            } else if (request.getLength() == 0 && !chunked(request)) {
-                enterThenHandle(request, response, done);
-            } else {
-                readBodyThenHandle(request, response, done);
-            }
-            return true;
-        }
-
-        /** Takes a request slot for the handler's work, or answers 503; the slot is given back with the answer. */
-        private void enterThenHandle(Request request, Response response, Callback done) {
-            if (!enter()) {
-                answer(response, done, 503, "the gateway is busy; retry later");
-                return;
-            }
-            inner(request, response, leaving(done));
-        }
-
-        private boolean chunked(Request request) {
-            return request.getLength() < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
-        }
-
-        private void inner(Request request, Response response, Callback done) {
-            try {
-                if (!super.handle(request, response, done)) {
-                    answer(response, done, 404, "not found");
-                }
-            } catch (Exception | Error e) {
-                done.failed(e);
-            }
-        }
-
-        /** Reads the body without holding a thread, within the deadline, then runs the handler on a pool thread. */
-        private void readBodyThenHandle(Request request, Response response, Callback done) {
-            if (request.getLength() > limits.maxBodyBytes()) {
-                sources.rejected(source(request));
-                answer(response, done, 413, "request body over " + limits.maxBodyBytes() + " bytes");
-                return;
-            }
-            java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
-            var timer = sweeper.schedule(() -> {
-                if (settled.compareAndSet(false, true)) {
-                    slowSenders.increment();
-                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                    answer(response, done, 408, "the request body did not arrive within " + limits.bodyDeadline().toSeconds() + " s");
-                }
-            }, limits.bodyDeadline().toMillis(), TimeUnit.MILLISECONDS);
-            org.eclipse.jetty.io.Content.Source.asByteArrayAsync(request, limits.maxBodyBytes(),
-                    org.eclipse.jetty.util.Promise.Invocable.from(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING,
-                            body -> {
-                                if (settled.compareAndSet(false, true)) {
-                                    timer.cancel(false);
-                                    request.setAttribute(BODY, body);
-                                    server.getThreadPool().execute(() -> enterThenHandle(request, response, done));
-                                }
-                            },
-                            failure -> {
-                                if (settled.compareAndSet(false, true)) {
-                                    timer.cancel(false);
-                                    sources.rejected(source(request));
-                                    boolean tooLarge = String.valueOf(failure.getMessage()).contains("Max size")
-                                            || (failure.getCause() != null && String.valueOf(failure.getCause().getMessage()).contains("Max size"));
-                                    answer(response, done, tooLarge ? 413 : 400, tooLarge ? "request body over " + limits.maxBodyBytes()
-                                            + " bytes" : "the request body could not be read");
-                                }
-                            }));
-        }
     }
 
     @Override

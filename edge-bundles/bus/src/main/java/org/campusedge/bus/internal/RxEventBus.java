@@ -1,18 +1,15 @@
 package org.campusedge.bus.internal;
 
-import io.reactivex.rxjava3.core.BackpressureOverflowStrategy;
-import io.reactivex.rxjava3.core.Flowable;
-import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.processors.FlowableProcessor;
 import io.reactivex.rxjava3.processors.PublishProcessor;
-import io.reactivex.rxjava3.schedulers.Schedulers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.campusedge.api.CampusEvent;
@@ -28,23 +25,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event bus on RxJava 3. Publishing appends to the {@link EventStore}; when the store confirms
- * the commit, the producer is told and the events go into one {@link PublishProcessor}. Every subscriber hangs off it through
- * two buffers of its own, merged onto its own single-thread scheduler, so the committing thread only
- * ever enqueues: bulk events (readings, swipes) in an {@code onBackpressureBuffer(capacity,
- * DROP_OLDEST)}, where a slow subscriber sheds (and counts) its oldest; urgent ones
- * ({@link CampusEvent#urgent()}: alarms, intrusions, PA records) in a buffer of their own that
- * readings cannot fill, so a flood of readings may slow a lab chart but never hides an intrusion
- * from the rules. A subscriber that has events waiting and delivers none for a minute is stalled,
- * and the {@link Watchdog} stops the gateway.
+ * the commit, the producer is told and the events go into one {@link PublishProcessor}. Every
+ * subscriber hangs off it with two bounded queues of its own and its own thread, so the committing
+ * thread only ever enqueues: bulk events (readings, swipes) in one, where a slow subscriber sheds
+ * (and counts) its oldest; urgent ones ({@link CampusEvent#urgent()}: alarms, intrusions, PA
+ * records) in the other, which readings cannot fill and which the subscriber's thread always
+ * empties first — a flood of readings may slow a lab chart but never hides or delays an intrusion
+ * on its way to the rules. A subscriber that has events waiting and delivers none for a minute is
+ * stalled, and the {@link Watchdog} stops the gateway.
  */
 @Component(service = EventBus.class)
 public final class RxEventBus implements EventBus {
 
     private static final Logger LOG = LoggerFactory.getLogger(RxEventBus.class);
-    /** Events an observeOn stage requests at a time; part of what a subscriber may hold. */
-    private static final int PREFETCH = 64;
-    /** Events the merge of the two lanes holds per lane. */
-    static final int MERGE_BUFFER = 16;
     /** Urgent events a subscriber may have waiting; alarms come a few a second at most. */
     static final int URGENT_CAPACITY = 10_000;
 
@@ -110,7 +103,12 @@ public final class RxEventBus implements EventBus {
         stream.onComplete();
     }
 
-    /** One subscriber: its buffer, its thread, its counters. */
+    /**
+     * One subscriber: two bounded queues filled from the stream on the committing thread (urgent
+     * events and the rest), its own thread that always takes an urgent event first, its counters.
+     * (RxJava's merge was tried for the two lanes: it keeps draining the lane it is on while that
+     * has items, so behind a flood of readings an intrusion waited for the flood.)
+     */
     private final class Sub implements Subscription {
         final String name;
         final int capacity;
@@ -118,31 +116,67 @@ public final class RxEventBus implements EventBus {
         final LongAdder delivered = new LongAdder();
         final LongAdder shed = new LongAdder();
         final LongAdder failed = new LongAdder();
-        private final ExecutorService thread;
+        private final BlockingQueue<CampusEvent> urgentQueue = new ArrayBlockingQueue<>(URGENT_CAPACITY);
+        private final BlockingQueue<CampusEvent> bulkQueue;
+        /** One permit per event queued (more after shedding: a wake-up that finds nothing is harmless). */
+        private final Semaphore waiting = new Semaphore(0);
+        private final Thread thread;
         private final Disposable disposable;
         private final Watchdog.Heartbeat heartbeat;
+        private final Consumer<CampusEvent> listener;
+        private volatile boolean open = true;
         private volatile long lastFailureLog;
         private volatile long lastShedLog;
 
         Sub(String name, int capacity, Consumer<CampusEvent> listener) {
             this.name = name;
             this.capacity = capacity;
-            this.thread = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "bus-" + name);
-                t.setDaemon(true);
-                return t;
-            });
-            Scheduler scheduler = Schedulers.from(thread);
-            Flowable<CampusEvent> urgent = stream.filter(CampusEvent::urgent).doOnNext(e -> offered.increment())
-                    .onBackpressureBuffer(URGENT_CAPACITY, this::shedUrgent, BackpressureOverflowStrategy.DROP_OLDEST);
-            Flowable<CampusEvent> bulk = stream.filter(e -> !e.urgent()).doOnNext(e -> offered.increment())
-                    .onBackpressureBuffer(Math.max(1, capacity - PREFETCH), this::shedOne, BackpressureOverflowStrategy.DROP_OLDEST);
+            this.listener = listener;
+            this.bulkQueue = new ArrayBlockingQueue<>(capacity);
             this.heartbeat = watchdog.watch("bus subscriber " + name, java.time.Duration.ofSeconds(60),
                     () -> offered.sum() > delivered.sum() + shed.sum() + failed.sum());
-            // a small merge buffer per lane: what a subscriber holds is its capacity and little more
-            this.disposable = Flowable.merge(java.util.List.of(urgent, bulk), 2, MERGE_BUFFER)
-                    .observeOn(scheduler, false, Math.min(PREFETCH, capacity))
-                    .subscribe(e -> deliver(listener, e), err -> LOG.error("Subscriber {} ended: {}", name, err.toString()));
+            this.thread = new Thread(this::drain, "bus-" + name);
+            thread.setDaemon(true);
+            thread.start();
+            this.disposable = stream.subscribe(this::enqueue, err -> LOG.error("Subscriber {} ended: {}", name, err.toString()));
+        }
+
+        /** On the committing thread: only queues, shedding the oldest of its lane when the lane is full. */
+        private void enqueue(CampusEvent e) {
+            offered.increment();
+            boolean urgent = e.urgent();
+            BlockingQueue<CampusEvent> q = urgent ? urgentQueue : bulkQueue;
+            while (!q.offer(e)) {
+                if (q.poll() != null) {
+                    if (urgent) {
+                        shedUrgent();
+                    } else {
+                        shedOne();
+                    }
+                }
+            }
+            waiting.release();
+        }
+
+        private void drain() {
+            while (open) {
+                int n;
+                try {
+                    waiting.acquire();
+                    n = 1 + waiting.drainPermits(); // everything queued so far, without waking up for each
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < n && open; i++) {
+                    CampusEvent e = urgentQueue.poll(); // checked before every event: an intrusion never waits for the batch
+                    if (e == null) {
+                        e = bulkQueue.poll();
+                    }
+                    if (e != null) {
+                        deliver(listener, e);
+                    }
+                }
+            }
         }
 
         private void shedUrgent() {
@@ -180,7 +214,8 @@ public final class RxEventBus implements EventBus {
             if (subscriptions.remove(this)) {
                 heartbeat.close();
                 disposable.dispose();
-                thread.shutdown();
+                open = false;
+                thread.interrupt();
             }
         }
     }

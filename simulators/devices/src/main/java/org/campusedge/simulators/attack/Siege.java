@@ -104,12 +104,32 @@ public final class Siege implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Stops every attack and closes what they hold. */
+    /** Stops every attack and closes what they hold, then prints the report when run as a process. */
     @Override
     public void close() throws InterruptedException {
         for (Attack a : attacks) {
             a.stop();
         }
+    }
+
+    /**
+     * The siege as a process of its own, so that a benchmark can run it at a lower CPU priority
+     * ({@code nice}), standing in for machines elsewhere on the LAN:
+     * {@code Siege STEP COAP HTTP CARD CONSOLE LAB_PATHS CAMERA_PATHS READER RUNAWAY} with the paths
+     * comma-separated. Runs until its standard input closes, then prints the report.
+     */
+    public static void main(String[] args) throws Exception {
+        Target t = new Target(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                Integer.parseInt(args[4]), List.of(args[5].split(",")), List.of(args[6].split(",")), args[7], args[8]);
+        Siege siege = start(t, Strength.step(Integer.parseInt(args[0])));
+        System.out.println("siege running");
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // until whoever started it closes our standard input
+        }
+        siege.close();
+        System.out.print(siege.report());
+        System.out.flush();
     }
 
     /** 127.0.{group}.{host}: a loopback address of its own for each attacker. */

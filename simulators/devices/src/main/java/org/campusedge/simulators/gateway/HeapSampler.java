@@ -76,18 +76,18 @@ public final class HeapSampler implements AutoCloseable {
     }
 
     /**
-     * The heap another JVM still uses after a full collection ({@code jcmd GC.run}, then
-     * {@code GC.heap_info}): its live data at this moment, what its limits must hold, as opposed to
-     * the peaks above, which include garbage not yet collected.
+     * The live data of another JVM at this moment: {@code jcmd GC.class_histogram} collects in full
+     * and then counts what is still reachable (its total line), what the JVM's limits must hold, as
+     * opposed to the peaks above, which include garbage not yet collected. (Reading "used" after a
+     * separate {@code GC.run} is not it: under load the heap fills with new garbage in between.)
      */
     public static double liveAfterFullGcMb(long pid) throws IOException, InterruptedException {
-        run("jcmd", Long.toString(pid), "GC.run");
-        String info = run("jcmd", Long.toString(pid), "GC.heap_info");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+        String histogram = run("jcmd", Long.toString(pid), "GC.class_histogram");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$").matcher(histogram);
         if (!m.find()) {
-            throw new IOException("no heap figure in: " + info);
+            throw new IOException("no total in the class histogram of " + pid);
         }
-        return Long.parseLong(m.group(1)) / 1024.0;
+        return Long.parseLong(m.group(1)) / (1024.0 * 1024.0);
     }
 
     private static String run(String... cmd) throws IOException, InterruptedException {

@@ -57,12 +57,20 @@ public final class LabSensor {
         return 2.0 + 10.0 / (1.0 + Math.exp(-(minutes - 6.0) * 3.0));
     }
 
+    private long lastPackMillis;
+
     /**
      * A SenML pack of {@code records} records ending at {@code nowMillis}: with 7 or fewer, one record
-     * per point at one time; with more, the points repeat at 100 ms steps back in time (a kit sampling
-     * at 10 Hz that sends once a second).
+     * per point at one time; with more, the points repeat at 0.1 ms steps back in time (a fast-sampling
+     * kit, as the benchmark plays it). Every sample is sent once: two packs of one kit are at least a
+     * millisecond apart, and a pack's samples (within 1 ms for up to 70 records) never fall on another
+     * pack's — the gateway stores a sample it was sent twice once.
      */
     public String pack(int records, long nowMillis) {
+        synchronized (this) {
+            nowMillis = Math.max(nowMillis, lastPackMillis + 1);
+            lastPackMillis = nowMillis;
+        }
         StringBuilder sb = new StringBuilder(64 + records * 48);
         sb.append("[{\"bn\":\"urn:dev:").append(deviceId).append(":\",\"bt\":");
         appendSeconds(sb, nowMillis);
@@ -72,9 +80,9 @@ public final class LabSensor {
             sb.append(i == 0 ? "," : "},{");
             sb.append("\"n\":\"").append(POINTS[point][0]).append("\",\"u\":\"").append(POINTS[point][1]).append('"');
             if (step > 0) {
-                sb.append(",\"t\":-").append(step / 10).append('.').append(step % 10);
+                sb.append(",\"t\":-0.").append(String.format(Locale.ROOT, "%04d", step)); // step x 0.1 ms
             }
-            sb.append(",\"v\":").append(String.format(Locale.ROOT, "%.3f", value(point, nowMillis - step * 100L)));
+            sb.append(",\"v\":").append(String.format(Locale.ROOT, "%.3f", value(point, nowMillis)));
         }
         return sb.append("}]").toString();
     }

@@ -27,12 +27,16 @@ class LabSensorTest {
     }
 
     @Test
-    void largerPacksStepBackInTimeAtTenHertz() throws Exception {
-        JsonNode pack = JSON.readTree(new LabSensor("s", false, 1, 0).pack(21, 1_000_000));
+    void largerPacksStepBackInTimeWithoutOverlappingTheNextPack() throws Exception {
+        LabSensor kit = new LabSensor("s", false, 1, 0);
+        JsonNode pack = JSON.readTree(kit.pack(21, 1_000_000));
         assertEquals(21, pack.size());
-        assertEquals(-0.2, pack.get(0).get("t").asDouble(), 1e-9);
-        assertEquals(-0.1, pack.get(7).get("t").asDouble(), 1e-9);
+        assertEquals(-0.0002, pack.get(0).get("t").asDouble(), 1e-9);
+        assertEquals(-0.0001, pack.get(7).get("t").asDouble(), 1e-9);
         assertTrue(!pack.get(20).has("t"));
+        // asked for again within the same millisecond, the kit's next pack is a millisecond later: no sample twice
+        JsonNode next = JSON.readTree(kit.pack(21, 1_000_000));
+        assertEquals(1_000.001, next.get(0).get("bt").asDouble(), 1e-9);
     }
 
     @Test
