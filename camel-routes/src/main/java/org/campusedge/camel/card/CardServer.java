@@ -156,7 +156,7 @@ public final class CardServer implements AutoCloseable {
                     continue;
                 }
                 unidentified.incrementAndGet();
-                ReaderLink link = new ReaderLink(s, slot);
+                ReaderLink link = new ReaderLink(s, slot, connections::remove);
                 connections.add(link);
                 link.start();
                 Thread t = new Thread(() -> serve(link), "card-" + s.getRemoteSocketAddress());
@@ -196,7 +196,8 @@ public final class CardServer implements AutoCloseable {
         long opened = System.nanoTime();
         long lastGood = opened;
         ReaderLink out = link;
-        try (socket; InputStream in = socket.getInputStream()) {
+        try { // the socket is closed by the link's writer once the answers queued are out (finally, below)
+            InputStream in = socket.getInputStream();
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
             socket.setSoTimeout(1000); // wake up to check the deadlines even when nothing arrives
@@ -266,8 +267,7 @@ public final class CardServer implements AutoCloseable {
             if (reader == null) {
                 unidentified.decrementAndGet();
             }
-            link.close();
-            connections.remove(link);
+            link.finish(); // its writer sends what is queued, closes, and takes it out of the connections (still watched until then)
             link.slot().close();
         }
     }

@@ -29,8 +29,14 @@ final class ReaderLink {
     private final BlockingQueue<byte[]> outbound = new ArrayBlockingQueue<>(QUEUE);
     private final Thread writer;
     private volatile long writingSince; // nanos at which the write in progress began, 0 when none
+    /** Put in the queue by {@link #finish()}: the writer closes the connection when it reaches it. */
+    private static final byte[] END = new byte[0];
 
-    ReaderLink(Socket socket, org.campusedge.net.SourceGuard.Slot slot) {
+    private final java.util.function.Consumer<ReaderLink> ended;
+
+    /** @param ended told when the connection is over and its last answer written (or given up) */
+    ReaderLink(Socket socket, org.campusedge.net.SourceGuard.Slot slot, java.util.function.Consumer<ReaderLink> ended) {
+        this.ended = ended;
         this.socket = socket;
         this.slot = slot;
         this.source = socket.getInetAddress();
@@ -77,13 +83,23 @@ final class ReaderLink {
                     continue;
                 }
                 writingSince = System.nanoTime();
-                out.write(frame);
-                byte[] more;
-                while ((more = outbound.poll()) != null) {
-                    out.write(more);
+                boolean end = frame == END;
+                if (!end) {
+                    out.write(frame);
+                    byte[] more;
+                    while ((more = outbound.poll()) != null) {
+                        if (more == END) {
+                            end = true;
+                            break;
+                        }
+                        out.write(more);
+                    }
                 }
                 out.flush();
                 writingSince = 0;
+                if (end) {
+                    return; // every answer before the end is out: now the connection closes
+                }
             }
         } catch (IOException e) {
             LOG.debug("card connection {}: answer not written: {}", socket.getRemoteSocketAddress(), e.getMessage());
@@ -91,6 +107,18 @@ final class ReaderLink {
             Thread.currentThread().interrupt();
         } finally {
             writingSince = 0;
+            close();
+            ended.accept(this);
+        }
+    }
+
+    /**
+     * Ends the connection once the answers already queued are written (the NAKs of a peer put in its
+     * penalty are its explanation); at once when the queue is full. A peer that does not read is cut
+     * off by the server's check on writes blocked too long.
+     */
+    void finish() {
+        if (!outbound.offer(END)) {
             close();
         }
     }
