@@ -5,6 +5,7 @@
 #   ./campus-edge.sh test                                   every test (installs the test tools first)
 #   ./campus-edge.sh bench [options]                        the lab ingest benchmark (see README)
 #   ./campus-edge.sh bench school [--scale K] [options]     the mixed-school benchmark (see README)
+#   ./campus-edge.sh bench dtls [options]                   lab ingest over DTLS beside plain CoAP
 #   ./campus-edge.sh bench alarms [--scale K] [--probes N]  alarm latency to the console under load
 #   ./campus-edge.sh bench siege [--scale 10] [--steps 1,2,3,4] [--seconds 60]  every attack at once, at rising strength
 #   ./campus-edge.sh bench heap                             what each bound costs in heap (the README's arithmetic)
@@ -51,6 +52,10 @@ case $cmd in
     if [[ ${1:-} == cloud ]]; then
       shift
       exec java -Xmx1g -cp "$(classpath simulators/bench)" org.campusedge.bench.CloudBenchmark "$@"
+    fi
+    if [[ ${1:-} == dtls ]]; then
+      shift
+      exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.DtlsBenchmark "$@"
     fi
     if [[ ${1:-} == heap ]]; then
       shift

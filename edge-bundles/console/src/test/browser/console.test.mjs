@@ -51,6 +51,17 @@ try {
   const components = await admin.locator("#components tbody tr").count();
   check(inactive === 0 && components >= 6 && (await admin.locator("#load-errors li.online").count()) === 1,
     `the admin page lists every bundle ACTIVE, all ${components} components active or satisfied (delayed), no load errors`);
+  // device credentials: every lab kit proves who it is with its key; the admin gives one kit a new key, shown once
+  await admin.waitForSelector('#credentials tr[data-device="lab-bio-1-s1"]', { timeout: 5000 });
+  const keyed = await admin.locator("#credentials td.online").count();
+  const labKits = await admin.locator('#credentials tr[data-device^="lab-"]').count();
+  check(keyed === labKits && labKits >= 8, `the credentials table shows the ${labKits} lab kits proving who they are with their keys (${keyed})`);
+  await admin.click('#credentials button[data-issue="lab-bio-1-s1"]');
+  await admin.waitForSelector("#new-key:not([hidden])", { timeout: 5000 });
+  const shown = (await admin.textContent("#new-key")).trim();
+  const key = shown.split(" ").pop();
+  check(/^[A-Za-z0-9_-]{24}$/.test(key) && shown.startsWith("lab-bio-1-s1"), `a new key is shown once for lab-bio-1-s1 (${shown.length} characters)`);
+  console.log(`NEW_KEY lab-bio-1-s1 ${key}`);
   await admin.screenshot({ path: `${shots}/admin.png`, fullPage: true });
 
   // a wrong password is refused

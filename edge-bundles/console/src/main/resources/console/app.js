@@ -16,6 +16,9 @@ const I18N = {
     cloud: "城市云平台连接", cloudLink: "连接", cloudNone: "未配置云平台（Hono）", connected: "已连接", disconnected: "未连接",
     outbox: "待发送队列", critical: "紧急", telemetry: "汇总", shed: "因空间不足丢弃的汇总", parked: "被云平台永久拒收（已搁置）", lastAccepted: "最近送达",
     retried: "次重试", cityCommands: "城市指令",
+    credentials: "设备凭据", credState: "身份验证", credKey: "设备密钥", credUnprotected: "未受保护（明文，security: none）",
+    credRevoked: "已吊销", credNone: "尚无密钥", credIssued: "已发放密钥（该类设备暂不校验）", newKey: "新密钥", revoke: "吊销", revokeConfirm: "吊销后该设备将无法上报数据，确定吗？",
+    newKeyShown: "新密钥（只显示这一次，请配置到设备上）：",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -34,6 +37,10 @@ const I18N = {
     cloud: "Link to the city cloud", cloudLink: "Link", cloudNone: "No cloud (Hono) configured", connected: "connected",
     disconnected: "not connected", outbox: "Outbox", critical: "critical", telemetry: "summaries",
     shed: "Summaries shed for space", parked: "Refused by the cloud for good (parked)", lastAccepted: "Last delivered", retried: "retried", cityCommands: "City commands",
+    credentials: "Device credentials", credState: "Proves who it is", credKey: "with its key", credUnprotected: "UNPROTECTED (plain, security: none)",
+    credRevoked: "revoked", credNone: "no key yet", credIssued: "key issued, not checked yet for this family", newKey: "New key", revoke: "Revoke",
+    revokeConfirm: "The device will no longer be able to send anything. Revoke its key?",
+    newKeyShown: "New key (shown only now; configure it on the device):",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";

@@ -20,10 +20,12 @@ public final class CoapIngestComponent extends DefaultComponent {
 
     private final CoapServer server;
     private final IngressCounters counters;
+    private final CoapDeviceAuth auth;
 
-    public CoapIngestComponent(CoapServer server, IngressCounters counters) {
+    public CoapIngestComponent(CoapServer server, IngressCounters counters, CoapDeviceAuth auth) {
         this.server = server;
         this.counters = counters;
+        this.auth = auth;
     }
 
     @Override
@@ -41,5 +43,9 @@ public final class CoapIngestComponent extends DefaultComponent {
 
     IngressCounters counters() {
         return counters;
+    }
+
+    CoapDeviceAuth auth() {
+        return auth;
     }
 }

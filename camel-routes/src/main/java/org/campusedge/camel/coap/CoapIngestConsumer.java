@@ -41,7 +41,7 @@ final class CoapIngestConsumer extends DefaultConsumer {
             if (parent.getChild(name) != null) {
                 throw new IllegalStateException("CoAP resource /" + getEndpoint().path() + " is already in use by another route");
             }
-            resource = new IngestResource(name, this, getEndpoint().getComponent().counters());
+            resource = new IngestResource(name, this, getEndpoint().getComponent().counters(), getEndpoint().getComponent().auth());
             parent.add(resource);
         }
     }

@@ -48,7 +48,11 @@ import org.slf4j.LoggerFactory;
  * bound time or messages per peer, never the number of peers.
  * </ul>
  *
- * The protocol threads are watched: if datagrams wait and none is processed for a minute, the
+ * With device credentials it also listens for coaps: DTLS 1.2 with each device's pre-shared key
+ * ({@link SecureCoap}); the resources are the same, and each decides whether a request may speak for
+ * its device ({@link CoapDeviceAuth}).
+ *
+ * <p>The protocol threads are watched: if datagrams wait and none is processed for a minute, the
  * {@link Watchdog} stops the gateway.
  */
 public final class GatewayCoapServer implements AutoCloseable {
@@ -65,14 +69,23 @@ public final class GatewayCoapServer implements AutoCloseable {
         }
     }
 
-    /** Where the server listens, its limits, and its threads. */
-    public record Settings(String host, int port, Limits limits, int protocolThreads, int receiveBufferBytes) {
+    /**
+     * Where the server listens, its limits, and its threads. {@code securePort} is the coaps (DTLS)
+     * port, -1 for none; {@code dtlsConnections} bounds the DTLS connections (the least recently used
+     * idle one goes when a new device needs room).
+     */
+    public record Settings(String host, int port, int securePort, Limits limits, int protocolThreads, int receiveBufferBytes,
+                           int dtlsConnections) {
         public static Settings defaults(String host, int port) {
-            return new Settings(host, port, Limits.defaults(), 2, 4 * 1024 * 1024);
+            return new Settings(host, port, -1, Limits.defaults(), 2, 4 * 1024 * 1024, 4_000);
         }
 
         public Settings withLimits(Limits l) {
-            return new Settings(host, port, l, protocolThreads, receiveBufferBytes);
+            return new Settings(host, port, securePort, l, protocolThreads, receiveBufferBytes, dtlsConnections);
+        }
+
+        public Settings withSecurePort(int p) {
+            return new Settings(host, port, p, limits, protocolThreads, receiveBufferBytes, dtlsConnections);
         }
     }
 
@@ -82,6 +95,8 @@ public final class GatewayCoapServer implements AutoCloseable {
     private final BlockwiseGuard blockwise;
     private final BoundedDeduplicator dedup;
     private final GuardedConnector connector;
+    private final SecureCoap secure;
+    private final GuardedConnector secureConnector;
     private final Watchdog.Heartbeat heartbeat;
 
     /**
@@ -89,6 +104,11 @@ public final class GatewayCoapServer implements AutoCloseable {
      * told 4.04 while the routes are still being created.
      */
     public GatewayCoapServer(Settings s, Watchdog watchdog) {
+        this(s, watchdog, null);
+    }
+
+    /** With {@code credentials} and a secure port, also listens for coaps (DTLS with each device's pre-shared key). */
+    public GatewayCoapServer(Settings s, Watchdog watchdog, org.campusedge.api.DeviceCredentials credentials) {
         this.settings = s;
         Limits l = s.limits();
         Configuration config = configuration(s);
@@ -105,23 +125,52 @@ public final class GatewayCoapServer implements AutoCloseable {
                 l.maxQueuedDatagrams());
         InMemoryMessageExchangeStore exchanges = new InMemoryMessageExchangeStore("coap", config, new RandomTokenGenerator(config));
         exchanges.setDeduplicator(dedup);
-        ExtendedCoapStackFactory stacks = new ExtendedCoapStackFactory() {
+        ExtendedCoapStackFactory stacks = stacksWith(blockwise);
+        CoapEndpoint endpoint = new CoapEndpoint.Builder().setConfiguration(config).setConnector(connector)
+                .setMessageExchangeStore(exchanges).setCoapStackFactory(stacks).build();
+        endpoint.addInterceptor(penalties());
+        this.server = new CoapServer(config);
+        server.setExecutors(protocol, secondary, false);
+        server.addEndpoint(endpoint);
+        if (credentials != null && s.securePort() >= 0) {
+            InMemoryMessageExchangeStore secureExchanges = new InMemoryMessageExchangeStore("coaps", config, new RandomTokenGenerator(config));
+            secureExchanges.setDeduplicator(new BoundedDeduplicator(l.dedupMessages(), l.dedupPerPeer(), l.dedupLifetime().toMillis()));
+            this.secure = new SecureCoap(s.host(), s.securePort(), s.dtlsConnections(), config, credentials, sources);
+            // decrypted records meet the same gate as plain datagrams: per-address rate and penalty, the protocol threads' queue
+            this.secureConnector = new GuardedConnector(secure.connector(), sources, protocol, l.maxQueuedDatagrams());
+            // a block-wise budget of its own: forged plain uploads must not use up the uploads of kits that proved who they are
+            ExtendedCoapStackFactory secureStacks = stacksWith(new BlockwiseGuard(l.transfersPerSource(), l.transfers(),
+                    l.transferLifetime().toNanos(), sources::overLimit));
+            CoapEndpoint coaps = new CoapEndpoint.Builder().setConfiguration(config).setConnector(secureConnector)
+                    .setMessageExchangeStore(secureExchanges).setCoapStackFactory(secureStacks).build();
+            coaps.addInterceptor(penalties());
+            server.addEndpoint(coaps);
+        } else {
+            this.secure = null;
+            this.secureConnector = null;
+        }
+    }
+
+    /** Californium's stacks with {@code guard} below the block-wise layer. */
+    private static ExtendedCoapStackFactory stacksWith(BlockwiseGuard guard) {
+        return new ExtendedCoapStackFactory() {
             @Override
             public CoapStack createCoapStack(String protocol, String tag, Configuration cfg, EndpointContextMatcher matching,
                                              Outbox outbox, Object custom) {
-                return new GuardedStack(tag, cfg, matching, outbox, blockwise);
+                return new GuardedStack(tag, cfg, matching, outbox, guard);
             }
 
             @Override
             @SuppressWarnings("deprecation")
             public CoapStack createCoapStack(String protocol, String tag, Configuration cfg, Outbox outbox, Object custom) {
-                return new GuardedStack(tag, cfg, null, outbox, blockwise);
+                return new GuardedStack(tag, cfg, null, outbox, guard);
             }
         };
-        CoapEndpoint endpoint = new CoapEndpoint.Builder().setConfiguration(config).setConnector(connector)
-                .setMessageExchangeStore(exchanges).setCoapStackFactory(stacks).build();
-        // every 4.xx a source is answered counts towards its penalty, whoever answered it (a route or Californium's 4.04)
-        endpoint.addInterceptor(new MessageInterceptorAdapter() {
+    }
+
+    /** Every 4.xx a source is answered counts towards its penalty, whoever answered it (a route or Californium's 4.04). */
+    private MessageInterceptorAdapter penalties() {
+        return new MessageInterceptorAdapter() {
             @Override
             public void sendResponse(Response response) {
                 if (response.getDestinationContext() == null) {
@@ -133,10 +182,7 @@ public final class GatewayCoapServer implements AutoCloseable {
                     sources.accepted(response.getDestinationContext().getPeerAddress().getAddress());
                 }
             }
-        });
-        this.server = new CoapServer(config);
-        server.setExecutors(protocol, secondary, false);
-        server.addEndpoint(endpoint);
+        };
     }
 
     /** Californium configuration for these settings (also the observe client's, with the same body cap). */
@@ -165,10 +211,21 @@ public final class GatewayCoapServer implements AutoCloseable {
     public void start() {
         try {
             server.start();
+            // Californium starts what it can and fails only when no endpoint started: one port taken is as fatal
+            for (var ep : server.getEndpoints()) {
+                if (!ep.isStarted()) {
+                    server.stop();
+                    throw new IllegalStateException(ep.getUri().toString());
+                }
+            }
         } catch (IllegalStateException e) {
             // not chained: the status report shows the deepest cause, and this is the one that says which port
             throw new IllegalStateException("the CoAP server could not listen on udp " + settings.host() + ":" + settings.port()
-                    + " (is another gateway or CoAP server using it?)");
+                    + (secure != null ? " and " + settings.securePort() + " (coaps)" : "") + " (is another gateway or CoAP server using it?)");
+        }
+        if (secure != null) {
+            LOG.info("CoAP over DTLS (coaps) listening on udp {}:{}: pre-shared keys from the device credentials, at most {} connections",
+                    settings.host(), securePort(), settings.dtlsConnections());
         }
         Limits l = settings.limits();
         LOG.info("CoAP server listening on udp {}:{} (bodies {} bytes, {} block-wise uploads ({} per source) for {} s,"
@@ -179,6 +236,16 @@ public final class GatewayCoapServer implements AutoCloseable {
     /** The UDP port the server is bound to. */
     public int port() {
         return server.getEndpoints().get(0).getAddress().getPort();
+    }
+
+    /** The coaps (DTLS) port, -1 when there is none. */
+    public int securePort() {
+        return secure == null ? -1 : server.getEndpoints().get(1).getAddress().getPort();
+    }
+
+    /** DTLS handshakes that named an identity without a credential; -1 without coaps. */
+    public long unknownIdentities() {
+        return secure == null ? -1 : secure.unknownIdentities();
     }
 
     public SourceGuard sources() {
@@ -200,7 +267,7 @@ public final class GatewayCoapServer implements AutoCloseable {
 
     /** Datagrams dropped because the protocol threads were behind; exchanges forgotten early because the table was full. */
     public long datagramsDroppedBusy() {
-        return connector.droppedFull();
+        return connector.droppedFull() + (secureConnector == null ? 0 : secureConnector.droppedFull());
     }
 
     public long dedupEvicted() {
@@ -210,6 +277,9 @@ public final class GatewayCoapServer implements AutoCloseable {
     @Override
     public void close() {
         server.destroy();
+        if (secure != null) {
+            secure.close();
+        }
         heartbeat.close();
     }
 

@@ -16,23 +16,32 @@ import org.eclipse.californium.core.server.resources.CoapExchange;
 /**
  * The CoAP resource of one device route. A POST becomes a Camel exchange (body: the payload bytes,
  * headers: content format and source address); the route runs asynchronously and its outcome
- * becomes the response: 2.04 Changed when the events are durable, 4.xx with a one-line reason for
+ * becomes the response, once {@link CoapDeviceAuth} let the request speak for the device (4.01 / 4.03
+ * before anything is parsed otherwise): 2.04 Changed when the events are durable, 4.xx with a one-line reason for
  * bad input, 5.03 with Max-Age when the store pushes back, 5.00 for anything unexpected.
  */
 final class IngestResource extends CoapResource {
 
     private final CoapIngestConsumer consumer;
     private final IngressCounters counters;
+    private final CoapDeviceAuth auth;
 
-    IngestResource(String name, CoapIngestConsumer consumer, IngressCounters counters) {
+    IngestResource(String name, CoapIngestConsumer consumer, IngressCounters counters, CoapDeviceAuth auth) {
         super(name);
         this.consumer = consumer;
         this.counters = counters;
+        this.auth = auth;
         getAttributes().addResourceType("campus-ingest");
     }
 
     @Override
     public void handlePOST(CoapExchange coap) {
+        RejectedInputException refused = auth.refusal(getName(), coap.advanced().getRequest());
+        if (refused != null) {
+            counters.unproven(getName(), refused.getMessage()); // the 4.xx counts against the source too
+            coap.respond(codeFor(refused.reason()), Text.answer(refused.getMessage()), MediaTypeRegistry.TEXT_PLAIN);
+            return;
+        }
         Exchange exchange = consumer.createExchange(false);
         exchange.getIn().setBody(coap.getRequestPayload());
         int format = coap.getRequestOptions().getContentFormat();
@@ -89,6 +98,8 @@ final class IngestResource extends CoapResource {
             case TOO_LARGE -> ResponseCode.REQUEST_ENTITY_TOO_LARGE;
             case UNKNOWN_DEVICE -> ResponseCode.NOT_FOUND;
             case UNSUPPORTED -> ResponseCode.UNSUPPORTED_CONTENT_FORMAT;
+            case UNAUTHENTICATED -> ResponseCode.UNAUTHORIZED;
+            case FORBIDDEN -> ResponseCode.FORBIDDEN;
         };
     }
 

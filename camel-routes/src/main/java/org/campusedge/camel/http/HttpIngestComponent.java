@@ -62,6 +62,8 @@ public final class HttpIngestComponent extends DefaultComponent {
             case TOO_LARGE -> 413;
             case UNKNOWN_DEVICE -> 404;
             case UNSUPPORTED -> 415;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
         };
     }
 

@@ -82,6 +82,19 @@ public final class IngressCounters implements DeviceCounters {
         note(device, e, reason, "rejected input");
     }
 
+    /**
+     * A message in the device's name that did not prove to come from it (no key, another device's):
+     * counted and noted, but not taken as the device being heard — a forger must not keep a stolen
+     * or unplugged device from going offline.
+     */
+    public void unproven(String device, String reason) {
+        Entry e = entry(device);
+        e.rejected.increment();
+        long seen = e.lastSeen;
+        note(device, e, reason, "refused a message that did not prove to come from it");
+        e.lastSeen = seen;
+    }
+
     public void failed(String device, Throwable failure) {
         Entry e = entry(device);
         e.rejected.increment();

@@ -36,6 +36,8 @@ import org.campusedge.camel.card.CardComponent;
 import org.campusedge.camel.card.CardNormaliser;
 import org.campusedge.camel.card.CardPseudonymiser;
 import org.campusedge.camel.card.CardServer;
+import org.campusedge.api.DeviceCredentials;
+import org.campusedge.camel.coap.CoapDeviceAuth;
 import org.campusedge.camel.coap.CoapIngestComponent;
 import org.campusedge.camel.coap.GatewayCoapServer;
 import org.campusedge.camel.energy.EnergyControl;
@@ -81,12 +83,13 @@ public final class CamelGateway implements AutoCloseable {
     private final Map<String, String> templates;
     private final IngressCounters counters = new IngressCounters();
     /** What a device's route was made from (a meter's node pattern is a property); any change makes the route again. */
-    private record RouteSpec(String template, String address, Map<String, String> properties) {
+    private record RouteSpec(String template, String address, Map<String, String> properties, boolean unprotected) {
     }
 
     private final Map<String, RouteSpec> running = new HashMap<>(); // route id -> spec, the routes we made
     private final Map<String, String> routeErrors = new ConcurrentHashMap<>();
     private final Watchdog watchdog;
+    private final DeviceCredentials credentials;
     private GatewayCoapServer coap;
     private CardServer cards;
     private GatewayHttpServer http;
@@ -113,6 +116,17 @@ public final class CamelGateway implements AutoCloseable {
 
     public CamelGateway(EventBus bus, DeviceRegistry registry, Settings settings, ClassLoader classLoader,
                         Map<String, String> templates, Watchdog watchdog) {
+        this(bus, registry, settings, classLoader, templates, watchdog, null);
+    }
+
+    /**
+     * @param credentials the devices' credentials: with them, lab kits must prove who they are over
+     *                    coaps (DTLS-PSK) unless the inventory marks them {@code security: none}; null
+     *                    takes every device over plain CoAP (tests of the routes' logic)
+     */
+    public CamelGateway(EventBus bus, DeviceRegistry registry, Settings settings, ClassLoader classLoader,
+                        Map<String, String> templates, Watchdog watchdog, DeviceCredentials credentials) {
+        this.credentials = credentials;
         this.watchdog = watchdog;
         this.bus = bus;
         this.registry = registry;
@@ -126,7 +140,7 @@ public final class CamelGateway implements AutoCloseable {
      * device of the inventory is never answered 4.04 because its route did not exist yet.
      */
     public synchronized void start() throws Exception {
-        coap = new GatewayCoapServer(settings.coap(), watchdog);
+        coap = new GatewayCoapServer(settings.coap(), watchdog, credentials);
         cards = new CardServer(settings.cardHost(), settings.cardPort(), counters, settings.cardLimits(), watchdog);
         http = new GatewayHttpServer(settings.http());
         DefaultCamelContext ctx = new DefaultCamelContext(false);
@@ -145,10 +159,12 @@ public final class CamelGateway implements AutoCloseable {
             ctx.setLoadHealthChecks(false);
             ctx.getCamelContextExtension().setExchangeFactory(new PooledExchangeFactory());
             ctx.build();
-            ctx.addComponent("campus-coap", new CoapIngestComponent(coap.server(), counters));
+            ctx.addComponent("campus-coap", new CoapIngestComponent(coap.server(), counters,
+                    new CoapDeviceAuth(registry, credentials, settings.coap().securePort())));
             ctx.getRegistry().bind("labNormaliser", new LabNormaliser(registry, new SenmlParser(settings.maxPackRecords())));
             ctx.addComponent("campus-card", new CardComponent(cards));
-            ctx.addComponent("campus-observe", new ObserveComponent(ObserveComponent.configuration(), observeTimer, counters));
+            ctx.addComponent("campus-observe", new ObserveComponent(ObserveComponent.configuration(), observeTimer, counters,
+                    device -> credentials == null || registry.device(device).map(org.campusedge.api.Device::unprotected).orElse(false)));
             ctx.getRegistry().bind("cardNormaliser", new CardNormaliser(registry,
                     CardPseudonymiser.fromFile(settings.cardSecretFile())));
             ctx.addComponent("campus-http", new HttpIngestComponent(http, counters));
@@ -214,11 +230,11 @@ public final class CamelGateway implements AutoCloseable {
         Map<String, RouteSpec> out = new HashMap<>();
         String template = templateFor(d, ids);
         if (template != null) {
-            out.put(d.family() + "-" + d.id(), new RouteSpec(template, d.address(), d.properties()));
+            out.put(d.family() + "-" + d.id(), new RouteSpec(template, d.address(), d.properties(), d.unprotected()));
         }
         String command = d.family() + "-command";
         if (ids.contains(command)) {
-            out.put(command + "-" + d.id(), new RouteSpec(command, d.address(), d.properties()));
+            out.put(command + "-" + d.id(), new RouteSpec(command, d.address(), d.properties(), d.unprotected()));
         }
         return out;
     }
@@ -336,6 +352,11 @@ public final class CamelGateway implements AutoCloseable {
 
     public int coapPort() {
         return coap.port();
+    }
+
+    /** The coaps (DTLS) port, -1 when there is none. */
+    public int coapsPort() {
+        return coap.securePort();
     }
 
     /** The connectors' own bounds and counters, for the report of sources and limits. */

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import org.campusedge.api.Broadcasts;
 import org.campusedge.api.CampusHome;
 import org.campusedge.api.DeviceControls;
+import org.campusedge.api.DeviceCredentials;
 import org.campusedge.api.DeviceCounters;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
@@ -51,6 +52,8 @@ public final class CamelGatewayComponent {
     public static final String PID = "org.campusedge.camel";
     /** Service property with the bound CoAP UDP port. */
     public static final String COAP_PORT_PROPERTY = "campus.coap.port";
+    /** Service property with the bound coaps (DTLS) UDP port, -1 when there is none. */
+    public static final String COAPS_PORT_PROPERTY = "campus.coaps.port";
     /** Service property with the bound TCP port of the card readers' server. */
     public static final String CARD_PORT_PROPERTY = "campus.card.port";
     /** Service property with the bound TCP port of the devices' HTTP server. */
@@ -66,6 +69,13 @@ public final class CamelGatewayComponent {
 
         @AttributeDefinition(description = "UDP port of the CoAP server (5683 is CoAP's; 0 picks a free one)")
         int coapPort() default 5683;
+
+        @AttributeDefinition(description = "UDP port of CoAP over DTLS (coaps, 5684), where lab kits prove who they are with their"
+                + " pre-shared key; -1: none (then only kits marked security: none are taken)")
+        int coapsPort() default 5684;
+
+        @AttributeDefinition(description = "DTLS connections at once; a new device takes the place of one idle for a minute")
+        int coapsConnections() default 4_000;
 
         @AttributeDefinition(description = "Largest CoAP request body (a block-wise upload in all), in bytes; larger ones get 4.13")
         int coapMaxBodyBytes() default 16 * 1024;
@@ -176,11 +186,12 @@ public final class CamelGatewayComponent {
     @Activate
     public CamelGatewayComponent(BundleContext bundleContext, Config config, @Reference(name = "bus") EventBus bus,
                                  @Reference(name = "registry") DeviceRegistry registry,
-                                 @Reference(name = "watchdog") Watchdog watchdog) throws Exception {
+                                 @Reference(name = "watchdog") Watchdog watchdog,
+                                 @Reference(name = "credentials") DeviceCredentials credentials) throws Exception {
         ClassLoader bundleLoader = CamelGatewayComponent.class.getClassLoader();
         Map<String, String> templates = config.templatesDir().isBlank()
                 ? bundledTemplates(bundleContext) : templatesIn(CampusHome.resolve(config.templatesDir()));
-        gateway = new CamelGateway(bus, registry, settings(config), bundleLoader, templates, watchdog);
+        gateway = new CamelGateway(bus, registry, settings(config), bundleLoader, templates, watchdog, credentials);
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         current.setContextClassLoader(bundleLoader);
@@ -194,6 +205,7 @@ public final class CamelGatewayComponent {
         }
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(COAP_PORT_PROPERTY, gateway.coapPort());
+        props.put(COAPS_PORT_PROPERTY, gateway.coapsPort());
         props.put(CARD_PORT_PROPERTY, gateway.cardPort());
         props.put(HTTP_PORT_PROPERTY, gateway.httpPort());
         registration = bundleContext.registerService(DeviceCounters.class, gateway.counters(), props);
@@ -202,8 +214,8 @@ public final class CamelGatewayComponent {
         for (SourceGuard g : java.util.List.of(gateway.coap().sources(), gateway.http().sources(), gateway.cards().sources())) {
             sources.add(bundleContext.registerService(SourceGuard.class, g, null));
         }
-        LOG.info("Camel routes running: {} device routes, CoAP on udp/{}, card readers on tcp/{}, device HTTP on tcp/{}",
-                gateway.routes().size(), gateway.coapPort(), gateway.cardPort(), gateway.httpPort());
+        LOG.info("Camel routes running: {} device routes, CoAP on udp/{} and coaps on udp/{}, card readers on tcp/{}, device HTTP on tcp/{}",
+                gateway.routes().size(), gateway.coapPort(), gateway.coapsPort(), gateway.cardPort(), gateway.httpPort());
     }
 
     /** The connectors' settings and bounds from the configuration. */
@@ -220,7 +232,10 @@ public final class CamelGatewayComponent {
         CardServer.Limits card = new CardServer.Limits(c.cardConnections(), c.cardConnectionsPerSource(), c.cardUnidentified(),
                 Duration.ofSeconds(c.cardIdentifySeconds()), Duration.ofSeconds(c.cardIdleSeconds()), c.cardFramesPerSourcePerSecond(),
                 4.0 * c.cardFramesPerSourcePerSecond(), c.penaltyRejections(), c.penaltySeconds());
-        return new CamelGateway.Settings(GatewayCoapServer.Settings.defaults(c.coapHost(), c.coapPort()).withLimits(coap),
+        GatewayCoapServer.Settings d = GatewayCoapServer.Settings.defaults(c.coapHost(), c.coapPort());
+        GatewayCoapServer.Settings coapSettings = new GatewayCoapServer.Settings(d.host(), d.port(), c.coapsPort(), coap, d.protocolThreads(),
+                d.receiveBufferBytes(), c.coapsConnections());
+        return new CamelGateway.Settings(coapSettings,
                 c.maxPackRecords(), c.cardHost(), c.cardPort(), card, CampusHome.resolve(c.cardSecretFile()),
                 new GatewayHttpServer.Settings(c.httpHost(), c.httpPort(), c.httpMaxBodyBytes(), Duration.ofSeconds(c.httpBodySeconds()),
                         http), c.controllerPollSeconds(), c.maxEventsPerDevicePerSecond());

@@ -25,9 +25,20 @@ public final class ObserveComponent extends DefaultComponent {
     private final Configuration config;
     private final ScheduledExecutorService scheduler;
     private final IngressCounters counters;
+    private final java.util.function.Predicate<String> plainAllowed;
     private CoapEndpoint client;
 
     public ObserveComponent(Configuration config, ScheduledExecutorService scheduler, IngressCounters counters) {
+        this(config, scheduler, counters, device -> true);
+    }
+
+    /**
+     * @param plainAllowed whether a device may be observed over plain CoAP: only one the inventory marks
+     *                     {@code security: none}; nothing proves who answers at a plain CoAP address
+     */
+    public ObserveComponent(Configuration config, ScheduledExecutorService scheduler, IngressCounters counters,
+                            java.util.function.Predicate<String> plainAllowed) {
+        this.plainAllowed = plainAllowed;
         this.config = config;
         this.scheduler = scheduler;
         this.counters = counters;
@@ -52,6 +63,10 @@ public final class ObserveComponent extends DefaultComponent {
         Object silence = parameters.remove("silence");
         if (address == null || !address.toString().startsWith("coap://")) {
             throw new IllegalArgumentException("campus-observe needs address=coap://host:port/path, got " + address);
+        }
+        if (!plainAllowed.test(remaining)) {
+            throw new IllegalArgumentException("lab kit " + remaining + " is observed over plain CoAP, where nothing proves who"
+                    + " answers; mark it 'security: none' in the inventory if it is an old kit that cannot do better");
         }
         Duration limit = Duration.ofSeconds(silence == null ? 60 : Long.parseLong(silence.toString()));
         return new ObserveEndpoint(uri, this, remaining, URI.create(address.toString()), limit);

@@ -13,9 +13,18 @@ import java.util.Objects;
  * @param location   where it is
  * @param address    how to reach it where the gateway connects out (URL, host:port), else null
  * @param properties further settings from the inventory, as strings
+ * @param unprotected the inventory says the device cannot prove who it is ({@code security: none}: an
+ *                    old lab kit that speaks only plain CoAP); the gateway then takes its data without
+ *                    a credential, and the console lists it as unprotected
  */
 public record Device(String id, String schoolId, String profileId, String family, Location location,
-                     String address, Map<String, String> properties) {
+                     String address, Map<String, String> properties, boolean unprotected) {
+
+    /** A device that proves who it is with its credential (the default). */
+    public Device(String id, String schoolId, String profileId, String family, Location location, String address,
+                  Map<String, String> properties) {
+        this(id, schoolId, profileId, family, location, address, properties, false);
+    }
 
     public Device {
         Objects.requireNonNull(id, "id");

@@ -9,8 +9,12 @@ public class RejectedInputException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Why the input was refused, in protocol-neutral terms. */
-    public enum Reason { MALFORMED, TOO_LARGE, UNKNOWN_DEVICE, UNSUPPORTED }
+    /**
+     * Why the input was refused, in protocol-neutral terms: UNAUTHENTICATED, the sender did not prove
+     * it is the device (no credential, a wrong or revoked one: CoAP 4.01, HTTP 401); FORBIDDEN, it proved
+     * to be another device (4.03, 403).
+     */
+    public enum Reason { MALFORMED, TOO_LARGE, UNKNOWN_DEVICE, UNSUPPORTED, UNAUTHENTICATED, FORBIDDEN }
 
     private final Reason reason;
 

@@ -23,6 +23,7 @@ final class GatewaySettings {
     static final Map<String, String> PIDS = Map.of(
             "store", "org.campusedge.store",
             "registry", "org.campusedge.registry",
+            "credentials", "org.campusedge.credentials",
             "camel", "org.campusedge.camel",
             "health", "org.campusedge.health",
             "rules", "org.campusedge.rules",

@@ -138,13 +138,18 @@ public final class Main {
         components.forEach(l -> report.append(l).append('\n'));
         long bad = bundles.stream().filter(l -> !l.ok()).count() + components.stream().filter(l -> !l.ok()).count();
         Object coapPort = runtime.serviceProperty("org.campusedge.api.DeviceCounters", "campus.coap.port");
+        Object coapsPort = runtime.serviceProperty("org.campusedge.api.DeviceCounters", "campus.coaps.port");
         Object cardPort = runtime.serviceProperty("org.campusedge.api.DeviceCounters", "campus.card.port");
         Object httpPort = runtime.serviceProperty("org.campusedge.api.DeviceCounters", "campus.http.port");
         Object consolePort = runtime.serviceProperty("org.campusedge.console.internal.ConsoleComponent", "campus.console.port");
         Path db = settings.path("store.path", "data/campus-edge.db");
         report.append(String.format("%d bundles, %d components, %d not active; started in %d ms%n", bundles.size(),
                 components.size(), bad, (System.nanoTime() - started) / 1_000_000));
-        report.append("  CoAP (lab sensors): udp/").append(coapPort == null ? "not listening" : coapPort).append('\n');
+        report.append("  CoAP (lab sensors): udp/").append(coapPort == null ? "not listening" : coapPort)
+                .append(" (plain: kits marked security: none), coaps udp/")
+                .append(coapsPort == null || "-1".equals(coapsPort.toString()) ? "not listening" : coapsPort).append(" (DTLS-PSK)\n");
+        report.append("  device secrets:     ").append(settings.path("credentials.secretsFile", "conf/device-secrets"))
+                .append(" (bin/campus-edge credentials show DEVICE)\n");
         report.append("  card readers:       tcp/").append(cardPort == null ? "not listening" : cardPort).append('\n');
         report.append("  device HTTP:        tcp/").append(httpPort == null ? "not listening" : httpPort)
                 .append(" (camera alarms, broadcast status)\n");
@@ -158,6 +163,7 @@ public final class Main {
         p.setProperty("state", "running");
         p.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
         p.setProperty("coap.port", coapPort == null ? "" : coapPort.toString());
+        p.setProperty("coaps.port", coapsPort == null ? "" : coapsPort.toString());
         p.setProperty("card.port", cardPort == null ? "" : cardPort.toString());
         p.setProperty("http.port", httpPort == null ? "" : httpPort.toString());
         p.setProperty("console.port", consolePort == null ? "" : consolePort.toString());

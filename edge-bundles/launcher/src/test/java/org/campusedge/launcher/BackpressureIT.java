@@ -56,7 +56,7 @@ class BackpressureIT {
                   enrolment: 900
                 devices:
                 """);
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 16; i++) {
             y.append("  - id: lab-busy-").append(i).append("\n    profile: lab-sensor-kit\n    location:\n      building: 科学楼\n      room: lab-1\n");
         }
         for (int i = 0; i < CAMERAS; i++) {
@@ -80,10 +80,12 @@ class BackpressureIT {
             // lab kits: confirmable packs of ten readings, 256 in flight, for the whole test: they keep the queue full
             Set<Long> acked = new ConcurrentSkipListSet<>();
             List<String> kits = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 16; i++) {
                 kits.add("lab-busy-" + i);
             }
-            LabLoadGenerator load = new LabLoadGenerator(URI.create("coap://127.0.0.1:" + gw.coapPort()), kits, 16, 256, 2);
+            // each kit over coaps with its key, as in a school
+            LabLoadGenerator load = new LabLoadGenerator(URI.create("coaps://127.0.0.1:" + gw.coapsPort()), kits, 16, 256, 2,
+                    gw.deviceKeys());
             java.util.concurrent.CompletableFuture<Long> labRun = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
                     return load.run(2_000, 12, 0, (seq, device) -> GatewayFixture.pack(T0, seq, device), acked::add);

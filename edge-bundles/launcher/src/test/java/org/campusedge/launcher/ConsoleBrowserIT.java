@@ -1,5 +1,6 @@
 package org.campusedge.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -52,16 +53,23 @@ class ConsoleBrowserIT {
             for (int i = 1; i <= 4; i++) {
                 physics.add(new LabSensor("lab-phys-1-s" + i, false, i, System.currentTimeMillis()));
             }
-            try (LabSensorSimulator sensors = new LabSensorSimulator(URI.create("coap://127.0.0.1:" + gw.coapPort()), physics)) {
+            String newKey;
+            try (LabSensorSimulator sensors = new LabSensorSimulator(URI.create("coaps://127.0.0.1:" + gw.coapsPort()), physics, gw.deviceKeys())) {
                 sensors.start(7, 300);
-                BrowserScript.run(tests, "console.test.mjs", java.util.Map.of("CONSOLE_URL", "http://127.0.0.1:" + gw.consolePort(),
+                String output = BrowserScript.run(tests, "console.test.mjs", java.util.Map.of("CONSOLE_URL", "http://127.0.0.1:" + gw.consolePort(),
                         "ADMIN_PASSWORD", m.group(1), "DEVICE_HTTP", "http://127.0.0.1:" + gw.httpPort(),
                         "LAB_ROOM", "201 物理实验室 Physics Lab"));
                 BrowserScript.assertScreenshots("admin.png", "security-alarm.png", "security-acknowledged.png", "lab.png",
                         "teacher-refused.png", "energy.png");
+                // the key the page showed is the one the gateway now holds for the kit, and it never reached the log
+                Matcher k = Pattern.compile("NEW_KEY lab-bio-1-s1 (\\S+)").matcher(output);
+                assertTrue(k.find(), output);
+                newKey = k.group(1);
+                assertEquals(newKey, gw.deviceKeys().secret("lab-bio-1-s1"));
             }
             String log = Files.readString(Path.of(gw.status().getProperty("log")));
             assertTrue(!log.contains(m.group(1)), "the admin's password reached the log file");
+            assertTrue(!log.contains(newKey), "a device key reached the log file");
         }
     }
 }

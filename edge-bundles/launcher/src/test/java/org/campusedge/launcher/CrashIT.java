@@ -36,7 +36,8 @@ class CrashIT {
         List<String> devices = List.of("lab-phys-1-s1", "lab-phys-1-s2", "lab-chem-1-s1", "lab-chem-1-s2", "lab-bio-1-s1");
         long killedAt;
         long stored;
-        try (LabLoadGenerator load = new LabLoadGenerator(URI.create("coap://127.0.0.1:" + gw.coapPort()), devices, 16, 256, 2)) {
+        try (LabLoadGenerator load = new LabLoadGenerator(URI.create("coaps://127.0.0.1:" + gw.coapsPort()), devices, devices.size(), 80, 2,
+                gw.deviceKeys())) {
             CompletableFuture<Long> running = CompletableFuture.supplyAsync(() -> {
                 try {
                     return load.run(2_000, 30, 0, (seq, device) -> GatewayFixture.pack(T0, seq, device), acked::add);

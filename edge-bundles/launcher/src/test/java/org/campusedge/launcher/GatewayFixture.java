@@ -40,18 +40,50 @@ final class GatewayFixture {
 
     /** A gateway with its own home under {@code dir}, CoAP on a free port, and extra settings. */
     static GatewayProcess start(Path dir, String... settings) throws Exception {
-        List<String> all = new ArrayList<>(List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0", "registry.reloadIntervalSeconds=1"));
+        List<String> all = new ArrayList<>(List.of("camel.coapPort=0", "camel.coapsPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0", "registry.reloadIntervalSeconds=1"));
         all.addAll(List.of(settings));
         return GatewayProcess.start(distribution(), dir, all, List.of("-Xmx256m"));
     }
 
+    /**
+     * Posts a pack as the kit does: over coaps, proving who it is with the key the gateway issued it
+     * (a device without a key, e.g. one not in the inventory, posts over plain CoAP).
+     */
     static CoapResponse post(GatewayProcess gw, String device, String payload) throws Exception {
+        String secret = gw.deviceKeys().secret(device);
+        return secret == null ? postPlain(gw, device, payload) : postAs(gw, device, secret, device, payload);
+    }
+
+    /** A post over plain CoAP: what an old kit, or anyone on the LAN without a key, sends. */
+    static CoapResponse postPlain(GatewayProcess gw, String device, String payload) throws Exception {
         CoapClient c = new CoapClient("coap://127.0.0.1:" + gw.coapPort() + "/campus/lab/" + device);
         c.setTimeout(10_000L);
         try {
             return c.post(payload.getBytes(StandardCharsets.UTF_8), MediaTypeRegistry.APPLICATION_SENML_JSON);
         } finally {
             c.shutdown();
+        }
+    }
+
+    /** A post over coaps with PSK identity {@code identity} and key {@code secret}, to device {@code device}'s resource; null when unanswered. */
+    static CoapResponse postAs(GatewayProcess gw, String identity, String secret, String device, String payload) throws Exception {
+        return postAs(gw, "127.0.0.1", identity, secret, device, payload);
+    }
+
+    /** As {@link #postAs(GatewayProcess, String, String, String, String)}, from a loopback address of its own. */
+    static CoapResponse postAs(GatewayProcess gw, String from, String identity, String secret, String device, String payload)
+            throws Exception {
+        org.eclipse.californium.core.network.CoapEndpoint ep = org.campusedge.simulators.net.CoapsClient.endpoint(
+                new java.net.InetSocketAddress(from, 0), identity, secret,
+                org.eclipse.californium.elements.config.Configuration.createStandardWithoutFile(), null);
+        CoapClient c = new CoapClient("coaps://127.0.0.1:" + gw.coapsPort() + "/campus/lab/" + device);
+        c.setEndpoint(ep);
+        c.setTimeout(5_000L); // a refused handshake is never answered: this is how long a test waits to be sure
+        try {
+            return c.post(payload.getBytes(StandardCharsets.UTF_8), MediaTypeRegistry.APPLICATION_SENML_JSON);
+        } finally {
+            c.shutdown();
+            ep.destroy();
         }
     }
 

@@ -27,7 +27,7 @@ class GatewayStatusIT {
     Path dir;
 
     private static List<String> settings(String... more) {
-        List<String> all = new ArrayList<>(List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0"));
+        List<String> all = new ArrayList<>(List.of("camel.coapPort=0", "camel.coapsPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0"));
         all.addAll(List.of(more));
         return all;
     }

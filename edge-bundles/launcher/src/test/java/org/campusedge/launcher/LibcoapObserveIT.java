@@ -68,6 +68,7 @@ class LibcoapObserveIT {
                       - id: lab-libcoap-1
                         profile: lab-sensor-kit
                         address: coap://127.0.0.1:%d/example_data
+                        security: none
                         location: {building: 科学楼 Science Building, floor: "3F", room: "301"}
                         properties: {mode: observe}
                     """.formatted(port));

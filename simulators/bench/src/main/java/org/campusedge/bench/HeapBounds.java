@@ -127,6 +127,33 @@ public final class HeapBounds {
             for (Socket s : held) {
                 s.close();
             }
+
+            // DTLS connections: 500 sessions, the example school's kits from many ports (a session is per address and port)
+            Thread.sleep(2_000);
+            double beforeDtls = HeapSampler.liveAfterFullGcMb(gw.pid());
+            org.campusedge.simulators.net.DeviceKeys keys = gw.deviceKeys();
+            List<org.eclipse.californium.core.network.CoapEndpoint> sessions = new ArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            int established = 0;
+            try {
+                for (int i = 0; i < 500; i++) {
+                    String kit = kits.get(i % kits.size());
+                    var ep = org.campusedge.simulators.net.CoapsClient.endpoint(new InetSocketAddress(addr(24, 1 + i % 200), 0), kit,
+                            keys.secret(kit), org.eclipse.californium.elements.config.Configuration.createStandardWithoutFile(), pool);
+                    sessions.add(ep);
+                    var c = new org.eclipse.californium.core.CoapClient("coaps://127.0.0.1:" + gw.coapsPort() + "/campus/lab/" + kit);
+                    c.setEndpoint(ep);
+                    c.setTimeout(5_000L);
+                    var r = c.post(("[{\"n\":\"ph\",\"v\":" + (i % 140) / 10.0 + "}]").getBytes(StandardCharsets.UTF_8), 110);
+                    established += r != null ? 1 : 0;
+                }
+                double dtls = HeapSampler.liveAfterFullGcMb(gw.pid());
+                System.out.printf(Locale.ROOT, "DTLS sessions held (%d established): %.1f MB live, %.0f bytes a session%n", established, dtls,
+                        (dtls - beforeDtls) * 1024 * 1024 / Math.max(1, established));
+            } finally {
+                sessions.forEach(org.eclipse.californium.core.network.CoapEndpoint::destroy);
+                pool.shutdownNow();
+            }
         }
     }
 

@@ -172,12 +172,12 @@ public final class LabBenchmark {
         }
     }
 
-    private static double median(List<Interval> runs, java.util.function.ToDoubleFunction<Interval> f) {
+    static double median(List<Interval> runs, java.util.function.ToDoubleFunction<Interval> f) {
         double[] v = runs.stream().mapToDouble(f).sorted().toArray();
         return v[v.length / 2];
     }
 
-    private static long countRows(Path db) throws Exception {
+    static long countRows(Path db) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM events WHERE kind = 'lab.reading'")) {
@@ -185,9 +185,18 @@ public final class LabBenchmark {
         }
     }
 
-    /** An inventory of {@code n} lab sensors in one building, like the example school's but bigger. */
+    /**
+     * An inventory of {@code n} lab sensors in one building, like the example school's but bigger; they
+     * are old kits that post plain CoAP ({@code security: none}): this benchmark measures the ingest path
+     * as it was measured before DTLS, and {@code bench dtls} puts the two side by side.
+     */
     static List<String> writeInventory(Path file, int n) throws IOException {
-        StringBuilder yaml = new StringBuilder("""
+        Files.writeString(file, inventoryHead() + devices("lab-bench-", n, true));
+        return ids("lab-bench-", n);
+    }
+
+    static String inventoryHead() {
+        return """
                 school:
                   id: sch-bench-01
                   name: 基准测试学校
@@ -196,19 +205,30 @@ public final class LabBenchmark {
                   enrolment: 3000
                   timezone: Asia/Shanghai
                 devices:
-                """);
+                """;
+    }
+
+    static List<String> ids(String prefix, int n) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            String id = String.format(Locale.ROOT, "lab-bench-%03d", i);
-            ids.add(id);
-            yaml.append("  - id: ").append(id).append("\n    profile: lab-sensor-kit\n    location:\n      building: Science\n")
-                    .append("      floor: \"").append(1 + i / 50).append("F\"\n      room: \"Lab ").append(i / 8).append("\"\n");
+            ids.add(String.format(Locale.ROOT, "%s%03d", prefix, i));
         }
-        Files.writeString(file, yaml);
         return ids;
     }
 
-    private static Options parse(String[] args) {
+    /** {@code n} lab kits' inventory entries; {@code plain}: marked {@code security: none}. */
+    static String devices(String prefix, int n, boolean plain) {
+        StringBuilder yaml = new StringBuilder();
+        for (String id : ids(prefix, n)) {
+            int i = Integer.parseInt(id.substring(prefix.length()));
+            yaml.append("  - id: ").append(id).append("\n    profile: lab-sensor-kit\n")
+                    .append(plain ? "    security: none\n" : "").append("    location:\n      building: Science\n")
+                    .append("      floor: \"").append(1 + i / 50).append("F\"\n      room: \"Lab ").append(i / 8).append("\"\n");
+        }
+        return yaml.toString();
+    }
+
+    static Options parse(String[] args) {
         Options o = new Options();
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : "";

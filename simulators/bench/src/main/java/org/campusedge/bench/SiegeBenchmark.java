@@ -115,7 +115,7 @@ public final class SiegeBenchmark {
                     LabBenchmark.gatewayJvmOptions("256m"))) {
                 school.attach(gw, 1000);
                 // the kit that will run away: in the inventory, unknown to the school's simulators
-                Files.writeString(school.inventoryFile(), "  - id: lab-runaway-1\n    profile: lab-sensor-kit\n    location:\n"
+                Files.writeString(school.inventoryFile(), "  - id: lab-runaway-1\n    profile: lab-sensor-kit\n    security: none\n    location:\n"
                         + "      building: 科学楼\n      room: lab-runaway\n", StandardOpenOption.APPEND);
                 long pid = gw.pid();
                 System.out.printf(Locale.ROOT, "Siege benchmark: school x%d (%d devices) against the gateway (-Xmx256m, defaults);"

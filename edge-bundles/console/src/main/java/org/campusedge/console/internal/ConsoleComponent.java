@@ -78,7 +78,8 @@ public final class ConsoleComponent {
                             @Reference(name = "alarms") Alarms alarms, @Reference(name = "health") DeviceHealth health,
                             @Reference(name = "registry") DeviceRegistry registry, @Reference(name = "store") EventStore store,
                             @Reference(name = "rules") RuleStatus rules, @Reference(name = "counters") DeviceCounters counters,
-                            @Reference(name = "scr") ServiceComponentRuntime scr)
+                            @Reference(name = "scr") ServiceComponentRuntime scr,
+                            @Reference(name = "credentials") org.campusedge.api.DeviceCredentials credentials)
             throws Exception {
         Users users = new Users(CampusHome.resolve(config.usersFile()));
         if (users.isEmpty()) {
@@ -94,7 +95,8 @@ public final class ConsoleComponent {
         server = new ConsoleServer(config.host(), config.port(), users, new Sessions(Clock.systemUTC(),
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
-                new AdminView(context, registry, rules, counters, scr, () -> cloud), ConsoleServer.defaultLimits());
+                new AdminView(context, registry, rules, counters, scr, () -> cloud), new CredentialsView(credentials, registry),
+                ConsoleServer.defaultLimits());
         try {
             subscription = bus.subscribe("console", 10_000, feed::publish);
             Dictionary<String, Object> props = new Hashtable<>();

@@ -45,13 +45,15 @@ final class ConsoleServer implements AutoCloseable {
     private final LabRecordings recordings;
     private final EnergyToday energy;
     private final AdminView admin;
+    private final CredentialsView credentials;
     private final BoundedHttpServer server;
     private final java.util.concurrent.Semaphore logins = new java.util.concurrent.Semaphore(2);
 
     ConsoleServer(String host, int port, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
-                  DeviceRegistry registry, EventStore store, LabRecordings recordings, AdminView admin,
+                  DeviceRegistry registry, EventStore store, LabRecordings recordings, AdminView admin, CredentialsView credentials,
                   BoundedHttpServer.Limits limits) throws IOException {
         this.admin = admin;
+        this.credentials = credentials;
         this.store = store;
         this.recordings = recordings;
         this.energy = new EnergyToday(store, registry);
@@ -222,6 +224,24 @@ final class ConsoleServer implements AutoCloseable {
             });
             case "GET /api/devices" -> allowed(ex, security || role == Users.Role.ADMIN, () -> Http.json(ex, 200, g -> ApiViews.devices(g, health, registry)));
             case "GET /api/admin" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, admin::write));
+            case "GET /api/credentials" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, credentials::write));
+            case "POST /api/credentials/issue", "POST /api/credentials/revoke" -> allowed(ex, role == Users.Role.ADMIN, () -> {
+                String device = Http.form(Http.body(ex)).getOrDefault("device", "");
+                try {
+                    if (path.endsWith("issue")) {
+                        String secret = credentials.issue(device);
+                        LOG.info("Console: {} issued a new key to device {}", s.user().name(), device); // never the key
+                        ex.responseHeaders().put("Cache-Control", "no-store");
+                        Http.text(ex, 200, secret);
+                    } else {
+                        boolean done = credentials.revoke(device);
+                        LOG.info("Console: {} revoked the key of device {}", s.user().name(), device);
+                        Http.text(ex, done ? 200 : 409, done ? "revoked" : "no credential in force to revoke");
+                    }
+                } catch (IllegalArgumentException e) {
+                    Http.text(ex, 400, e.getMessage());
+                }
+            });
             case "GET /api/energy" -> Http.json(ex, 200, g -> ApiViews.energy(g, energy.meters()));
             case "GET /api/labs" -> allowed(ex, teacher, () -> Http.json(ex, 200, g -> ApiViews.labs(g, registry)));
             case "POST /api/lab/recording" -> allowed(ex, teacher, () -> {

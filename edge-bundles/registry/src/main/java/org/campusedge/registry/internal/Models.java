@@ -55,7 +55,7 @@ final class Models {
         Map<String, String> properties = new LinkedHashMap<>();
         n.path("properties").fields().forEachRemaining(e -> properties.put(e.getKey(), e.getValue().asText()));
         return new Device(n.get("id").asText(), schoolId, n.get("profile").asText(), family, location,
-                text(n, "address"), properties);
+                text(n, "address"), properties, "none".equals(text(n, "security")));
     }
 
     /** The field as text (numbers as written, e.g. floor 3 becomes "3"), or null when absent. */

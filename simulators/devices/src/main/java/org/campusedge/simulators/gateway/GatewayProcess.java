@@ -53,6 +53,10 @@ public final class GatewayProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         prepare(distribution, home);
         Files.deleteIfExists(home.resolve("run/gateway.status"));
+        if (settings.contains("camel.coapPort=0") && settings.stream().noneMatch(s -> s.startsWith("camel.coapsPort="))) {
+            settings = new java.util.ArrayList<>(settings); // a gateway on a free CoAP port gets a free coaps port too
+            settings.add("camel.coapsPort=0");
+        }
         Process p = launch(distribution, home, settings, jvmArgs);
         Path console = home.resolve("console.log");
         // a gateway never outlives whoever started it, whatever way that ends
@@ -176,6 +180,17 @@ public final class GatewayProcess implements AutoCloseable {
 
     public int coapPort() {
         return Integer.parseInt(status.getProperty("coap.port"));
+    }
+
+    /** The coaps (DTLS) port, -1 when the gateway has none. */
+    public int coapsPort() {
+        String p = status.getProperty("coaps.port", "");
+        return p.isEmpty() ? -1 : Integer.parseInt(p);
+    }
+
+    /** The devices' secrets the gateway issued (its home's conf/device-secrets), as an installer copies them into devices. */
+    public org.campusedge.simulators.net.DeviceKeys deviceKeys() {
+        return org.campusedge.simulators.net.DeviceKeys.of(home.resolve("conf/device-secrets"));
     }
 
     public int consolePort() {

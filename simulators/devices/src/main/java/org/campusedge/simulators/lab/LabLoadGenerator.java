@@ -15,6 +15,8 @@ import org.HdrHistogram.Recorder;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.config.CoapConfig;
+import org.campusedge.simulators.net.CoapsClient;
+import org.campusedge.simulators.net.DeviceKeys;
 import org.campusedge.simulators.net.Loopback;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
@@ -48,6 +50,8 @@ public final class LabLoadGenerator implements AutoCloseable {
     private final ScheduledExecutorService secondary;
     private final Semaphore[] inFlight; // one per endpoint
     private final int perEndpoint;
+    /** Endpoint i posts only for device i (one kit per endpoint; always so over coaps). */
+    private final boolean ownDevice;
     private final Recorder latency = new Recorder(3);
     private final PackOutcomes outcomes = new PackOutcomes();
     private final AtomicLong skipped = new AtomicLong();
@@ -63,7 +67,23 @@ public final class LabLoadGenerator implements AutoCloseable {
      * @param threads     Californium protocol threads of the client side
      */
     public LabLoadGenerator(URI gateway, List<String> devices, int endpoints, int maxInFlight, int threads) {
+        this(gateway, devices, endpoints, maxInFlight, threads, DeviceKeys.none());
+    }
+
+    /**
+     * Over coaps ({@code gateway} {@code coaps://...}) each endpoint is one kit with its DTLS session,
+     * presenting its device id and key from {@code keys}, and posts only its own packs: {@code endpoints}
+     * must then equal the number of devices. Over plain CoAP with as many endpoints as devices, each
+     * endpoint posts for its own device too (the same shape, for a comparison).
+     */
+    public LabLoadGenerator(URI gateway, List<String> devices, int endpoints, int maxInFlight, int threads, DeviceKeys keys) {
         this.gateway = gateway;
+        boolean secure = "coaps".equals(gateway.getScheme());
+        if (secure && endpoints != devices.size()) {
+            throw new IllegalArgumentException("over coaps every kit is its own endpoint: " + devices.size() + " devices, "
+                    + endpoints + " endpoints");
+        }
+        this.ownDevice = endpoints == devices.size();
         this.devices = List.copyOf(devices);
         this.perEndpoint = Math.max(1, maxInFlight / endpoints);
         this.inFlight = new Semaphore[endpoints];
@@ -77,8 +97,17 @@ public final class LabLoadGenerator implements AutoCloseable {
         config.set(CoapConfig.NSTART, perEndpoint);
         for (int i = 0; i < endpoints; i++) {
             // one address per endpoint: the load of many kits comes from many addresses, as in a school
-            CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(config)
-                    .setInetSocketAddress(new InetSocketAddress(Loopback.device(Loopback.LOAD_GENERATOR, i), 0)).build();
+            InetSocketAddress bind = new InetSocketAddress(Loopback.device(Loopback.LOAD_GENERATOR, i), 0);
+            CoapEndpoint ep;
+            if (secure) {
+                String secret = keys.secret(devices.get(i));
+                if (secret == null) {
+                    throw new IllegalArgumentException("lab kit " + devices.get(i) + " has no key to post over coaps");
+                }
+                ep = CoapsClient.endpoint(bind, devices.get(i), secret, config, main);
+            } else {
+                ep = new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(bind).build();
+            }
             ep.setExecutors(main, secondary);
             try {
                 ep.start();
@@ -139,7 +168,7 @@ public final class LabLoadGenerator implements AutoCloseable {
     }
 
     private void send(long seq, int endpoint, long dueNanos, PackFactory packs, AckListener onAck) {
-        String device = devices.get((int) (seq % devices.size()));
+        String device = devices.get(ownDevice ? endpoint : (int) (seq % devices.size()));
         Request r = Request.newPost();
         r.setURI(gateway.resolve("/campus/lab/" + device));
         r.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_SENML_JSON);

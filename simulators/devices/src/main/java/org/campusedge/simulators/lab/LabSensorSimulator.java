@@ -13,6 +13,8 @@ import org.campusedge.simulators.AckLatency;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.config.CoapConfig;
+import org.campusedge.simulators.net.CoapsClient;
+import org.campusedge.simulators.net.DeviceKeys;
 import org.campusedge.simulators.net.Loopback;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
@@ -37,8 +39,17 @@ public final class LabSensorSimulator implements AutoCloseable {
     private volatile AckLatency latency;
     private ScheduledFuture<?> task;
 
-    /** @param gateway e.g. {@code coap://127.0.0.1:5683}; sensors post to {@code /campus/lab/<id>} */
+    /** @param gateway e.g. {@code coap://127.0.0.1:5683}; sensors post to {@code /campus/lab/<id>} over plain CoAP */
     public LabSensorSimulator(URI gateway, List<LabSensor> sensors) {
+        this(gateway, sensors, DeviceKeys.none());
+    }
+
+    /**
+     * @param gateway {@code coaps://127.0.0.1:5684}: every kit posts over DTLS with its key from
+     *                {@code keys} (a kit without a key is a mistake here: it throws);
+     *                {@code coap://}: plain CoAP for all
+     */
+    public LabSensorSimulator(URI gateway, List<LabSensor> sensors, DeviceKeys keys) {
         this.gateway = gateway;
         this.sensors = List.copyOf(sensors);
         this.main = ExecutorsUtil.newScheduledThreadPool(2, new NamedThreadFactory("lab-sim#"));
@@ -47,8 +58,18 @@ public final class LabSensorSimulator implements AutoCloseable {
         Configuration config = clientConfiguration();
         for (int i = 0; i < sensors.size(); i++) {
             // each kit from an address of its own, as on a school LAN (the gateway's limits are per source address)
-            CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(config)
-                    .setInetSocketAddress(new InetSocketAddress(Loopback.device(Loopback.LAB_SENSORS, i), 0)).build();
+            InetSocketAddress bind = new InetSocketAddress(Loopback.device(Loopback.LAB_SENSORS, i), 0);
+            CoapEndpoint ep;
+            if ("coaps".equals(gateway.getScheme())) {
+                String id = sensors.get(i).deviceId();
+                String secret = keys.secret(id);
+                if (secret == null) {
+                    throw new IllegalArgumentException("lab kit " + id + " has no key to post over coaps");
+                }
+                ep = CoapsClient.endpoint(bind, id, secret, config, main);
+            } else {
+                ep = new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(bind).build();
+            }
             ep.setExecutors(main, secondary);
             endpoints.add(ep);
             try {

@@ -46,6 +46,10 @@ public final class SchoolGenerator {
                 boolean observe = observed.contains(id);
                 device(y, id, "lab-sensor-kit", "科学楼 Science Building", "room: \"" + (201 + lab) + " " + subject + " lab\"",
                         observe ? observeBase + id : null);
+                if (observe) {
+                    // the observed benches play older kits that speak only plain CoAP (the console lists them as unprotected)
+                    y.append("    security: none\n");
+                }
                 y.append("    properties:\n      subject: ").append(subject).append("\n      bench: ").append(s).append('\n');
                 if (observe) {
                     y.append("      mode: observe\n");

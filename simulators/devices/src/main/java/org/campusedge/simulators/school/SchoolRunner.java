@@ -27,13 +27,14 @@ public final class SchoolRunner {
     private static final String USAGE = """
             usage: SchoolRunner [--cameras N] [--labs N] [--sensors-per-lab N] [--meters N] [--readers N] [--scale K]
                                 [--speed X] [--rate PACKS_PER_SECOND_PER_SENSOR] [--duration SECONDS]
-                                [--home DIR] [--distribution DIR] [--coap-port N] [--card-port N] [--http-port N] [--console-port N]
+                                [--home DIR] [--distribution DIR] [--coap-port N] [--coaps-port N] [--card-port N] [--http-port N] [--console-port N]
               default school: %s; --scale K multiplies it; --speed X runs the school clock X times real time (60)""";
 
     public static void main(String[] args) throws Exception {
         Path distribution = null;
         Path home = Path.of("run/school");
         int coapPort = 5683;
+        int coapsPort = 5684;
         int cardPort = 9100;
         int httpPort = 8088;
         int consolePort = 8080;
@@ -48,6 +49,7 @@ public final class SchoolRunner {
                     case "--distribution" -> distribution = Path.of(args[++i]);
                     case "--home" -> home = Path.of(args[++i]);
                     case "--coap-port" -> coapPort = Integer.parseInt(args[++i]);
+                    case "--coaps-port" -> coapsPort = Integer.parseInt(args[++i]);
                     case "--card-port" -> cardPort = Integer.parseInt(args[++i]);
                     case "--http-port" -> httpPort = Integer.parseInt(args[++i]);
                     case "--console-port" -> consolePort = Integer.parseInt(args[++i]);
@@ -83,7 +85,7 @@ public final class SchoolRunner {
         SimulatedSchool school = SimulatedSchool.prepare(home, "sch-sim-01", size, SimulatedSchool.morningClock(speed));
         GatewayProcess gateway;
         try {
-            gateway = GatewayProcess.start(distribution, home, List.of("camel.coapPort=" + coapPort, "camel.cardPort=" + cardPort,
+            gateway = GatewayProcess.start(distribution, home, List.of("camel.coapPort=" + coapPort, "camel.coapsPort=" + coapsPort, "camel.cardPort=" + cardPort,
                     "camel.httpPort=" + httpPort, "console.port=" + consolePort, "registry.inventoryFile=" + school.inventoryFile()),
                     List.of("-Xmx384m"));
         } catch (Exception e) {
@@ -135,7 +137,7 @@ public final class SchoolRunner {
 
                 Campus Edge is running for %s, a simulated school of %d devices on this machine:
                   %d cameras push ISAPI alarms over HTTP      -> http://127.0.0.1:%d/campus/camera/{id}
-                  %d lab sensors post SenML over CoAP         -> coap://127.0.0.1:%d/campus/lab/{id}
+                  %d lab sensors post SenML over CoAP+DTLS    -> coaps://127.0.0.1:%d/campus/lab/{id} (each with its own key)
                   %d lab sensors observed by the gateway      <- CoAP observe (RFC 7641)
                   %d energy meters, read over OPC UA          <- %s
                   %d card readers send swipe frames over TCP  -> 127.0.0.1:%d (card numbers stored only as pseudonyms)
@@ -147,15 +149,22 @@ public final class SchoolRunner {
                   device report    %s   (column -t -s $'\\t' %s)
                   event store      %s
                     sqlite3 %s "SELECT kind, count(*) FROM event_log GROUP BY kind"
-                  post a reading yourself (Debian package libcoap3-bin):
-                    coap-client-notls -m post -t 110 -e '[{"n":"temperature","u":"Cel","v":23.4}]' coap://127.0.0.1:%d/campus/lab/%s
+                  device keys      %s   (owner-only; bin/campus-edge credentials show ID)
+                  post a reading yourself as a kit, with its key (Debian package libcoap3-bin):
+                    coap-client-openssl -m post -t 110 -u %s -k "$(cut -f2 <(grep '^%s	' %s))" \
+                      -e '[{"n":"temperature","u":"Cel","v":23.4}]' coaps://127.0.0.1:%d/campus/lab/%s
                 Ctrl-C stops the devices and the gateway.
 
                 """, inv.schoolName(), school.size().devices(), inv.cameras().size(), gateway.httpPort(), inv.labSensors().size(),
-                gateway.coapPort(), inv.observedLabSensors().size(), inv.meters().size(), school.meters().endpointUrl(), inv.cardReaders().size(), gateway.cardPort(),
+                gateway.coapsPort(), inv.observedLabSensors().size(), inv.meters().size(), school.meters().endpointUrl(), inv.cardReaders().size(), gateway.cardPort(),
                 inv.controllers().size(), school.clock().speed(), gateway.consolePort(), adminHint(gateway), school.inventoryFile(), gateway.status().getProperty("log"),
                 gateway.home().resolve("run/devices.tsv"), gateway.home().resolve("run/devices.tsv"), db, db,
-                gateway.coapPort(), inv.labSensors().isEmpty() ? "lab-phys-1-s1" : inv.labSensors().get(0));
+                gateway.home().resolve("conf/device-secrets"), firstKit(inv), firstKit(inv), gateway.home().resolve("conf/device-secrets"),
+                gateway.coapsPort(), firstKit(inv));
+    }
+
+    private static String firstKit(SchoolInventory inv) {
+        return inv.labSensors().isEmpty() ? "lab-phys-1-s1" : inv.labSensors().get(0);
     }
 
     /** The admin's first password, which the gateway printed once on its output, or where to look for it. */

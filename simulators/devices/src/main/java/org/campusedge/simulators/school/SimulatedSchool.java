@@ -118,7 +118,8 @@ public final class SimulatedSchool implements AutoCloseable {
             String id = inventory.labSensors().get(i);
             sensors.add(new LabSensor(id, id.startsWith("lab-chem"), i, lessonStart));
         }
-        labs = new LabSensorSimulator(URI.create("coap://127.0.0.1:" + gateway.coapPort()), sensors);
+        // each kit proves who it is over coaps with the key the gateway issued it (read from its secrets file, as an installer would)
+        labs = new LabSensorSimulator(URI.create("coaps://127.0.0.1:" + gateway.coapsPort()), sensors, gateway.deviceKeys());
         cards = new CardReaderSimulator(new InetSocketAddress("127.0.0.1", gateway.cardPort()), inventory.cardReaders(),
                 inventory.enrolment(), clock);
         cameras = new CameraSimulator(URI.create("http://127.0.0.1:" + gateway.httpPort()), inventory.cameras(), clock, 20);
