@@ -151,7 +151,7 @@ public final class SchoolRunner {
                     sqlite3 %s "SELECT kind, count(*) FROM event_log GROUP BY kind"
                   device keys      %s   (owner-only; bin/campus-edge credentials show ID)
                   post a reading yourself as a kit, with its key (Debian package libcoap3-bin):
-                    coap-client-openssl -m post -t 110 -u %s -k "$(cut -f2 <(grep '^%s	' %s))" \
+                    coap-client-openssl -m post -t 110 -u %s -k "$(grep -P '^%s\\t' %s | cut -f2)" \\
                       -e '[{"n":"temperature","u":"Cel","v":23.4}]' coaps://127.0.0.1:%d/campus/lab/%s
                 Ctrl-C stops the devices and the gateway.
 
