@@ -2,7 +2,6 @@ package org.campusedge.camel.coap;
 
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.SecretKey;
 import org.campusedge.api.DeviceCredentials;
@@ -20,27 +19,14 @@ import org.eclipse.californium.scandium.util.ServerNames;
  * revoked credential counts from the next handshake on (and the server drops the connections of a
  * device whose credential changed). An identity without a credential gets no key: the handshake
  * fails and the peer learns nothing more than that.
- *
- * <p>As a client (the gateway observing a sensor over coaps), the identity to present is the device
- * the peer address belongs to.
  */
 final class DevicePskStore implements AdvancedPskStore {
 
     private final DeviceCredentials credentials;
-    private final ConcurrentHashMap<InetSocketAddress, String> devicesByAddress = new ConcurrentHashMap<>();
     private final LongAdder unknownIdentities = new LongAdder();
 
     DevicePskStore(DeviceCredentials credentials) {
         this.credentials = credentials;
-    }
-
-    /** As a client: the device that answers at this address (an observed sensor's coaps address). */
-    void deviceAt(InetSocketAddress address, String deviceId) {
-        devicesByAddress.put(address, deviceId);
-    }
-
-    void forgetAddress(InetSocketAddress address) {
-        devicesByAddress.remove(address);
     }
 
     @Override
@@ -62,8 +48,7 @@ final class DevicePskStore implements AdvancedPskStore {
 
     @Override
     public PskPublicInformation getIdentity(InetSocketAddress peerAddress, ServerNames virtualHost) {
-        String device = devicesByAddress.get(peerAddress);
-        return device == null ? null : new PskPublicInformation(device);
+        return null; // the gateway is the server here: it never opens a handshake
     }
 
     @Override

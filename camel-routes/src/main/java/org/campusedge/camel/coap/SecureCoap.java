@@ -50,18 +50,16 @@ final class SecureCoap implements AutoCloseable {
         this.keys = new DevicePskStore(credentials);
         SourceGuard handshakes = new SourceGuard("coaps handshakes", new SourceGuard.Limits(HANDSHAKE_RECORDS_PER_SECOND,
                 4 * HANDSHAKE_RECORDS_PER_SECOND, 0, 0, 1_000_000, 1, 4096));
-        DtlsConnectorConfig cfg = DtlsConnectorConfig.builder(config(new InetSocketAddress(host, port), maxConnections, coapConfig, keys,
-                true)).setDatagramFilter(new Gate(sources, handshakes)).build();
+        DtlsConnectorConfig cfg = DtlsConnectorConfig.builder(config(new InetSocketAddress(host, port), maxConnections, coapConfig, keys)).setDatagramFilter(new Gate(sources, handshakes)).build();
         this.connector = new DTLSConnector(cfg);
         this.listener = credentials.addListener(this::credentialsChanged);
     }
 
-    /** The connector's settings; {@code server} false makes a client (the gateway observing a sensor over coaps). */
-    static DtlsConnectorConfig config(InetSocketAddress bind, int maxConnections, Configuration coapConfig, DevicePskStore keys,
-                                      boolean server) {
+    /** The server connector's settings. */
+    private static DtlsConnectorConfig config(InetSocketAddress bind, int maxConnections, Configuration coapConfig, DevicePskStore keys) {
         DtlsConfig.register();
         Configuration c = new Configuration(coapConfig);
-        c.set(DtlsConfig.DTLS_ROLE, server ? DtlsConfig.DtlsRole.SERVER_ONLY : DtlsConfig.DtlsRole.CLIENT_ONLY);
+        c.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY);
         // PSK suites with authenticated encryption only (no CBC): CCM_8 is CoAP's mandatory one (RFC 7252 9.1.3.1),
         // CCM and GCM what libcoap's OpenSSL and GnuTLS builds offer
         c.setAsList(DtlsConfig.DTLS_CIPHER_SUITES, CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, CipherSuite.TLS_PSK_WITH_AES_128_CCM,
@@ -76,7 +74,7 @@ final class SecureCoap implements AutoCloseable {
         c.set(DtlsConfig.DTLS_MAX_PENDING_OUTBOUND_JOBS, 4_000);
         c.set(DtlsConfig.DTLS_MAX_PENDING_HANDSHAKE_RESULT_JOBS, 500);
         c.set(DtlsConfig.DTLS_RECEIVE_BUFFER_SIZE, 4 * 1024 * 1024);
-        return DtlsConnectorConfig.builder(c).setAddress(bind).setAdvancedPskStore(keys).setLoggingTag(server ? "coaps" : "coaps-client")
+        return DtlsConnectorConfig.builder(c).setAddress(bind).setAdvancedPskStore(keys).setLoggingTag("coaps")
                 .build();
     }
 
