@@ -30,6 +30,15 @@ public final class CoapDeviceAuth {
         this.securePort = securePort;
     }
 
+    /**
+     * Whether the gateway takes the device's data over plain CoAP, where nothing proves who sent it:
+     * only a device the inventory marks {@code security: none} (or any, without credentials at all).
+     * The same rule for a posted pack and for an observed resource.
+     */
+    public boolean plainAllowed(String deviceId) {
+        return credentials == null || registry.device(deviceId).map(Device::unprotected).orElse(false);
+    }
+
     /** Null when the request may speak for the device; else why not. */
     RejectedInputException refusal(String deviceId, Request request) {
         if (credentials == null) {
@@ -46,7 +55,7 @@ public final class CoapDeviceAuth {
             }
             return null;
         }
-        if (registry.device(deviceId).map(Device::unprotected).orElse(false)) {
+        if (plainAllowed(deviceId)) {
             return null;
         }
         return new RejectedInputException(Reason.UNAUTHENTICATED, deviceId + " must use coaps (DTLS with its key"

@@ -3,13 +3,9 @@ package org.campusedge.camel.internal;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,12 +78,7 @@ public final class CamelGateway implements AutoCloseable {
     private final ClassLoader classLoader;
     private final Map<String, String> templates;
     private final IngressCounters counters = new IngressCounters();
-    /** What a device's route was made from (a meter's node pattern is a property); any change makes the route again. */
-    private record RouteSpec(String template, String address, Map<String, String> properties, boolean unprotected) {
-    }
-
-    private final Map<String, RouteSpec> running = new HashMap<>(); // route id -> spec, the routes we made
-    private final Map<String, String> routeErrors = new ConcurrentHashMap<>();
+    private volatile DeviceRoutes deviceRoutes;
     private final Watchdog watchdog;
     private final DeviceCredentials credentials;
     private GatewayCoapServer coap;
@@ -159,12 +150,12 @@ public final class CamelGateway implements AutoCloseable {
             ctx.setLoadHealthChecks(false);
             ctx.getCamelContextExtension().setExchangeFactory(new PooledExchangeFactory());
             ctx.build();
-            ctx.addComponent("campus-coap", new CoapIngestComponent(coap.server(), counters,
-                    new CoapDeviceAuth(registry, credentials, settings.coap().securePort())));
+            CoapDeviceAuth auth = new CoapDeviceAuth(registry, credentials, settings.coap().securePort());
+            ctx.addComponent("campus-coap", new CoapIngestComponent(coap.server(), counters, auth));
             ctx.getRegistry().bind("labNormaliser", new LabNormaliser(registry, new SenmlParser(settings.maxPackRecords())));
             ctx.addComponent("campus-card", new CardComponent(cards));
             ctx.addComponent("campus-observe", new ObserveComponent(ObserveComponent.configuration(), observeTimer, counters,
-                    device -> credentials == null || registry.device(device).map(org.campusedge.api.Device::unprotected).orElse(false)));
+                    auth::plainAllowed));
             ctx.getRegistry().bind("cardNormaliser", new CardNormaliser(registry,
                     CardPseudonymiser.fromFile(settings.cardSecretFile())));
             ctx.addComponent("campus-http", new HttpIngestComponent(http, counters));
@@ -189,9 +180,15 @@ public final class CamelGateway implements AutoCloseable {
             // a controller speaks only when something plays: ask each for its zones now and then, so that
             // a dead one goes offline (and is on record as a broadcast.fault) before anyone needs it
             observeTimer.scheduleWithFixedDelay(this::pollControllers, 5, settings.controllerPollSeconds(), TimeUnit.SECONDS);
+            deviceRoutes = new DeviceRoutes(ctx, registry, templates.keySet(), classLoader);
             // listen first, then reconcile: a change in between is not missed, at worst seen twice
-            registryListener = registry.addListener(r -> reconcile());
-            reconcile();
+            registryListener = registry.addListener(r -> {
+                DeviceRoutes routes = deviceRoutes;
+                if (routes != null) { // null once closed
+                    routes.reconcile();
+                }
+            });
+            deviceRoutes.reconcile();
             coap.start();
             cards.start();
             http.start();
@@ -201,118 +198,16 @@ public final class CamelGateway implements AutoCloseable {
         }
     }
 
-    /** Ids of the loaded route templates: a family (lab, card) or a family and a mode (lab-observe). */
-    public Set<String> templateIds() {
-        Set<String> out = new HashSet<>();
-        for (String file : templates.keySet()) {
-            out.add(file.substring(0, file.lastIndexOf('.')));
-        }
-        return out;
-    }
-
-    /**
-     * The template a device's route is made from: its family's, or {@code family-mode} when the
-     * inventory gives the device a {@code mode} property (a lab sensor that is observed rather than
-     * posting); null when there is none.
-     */
-    String templateFor(Device d, Set<String> ids) {
-        String mode = d.properties().get("mode");
-        String id = mode == null || mode.isBlank() || mode.equals("push") ? d.family() : d.family() + "-" + mode;
-        return ids.contains(id) ? id : null;
-    }
-
-    /**
-     * The routes a device gets, by route id: one from {@link #templateFor its template}, and one
-     * from its family's command template ({@code family-command}) when there is one, so a device
-     * that is commanded (a broadcast controller) has a route in and a route out.
-     */
-    Map<String, RouteSpec> routesFor(Device d, Set<String> ids) {
-        Map<String, RouteSpec> out = new HashMap<>();
-        String template = templateFor(d, ids);
-        if (template != null) {
-            out.put(d.family() + "-" + d.id(), new RouteSpec(template, d.address(), d.properties(), d.unprotected()));
-        }
-        String command = d.family() + "-command";
-        if (ids.contains(command)) {
-            out.put(command + "-" + d.id(), new RouteSpec(command, d.address(), d.properties(), d.unprotected()));
-        }
-        return out;
-    }
-
-    /** Makes the running routes match the inventory: the routes of every device that has templates. */
-    public synchronized void reconcile() {
-        if (context == null) {
-            return;
-        }
-        Set<String> ids = templateIds();
-        Map<String, Device> wanted = new HashMap<>();
-        Map<String, RouteSpec> specs = new HashMap<>();
-        for (Device d : registry.devices()) {
-            for (Map.Entry<String, RouteSpec> r : routesFor(d, ids).entrySet()) {
-                wanted.put(r.getKey(), d);
-                specs.put(r.getKey(), r.getValue());
-            }
-        }
-        for (String routeId : List.copyOf(running.keySet())) {
-            if (!running.get(routeId).equals(specs.get(routeId))) {
-                removeRoute(routeId);
-            }
-        }
-        int added = 0;
-        for (Map.Entry<String, Device> w : wanted.entrySet()) {
-            if (!running.containsKey(w.getKey()) && addRoute(w.getKey(), w.getValue(), specs.get(w.getKey()))) {
-                added++;
-            }
-        }
-        LOG.info("Device routes: {} running ({} added), {} failed to start", running.size(), added, routeErrors.size());
-    }
-
-    private boolean addRoute(String routeId, Device d, RouteSpec spec) {
-        String template = spec.template();
-        Map<String, Object> params = new HashMap<>();
-        params.put("deviceId", d.id());
-        if (spec.address() != null) {
-            params.put("address", spec.address());
-        }
-        // an observed sensor is registered again after half the silence that makes it offline
-        long silence = registry.profile(d.profileId()).map(p -> p.offlineAfter()).map(o -> Math.max(1, o.getSeconds() / 2))
-                .orElse(60L);
-        params.put("silence", Long.toString(silence));
-        Thread current = Thread.currentThread();
-        ClassLoader previous = current.getContextClassLoader();
-        current.setContextClassLoader(classLoader);
-        try {
-            context.addRouteFromTemplate(routeId, template, params);
-            running.put(routeId, spec);
-            routeErrors.remove(routeId);
-            return true;
-        } catch (Exception e) {
-            routeErrors.put(routeId, e.getMessage());
-            LOG.warn("Route for device {} ({}) did not start: {}", d.id(), template, e.getMessage());
-            return false;
-        } finally {
-            current.setContextClassLoader(previous);
-        }
-    }
-
-    private void removeRoute(String routeId) {
-        try {
-            context.getRouteController().stopRoute(routeId);
-            context.removeRoute(routeId);
-        } catch (Exception e) {
-            LOG.warn("Route {} could not be removed: {}", routeId, e.getMessage());
-        }
-        running.remove(routeId);
-    }
-
     /** Ids of the device routes running now. */
-    public synchronized Set<String> routes() {
-        return Set.copyOf(running.keySet());
+    public Set<String> routes() {
+        DeviceRoutes r = deviceRoutes;
+        return r == null ? Set.of() : r.routes();
     }
 
     /** Route id to the reason it failed to start, for routes that did not. */
     public Map<String, String> routeErrors() {
-        return Map.copyOf(routeErrors);
+        DeviceRoutes r = deviceRoutes;
+        return r == null ? Map.of() : r.routeErrors();
     }
 
     public IngressCounters counters() {
@@ -399,7 +294,7 @@ public final class CamelGateway implements AutoCloseable {
             context.stop();
             context = null;
         }
-        running.clear();
+        deviceRoutes = null;
         if (meters != null) {
             meters.close(); // after the routes: they hand their meters back on stop
             meters = null;

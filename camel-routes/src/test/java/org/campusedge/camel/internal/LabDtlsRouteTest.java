@@ -21,8 +21,6 @@ import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
-import org.eclipse.californium.core.network.CoapEndpoint;
-import org.eclipse.californium.elements.config.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,17 +100,8 @@ class LabDtlsRouteTest {
     }
 
     private CoapResponse coaps(String identity, String key, String device, String payload) throws Exception {
-        CoapEndpoint ep = CoapsClient.endpoint(new InetSocketAddress("127.0.0.1", 0), identity, key,
-                Configuration.createStandardWithoutFile(), null);
-        CoapClient c = new CoapClient("coaps://127.0.0.1:" + gateway.coapsPort() + "/campus/lab/" + device);
-        c.setEndpoint(ep);
-        c.setTimeout(5_000L);
-        try {
-            return c.post(payload.getBytes(StandardCharsets.UTF_8), MediaTypeRegistry.APPLICATION_SENML_JSON);
-        } finally {
-            c.shutdown();
-            ep.destroy();
-        }
+        return CoapsClient.post(new InetSocketAddress("127.0.0.1", 0), identity, key,
+                java.net.URI.create("coaps://127.0.0.1:" + gateway.coapsPort() + "/campus/lab/" + device), payload, 5_000L);
     }
 
     private CoapResponse plain(String device, String payload) throws Exception {

@@ -73,18 +73,9 @@ final class GatewayFixture {
     /** As {@link #postAs(GatewayProcess, String, String, String, String)}, from a loopback address of its own. */
     static CoapResponse postAs(GatewayProcess gw, String from, String identity, String secret, String device, String payload)
             throws Exception {
-        org.eclipse.californium.core.network.CoapEndpoint ep = org.campusedge.simulators.net.CoapsClient.endpoint(
-                new java.net.InetSocketAddress(from, 0), identity, secret,
-                org.eclipse.californium.elements.config.Configuration.createStandardWithoutFile(), null);
-        CoapClient c = new CoapClient("coaps://127.0.0.1:" + gw.coapsPort() + "/campus/lab/" + device);
-        c.setEndpoint(ep);
-        c.setTimeout(5_000L); // a refused handshake is never answered: this is how long a test waits to be sure
-        try {
-            return c.post(payload.getBytes(StandardCharsets.UTF_8), MediaTypeRegistry.APPLICATION_SENML_JSON);
-        } finally {
-            c.shutdown();
-            ep.destroy();
-        }
+        // a refused handshake is never answered: 5 s is how long a test waits to be sure
+        return org.campusedge.simulators.net.CoapsClient.post(new java.net.InetSocketAddress(from, 0), identity, secret,
+                java.net.URI.create("coaps://127.0.0.1:" + gw.coapsPort() + "/campus/lab/" + device), payload, 5_000L);
     }
 
     /** Rows of a query against the gateway's SQLite file, each row's columns joined by '|'. */

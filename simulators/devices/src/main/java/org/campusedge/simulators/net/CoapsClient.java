@@ -40,4 +40,24 @@ public final class CoapsClient {
         }
         return new CoapEndpoint.Builder().setConfiguration(c).setConnector(connector).build();
     }
+
+    /**
+     * One SenML pack POSTed as a kit on a DTLS session of its own, closed afterwards; null when nothing
+     * answered within {@code timeoutMillis} (a refused handshake is never answered).
+     */
+    public static org.eclipse.californium.core.CoapResponse post(InetSocketAddress bind, String identity, String secret,
+                                                                 java.net.URI resource, String payload, long timeoutMillis)
+            throws Exception {
+        CoapEndpoint ep = endpoint(bind, identity, secret, Configuration.createStandardWithoutFile(), null);
+        org.eclipse.californium.core.CoapClient c = new org.eclipse.californium.core.CoapClient(resource);
+        c.setEndpoint(ep);
+        c.setTimeout(timeoutMillis);
+        try {
+            return c.post(payload.getBytes(StandardCharsets.UTF_8),
+                    org.eclipse.californium.core.coap.MediaTypeRegistry.APPLICATION_SENML_JSON);
+        } finally {
+            c.shutdown();
+            ep.destroy();
+        }
+    }
 }
