@@ -1,9 +1,11 @@
 // Browser tests of the school console in Debian's headless Chromium (playwright-core drives it;
 // no browser is downloaded). Run by ConsoleBrowserIT against a running gateway; prints one line per
 // check and exits non-zero on the first failure. Screenshots of every page go to $SCREENSHOTS.
-// Environment: CONSOLE_URL, ADMIN_PASSWORD, DEVICE_HTTP (the gateway's device HTTP base URL), SCREENSHOTS.
+// Environment: CONSOLE_URL, ADMIN_PASSWORD, DEVICE_HTTP (the gateway's device HTTP base URL), CAMERA_KEY
+// (cam-fence-north-1's secret), SCREENSHOTS.
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
 
 const base = process.env.CONSOLE_URL;
 const shots = process.env.SCREENSHOTS;
@@ -22,6 +24,26 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync"],
 });
+
+// A camera's post with HTTP Digest (RFC 7616, SHA-256, qop=auth), written here from the RFC: a second
+// client implementation beside the Java one, as a camera's firmware would be. Answers the challenge once.
+async function digestPost(url, user, password, headers, body) {
+  const first = await fetch(url, { method: "POST", headers, body });
+  if (first.status !== 401) return first;
+  // fetch joins the two WWW-Authenticate headers with ", ": take the first challenge (SHA-256)
+  const challenge = first.headers.get("www-authenticate").split(/,\s*(?=Digest )/)[0];
+  const p = {};
+  for (const m of challenge.slice(7).matchAll(/([a-z]+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/gi)) {
+    p[m[1].toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, "$1") : m[3];
+  }
+  const h = (s) => createHash("sha256").update(s, "utf8").digest("hex");
+  const path = new URL(url).pathname;
+  const cnonce = randomBytes(8).toString("hex");
+  const response = h(`${h(`${user}:${p.realm}:${password}`)}:${p.nonce}:00000001:${cnonce}:auth:${h(`POST:${path}`)}`);
+  const authorization = `Digest username="${user}", realm="${p.realm}", uri="${path}", algorithm=SHA-256, nonce="${p.nonce}", `
+    + `nc=00000001, cnonce="${cnonce}", qop=auth, response="${response}", opaque="${p.opaque}"`;
+  return fetch(url, { method: "POST", headers: { ...headers, Authorization: authorization }, body });
+}
 
 async function loginAs(user, password) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN" });
@@ -53,9 +75,11 @@ try {
     `the admin page lists every bundle ACTIVE, all ${components} components active or satisfied (delayed), no load errors`);
   // device credentials: every lab kit proves who it is with its key; the admin gives one kit a new key, shown once
   await admin.waitForSelector('#credentials tr[data-device="lab-bio-1-s1"]', { timeout: 5000 });
-  const keyed = await admin.locator("#credentials td.online").count();
-  const labKits = await admin.locator('#credentials tr[data-device^="lab-"]').count();
-  check(keyed === labKits && labKits >= 8, `the credentials table shows the ${labKits} lab kits proving who they are with their keys (${keyed})`);
+  for (const [prefix, what, least] of [["lab-", "lab kits", 8], ["cam-", "cameras", 4], ["card-", "card readers", 4], ["pa-", "PA controller", 1]]) {
+    const rows = await admin.locator(`#credentials tr[data-device^="${prefix}"]`).count();
+    const keyed = await admin.locator(`#credentials tr[data-device^="${prefix}"] td.online`).count();
+    check(keyed === rows && rows >= least, `the credentials table shows the ${rows} ${what} proving who they are with their keys (${keyed})`);
+  }
   await admin.click('#credentials button[data-issue="lab-bio-1-s1"]');
   await admin.waitForSelector("#new-key:not([hidden])", { timeout: 5000 });
   const shown = (await admin.textContent("#new-key")).trim();
@@ -81,8 +105,8 @@ try {
 <bkgUrl>http://10.20.8.12/ISAPI/Streaming/channels/101/picture</bkgUrl>
 </EventNotificationAlert>`;
   const t0 = Date.now();
-  const posted = await fetch(`${process.env.DEVICE_HTTP}/campus/camera/cam-fence-north-1`,
-    { method: "POST", headers: { "Content-Type": "application/xml" }, body: alert });
+  const posted = await digestPost(`${process.env.DEVICE_HTTP}/campus/camera/cam-fence-north-1`, "cam-fence-north-1",
+    process.env.CAMERA_KEY, { "Content-Type": "application/xml" }, alert);
   check(posted.status === 200, "the camera's alert was stored (200)");
   await guard.waitForSelector("#alarms tbody tr .sev-CRITICAL", { timeout: 5000 });
   const seenAfter = Date.now() - t0;

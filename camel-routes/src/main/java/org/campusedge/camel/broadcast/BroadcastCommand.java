@@ -25,11 +25,13 @@ import org.campusedge.api.BroadcastResult;
 import org.campusedge.api.BroadcastResult.Outcome;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.Device;
+import org.campusedge.api.DeviceCredentials;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.Severity;
 import org.campusedge.camel.ingest.IngestHeaders;
 import org.campusedge.camel.ingest.IngressCounters;
 import org.campusedge.camel.ingest.Text;
+import org.campusedge.net.DigestClient;
 
 /**
  * The step of a broadcast controller's command route that talks to the controller's HTTP API
@@ -54,12 +56,33 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
     private final HttpClient http;
     private final Duration timeout;
     private final Map<String, Boolean> reachableAtLastQuery = new ConcurrentHashMap<>();
+    private final DeviceCredentials credentials;
+    /** Per controller: the secret its Digest client was made with, and the client (it keeps the controller's nonce). */
+    private final Map<String, Login> logins = new ConcurrentHashMap<>();
+
+    private record Login(String secret, DigestClient digest) {
+        @Override
+        public String toString() {
+            return "Login[" + digest.username() + "]"; // never the secret
+        }
+    }
 
     public BroadcastCommand(DeviceRegistry registry, IngressCounters counters, HttpClient http, Duration timeout) {
+        this(registry, counters, http, timeout, null);
+    }
+
+    /**
+     * @param credentials the controllers' credentials: each command carries its controller's (HTTP
+     *                    Digest, the controller's id as user name) unless the inventory marks the
+     *                    controller {@code security: none}; null sends none
+     */
+    public BroadcastCommand(DeviceRegistry registry, IngressCounters counters, HttpClient http, Duration timeout,
+                            DeviceCredentials credentials) {
         this.registry = registry;
         this.counters = counters;
         this.http = http;
         this.timeout = timeout;
+        this.credentials = credentials;
     }
 
     @Override
@@ -74,16 +97,23 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
             return true;
         }
         URI base = URI.create(exchange.getIn().getHeader(ADDRESS, String.class));
-        HttpRequest http;
+        String body;
         try {
-            http = httpRequest(base, request);
+            body = json(request);
         } catch (IOException e) {
             exchange.setException(e);
             callback.done(true);
             return true;
         }
         Instant asked = Instant.now();
-        this.http.sendAsync(http, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+        DigestClient digest = digestFor(controller);
+        send(base, request, body, digest).thenCompose(response -> {
+            // a 401 with a challenge: answer it once (the first command to a controller, or a stale nonce)
+            if (response.statusCode() == 401 && digest != null && digest.challenged(response.headers().allValues("WWW-Authenticate"))) {
+                return send(base, request, body, digest);
+            }
+            return java.util.concurrent.CompletableFuture.completedFuture(response);
+        }).whenComplete((response, failure) -> {
             BroadcastResult result;
             if (failure != null) {
                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
@@ -104,13 +134,36 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
         return false;
     }
 
-    private HttpRequest httpRequest(URI base, BroadcastRequest r) throws IOException {
+    private java.util.concurrent.CompletableFuture<HttpResponse<String>> send(URI base, BroadcastRequest r, String body,
+                                                                            DigestClient digest) {
         HttpRequest.Builder b = HttpRequest.newBuilder().timeout(timeout).header("Content-Type", "application/json");
-        return switch (r.action()) {
-            case STATUS -> b.uri(base.resolve("/api/v1/zones")).GET().build();
-            case STOP -> b.uri(base.resolve("/api/v1/stop")).POST(HttpRequest.BodyPublishers.ofString(json(r))).build();
-            case PLAY -> b.uri(base.resolve("/api/v1/play")).POST(HttpRequest.BodyPublishers.ofString(json(r))).build();
+        String path = switch (r.action()) {
+            case STATUS -> "/api/v1/zones";
+            case STOP -> "/api/v1/stop";
+            case PLAY -> "/api/v1/play";
         };
+        String method = r.action() == BroadcastRequest.Action.STATUS ? "GET" : "POST";
+        URI uri = base.resolve(path);
+        b.uri(uri).method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        String authorization = digest == null ? null : digest.authorization(method, uri.getRawPath());
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The Digest client for a controller's current secret, or null when its commands carry no credentials. */
+    private DigestClient digestFor(Device controller) {
+        if (credentials == null || controller.unprotected()) {
+            return null;
+        }
+        String secret = credentials.secret(controller.id()).map(DeviceCredentials.Secret::value).orElse(null);
+        if (secret == null) {
+            logins.remove(controller.id());
+            return null; // revoked: the controller refuses the command, and the refusal is on record
+        }
+        return logins.compute(controller.id(), (id, l) -> l != null && l.secret().equals(secret) ? l
+                : new Login(secret, new DigestClient(id, secret))).digest();
     }
 
     static String json(BroadcastRequest r) throws IOException {
@@ -138,6 +191,10 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
     static BroadcastResult result(BroadcastRequest request, HttpResponse<String> response) {
         int status = response.statusCode();
         String body = response.body() == null ? "" : response.body();
+        if (status == 401 || status == 403) {
+            return new BroadcastResult(Outcome.REFUSED, null, null, "the controller did not accept the gateway's credentials (HTTP "
+                    + status + "); is the controller set up with its key from the secrets file?");
+        }
         if (status >= 300) {
             return new BroadcastResult(Outcome.REFUSED, null, null, "controller answered " + status + ": " + Text.shorten(body, 200));
         }

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.campusedge.api.DeviceCredentials;
+import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.Watchdog;
 import org.campusedge.net.SourceGuard;
 import org.apache.camel.Exchange;
@@ -63,6 +65,7 @@ public final class CardServer implements AutoCloseable {
     private final Limits limits;
     private final SourceGuard sources;
     private final Watchdog watchdog;
+    private final ReaderSession.Keys keys;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final Set<ReaderLink> connections = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ScheduledExecutorService deadlines = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -79,6 +82,32 @@ public final class CardServer implements AutoCloseable {
     private volatile boolean running = true;
 
     public CardServer(String host, int port, IngressCounters counters, Limits limits, Watchdog watchdog) throws IOException {
+        this(host, port, counters, limits, watchdog, ReaderSession.Keys.NONE);
+    }
+
+    /**
+     * @param credentials the readers' keys: a reader of the inventory not marked {@code security: none}
+     *                    must prove itself with its key (frame version 2); null: every reader speaks
+     *                    version 1 unproven (tests of the routes' own logic)
+     */
+    public CardServer(String host, int port, IngressCounters counters, Limits limits, Watchdog watchdog, DeviceRegistry registry,
+                      DeviceCredentials credentials) throws IOException {
+        this(host, port, counters, limits, watchdog, credentials == null ? ReaderSession.Keys.NONE : new ReaderSession.Keys() {
+            @Override
+            public boolean keyed(String readerId) {
+                return registry.device(readerId).map(d -> !d.unprotected()).orElse(true); // unknown: never taken unproven
+            }
+
+            @Override
+            public byte[] key(String readerId) {
+                return credentials.secret(readerId).map(DeviceCredentials.Secret::bytes).orElse(null);
+            }
+        });
+    }
+
+    private CardServer(String host, int port, IngressCounters counters, Limits limits, Watchdog watchdog, ReaderSession.Keys keys)
+            throws IOException {
+        this.keys = keys;
         this.counters = counters;
         this.limits = limits;
         this.watchdog = watchdog;
@@ -122,6 +151,14 @@ public final class CardServer implements AutoCloseable {
 
     public long closedIdle() {
         return closedIdle.sum();
+    }
+
+    /**
+     * Closes the connections that speak for these readers (their credential was rotated or revoked):
+     * a reader with its new key connects again and proves itself afresh; one without gets nowhere.
+     */
+    public void dropReaders(Set<String> readerIds) {
+        connections.stream().filter(c -> readerIds.contains(c.speaksFor())).forEach(ReaderLink::close);
     }
 
     void register(String readerId, Route route) {
@@ -190,7 +227,8 @@ public final class CardServer implements AutoCloseable {
     private void serve(ReaderLink link) {
         Socket socket = link.socket();
         InetAddress source = link.source();
-        String reader = null; // the inventory reader this connection speaks for, once a frame said so
+        ReaderSession session = new ReaderSession(keys); // the inventory reader this connection speaks for, once it is proven or named
+        boolean identified = false;
         CardFrameDecoder decoder = new CardFrameDecoder();
         byte[] buf = new byte[4096];
         long opened = System.nanoTime();
@@ -203,11 +241,11 @@ public final class CardServer implements AutoCloseable {
             socket.setSoTimeout(1000); // wake up to check the deadlines even when nothing arrives
             while (running) {
                 long now = System.nanoTime();
-                if (reader == null && now - opened > limits.identifyWithin().toNanos()
+                if (!identified && now - opened > limits.identifyWithin().toNanos()
                         || now - lastGood > limits.idleTimeout().toNanos() || sources.inPenalty(source)) {
                     closedIdle.increment();
                     LOG.debug("closing card connection {} ({})", socket.getRemoteSocketAddress(),
-                            reader == null ? "never named a reader" : "silent");
+                            identified ? "silent" : "never named (or proved) a reader");
                     return;
                 }
                 int n;
@@ -222,39 +260,51 @@ public final class CardServer implements AutoCloseable {
                 for (CardFrameDecoder.Result r : decoder.feed(buf, 0, n)) {
                     if (!sources.admit(source)) {
                         // over the source's frame rate: busy, with the swipe's sequence so the reader sends it again
-                        send(out, CardFrames.nak(r instanceof CardFrameDecoder.Payload p ? seqOf(p.text()) : "-", "BUSY"));
+                        send(out, CardFrames.encode(session.answer("N|" + (r instanceof CardFrameDecoder.Payload p ? seqOf(p.text()) : "-")
+                                + "|BUSY")));
                         continue;
                     }
                     if (r instanceof CardFrameDecoder.Damaged d) {
                         sources.rejected(source);
-                        counters.rejected(reader != null ? reader : UNKNOWN_READER, d.reason());
-                        send(out, CardFrames.nak("-", "FORMAT"));
+                        counters.rejected(session.reader() != null ? session.reader() : UNKNOWN_READER, d.reason());
+                        send(out, CardFrames.encode(session.answer("N|-|FORMAT")));
                     } else if (r instanceof CardFrameDecoder.Payload p) {
-                        String named = p.text().startsWith(KEEP_ALIVE) ? p.text().substring(KEEP_ALIVE.length()) : Swipe.readerOf(p.text());
-                        if (reader == null && named != null && routes.containsKey(named)) {
-                            reader = named; // this connection speaks for that reader from now on
-                            unidentified.decrementAndGet();
-                        }
-                        if (named != null && reader != null && !named.equals(reader)) {
+                        ReaderSession.Accepted frame;
+                        try {
+                            frame = session.read(p.text(), routes::containsKey);
+                        } catch (ReaderSession.Refusal refusal) {
                             sources.rejected(source);
-                            counters.rejected(reader, "a frame on this reader's connection named another reader");
-                            send(out, CardFrames.nak(seqOf(p.text()), "READER"));
-                            continue;
-                        }
-                        if (p.text().startsWith(KEEP_ALIVE)) {
-                            if (reader != null) {
-                                lastGood = System.nanoTime();
-                                counters.seen(reader);
-                                send(out, CardFrames.encode("A|K"));
+                            String against = session.reader() != null ? session.reader() : UNKNOWN_READER;
+                            if (refusal.code.equals("AUTH") || refusal.code.equals("REPLAY")) {
+                                String claimed = Swipe.readerOf(p.text());
+                                counters.unproven(claimed != null && routes.containsKey(claimed) ? claimed : against, refusal.getMessage());
                             } else {
-                                sources.rejected(source);
-                                counters.rejected(UNKNOWN_READER, "a keep-alive named a reader that is not in the inventory");
-                                send(out, CardFrames.nak("-", "READER"));
+                                counters.rejected(against, refusal.getMessage());
                             }
+                            send(out, CardFrames.encode(session.answer("N|" + seqOf(p.text()) + "|" + refusal.code)));
                             continue;
                         }
-                        if (handle(p.text(), reader, out, source)) {
-                            lastGood = System.nanoTime();
+                        if (session.reader() != null && !identified) {
+                            identified = true; // this connection speaks for that reader from now on
+                            unidentified.decrementAndGet();
+                            link.speaksFor(session.reader());
+                        }
+                        switch (frame.kind()) {
+                            case CHALLENGE -> send(out, CardFrames.encode("C|" + frame.reader() + "|" + session.challenge()));
+                            case KEEP_ALIVE -> {
+                                lastGood = System.nanoTime();
+                                sources.accepted(source); // something at this address is a reader: its neighbours' failures never shut it out
+                                counters.seen(frame.reader());
+                                send(out, CardFrames.encode(session.answer("A|K")));
+                            }
+                            case SWIPE -> {
+                                if (session.proven()) {
+                                    sources.accepted(source);
+                                }
+                                if (handle(frame.swipePayload(), session, out, source)) {
+                                    lastGood = System.nanoTime();
+                                }
+                            }
                         }
                     }
                 }
@@ -264,7 +314,7 @@ public final class CardServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.debug("card reader connection {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
         } finally {
-            if (reader == null) {
+            if (!identified) {
                 unidentified.decrementAndGet();
             }
             link.finish(); // its writer sends what is queued, closes, and takes it out of the connections (still watched until then)
@@ -273,21 +323,22 @@ public final class CardServer implements AutoCloseable {
     }
 
     /** Hands a swipe to its reader's route; false when the frame was refused at once (bad, or no such reader). */
-    private boolean handle(String payload, String readerId, ReaderLink out, InetAddress source) {
+    private boolean handle(String payload, ReaderSession session, ReaderLink out, InetAddress source) {
+        String readerId = session.reader();
         Swipe swipe;
         try {
             swipe = Swipe.parse(payload);
         } catch (RejectedInputException e) {
             sources.rejected(source);
             counters.rejected(readerId != null && routes.containsKey(readerId) ? readerId : UNKNOWN_READER, e.getMessage());
-            send(out, CardFrames.nak(seqOf(payload), "FORMAT"));
+            send(out, CardFrames.encode(session.answer("N|" + seqOf(payload) + "|FORMAT")));
             return false;
         }
         Route route = routes.get(swipe.readerId());
         if (route == null) {
             sources.rejected(source);
             counters.rejected(UNKNOWN_READER, "a reader that is not in the inventory sent a swipe");
-            send(out, CardFrames.nak(Long.toString(swipe.seq()), "READER"));
+            send(out, CardFrames.encode(session.answer("N|" + swipe.seq() + "|READER")));
             return false;
         }
         Exchange exchange = route.createExchange();
@@ -296,7 +347,7 @@ public final class CardServer implements AutoCloseable {
         Runnable answer = () -> {
             if (answered.compareAndSet(false, true)) {
                 try {
-                    answer(out, swipe, exchange);
+                    answer(out, swipe, exchange, session);
                 } finally {
                     route.release(exchange);
                 }
@@ -311,17 +362,17 @@ public final class CardServer implements AutoCloseable {
         return true;
     }
 
-    private void answer(ReaderLink out, Swipe swipe, Exchange exchange) {
+    private void answer(ReaderLink out, Swipe swipe, Exchange exchange, ReaderSession session) {
         Exception failure = exchange.getException();
         String seq = Long.toString(swipe.seq());
-        byte[] frame = switch (counters.record(swipe.readerId(), failure)) {
-            case ACCEPTED -> CardFrames.ack(swipe.seq());
-            case REJECTED -> CardFrames.nak(seq, ((RejectedInputException) failure).reason()
+        String answer = switch (counters.record(swipe.readerId(), failure)) {
+            case ACCEPTED -> "A|" + seq;
+            case REJECTED -> "N|" + seq + "|" + (((RejectedInputException) failure).reason()
                     == RejectedInputException.Reason.UNKNOWN_DEVICE ? "READER" : "FORMAT");
-            case DEFERRED -> CardFrames.nak(seq, "BUSY");
-            case FAILED -> CardFrames.nak(seq, "ERROR");
+            case DEFERRED -> "N|" + seq + "|BUSY";
+            case FAILED -> "N|" + seq + "|ERROR";
         };
-        send(out, frame); // a lost answer: the reader sends the swipe again after it reconnects
+        send(out, CardFrames.encode(session.answer(answer))); // a lost answer: the reader sends the swipe again after it reconnects
     }
 
     private static String seqOf(String payload) {

@@ -48,6 +48,17 @@ final class ReaderLink {
         writer.start();
     }
 
+    private volatile String reader;
+
+    /** The reader this connection speaks for, once it named (or proved) it. */
+    void speaksFor(String readerId) {
+        this.reader = readerId;
+    }
+
+    String speaksFor() {
+        return reader;
+    }
+
     Socket socket() {
         return socket;
     }

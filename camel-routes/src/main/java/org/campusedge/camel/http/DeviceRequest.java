@@ -62,6 +62,8 @@ public final class DeviceRequest {
         }
         if (status >= 400 && status < 500) {
             sources.rejected(source);
+        } else if (status < 300) {
+            sources.accepted(source); // proven: TCP addresses cannot be forged, and its own 401s never put it in the penalty
         }
         BoundedHttpServer.answer(response, callback, status, status < 300 || reason == null ? null : Text.answer(reason));
     }

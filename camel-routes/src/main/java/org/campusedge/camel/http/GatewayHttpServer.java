@@ -45,6 +45,9 @@ public final class GatewayHttpServer implements AutoCloseable {
 
         /** A request for this route's device was refused before the route saw it (too large, wrong type, too slow). */
         void refused(String reason);
+
+        /** A request in this route's device's name did not prove to come from it (wrong or another device's credentials). */
+        void unproven(String reason);
     }
 
     /** What one path accepts: its largest body and its content types (media types without parameters). */
@@ -70,26 +73,34 @@ public final class GatewayHttpServer implements AutoCloseable {
         }
     }
 
-    private record Registered(Route route, Acceptance acceptance) {
+    private record Registered(Route route, Acceptance acceptance, String device) {
     }
 
     private final Settings settings;
     private final ConcurrentMap<String, Registered> routes = new ConcurrentHashMap<>();
     private final BoundedHttpServer server;
+    private final HttpDeviceAuth auth;
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "http-ingest-deadlines");
         t.setDaemon(true);
         return t;
     });
 
+    /** A server that takes every device without proof: for tests of the routes' own logic. */
     public GatewayHttpServer(Settings settings) {
+        this(settings, null);
+    }
+
+    /** @param auth who may post for which device; null: anyone for any device */
+    public GatewayHttpServer(Settings settings, HttpDeviceAuth auth) {
         this.settings = settings;
+        this.auth = auth;
         this.server = new BoundedHttpServer("device HTTP server", settings.host(), settings.port(), settings.limits(),
                 new Dispatch());
     }
 
     public void register(String path, Route route, Acceptance acceptance) {
-        if (routes.putIfAbsent(path, new Registered(route, acceptance)) != null) {
+        if (routes.putIfAbsent(path, new Registered(route, acceptance, path.substring(path.lastIndexOf('/') + 1))) != null) {
             throw new IllegalStateException("HTTP path " + path + " is already in use by another route");
         }
     }
@@ -135,6 +146,9 @@ public final class GatewayHttpServer implements AutoCloseable {
             if (!"POST".equals(http.getMethod())) {
                 response.getHeaders().put(HttpHeader.ALLOW, "POST");
                 request.refuse(405, Text.shorten(http.getMethod(), 20) + " is not accepted here; devices POST");
+                return true;
+            }
+            if (!authenticated(http, response, request, r)) {
                 return true;
             }
             String type = http.getHeaders().get(HttpHeader.CONTENT_TYPE);
@@ -183,6 +197,35 @@ public final class GatewayHttpServer implements AutoCloseable {
                     }));
             return true;
         }
+    }
+
+    /**
+     * Whether the request proved to come from the device of its path; if not, it is answered here
+     * (401 with challenges, 403 for another device's credentials) before a byte of its body is read.
+     * A request with no credentials at all is the first half of every Digest exchange: it counts
+     * against its source address (a proven device's address is never put in its penalty for it) but
+     * not against the device; wrong credentials count against both.
+     */
+    private boolean authenticated(Request http, Response response, DeviceRequest request, Registered r) {
+        if (auth == null) {
+            return true;
+        }
+        HttpDeviceAuth.Outcome outcome = auth.check(r.device(), http.getMethod(), http.getHttpURI().getPathQuery(),
+                http.getHeaders().get(HttpHeader.AUTHORIZATION));
+        if (outcome instanceof HttpDeviceAuth.Outcome.Challenge c) {
+            c.wwwAuthenticate().forEach(v -> response.getHeaders().add(HttpHeader.WWW_AUTHENTICATE, v));
+            if (!c.firstStep()) {
+                r.route().unproven(c.why());
+            }
+            request.answer(401, c.why());
+            return false;
+        }
+        if (outcome instanceof HttpDeviceAuth.Outcome.Forbidden f) {
+            r.route().unproven(f.why());
+            request.answer(403, f.why());
+            return false;
+        }
+        return true;
     }
 
     /** Whether a Content-Type header names one of the accepted media types (parameters such as charset are allowed). */

@@ -116,6 +116,11 @@ public final class HttpIngestComponent extends DefaultComponent {
         }
 
         @Override
+        public void unproven(String reason) {
+            component().counters.unproven(endpoint().device, reason);
+        }
+
+        @Override
         public void handle(DeviceRequest request) {
             IngressCounters counters = component().counters;
             String device = endpoint().device;

@@ -42,6 +42,7 @@ import org.campusedge.camel.energy.GatewayControls;
 import org.campusedge.camel.energy.MeterConnections;
 import org.campusedge.camel.energy.OpcUaComponent;
 import org.campusedge.camel.http.GatewayHttpServer;
+import org.campusedge.camel.http.HttpDeviceAuth;
 import org.campusedge.camel.http.HttpIngestComponent;
 import org.campusedge.camel.ingest.DeviceRates;
 import org.campusedge.camel.ingest.IngestProcessor;
@@ -81,6 +82,7 @@ public final class CamelGateway implements AutoCloseable {
     private volatile DeviceRoutes deviceRoutes;
     private final Watchdog watchdog;
     private final DeviceCredentials credentials;
+    private AutoCloseable credentialsListener;
     private GatewayCoapServer coap;
     private CardServer cards;
     private GatewayHttpServer http;
@@ -132,8 +134,12 @@ public final class CamelGateway implements AutoCloseable {
      */
     public synchronized void start() throws Exception {
         coap = new GatewayCoapServer(settings.coap(), watchdog, credentials);
-        cards = new CardServer(settings.cardHost(), settings.cardPort(), counters, settings.cardLimits(), watchdog);
-        http = new GatewayHttpServer(settings.http());
+        cards = new CardServer(settings.cardHost(), settings.cardPort(), counters, settings.cardLimits(), watchdog, registry, credentials);
+        if (credentials != null) {
+            CardServer server = cards;
+            credentialsListener = credentials.addListener(server::dropReaders);
+        }
+        http = new GatewayHttpServer(settings.http(), credentials == null ? null : new HttpDeviceAuth(registry, credentials));
         DefaultCamelContext ctx = new DefaultCamelContext(false);
         context = ctx;
         try {
@@ -162,7 +168,7 @@ public final class CamelGateway implements AutoCloseable {
             ctx.getRegistry().bind("cameraNormaliser", new CameraNormaliser(registry, new IsapiAlertParser(), registry.timezone()));
             ctx.getRegistry().bind("broadcastStatus", new BroadcastStatusNormaliser(registry));
             ctx.getRegistry().bind("broadcastCommand", new BroadcastCommand(registry, counters,
-                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(), Duration.ofSeconds(5)));
+                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(), Duration.ofSeconds(5), credentials));
             meters = new MeterConnections(500);
             ctx.addComponent("campus-opcua", new OpcUaComponent(meters, registry, counters));
             ctx.getRegistry().bind("energyNormaliser", new EnergyNormaliser(registry));
@@ -285,6 +291,10 @@ public final class CamelGateway implements AutoCloseable {
         if (registryListener != null) {
             registryListener.close();
             registryListener = null;
+        }
+        if (credentialsListener != null) {
+            credentialsListener.close();
+            credentialsListener = null;
         }
         if (commands != null) {
             commands.close();

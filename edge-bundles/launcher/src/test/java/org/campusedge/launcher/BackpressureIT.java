@@ -28,6 +28,7 @@ import org.campusedge.simulators.gateway.GatewayProcess;
 import org.campusedge.simulators.lab.LabLoadGenerator;
 import org.campusedge.simulators.net.HttpWire;
 import org.campusedge.simulators.net.Loopback;
+import org.campusedge.net.DigestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,6 +107,7 @@ class BackpressureIT {
             List<Future<?>> posts = new ArrayList<>();
             for (int c = 1; c < CAMERAS; c++) {
                 int camera = c;
+                DigestClient login = new DigestClient("cam-busy-" + camera, gw.deviceKeys().secret("cam-busy-" + camera));
                 posts.add(cams.submit(() -> {
                     for (int n = 1; n <= 40; n++) {
                         AlertDocuments.Alert motion = new AlertDocuments.Alert("VMD", true, 1, null,
@@ -113,7 +115,7 @@ class BackpressureIT {
                         try {
                             HttpWire.Answer a = HttpWire.post(Loopback.device(Loopback.CAMERAS, camera),
                                     base.resolve("/campus/camera/cam-busy-" + camera), "application/xml",
-                                    AlertDocuments.xml(motion).getBytes(StandardCharsets.UTF_8), false, Duration.ofSeconds(10));
+                                    AlertDocuments.xml(motion).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10), login);
                             statuses.computeIfAbsent(a.status(), k -> new AtomicInteger()).incrementAndGet();
                             if (a.status() == 503) {
                                 retryAfter.add(String.valueOf(a.headers().get("retry-after")));
@@ -132,7 +134,7 @@ class BackpressureIT {
             HttpWire.Answer intrusion = HttpWire.post(Loopback.device(Loopback.CAMERAS, 0), base.resolve("/campus/camera/cam-busy-0"),
                     "application/xml", AlertDocuments.xml(new AlertDocuments.Alert("linedetection", true, 1, 1,
                             OffsetDateTime.now(ZoneOffset.ofHours(8)), 1, "10.20.8.1", null, "Line crossing")).getBytes(StandardCharsets.UTF_8),
-                    false, Duration.ofSeconds(10));
+                    Duration.ofSeconds(10), new DigestClient("cam-busy-0", gw.deviceKeys().secret("cam-busy-0")));
             for (Future<?> f : posts) {
                 f.get(120, TimeUnit.SECONDS);
             }
@@ -149,7 +151,8 @@ class BackpressureIT {
             InetSocketAddress at = new InetSocketAddress("127.0.0.1", gw.cardPort());
             List<CardReader> readers = new ArrayList<>();
             for (int r = 0; r < READERS; r++) {
-                CardReader reader = new CardReader("card-busy-" + r, at, Loopback.device(Loopback.CARD_READERS, r));
+                CardReader reader = new CardReader("card-busy-" + r, at, Loopback.device(Loopback.CARD_READERS, r))
+                        .withSecret(gw.deviceKeys().secret("card-busy-" + r));
                 reader.connect();
                 readers.add(reader);
             }

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +29,7 @@ class BroadcastIT {
             Path school = GatewayFixture.schoolWithController(dir.resolve("school.yaml"), "sch-pa-it", api);
             try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "registry.inventoryFile=" + school,
                     "camel.controllerPollSeconds=1", "health.checkIntervalSeconds=1")) {
+                pa.credentials("pa-main", gw.deviceKeys().secret("pa-main"));
                 pa.reportTo(URI.create("http://127.0.0.1:" + gw.httpPort() + "/campus/broadcast/pa-main"));
                 assertTrue(GatewayFixture.eventually(30, () -> {
                     Map<String, String> row = GatewayFixture.deviceReport(gw).get("pa-main");
@@ -42,12 +40,12 @@ class BroadcastIT {
                 assertTrue(GatewayFixture.eventually(20, () -> !faults(gw).isEmpty()), "fault not stored");
                 assertEquals(List.of("playground|amplifier fault"), faults(gw));
 
-                HttpResponse<String> bad = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + gw.httpPort() + "/campus/broadcast/pa-main"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"event\":\"exploded\",\"zone\":\"playground\"}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(400, bad.statusCode());
+                // a report the gateway cannot read, from the controller (with its key): refused with the reason, counted
+                org.campusedge.simulators.net.HttpWire.Answer bad = org.campusedge.simulators.net.HttpWire.post(null,
+                        URI.create("http://127.0.0.1:" + gw.httpPort() + "/campus/broadcast/pa-main"), "application/json",
+                        "{\"event\":\"exploded\",\"zone\":\"playground\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.time.Duration.ofSeconds(5), new org.campusedge.net.DigestClient("pa-main", gw.deviceKeys().secret("pa-main")));
+                assertEquals(400, bad.status());
                 assertTrue(bad.body().contains("played"), bad.body());
 
                 pa.close(); // the controller goes down: the next poll puts it on record, the ones after do not

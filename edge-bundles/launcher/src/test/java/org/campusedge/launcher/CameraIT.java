@@ -39,8 +39,8 @@ class CameraIT {
         try (GatewayProcess gw = GatewayFixture.start(dir)) {
             HttpClient http = HttpClient.newHttpClient();
             URI base = URI.create("http://127.0.0.1:" + gw.httpPort());
-            Camera fence = new Camera("cam-fence-north-1", base, false);
-            Camera hall = new Camera("cam-teach-1f-hall", base, true);
+            Camera fence = new Camera("cam-fence-north-1", base, false).withSecret(gw.deviceKeys().secret("cam-fence-north-1"));
+            Camera hall = new Camera("cam-teach-1f-hall", base, true).withSecret(gw.deviceKeys().secret("cam-teach-1f-hall"));
 
             assertEquals(200, fence.post(alert("videoloss", false, null, 1)), "heartbeat");
             assertEquals(200, fence.post(alert("linedetection", true, 1, 2)));

@@ -37,6 +37,7 @@ class CityBroadcastIT {
                 URI api = pa.start(0);
                 gateways.add(GatewayFixture.start(dir.resolve("gw-" + s), CloudFixture.concat(CloudFixture.school(dir, s, api),
                         cloud.gatewaySettings(s, 2)).toArray(String[]::new)));
+                pa.credentials("pa-main", gateways.get(gateways.size() - 1).deviceKeys().secret("pa-main"));
             }
             // the dashboard knows a school once its gateway has sent something
             assertTrue(GatewayFixture.eventually(60, () -> GatewayFixture.rows(cloud.cityDb, "SELECT DISTINCT school FROM messages").size() == 3),

@@ -34,6 +34,7 @@ class CityDashboardBrowserIT {
             URI api = pa.start(0);
             List<String> settings = CloudFixture.concat(CloudFixture.school(dir, SCHOOL, api), cloud.gatewaySettings(SCHOOL, 2));
             try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), settings.toArray(String[]::new))) {
+                pa.credentials("pa-main", gw.deviceKeys().secret("pa-main"));
                 pa.reportTo(URI.create("http://127.0.0.1:" + gw.httpPort() + "/campus/broadcast/pa-main"));
                 GatewayFixture.intrusion(gw, "cam-fence-north-1");
                 BrowserScript.run(tests, "dashboard.test.mjs", java.util.Map.of("CITY_URL", cloud.city.url(),

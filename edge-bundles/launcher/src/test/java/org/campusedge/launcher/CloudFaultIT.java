@@ -39,6 +39,7 @@ class CloudFaultIT {
                     .toArray(String[]::new);
             Path home = dir.resolve("gw");
             GatewayProcess gw = GatewayFixture.start(home, settings);
+            pa.credentials("pa-main", gw.deviceKeys().secret("pa-main"));
             GatewayProcess restarted = null;
             try {
                 assertTrue(GatewayFixture.eventually(30, () -> !CloudChainIT.periods(cloud, SCHOOL).isEmpty()), "no summary at the city");

@@ -58,6 +58,7 @@ class ConsoleBrowserIT {
                 sensors.start(7, 300);
                 String output = BrowserScript.run(tests, "console.test.mjs", java.util.Map.of("CONSOLE_URL", "http://127.0.0.1:" + gw.consolePort(),
                         "ADMIN_PASSWORD", m.group(1), "DEVICE_HTTP", "http://127.0.0.1:" + gw.httpPort(),
+                        "CAMERA_KEY", gw.deviceKeys().secret("cam-fence-north-1"),
                         "LAB_ROOM", "201 物理实验室 Physics Lab"));
                 BrowserScript.assertScreenshots("admin.png", "security-alarm.png", "security-acknowledged.png", "lab.png",
                         "teacher-refused.png", "energy.png");

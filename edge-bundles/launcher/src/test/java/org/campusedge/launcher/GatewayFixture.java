@@ -157,12 +157,29 @@ final class GatewayFixture {
     /** A perimeter camera's line-crossing alarm, posted to the gateway as the camera does; fails unless answered 200. */
     static void intrusion(GatewayProcess gw, String camera) throws Exception {
         org.campusedge.simulators.camera.Camera c = new org.campusedge.simulators.camera.Camera(camera,
-                java.net.URI.create("http://127.0.0.1:" + gw.httpPort()), false);
+                java.net.URI.create("http://127.0.0.1:" + gw.httpPort()), false).withSecret(gw.deviceKeys().secret(camera));
         int status = c.post(new org.campusedge.simulators.camera.AlertDocuments.Alert("linedetection", true, 1, 1,
                 java.time.OffsetDateTime.now(java.time.ZoneOffset.ofHours(8)), 1, "10.20.8.12", null, "Line crossing alarm"));
         if (status != 200) {
             throw new AssertionError("the gateway answered the camera's alarm with " + status);
         }
+    }
+
+    /** Runs {@code bin/campus-edge credentials ARGS} on the gateway's secrets file, as an admin does; its output, or fails. */
+    static String credentials(GatewayProcess gw, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(distribution().resolve("bin/campus-edge").toString(), "credentials",
+                "--file", gw.home().resolve("conf/device-secrets").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("credentials " + String.join(" ", args) + " did not finish");
+        }
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new AssertionError("credentials " + String.join(" ", args) + " exited " + p.exitValue() + ": " + said);
+        }
+        return said;
     }
 
     static boolean eventually(int seconds, Check check) throws Exception {

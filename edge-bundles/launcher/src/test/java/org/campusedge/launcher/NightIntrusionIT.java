@@ -59,9 +59,12 @@ class NightIntrusionIT {
             String[] settings = CloudFixture.concat(List.of("registry.inventoryFile=" + school), GatewayFixture.nightRules(dir, "rules"))
                     .toArray(String[]::new);
             try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), settings)) {
+                pa.credentials("pa-main", gw.deviceKeys().secret("pa-main"));
                 pa.reportTo(URI.create("http://127.0.0.1:" + gw.httpPort() + "/campus/broadcast/pa-main"));
-                Camera corridor = new Camera("cam-teach-1f-hall", URI.create("http://127.0.0.1:" + gw.httpPort()), false);
-                Camera fence = new Camera("cam-fence-north-1", URI.create("http://127.0.0.1:" + gw.httpPort()), false);
+                Camera corridor = new Camera("cam-teach-1f-hall", URI.create("http://127.0.0.1:" + gw.httpPort()), false)
+                        .withSecret(gw.deviceKeys().secret("cam-teach-1f-hall"));
+                Camera fence = new Camera("cam-fence-north-1", URI.create("http://127.0.0.1:" + gw.httpPort()), false)
+                        .withSecret(gw.deviceKeys().secret("cam-fence-north-1"));
                 AlertDocuments.Alert elsewhere = new AlertDocuments.Alert("fielddetection", true, 1, 2,
                         OffsetDateTime.now(ZoneOffset.ofHours(8)), 1, "10.20.8.14", null, "intrusion");
                 assertEquals(200, corridor.post(elsewhere));

@@ -45,6 +45,7 @@ class ScheduleIT {
                     """.formatted(first, second));
             try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "registry.inventoryFile=" + school,
                     "rules.scheduleFile=" + schedule)) {
+                pa.credentials("pa-main", gw.deviceKeys().secret("pa-main"));
                 assertTrue(GatewayFixture.eventually(40, () -> !pa.played().isEmpty()), "the bell did not ring");
                 assertEquals("announcement:bell-class-start", pa.played().get(0).what());
                 assertEquals("teaching-1f", pa.played().get(0).zone());

@@ -77,7 +77,9 @@ class SiegeIT {
                       room: lab-runaway
                 """, StandardOpenOption.APPEND);
         Camera probe = new Camera("cam-fence-probe", URI.create("http://127.0.0.1:" + gw.httpPort()), false);
-        assertTrue(GatewayFixture.eventually(30, () -> probe.post(heartbeat()) == 200), "the probe camera's route did not start");
+        // the gateway issues the new camera its key when the inventory names it; the installer copies it into the camera
+        assertTrue(GatewayFixture.eventually(30, () -> probe.withSecret(gw.deviceKeys().secret("cam-fence-probe")).post(heartbeat()) == 200),
+                "the probe camera's route did not start");
         assertTrue(GatewayFixture.eventually(60, () -> GatewayFixture.deviceReport(gw).values().stream()
                 .filter(r -> !r.get("device").equals("lab-runaway-1")).allMatch(r -> r.get("presence").equals("ONLINE"))),
                 "the school did not come online: " + GatewayFixture.deviceReport(gw));

@@ -81,12 +81,15 @@ public final class AlarmLatencyBenchmark {
                 int timeouts = 0;
                 HttpClient http = HttpClient.newHttpClient();
                 URI devices = URI.create("http://127.0.0.1:" + gw.httpPort());
+                // one camera object per probe camera: it keeps the gateway's Digest nonce, as a real camera does
+                java.util.Map<String, Camera> probeCameras = new java.util.HashMap<>();
                 for (int p = 0; p < probes; p++) {
                     String camera = "cam-probe-" + (1 + p % PROBE_CAMERAS);
                     String key = "perimeter-intrusion-night:" + camera;
                     CompletableFuture<Long> arrived = console.expect(key);
                     long t0 = System.nanoTime();
-                    int status = new Camera(camera, devices, false).post(new AlertDocuments.Alert("linedetection", true, 1, 1,
+                    int status = probeCameras.computeIfAbsent(camera, c -> new Camera(c, devices, false)
+                            .withSecret(gw.deviceKeys().secret(c))).post(new AlertDocuments.Alert("linedetection", true, 1, 1,
                             OffsetDateTime.now(ZoneOffset.ofHours(8)), p + 1, "10.30.9.1", null, "probe"));
                     try {
                         long at = arrived.get(5, TimeUnit.SECONDS);

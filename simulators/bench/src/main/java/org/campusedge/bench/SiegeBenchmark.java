@@ -165,7 +165,10 @@ public final class SiegeBenchmark {
         int probes = 0;
         int failed = 0;
         URI devices = URI.create("http://127.0.0.1:" + gw.httpPort());
-        Watcher watcher = new Watcher(new Camera("cam-watch", devices, false, Loopback.device(Loopback.CAMERAS, 9_000)));
+        Watcher watcher = new Watcher(new Camera("cam-watch", devices, false, Loopback.device(Loopback.CAMERAS, 9_000))
+                .withSecret(gw.deviceKeys().secret("cam-watch")));
+        // one camera object per probe camera: it keeps the gateway's Digest nonce, as a real camera does
+        java.util.Map<String, Camera> probeCameras = new java.util.HashMap<>();
         try (HeapSampler heap = new HeapSampler(pid); NicedSiege siege = NicedSiege.start(target, strength)) {
             watcher.start();
             Thread.sleep(5_000); // the attacks under way
@@ -178,7 +181,9 @@ public final class SiegeBenchmark {
                 int played = pa.played().size();
                 long t0 = System.nanoTime();
                 long wall0 = System.currentTimeMillis();
-                int status = new Camera(camera, devices, false, Loopback.device(Loopback.CAMERAS, 9_000 + probes % PROBE_CAMERAS))
+                int slot = probes % PROBE_CAMERAS;
+                int status = probeCameras.computeIfAbsent(camera, c -> new Camera(c, devices, false,
+                                Loopback.device(Loopback.CAMERAS, 9_000 + slot)).withSecret(gw.deviceKeys().secret(c)))
                         .post(new AlertDocuments.Alert("linedetection", true, 1, 1, OffsetDateTime.now(ZoneOffset.ofHours(8)), probes,
                                 "10.30.9.1", null, "probe"));
                 long posted = System.nanoTime();

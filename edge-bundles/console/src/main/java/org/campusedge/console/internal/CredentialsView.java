@@ -17,8 +17,8 @@ import org.campusedge.api.DeviceRegistry;
  */
 final class CredentialsView {
 
-    /** The families whose connectors check the key today; the others' keys are issued ahead of that (issue 11). */
-    static final java.util.Set<String> CHECKED = java.util.Set.of("lab");
+    /** The families whose connectors check the key today; the meters' keys are issued ahead of OPC UA security. */
+    static final java.util.Set<String> CHECKED = java.util.Set.of("lab", "camera", "broadcast", "card");
 
     private final DeviceCredentials credentials;
     private final DeviceRegistry registry;

@@ -25,6 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.campusedge.net.DigestClient;
+import org.campusedge.net.DigestServer;
 
 /**
  * A school's IP broadcast (PA) controller: an HTTP API that plays stored announcements or text to
@@ -61,6 +63,12 @@ public final class BroadcastController implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private volatile URI callback;
     private HttpServer server;
+    /** Set by {@link #credentials}: the API asks for them, the reports carry them. */
+    private volatile String deviceId;
+    private volatile String secret;
+    private volatile DigestClient reportLogin;
+    private final DigestServer apiLogin = DigestServer.forDevices("PA controller");
+    private final AtomicLong refusedLogins = new AtomicLong();
 
     private static final class Zone {
         String state = "idle"; // idle, playing, offline, fault
@@ -96,6 +104,23 @@ public final class BroadcastController implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /**
+     * Sets the controller up with its inventory id and secret, as an installer does: from then on
+     * its API takes only requests that prove (HTTP Digest, user name the id) to come from a holder of
+     * the secret, and its reports to the gateway carry the same credentials. Null secret: open API,
+     * reports without credentials.
+     */
+    public void credentials(String deviceId, String secret) {
+        this.deviceId = deviceId;
+        this.secret = secret;
+        this.reportLogin = secret == null ? null : new DigestClient(deviceId, secret);
+    }
+
+    /** API requests refused for missing or wrong credentials (not counting the first challenge of each). */
+    public long refusedLogins() {
+        return refusedLogins.get();
+    }
+
     /** Where played/fault reports go: the gateway's /campus/broadcast/{id}. */
     public void reportTo(URI callback) {
         this.callback = callback;
@@ -125,6 +150,9 @@ public final class BroadcastController implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try {
+            if (!authenticated(ex)) {
+                return;
+            }
             String path = ex.getRequestURI().getPath();
             switch (ex.getRequestMethod() + " " + path) {
                 case "POST /api/v1/play" -> play(ex, JSON.readTree(ex.getRequestBody()));
@@ -135,6 +163,27 @@ public final class BroadcastController implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             send(ex, 400, JSON.createObjectNode().put("error", String.valueOf(e.getMessage())));
         }
+    }
+
+    private boolean authenticated(HttpExchange ex) throws IOException {
+        String key = secret;
+        if (key == null) {
+            return true;
+        }
+        String id = deviceId;
+        DigestServer.Verdict v = apiLogin.verify(ex.getRequestMethod(), ex.getRequestURI().getRawPath()
+                        + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()),
+                ex.getRequestHeaders().getFirst("Authorization"), user -> user.equals(id) ? key : null);
+        if (v instanceof DigestServer.Verdict.Proven) {
+            return true;
+        }
+        if (v instanceof DigestServer.Verdict.Refused) {
+            refusedLogins.incrementAndGet();
+        }
+        ex.getRequestBody().readAllBytes();
+        apiLogin.challenges(v instanceof DigestServer.Verdict.Stale).forEach(c -> ex.getResponseHeaders().add("WWW-Authenticate", c));
+        send(ex, 401, JSON.createObjectNode().put("error", "authentication required"));
+        return false;
     }
 
     private List<String> zonesOf(JsonNode req) {
@@ -242,9 +291,23 @@ public final class BroadcastController implements AutoCloseable {
         if (reason != null) {
             body.put("reason", reason);
         }
-        HttpRequest r = HttpRequest.newBuilder(to).timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        http.sendAsync(r, HttpResponse.BodyHandlers.discarding()); // a real controller does not retry either
+        DigestClient login = reportLogin;
+        String text = body.toString();
+        // a real controller does not retry either, beyond answering the gateway's challenge
+        http.sendAsync(reportRequest(to, text, login), HttpResponse.BodyHandlers.discarding()).thenCompose(r ->
+                r.statusCode() == 401 && login != null && login.challenged(r.headers().allValues("WWW-Authenticate"))
+                        ? http.sendAsync(reportRequest(to, text, login), HttpResponse.BodyHandlers.discarding())
+                        : java.util.concurrent.CompletableFuture.completedFuture(r));
+    }
+
+    private static HttpRequest reportRequest(URI to, String body, DigestClient login) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(to).timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        String auth = login == null ? null : login.authorization("POST", to.getRawPath());
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return b.build();
     }
 
     private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.campusedge.simulators.AckLatency;
+import org.campusedge.net.DigestClient;
 import org.campusedge.simulators.net.HttpWire;
 
 /**
@@ -26,6 +27,7 @@ public final class Camera {
     private volatile String lastRefusal;
     private volatile AckLatency latency;
     private int postCount;
+    private volatile DigestClient digest;
 
     /**
      * @param gateway the gateway's device HTTP server, e.g. {@code http://127.0.0.1:8088}
@@ -45,6 +47,16 @@ public final class Camera {
 
     public String id() {
         return id;
+    }
+
+    /**
+     * Configures the camera with its secret, as an installer types it into the camera's alarm-host
+     * settings: its posts then answer the gateway's Digest challenge (user name: the camera's id).
+     * Null: the camera sends no credentials.
+     */
+    public Camera withSecret(String secret) {
+        this.digest = secret == null ? null : new DigestClient(id, secret);
+        return this;
     }
 
     /** The next post count: a camera numbers its posts so that the alarm host can tell a re-send. */
@@ -72,7 +84,7 @@ public final class Camera {
     public int postRaw(byte[] body, String contentType) {
         try {
             long t0 = System.nanoTime();
-            HttpWire.Answer response = HttpWire.post(local, alarmHost, contentType, body, false, Duration.ofSeconds(10));
+            HttpWire.Answer response = HttpWire.post(local, alarmHost, contentType, body, Duration.ofSeconds(10), digest);
             int status = response.status();
             if (status == 200) {
                 AckLatency l = latency;

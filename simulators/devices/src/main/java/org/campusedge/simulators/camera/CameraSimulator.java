@@ -44,8 +44,10 @@ public final class CameraSimulator implements AutoCloseable {
     /**
      * @param clock            the school's simulated time of day (event rates scale with its speed)
      * @param heartbeatSeconds real seconds between a camera's heartbeats
+     * @param keys             the cameras' secrets (a camera without one posts without credentials)
      */
-    public CameraSimulator(URI gateway, List<Placement> placements, SchoolClock clock, int heartbeatSeconds) {
+    public CameraSimulator(URI gateway, List<Placement> placements, SchoolClock clock, int heartbeatSeconds,
+                           org.campusedge.simulators.net.DeviceKeys keys) {
         this.clock = clock;
         this.heartbeatSeconds = heartbeatSeconds;
         this.senders = Executors.newFixedThreadPool(4, r -> {
@@ -55,7 +57,7 @@ public final class CameraSimulator implements AutoCloseable {
         });
         for (int i = 0; i < placements.size(); i++) {
             Placement p = placements.get(i);
-            cameras.add(new Camera(p.cameraId(), gateway, i % 2 == 1, Loopback.device(Loopback.CAMERAS, i)));
+            cameras.add(new Camera(p.cameraId(), gateway, i % 2 == 1, Loopback.device(Loopback.CAMERAS, i)).withSecret(keys.secret(p.cameraId())));
             places.add(p.place());
         }
     }

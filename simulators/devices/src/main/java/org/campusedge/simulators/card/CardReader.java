@@ -37,6 +37,14 @@ public final class CardReader implements AutoCloseable {
     private final AtomicLong connects = new AtomicLong();
 
     private final java.net.InetAddress local;
+    /** The reader's key (frame version 2), or null for a version 1 reader. */
+    private volatile byte[] key;
+    /** This connection's challenge from the gateway, once it came. */
+    private volatile String challenge;
+    private final Object challengeArrived = new Object();
+    /** Frames sent on this connection: the counter of frame version 2. */
+    private long counter;
+    private final AtomicLong forgedAnswers = new AtomicLong();
 
     public CardReader(String id, InetSocketAddress gateway) {
         this(id, gateway, null);
@@ -53,6 +61,27 @@ public final class CardReader implements AutoCloseable {
         return id;
     }
 
+    /**
+     * Configures the reader with its key (its secret from the gateway's secrets file, as an installer
+     * enters it): it then speaks frame version 2, proving each frame, and believes only ACKs that
+     * carry the gateway's MAC. Null: version 1, as an old reader.
+     */
+    public CardReader withSecret(String secret) {
+        this.key = secret == null ? null : secret.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return this;
+    }
+
+    /** Answers that claimed to be ACKs but did not carry the gateway's MAC (ignored: the swipe is kept). */
+    public long forgedAnswers() {
+        return forgedAnswers.get();
+    }
+
+    /** A payload as it goes on this connection: signed when the reader has a key. */
+    private byte[] frame(String payload) {
+        byte[] k = key;
+        return ReaderWire.frame(k == null ? payload : ReaderWire.signed(payload, ++counter, challenge, k));
+    }
+
     /** Opens the connection (again) and re-sends what was not acknowledged. */
     public synchronized void connect() throws IOException {
         closeSocket();
@@ -66,15 +95,44 @@ public final class CardReader implements AutoCloseable {
         InputStream in = socket.getInputStream();
         connected = true;
         connects.incrementAndGet();
+        challenge = null;
+        counter = 0;
         listener = new Thread(() -> listen(in), "reader-" + id);
         listener.setDaemon(true);
         listener.start();
         out.write(ReaderWire.frame(ReaderWire.keepAlive(id)));
+        out.flush();
+        if (key != null) {
+            awaitChallenge();
+            out.write(frame(ReaderWire.keepAlive(id))); // the first proven frame: from now on the connection speaks for the reader
+        }
         for (String payload : unacked.values()) {
-            out.write(ReaderWire.frame(payload));
+            out.write(frame(payload));
         }
         out.flush();
         lastSent = System.nanoTime();
+    }
+
+    private void awaitChallenge() throws IOException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        synchronized (challengeArrived) {
+            while (challenge == null && connected) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    closeSocket();
+                    throw new IOException(id + ": the gateway sent no challenge within 5 s");
+                }
+                try {
+                    challengeArrived.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+        }
+        if (challenge == null) {
+            throw new IOException(id + ": the gateway closed the connection instead of sending a challenge");
+        }
     }
 
     /** Whether the connection is up, as far as the reader knows (the gateway has not closed it). */
@@ -103,13 +161,13 @@ public final class CardReader implements AutoCloseable {
                 retryAt.remove(r.getKey());
             } else if (now > r.getValue()) {
                 retryAt.remove(r.getKey());
-                out.write(ReaderWire.frame(payload));
+                out.write(frame(payload));
                 lastSent = now;
             }
         }
         out.flush();
         if (System.nanoTime() - lastSent > quietNanos) {
-            out.write(ReaderWire.frame(ReaderWire.keepAlive(id)));
+            out.write(frame(ReaderWire.keepAlive(id)));
             out.flush();
             lastSent = System.nanoTime();
         }
@@ -123,9 +181,15 @@ public final class CardReader implements AutoCloseable {
         if (latency != null) {
             sentAt.put(s, System.nanoTime());
         }
-        out.write(ReaderWire.frame(payload));
+        out.write(frame(payload));
         out.flush();
         lastSent = System.nanoTime();
+    }
+
+    /** Sends a swipe payload again as a new frame (signed when the reader has a key), as after a lost ACK. */
+    public synchronized void resend(String payload) throws IOException {
+        out.write(frame(payload));
+        out.flush();
     }
 
     /** Writes raw bytes on the connection, for the tests of damaged input. */
@@ -139,6 +203,23 @@ public final class CardReader implements AutoCloseable {
             String answer;
             while ((answer = ReaderWire.readAnswer(in)) != null) {
                 String[] f = answer.split("\\|");
+                if (f[0].equals("C") && f.length == 3) {
+                    synchronized (challengeArrived) {
+                        challenge = f[2];
+                        challengeArrived.notifyAll();
+                    }
+                    continue;
+                }
+                byte[] readerKey = key;
+                String c = challenge;
+                if (readerKey != null && c != null) {
+                    if (ReaderWire.answeredByGateway(answer, c, readerKey)) {
+                        f = java.util.Arrays.copyOf(f, f.length - 1);
+                    } else if (f[0].equals("A")) {
+                        forgedAnswers.incrementAndGet(); // not from the gateway: the swipe stays pending
+                        continue;
+                    }
+                }
                 if (f[0].equals("A") && f.length == 2 && f[1].equals("K")) {
                     continue; // the keep-alive's answer
                 }
@@ -166,6 +247,9 @@ public final class CardReader implements AutoCloseable {
             // the connection went; connect() starts over
         } finally {
             connected = false;
+            synchronized (challengeArrived) {
+                challengeArrived.notifyAll();
+            }
         }
     }
 

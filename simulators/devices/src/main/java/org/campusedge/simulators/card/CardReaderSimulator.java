@@ -37,12 +37,14 @@ public final class CardReaderSimulator implements AutoCloseable {
         return t;
     });
 
-    public CardReaderSimulator(InetSocketAddress gateway, List<Placement> placements, int students, SchoolClock clock)
-            throws IOException {
+    /** @param keys the readers' secrets: a reader with one speaks frame version 2 (proven frames) */
+    public CardReaderSimulator(InetSocketAddress gateway, List<Placement> placements, int students, SchoolClock clock,
+                               org.campusedge.simulators.net.DeviceKeys keys) throws IOException {
         this.students = students;
         this.clock = clock;
         for (Placement p : placements) {
-            CardReader r = new CardReader(p.readerId(), gateway, Loopback.device(Loopback.CARD_READERS, readers.size()));
+            CardReader r = new CardReader(p.readerId(), gateway, Loopback.device(Loopback.CARD_READERS, readers.size()))
+                    .withSecret(keys.secret(p.readerId()));
             r.connect();
             readers.add(r);
             places.add(p.place());

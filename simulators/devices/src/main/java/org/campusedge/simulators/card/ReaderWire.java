@@ -54,6 +54,33 @@ public final class ReaderWire {
         return "1|" + reader + "|" + seq + "|" + card + "|" + direction + "|" + (granted ? "G" : "D") + "|" + millis;
     }
 
+    /**
+     * A version 2 frame's payload: the version 1 payload with version "2" (or a keep-alive),
+     * the frame counter, and the MAC: HMAC-SHA-256 with the reader's key over
+     * {@code challenge + "|" + everything before the MAC}, first 16 bytes in lower-case hex.
+     */
+    public static String signed(String payload, long counter, String challenge, byte[] key) {
+        String body = (payload.startsWith("1|") ? "2" + payload.substring(1) : payload) + "|" + counter;
+        return body + "|" + mac(key, challenge + "|" + body);
+    }
+
+    /** The MAC of the frame document: HMAC-SHA-256, first 16 bytes, lower-case hex. */
+    public static String mac(byte[] key, String text) {
+        try {
+            javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+            m.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(m.doFinal(text.getBytes(StandardCharsets.US_ASCII)), 0, 16);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether an answer ("A|seq|mac", ...) carries the gateway's MAC for this connection's challenge. */
+    public static boolean answeredByGateway(String answer, String challenge, byte[] key) {
+        int bar = answer.lastIndexOf('|');
+        return bar > 0 && mac(key, challenge + "|" + answer.substring(0, bar)).equals(answer.substring(bar + 1));
+    }
+
     /** Reads the next answer ("A|seq" or "N|seq|code"); null at the end of the stream. Skips anything malformed. */
     public static String readAnswer(InputStream in) throws IOException {
         while (true) {

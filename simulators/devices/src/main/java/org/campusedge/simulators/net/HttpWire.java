@@ -18,8 +18,11 @@ import java.time.Duration;
  */
 public final class HttpWire {
 
-    /** The status, headers (names in lower case) and body of an answer. */
-    public record Answer(int status, java.util.Map<String, String> headers, String body) {
+    /**
+     * The status, headers (names in lower case; the last value of a repeated one) and body of an
+     * answer, with every WWW-Authenticate value (a server offers one challenge per algorithm).
+     */
+    public record Answer(int status, java.util.Map<String, String> headers, String body, java.util.List<String> challenges) {
     }
 
     private HttpWire() {
@@ -33,6 +36,12 @@ public final class HttpWire {
      */
     public static Answer post(InetAddress local, URI url, String contentType, byte[] body, boolean chunked, Duration timeout)
             throws IOException {
+        return post(local, url, contentType, body, chunked, timeout, null);
+    }
+
+    /** As {@link #post(InetAddress, URI, String, byte[], boolean, Duration)}, with an Authorization header (null: none). */
+    public static Answer post(InetAddress local, URI url, String contentType, byte[] body, boolean chunked, Duration timeout,
+                              String authorization) throws IOException {
         try (Socket s = new Socket()) {
             if (local != null) {
                 s.bind(new InetSocketAddress(local, 0));
@@ -43,6 +52,7 @@ public final class HttpWire {
             String path = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
             String head = "POST " + path + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort() + "\r\nConnection: close\r\n"
                     + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
+                    + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
                     + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n") + "\r\n";
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             try {
@@ -65,6 +75,21 @@ public final class HttpWire {
         }
     }
 
+    /**
+     * Posts as a device with credentials does: with Digest credentials when it holds a challenge from
+     * an earlier answer, and once more when the answer is a 401 it can meet (its first post, or a
+     * stale nonce). {@code login} null: no credentials.
+     */
+    public static Answer post(InetAddress local, URI url, String contentType, byte[] body, Duration timeout,
+                              org.campusedge.net.DigestClient login) throws IOException {
+        String path = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        Answer a = post(local, url, contentType, body, false, timeout, login == null ? null : login.authorization("POST", path));
+        if (a.status() == 401 && login != null && login.challenged(a.challenges())) {
+            a = post(local, url, contentType, body, false, timeout, login.authorization("POST", path));
+        }
+        return a;
+    }
+
     private static Answer read(InputStream in) throws IOException {
         String status = line(in);
         String[] f = status.split(" ", 3);
@@ -74,12 +99,16 @@ public final class HttpWire {
         int length = -1;
         boolean chunked = false;
         java.util.Map<String, String> headers = new java.util.HashMap<>();
+        java.util.List<String> challenges = new java.util.ArrayList<>();
         String h;
         while (!(h = line(in)).isEmpty()) {
             String lower = h.toLowerCase();
             int colon = h.indexOf(':');
             if (colon > 0) {
                 headers.put(lower.substring(0, colon).trim(), h.substring(colon + 1).trim());
+                if (lower.startsWith("www-authenticate:")) {
+                    challenges.add(h.substring(colon + 1).trim());
+                }
             }
             if (lower.startsWith("content-length:")) {
                 length = Integer.parseInt(h.substring(15).trim());
@@ -99,7 +128,7 @@ public final class HttpWire {
         } else {
             body.write(in.readAllBytes());
         }
-        return new Answer(Integer.parseInt(f[1]), headers, body.toString(StandardCharsets.UTF_8));
+        return new Answer(Integer.parseInt(f[1]), headers, body.toString(StandardCharsets.UTF_8), challenges);
     }
 
     private static String line(InputStream in) throws IOException {

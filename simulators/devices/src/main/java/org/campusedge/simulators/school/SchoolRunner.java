@@ -136,12 +136,12 @@ public final class SchoolRunner {
         System.out.printf("""
 
                 Campus Edge is running for %s, a simulated school of %d devices on this machine:
-                  %d cameras push ISAPI alarms over HTTP      -> http://127.0.0.1:%d/campus/camera/{id}
+                  %d cameras push ISAPI alarms over HTTP      -> http://127.0.0.1:%d/campus/camera/{id} (HTTP Digest, each its own key)
                   %d lab sensors post SenML over CoAP+DTLS    -> coaps://127.0.0.1:%d/campus/lab/{id} (each with its own key)
                   %d lab sensors observed by the gateway      <- CoAP observe (RFC 7641)
                   %d energy meters, read over OPC UA          <- %s
-                  %d card readers send swipe frames over TCP  -> 127.0.0.1:%d (card numbers stored only as pseudonyms)
-                  %d broadcast controller(s), polled and reporting over HTTP
+                  %d card readers send swipe frames over TCP  -> 127.0.0.1:%d (each frame proven with the reader's key; card numbers stored only as pseudonyms)
+                  %d broadcast controller(s), polled and reporting over HTTP (HTTP Digest both ways)
                 The school clock runs %.0fx real time from 06:50.
                   school console   http://127.0.0.1:%d/   %s
                   inventory        %s

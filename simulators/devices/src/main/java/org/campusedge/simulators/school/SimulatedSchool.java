@@ -109,8 +109,10 @@ public final class SimulatedSchool implements AutoCloseable {
     public void attach(GatewayProcess gateway, long labPackPeriodMillis) throws IOException {
         inventory = SchoolInventory.read(inventoryFile);
         for (int i = 0; i < controllers.size(); i++) {
-            controllers.get(i).reportTo(URI.create("http://127.0.0.1:" + gateway.httpPort() + "/campus/broadcast/"
-                    + inventory.controllers().get(i)));
+            String id = inventory.controllers().get(i);
+            // the controller is set up with its key: it signs its reports with it and asks it of the gateway's commands
+            controllers.get(i).credentials(id, gateway.deviceKeys().secret(id));
+            controllers.get(i).reportTo(URI.create("http://127.0.0.1:" + gateway.httpPort() + "/campus/broadcast/" + id));
         }
         List<LabSensor> sensors = new ArrayList<>();
         long lessonStart = System.currentTimeMillis();
@@ -121,8 +123,9 @@ public final class SimulatedSchool implements AutoCloseable {
         // each kit proves who it is over coaps with the key the gateway issued it (read from its secrets file, as an installer would)
         labs = new LabSensorSimulator(URI.create("coaps://127.0.0.1:" + gateway.coapsPort()), sensors, gateway.deviceKeys());
         cards = new CardReaderSimulator(new InetSocketAddress("127.0.0.1", gateway.cardPort()), inventory.cardReaders(),
-                inventory.enrolment(), clock);
-        cameras = new CameraSimulator(URI.create("http://127.0.0.1:" + gateway.httpPort()), inventory.cameras(), clock, 20);
+                inventory.enrolment(), clock, gateway.deviceKeys());
+        cameras = new CameraSimulator(URI.create("http://127.0.0.1:" + gateway.httpPort()), inventory.cameras(), clock, 20,
+                gateway.deviceKeys());
         labs.start(7, labPackPeriodMillis);
         cards.start();
         cameras.start();
