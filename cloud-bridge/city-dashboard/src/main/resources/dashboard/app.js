@@ -11,6 +11,7 @@ const I18N = {
     age: '持续时间', raisedPerHour: '每小时新告警（24 小时）', family: '设备类别', online: '在线', offline: '离线',
     quietHelp: '超过设定时间没有消息或已断开的学校网关。', gateway: '网关', lastSeen: '最后消息', reason: '原因',
     reason_quiet: '长时间无消息', reason_disconnected: '已断开', never: '从未', text: '内容', zones: '区域', priority: '优先级',
+    'role-viewer': '查看员', 'role-operator': '值班员', 'role-admin': '管理员', viewerCannotSend: '查看员不能发送广播',
     cityWide: '全市', chosen: '指定学校', send: '发送', status: '状态', code: '代码', response: '回复',
     st_pending: '等待中', st_answered: '已回复', st_timeout: '超时', st_failed: '失败', honoUp: 'Hono 已连接',
     honoDown: 'Hono 未连接', none: '无', ago: '{d}前', min: '分钟', h: '小时', d: '天', s: '秒', chooseSchools: '请选择学校',
@@ -27,6 +28,7 @@ const I18N = {
     age: 'Age', raisedPerHour: 'Alarms raised per hour (24 h)', family: 'Family', online: 'Online', offline: 'Offline',
     quietHelp: 'School gateways silent for longer than the limit, or disconnected.', gateway: 'Gateway', lastSeen: 'Last message',
     reason: 'Reason', reason_quiet: 'silent', reason_disconnected: 'disconnected', never: 'never', text: 'Text', zones: 'Zones',
+    'role-viewer': 'viewer', 'role-operator': 'operator', 'role-admin': 'admin', viewerCannotSend: 'a viewer cannot send broadcasts',
     priority: 'Priority', cityWide: 'City-wide', chosen: 'Chosen schools', send: 'Send', status: 'Status', code: 'Code',
     response: 'Response', st_pending: 'pending', st_answered: 'answered', st_timeout: 'timed out', st_failed: 'failed',
     honoUp: 'Hono connected', honoDown: 'Hono not connected', none: 'none', ago: '{d} ago', min: 'min', h: 'h', d: 'd', s: 's',
@@ -94,14 +96,18 @@ function applyLang() {
 async function startSession() {
   const s = await api('/api/session');
   csrf = s.csrf;
-  if (s.user) { showApp(s.user); } else { showLogin(); }
+  if (s.user) { showApp(s.user, s.role); } else { showLogin(); }
 }
 function showLogin() {
   $('#login').hidden = false; $('#app').hidden = true; $('#logout').hidden = true; $('#who').textContent = '';
   if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
 }
-function showApp(user) {
-  $('#login').hidden = true; $('#app').hidden = false; $('#logout').hidden = false; $('#who').textContent = user;
+function showApp(user, role) {
+  $('#login').hidden = true; $('#app').hidden = false; $('#logout').hidden = false;
+  $('#who').textContent = role ? `${user} (${t('role-' + role)})` : user;
+  // a viewer may look but not broadcast: the gateway would refuse it anyway (403), the form says so first
+  $('#broadcast-send').disabled = role === 'viewer';
+  $('#broadcast-send').title = role === 'viewer' ? t('viewerCannotSend') : '';
   select(view);
   if (!pollTimer) { pollTimer = setInterval(refresh, 15000); }
 }
@@ -120,7 +126,7 @@ async function login(ev) {
     }
     csrf = body.csrf;
     $('#login-password').value = '';
-    showApp(body.user);
+    showApp(body.user, body.role);
   } catch (e) { $('#login-error').textContent = e.message; }
 }
 async function logout() {

@@ -21,17 +21,54 @@ final class Api {
 
     private final CityDashboard dashboard;
     private final DashboardViews views;
+    private final Users users;
 
-    Api(CityDashboard dashboard, DashboardViews views) {
+    Api(CityDashboard dashboard, DashboardViews views, Users users) {
         this.dashboard = dashboard;
         this.views = views;
+        this.users = users;
     }
 
-    Reply handle(String method, String path, Map<String, String> query, JsonNode body, String user) throws Exception {
+    /**
+     * The least role a request needs: looking is for everyone; a broadcast or a status question is an
+     * operator's; a rule set (it changes what every school does) and the users are an admin's.
+     */
+    static Users.Role needed(String method, String[] p) {
+        if (method.equals("GET") && !p[0].equals("users")) {
+            return Users.Role.VIEWER;
+        }
+        if (p[0].equals("broadcast") || p[0].equals("schools") && p.length == 3 && p[2].equals("status")) {
+            return Users.Role.OPERATOR;
+        }
+        return Users.Role.ADMIN;
+    }
+
+    Reply handle(String method, String path, Map<String, String> query, JsonNode body, String user, Users.Role role) throws Exception {
         long now = System.currentTimeMillis();
         String[] p = path.substring("/api/".length()).split("/");
         boolean get = method.equals("GET");
+        Users.Role needed = needed(method, p);
+        if (role.compareTo(needed) < 0) {
+            return new Reply(403, Http.JSON.createObjectNode().put("error", "a " + role.label() + " may not do this; it needs "
+                    + needed.label()));
+        }
         switch (p[0]) {
+            case "users":
+                if (get) {
+                    ObjectNode o = Http.JSON.createObjectNode();
+                    users.roles().forEach((n, r) -> o.put(n, r.label()));
+                    return ok(o);
+                }
+                if (p.length == 1) {
+                    String name = text(body, "name");
+                    String password = text(body, "password");
+                    if (name == null || password == null) {
+                        throw new IllegalArgumentException("a user needs a name, a password and a role");
+                    }
+                    users.put(name, password.toCharArray(), Users.Role.parse(String.valueOf(text(body, "role"))));
+                    return ok(Http.JSON.createObjectNode().put("user", name).put("role", users.role(name).orElseThrow().label()));
+                }
+                break;
             case "overview":
                 if (get) {
                     ObjectNode o = Http.JSON.createObjectNode();

@@ -102,6 +102,11 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
         }
     }
 
+    /** The bureau's command signing key: beside the users file ({@code city-signing.key}, its public half {@code .pub}). */
+    public Path signingKeyFile() {
+        return usersFile.toAbsolutePath().resolveSibling("city-signing.key");
+    }
+
     @Override
     public String toString() {
         // never the password

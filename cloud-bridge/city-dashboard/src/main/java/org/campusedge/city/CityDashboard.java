@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +33,11 @@ public final class CityDashboard implements AutoCloseable {
     private final HonoConsumers consumers;
     private final java.util.concurrent.ExecutorService writer;
     private final Commands commands;
+    private final CommandSigner signer;
     private WebServer web;
     private volatile boolean closing;
 
-    private CityDashboard(CityConfig config, CityDatabase db) {
+    private CityDashboard(CityConfig config, CityDatabase db) throws IOException {
         this.config = config;
         this.db = db;
         this.vertx = Vertx.vertx();
@@ -48,7 +50,8 @@ public final class CityDashboard implements AutoCloseable {
             return t;
         });
         this.consumers = new HonoConsumers(context, client, config.tenant(), ingest::accept, 1_000, writer, db::batch);
-        this.commands = new Commands(context, client, config.tenant(), db, config.commandTimeout(), System::currentTimeMillis);
+        this.signer = CommandSigner.loadOrCreate(config.signingKeyFile(), "city:" + config.tenant(), Duration.ofMinutes(5));
+        this.commands = new Commands(context, client, config.tenant(), db, config.commandTimeout(), System::currentTimeMillis, signer);
     }
 
     /**
@@ -64,11 +67,14 @@ public final class CityDashboard implements AutoCloseable {
             d = new CityDashboard(config, db);
             d.connect();
             d.web = new WebServer(config.httpHost(), config.httpPort(), users, new Sessions(System::currentTimeMillis),
-                    new Api(d, new DashboardViews(db, ZoneId.systemDefault())));
+                    new Api(d, new DashboardViews(db, ZoneId.systemDefault()), users));
             users.createAdminIfNone().ifPresent(password -> System.out.println(
                     "city-dashboard: first start - created user 'admin' with password: " + password
                             + "  (shown only now; it is stored hashed in " + config.usersFile() + ")"));
             LOG.info("city dashboard on {} for tenant {}", d.url(), config.tenant());
+            LOG.info("commands are signed with the bureau's key {} (public half {}, fingerprint {}): each school's gateway"
+                    + " needs that public key as its cloud.cityKeyFile", config.signingKeyFile(), d.signer.publicKeyFile(),
+                    d.signer.fingerprint());
             return d;
         } catch (IOException | RuntimeException e) {
             if (d != null) {
@@ -156,6 +162,20 @@ public final class CityDashboard implements AutoCloseable {
      * @param jsonBody the request body, JSON
      * @return the command's row once it has an outcome (answered, timeout or failed)
      */
+    /** The bureau's command signer (its public key goes to every school). */
+    public CommandSigner signer() {
+        return signer;
+    }
+
+    /**
+     * Sends a payload exactly as given, signed or not, recorded as a command: for checking what a school
+     * refuses (an unsigned, altered, expired or replayed command).
+     */
+    public CompletableFuture<CommandRecord> sendPayload(String school, String command, String payload, String issuedBy)
+            throws SQLException {
+        return commands.sendPayload(null, school, command, "(payload as given)", payload, issuedBy);
+    }
+
     public CompletableFuture<CommandRecord> command(String school, String command, String jsonBody) throws SQLException {
         return command(school, command, jsonBody, null);
     }

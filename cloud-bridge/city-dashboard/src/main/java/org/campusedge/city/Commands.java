@@ -38,9 +38,11 @@ final class Commands {
     private final CityDatabase db;
     private final Duration timeout;
     private final LongSupplier clock;
+    private final CommandSigner signer;
 
     Commands(Context context, ApplicationClient<? extends MessageContext> client, String tenant, CityDatabase db,
-             Duration timeout, LongSupplier clock) {
+             Duration timeout, LongSupplier clock, CommandSigner signer) {
+        this.signer = signer;
         this.context = context;
         this.client = client;
         this.tenant = tenant;
@@ -106,6 +108,17 @@ final class Commands {
     CompletableFuture<CommandRecord> send(String batch, String school, String command, String body, String issuedBy)
             throws SQLException {
         checkSchool(school);
+        return sendPayload(batch, school, command, body, signer.sign(command, school, issuedBy, body), issuedBy);
+    }
+
+    /**
+     * Sends a payload as given (a signed command, or anything else): the one way out to Hono.
+     *
+     * @param body what the command asks, recorded with it
+     */
+    CompletableFuture<CommandRecord> sendPayload(String batch, String school, String command, String body, String payload,
+                                                 String issuedBy) throws SQLException {
+        checkSchool(school);
         String id = "c-" + UUID.randomUUID();
         long sentAt = clock.getAsLong();
         db.commandSent(id, batch, school, command, body, sentAt, issuedBy);
@@ -113,7 +126,7 @@ final class Commands {
         CompletableFuture<CommandRecord> done = new CompletableFuture<>();
         AtomicBoolean finished = new AtomicBoolean();
         context.runOnContext(v -> {
-            client.sendCommand(tenant, gatewayOf(school), command, Buffer.buffer(body), "application/json", null, timeout, null)
+            client.sendCommand(tenant, gatewayOf(school), command, Buffer.buffer(payload), "application/jose", null, timeout, null)
                     .onComplete(ar -> finish(id, sentAt, ar, finished, done));
             // a guard, should the client never complete the request
             context.owner().setTimer(timeout.toMillis() + 5_000, t -> {

@@ -69,7 +69,8 @@ final class WebServer implements AutoCloseable {
                     session = sessions.open(null);
                     setCookie(ex, session.id());
                 }
-                Http.json(ex, 200, Http.JSON.createObjectNode().put("user", session.user()).put("csrf", session.csrf()));
+                String role = session.user() == null ? null : users.role(session.user()).map(Users.Role::label).orElse(null);
+                Http.json(ex, 200, Http.JSON.createObjectNode().put("user", session.user()).put("role", role).put("csrf", session.csrf()));
                 return;
             }
             if (!method.equals("GET") && !method.equals("POST")) {
@@ -95,7 +96,13 @@ final class WebServer implements AutoCloseable {
                 return;
             }
             JsonNode body = method.equals("POST") ? Http.jsonBody(ex) : null;
-            Api.Reply r = api.handle(method, path, Http.query(ex), body, session.user());
+            Users.Role role = users.role(session.user()).orElse(null);
+            if (role == null) {
+                sessions.close(session.id()); // the user was removed meanwhile
+                Http.error(ex, 401, "log in first");
+                return;
+            }
+            Api.Reply r = api.handle(method, path, Http.query(ex), body, session.user(), role);
             Http.json(ex, r.status(), r.body());
         } catch (IllegalArgumentException e) {
             try {
@@ -137,7 +144,8 @@ final class WebServer implements AutoCloseable {
         sessions.close(anonymous.id());
         Sessions.Session s = sessions.open(name);
         setCookie(ex, s.id());
-        Http.json(ex, 200, Http.JSON.createObjectNode().put("user", name).put("csrf", s.csrf()));
+        Http.json(ex, 200, Http.JSON.createObjectNode().put("user", name)
+                .put("role", users.role(name).map(Users.Role::label).orElse(null)).put("csrf", s.csrf()));
     }
 
     private static boolean csrfMatches(HttpExchange ex, Sessions.Session s) {

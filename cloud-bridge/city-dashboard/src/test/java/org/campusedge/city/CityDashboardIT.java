@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class CityDashboardIT {
                 .build();
         sandbox = HonoSandbox.start(SandboxConfig.builder().registry(registry).build());
         Files.writeString(dir.resolve("users"), "");
-        new Users(dir.resolve("users")).put("bureau", "bureau-password".toCharArray());
+        new Users(dir.resolve("users")).put("bureau", "bureau-password".toCharArray(), Users.Role.OPERATOR);
         dashboard = CityDashboard.start(CityConfig.builder()
                 .honoHost(sandbox.host()).honoPort(sandbox.northPort()).honoUser("city").honoPassword("city-secret")
                 .tenant(TENANT).jdbcUrl("jdbc:sqlite:" + dir.resolve("city.db")).httpPort(0)
@@ -152,7 +153,22 @@ class CityDashboardIT {
         assertEquals(1, gateway.commands.size());
         var command = gateway.commands.get(0);
         assertEquals("broadcast", command.getSubject());
-        JsonNode body = Http.JSON.readTree(((org.apache.qpid.proton.amqp.messaging.Data) command.getBody()).getValue().getArray());
+        // a JWS signed with the bureau's key: its claims say which school, which command and who, around the body
+        String jws = new String(((org.apache.qpid.proton.amqp.messaging.Data) command.getBody()).getValue().getArray(),
+                StandardCharsets.US_ASCII);
+        String[] parts = jws.split("\\.");
+        assertEquals(3, parts.length, jws);
+        java.security.Signature verify = java.security.Signature.getInstance("Ed25519");
+        verify.initVerify(java.security.KeyFactory.getInstance("Ed25519").generatePublic(new java.security.spec.X509EncodedKeySpec(
+                java.util.Base64.getMimeDecoder().decode(Files.readString(dashboard.signer().publicKeyFile())
+                        .replaceAll("-----[A-Z ]+-----", "")))));
+        verify.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        assertTrue(verify.verify(java.util.Base64.getUrlDecoder().decode(parts[2])), "not signed with the key the dashboard publishes");
+        JsonNode claims = Http.JSON.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+        assertEquals("s1", claims.get("sub").asText());
+        assertEquals("broadcast", claims.get("cmd").asText());
+        assertTrue(claims.get("exp").asLong() > claims.get("iat").asLong());
+        JsonNode body = claims.get("body");
         assertEquals("请各班级立即进行消防演练", body.get("text").asText());
         assertEquals("all", body.get("zones").get(0).asText());
         assertEquals(90, body.get("priority").asInt());

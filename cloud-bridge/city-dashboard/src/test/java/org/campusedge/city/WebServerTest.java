@@ -148,6 +148,52 @@ class WebServerTest {
         assertEquals(401, get("/api/energy", cookie).statusCode());
     }
 
+    /** Logs in; returns the session cookie and its CSRF token. */
+    private String[] login(String user, String password) throws Exception {
+        HttpResponse<String> session = get("/api/session", null);
+        HttpResponse<String> ok = post("/api/login", cookieOf(session), json(session).get("csrf").asText(),
+                "{\"user\":\"" + user + "\",\"password\":\"" + password + "\"}");
+        assertEquals(200, ok.statusCode(), ok.body());
+        return new String[] {cookieOf(ok), json(ok).get("csrf").asText()};
+    }
+
+    /**
+     * Roles: a viewer looks and cannot broadcast; an operator broadcasts and asks status but cannot
+     * push rules or manage users; only an admin does those.
+     */
+    @Test
+    void aViewerCannotBroadcastAndAnOperatorCannotPushRules() throws Exception {
+        String[] admin = login("admin", adminPassword);
+        assertEquals(200, post("/api/users", admin[0], admin[1],
+                "{\"name\":\"viewer-zhang\",\"password\":\"viewer-password-1\",\"role\":\"viewer\"}").statusCode());
+        assertEquals(200, post("/api/users", admin[0], admin[1],
+                "{\"name\":\"operator-li\",\"password\":\"operator-password-1\",\"role\":\"operator\"}").statusCode());
+        assertEquals(400, post("/api/users", admin[0], admin[1],
+                "{\"name\":\"x\",\"password\":\"long-enough-pw\",\"role\":\"superuser\"}").statusCode());
+        String order = "{\"text\":\"test\",\"schools\":[\"s1\"]}";
+
+        String[] viewer = login("viewer-zhang", "viewer-password-1");
+        assertEquals("viewer", json(get("/api/session", viewer[0])).get("role").asText());
+        assertEquals(200, get("/api/energy", viewer[0]).statusCode());
+        HttpResponse<String> refused = post("/api/broadcast", viewer[0], viewer[1], order);
+        assertEquals(403, refused.statusCode());
+        assertTrue(refused.body().contains("a viewer may not do this"), refused.body());
+        assertEquals(403, post("/api/schools/s1/status", viewer[0], viewer[1], "{}").statusCode());
+        assertEquals(403, get("/api/users", viewer[0]).statusCode());
+        assertEquals(403, post("/api/users", viewer[0], viewer[1],
+                "{\"name\":\"viewer-zhang\",\"password\":\"now-i-am-admin\",\"role\":\"admin\"}").statusCode());
+
+        String[] operator = login("operator-li", "operator-password-1");
+        assertEquals(202, post("/api/broadcast", operator[0], operator[1], order).statusCode());
+        assertEquals(403, post("/api/schools/s1/rules", operator[0], operator[1], "{\"name\":\"x\",\"yaml\":\"rules: []\"}")
+                .statusCode());
+        assertEquals(403, post("/api/users", operator[0], operator[1],
+                "{\"name\":\"operator-li\",\"password\":\"now-i-am-admin\",\"role\":\"admin\"}").statusCode());
+        assertEquals("viewer", json(get("/api/users", admin[0])).get("viewer-zhang").asText());
+        assertEquals(0, dashboard.database().recentCommands(50).stream().filter(c -> "viewer-zhang".equals(c.issuedBy())).count(),
+                "the viewer's broadcast was sent");
+    }
+
     @Test
     void aBroadcastWithoutHonoFailsPerSchoolAndIsRecorded() throws Exception {
         BroadcastResult r = dashboard.broadcast(new BroadcastOrder("停课通知", null, null, 10, java.util.List.of("s1", "s2")));

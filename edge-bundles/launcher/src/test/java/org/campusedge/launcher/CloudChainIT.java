@@ -72,7 +72,7 @@ class CloudChainIT {
                         .get(60, TimeUnit.SECONDS);
                 assertEquals(400, badRules.code(), badRules.toString());
                 assertTrue(badRules.response().contains("rules"), badRules.response());
-                assertTrue(Files.notExists(dir.resolve(SCHOOL + "-rules/city-rules.yaml")), "a refused rule set was put in place");
+                assertTrue(Files.notExists(dir.resolve(SCHOOL + "-rules/city-city-rules.yaml")), "a refused rule set was put in place");
                 CommandRecord unknown = cloud.city.command(SCHOOL, "reboot", "{}").get(60, TimeUnit.SECONDS);
                 assertEquals(404, unknown.code(), unknown.toString());
                 CommandRecord malformed = cloud.city.command(SCHOOL, "broadcast", "{\"text\": 42}").get(60, TimeUnit.SECONDS);
@@ -84,18 +84,62 @@ class CloudChainIT {
                 CommandRecord goodRules = cloud.city.command(SCHOOL, "rules", "{\"name\":\"city-rules\",\"yaml\":" + jsonString(yaml) + "}")
                         .get(60, TimeUnit.SECONDS);
                 assertEquals(200, goodRules.code(), goodRules + "\n" + logTail(gw));
-                assertTrue(Files.exists(dir.resolve(SCHOOL + "-rules/city-rules.yaml")));
+                assertTrue(Files.exists(dir.resolve(SCHOOL + "-rules/city-city-rules.yaml")), "the city's rule set is in a city-owned file");
                 CommandRecord status = cloud.city.command(SCHOOL, "status", "{}").get(60, TimeUnit.SECONDS);
                 assertEquals(200, status.code(), status.toString());
                 assertTrue(status.response().contains("\"connected\":true"), status.response());
 
-                // every command is in the school's audit log
-                assertTrue(GatewayFixture.eventually(10, () -> audit(gw).size() == 6), "audit: " + audit(gw));
-                assertEquals(List.of("broadcast|200", "rules|400", "reboot|404", "broadcast|400", "rules|200", "status|200"), audit(gw));
+                // a rule set named like the school's own file lands in a city file: the school's perimeter rule stays
+                Path own = dir.resolve(SCHOOL + "-rules/example-school.yaml");
+                String ownBefore = Files.readString(own);
+                CommandRecord overwrite = cloud.city.command(SCHOOL, "rules", "{\"name\":\"example-school\",\"yaml\":\"rules: []\\n\"}")
+                        .get(60, TimeUnit.SECONDS);
+                assertEquals(ownBefore, Files.readString(own), "a city rule set changed the school's own rule file: " + overwrite);
+                // a control action from the city is refused unless the school allows it
+                String control = "rules:\n  - id: city-switch-off\n    kind: threshold\n    match: {kinds: [energy.reading], point: power}\n"
+                        + "    above: 1\n    severity: INFO\n    actions:\n      - control: {device: meter-teaching-1, point: breaker, value: false}\n";
+                CommandRecord switching = cloud.city.command(SCHOOL, "rules", "{\"name\":\"city-switch\",\"yaml\":" + jsonString(control) + "}")
+                        .get(60, TimeUnit.SECONDS);
+                assertEquals(403, switching.code(), switching.toString());
+                assertTrue(switching.response().contains("control actions"), switching.response());
+
+                // commands not signed by the bureau, or signed and then changed, expired or sent again: refused, nothing plays
+                String evacuate = "{\"text\":\"紧急疏散\",\"zones\":[\"all\"]}";
+                CommandRecord unsigned = cloud.city.sendPayload(SCHOOL, "broadcast", evacuate, "attacker").get(60, TimeUnit.SECONDS);
+                assertEquals(401, unsigned.code(), unsigned.toString());
+                String jws = cloud.city.signer().sign("broadcast", SCHOOL, "operator-li", evacuate);
+                String[] parts = jws.split("\\.");
+                String changed = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
+                                .replace("紧急疏散", "解除警报").getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[2];
+                CommandRecord tampered = cloud.city.sendPayload(SCHOOL, "broadcast", changed, "attacker").get(60, TimeUnit.SECONDS);
+                assertEquals(401, tampered.code(), tampered.toString());
+                String stale = cloud.city.signer().at(() -> System.currentTimeMillis() - 900_000, java.time.Duration.ofMinutes(5))
+                        .sign("broadcast", SCHOOL, "operator-li", evacuate);
+                CommandRecord expired = cloud.city.sendPayload(SCHOOL, "broadcast", stale, "attacker").get(60, TimeUnit.SECONDS);
+                assertEquals(403, expired.code(), expired.toString());
+                assertTrue(expired.response().contains("expired"), expired.response());
+                assertEquals(plays, pa.played().size(), "a refused command played something");
+                CommandRecord first = cloud.city.sendPayload(SCHOOL, "broadcast", jws, "operator-li").get(60, TimeUnit.SECONDS);
+                assertEquals(200, first.code(), first.toString());
+                assertTrue(GatewayFixture.eventually(10, () -> pa.played().size() > plays), "the signed command did not play");
+                int playsAfter = pa.played().size();
+                CommandRecord replayed = cloud.city.sendPayload(SCHOOL, "broadcast", jws, "attacker").get(60, TimeUnit.SECONDS);
+                assertEquals(403, replayed.code(), replayed.toString());
+                assertTrue(replayed.response().contains("replayed"), replayed.response());
+                Thread.sleep(1000);
+                assertEquals(playsAfter, pa.played().size(), "the replayed command played again");
+
+                // every command is in the school's audit log, with its reason
+                List<String> expected = List.of("broadcast|200", "rules|400", "reboot|404", "broadcast|400", "rules|200", "status|200",
+                        "rules|" + overwrite.code(), "rules|403", "broadcast|401", "broadcast|401", "broadcast|403", "broadcast|200",
+                        "broadcast|403");
+                assertTrue(GatewayFixture.eventually(10, () -> audit(gw).size() == expected.size()), "audit: " + audit(gw));
+                assertEquals(expected, audit(gw));
 
                 // the school console's admin page shows the link: connected, nothing waiting, the commands it took
                 assertTrue(GatewayFixture.eventually(10, () -> adminCloud(gw).contains("\"connected\":true")
-                        && adminCloud(gw).contains("\"outboxCritical\":0") && adminCloud(gw).contains("\"commands\":6")),
+                        && adminCloud(gw).contains("\"outboxCritical\":0") && adminCloud(gw).contains("\"commands\":13")),
                         "the console's admin view of the cloud link: " + adminCloud(gw));
             }
         }

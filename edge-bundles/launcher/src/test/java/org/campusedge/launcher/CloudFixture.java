@@ -67,7 +67,8 @@ final class CloudFixture implements AutoCloseable {
     /** The gateway settings that link a school's gateway to the sandbox, summarising every {@code periodSeconds}. */
     List<String> gatewaySettings(String school, int periodSeconds) {
         return List.of("cloud.host=127.0.0.1", "cloud.port=" + sandbox.devicePort(), "cloud.tls=false", "cloud.tenant=" + TENANT,
-                "cloud.password=pw-" + school, "cloud.summaryPeriodSeconds=" + periodSeconds, "cloud.sendTimeoutSeconds=3");
+                "cloud.password=pw-" + school, "cloud.summaryPeriodSeconds=" + periodSeconds, "cloud.sendTimeoutSeconds=3",
+                "cloud.cityKeyFile=" + city.signer().publicKeyFile());
     }
 
     /**

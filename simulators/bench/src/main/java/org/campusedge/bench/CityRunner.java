@@ -111,7 +111,9 @@ public final class CityRunner {
             GatewayProcess gw = GatewayProcess.start(GatewayProcess.defaultDistribution(), dir, List.of("camel.coapPort=0", "camel.cardPort=0",
                     "camel.httpPort=0", "console.port=" + (s == 0 ? consolePort : 0), "registry.inventoryFile=" + school.inventoryFile(),
                     "cloud.host=127.0.0.1", "cloud.port=" + sandbox.devicePort(), "cloud.tls=false", "cloud.tenant=" + tenant,
-                    "cloud.password=gw-secret-" + id, "cloud.summaryPeriodSeconds=" + summarySeconds), List.of("-Xmx384m"));
+                    "cloud.password=gw-secret-" + id, "cloud.summaryPeriodSeconds=" + summarySeconds,
+                    // the bureau's public key, as the school's installer copies it: the city's commands are checked against it
+                    "cloud.cityKeyFile=" + city.signer().publicKeyFile()), List.of("-Xmx384m"));
             gateways.add(gw);
             school.attach(gw, 1000);
         }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The city's commands to the school, as they arrive on the gateway's Hono command link:
  * {@code broadcast}, {@code rules} and {@code status} (cloud-bridge/CLOUD-MESSAGES.md). Each is
- * checked before anything is done — a malformed or unknown command is answered with 400/404 and
+ * checked before anything is done — a command not signed by the bureau for this school, expired or
+ * replayed ({@link CommandSignature}) is answered 401/403, a malformed or unknown one 400/404, and
  * nothing runs — carried out off the AMQP thread, answered with a status, and written to the store
  * as a {@code cloud.command} event (the audit log). A command seen again with the same correlation
  * id within ten minutes is answered as before and not carried out twice. Broadcasts have their own
@@ -39,8 +40,11 @@ import org.slf4j.LoggerFactory;
  */
 final class CityCommands {
 
-    /** The answer to one command. */
-    record Response(int status, Map<String, Object> body) {
+    /** The answer to one command, and who at the bureau signed it (null when it was not taken as signed). */
+    record Response(int status, Map<String, Object> body, String by) {
+        Response(int status, Map<String, Object> body) {
+            this(status, body, null);
+        }
     }
 
     /** Where answers go: the command's reply-to, its correlation id, the status and the JSON body. */
@@ -70,9 +74,12 @@ final class CityCommands {
     final AtomicLong received = new AtomicLong();
     volatile String last;
     private volatile Responder responder;
+    private final CommandSignature signature;
 
     CityCommands(String gatewayId, DeviceRegistry registry, EventBus bus, Supplier<Broadcasts> broadcasts, RuleSetInstaller rules,
-                 Supplier<Map<String, Object>> status, ExecutorService worker, ExecutorService broadcastWorker) {
+                 Supplier<Map<String, Object>> status, ExecutorService worker, ExecutorService broadcastWorker,
+                 CommandSignature signature) {
+        this.signature = signature;
         this.gatewayId = gatewayId;
         this.registry = registry;
         this.bus = bus;
@@ -141,18 +148,27 @@ final class CityCommands {
             if (body.length > MAX_BODY) {
                 return error(400, "the body is larger than " + MAX_BODY + " bytes");
             }
+            if (!List.of("broadcast", "rules", "status").contains(name)) {
+                return error(404, "unknown command '" + name + "' (known: broadcast, rules, status)");
+            }
+            CommandSignature.Verified signed;
+            try {
+                signed = signature.verify(name, body);
+            } catch (CommandSignature.Refused refused) {
+                return error(refused.status, refused.getMessage());
+            }
             Map<String, Object> req;
             try {
-                req = body.length == 0 ? Map.of() : Json.readObject(body);
+                req = Json.readObject(signed.body());
             } catch (IllegalArgumentException e) {
                 return error(400, e.getMessage());
             }
-            return switch (name) {
-                case "broadcast" -> broadcast(req);
+            Response r = switch (name) {
+                case "broadcast" -> broadcast(req, signed.user());
                 case "rules" -> rules(req);
-                case "status" -> new Response(200, status.get());
-                default -> error(404, "unknown command '" + name + "' (known: broadcast, rules, status)");
+                default -> new Response(200, status.get());
             };
+            return new Response(r.status(), r.body(), signed.user());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return error(503, "the gateway is stopping");
@@ -164,7 +180,7 @@ final class CityCommands {
         }
     }
 
-    private Response broadcast(Map<String, Object> req) throws Exception {
+    private Response broadcast(Map<String, Object> req, String user) throws Exception {
         Object text = req.get("text");
         Object announcement = req.get("announcement");
         if ((text == null) == (announcement == null) || !(text == null || text instanceof String) || !(announcement == null
@@ -206,8 +222,8 @@ final class CityCommands {
             return error(503, "the broadcast service is not running");
         }
         BroadcastRequest request = text != null
-                ? BroadcastRequest.say(controller.id(), zones, (String) text, pr.intValue(), "city")
-                : BroadcastRequest.play(controller.id(), zones, (String) announcement, pr.intValue(), "city");
+                ? BroadcastRequest.say(controller.id(), zones, (String) text, pr.intValue(), "city:" + user)
+                : BroadcastRequest.play(controller.id(), zones, (String) announcement, pr.intValue(), "city:" + user);
         BroadcastResult result = pa.send(request).toCompletableFuture().get(PA_ANSWER_S, TimeUnit.SECONDS);
         int code = switch (result.outcome()) {
             case ACCEPTED, PARTIAL -> 200;
@@ -254,7 +270,7 @@ final class CityCommands {
         a.put("status", Integer.toString(r.status()));
         Object reason = r.body().get("error") != null ? r.body().get("error") : r.body().get("outcome");
         a.put("result", reason == null ? "" : reason.toString().length() > 300 ? reason.toString().substring(0, 300) : reason.toString());
-        a.put("by", "city");
+        a.put("by", r.by() == null ? "city (not taken as signed)" : "city:" + r.by());
         if (repeat) {
             a.put("repeat", "true");
         }

@@ -87,6 +87,13 @@ public final class CloudLinkComponent implements CloudLink {
 
         @AttributeDefinition(description = "Folder for the link's state (summary and alarm cursors)")
         String stateDir() default "data";
+
+        @AttributeDefinition(description = "The city bureau's public key (PEM, Ed25519): commands must be signed with its"
+                + " private half; empty or missing: every command is refused")
+        String cityKeyFile() default "conf/city-signing.pub";
+
+        @AttributeDefinition(description = "Whether a rule set from the city may switch devices (control actions)")
+        boolean cityControl() default false;
     }
 
     private final Outbox outbox;
@@ -152,8 +159,8 @@ public final class CloudLinkComponent implements CloudLink {
         commandWorker = Executors.newSingleThreadExecutor(r -> daemon(r, "cloud-commands"));
         broadcastWorker = Executors.newSingleThreadExecutor(r -> daemon(r, "cloud-broadcasts"));
         commands = new CityCommands(gatewayId, registry, bus, () -> broadcasts,
-                new RuleSetInstaller(files, () -> ruleStatus, Duration.ofSeconds(8)),
-                this::statusReport, commandWorker, broadcastWorker);
+                new RuleSetInstaller(files, () -> ruleStatus, Duration.ofSeconds(8), config.cityControl()),
+                this::statusReport, commandWorker, broadcastWorker, new CommandSignature(cityKey(config), schoolId, System::currentTimeMillis));
         link = new HonoLink(settings, commands::onCommand, () -> {
             if (drainer != null) {
                 drainer.wakeUp();
@@ -186,6 +193,23 @@ public final class CloudLinkComponent implements CloudLink {
         }, 1, Math.min(5, Math.max(1, config.summaryPeriodSeconds() / 2)), TimeUnit.SECONDS);
         link.start();
         drainer.start();
+    }
+
+    /** The bureau's public key, or null (then every command is refused, and the log says why once). */
+    private static java.security.PublicKey cityKey(Config config) {
+        if (config.cityKeyFile().isBlank()) {
+            LOG.warn("Cloud link: no city public key configured (cloud.cityKeyFile); the city's commands will be refused");
+            return null;
+        }
+        java.nio.file.Path file = CampusHome.resolve(config.cityKeyFile());
+        try {
+            java.security.PublicKey key = CommandSignature.readKey(file);
+            LOG.info("Cloud link: the city's commands are checked against the bureau's key in {}", file);
+            return key;
+        } catch (java.io.IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+            LOG.warn("Cloud link: the city's public key {} cannot be read ({}); the city's commands will be refused", file, e.toString());
+            return null;
+        }
     }
 
     private void forward(AlarmForwarder forwarder) {

@@ -37,7 +37,14 @@ final class RuleSetInstaller {
     private final Supplier<RuleStatus> status;
     private final Duration waitForLoad;
 
-    RuleSetInstaller(DataFiles files, Supplier<RuleStatus> status, Duration waitForLoad) {
+    /** Prefix of the rule files the city owns: a city rule set is only ever one of these, never a school's own file. */
+    static final String CITY_PREFIX = "city-";
+
+    private final boolean controlAllowed;
+
+    /** @param controlAllowed whether the school lets the city's rule sets switch devices (control actions) */
+    RuleSetInstaller(DataFiles files, Supplier<RuleStatus> status, Duration waitForLoad, boolean controlAllowed) {
+        this.controlAllowed = controlAllowed;
         this.files = files;
         this.status = status;
         this.waitForLoad = waitForLoad;
@@ -61,14 +68,20 @@ final class RuleSetInstaller {
         Path rulesDir = rules.rulesFolder(); // the rules component's own folder: one setting, not two
         Path staging = rulesDir.resolveSibling(".rules-staging");
         Files.createDirectories(staging);
-        Path candidate = staging.resolve(name + ".yaml");
+        String fileName = CITY_PREFIX + name + ".yaml"; // the city's own file: it can never replace or remove a school's
+        Path candidate = staging.resolve(fileName);
         Files.write(candidate, bytes);
         DataFiles.Checked checked = files.read(candidate, "rules.schema.json");
         if (!checked.ok()) {
             Files.deleteIfExists(candidate);
-            return new Outcome(400, String.join("; ", checked.problems()).replace(candidate.toString(), name + ".yaml"), 0);
+            return new Outcome(400, String.join("; ", checked.problems()).replace(candidate.toString(), fileName), 0);
         }
-        Path target = rulesDir.resolve(name + ".yaml");
+        if (!controlAllowed && hasControl(checked.content())) {
+            Files.deleteIfExists(candidate);
+            return new Outcome(403, fileName + ": control actions (switching devices) are not taken from the city at this school"
+                    + " (cloud.cityControl=false)", 0);
+        }
+        Path target = rulesDir.resolve(fileName);
         byte[] previous = Files.exists(target) ? Files.readAllBytes(target) : null;
         // rule ids must be unique across the school's files: check against the rules in force but this file's own
         Set<String> taken = new HashSet<>();
@@ -82,7 +95,7 @@ final class RuleSetInstaller {
         List<String> clash = ids(checked.content()).stream().filter(taken::contains).sorted().toList();
         if (!clash.isEmpty()) {
             Files.deleteIfExists(candidate);
-            return new Outcome(400, name + ".yaml: /rules: rule id(s) already used by another rule set: " + String.join(", ", clash), 0);
+            return new Outcome(400, fileName + ": /rules: rule id(s) already used by another rule set: " + String.join(", ", clash), 0);
         }
         Instant before = Instant.now();
         Files.move(candidate, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -95,7 +108,7 @@ final class RuleSetInstaller {
             return new Outcome(504, "the rules component did not reload within " + waitForLoad.toSeconds() + " s; the previous rule set is back", 0);
         }
         List<String> errors = rules.loadErrors();
-        Pattern ours = Pattern.compile("(^|[/\\\\])" + Pattern.quote(name + ".yaml") + ":");
+        Pattern ours = Pattern.compile("(^|[/\\\\])" + Pattern.quote(fileName) + ":");
         List<String> mine = errors.stream().filter(e -> ours.matcher(e).find()).toList();
         if (!errors.isEmpty()) {
             restore(target, previous, staging);
@@ -115,6 +128,22 @@ final class RuleSetInstaller {
         Path tmp = staging.resolve(target.getFileName() + ".restore");
         Files.write(tmp, previous);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Whether any rule of the set has a {@code control} action. */
+    private static boolean hasControl(Map<String, Object> content) {
+        if (content.get("rules") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m && m.get("actions") instanceof List<?> actions) {
+                    for (Object a : actions) {
+                        if (a instanceof Map<?, ?> am && am.containsKey("control")) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** The rule ids of a rule set as read through the schema ({@code rules[].id}). */

@@ -49,46 +49,128 @@ class CityCommandsTest {
         }
     };
 
-    private CityCommands commands() {
-        MemoryRegistry registry = new MemoryRegistry(List.of(MemoryRegistry.device("pa-main", "broadcast", "Admin")));
-        return new CityCommands("gw-sch-t", registry, noBus, () -> pa, new RuleSetInstaller(null, () -> null, java.time.Duration.ZERO),
-                () -> Map.of("school", "sch-t"), Executors.newSingleThreadExecutor(), Executors.newSingleThreadExecutor());
+    private final java.security.KeyPair city = keyPair();
+    private long now = System.currentTimeMillis();
+
+    private static java.security.KeyPair keyPair() {
+        try {
+            return java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    private static byte[] json(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    private CityCommands commands() {
+        MemoryRegistry registry = new MemoryRegistry(List.of(MemoryRegistry.device("pa-main", "broadcast", "Admin")));
+        return new CityCommands("gw-sch-t", registry, noBus, () -> pa, new RuleSetInstaller(null, () -> null, java.time.Duration.ZERO, false),
+                () -> Map.of("school", "sch-t"), Executors.newSingleThreadExecutor(), Executors.newSingleThreadExecutor(),
+                new CommandSignature(city.getPublic(), registry.schoolId(), () -> now));
+    }
+
+    /** A command as the bureau signs it (written here from RFC 7515/8037, not shared with the dashboard's signer). */
+    private byte[] signed(java.security.PrivateKey key, String cmd, String school, long iat, long exp, String jti, String body) {
+        try {
+            java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+            String claims = "{\"iss\":\"city:jiangcheng\",\"sub\":\"" + school + "\",\"cmd\":\"" + cmd + "\",\"user\":\"operator-li\","
+                    + "\"iat\":" + iat + ",\"exp\":" + exp + ",\"jti\":\"" + jti + "\",\"body\":" + body + "}";
+            String input = b64.encodeToString("{\"alg\":\"EdDSA\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                    + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+            java.security.Signature sig = java.security.Signature.getInstance("Ed25519");
+            sig.initSign(key);
+            sig.update(input.getBytes(StandardCharsets.US_ASCII));
+            return (input + "." + b64.encodeToString(sig.sign())).getBytes(StandardCharsets.US_ASCII);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int nonces;
+
+    private byte[] signed(String cmd, String body) {
+        long t = now / 1000;
+        return signed(city.getPrivate(), cmd, "sch-t", t, t + 300, "nonce-" + (++nonces) + "-abcdef", body);
     }
 
     @Test
     void badCommandsAreRefusedWithAReasonAndNothingRuns() {
         CityCommands c = commands();
-        assertEquals(400, c.execute("broadcast", "gw-sch-t", json("{not json")).status());
-        assertEquals(400, c.execute("broadcast", "gw-sch-t", json("{\"zones\":[\"all\"]}")).status());
-        assertEquals(400, c.execute("broadcast", "gw-sch-t", json("{\"text\":\"x\",\"announcement\":\"fire\"}")).status());
-        assertEquals(400, c.execute("broadcast", "gw-sch-t", json("{\"text\":\"x\",\"priority\":500}")).status());
-        assertEquals(400, c.execute("broadcast", "gw-sch-t", json("{\"text\":\"x\",\"zones\":\"all\"}")).status());
-        assertEquals(404, c.execute("reboot", "gw-sch-t", json("{}")).status());
-        assertEquals(404, c.execute("broadcast", "gw-other", json("{\"text\":\"x\"}")).status());
-        assertEquals(400, c.execute(null, "gw-sch-t", json("{}")).status());
-        assertEquals(400, c.execute("rules", "gw-sch-t", json("{\"name\":\"Bad Name!\",\"yaml\":\"rules: []\"}")).status());
-        CityCommands.Response r = c.execute("broadcast", "gw-sch-t", json("[1,2]"));
+        assertEquals(400, c.execute("broadcast", "gw-sch-t", signed("broadcast", "{\"zones\":[\"all\"]}")).status());
+        assertEquals(400, c.execute("broadcast", "gw-sch-t", signed("broadcast", "{\"text\":\"x\",\"announcement\":\"fire\"}")).status());
+        assertEquals(400, c.execute("broadcast", "gw-sch-t", signed("broadcast", "{\"text\":\"x\",\"priority\":500}")).status());
+        assertEquals(400, c.execute("broadcast", "gw-sch-t", signed("broadcast", "{\"text\":\"x\",\"zones\":\"all\"}")).status());
+        assertEquals(404, c.execute("reboot", "gw-sch-t", signed("reboot", "{}")).status());
+        assertEquals(404, c.execute("broadcast", "gw-other", signed("broadcast", "{\"text\":\"x\"}")).status());
+        assertEquals(400, c.execute(null, "gw-sch-t", signed("status", "{}")).status());
+        assertEquals(400, c.execute("rules", "gw-sch-t", signed("rules", "{\"name\":\"Bad Name!\",\"yaml\":\"rules: []\"}")).status());
+        CityCommands.Response r = c.execute("broadcast", "gw-sch-t", signed("broadcast", "[1,2]"));
         assertEquals(400, r.status());
-        assertTrue(r.body().get("error").toString().contains("JSON object"), r.body().toString());
+        assertTrue(r.body().get("error").toString().contains("body object"), r.body().toString());
         assertEquals(List.of(), sent, "no command reached the PA");
+    }
+
+    /**
+     * Each way a command can fail to be the bureau's, as an attacker holding the school's Hono
+     * credentials would try them: nothing signed, another key, a signed command changed, one for
+     * another school or another command, an expired one, one from the future or valid too long, and a
+     * command taken once sent again. Each is refused with its reason and reaches no device.
+     */
+    @Test
+    void onlyTheBureausFreshSignedCommandsForThisSchoolRun() throws Exception {
+        CityCommands c = commands();
+        String body = "{\"text\":\"全校立即疏散\"}";
+        long t = now / 1000;
+        assertRefused(c.execute("broadcast", "gw-sch-t", json(body)), 401, "unsigned");
+        assertRefused(c.execute("broadcast", "gw-sch-t", signed(keyPair().getPrivate(), "broadcast", "sch-t", t, t + 300, "nonce-other-key", body)),
+                401, "not the city's");
+        byte[] good = signed("broadcast", body);
+        String[] parts = new String(good, StandardCharsets.US_ASCII).split("\\.");
+        String changedClaims = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new String(java.util.Base64.getUrlDecoder()
+                .decode(parts[1]), StandardCharsets.UTF_8).replace("全校立即疏散", "演习取消").getBytes(StandardCharsets.UTF_8));
+        assertRefused(c.execute("broadcast", "gw-sch-t", (parts[0] + "." + changedClaims + "." + parts[2]).getBytes(StandardCharsets.US_ASCII)),
+                401, "not the city's");
+        assertRefused(c.execute("broadcast", "gw-sch-t", signed(city.getPrivate(), "broadcast", "sch-other", t, t + 300, "nonce-school-x", body)),
+                403, "signed for the school 'sch-other'");
+        assertRefused(c.execute("rules", "gw-sch-t", signed("broadcast", body)), 403, "signed for the command 'broadcast'");
+        assertRefused(c.execute("broadcast", "gw-sch-t", signed(city.getPrivate(), "broadcast", "sch-t", t - 900, t - 600, "nonce-expired", body)),
+                403, "expired");
+        assertRefused(c.execute("broadcast", "gw-sch-t", signed(city.getPrivate(), "broadcast", "sch-t", t + 3600, t + 3700, "nonce-future", body)),
+                403, "future");
+        assertRefused(c.execute("broadcast", "gw-sch-t", signed(city.getPrivate(), "broadcast", "sch-t", t, t + 86_400, "nonce-too-long", body)),
+                403, "at most 600 s");
+        assertEquals(List.of(), sent, "a refused command reached the PA");
+        assertEquals(200, c.execute("broadcast", "gw-sch-t", good).status());
+        assertEquals(1, sent.size());
+        assertRefused(c.execute("broadcast", "gw-sch-t", good), 403, "replayed");
+        assertEquals(1, sent.size(), "the replay played again");
+
+        CityCommands unconfigured = new CityCommands("gw-sch-t", new MemoryRegistry(List.of()), noBus, () -> pa,
+                new RuleSetInstaller(null, () -> null, java.time.Duration.ZERO, false), Map::of, Executors.newSingleThreadExecutor(),
+                Executors.newSingleThreadExecutor(), new CommandSignature(null, "sch-t", () -> now));
+        assertRefused(unconfigured.execute("status", "gw-sch-t", signed("status", "{}")), 401, "no public key of the city");
+    }
+
+    private static void assertRefused(CityCommands.Response r, int status, String because) {
+        assertEquals(status, r.status(), r.body().toString());
+        assertTrue(r.body().get("error").toString().contains(because), r.body().toString());
     }
 
     @Test
     void aGoodBroadcastGoesToTheSchoolsPaControllerAsTheCity() {
         CityCommands.Response r = commands().execute("broadcast", "gw-sch-t",
-                json("{\"text\":\"全市紧急通知：请立即疏散\",\"zones\":[\"all\"]}"));
+                signed("broadcast", "{\"text\":\"全市紧急通知：请立即疏散\",\"zones\":[\"all\"]}"));
         assertEquals(200, r.status(), r.body().toString());
         assertEquals("ACCEPTED", r.body().get("outcome"));
+        assertEquals("operator-li", r.by());
         assertEquals(1, sent.size());
         BroadcastRequest req = sent.get(0);
         assertEquals("pa-main", req.controllerId());
         assertEquals(List.of(), req.zones(), "all = every zone");
         assertEquals(BroadcastRequest.EMERGENCY, req.priority());
-        assertEquals("city", req.requestedBy());
+        assertEquals("city:operator-li", req.requestedBy());
         assertEquals("全市紧急通知：请立即疏散", req.text());
+    }
+
+    private static byte[] json(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
