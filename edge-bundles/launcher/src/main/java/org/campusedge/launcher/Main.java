@@ -167,6 +167,10 @@ public final class Main {
         p.setProperty("card.port", cardPort == null ? "" : cardPort.toString());
         p.setProperty("http.port", httpPort == null ? "" : httpPort.toString());
         p.setProperty("console.port", consolePort == null ? "" : consolePort.toString());
+        Object consoleScheme = runtime.serviceProperty("org.campusedge.console.internal.ConsoleComponent", "campus.console.scheme");
+        p.setProperty("console.scheme", consoleScheme == null ? "http" : consoleScheme.toString());
+        Object redirectPort = runtime.serviceProperty("org.campusedge.console.internal.ConsoleComponent", "campus.console.redirectPort");
+        p.setProperty("console.redirect.port", redirectPort == null ? "" : redirectPort.toString());
         p.setProperty("store.path", db.toString());
         p.setProperty("log", home.resolve("logs/gateway.log").toString());
         p.setProperty("heap.max.mb", Long.toString(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() >> 20));

@@ -49,6 +49,22 @@ class ConsoleBrowserIT {
                 "registry.inventoryFile=" + school, "health.checkIntervalSeconds=1")) {
             Matcher m = ADMIN_PASSWORD.matcher(gw.console());
             assertTrue(m.find(), "the first start did not print the admin's password:\n" + gw.console());
+            // HTTPS: the fingerprint is printed with the password; plain HTTP only redirects; the HTTPS port speaks no HTTP
+            Matcher fp = Pattern.compile("HTTPS certificate made, SHA-256 fingerprint ([0-9A-F:]{95})").matcher(gw.console());
+            assertTrue(fp.find(), "no certificate fingerprint at the first start:\n" + gw.console());
+            assertTrue(gw.consoleUrl().startsWith("https://"), gw.consoleUrl());
+            int redirectPort = Integer.parseInt(gw.status().getProperty("console.redirect.port"));
+            java.net.http.HttpResponse<String> plain = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + redirectPort + "/login?next=%2Fsecurity.html")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(301, plain.statusCode());
+            assertEquals("https://127.0.0.1:" + gw.consolePort() + "/login?next=%2Fsecurity.html", plain.headers().firstValue("Location").orElse(""));
+            assertTrue(plain.headers().firstValue("Set-Cookie").isEmpty(), "the redirect set a cookie");
+            java.net.http.HttpResponse<String> secure = java.net.http.HttpClient.newBuilder().sslContext(gw.consoleTrust()).build()
+                    .send(java.net.http.HttpRequest.newBuilder(URI.create(gw.consoleUrl() + "/login")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, secure.statusCode(), "the console's own certificate (data/console-tls.crt) is not the one it serves");
+            assertTrue(secure.headers().firstValue("Strict-Transport-Security").orElse("").contains("max-age="), secure.headers().toString());
             List<LabSensor> physics = new ArrayList<>();
             for (int i = 1; i <= 4; i++) {
                 physics.add(new LabSensor("lab-phys-1-s" + i, false, i, System.currentTimeMillis()));
@@ -56,7 +72,7 @@ class ConsoleBrowserIT {
             String newKey;
             try (LabSensorSimulator sensors = new LabSensorSimulator(URI.create("coaps://127.0.0.1:" + gw.coapsPort()), physics, gw.deviceKeys())) {
                 sensors.start(7, 300);
-                String output = BrowserScript.run(tests, "console.test.mjs", java.util.Map.of("CONSOLE_URL", "http://127.0.0.1:" + gw.consolePort(),
+                String output = BrowserScript.run(tests, "console.test.mjs", java.util.Map.of("CONSOLE_URL", gw.consoleUrl(),
                         "ADMIN_PASSWORD", m.group(1), "DEVICE_HTTP", "http://127.0.0.1:" + gw.httpPort(),
                         "CAMERA_KEY", gw.deviceKeys().secret("cam-fence-north-1"),
                         "LAB_ROOM", "201 物理实验室 Physics Lab"));

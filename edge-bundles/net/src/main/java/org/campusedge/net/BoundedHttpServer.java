@@ -75,6 +75,14 @@ public final class BoundedHttpServer implements AutoCloseable {
      *                from any thread
      */
     public BoundedHttpServer(String name, String host, int port, Limits limits, Handler handler) {
+        this(name, host, port, limits, handler, null);
+    }
+
+    /**
+     * @param tls when not null the server speaks HTTPS only (TLS 1.2 and 1.3) with this key and
+     *            certificate, and tells browsers to keep to HTTPS for a year (HSTS)
+     */
+    public BoundedHttpServer(String name, String host, int port, Limits limits, Handler handler, TlsIdentity tls) {
         this.name = name;
         this.limits = limits;
         this.sources = new SourceGuard(name, limits.sourceLimits());
@@ -87,7 +95,19 @@ public final class BoundedHttpServer implements AutoCloseable {
         http.setRequestHeaderSize(limits.requestHeaderBytes());
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        if (tls == null) {
+            this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        } else {
+            org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+            ssl.setKeyStore(tls.keyStore());
+            ssl.setKeyStorePassword(new String(TlsIdentity.STORE_PASSWORD));
+            ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            org.eclipse.jetty.server.SecureRequestCustomizer secure = new org.eclipse.jetty.server.SecureRequestCustomizer(false);
+            secure.setStsMaxAge(Duration.ofDays(365).toSeconds());
+            http.addCustomizer(secure);
+            this.connector = new ServerConnector(server, 1, 1, new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory(http));
+        }
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());

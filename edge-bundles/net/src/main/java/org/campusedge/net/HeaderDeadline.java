@@ -60,6 +60,12 @@ final class HeaderDeadline {
             for (EndPoint ep : connector.getConnectedEndPoints()) {
                 alive.add(ep);
                 Connection c = ep.getConnection();
+                EndPoint http = ep; // where the HTTP connection is: under TLS, the decrypted end point inside it
+                if (c instanceof org.eclipse.jetty.io.ssl.SslConnection ssl) {
+                    http = ssl.getSslEndPoint();
+                    alive.add(http);
+                    c = http.getConnection();
+                }
                 if (c == null) {
                     continue;
                 }
@@ -79,7 +85,7 @@ final class HeaderDeadline {
                     p[1] = bytes;
                     if (p[2] == 0) {
                         p[2] = now;
-                    } else if (now - p[2] > deadline.toNanos() && !handling.contains(ep)) {
+                    } else if (now - p[2] > deadline.toNanos() && !handling.contains(http)) {
                         cut(ep);
                     }
                 }

@@ -120,7 +120,7 @@ public final class CityRunner {
         System.out.printf("%nCampus Edge is running: %d simulated school(s), their gateways, a Hono sandbox (a development stand-in"
                 + " for Eclipse Hono) and the city dashboard.%n", schools);
         for (int s = 0; s < schools; s++) {
-            System.out.printf("  school console  %s  http://127.0.0.1:%d/   (gateway log %s)%n", ids.get(s), gateways.get(s).consolePort(),
+            System.out.printf("  school console  %s  %s/   (gateway log %s)%n", ids.get(s), gateways.get(s).consoleUrl(),
                     gateways.get(s).status().getProperty("log"));
             adminPassword(gateways.get(s));
         }

@@ -40,6 +40,10 @@ public final class ConsoleComponent {
     public static final String PID = "org.campusedge.console";
     /** Service property with the console's bound TCP port. */
     public static final String PORT_PROPERTY = "campus.console.port";
+    /** Service property: "https" or "http". */
+    public static final String SCHEME_PROPERTY = "campus.console.scheme";
+    /** Service property: the plain-HTTP port that redirects to the console, when there is one. */
+    public static final String REDIRECT_PORT_PROPERTY = "campus.console.redirectPort";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleComponent.class);
 
@@ -49,8 +53,18 @@ public final class ConsoleComponent {
         @AttributeDefinition(description = "Address the console binds")
         String host() default "0.0.0.0";
 
-        @AttributeDefinition(description = "TCP port of the console (0 picks a free one)")
-        int port() default 8080;
+        @AttributeDefinition(description = "TCP port of the console, HTTPS unless tls is off (0 picks a free one)")
+        int port() default 8443;
+
+        @AttributeDefinition(description = "HTTPS for the console (a self-signed key and certificate are made at first start)")
+        boolean tls() default true;
+
+        @AttributeDefinition(description = "The console's TLS key store (PKCS#12, password 'campus-edge'); made at first start,"
+                + " or put the school's own here")
+        String keyStore() default "data/console-tls.p12";
+
+        @AttributeDefinition(description = "Plain-HTTP port that only redirects to the HTTPS console (-1: none)")
+        int redirectPort() default 8080;
 
         @AttributeDefinition(description = "File of console users (salted PBKDF2 hashes); made at first start")
         String usersFile() default "data/console-users";
@@ -72,6 +86,7 @@ public final class ConsoleComponent {
     private final EventBus.Subscription subscription;
     private final ServiceRegistration<ConsoleComponent> registration;
     private ServiceRegistration<org.campusedge.net.SourceGuard> sources;
+    private org.campusedge.net.BoundedHttpServer redirect;
 
     @Activate
     public ConsoleComponent(BundleContext context, Config config, @Reference(name = "bus") EventBus bus,
@@ -92,7 +107,18 @@ public final class ConsoleComponent {
         }
         // live pages hold a thread and a request slot each of the console's 96: keep half for everything else
         LiveFeed feed = new LiveFeed(Math.min(config.maxLivePages(), 48));
-        server = new ConsoleServer(config.host(), config.port(), users, new Sessions(Clock.systemUTC(),
+        org.campusedge.net.TlsIdentity tls = null;
+        if (config.tls()) {
+            java.nio.file.Path keys = CampusHome.resolve(config.keyStore());
+            tls = org.campusedge.net.TlsIdentity.loadOrCreate(keys, keys.resolveSibling(keys.getFileName().toString()
+                    .replaceAll("\\.p12$", "") + ".crt"), "Campus Edge school console " + registry.schoolId());
+            if (tls.created()) {
+                // printed beside the first password: what the admin compares with the browser's warning on the first visit
+                System.out.println("Console first start: HTTPS certificate made, SHA-256 fingerprint " + tls.fingerprint());
+            }
+            LOG.info("Console: HTTPS with the certificate in {} (SHA-256 {})", keys, tls.fingerprint());
+        }
+        server = new ConsoleServer(config.host(), config.port(), tls, users, new Sessions(Clock.systemUTC(),
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
                 new AdminView(context, registry, rules, counters, scr, () -> cloud), new CredentialsView(credentials, registry),
@@ -101,13 +127,22 @@ public final class ConsoleComponent {
             subscription = bus.subscribe("console", 10_000, feed::publish);
             Dictionary<String, Object> props = new Hashtable<>();
             props.put(PORT_PROPERTY, server.port());
+            props.put(SCHEME_PROPERTY, tls == null ? "http" : "https");
+            if (tls != null && config.redirectPort() >= 0) {
+                redirect = ConsoleServer.redirect(config.host(), config.redirectPort(), server.port());
+                props.put(REDIRECT_PORT_PROPERTY, redirect.port());
+            }
             registration = context.registerService(ConsoleComponent.class, this, props);
             sources = context.registerService(org.campusedge.net.SourceGuard.class, server.bounded().sources(), null);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | java.io.IOException e) {
             server.close(); // free the port for the next activation
+            if (redirect != null) {
+                redirect.close();
+            }
             throw e;
         }
-        LOG.info("School console on http://{}:{}/", config.host(), server.port());
+        LOG.info("School console on {}://{}:{}/{}", tls == null ? "http" : "https", config.host(), server.port(),
+                redirect == null ? "" : " (plain HTTP on " + redirect.port() + " redirects there)");
     }
 
     @Deactivate
@@ -118,5 +153,8 @@ public final class ConsoleComponent {
         registration.unregister();
         subscription.close();
         server.close();
+        if (redirect != null) {
+            redirect.close();
+        }
     }
 }

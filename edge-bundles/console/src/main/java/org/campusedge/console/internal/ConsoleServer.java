@@ -49,9 +49,14 @@ final class ConsoleServer implements AutoCloseable {
     private final BoundedHttpServer server;
     private final java.util.concurrent.Semaphore logins = new java.util.concurrent.Semaphore(2);
 
-    ConsoleServer(String host, int port, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
+    /** Cookie attributes: {@code Secure} when the console is HTTPS, so a session id never travels in clear. */
+    private final String cookieAttributes;
+
+    /** @param tls the console's key and certificate; null: plain HTTP (tests of the pages' logic only) */
+    ConsoleServer(String host, int port, org.campusedge.net.TlsIdentity tls, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
                   DeviceRegistry registry, EventStore store, LabRecordings recordings, AdminView admin, CredentialsView credentials,
                   BoundedHttpServer.Limits limits) throws IOException {
+        this.cookieAttributes = "; Path=/; HttpOnly; SameSite=Strict" + (tls == null ? "" : "; Secure");
         this.admin = admin;
         this.credentials = credentials;
         this.store = store;
@@ -75,7 +80,7 @@ final class ConsoleServer implements AutoCloseable {
                 }
                 return true;
             }
-        });
+        }, tls);
         try {
             server.start();
         } catch (Exception e) {
@@ -94,6 +99,36 @@ final class ConsoleServer implements AutoCloseable {
     static BoundedHttpServer.Limits defaultLimits() {
         return new BoundedHttpServer.Limits(256, 32, Duration.ofSeconds(10), Duration.ofSeconds(30), 16 * 1024, 96, 96, 50, 200, 50,
                 30, true, Duration.ofSeconds(10), Http.MAX_BODY);
+    }
+
+    /**
+     * A plain-HTTP server that answers every request with a redirect to the same path on the HTTPS
+     * console, and nothing else: no page, no cookie and no password ever goes over it.
+     */
+    static BoundedHttpServer redirect(String host, int port, int httpsPort) throws IOException {
+        BoundedHttpServer r = new BoundedHttpServer("console redirect", host, port, new BoundedHttpServer.Limits(64, 8,
+                Duration.ofSeconds(5), Duration.ofSeconds(10), 8192, 4, 32, 20, 40, 50, 30, false, Duration.ofSeconds(5), 0),
+                new Handler.Abstract() {
+                    @Override
+                    public boolean handle(Request request, Response response, Callback callback) {
+                        String hostHeader = String.valueOf(Request.getServerName(request));
+                        String target = hostHeader.matches("[A-Za-z0-9.:\\[\\]-]{1,255}") ? hostHeader : "localhost";
+                        if (target.contains(":") && !target.startsWith("[")) {
+                            target = "[" + target + "]"; // an IPv6 literal
+                        }
+                        String path = request.getHttpURI().getPathQuery();
+                        response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.LOCATION,
+                                "https://" + target + ":" + httpsPort + (path == null || !path.startsWith("/") ? "/" : path));
+                        BoundedHttpServer.answer(response, callback, 301, null);
+                        return true;
+                    }
+                });
+        try {
+            r.start();
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return r;
     }
 
     int port() {
@@ -164,7 +199,7 @@ final class ConsoleServer implements AutoCloseable {
             return;
         }
         Sessions.Session s = sessions.open(user.get());
-        ex.responseHeaders().add("Set-Cookie", Http.COOKIE + "=" + s.id() + "; Path=/; HttpOnly; SameSite=Strict");
+        ex.responseHeaders().add("Set-Cookie", Http.COOKIE + "=" + s.id() + cookieAttributes);
         LOG.info("Console login: {} ({})", user.get().name(), user.get().role());
         Http.redirect(ex, home(user.get().role()));
     }
@@ -206,7 +241,7 @@ final class ConsoleServer implements AutoCloseable {
             });
             case "POST /api/logout" -> {
                 sessions.close(s.id());
-                ex.responseHeaders().add("Set-Cookie", Http.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+                ex.responseHeaders().add("Set-Cookie", Http.COOKIE + "=; Max-Age=0" + cookieAttributes);
                 Http.text(ex, 200, "bye");
             }
             case "GET /api/alarms" -> allowed(ex, security, () -> Http.json(ex, 200, g -> ApiViews.alarms(g, alarms, registry)));

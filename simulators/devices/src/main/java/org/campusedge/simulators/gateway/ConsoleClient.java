@@ -9,19 +9,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The school console's HTTP API as its first admin uses it (the password the gateway printed at its first start). */
+/**
+ * The school console's HTTPS API as its first admin uses it (the password the gateway printed at its
+ * first start), trusting the console's own certificate only.
+ */
 public final class ConsoleClient {
 
     private static final Pattern ADMIN = Pattern.compile("user 'admin', password (\\S+)");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     /** No call waits longer than this: a console that does not answer is a failure to report, not a hang. */
     private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(15);
     private final String base;
     private final String cookie;
     private final String csrf;
 
-    private ConsoleClient(String base, String cookie, String csrf) {
+    private ConsoleClient(HttpClient http, String base, String cookie, String csrf) {
+        this.http = http;
         this.base = base;
         this.cookie = cookie;
         this.csrf = csrf;
@@ -33,8 +37,12 @@ public final class ConsoleClient {
         if (!m.find()) {
             throw new IllegalStateException("no admin password in the gateway's output");
         }
-        String base = "http://127.0.0.1:" + gw.consolePort();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
+        String base = gw.consoleUrl();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10));
+        if (base.startsWith("https:")) {
+            b.sslContext(gw.consoleTrust()); // the gateway's own certificate, nothing else
+        }
+        HttpClient http = b.build();
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).timeout(TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("user=admin&password=" + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8)))
@@ -46,7 +54,7 @@ public final class ConsoleClient {
         if (!csrf.find()) {
             throw new IllegalStateException("no CSRF token in " + me);
         }
-        return new ConsoleClient(base, cookie, csrf.group(1));
+        return new ConsoleClient(http, base, cookie, csrf.group(1));
     }
 
     public String get(String path) throws Exception {

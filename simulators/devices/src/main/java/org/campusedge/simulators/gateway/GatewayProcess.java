@@ -57,6 +57,10 @@ public final class GatewayProcess implements AutoCloseable {
             settings = new java.util.ArrayList<>(settings); // a gateway on a free CoAP port gets a free coaps port too
             settings.add("camel.coapsPort=0");
         }
+        if (settings.stream().anyMatch(s -> s.equals("console.port=0")) && settings.stream().noneMatch(s -> s.startsWith("console.redirectPort="))) {
+            settings = new java.util.ArrayList<>(settings); // a console on a free port: its plain-HTTP redirect on a free one too
+            settings.add("console.redirectPort=0");
+        }
         Process p = launch(distribution, home, settings, jvmArgs);
         Path console = home.resolve("console.log");
         // a gateway never outlives whoever started it, whatever way that ends
@@ -195,6 +199,33 @@ public final class GatewayProcess implements AutoCloseable {
 
     public int consolePort() {
         return Integer.parseInt(status.getProperty("console.port"));
+    }
+
+    /** The console's base URL, {@code https://127.0.0.1:PORT} (or http when the gateway runs it without TLS). */
+    public String consoleUrl() {
+        return status.getProperty("console.scheme", "http") + "://127.0.0.1:" + consolePort();
+    }
+
+    /**
+     * An SSL context that trusts the console's certificate (its home's {@code data/console-tls.crt}, as
+     * an admin installs it in a browser): clients check the console is the gateway's, not any server's.
+     */
+    public javax.net.ssl.SSLContext consoleTrust() throws IOException {
+        try {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (java.io.InputStream in = Files.newInputStream(home.resolve("data/console-tls.crt"))) {
+                trust.setCertificateEntry("console", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            return ssl;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("the console's certificate cannot be trusted: " + e.getMessage(), e);
+        }
     }
 
     public int httpPort() {

@@ -143,7 +143,9 @@ public final class SchoolRunner {
                   %d card readers send swipe frames over TCP  -> 127.0.0.1:%d (each frame proven with the reader's key; card numbers stored only as pseudonyms)
                   %d broadcast controller(s), polled and reporting over HTTP (HTTP Digest both ways)
                 The school clock runs %.0fx real time from 06:50.
-                  school console   http://127.0.0.1:%d/   %s
+                  school console   %s/   %s
+                                   (HTTPS with a certificate made at its first start: the browser warns once; its SHA-256
+                                    fingerprint was printed then, and the certificate is %s)
                   inventory        %s
                   gateway log      %s
                   device report    %s   (column -t -s $'\\t' %s)
@@ -157,7 +159,8 @@ public final class SchoolRunner {
 
                 """, inv.schoolName(), school.size().devices(), inv.cameras().size(), gateway.httpPort(), inv.labSensors().size(),
                 gateway.coapsPort(), inv.observedLabSensors().size(), inv.meters().size(), school.meters().endpointUrl(), inv.cardReaders().size(), gateway.cardPort(),
-                inv.controllers().size(), school.clock().speed(), gateway.consolePort(), adminHint(gateway), school.inventoryFile(), gateway.status().getProperty("log"),
+                inv.controllers().size(), school.clock().speed(), gateway.consoleUrl(), adminHint(gateway),
+                gateway.home().resolve("data/console-tls.crt"), school.inventoryFile(), gateway.status().getProperty("log"),
                 gateway.home().resolve("run/devices.tsv"), gateway.home().resolve("run/devices.tsv"), db, db,
                 gateway.home().resolve("conf/device-secrets"), firstKit(inv), firstKit(inv), gateway.home().resolve("conf/device-secrets"),
                 gateway.coapsPort(), firstKit(inv));
