@@ -34,6 +34,7 @@ public final class CityDashboard implements AutoCloseable {
     private final java.util.concurrent.ExecutorService writer;
     private final Commands commands;
     private final CommandSigner signer;
+    private java.nio.file.Path tlsCertificate;
     private WebServer web;
     private volatile boolean closing;
 
@@ -66,8 +67,15 @@ public final class CityDashboard implements AutoCloseable {
         try {
             d = new CityDashboard(config, db);
             d.connect();
+            java.nio.file.Path keys = config.usersFile().toAbsolutePath().resolveSibling("city-tls.p12");
+            org.campusedge.net.TlsIdentity tls = org.campusedge.net.TlsIdentity.loadOrCreate(keys, keys.resolveSibling("city-tls.crt"),
+                    "Campus Edge city dashboard " + config.tenant());
+            if (tls.created()) {
+                System.out.println("city-dashboard: first start - HTTPS certificate made, SHA-256 fingerprint " + tls.fingerprint());
+            }
+            d.tlsCertificate = keys.resolveSibling("city-tls.crt");
             d.web = new WebServer(config.httpHost(), config.httpPort(), users, new Sessions(System::currentTimeMillis),
-                    new Api(d, new DashboardViews(db, ZoneId.systemDefault()), users));
+                    new Api(d, new DashboardViews(db, ZoneId.systemDefault()), users), tls);
             users.createAdminIfNone().ifPresent(password -> System.out.println(
                     "city-dashboard: first start - created user 'admin' with password: " + password
                             + "  (shown only now; it is stored hashed in " + config.usersFile() + ")"));
@@ -117,10 +125,15 @@ public final class CityDashboard implements AutoCloseable {
         return web.port();
     }
 
-    /** The dashboard's address, e.g. {@code http://127.0.0.1:8090/}. */
+    /** The dashboard's address, e.g. {@code https://127.0.0.1:8090/}. */
     public String url() {
         String host = config.httpHost().contains(":") ? "[" + config.httpHost() + "]" : config.httpHost();
-        return "http://" + host + ":" + httpPort() + "/";
+        return "https://" + host + ":" + httpPort() + "/";
+    }
+
+    /** The dashboard's certificate (PEM), for clients that trust it (made at the first start beside the users file). */
+    public java.nio.file.Path tlsCertificate() {
+        return tlsCertificate;
     }
 
     /** True while the telemetry and event consumers are open (so Hono is connected). */

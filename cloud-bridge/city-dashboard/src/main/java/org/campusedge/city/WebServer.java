@@ -35,12 +35,41 @@ final class WebServer implements AutoCloseable {
     private final LoginThrottle throttle = new LoginThrottle(System::currentTimeMillis);
     private final HttpServer server;
     private final ExecutorService executor;
+    private final boolean https;
+    /** Cookie attributes: {@code Secure} over HTTPS, so a session id never travels in clear. */
+    private final String cookieAttributes;
 
-    WebServer(String host, int port, Users users, Sessions sessions, Api api) throws IOException {
+    /** @param tls the dashboard's key and certificate; null: plain HTTP (not for a real bureau) */
+    WebServer(String host, int port, Users users, Sessions sessions, Api api, org.campusedge.net.TlsIdentity tls) throws IOException {
         this.users = users;
         this.sessions = sessions;
         this.api = api;
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        this.https = tls != null;
+        this.cookieAttributes = "; Path=/; HttpOnly; SameSite=Strict" + (https ? "; Secure" : "");
+        if (tls == null) {
+            this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        } else {
+            com.sun.net.httpserver.HttpsServer s = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(host, port), 64);
+            try {
+                javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(tls.keyStore(), org.campusedge.net.TlsIdentity.STORE_PASSWORD);
+                javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+                ssl.init(kmf.getKeyManagers(), null, null);
+                s.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ssl) {
+                    @Override
+                    public void configure(com.sun.net.httpserver.HttpsParameters params) {
+                        javax.net.ssl.SSLParameters p = ssl.getDefaultSSLParameters();
+                        p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+                        params.setSSLParameters(p);
+                    }
+                });
+            } catch (java.security.GeneralSecurityException e) {
+                s.stop(0);
+                throw new IOException("the dashboard's TLS key cannot be used: " + e.getMessage(), e);
+            }
+            this.server = s;
+        }
         this.executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "city-web");
             t.setDaemon(true);
@@ -57,6 +86,9 @@ final class WebServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) {
         try {
+            if (https) {
+                ex.getResponseHeaders().add("Strict-Transport-Security", "max-age=31536000");
+            }
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getPath();
             if (!path.startsWith("/api/")) {
@@ -91,7 +123,7 @@ final class WebServer implements AutoCloseable {
             }
             if (path.equals("/api/logout") && method.equals("POST")) {
                 sessions.close(session.id());
-                ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+                ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=; Max-Age=0" + cookieAttributes);
                 Http.json(ex, 200, Http.JSON.createObjectNode().put("user", (String) null));
                 return;
             }
@@ -154,8 +186,8 @@ final class WebServer implements AutoCloseable {
                 s.csrf().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void setCookie(HttpExchange ex, String id) {
-        ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict");
+    private void setCookie(HttpExchange ex, String id) {
+        ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + id + cookieAttributes);
     }
 
     private void serveStatic(HttpExchange ex, String method, String path) throws IOException {

@@ -3,6 +3,7 @@ package org.campusedge.city;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +35,7 @@ class WebServerTest {
     Path dir;
     CityDashboard dashboard;
     String adminPassword;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http;
 
     @BeforeEach
     void start() throws Exception {
@@ -52,6 +53,19 @@ class WebServerTest {
         } finally {
             System.setOut(out);
         }
+        // a client that trusts the dashboard's own certificate, and nothing else
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (java.io.InputStream in = Files.newInputStream(dashboard.tlsCertificate())) {
+            trust.setCertificateEntry("city", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(ssl).build();
+        assertTrue(captured.toString(StandardCharsets.UTF_8).contains("HTTPS certificate made, SHA-256 fingerprint"),
+                "the first start prints the certificate's fingerprint");
         Matcher m = Pattern.compile("password: (\\S+)").matcher(captured.toString(StandardCharsets.UTF_8));
         assertTrue(m.find(), "the first admin password is printed");
         adminPassword = m.group(1);
@@ -107,6 +121,13 @@ class WebServerTest {
         String anon = cookieOf(session);
         assertTrue(session.headers().firstValue("Set-Cookie").orElseThrow().contains("HttpOnly"));
         assertTrue(session.headers().firstValue("Set-Cookie").orElseThrow().contains("SameSite=Strict"));
+        assertTrue(session.headers().firstValue("Set-Cookie").orElseThrow().contains("; Secure"), "the cookie travels over HTTPS only");
+        assertTrue(session.headers().firstValue("Strict-Transport-Security").orElse("").contains("max-age=31536000"));
+        assertTrue(dashboard.url().startsWith("https://"), dashboard.url());
+        // plain HTTP to the dashboard's port gets no page
+        java.net.http.HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        assertThrows(java.io.IOException.class, () -> plain.send(HttpRequest.newBuilder(URI.create(dashboard.url()
+                .replace("https:", "http:") + "api/session")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()));
         String csrf = json(session).get("csrf").asText();
         assertTrue(json(session).get("user").isNull());
         String login = "{\"user\":\"admin\",\"password\":\"" + adminPassword + "\"}";
