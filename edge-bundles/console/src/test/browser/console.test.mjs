@@ -185,6 +185,42 @@ try {
   check(ack === 403, "a teacher cannot acknowledge alarms through the API either");
   const noCsrf = await guard.evaluate(async () => (await fetch("/api/alarms/clear", { method: "POST", body: "key=x" })).status);
   check(noCsrf === 403, "a state change without the CSRF token is refused");
+
+  // accounts: the guard changes her own password in the header (her sessions end); the admin resets the teacher's
+  // (shown once) and removes a user; the old passwords no longer open anything
+  await guard.goto(`${base}/energy.html`);
+  await guard.click("#change-password");
+  await guard.fill("#pw-current", "correct-horse-42");
+  await guard.fill("#pw-new", "battery-staple-43");
+  guard.once("dialog", (d) => d.accept());
+  await Promise.all([guard.waitForURL(/\/login/), guard.click("#password-form button[type=submit]")]);
+  check((await loginAs("guard-wang", "correct-horse-42")).url().includes("/login?failed"), "the guard's old password is refused");
+  check((await loginAs("guard-wang", "battery-staple-43")).url().endsWith("/security.html"), "the guard's new password works");
+  await admin.goto(`${base}/admin.html`);
+  await admin.waitForSelector('#users tr[data-user="teacher-li"]');
+  await admin.click('#users button[data-reset="teacher-li"]');
+  await admin.waitForSelector("#user-secret:not([hidden])");
+  const reset = (await admin.textContent("#user-secret")).trim().split(" ").pop();
+  check(/^[A-Za-z0-9]{16}$/.test(reset), "the admin resets the teacher's password and sees the new one once");
+  check((await loginAs("teacher-li", reset)).url().endsWith("/lab.html"), "the teacher logs in with the reset password");
+  admin.once("dialog", (d) => d.accept());
+  await admin.click('#users button[data-remove="guard-wang"]');
+  await admin.waitForFunction(() => !document.querySelector('#users tr[data-user="guard-wang"]'), null, { timeout: 5000 });
+  check((await loginAs("guard-wang", "battery-staple-43")).url().includes("/login?failed"), "a removed user cannot log in");
+  // guessing: after five failures in a row for a name, each further guess must wait, and the login page says how long
+  const guesser = await loginAs("teacher-li", "guess-number-0");
+  const landed = await guesser.evaluate(async () => {
+    const urls = [];
+    for (let i = 1; i <= 6; i++) {
+      const r = await fetch("/login", { method: "POST", body: new URLSearchParams({ user: "teacher-li", password: `guess-number-${i}` }) });
+      urls.push(r.url);
+    }
+    return urls;
+  });
+  const waited = landed.find((u) => u.includes("wait="));
+  check(waited !== undefined, `a guess after five failures is told to wait (${landed.map((u) => new URL(u).search).join(" ")})`);
+  await guesser.goto(waited);
+  check(/\d/.test(await guesser.textContent("#failed")), `the login page says how long (${(await guesser.textContent("#failed")).trim()})`);
 } finally {
   await browser.close();
 }

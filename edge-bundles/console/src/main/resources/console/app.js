@@ -19,6 +19,9 @@ const I18N = {
     credentials: "设备凭据", credState: "身份验证", credKey: "设备密钥", credUnprotected: "未受保护（明文，security: none）",
     credRevoked: "已吊销", credNone: "尚无密钥", credIssued: "已发放密钥（该类设备暂不校验）", newKey: "新密钥", revoke: "吊销", revokeConfirm: "吊销后该设备将无法上报数据，确定吗？",
     newKeyShown: "新密钥（只显示这一次，请配置到设备上）：",
+    changePassword: "修改密码", currentPassword: "当前密码", newPassword: "新密码（至少 10 个字符）", passwordChanged: "密码已修改，请重新登录",
+    resetPassword: "重置密码", remove: "删除", removeConfirm: "确定删除该用户吗？", newPasswordShown: "新密码（只显示这一次）：",
+    waitSeconds: "登录失败次数过多，请 {s} 秒后再试",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -41,6 +44,10 @@ const I18N = {
     credRevoked: "revoked", credNone: "no key yet", credIssued: "key issued, not checked yet for this family", newKey: "New key", revoke: "Revoke",
     revokeConfirm: "The device will no longer be able to send anything. Revoke its key?",
     newKeyShown: "New key (shown only now; configure it on the device):",
+    changePassword: "Change password", currentPassword: "Current password", newPassword: "New password (10 characters or more)",
+    passwordChanged: "Password changed; log in again", resetPassword: "Reset password", remove: "Remove",
+    removeConfirm: "Remove this user?", newPasswordShown: "New password (shown only now):",
+    waitSeconds: "Too many failed logins; try again in {s} s",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";
@@ -86,7 +93,23 @@ function header(active) {
   const nav = Object.entries(links).map(([k, href]) => `<a href="${href}" ${k === active ? 'aria-current="page"' : ""}>${t(k)}</a>`).join(" ");
   document.body.insertAdjacentHTML("afterbegin", `<header><h1>${t("title")} · ${t(active)}</h1><nav>${nav}</nav>
     <span id="who" class="muted"></span><button class="lang" onclick="switchLang()">${t("lang")}</button>
-    <button onclick="logout()">${t("logout")}</button></header>`);
+    <button id="change-password" onclick="document.getElementById('password-form').hidden = false">${t("changePassword")}</button>
+    <button onclick="logout()">${t("logout")}</button></header>
+    <form id="password-form" class="password" hidden>
+      <input name="current" id="pw-current" type="password" required autocomplete="current-password" placeholder="${t("currentPassword")}">
+      <input name="password" id="pw-new" type="password" required minlength="10" autocomplete="new-password" placeholder="${t("newPassword")}">
+      <button type="submit">${t("save")}</button> <span id="pw-result" class="error"></span>
+    </form>`);
+  document.getElementById("password-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await post("/api/password", Object.fromEntries(new FormData(e.target)));
+      alert(t("passwordChanged"));
+      location.href = "/login";
+    } catch (err) {
+      document.getElementById("pw-result").textContent = err.message;
+    }
+  });
 }
 
 function esc(s) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.campusedge.net.LoginThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -65,6 +65,20 @@ class ConsoleBrowserIT {
                             java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, secure.statusCode(), "the console's own certificate (data/console-tls.crt) is not the one it serves");
             assertTrue(secure.headers().firstValue("Strict-Transport-Security").orElse("").contains("max-age="), secure.headers().toString());
+            // the first password is also in an owner-only file (a gateway under systemd would leave it only in the journal)
+            Path firstPassword = gw.home().resolve("data/console-admin-password");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(firstPassword)));
+            assertTrue(Files.readString(firstPassword).startsWith("admin\t" + m.group(1) + "\n"));
+            // a lost admin password is recovered on the box: the command line gives admin a new one, the running console takes it
+            Process reset = new ProcessBuilder(GatewayFixture.distribution().resolve("bin/campus-edge").toString(), "console-password",
+                    "--file", gw.home().resolve("data/console-users").toString(), "admin").redirectErrorStream(true).start();
+            assertTrue(reset.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            String said = new String(reset.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            Matcher recovered = Pattern.compile("admin \\(admin\\): new password (\\S+)").matcher(said);
+            assertTrue(recovered.find(), said);
+            String adminPassword = recovered.group(1);
+            assertEquals("/login?failed=1", consoleLogin(gw, "admin", m.group(1)), "the lost password still works");
+            assertEquals("/admin.html", consoleLogin(gw, "admin", adminPassword), "the recovered password does not work");
             List<LabSensor> physics = new ArrayList<>();
             for (int i = 1; i <= 4; i++) {
                 physics.add(new LabSensor("lab-phys-1-s" + i, false, i, System.currentTimeMillis()));
@@ -73,7 +87,7 @@ class ConsoleBrowserIT {
             try (LabSensorSimulator sensors = new LabSensorSimulator(URI.create("coaps://127.0.0.1:" + gw.coapsPort()), physics, gw.deviceKeys())) {
                 sensors.start(7, 300);
                 String output = BrowserScript.run(tests, "console.test.mjs", java.util.Map.of("CONSOLE_URL", gw.consoleUrl(),
-                        "ADMIN_PASSWORD", m.group(1), "DEVICE_HTTP", "http://127.0.0.1:" + gw.httpPort(),
+                        "ADMIN_PASSWORD", adminPassword, "DEVICE_HTTP", "http://127.0.0.1:" + gw.httpPort(),
                         "CAMERA_KEY", gw.deviceKeys().secret("cam-fence-north-1"),
                         "LAB_ROOM", "201 物理实验室 Physics Lab"));
                 BrowserScript.assertScreenshots("admin.png", "security-alarm.png", "security-acknowledged.png", "lab.png",
@@ -84,9 +98,38 @@ class ConsoleBrowserIT {
                 newKey = k.group(1);
                 assertEquals(newKey, gw.deviceKeys().secret("lab-bio-1-s1"));
             }
+            // every failed login and every change to an account is in the audit log, never a password
+            assertTrue(GatewayFixture.eventually(10, () -> audit(gw).contains("audit.password-reset|teacher-li|admin")), "audit: " + audit(gw));
+            List<String> audit = audit(gw);
+            assertTrue(audit.contains("audit.login-failed|guard-wang|"), audit.toString());
+            assertTrue(audit.contains("audit.password-changed|guard-wang|guard-wang"), audit.toString());
+            assertTrue(audit.contains("audit.user-removed|guard-wang|admin"), audit.toString());
+            assertTrue(audit.contains("audit.user-saved|teacher-li|admin"), audit.toString());
+            // the guesses the password check refused are each on record (those the throttle answered were never checked)
+            assertTrue(audit.stream().filter(a -> a.startsWith("audit.login-failed|teacher-li")).count() >= 4, audit.toString());
+            assertTrue(audit.contains("audit.login-failed|admin|"), "the lost admin password, tried once: " + audit);
+            assertTrue(GatewayFixture.rows(gw.storePath(), "SELECT attributes FROM event_log WHERE kind GLOB 'audit.*'").stream()
+                    .noneMatch(a -> a.contains("battery-staple-43") || a.contains("correct-horse-42") || a.contains(adminPassword)),
+                    "a password reached the audit log");
             String log = Files.readString(Path.of(gw.status().getProperty("log")));
-            assertTrue(!log.contains(m.group(1)), "the admin's password reached the log file");
+            assertTrue(!log.contains(m.group(1)) && !log.contains(adminPassword), "the admin's password reached the log file");
             assertTrue(!log.contains(newKey), "a device key reached the log file");
         }
+    }
+
+    private static List<String> audit(GatewayProcess gw) throws Exception {
+        return GatewayFixture.rows(gw.storePath(), "SELECT kind, json_extract(attributes, '$.user'), ifnull(json_extract(attributes, '$.by'), '')"
+                + " FROM event_log WHERE kind GLOB 'audit.*' ORDER BY received_at");
+    }
+
+    /** A console login as a browser's form posts it; where the console sends the browser (its path). */
+    private static String consoleLogin(GatewayProcess gw, String user, String password) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newBuilder().sslContext(gw.consoleTrust()).build().send(
+                java.net.http.HttpRequest.newBuilder(URI.create(gw.consoleUrl() + "/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("user=" + user + "&password="
+                                + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return r.headers().firstValue("Location").orElse("(no redirect: " + r.statusCode() + ")");
     }
 }

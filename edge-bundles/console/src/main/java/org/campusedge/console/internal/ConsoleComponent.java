@@ -102,7 +102,12 @@ public final class ConsoleComponent {
             users.put("admin", Users.Role.ADMIN, password);
             // standard output only, once: the log file is kept for weeks and read by more people
             System.out.println("Console first start: user 'admin', password " + new String(password)
-                    + " (shown once; change it on the admin page)");
+                    + " (shown once; change it on the console: header, 'password')");
+            // and to an owner-only file, so that a gateway started by systemd does not leave it only in the journal
+            java.nio.file.Path first = CampusHome.resolve("data/console-admin-password");
+            writeOwnerOnly(first, "admin\t" + new String(password) + "\n# made at the first start; delete this file once the password"
+                    + " is changed\n");
+            LOG.info("Console: the first admin password is also in {} (owner-only)", first);
             LOG.info("Console: created user 'admin'; its password was printed on the gateway's standard output");
         }
         // live pages hold a thread and a request slot each of the console's 96: keep half for everything else
@@ -122,7 +127,10 @@ public final class ConsoleComponent {
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
                 new AdminView(context, registry, rules, counters, scr, () -> cloud), new CredentialsView(credentials, registry),
-                ConsoleServer.defaultLimits());
+                ConsoleServer.defaultLimits(), e -> bus.publish(java.util.List.of(e)).exceptionally(t -> {
+                    LOG.error("A console audit record could not be stored: {}", t.toString());
+                    return null;
+                }));
         try {
             subscription = bus.subscribe("console", 10_000, feed::publish);
             Dictionary<String, Object> props = new Hashtable<>();
@@ -143,6 +151,18 @@ public final class ConsoleComponent {
         }
         LOG.info("School console on {}://{}:{}/{}", tls == null ? "http" : "https", config.host(), server.port(),
                 redirect == null ? "" : " (plain HTTP on " + redirect.port() + " redirects there)");
+    }
+
+    private static void writeOwnerOnly(java.nio.file.Path file, String text) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        java.nio.file.Files.deleteIfExists(file);
+        try {
+            java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            java.nio.file.Files.createFile(file);
+        }
+        java.nio.file.Files.writeString(file, text, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Deactivate

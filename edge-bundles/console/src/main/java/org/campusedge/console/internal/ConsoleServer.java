@@ -47,7 +47,7 @@ final class ConsoleServer implements AutoCloseable {
     private final AdminView admin;
     private final CredentialsView credentials;
     private final BoundedHttpServer server;
-    private final java.util.concurrent.Semaphore logins = new java.util.concurrent.Semaphore(2);
+    private final Accounts accounts;
 
     /** Cookie attributes: {@code Secure} when the console is HTTPS, so a session id never travels in clear. */
     private final String cookieAttributes;
@@ -55,8 +55,9 @@ final class ConsoleServer implements AutoCloseable {
     /** @param tls the console's key and certificate; null: plain HTTP (tests of the pages' logic only) */
     ConsoleServer(String host, int port, org.campusedge.net.TlsIdentity tls, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
                   DeviceRegistry registry, EventStore store, LabRecordings recordings, AdminView admin, CredentialsView credentials,
-                  BoundedHttpServer.Limits limits) throws IOException {
+                  BoundedHttpServer.Limits limits, java.util.function.Consumer<org.campusedge.api.CampusEvent> audit) throws IOException {
         this.cookieAttributes = "; Path=/; HttpOnly; SameSite=Strict" + (tls == null ? "" : "; Secure");
+        this.accounts = new Accounts(users, sessions, audit, registry.schoolId(), cookieAttributes);
         this.admin = admin;
         this.credentials = credentials;
         this.store = store;
@@ -144,7 +145,7 @@ final class ConsoleServer implements AutoCloseable {
         String method = ex.method();
         try {
             if (path.equals("/login") && method.equals("POST")) {
-                login(ex);
+                accounts.login(ex);
             } else if (path.equals("/") || path.equals("/login")) {
                 Optional<Sessions.Session> s = session(ex);
                 if (path.equals("/") && s.isPresent()) {
@@ -173,35 +174,6 @@ final class ConsoleServer implements AutoCloseable {
             LOG.warn("Console request {} {} failed: {}", method, path, e.toString());
             Http.text(ex, 500, "console error");
         }
-    }
-
-    private void login(WebExchange ex) throws IOException {
-        Map<String, String> form = Http.form(Http.body(ex));
-        // each check costs a PBKDF2 (tens of ms of CPU): two at a time, so a flood of logins cannot take the gateway's cores
-        Optional<Users.User> user;
-        try {
-            if (!logins.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS)) {
-                Http.text(ex, 503, "too many logins at once; try again");
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            Http.text(ex, 503, "interrupted");
-            return;
-        }
-        try {
-            user = users.check(form.getOrDefault("user", ""), form.getOrDefault("password", "").toCharArray());
-        } finally {
-            logins.release();
-        }
-        if (user.isEmpty()) {
-            Http.redirect(ex, "/login?failed=1");
-            return;
-        }
-        Sessions.Session s = sessions.open(user.get());
-        ex.responseHeaders().add("Set-Cookie", Http.COOKIE + "=" + s.id() + cookieAttributes);
-        LOG.info("Console login: {} ({})", user.get().name(), user.get().role());
-        Http.redirect(ex, home(user.get().role()));
     }
 
     static String home(Users.Role role) {
@@ -330,18 +302,10 @@ final class ConsoleServer implements AutoCloseable {
                 }
                 g.writeEndArray();
             }));
-            case "POST /api/users" -> allowed(ex, role == Users.Role.ADMIN, () -> {
-                Map<String, String> form = Http.form(Http.body(ex));
-                try {
-                    users.put(form.getOrDefault("name", ""), Users.Role.valueOf(form.getOrDefault("role", "").toUpperCase()),
-                            form.getOrDefault("password", "").toCharArray());
-                    sessions.closeUser(form.get("name")); // a new password or role ends the old sessions
-                    LOG.info("Console user {} ({}) saved by {}", form.get("name"), form.get("role"), s.user().name());
-                    Http.text(ex, 200, "saved");
-                } catch (IllegalArgumentException e) {
-                    Http.text(ex, 400, e.getMessage());
-                }
-            });
+            case "POST /api/users" -> allowed(ex, role == Users.Role.ADMIN, () -> accounts.save(ex, s));
+            case "POST /api/users/reset" -> allowed(ex, role == Users.Role.ADMIN, () -> accounts.reset(ex, s));
+            case "POST /api/users/remove" -> allowed(ex, role == Users.Role.ADMIN, () -> accounts.remove(ex, s));
+            case "POST /api/password" -> accounts.changeOwn(ex, s);
             default -> Http.text(ex, 404, "no such API");
         }
     }

@@ -38,9 +38,17 @@ final class Users {
 
     private final Path file;
     private final Map<String, Entry> users = new LinkedHashMap<>();
+    /** The file as last read or written (modification time and size): a change by someone else is read again. */
+    private long loadedModified = -1;
+    private long loadedSize = -1;
 
     Users(Path file) throws IOException {
         this.file = file;
+        load();
+    }
+
+    private synchronized void load() throws IOException {
+        users.clear();
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] f = line.split(":");
@@ -49,7 +57,43 @@ final class Users {
                     users.put(f[0], new Entry(Role.valueOf(f[1]), Integer.parseInt(f[2]), b64.decode(f[3]), b64.decode(f[4])));
                 }
             }
+            loadedModified = Files.getLastModifiedTime(file).toMillis();
+            loadedSize = Files.size(file);
         }
+    }
+
+    /**
+     * Reads the file again when someone else changed it (the command line's password reset on a
+     * running gateway); a file that cannot be read leaves the users as they were.
+     */
+    synchronized void reloadIfChanged() {
+        try {
+            if (Files.exists(file) && (Files.getLastModifiedTime(file).toMillis() != loadedModified || Files.size(file) != loadedSize)) {
+                load();
+            }
+        } catch (IOException | RuntimeException e) {
+            // keep the users in memory: a half-written or broken file must not lock everyone out
+        }
+    }
+
+    synchronized Optional<Role> role(String name) {
+        Entry e = users.get(name);
+        return e == null ? Optional.empty() : Optional.of(e.role());
+    }
+
+    /** Removes a user; false when there was none. The last admin cannot be removed (nobody could manage users then). */
+    synchronized boolean remove(String name) throws IOException {
+        reloadIfChanged();
+        Entry e = users.get(name);
+        if (e == null) {
+            return false;
+        }
+        if (e.role() == Role.ADMIN && users.values().stream().filter(x -> x.role() == Role.ADMIN).count() == 1) {
+            throw new IllegalArgumentException(name + " is the last admin; make another admin first");
+        }
+        users.remove(name);
+        save();
+        return true;
     }
 
     synchronized boolean isEmpty() {
@@ -58,6 +102,7 @@ final class Users {
 
     /** Creates or replaces a user. */
     synchronized void put(String name, Role role, char[] password) throws IOException {
+        reloadIfChanged(); // a change made meanwhile on the command line is not written over
         if (!name.matches("[a-z0-9][a-z0-9._-]{0,31}")) {
             throw new IllegalArgumentException("a user name is 1-32 of a-z 0-9 . _ -, starting with a letter or digit");
         }
@@ -72,6 +117,7 @@ final class Users {
 
     /** The user, when the password is theirs; the hash is computed even for an unknown name, so timing tells nothing. */
     Optional<User> check(String name, char[] password) {
+        reloadIfChanged();
         Entry e;
         synchronized (this) {
             e = users.get(name);
@@ -120,5 +166,7 @@ final class Users {
         }
         Files.writeString(tmp, out, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        loadedModified = Files.getLastModifiedTime(file).toMillis();
+        loadedSize = Files.size(file);
     }
 }

@@ -40,6 +40,11 @@ final class WebExchange {
         return request.getHttpURI().getQuery();
     }
 
+    /** The client's address, for the login throttle and the audit. */
+    String remoteAddress() {
+        return BoundedHttpServer.source(request).getHostAddress();
+    }
+
     String header(String name) {
         return request.getHeaders().get(name);
     }

@@ -44,6 +44,25 @@ class UsersAndSessionsTest {
     }
 
     @Test
+    void theLastAdminStaysAndAChangeOnTheCommandLineIsTakenByTheRunningConsole() throws Exception {
+        Path file = dir.resolve("users");
+        Users console = new Users(file);
+        console.put("admin", Users.Role.ADMIN, "first-password-1".toCharArray());
+        console.put("guard-wang", Users.Role.SECURITY, "correct-horse-42".toCharArray());
+        assertThrows(IllegalArgumentException.class, () -> console.remove("admin"), "the last admin");
+        assertTrue(console.remove("guard-wang"));
+        assertFalse(console.remove("guard-wang"));
+        Thread.sleep(20); // a later modification time than the console's own write
+        Users commandLine = new Users(file); // bin/campus-edge console-password admin, on the same file
+        commandLine.put("admin", Users.Role.ADMIN, "recovered-password-2".toCharArray());
+        assertTrue(console.check("admin", "first-password-1".toCharArray()).isEmpty(), "the running console kept the lost password");
+        assertTrue(console.check("admin", "recovered-password-2".toCharArray()).isPresent());
+        console.put("teacher-li", Users.Role.TEACHER, "correct-horse-43".toCharArray());
+        assertTrue(new Users(file).check("admin", "recovered-password-2".toCharArray()).isPresent(),
+                "the console's next save wrote over the command line's change");
+    }
+
+    @Test
     void sessionsEndWhenIdleOrTooOld() {
         Instant[] now = {Instant.parse("2026-11-24T00:00:00Z")};
         Clock clock = new Clock() {

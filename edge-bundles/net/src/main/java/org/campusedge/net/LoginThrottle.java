@@ -1,4 +1,4 @@
-package org.campusedge.city;
+package org.campusedge.net;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,9 +9,9 @@ import java.util.function.LongSupplier;
  * address, each further attempt must wait, doubling from one second up to fifteen minutes. A good
  * login clears the name's and the address's count. Bounded: the oldest entries are forgotten first.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
 
-    static final int FREE = 5;
+    public static final int FREE = 5;
     private static final long MAX_WAIT_MS = 15 * 60_000L;
     private static final int MAX_ENTRIES = 10_000;
 
@@ -26,16 +26,16 @@ final class LoginThrottle {
         }
     };
 
-    LoginThrottle(LongSupplier clock) {
+    public LoginThrottle(LongSupplier clock) {
         this.clock = clock;
     }
 
     /** Milliseconds the next attempt for this name from this address must still wait; 0 when it may go now. */
-    synchronized long waitMs(String user, String address) {
+    public synchronized long waitMs(String user, String address) {
         return Math.max(wait("user:" + user), wait("addr:" + address));
     }
 
-    synchronized void failed(String user, String address) {
+    public synchronized void failed(String user, String address) {
         long now = clock.getAsLong();
         for (String key : new String[] {"user:" + user, "addr:" + address}) {
             Failures f = failures.get(key);
@@ -43,7 +43,7 @@ final class LoginThrottle {
         }
     }
 
-    synchronized void succeeded(String user, String address) {
+    public synchronized void succeeded(String user, String address) {
         failures.remove("user:" + user);
         failures.remove("addr:" + address);
     }

@@ -1,4 +1,4 @@
-package org.campusedge.city;
+package org.campusedge.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
