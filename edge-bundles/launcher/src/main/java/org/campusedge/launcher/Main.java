@@ -81,6 +81,26 @@ public final class Main {
     /** Held for the life of the process: an unreachable lock's file descriptor would be closed, and the lock with it. */
     private static HomeLock homeLock;
 
+    /**
+     * Makes the folders that hold the school's data owner-only (0700): the event store, the outbox, the
+     * keys and certificates, the users, the device secrets, the logs and the run files. Whatever the
+     * umask the gateway was started with (the service unit sets 0077; a person at a shell may not), no
+     * other user of the box reads a file in them. A folder owned by someone else is left as it is.
+     */
+    static void ownerOnly(Path home) {
+        for (String dir : new String[] {"data", "conf", "logs", "run"}) {
+            Path d = home.resolve(dir);
+            try {
+                Files.createDirectories(d);
+                if (Files.getOwner(d).getName().equals(System.getProperty("user.name"))) {
+                    Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.warn("Cannot make {} owner-only: {}", d, e.toString());
+            }
+        }
+    }
+
     /** Exit status when the home is in use by another running gateway. */
     static final int HOME_IN_USE = 3;
 
@@ -97,6 +117,7 @@ public final class Main {
             return HOME_IN_USE;
         }
         Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
+        ownerOnly(home);
         Files.deleteIfExists(status);
         Files.deleteIfExists(home.resolve("run/gateway.alive")); // a previous run's: the watchdog writes its own once it runs
         long started = System.nanoTime();

@@ -69,6 +69,11 @@ class ConsoleBrowserIT {
             Path firstPassword = gw.home().resolve("data/console-admin-password");
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(firstPassword)));
             assertTrue(Files.readString(firstPassword).startsWith("admin\t" + m.group(1) + "\n"));
+            // the folders with the school's data are owner-only, whatever the umask the gateway was started with
+            for (String folder : new String[] {"data", "conf", "logs", "run"}) {
+                assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(gw.home().resolve(folder))), folder);
+            }
             // a lost admin password is recovered on the box: the command line gives admin a new one, the running console takes it
             Process reset = new ProcessBuilder(GatewayFixture.distribution().resolve("bin/campus-edge").toString(), "console-password",
                     "--file", gw.home().resolve("data/console-users").toString(), "admin").redirectErrorStream(true).start();
