@@ -27,10 +27,12 @@ final class CloudFixture implements AutoCloseable {
     final HonoSandbox sandbox;
     final CityDashboard city;
     final Path cityDb;
+    private final Path dir;
     /** The dashboard's first admin password, as it printed it (once) on standard output. */
     final String adminPassword;
 
-    private CloudFixture(HonoSandbox sandbox, CityDashboard city, Path cityDb, String adminPassword) {
+    private CloudFixture(HonoSandbox sandbox, CityDashboard city, Path cityDb, String adminPassword, Path dir) {
+        this.dir = dir;
         this.sandbox = sandbox;
         this.city = city;
         this.cityDb = cityDb;
@@ -55,7 +57,7 @@ final class CloudFixture implements AutoCloseable {
                     .httpPort(0).usersFile(dir.resolve("city-users")).build());
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("user 'admin' with password: (\\S+)")
                     .matcher(printed.toString(java.nio.charset.StandardCharsets.UTF_8));
-            return new CloudFixture(sandbox, city, db, m.find() ? m.group(1) : null);
+            return new CloudFixture(sandbox, city, db, m.find() ? m.group(1) : null, dir);
         } catch (Exception e) {
             sandbox.close();
             throw e;
@@ -65,9 +67,13 @@ final class CloudFixture implements AutoCloseable {
     }
 
     /** The gateway settings that link a school's gateway to the sandbox, summarising every {@code periodSeconds}. */
-    List<String> gatewaySettings(String school, int periodSeconds) {
+    List<String> gatewaySettings(String school, int periodSeconds) throws java.io.IOException {
+        // the Hono password in an owner-only file of its own, as a school keeps it (not in gateway.properties)
+        Path password = dir.resolve("cloud-password-" + school);
+        Files.writeString(password, "pw-" + school + "\n");
+        Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return List.of("cloud.host=127.0.0.1", "cloud.port=" + sandbox.devicePort(), "cloud.tls=false", "cloud.tenant=" + TENANT,
-                "cloud.password=pw-" + school, "cloud.summaryPeriodSeconds=" + periodSeconds, "cloud.sendTimeoutSeconds=3",
+                "cloud.passwordFile=" + password, "cloud.summaryPeriodSeconds=" + periodSeconds, "cloud.sendTimeoutSeconds=3",
                 "cloud.cityKeyFile=" + city.signer().publicKeyFile());
     }
 

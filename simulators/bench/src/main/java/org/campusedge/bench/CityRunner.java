@@ -42,7 +42,7 @@ public final class CityRunner {
         double speed = 60;
         int summarySeconds = 60;
         long duration = 0;
-        int consolePort = 8080;
+        int consolePort = 8443; // HTTPS; the console's plain port (8080) only redirects there
         int cityPort = 8090;
         Path home = Path.of("run/city");
         try {
@@ -107,11 +107,15 @@ public final class CityRunner {
             Files.createDirectories(dir);
             System.out.printf("Simulating %s: %s (%d devices) in %s ...%n", id, size, size.devices(), dir);
             SimulatedSchool school = SimulatedSchool.prepare(dir, id, size, SimulatedSchool.morningClock(speed));
+            // the gateway's Hono password, in an owner-only file of its own (conf/cloud-password), as a school keeps it
+            Path password = Files.createDirectories(dir.resolve("conf")).resolve("cloud-password");
+            Files.writeString(password, "gw-secret-" + id + "\n");
+            Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             simulated.add(school);
             GatewayProcess gw = GatewayProcess.start(GatewayProcess.defaultDistribution(), dir, List.of("camel.coapPort=0", "camel.cardPort=0",
                     "camel.httpPort=0", "console.port=" + (s == 0 ? consolePort : 0), "registry.inventoryFile=" + school.inventoryFile(),
                     "cloud.host=127.0.0.1", "cloud.port=" + sandbox.devicePort(), "cloud.tls=false", "cloud.tenant=" + tenant,
-                    "cloud.password=gw-secret-" + id, "cloud.summaryPeriodSeconds=" + summarySeconds,
+                    "cloud.summaryPeriodSeconds=" + summarySeconds,
                     // the bureau's public key, as the school's installer copies it: the city's commands are checked against it
                     "cloud.cityKeyFile=" + city.signer().publicKeyFile()), List.of("-Xmx384m"));
             gateways.add(gw);

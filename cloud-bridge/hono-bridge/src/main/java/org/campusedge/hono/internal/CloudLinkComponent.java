@@ -70,8 +70,12 @@ public final class CloudLinkComponent implements CloudLink {
         @AttributeDefinition(description = "The gateway's Hono device id; empty: gw-<school id>")
         String gatewayId() default "";
 
-        @AttributeDefinition(description = "The gateway's Hono password", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+        @AttributeDefinition(description = "The gateway's Hono password; better kept in passwordFile than here",
+                type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
         String password() default "";
+
+        @AttributeDefinition(description = "Owner-only file with the gateway's Hono password (used when password is empty)")
+        String passwordFile() default "conf/cloud-password";
 
         @AttributeDefinition(description = "Seconds per summary period (300: every 5 minutes)")
         int summaryPeriodSeconds() default 300;
@@ -134,7 +138,7 @@ public final class CloudLinkComponent implements CloudLink {
             return;
         }
         HonoLink.Settings settings = new HonoLink.Settings(config.host(), config.port(), config.tenant(), gatewayId,
-                config.password(), config.tls(), config.trustStorePath(), Duration.ofSeconds(Math.max(1, config.sendTimeoutSeconds())));
+                honoPassword(config), config.tls(), config.trustStorePath(), Duration.ofSeconds(Math.max(1, config.sendTimeoutSeconds())));
         this.endpoint = settings.endpoint();
         java.nio.file.Path stateDir = CampusHome.resolve(config.stateDir());
         this.summariser = new Summariser(store, registry, () -> health, () -> {
@@ -193,6 +197,35 @@ public final class CloudLinkComponent implements CloudLink {
         }, 1, Math.min(5, Math.max(1, config.summaryPeriodSeconds() / 2)), TimeUnit.SECONDS);
         link.start();
         drainer.start();
+    }
+
+    /**
+     * The gateway's Hono password: from {@code cloud.passwordFile} (owner-only; made so if it was not), or
+     * from {@code cloud.password} with a warning (gateway.properties is a settings file people copy and
+     * paste from; a password does not belong in it).
+     */
+    private static String honoPassword(Config config) {
+        if (!config.password().isBlank()) {
+            LOG.warn("Cloud link: the Hono password is in gateway.properties (cloud.password); move it to {} (owner-only)",
+                    config.passwordFile());
+            return config.password();
+        }
+        java.nio.file.Path file = CampusHome.resolve(config.passwordFile());
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = java.nio.file.Files.getPosixFilePermissions(file);
+            if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                LOG.warn("Cloud link: {} was readable by others; made it owner-only", file);
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            // missing (read below says so) or not POSIX
+        }
+        try {
+            return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip();
+        } catch (java.io.IOException e) {
+            LOG.warn("Cloud link: no Hono password ({} cannot be read: {}); Hono will refuse the connection", file, e.toString());
+            return "";
+        }
     }
 
     /** The bureau's public key, or null (then every command is refused, and the log says why once). */

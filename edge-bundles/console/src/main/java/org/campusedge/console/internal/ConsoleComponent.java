@@ -136,7 +136,9 @@ public final class ConsoleComponent {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put(PORT_PROPERTY, server.port());
             props.put(SCHEME_PROPERTY, tls == null ? "http" : "https");
-            if (tls != null && config.redirectPort() >= 0) {
+            if (tls != null && config.redirectPort() >= 0 && config.redirectPort() == config.port() && config.port() != 0) {
+                LOG.warn("Console: console.redirectPort is the console's own port {}; no plain-HTTP redirect", config.port());
+            } else if (tls != null && config.redirectPort() >= 0) {
                 redirect = ConsoleServer.redirect(config.host(), config.redirectPort(), server.port());
                 props.put(REDIRECT_PORT_PROPERTY, redirect.port());
             }

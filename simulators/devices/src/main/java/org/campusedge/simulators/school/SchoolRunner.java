@@ -37,7 +37,7 @@ public final class SchoolRunner {
         int coapsPort = 5684;
         int cardPort = 9100;
         int httpPort = 8088;
-        int consolePort = 8080;
+        int consolePort = 8443; // HTTPS; the console's plain port (8080) only redirects there
         long durationSeconds = 0;
         double packsPerSecond = 1.0;
         double speed = 60;
