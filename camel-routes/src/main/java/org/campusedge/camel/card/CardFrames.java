@@ -47,10 +47,6 @@ public final class CardFrames {
         return f;
     }
 
-    public static byte[] ack(long seq) {
-        return encode("A|" + seq);
-    }
-
     public static byte[] nak(String seq, String code) {
         return encode("N|" + seq + "|" + code);
     }

@@ -221,9 +221,6 @@ public final class CardServer implements AutoCloseable {
     /** Counter key for input that names no reader of the inventory; one key, whatever a client sends. */
     static final String UNKNOWN_READER = "card:unknown-reader";
 
-    /** Payload of the keep-alive frame a reader sends when it has nothing else to say: {@code K|<reader id>}. */
-    static final String KEEP_ALIVE = "K|";
-
     private void serve(ReaderLink link) {
         Socket socket = link.socket();
         InetAddress source = link.source();
