@@ -81,6 +81,7 @@ try {
   await page.click("#tabs button[data-view=broadcast]");
   await page.waitForFunction(() => /Send/i.test(document.querySelector("#broadcast-send").textContent), null, { timeout: 5000 });
   check(true, "the English switch translates the page");
+  check((await page.textContent("#who")).trim() === "admin (admin)", `the role follows the language (${await page.textContent("#who")})`);
   await page.fill("#broadcast-text", "市教育局紧急通知：请全体师生立即到操场集合");
   await page.check("#scope-all");
   await page.click("#broadcast-send");

@@ -64,6 +64,8 @@ try {
   check(base.startsWith("https://") && admin.url().startsWith("https://") && admin.tls && /TLS 1\.[23]/.test(admin.tls.protocol)
     && admin.tls.subjectName.startsWith("Campus Edge school console"),
     `the console is served over HTTPS (${admin.tls && admin.tls.protocol}, certificate "${admin.tls && admin.tls.subjectName}")`);
+  check(await admin.locator("#password-form").isHidden() && await admin.locator("#change-password").isVisible(),
+    "the password form stays closed until its button is pressed");
   const session = (await admin.context().cookies()).find(c => c.httpOnly);
   check(session && session.secure && session.sameSite === "Strict", "the session cookie is Secure, HttpOnly and SameSite=Strict");
   check(admin.url().endsWith("/admin.html"), "admin lands on the admin page");

@@ -42,6 +42,7 @@ let lang = localStorage.getItem('city-lang') || 'zh-CN';
 let csrf = null;
 let view = 'energy';
 let pollTimer = null;
+let signedIn = null; // {user, role} once logged in
 let lastData = {};
 
 function t(key, vars) {
@@ -99,12 +100,13 @@ async function startSession() {
   if (s.user) { showApp(s.user, s.role); } else { showLogin(); }
 }
 function showLogin() {
-  $('#login').hidden = false; $('#app').hidden = true; $('#logout').hidden = true; $('#who').textContent = '';
+  $('#login').hidden = false; $('#app').hidden = true; $('#logout').hidden = true; $('#who').textContent = ''; signedIn = null;
   if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
 }
 function showApp(user, role) {
   $('#login').hidden = true; $('#app').hidden = false; $('#logout').hidden = false;
-  $('#who').textContent = role ? `${user} (${t('role-' + role)})` : user;
+  signedIn = { user, role };
+  renderWho();
   // a viewer may look but not broadcast: the gateway would refuse it anyway (403), the form says so first
   $('#broadcast-send').disabled = role === 'viewer';
   $('#broadcast-send').title = role === 'viewer' ? t('viewerCannotSend') : '';
@@ -155,7 +157,12 @@ async function refresh() {
     render();
   } catch (e) { if (e.message !== 'login') { console.warn(e); } }
 }
+function renderWho() {
+  // again at every language switch: the role is a translated word
+  if (signedIn) { $('#who').textContent = signedIn.role ? `${signedIn.user} (${t('role-' + signedIn.role)})` : signedIn.user; }
+}
 function render() {
+  renderWho();
   if (lastData.overview) { $('#hono-state').textContent = t(lastData.overview.connected ? 'honoUp' : 'honoDown'); }
   if (lastData.energy) { renderEnergy(lastData.energy); }
   if (lastData.safety) { renderSafety(lastData.safety); }

@@ -98,7 +98,7 @@ function header(active) {
     <form id="password-form" class="password" hidden>
       <input name="current" id="pw-current" type="password" required autocomplete="current-password" placeholder="${t("currentPassword")}">
       <input name="password" id="pw-new" type="password" required minlength="10" autocomplete="new-password" placeholder="${t("newPassword")}">
-      <button type="submit">${t("save")}</button> <span id="pw-result" class="error"></span>
+      <button type="submit" class="act">${t("save")}</button> <span id="pw-result" class="error"></span>
     </form>`);
   document.getElementById("password-form").addEventListener("submit", async (e) => {
     e.preventDefault();
