@@ -107,13 +107,8 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
         }
         Instant asked = Instant.now();
         DigestClient digest = digestFor(controller);
-        send(base, request, body, digest).thenCompose(response -> {
-            // a 401 with a challenge: answer it once (the first command to a controller, or a stale nonce)
-            if (response.statusCode() == 401 && digest != null && digest.challenged(response.headers().allValues("WWW-Authenticate"))) {
-                return send(base, request, body, digest);
-            }
-            return java.util.concurrent.CompletableFuture.completedFuture(response);
-        }).whenComplete((response, failure) -> {
+        // a 401 with a challenge is answered once (the first command to a controller, or a stale nonce)
+        DigestClient.exchange(digest, () -> send(base, request, body, digest)).whenComplete((response, failure) -> {
             BroadcastResult result;
             if (failure != null) {
                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;

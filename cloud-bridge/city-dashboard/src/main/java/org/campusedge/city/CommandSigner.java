@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -70,16 +69,9 @@ public final class CommandSigner {
             } else {
                 pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
                 Files.createDirectories(keyFile.toAbsolutePath().getParent());
-                Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
-                Files.deleteIfExists(tmp);
-                try {
-                    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                } catch (UnsupportedOperationException e) {
-                    // not POSIX: the folder's permissions protect it
-                }
-                Files.writeString(tmp, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
                 Files.writeString(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()), StandardCharsets.US_ASCII);
-                Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                org.campusedge.net.OwnerOnlyFiles.write(keyFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded())
+                        .getBytes(StandardCharsets.US_ASCII));
             }
             return new CommandSigner(issuer, pair, pub, validity, System::currentTimeMillis);
         } catch (GeneralSecurityException | IllegalArgumentException e) {

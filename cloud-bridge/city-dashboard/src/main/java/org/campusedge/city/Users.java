@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -140,16 +138,6 @@ final class Users {
         users.forEach((name, e) -> out.append(name).append(':').append(e.iterations()).append(':')
                 .append(b64.encodeToString(e.salt())).append(':').append(b64.encodeToString(e.hash())).append(':')
                 .append(e.role().label()).append('\n'));
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            // not POSIX: the folder's permissions protect it
-        }
-        Files.writeString(tmp, out, StandardCharsets.UTF_8);
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        org.campusedge.net.OwnerOnlyFiles.write(file, out.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

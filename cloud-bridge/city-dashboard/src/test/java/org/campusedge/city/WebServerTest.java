@@ -54,16 +54,8 @@ class WebServerTest {
             System.setOut(out);
         }
         // a client that trusts the dashboard's own certificate, and nothing else
-        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (java.io.InputStream in = Files.newInputStream(dashboard.tlsCertificate())) {
-            trust.setCertificateEntry("city", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(ssl).build();
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .sslContext(org.campusedge.net.TlsIdentity.trusting(dashboard.tlsCertificate())).build();
         assertTrue(captured.toString(StandardCharsets.UTF_8).contains("HTTPS certificate made, SHA-256 fingerprint"),
                 "the first start prints the certificate's fingerprint");
         Matcher m = Pattern.compile("password: (\\S+)").matcher(captured.toString(StandardCharsets.UTF_8));

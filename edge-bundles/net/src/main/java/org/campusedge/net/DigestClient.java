@@ -88,6 +88,20 @@ public final class DigestClient {
         return retry;
     }
 
+    /**
+     * One exchange with the JDK's client: {@code send} builds and sends the request with the client's
+     * current {@link #authorization} (none before the first challenge); an answer of 401 with a
+     * challenge it can meet (the first request, a stale nonce) is answered by sending once more.
+     *
+     * @param login null: no credentials, a single send
+     */
+    public static <T> java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<T>> exchange(DigestClient login,
+            java.util.function.Supplier<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<T>>> send) {
+        return send.get().thenCompose(r -> r.statusCode() == 401 && login != null
+                && login.challenged(r.headers().allValues("WWW-Authenticate")) ? send.get()
+                : java.util.concurrent.CompletableFuture.completedFuture(r));
+    }
+
     private static boolean qopAuth(String qop) {
         if (qop == null) {
             return false;

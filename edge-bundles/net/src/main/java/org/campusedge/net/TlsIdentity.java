@@ -4,15 +4,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -77,15 +74,15 @@ public final class TlsIdentity {
                 try (InputStream in = Files.newInputStream(store)) {
                     ks.load(in, STORE_PASSWORD);
                 }
-                String alias = ks.aliases().hasMoreElements() ? Collections.list(ks.aliases()).stream().filter(a -> {
-                    try {
-                        return ks.isKeyEntry(a);
-                    } catch (GeneralSecurityException e) {
-                        return false;
+                String alias = null;
+                for (String a : Collections.list(ks.aliases())) {
+                    if (ks.isKeyEntry(a)) {
+                        alias = a;
+                        break;
                     }
-                }).findFirst().orElseThrow(() -> new IOException(store + " holds no key")) : null;
+                }
                 if (alias == null) {
-                    throw new IOException(store + " is empty");
+                    throw new IOException(store + " holds no key");
                 }
                 return new TlsIdentity(ks, (X509Certificate) ks.getCertificate(alias), false);
             }
@@ -98,7 +95,7 @@ public final class TlsIdentity {
             ks.setKeyEntry(ALIAS, pair.getPrivate(), STORE_PASSWORD, new Certificate[] {cert});
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ks.store(bytes, STORE_PASSWORD);
-            writeOwnerOnly(store, bytes.toByteArray());
+            OwnerOnlyFiles.write(store, bytes.toByteArray());
             Files.createDirectories(certificatePem.toAbsolutePath().getParent());
             Files.writeString(certificatePem, pem(cert), StandardCharsets.US_ASCII);
             return new TlsIdentity(ks, cert, true);
@@ -126,6 +123,26 @@ public final class TlsIdentity {
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An SSL context that trusts the certificate in {@code certificatePem} and nothing else: how a
+     * client pins a server whose certificate was made at its first start.
+     */
+    public static javax.net.ssl.SSLContext trusting(Path certificatePem) throws IOException {
+        try (InputStream in = Files.newInputStream(certificatePem)) {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            return ssl;
+        } catch (GeneralSecurityException e) {
+            throw new IOException(certificatePem + " cannot be trusted: " + e.getMessage(), e);
         }
     }
 
@@ -249,21 +266,5 @@ public final class TlsIdentity {
             out.write(tmp, k, tmp.length - k);
         }
         return tlv(0x06, out.toByteArray());
-    }
-
-    private static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            out.write(bytes);
-        }
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

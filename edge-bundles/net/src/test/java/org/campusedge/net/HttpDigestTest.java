@@ -218,20 +218,17 @@ class HttpDigestTest {
         }
     }
 
-    /** A POST with at most one retry after a challenge, as the gateway's PA commands are sent. */
-    private static int send(HttpClient http, DigestClient digest, URI base, String path) throws Exception {
-        for (int attempt = 0; ; attempt++) {
+    /** A POST as the gateway's PA commands are sent: through {@link DigestClient#exchange}, one retry after a challenge. */
+    private static int send(HttpClient http, DigestClient digest, URI base, String path) {
+        return DigestClient.exchange(digest, () -> {
             HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5))
                     .POST(HttpRequest.BodyPublishers.ofString("{}"));
             String auth = digest.authorization("POST", path);
             if (auth != null) {
                 b.header("Authorization", auth);
             }
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 401 || attempt > 0 || !digest.challenged(r.headers().allValues("WWW-Authenticate"))) {
-                return r.statusCode();
-            }
-        }
+            return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+        }).join().statusCode();
     }
 
     private static String last(DigestClient c) {

@@ -105,8 +105,8 @@ public final class ConsoleComponent {
                     + " (shown once; change it on the console: header, 'password')");
             // and to an owner-only file, so that a gateway started by systemd does not leave it only in the journal
             java.nio.file.Path first = CampusHome.resolve("data/console-admin-password");
-            writeOwnerOnly(first, "admin\t" + new String(password) + "\n# made at the first start; delete this file once the password"
-                    + " is changed\n");
+            org.campusedge.net.OwnerOnlyFiles.write(first, ("admin\t" + new String(password) + "\n# made at the first start; delete this"
+                    + " file once the password is changed\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             LOG.info("Console: the first admin password is also in {} (owner-only)", first);
             LOG.info("Console: created user 'admin'; its password was printed on the gateway's standard output");
         }
@@ -153,18 +153,6 @@ public final class ConsoleComponent {
         }
         LOG.info("School console on {}://{}:{}/{}", tls == null ? "http" : "https", config.host(), server.port(),
                 redirect == null ? "" : " (plain HTTP on " + redirect.port() + " redirects there)");
-    }
-
-    private static void writeOwnerOnly(java.nio.file.Path file, String text) throws java.io.IOException {
-        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
-        java.nio.file.Files.deleteIfExists(file);
-        try {
-            java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            java.nio.file.Files.createFile(file);
-        }
-        java.nio.file.Files.writeString(file, text, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Deactivate

@@ -1,7 +1,6 @@
 package org.campusedge.console.internal;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -28,14 +27,10 @@ public final class PasswordCommand {
                     + " a new admin if there is none)");
             System.exit(2);
         }
-        if (Files.exists(file)) {
-            String owner = Files.getOwner(file).getName();
-            String me = System.getProperty("user.name");
-            if (!owner.equals(me)) {
-                System.err.println(file + " belongs to " + owner + ", not to " + me + ": run this as the gateway's user (sudo -u " + owner
-                        + " bin/campus-edge console-password " + args[0] + ")");
-                System.exit(1);
-            }
+        String owner = org.campusedge.api.CampusHome.ownerProblem(file, "bin/campus-edge console-password " + args[0]);
+        if (owner != null) {
+            System.err.println(owner);
+            System.exit(1);
         }
         Users users = new Users(file);
         Users.Role role = users.role(args[0]).orElse(Users.Role.ADMIN);
@@ -47,18 +42,6 @@ public final class PasswordCommand {
 
     /** The users file of this home: {@code console.usersFile} of conf/gateway.properties, else its default. */
     static Path usersFile(Path home) {
-        String value = "data/console-users";
-        Path conf = home.resolve("conf/gateway.properties");
-        if (Files.exists(conf)) {
-            java.util.Properties p = new java.util.Properties();
-            try (var r = Files.newBufferedReader(conf, java.nio.charset.StandardCharsets.UTF_8)) {
-                p.load(r);
-                value = p.getProperty("console.usersFile", value).trim();
-            } catch (IOException e) {
-                // the default, then
-            }
-        }
-        Path p = Path.of(value);
-        return p.isAbsolute() ? p : home.resolve(p).normalize();
+        return org.campusedge.api.CampusHome.configuredPath(home, "console.usersFile", "data/console-users");
     }
 }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -155,17 +153,8 @@ final class Users {
         Base64.Encoder b64 = Base64.getEncoder();
         users.forEach((name, e) -> out.append(name).append(':').append(e.role()).append(':').append(e.iterations()).append(':')
                 .append(b64.encodeToString(e.salt())).append(':').append(b64.encodeToString(e.hash())).append('\n'));
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            // owner-only from its creation: the hashes are never readable by others, not even for a moment
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the folder's permissions are what protects it
-        }
-        Files.writeString(tmp, out, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // owner-only from its creation: the hashes are never readable by others, not even for a moment
+        org.campusedge.net.OwnerOnlyFiles.write(file, out.toString().getBytes(StandardCharsets.UTF_8));
         loadedModified = Files.getLastModifiedTime(file).toMillis();
         loadedSize = Files.size(file);
     }

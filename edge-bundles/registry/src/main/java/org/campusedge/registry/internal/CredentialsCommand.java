@@ -33,7 +33,7 @@ public final class CredentialsCommand {
             file = Path.of(args[1]);
             i = 2;
         }
-        String owner = ownerProblem(file);
+        String owner = org.campusedge.api.CampusHome.ownerProblem(file, "bin/campus-edge credentials ...");
         if (owner != null) {
             System.err.println(owner);
             System.exit(1);
@@ -44,38 +44,7 @@ public final class CredentialsCommand {
 
     /** The secrets file the gateway of this home reads: {@code credentials.secretsFile} of conf/gateway.properties, else its default. */
     static Path configuredFile(Path home) {
-        String value = "conf/device-secrets";
-        Path conf = home.resolve("conf/gateway.properties");
-        if (java.nio.file.Files.exists(conf)) {
-            java.util.Properties p = new java.util.Properties();
-            try (var r = java.nio.file.Files.newBufferedReader(conf, java.nio.charset.StandardCharsets.UTF_8)) {
-                p.load(r);
-                value = p.getProperty("credentials.secretsFile", value).trim();
-            } catch (java.io.IOException e) {
-                // the default, then
-            }
-        }
-        Path p = Path.of(value);
-        return p.isAbsolute() ? p : home.resolve(p).normalize();
-    }
-
-    /**
-     * Why this user must not edit the file, or null: a file written by another user (root, say) would
-     * become unreadable to the gateway's own user, which would then keep the secrets it had — revoked
-     * ones included.
-     */
-    static String ownerProblem(Path file) {
-        try {
-            if (!java.nio.file.Files.exists(file)) {
-                return null;
-            }
-            String owner = java.nio.file.Files.getOwner(file).getName();
-            String me = System.getProperty("user.name");
-            return owner.equals(me) ? null : file + " belongs to " + owner + ", not to " + me
-                    + ": run this as the gateway's user (sudo -u " + owner + " bin/campus-edge credentials ...)";
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            return null;
-        }
+        return org.campusedge.api.CampusHome.configuredPath(home, "credentials.secretsFile", "conf/device-secrets");
     }
 
     /** Runs one command; returns the exit status (0 done, 1 refused, 2 usage). */

@@ -294,10 +294,7 @@ public final class BroadcastController implements AutoCloseable {
         DigestClient login = reportLogin;
         String text = body.toString();
         // a real controller does not retry either, beyond answering the gateway's challenge
-        http.sendAsync(reportRequest(to, text, login), HttpResponse.BodyHandlers.discarding()).thenCompose(r ->
-                r.statusCode() == 401 && login != null && login.challenged(r.headers().allValues("WWW-Authenticate"))
-                        ? http.sendAsync(reportRequest(to, text, login), HttpResponse.BodyHandlers.discarding())
-                        : java.util.concurrent.CompletableFuture.completedFuture(r));
+        DigestClient.exchange(login, () -> http.sendAsync(reportRequest(to, text, login), HttpResponse.BodyHandlers.discarding()));
     }
 
     private static HttpRequest reportRequest(URI to, String body, DigestClient login) {

@@ -211,21 +211,7 @@ public final class GatewayProcess implements AutoCloseable {
      * an admin installs it in a browser): clients check the console is the gateway's, not any server's.
      */
     public javax.net.ssl.SSLContext consoleTrust() throws IOException {
-        try {
-            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            try (java.io.InputStream in = Files.newInputStream(home.resolve("data/console-tls.crt"))) {
-                trust.setCertificateEntry("console", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-            }
-            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
-            ssl.init(null, tmf.getTrustManagers(), null);
-            return ssl;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException("the console's certificate cannot be trusted: " + e.getMessage(), e);
-        }
+        return org.campusedge.net.TlsIdentity.trusting(home.resolve("data/console-tls.crt"));
     }
 
     public int httpPort() {
