@@ -92,6 +92,7 @@ final class WebServer implements AutoCloseable {
             }
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getPath();
+            byte[] raw = Http.body(ex); // the whole body first, whatever the answer (see Http.body)
             if (!path.startsWith("/api/")) {
                 serveStatic(ex, method, path);
                 return;
@@ -115,7 +116,7 @@ final class WebServer implements AutoCloseable {
                 return;
             }
             if (path.equals("/api/login") && method.equals("POST")) {
-                login(ex, session);
+                login(ex, session, Http.json(raw));
                 return;
             }
             if (session == null || session.user() == null) {
@@ -128,7 +129,7 @@ final class WebServer implements AutoCloseable {
                 Http.json(ex, 200, Http.JSON.createObjectNode().put("user", (String) null));
                 return;
             }
-            JsonNode body = method.equals("POST") ? Http.jsonBody(ex) : null;
+            JsonNode body = method.equals("POST") ? Http.json(raw) : null;
             Users.Role role = users.role(session.user()).orElse(null);
             if (role == null) {
                 sessions.close(session.id()); // the user was removed meanwhile
@@ -155,8 +156,7 @@ final class WebServer implements AutoCloseable {
         }
     }
 
-    private void login(HttpExchange ex, Sessions.Session anonymous) throws IOException, InterruptedException {
-        JsonNode b = Http.jsonBody(ex);
+    private void login(HttpExchange ex, Sessions.Session anonymous, JsonNode b) throws IOException, InterruptedException {
         String name = b.path("user").asText("");
         String password = b.path("password").asText("");
         String address = ex.getRemoteAddress().getAddress().getHostAddress();
