@@ -1,7 +1,12 @@
 "use strict";
 // An energy meter as an OPC UA server built with node-opcua, so that the gateway's OPC UA connector
 // is tested against an implementation nobody here wrote. Usage: node meter-server.js PORT [METER]
-// Prints "READY <port> <namespace-uri>" once listening; "BREAKER <meter> <true|false>" on each write.
+// Prints "READY <port> <namespace-uri>" once listening, "CERT <file>" (its certificate, PEM), and
+// "BREAKER <meter> <true|false>" on each write; "LOGIN <user> <ok|refused>" on each login.
+// With METER_USER and METER_PASSWORD in the environment the server requires security, as a school's
+// energy server should: Basic256Sha256 / Aes128_Sha256_RsaOaep / Aes256_Sha256_RsaPss with
+// SignAndEncrypt and that user, nothing anonymous (the password is not on the command line, where
+// ps would show it). As a simulator it accepts any client certificate.
 // node-opcua 2.182.2 is the last release that runs on Node 20 (2.183+ needs Node 22.13).
 const path = require("path");
 const os = require("os");
@@ -11,16 +16,29 @@ const {
 
 const port = parseInt(process.argv[2] || "4840", 10);
 const meterId = process.argv[3] || "Meter1";
+const user = process.env.METER_USER;
+const password = process.env.METER_PASSWORD;
+const secured = !!(user && password);
 
 (async () => {
   const serverCertificateManager = new OPCUACertificateManager({
-    rootFolder: path.join(os.tmpdir(), "campus-edge-node-opcua-pki"),
+    rootFolder: process.env.METER_PKI || path.join(os.tmpdir(), "campus-edge-node-opcua-pki"),
     automaticallyAcceptUnknownCertificate: true,
   });
   const server = new OPCUAServer({
     port, host: "127.0.0.1", hostname: "127.0.0.1", resourcePath: "/meter",
-    securityPolicies: [SecurityPolicy.None], securityModes: [MessageSecurityMode.None],
-    allowAnonymous: true, serverCertificateManager,
+    securityPolicies: secured
+      ? [SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes128_Sha256_RsaOaep, SecurityPolicy.Aes256_Sha256_RsaPss]
+      : [SecurityPolicy.None],
+    securityModes: secured ? [MessageSecurityMode.SignAndEncrypt] : [MessageSecurityMode.None],
+    allowAnonymous: !secured, serverCertificateManager,
+    userManager: {
+      isValidUser: (name, pass) => {
+        const ok = secured && name === user && pass === password;
+        console.log(`LOGIN ${name} ${ok ? "ok" : "refused"}`);
+        return ok;
+      },
+    },
     buildInfo: { productName: "campus-edge node-opcua meter", buildNumber: "1", buildDate: new Date() },
   });
   await server.initialize();
@@ -54,6 +72,7 @@ const meterId = process.argv[3] || "Meter1";
     }
   }, 500);
   await server.start();
+  console.log(`CERT ${server.certificateFile}`);
   console.log(`READY ${port} ${ns.namespaceUri}`);
   const stop = async () => { await server.shutdown(0); process.exit(0); };
   process.on("SIGINT", stop);

@@ -96,7 +96,20 @@ try {
   const key = shown.split(" ").pop();
   check(/^[A-Za-z0-9_-]{24}$/.test(key) && shown.startsWith("lab-bio-1-s1"), `a new key is shown once for lab-bio-1-s1 (${shown.length} characters)`);
   console.log(`NEW_KEY lab-bio-1-s1 ${key}`);
+  // the meters share the energy server's login; the server's certificate was refused until the admin trusts it here
+  const serverRow = admin.locator('#credentials tr[data-device="ems-campus-energy"] td.online');
+  const metersShare = await admin.locator('#credentials tr[data-device^="meter-"] td.online:has-text("ems-campus-energy")').count();
+  check(await serverRow.count() === 1 && metersShare === 4, `the four meters use the energy server's login (${metersShare})`);
+  await admin.waitForSelector("#certificates tbody tr td.offline", { timeout: 20000 });
+  const refusedCert = await admin.locator("#certificates tbody tr").first().getAttribute("data-thumbprint");
+  check(/^[0-9a-f]{40}$/.test(refusedCert) && (await admin.textContent("#certificates tbody tr")).includes("urn:campusedge:sim:energy-server"),
+    `the energy server's certificate is listed as refused (SHA-1 ${refusedCert})`);
+  check(/SHA-1 [0-9a-f]{40}/.test(await admin.textContent("#own-certificate")), "the gateway's own certificate thumbprint is shown");
   await admin.screenshot({ path: `${shots}/admin.png`, fullPage: true });
+  admin.once("dialog", (d) => d.accept());
+  await admin.click(`#certificates button[data-trust="${refusedCert}"]`);
+  await admin.waitForSelector(`#certificates tr[data-thumbprint="${refusedCert}"] td.online`, { timeout: 5000 });
+  check(true, "the admin trusted the energy server's certificate on the admin page");
 
   // a wrong password is refused
   const stranger = await loginAs("guard-wang", "not-the-password");

@@ -49,7 +49,7 @@ public final class EnergyControl extends AsyncProcessorSupport {
         }
         MeterPlan plan;
         try {
-            plan = MeterPlan.of(meter, profile);
+            plan = MeterPlan.of(meter, profile, connections.secure());
         } catch (IllegalArgumentException e) {
             return finish(exchange, callback, meter, request, new ControlResult(Outcome.REFUSED, e.getMessage()), asked, true);
         }
@@ -68,7 +68,7 @@ public final class EnergyControl extends AsyncProcessorSupport {
             return finish(exchange, callback, meter, request, new ControlResult(Outcome.REFUSED,
                     request.point() + " takes a " + point.type().name().toLowerCase() + " value"), asked, true);
         }
-        MeterConnection connection = connections.existing(plan.endpointUrl());
+        MeterConnection connection = connections.existing(plan.target());
         if (connection == null || !connection.isActive()) {
             return finish(exchange, callback, meter, request, new ControlResult(Outcome.UNREACHABLE,
                     "no OPC UA session with " + plan.endpointUrl()), asked, true);

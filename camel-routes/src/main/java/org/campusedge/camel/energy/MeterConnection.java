@@ -16,9 +16,12 @@ import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;
 import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
 import org.eclipse.milo.opcua.sdk.client.UaSession;
+import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
+import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
@@ -34,6 +37,7 @@ import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.ApplicationDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
+import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,17 +45,46 @@ import org.slf4j.LoggerFactory;
  * The gateway's session with one OPC UA server (a meter, or the building's energy-management
  * server with many meters) and its one subscription, shared by the routes of every meter behind it.
  *
- * <p>Milo's client keeps the session alive by itself: it reconnects with back-off (1 s up to 16 s)
- * and transfers the subscription when the same server comes back. When the server restarted and no
- * longer knows the subscription, Milo reports the failed transfer and leaves it to us: the
- * subscription is created again with the monitored items it had. The client is configured with the
- * endpoint directly instead of asking the server for it, so a gateway that starts before the meter
- * server keeps trying rather than failing once.
+ * <p>A secured {@link Target} asks the server for its endpoints, takes the one with the target's
+ * security policy and SignAndEncrypt, and checks the server's certificate against the gateway's trust
+ * list ({@link OpcUaPki}); it logs in with the user and the password from the secrets file. A server
+ * that is not trusted, or refuses the user, is counted against every meter behind it and tried again
+ * with back-off (5 s doubling to 60 s; at once when an admin trusts a certificate or the password
+ * changes). Once a session was active, Milo's client keeps it alive by itself: it reconnects with
+ * back-off and transfers the subscription when the same server comes back. When the server restarted
+ * and no longer knows the subscription, the subscription is created again with the monitored items it had.
  */
 final class MeterConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MeterConnection.class);
     private static final String UA_TCP_BINARY = "http://opcfoundation.org/UA-Profile/Transport/uatcp-uasc-uabinary";
+    static final String APPLICATION_URI = "urn:campusedge:gateway";
+    /** Seconds without a session after which the server is asked for its endpoints again. */
+    static final int STALE_SECONDS = 20;
+
+    /**
+     * Where and how to connect: the endpoint URL, the security policy (None only for meters the
+     * inventory marks {@code security: none}, then anonymously), the user name and the id of the
+     * credential whose secret is the password. Meters behind one server with the same target share a session.
+     */
+    record Target(String endpointUrl, SecurityPolicy policy, String user, String credentialId) {
+        boolean secured() {
+            return policy != SecurityPolicy.None;
+        }
+
+        static Target unsecured(String endpointUrl) {
+            return new Target(endpointUrl, SecurityPolicy.None, null, null);
+        }
+    }
+
+    /** Where the passwords come from and whom a refusal is counted against. */
+    interface Peer {
+        /** The credential's secret (the OPC UA password), or null when it has none. */
+        String password(String credentialId);
+
+        /** The server refused the gateway, or the gateway the server: counted against the meter. */
+        void refused(String deviceId, String reason);
+    }
 
     /** A meter point to watch: its profile name, its node id (ns= or nsu= form) and sampling interval. */
     record PointNode(String point, String nodeId, double samplingMs) {
@@ -61,71 +94,244 @@ final class MeterConnection implements AutoCloseable {
                          List<OpcUaMonitoredItem> items) {
     }
 
+    private final Target target;
     private final String endpointUrl;
-    private final OpcUaClient client;
-    private final OpcUaSubscription subscription;
+    private final double publishingMs;
+    private final OpcUaPki pki;
+    private final Peer peer;
     private final ScheduledExecutorService worker;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
+    private volatile OpcUaClient client;
+    private volatile OpcUaSubscription subscription;
     private volatile boolean active;
     private volatile boolean closed;
     private volatile String lastProblem;
+    private long backoffMs = 5_000;
+    private long attempts;
+    private java.util.concurrent.ScheduledFuture<?> retry;
 
-    MeterConnection(String endpointUrl, double publishingMs, ScheduledExecutorService worker) throws UaException {
-        this.endpointUrl = endpointUrl;
+    /** @param pki the gateway's certificates and trust list; null only for unsecured targets */
+    MeterConnection(Target target, double publishingMs, OpcUaPki pki, Peer peer, ScheduledExecutorService worker) {
+        if (target.secured() && pki == null) {
+            throw new IllegalArgumentException("a secured OPC UA target needs the gateway's certificates");
+        }
+        this.target = target;
+        this.endpointUrl = target.endpointUrl();
+        this.publishingMs = publishingMs;
+        this.pki = pki;
+        this.peer = peer;
         this.worker = worker;
-        EndpointDescription endpoint = new EndpointDescription(endpointUrl,
-                new ApplicationDescription("urn:campusedge:meter-server", null, LocalizedText.english("meter server"),
-                        ApplicationType.Server, null, null, new String[] {endpointUrl}),
-                ByteString.NULL_VALUE, MessageSecurityMode.None, SecurityPolicy.None.getUri(),
-                new UserTokenPolicy[] {new UserTokenPolicy("anonymous", UserTokenType.Anonymous, null, null, null)},
-                UA_TCP_BINARY, ubyte(0));
-        client = OpcUaClient.create(OpcUaClientConfig.builder()
-                .setEndpoint(endpoint)
-                .setApplicationName(LocalizedText.english("Campus Edge gateway"))
-                .setApplicationUri("urn:campusedge:gateway")
-                .setIdentityProvider(new AnonymousProvider())
-                .setRequestTimeout(uint(5000))
-                .setKeepAliveInterval(uint(2000))
-                .build());
-        subscription = new OpcUaSubscription(client, publishingMs);
-        subscription.setSubscriptionListener(new OpcUaSubscription.SubscriptionListener() {
+    }
+
+    Target target() {
+        return target;
+    }
+
+    /** Starts connecting; returns at once. Keeps trying while the server is not there, not trusted or refuses us. */
+    void open() {
+        worker.execute(this::connect);
+    }
+
+    /** Drops the session (if any) and connects again now: a certificate was trusted or the password changed. */
+    void reconnect() {
+        worker.execute(() -> {
+            synchronized (this) {
+                backoffMs = 5_000;
+                if (retry != null) {
+                    retry.cancel(false);
+                    retry = null;
+                }
+                dropClient();
+            }
+            connect();
+        });
+    }
+
+    private synchronized void connect() {
+        if (closed || client != null) {
+            return;
+        }
+        retry = null;
+        long attempt = ++attempts;
+        OpcUaClient c;
+        try {
+            c = OpcUaClient.create(config(attempt));
+        } catch (IllegalStateException e) {
+            failed(endpointUrl + ": " + e.getMessage(), true); // no secure endpoint, or no password: ours to refuse
+            return;
+        } catch (Exception e) {
+            failed("cannot connect to " + endpointUrl + " (" + rootMessage(e) + ")", false);
+            return;
+        }
+        OpcUaSubscription s = new OpcUaSubscription(c, publishingMs);
+        s.setSubscriptionListener(new OpcUaSubscription.SubscriptionListener() {
             @Override
-            public void onTransferFailed(OpcUaSubscription s, StatusCode status) {
+            public void onTransferFailed(OpcUaSubscription sub, StatusCode status) {
                 LOG.info("OPC UA server {} lost the subscription ({}); subscribing again", endpointUrl, status);
                 worker.execute(MeterConnection.this::resubscribe);
             }
 
             @Override
-            public void onWatchdogTimerElapsed(OpcUaSubscription s) {
+            public void onWatchdogTimerElapsed(OpcUaSubscription sub) {
                 problem("no publish response from " + endpointUrl + " within the subscription's watchdog time");
             }
         });
-        client.addSessionActivityListener(new SessionActivityListener() {
+        c.addSessionActivityListener(new SessionActivityListener() {
             @Override
             public void onSessionActive(UaSession session) {
                 active = true;
-                LOG.info("OPC UA session with {} active", endpointUrl);
+                LOG.info("OPC UA session with {} active ({}{})", endpointUrl, target.policy().name(),
+                        target.user() == null ? ", anonymous" : ", user " + target.user());
                 worker.execute(MeterConnection.this::resubscribe);
             }
 
             @Override
             public void onSessionInactive(UaSession session) {
                 active = false;
-                if (closed) {
+                if (closed || client != c) {
                     return; // we hung up
                 }
                 problem("session with " + endpointUrl + " lost; reconnecting");
+                // Milo reconnects to the certificate it knew; a server that is back with another one (replaced,
+                // or not the meter server at all) cannot answer it. After a while, ask the server afresh, so that
+                // its certificate is checked against the trust list and, if refused, shown to the admin.
+                worker.schedule(() -> {
+                    synchronized (MeterConnection.this) {
+                        if (!active && !closed && client == c) {
+                            LOG.info("OPC UA: no session with {} for {} s; asking the server for its endpoints again",
+                                    endpointUrl, STALE_SECONDS);
+                            dropClient();
+                            connect();
+                        }
+                    }
+                }, STALE_SECONDS, TimeUnit.SECONDS);
+            }
+        });
+        client = c;
+        subscription = s;
+        c.connectAsync().whenComplete((ok, failure) -> {
+            if (failure != null) {
+                worker.execute(() -> {
+                    synchronized (this) {
+                        if (client == c) {
+                            dropClient();
+                            failed(why(failure), refusal(failure));
+                        }
+                    }
+                });
+            } else {
+                synchronized (this) {
+                    backoffMs = 5_000;
+                }
             }
         });
     }
 
-    /** Starts connecting; returns at once. Milo keeps trying when the server is not there yet. */
-    void open() {
-        client.connectAsync().whenComplete((c, failure) -> {
-            if (failure != null) {
-                problem("cannot connect to " + endpointUrl + " (" + rootMessage(failure) + "); retrying");
+    private OpcUaClientConfig config(long attempt) throws Exception {
+        var b = OpcUaClientConfig.builder()
+                .setApplicationName(LocalizedText.english("Campus Edge gateway"))
+                .setApplicationUri(pki == null ? APPLICATION_URI : pki.applicationUri())
+                .setRequestTimeout(uint(5000))
+                .setKeepAliveInterval(uint(2000));
+        if (!target.secured()) {
+            return b.setEndpoint(noneEndpoint()).setIdentityProvider(new AnonymousProvider()).build();
+        }
+        EndpointDescription endpoint = secureEndpoint();
+        String password = target.user() == null ? null : peer.password(target.credentialId());
+        if (target.user() != null && password == null) {
+            throw new IllegalStateException("no credential '" + target.credentialId() + "' for OPC UA user " + target.user()
+                    + " (bin/campus-edge credentials add " + target.credentialId() + ")");
+        }
+        return b.setEndpoint(endpoint)
+                .setKeyPair(pki.keyPair()).setCertificate(pki.certificate())
+                .setCertificateChain(new java.security.cert.X509Certificate[] {pki.certificate()})
+                .setCertificateValidator(pki.reporting((cert, e) -> certificateRefused(attempt, cert)))
+                .setIdentityProvider(target.user() == null ? new AnonymousProvider() : new UsernameProvider(target.user(), password))
+                .build();
+    }
+
+    /**
+     * The trust list refused the server's certificate. Milo would try again at once and again; the
+     * attempt is ended here instead, counted, and tried again with back-off (at once when an admin trusts it).
+     */
+    private void certificateRefused(long attempt, java.security.cert.X509Certificate cert) {
+        String what = cert == null ? "(none)" : cert.getSubjectX500Principal().getName() + ", SHA-1 " + OpcUaPki.thumbprint(cert);
+        worker.execute(() -> {
+            synchronized (this) {
+                if (attempts == attempt && client != null) {
+                    dropClient();
+                    failed("refused the server certificate of " + endpointUrl + " (" + what + "): not in the trust list;"
+                            + " trust it on the admin page if it is the meter server's", true);
+                }
             }
         });
+    }
+
+    /** The server's endpoint with the target's policy and SignAndEncrypt, asked of the server (over an unsecured channel, as OPC UA does). */
+    private EndpointDescription secureEndpoint() throws Exception {
+        List<EndpointDescription> offered = DiscoveryClient.getEndpoints(endpointUrl).get(5, TimeUnit.SECONDS);
+        java.net.URI ours = java.net.URI.create(endpointUrl.replaceFirst("^opc\\.tcp:", "http:"));
+        for (EndpointDescription e : offered) {
+            if (target.policy().getUri().equals(e.getSecurityPolicyUri()) && e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt
+                    && UA_TCP_BINARY.equals(e.getTransportProfileUri())) {
+                // the URL we were given, not the host name the server believes it has
+                return EndpointUtil.updateUrl(e, ours.getHost(), ours.getPort());
+            }
+        }
+        throw new IllegalStateException("the server offers no " + target.policy().name() + " SignAndEncrypt endpoint (it offers "
+                + offered.stream().map(e -> SecurityPolicy.fromUriSafe(e.getSecurityPolicyUri()).map(Enum::name).orElse("?")
+                        + "/" + e.getSecurityMode()).distinct().toList() + ")");
+    }
+
+    private EndpointDescription noneEndpoint() {
+        return new EndpointDescription(endpointUrl,
+                new ApplicationDescription("urn:campusedge:meter-server", null, LocalizedText.english("meter server"),
+                        ApplicationType.Server, null, null, new String[] {endpointUrl}),
+                ByteString.NULL_VALUE, MessageSecurityMode.None, SecurityPolicy.None.getUri(),
+                new UserTokenPolicy[] {new UserTokenPolicy("anonymous", UserTokenType.Anonymous, null, null, null)},
+                UA_TCP_BINARY, ubyte(0));
+    }
+
+    private String why(Throwable failure) {
+        return "cannot connect to " + endpointUrl + " (" + rootMessage(failure) + ")";
+    }
+
+    /** A refusal of either side's identity (as opposed to a server that is not there). */
+    private boolean refusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UaException ua) {
+                long code = ua.getStatusCode().getValue();
+                if (code == StatusCodes.Bad_UserAccessDenied || code == StatusCodes.Bad_IdentityTokenRejected
+                        || code == StatusCodes.Bad_IdentityTokenInvalid || code == StatusCodes.Bad_SecurityChecksFailed
+                        || code == StatusCodes.Bad_CertificateUntrusted || code == StatusCodes.Bad_SecurityPolicyRejected) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A connection attempt failed: noted, counted against the meters when it was a refusal, and tried again later. */
+    private void failed(String why, boolean refused) {
+        problem(why + "; trying again in " + backoffMs / 1000 + " s");
+        if (refused) {
+            watches.keySet().forEach(d -> peer.refused(d, why));
+        }
+        if (!closed) {
+            retry = worker.schedule(this::connect, backoffMs, TimeUnit.MILLISECONDS);
+            backoffMs = Math.min(60_000, backoffMs * 2);
+        }
+    }
+
+    private void dropClient() {
+        OpcUaClient c = client;
+        client = null;
+        subscription = null;
+        active = false;
+        watches.values().forEach(w -> w.items().clear());
+        if (c != null) {
+            c.disconnectAsync().whenComplete((x, t) -> { });
+        }
     }
 
     boolean isActive() {
@@ -154,6 +360,10 @@ final class MeterConnection implements AutoCloseable {
         if (w != null) {
             worker.execute(() -> {
                 synchronized (this) {
+                    OpcUaSubscription subscription = this.subscription;
+                    if (subscription == null) {
+                        return;
+                    }
                     w.items().forEach(subscription::removeMonitoredItem);
                     if (active) {
                         try {
@@ -177,7 +387,9 @@ final class MeterConnection implements AutoCloseable {
      * became active, a transfer failed, or a watch was added; a failure is retried in a few seconds.
      */
     private synchronized void resubscribe() {
-        if (!active || closed) {
+        OpcUaClient client = this.client;
+        OpcUaSubscription subscription = this.subscription;
+        if (!active || closed || client == null) {
             return;
         }
         try {
@@ -214,6 +426,10 @@ final class MeterConnection implements AutoCloseable {
 
     /** Writes a value to a node; completes with the server's status (or exceptionally when it cannot be sent). */
     CompletableFuture<StatusCode> write(String nodeId, Object value) {
+        OpcUaClient client = this.client;
+        if (client == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no OPC UA session with " + endpointUrl));
+        }
         NodeId node;
         try {
             node = ExpandedNodeId.parse(nodeId).toNodeIdOrThrow(client.getNamespaceTable());
@@ -235,6 +451,10 @@ final class MeterConnection implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        OpcUaClient client = this.client;
+        if (client == null) {
+            return;
+        }
         try {
             client.disconnectAsync().get(3, TimeUnit.SECONDS);
         } catch (Exception e) {

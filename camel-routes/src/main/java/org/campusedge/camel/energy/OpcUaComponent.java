@@ -46,7 +46,7 @@ public final class OpcUaComponent extends DefaultComponent {
                 new IllegalArgumentException("meter " + deviceId + " is not in the inventory"));
         Profile p = registry.profile(d.profileId()).orElseThrow(() ->
                 new IllegalArgumentException("profile " + d.profileId() + " of meter " + deviceId + " is not loaded"));
-        return MeterPlan.of(d, p);
+        return MeterPlan.of(d, p, connections.secure());
     }
 
     private static final class MeterEndpoint extends ReceiveOnlyEndpoint {
@@ -64,7 +64,7 @@ public final class OpcUaComponent extends DefaultComponent {
     }
 
     private static final class MeterConsumer extends DefaultConsumer {
-        private String endpointUrl;
+        private MeterConnection.Target target;
 
         MeterConsumer(MeterEndpoint endpoint, Processor processor) {
             super(endpoint, processor);
@@ -82,8 +82,8 @@ public final class OpcUaComponent extends DefaultComponent {
         protected void doStart() throws Exception {
             super.doStart();
             MeterPlan plan = component().plan(deviceId());
-            endpointUrl = plan.endpointUrl();
-            component().connections.acquire(endpointUrl).watch(deviceId(), plan.watched(), this::onReading);
+            target = plan.target();
+            component().connections.acquire(target).watch(deviceId(), plan.watched(), this::onReading);
         }
 
         private void onReading(MeterReading reading) {
@@ -104,12 +104,12 @@ public final class OpcUaComponent extends DefaultComponent {
 
         @Override
         protected void doStop() throws Exception {
-            if (endpointUrl != null) {
-                MeterConnection c = component().connections.existing(endpointUrl);
+            if (target != null) {
+                MeterConnection c = component().connections.existing(target);
                 if (c != null) {
                     c.unwatch(deviceId());
                 }
-                component().connections.release(endpointUrl);
+                component().connections.release(target);
             }
             super.doStop();
         }

@@ -41,6 +41,7 @@ import org.campusedge.camel.energy.EnergyNormaliser;
 import org.campusedge.camel.energy.GatewayControls;
 import org.campusedge.camel.energy.MeterConnections;
 import org.campusedge.camel.energy.OpcUaComponent;
+import org.campusedge.camel.energy.OpcUaPki;
 import org.campusedge.camel.http.GatewayHttpServer;
 import org.campusedge.camel.http.HttpDeviceAuth;
 import org.campusedge.camel.http.HttpIngestComponent;
@@ -65,11 +66,12 @@ public final class CamelGateway implements AutoCloseable {
     /** What the gateway's connectors listen on and their bounds, how big a pack may be, where the card secret is. */
     public record Settings(GatewayCoapServer.Settings coap, int maxPackRecords, String cardHost, int cardPort,
                            CardServer.Limits cardLimits, Path cardSecretFile, GatewayHttpServer.Settings http,
-                           int controllerPollSeconds, double maxEventsPerDevicePerSecond) {
+                           int controllerPollSeconds, double maxEventsPerDevicePerSecond, Path opcuaPkiDir) {
         /** Every connector on 127.0.0.1 with a free port and its default limits, as tests and tools want it. */
         public static Settings loopback(Path cardSecretFile) {
             return new Settings(GatewayCoapServer.Settings.defaults("127.0.0.1", 0), 1000, "127.0.0.1", 0, CardServer.Limits.defaults(),
-                    cardSecretFile, GatewayHttpServer.Settings.defaults("127.0.0.1", 0), 60, 2000);
+                    cardSecretFile, GatewayHttpServer.Settings.defaults("127.0.0.1", 0), 60, 2000,
+                    cardSecretFile.resolveSibling("opcua-pki"));
         }
     }
 
@@ -90,6 +92,7 @@ public final class CamelGateway implements AutoCloseable {
     private GatewayBroadcasts broadcasts;
     private GatewayControls controls;
     private MeterConnections meters;
+    private OpcUaPki pki;
     private final ScheduledExecutorService observeTimer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "coap-observe");
         t.setDaemon(true);
@@ -137,7 +140,13 @@ public final class CamelGateway implements AutoCloseable {
         cards = new CardServer(settings.cardHost(), settings.cardPort(), counters, settings.cardLimits(), watchdog, registry, credentials);
         if (credentials != null) {
             CardServer server = cards;
-            credentialsListener = credentials.addListener(server::dropReaders);
+            credentialsListener = credentials.addListener(ids -> {
+                server.dropReaders(ids);
+                MeterConnections m = meters;
+                if (m != null) {
+                    m.credentialsChanged(ids);
+                }
+            });
         }
         http = new GatewayHttpServer(settings.http(), credentials == null ? null : new HttpDeviceAuth(registry, credentials));
         DefaultCamelContext ctx = new DefaultCamelContext(false);
@@ -169,7 +178,7 @@ public final class CamelGateway implements AutoCloseable {
             ctx.getRegistry().bind("broadcastStatus", new BroadcastStatusNormaliser(registry));
             ctx.getRegistry().bind("broadcastCommand", new BroadcastCommand(registry, counters,
                     HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(), Duration.ofSeconds(5), credentials));
-            meters = new MeterConnections(500);
+            meters = meterConnections();
             ctx.addComponent("campus-opcua", new OpcUaComponent(meters, registry, counters));
             ctx.getRegistry().bind("energyNormaliser", new EnergyNormaliser(registry));
             ctx.getRegistry().bind("energyControl", new EnergyControl(registry, meters));
@@ -218,6 +227,26 @@ public final class CamelGateway implements AutoCloseable {
 
     public IngressCounters counters() {
         return counters;
+    }
+
+    /**
+     * The meters' connections: secured (the gateway's OPC UA certificates, made at the first start in
+     * {@code opcuaPkiDir}, and the meter servers' passwords from the credentials) when the gateway has
+     * the devices' credentials; else unsecured, for tests of the routes' logic.
+     */
+    private MeterConnections meterConnections() throws java.io.IOException {
+        if (credentials == null || settings.opcuaPkiDir() == null) {
+            return new MeterConnections(500);
+        }
+        pki = OpcUaPki.open(settings.opcuaPkiDir(), MeterConnections.APPLICATION_URI + ":" + registry.schoolId(),
+                "Campus Edge gateway " + registry.schoolId());
+        return new MeterConnections(500, pki, id -> credentials.secret(id).map(DeviceCredentials.Secret::value).orElse(null),
+                counters::unproven);
+    }
+
+    /** The OPC UA trust list and the gateway's certificate; null when the meters are read unsecured. */
+    public OpcUaPki serverCertificates() {
+        return pki;
     }
 
     public int cardPort() {
@@ -308,6 +337,14 @@ public final class CamelGateway implements AutoCloseable {
         if (meters != null) {
             meters.close(); // after the routes: they hand their meters back on stop
             meters = null;
+        }
+        if (pki != null) {
+            try {
+                pki.close();
+            } catch (java.io.IOException e) {
+                LOG.debug("Closing the OPC UA trust list: {}", e.toString());
+            }
+            pki = null;
         }
         observeTimer.shutdownNow();
     }

@@ -116,6 +116,11 @@ public final class CamelGatewayComponent {
         @AttributeDefinition(description = "File with the school's secret for pseudonymising card numbers; made at first start")
         String cardSecretFile() default "data/card-secret";
 
+        @AttributeDefinition(description = "The gateway's OPC UA certificates and trust list (own/, trusted/certs,"
+                + " rejected/certs): made at the first start; put a meter server's certificate in trusted/certs, or trust it"
+                + " on the admin page")
+        String opcuaPkiDir() default "data/opcua-pki";
+
         @AttributeDefinition(description = "Address the devices' HTTP server (camera alarms, broadcast status) binds")
         String httpHost() default "0.0.0.0";
 
@@ -180,6 +185,7 @@ public final class CamelGatewayComponent {
     private final ServiceRegistration<DeviceCounters> registration;
     private final ServiceRegistration<Broadcasts> broadcasts;
     private final ServiceRegistration<DeviceControls> controls;
+    private ServiceRegistration<org.campusedge.api.ServerCertificates> certificates;
     /** The connectors' per-source guards, for the report of misbehaving addresses (run/sources.tsv). */
     private final java.util.List<ServiceRegistration<SourceGuard>> sources = new java.util.ArrayList<>();
 
@@ -211,6 +217,9 @@ public final class CamelGatewayComponent {
         registration = bundleContext.registerService(DeviceCounters.class, gateway.counters(), props);
         broadcasts = bundleContext.registerService(Broadcasts.class, gateway.broadcasts(), null);
         controls = bundleContext.registerService(DeviceControls.class, gateway.controls(), null);
+        if (gateway.serverCertificates() != null) {
+            certificates = bundleContext.registerService(org.campusedge.api.ServerCertificates.class, gateway.serverCertificates(), null);
+        }
         for (SourceGuard g : java.util.List.of(gateway.coap().sources(), gateway.http().sources(), gateway.cards().sources())) {
             sources.add(bundleContext.registerService(SourceGuard.class, g, null));
         }
@@ -238,7 +247,7 @@ public final class CamelGatewayComponent {
         return new CamelGateway.Settings(coapSettings,
                 c.maxPackRecords(), c.cardHost(), c.cardPort(), card, CampusHome.resolve(c.cardSecretFile()),
                 new GatewayHttpServer.Settings(c.httpHost(), c.httpPort(), c.httpMaxBodyBytes(), Duration.ofSeconds(c.httpBodySeconds()),
-                        http), c.controllerPollSeconds(), c.maxEventsPerDevicePerSecond());
+                        http), c.controllerPollSeconds(), c.maxEventsPerDevicePerSecond(), CampusHome.resolve(c.opcuaPkiDir()));
     }
 
     private static Map<String, String> bundledTemplates(BundleContext bc) throws IOException {
@@ -269,6 +278,9 @@ public final class CamelGatewayComponent {
     void deactivate() throws Exception {
         sources.forEach(ServiceRegistration::unregister);
         controls.unregister();
+        if (certificates != null) {
+            certificates.unregister();
+        }
         broadcasts.unregister();
         registration.unregister();
         gateway.close();

@@ -6,13 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.campusedge.api.DeviceCredentials;
 import org.campusedge.api.EventQuery;
 import org.campusedge.bus.internal.RxEventBus;
 import org.campusedge.simulators.net.CoapsClient;
@@ -38,38 +31,7 @@ class LabDtlsRouteTest {
     private SqliteEventStore store;
     private RxEventBus bus;
     private CamelGateway gateway;
-    private final Keys keys = new Keys();
-
-    /** Credentials held in memory (the file-backed service is tested in the registry and the system tests). */
-    private static final class Keys implements DeviceCredentials {
-        final Map<String, Secret> map = new ConcurrentHashMap<>();
-        final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
-
-        void put(String id, String value) {
-            if (value == null) {
-                map.remove(id);
-            } else {
-                map.put(id, new Secret(value, Instant.now()));
-            }
-            listeners.forEach(l -> l.credentialsChanged(Set.of(id)));
-        }
-
-        @Override
-        public Optional<Secret> secret(String deviceId) {
-            return Optional.ofNullable(map.get(deviceId));
-        }
-
-        @Override
-        public Set<String> devices() {
-            return map.keySet();
-        }
-
-        @Override
-        public AutoCloseable addListener(Listener listener) {
-            listeners.add(listener);
-            return () -> listeners.remove(listener);
-        }
-    }
+    private final MemoryCredentials keys = new MemoryCredentials();
 
     @BeforeEach
     void start() throws Exception {
@@ -86,7 +48,7 @@ class LabDtlsRouteTest {
         CamelGateway.Settings loopback = CamelGateway.Settings.loopback(dir.resolve("card-secret"));
         CamelGateway.Settings settings = new CamelGateway.Settings(loopback.coap().withSecurePort(0), loopback.maxPackRecords(),
                 loopback.cardHost(), loopback.cardPort(), loopback.cardLimits(), loopback.cardSecretFile(), loopback.http(),
-                loopback.controllerPollSeconds(), loopback.maxEventsPerDevicePerSecond());
+                loopback.controllerPollSeconds(), loopback.maxEventsPerDevicePerSecond(), loopback.opcuaPkiDir());
         gateway = new CamelGateway(bus, registry, settings, getClass().getClassLoader(),
                 CamelGatewayComponent.templatesIn(Path.of("templates")), org.campusedge.api.Watchdog.loggingOnly(), keys);
         gateway.start();

@@ -34,4 +34,13 @@ public record Device(String id, String schoolId, String profileId, String family
         location = location == null ? Location.UNKNOWN : location;
         properties = properties == null ? Map.of() : Map.copyOf(properties);
     }
+
+    /**
+     * The id of the credential the device proves itself with: its own, except for an energy meter
+     * behind a shared OPC UA server (an energy-management server with many meters), whose
+     * {@code credential} property names the server's credential, so that all its meters share one login.
+     */
+    public String credentialId() {
+        return family.equals("energy") ? properties.getOrDefault("credential", id) : id;
+    }
 }

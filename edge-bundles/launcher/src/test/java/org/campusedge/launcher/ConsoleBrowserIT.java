@@ -40,13 +40,16 @@ class ConsoleBrowserIT {
         // the example school, with its meters behind the Milo simulator instead of the school's energy server
         EnergyMeterServer meters = new EnergyMeterServer(List.of(new EnergyMeterServer.Meter("meter-teaching-1", "teaching", 180),
                 new EnergyMeterServer.Meter("meter-science-1", "science", 120), new EnergyMeterServer.Meter("meter-canteen-1", "canteen", 150),
-                new EnergyMeterServer.Meter("meter-dormitory-1", "dormitory", 200)), () -> java.time.LocalTime.of(11, 0), 500);
+                new EnergyMeterServer.Meter("meter-dormitory-1", "dormitory", 200)), () -> java.time.LocalTime.of(11, 0), 500).secured();
         meters.start(EnergyMeterServer.freePort());
         Path school = dir.resolve("school.yaml");
         Files.writeString(school, Files.readString(GatewayFixture.distribution().resolve("device-profiles/schools/example-school.yaml"))
                 .replace("opc.tcp://10.20.6.5:4840/campus-energy", meters.endpointUrl()));
         try (meters; GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "rules.calendarFile=" + calendar,
                 "registry.inventoryFile=" + school, "health.checkIntervalSeconds=1")) {
+            // the installer sets up the energy server's user with the password the gateway issued; its certificate
+            // is trusted by the admin in the browser (console.test.mjs)
+            meters.users(java.util.Map.of("ems-campus-energy", gw.deviceKeys().secret("ems-campus-energy")));
             Matcher m = ADMIN_PASSWORD.matcher(gw.console());
             assertTrue(m.find(), "the first start did not print the admin's password:\n" + gw.console());
             // HTTPS: the fingerprint is printed with the password; plain HTTP only redirects; the HTTPS port speaks no HTTP

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gateway's OPC UA connector inside Equinox against node-opcua's server (npm): a meter nobody
- * here wrote is subscribed, its readings stored in its profile's units, and the subscription comes
- * back after the server process is stopped and started again.
+ * The gateway's OPC UA connector inside Equinox against node-opcua's server (npm) requiring
+ * SignAndEncrypt and a user: a meter nobody here wrote logs in with the key the gateway issued it once
+ * its certificate is in the gateway's trust list, is subscribed, its readings stored in its profile's
+ * units, and the subscription comes back after the server process is stopped and started again.
  */
 class NodeOpcuaIT {
 
@@ -25,7 +26,13 @@ class NodeOpcuaIT {
     @Test
     void aNodeOpcuaMeterIsReadThroughTheGatewayAcrossARestart() throws Exception {
         int port = EnergyMeterServer.freePort();
-        NodeOpcuaMeter meter = NodeOpcuaMeter.start(port);
+        // the installer's order: the meter's key first (as 'bin/campus-edge credentials add' would), the meter set up with it
+        String password = "node-meter-key-0123456789";
+        Path home = dir.resolve("gw");
+        Path secrets = Files.createDirectories(home.resolve("conf")).resolve("device-secrets");
+        Files.writeString(secrets, "meter-node-1\t" + password + "\t2026-12-01T00:00:00Z\n");
+        Files.setPosixFilePermissions(secrets, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        NodeOpcuaMeter meter = NodeOpcuaMeter.startSecured(port, "meter-node-1", password);
         try {
             Path school = dir.resolve("school.yaml");
             Files.writeString(school, """
@@ -43,7 +50,8 @@ class NodeOpcuaIT {
                         properties:
                           nodes: "%s"
                     """.formatted(meter.endpointUrl(), meter.nodesPattern()));
-            try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "registry.inventoryFile=" + school)) {
+            try (GatewayProcess gw = GatewayFixture.start(home, "registry.inventoryFile=" + school)) {
+                gw.trustOpcUaServer("node-meter", meter.certificate()); // and the meter's certificate in the gateway's trust list
                 assertTrue(GatewayFixture.eventually(40, () -> readings(gw) >= 10), "no readings from node-opcua: " + meter.lines());
                 List<String> units = GatewayFixture.rows(gw.storePath(), "SELECT DISTINCT json_extract(measurements, '$[0].n'),"
                         + " json_extract(measurements, '$[0].u') FROM event_log WHERE kind = 'energy.reading' ORDER BY 1");
@@ -51,7 +59,7 @@ class NodeOpcuaIT {
 
                 meter.close();
                 long before = readings(gw);
-                meter = NodeOpcuaMeter.start(port);
+                meter = NodeOpcuaMeter.startSecured(port, "meter-node-1", password);
                 assertTrue(GatewayFixture.eventually(60, () -> readings(gw) >= before + 10),
                         "no readings after node-opcua restarted: " + before + " -> " + readings(gw));
                 assertTrue(GatewayFixture.eventually(20, () -> GatewayFixture.deviceReport(gw).containsKey("meter-node-1")));

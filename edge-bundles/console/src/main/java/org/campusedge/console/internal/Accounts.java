@@ -5,8 +5,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import org.campusedge.api.CampusEvent;
 import org.campusedge.api.Severity;
 import org.campusedge.net.LoginThrottle;
 import org.slf4j.Logger;
@@ -26,17 +24,15 @@ final class Accounts {
 
     private final Users users;
     private final Sessions sessions;
-    private final Consumer<CampusEvent> audit;
-    private final String schoolId;
+    private final AuditLog audit;
     private final String cookieAttributes;
     private final Semaphore checks = new Semaphore(2);
     private final LoginThrottle throttle = new LoginThrottle(System::currentTimeMillis);
 
-    Accounts(Users users, Sessions sessions, Consumer<CampusEvent> audit, String schoolId, String cookieAttributes) {
+    Accounts(Users users, Sessions sessions, AuditLog audit, String cookieAttributes) {
         this.users = users;
         this.sessions = sessions;
         this.audit = audit;
-        this.schoolId = schoolId;
         this.cookieAttributes = cookieAttributes;
     }
 
@@ -169,9 +165,7 @@ final class Accounts {
     }
 
     private void record(String kind, Severity severity, Map<String, String> attributes) {
-        LOG.info("Console {}: {}", kind, attributes);
-        audit.accept(CampusEvent.builder().schoolId(schoolId).deviceId("console").profileId("gateway").kind(kind).severity(severity)
-                .attributes(attributes).build());
+        audit.record(kind, severity, attributes);
     }
 
     /** A user name as typed, safe for a log line and an event: printable ASCII, at most 32 characters. */

@@ -82,6 +82,9 @@ public final class ConsoleComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile CloudLink cloud;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile org.campusedge.api.ServerCertificates certificates;
+
     private final ConsoleServer server;
     private final EventBus.Subscription subscription;
     private final ServiceRegistration<ConsoleComponent> registration;
@@ -126,7 +129,7 @@ public final class ConsoleComponent {
         server = new ConsoleServer(config.host(), config.port(), tls, users, new Sessions(Clock.systemUTC(),
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
-                new AdminView(context, registry, rules, counters, scr, () -> cloud), new CredentialsView(credentials, registry),
+                new AdminView(context, registry, rules, counters, scr, () -> cloud), new CredentialsView(credentials, registry, () -> certificates),
                 ConsoleServer.defaultLimits(), e -> bus.publish(java.util.List.of(e)).exceptionally(t -> {
                     LOG.error("A console audit record could not be stored: {}", t.toString());
                     return null;

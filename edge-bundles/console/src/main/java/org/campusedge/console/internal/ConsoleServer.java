@@ -9,6 +9,7 @@ import org.campusedge.api.Alarms;
 import org.campusedge.api.DeviceHealth;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventStore;
+import org.campusedge.api.Severity;
 import org.campusedge.net.BoundedHttpServer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -48,6 +49,7 @@ final class ConsoleServer implements AutoCloseable {
     private final CredentialsView credentials;
     private final BoundedHttpServer server;
     private final Accounts accounts;
+    private final AuditLog audit;
 
     /** Cookie attributes: {@code Secure} when the console is HTTPS, so a session id never travels in clear. */
     private final String cookieAttributes;
@@ -57,7 +59,8 @@ final class ConsoleServer implements AutoCloseable {
                   DeviceRegistry registry, EventStore store, LabRecordings recordings, AdminView admin, CredentialsView credentials,
                   BoundedHttpServer.Limits limits, java.util.function.Consumer<org.campusedge.api.CampusEvent> audit) throws IOException {
         this.cookieAttributes = "; Path=/; HttpOnly; SameSite=Strict" + (tls == null ? "" : "; Secure");
-        this.accounts = new Accounts(users, sessions, audit, registry.schoolId(), cookieAttributes);
+        this.audit = new AuditLog(audit, registry.schoolId());
+        this.accounts = new Accounts(users, sessions, this.audit, cookieAttributes);
         this.admin = admin;
         this.credentials = credentials;
         this.store = store;
@@ -237,14 +240,33 @@ final class ConsoleServer implements AutoCloseable {
                 try {
                     if (path.endsWith("issue")) {
                         String secret = credentials.issue(device);
-                        LOG.info("Console: {} issued a new key to device {}", s.user().name(), device); // never the key
+                        audit.record("audit.key-issued", Severity.NOTICE, Map.of("device", device, "by", s.user().name())); // never the key
                         ex.responseHeaders().put("Cache-Control", "no-store");
                         Http.text(ex, 200, secret);
                     } else {
                         boolean done = credentials.revoke(device);
-                        LOG.info("Console: {} revoked the key of device {}", s.user().name(), device);
+                        if (done) {
+                            audit.record("audit.key-revoked", Severity.NOTICE, Map.of("device", device, "by", s.user().name()));
+                        }
                         Http.text(ex, done ? 200 : 409, done ? "revoked" : "no credential in force to revoke");
                     }
+                } catch (IllegalArgumentException e) {
+                    Http.text(ex, 400, e.getMessage());
+                }
+            });
+            case "GET /api/certificates" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, credentials::writeCertificates));
+            case "POST /api/certificates/trust", "POST /api/certificates/distrust" -> allowed(ex, role == Users.Role.ADMIN, () -> {
+                String thumbprint = Http.form(Http.body(ex)).getOrDefault("thumbprint", "");
+                boolean trust = path.endsWith("/trust");
+                try {
+                    String subject = trust ? credentials.trust(thumbprint) : credentials.distrust(thumbprint);
+                    if (subject == null) {
+                        Http.text(ex, 409, trust ? "no rejected certificate has that thumbprint" : "no trusted certificate has that thumbprint");
+                        return;
+                    }
+                    audit.record(trust ? "audit.certificate-trusted" : "audit.certificate-distrusted", Severity.WARNING,
+                            Map.of("thumbprint", thumbprint.toLowerCase(), "subject", subject, "by", s.user().name()));
+                    Http.text(ex, 200, trust ? "trusted" : "no longer trusted");
                 } catch (IllegalArgumentException e) {
                     Http.text(ex, 400, e.getMessage());
                 }

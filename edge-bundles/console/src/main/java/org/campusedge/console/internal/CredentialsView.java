@@ -7,25 +7,28 @@ import java.util.TreeMap;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceCredentials;
 import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.ServerCertificates;
+import java.util.function.Supplier;
 
 /**
- * The admin page's view of the devices' credentials: every device of the inventory with how it
- * proves who it is (its key and since when, revoked, or unprotected: {@code security: none}), and
- * devices that have a line in the secrets file but left the inventory. Issuing a new key and revoking
- * one go through the {@link DeviceCredentials} service; a new key is shown once, in the answer.
- * Never a secret in a listing.
+ * The admin page's view of how devices and servers prove who they are: every device of the inventory
+ * with its credential (its key and since when, revoked, or unprotected: {@code security: none}; a
+ * meter behind a shared OPC UA server uses the server's, listed as a row of its own), devices that
+ * have a line in the secrets file but left the inventory, and the OPC UA trust list (the meter
+ * servers' certificates, trusted or refused, and the gateway's own). Issuing a new key, revoking one,
+ * trusting a certificate go through the services; a new key is shown once, in the answer. Never a
+ * secret in a listing.
  */
 final class CredentialsView {
 
-    /** The families whose connectors check the key today; the meters' keys are issued ahead of OPC UA security. */
-    static final java.util.Set<String> CHECKED = java.util.Set.of("lab", "camera", "broadcast", "card");
-
     private final DeviceCredentials credentials;
     private final DeviceRegistry registry;
+    private final Supplier<ServerCertificates> certificates;
 
-    CredentialsView(DeviceCredentials credentials, DeviceRegistry registry) {
+    CredentialsView(DeviceCredentials credentials, DeviceRegistry registry, Supplier<ServerCertificates> certificates) {
         this.credentials = credentials;
         this.registry = registry;
+        this.certificates = certificates;
     }
 
     void write(JsonGenerator g) throws IOException {
@@ -33,37 +36,118 @@ final class CredentialsView {
         credentials.entries().forEach(e -> entries.put(e.deviceId(), e));
         Map<String, Device> devices = new TreeMap<>();
         registry.devices().forEach(d -> devices.put(d.id(), d));
+        Map<String, Integer> shared = sharedCredentials();
         g.writeStartArray();
         for (Device d : devices.values()) {
-            DeviceCredentials.Entry e = entries.get(d.id());
-            String state = d.unprotected() ? "unprotected" : e == null ? "none" : !e.active() ? "revoked"
-                    : CHECKED.contains(d.family()) ? "key" : "issued";
-            row(g, d.id(), d.family(), state, e);
+            String id = d.credentialId();
+            DeviceCredentials.Entry e = entries.get(id);
+            String state = d.unprotected() ? "unprotected" : e == null ? "none" : !e.active() ? "revoked" : "key";
+            row(g, d.id(), d.family(), state, e, id.equals(d.id()) ? null : id);
         }
         for (DeviceCredentials.Entry e : entries.values()) {
-            if (!devices.containsKey(e.deviceId())) {
-                row(g, e.deviceId(), "", e.active() ? "key, not in the inventory" : "revoked, not in the inventory", e);
+            if (devices.containsKey(e.deviceId())) {
+                continue;
+            }
+            if (shared.containsKey(e.deviceId())) {
+                row(g, e.deviceId(), "opcua-server", e.active() ? "server" : "revoked", e, null);
+            } else {
+                row(g, e.deviceId(), "", e.active() ? "key, not in the inventory" : "revoked, not in the inventory", e, null);
             }
         }
         g.writeEndArray();
     }
 
-    private static void row(JsonGenerator g, String device, String family, String state, DeviceCredentials.Entry e) throws IOException {
+    /** Credential ids that meters name instead of their own (a shared OPC UA server's login), with how many meters use each. */
+    private Map<String, Integer> sharedCredentials() {
+        Map<String, Integer> out = new TreeMap<>();
+        for (Device d : registry.devices()) {
+            if (!d.credentialId().equals(d.id()) && !d.unprotected()) {
+                out.merge(d.credentialId(), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    private static void row(JsonGenerator g, String device, String family, String state, DeviceCredentials.Entry e,
+                            String uses) throws IOException {
         g.writeStartObject();
         g.writeStringField("device", device);
         g.writeStringField("family", family);
         g.writeStringField("state", state);
         g.writeStringField("since", e == null || e.since() == null ? "" : e.since().toString());
+        if (uses != null) {
+            g.writeStringField("uses", uses); // the meter logs in with this (shared) credential
+        }
         g.writeEndObject();
     }
 
-    /** A new key for a device of the inventory that proves who it is; the secret, to be shown once. */
+    /**
+     * A new key for a device of the inventory that proves who it is, or for an OPC UA server's credential
+     * that meters share; the secret, to be shown once.
+     */
     String issue(String deviceId) {
+        if (sharedCredentials().containsKey(deviceId) && registry.device(deviceId).isEmpty()) {
+            return credentials.issue(deviceId);
+        }
         Device d = registry.device(deviceId).orElseThrow(() -> new IllegalArgumentException("no device " + deviceId + " in the inventory"));
         if (d.unprotected()) {
             throw new IllegalArgumentException(deviceId + " is marked security: none in the inventory; it cannot use a key");
         }
+        if (!d.credentialId().equals(deviceId)) {
+            throw new IllegalArgumentException(deviceId + " logs in with the credential " + d.credentialId() + "; issue that one");
+        }
         return credentials.issue(deviceId);
+    }
+
+    /** The OPC UA trust list: {@code {own: {thumbprint, pem}, certificates: [...]}}; an empty list when the meters are not secured. */
+    void writeCertificates(JsonGenerator g) throws IOException {
+        ServerCertificates c = certificates.get();
+        g.writeStartObject();
+        if (c != null) {
+            g.writeObjectFieldStart("own");
+            g.writeStringField("thumbprint", c.ownThumbprint());
+            g.writeStringField("pem", c.ownCertificatePem());
+            g.writeEndObject();
+        }
+        g.writeArrayFieldStart("certificates");
+        for (ServerCertificates.Entry e : c == null ? java.util.List.<ServerCertificates.Entry>of() : c.list()) {
+            g.writeStartObject();
+            g.writeStringField("thumbprint", e.thumbprint());
+            g.writeStringField("subject", e.subject());
+            g.writeStringField("applicationUri", e.applicationUri());
+            g.writeStringField("notAfter", e.notAfter().toString());
+            g.writeBooleanField("trusted", e.trusted());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** Trusts a refused server certificate; its subject, or null when no refused certificate has the thumbprint. */
+    String trust(String thumbprint) {
+        return change(thumbprint, false);
+    }
+
+    /** Stops trusting a server certificate; its subject, or null when no trusted certificate has the thumbprint. */
+    String distrust(String thumbprint) {
+        return change(thumbprint, true);
+    }
+
+    private String change(String thumbprint, boolean trusted) {
+        if (!thumbprint.matches("[0-9a-fA-F]{40}")) {
+            throw new IllegalArgumentException("a thumbprint is 40 hex digits");
+        }
+        ServerCertificates c = certificates.get();
+        if (c == null) {
+            throw new IllegalArgumentException("the meters are not read securely here; there is no trust list");
+        }
+        ServerCertificates.Entry e = c.list().stream().filter(x -> x.thumbprint().equalsIgnoreCase(thumbprint) && x.trusted() == trusted)
+                .findFirst().orElse(null);
+        if (e == null) {
+            return null;
+        }
+        boolean done = trusted ? c.distrust(thumbprint) : c.trust(thumbprint);
+        return done ? e.subject() : null;
     }
 
     boolean revoke(String deviceId) {

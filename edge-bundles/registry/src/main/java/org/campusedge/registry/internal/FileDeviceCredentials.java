@@ -175,8 +175,8 @@ public final class FileDeviceCredentials implements DeviceCredentials {
             int issued = file.update(m -> {
                 int n = 0;
                 for (Device d : r.devices()) {
-                    if (!d.unprotected() && !m.containsKey(d.id())) {
-                        m.put(d.id(), new Secret(SecretsFile.newSecret(), Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+                    if (!d.unprotected() && !m.containsKey(d.credentialId())) {
+                        m.put(d.credentialId(), new Secret(SecretsFile.newSecret(), Instant.now().truncatedTo(ChronoUnit.SECONDS)));
                         n++;
                     }
                 }

@@ -16,7 +16,16 @@ import java.util.function.Supplier;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfigBuilder;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
+import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
+import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateStore;
+import org.eclipse.milo.opcua.stack.core.security.MemoryTrustListManager;
+import org.eclipse.milo.opcua.stack.core.security.RsaSha256CertificateFactory;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
@@ -47,6 +56,9 @@ public final class EnergyMeterServer implements AutoCloseable {
     }
 
     public static final String PATH = "/campus-energy";
+    public static final String APPLICATION_URI = "urn:campusedge:sim:energy-server";
+    /** The credential (and user name) the simulated school's meters share at this server. */
+    public static final String CREDENTIAL = "energy-server";
 
     private final List<Meter> meters;
     private final Supplier<LocalTime> clock;
@@ -63,6 +75,12 @@ public final class EnergyMeterServer implements AutoCloseable {
     private int port;
     private OpcUaServer server;
     private MeterNamespace namespace;
+    private boolean secured;
+    private volatile Map<String, String> users = Map.of();
+    private final List<String> refusedLogins = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger logins = new java.util.concurrent.atomic.AtomicInteger();
+    private final MemoryCertificateStore certificates = new MemoryCertificateStore(); // kept across restarts
+    private volatile java.security.cert.X509Certificate certificate;
 
     /**
      * @param clock      the school's (simulated) time of day, for the load curve
@@ -82,22 +100,90 @@ public final class EnergyMeterServer implements AutoCloseable {
         }
     }
 
+    /**
+     * From the next {@link #start} on, the server requires security, as a school's energy server should:
+     * Basic256Sha256, Aes128_Sha256_RsaOaep and Aes256_Sha256_RsaPss endpoints with SignAndEncrypt,
+     * a user name and password (see {@link #users}), and a None endpoint for discovery only. Its
+     * certificate is made once and kept across restarts, as a real server keeps it on disk. As a
+     * simulator it accepts any client certificate (a real server's admin would put the gateway's in
+     * its trust list); the gateway's side, which is under test, trusts only what it was told to.
+     */
+    public EnergyMeterServer secured() {
+        this.secured = true;
+        return this;
+    }
+
+    /** The user names and passwords the server takes (secured only); an installer sets them, and may change them. */
+    public void users(Map<String, String> users) {
+        this.users = Map.copyOf(users);
+    }
+
+    /** How many logins (user name and password) the server was sent, refused or not. */
+    public int logins() {
+        return logins.get();
+    }
+
+    /** The user names of logins the server refused, in order. */
+    public List<String> refusedLogins() {
+        return List.copyOf(refusedLogins);
+    }
+
+    /** The server's application instance certificate (secured, once started), for the gateway's trust list. */
+    public java.security.cert.X509Certificate certificate() {
+        return certificate;
+    }
+
     /** Starts (or starts again) listening on 127.0.0.1 at the port; the address space is made anew, as after a real restart. */
     public synchronized void start(int port) throws Exception {
         this.port = port;
-        EndpointConfig endpoint = EndpointConfig.newBuilder()
+        OpcUaServerConfigBuilder builder = OpcUaServerConfig.builder()
+                .setApplicationUri(APPLICATION_URI)
+                .setProductUri(APPLICATION_URI)
+                .setApplicationName(LocalizedText.english("Campus Edge simulated energy server"));
+        EndpointConfig.Builder base = EndpointConfig.newBuilder()
                 .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
-                .setBindAddress("127.0.0.1").setHostname("127.0.0.1").setBindPort(port).setPath(PATH)
-                .setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None)
-                .addTokenPolicies(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS)
-                .build();
-        OpcUaServerConfig config = OpcUaServerConfig.builder()
-                .setApplicationUri("urn:campusedge:sim:energy-server")
-                .setProductUri("urn:campusedge:sim:energy-server")
-                .setApplicationName(LocalizedText.english("Campus Edge simulated energy server"))
-                .setEndpoints(Set.of(endpoint))
-                .setIdentityValidator(AnonymousIdentityValidator.INSTANCE)
-                .build();
+                .setBindAddress("127.0.0.1").setHostname("127.0.0.1").setBindPort(port).setPath(PATH);
+        if (!secured) {
+            builder.setEndpoints(Set.of(base.setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None)
+                    .addTokenPolicies(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS).build()))
+                    .setIdentityValidator(AnonymousIdentityValidator.INSTANCE);
+        } else {
+            DefaultApplicationGroup group = DefaultApplicationGroup.createAndInitialize(new MemoryTrustListManager(), certificates,
+                    new RsaSha256CertificateFactory() {
+                        @Override
+                        protected java.security.cert.X509Certificate[] createRsaSha256CertificateChain(java.security.KeyPair keys)
+                                throws Exception {
+                            return new java.security.cert.X509Certificate[] {new SelfSignedCertificateBuilder(keys)
+                                    .setCommonName("Campus Edge simulated energy server").setApplicationUri(APPLICATION_URI)
+                                    .addIpAddress("127.0.0.1").addDnsName("localhost").build()};
+                        }
+                    }, (chain, uri, hostnames) -> { });
+            certificate = group.getCertificateEntries().get(0).certificateChain[0];
+            java.security.cert.X509Certificate cert = certificate;
+            Set<EndpointConfig> endpoints = new java.util.HashSet<>();
+            for (SecurityPolicy policy : List.of(SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes128_Sha256_RsaOaep,
+                    SecurityPolicy.Aes256_Sha256_RsaPss)) {
+                endpoints.add(base.copy().setSecurityPolicy(policy).setSecurityMode(MessageSecurityMode.SignAndEncrypt)
+                        .setCertificate(cert).addTokenPolicies(OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME).build());
+            }
+            // OPC UA Part 6: a server whose endpoints all need security offers an unsecured one for discovery only
+            endpoints.add(base.copy().setPath(PATH + "/discovery").setSecurityPolicy(SecurityPolicy.None)
+                    .setSecurityMode(MessageSecurityMode.None).setCertificate(cert).build());
+            builder.setEndpoints(endpoints)
+                    .setCertificateManager(new DefaultCertificateManager(new MemoryCertificateQuarantine(), group))
+                    .setIdentityValidator(new UsernameIdentityValidator(challenge -> {
+                        logins.incrementAndGet();
+                        String expected = users.get(challenge.getUsername());
+                        boolean ok = expected != null && java.security.MessageDigest.isEqual(
+                                expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                String.valueOf(challenge.getPassword()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        if (!ok) {
+                            refusedLogins.add(challenge.getUsername());
+                        }
+                        return ok;
+                    }));
+        }
+        OpcUaServerConfig config = builder.build();
         server = new OpcUaServer(config, profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
         namespace = new MeterNamespace(server, meters.stream().map(Meter::id).toList(),
                 (meter, closed) -> breakerWrites.add(new BreakerWrite(meter, closed)));

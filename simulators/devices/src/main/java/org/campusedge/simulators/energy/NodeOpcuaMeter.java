@@ -49,11 +49,28 @@ public final class NodeOpcuaMeter implements AutoCloseable {
 
     /** Starts the server in {@code dir} (meter-server.js with node_modules) and waits for its READY line. */
     public static NodeOpcuaMeter start(Path dir, int port) throws IOException, InterruptedException {
+        return start(dir, port, null, null);
+    }
+
+    /**
+     * Starts a server that requires security (SignAndEncrypt) and this user, nothing anonymous; the
+     * password goes to it in its environment, not on its command line.
+     */
+    public static NodeOpcuaMeter startSecured(int port, String user, String password) throws IOException, InterruptedException {
+        return start(defaultDir(), port, user, password);
+    }
+
+    private static NodeOpcuaMeter start(Path dir, int port, String user, String password) throws IOException, InterruptedException {
         if (!Files.isDirectory(dir.resolve("node_modules/node-opcua"))) {
             throw new IllegalStateException("node-opcua is not installed in " + dir + "; run .ci/install-test-tools");
         }
-        Process p = new ProcessBuilder("node", "meter-server.js", Integer.toString(port), "Meter1").directory(dir.toFile())
-                .redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder("node", "meter-server.js", Integer.toString(port), "Meter1").directory(dir.toFile())
+                .redirectErrorStream(true);
+        if (user != null) {
+            pb.environment().put("METER_USER", user);
+            pb.environment().put("METER_PASSWORD", password);
+        }
+        Process p = pb.start();
         List<String> lines = new CopyOnWriteArrayList<>();
         String[] ready = new String[1];
         CountDownLatch up = new CountDownLatch(1);
@@ -87,6 +104,18 @@ public final class NodeOpcuaMeter implements AutoCloseable {
     /** The inventory 'nodes' pattern for the meter, by namespace URI. */
     public String nodesPattern() {
         return "nsu=" + namespaceUri + ";s=Meter1.{node}";
+    }
+
+    /** The server's application instance certificate (node-opcua made it in its PKI folder). */
+    public java.security.cert.X509Certificate certificate() throws IOException {
+        String file = lines.stream().filter(l -> l.startsWith("CERT ")).map(l -> l.substring(5)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the server did not say where its certificate is: " + lines));
+        try (var in = Files.newInputStream(Path.of(file))) {
+            return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in);
+        } catch (java.security.cert.CertificateException e) {
+            throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     public List<String> lines() {

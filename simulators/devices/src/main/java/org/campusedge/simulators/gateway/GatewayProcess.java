@@ -226,6 +226,21 @@ public final class GatewayProcess implements AutoCloseable {
         return Path.of(status.getProperty("store.path"));
     }
 
+    /**
+     * Puts an OPC UA server's certificate in the gateway's trust list folder ({@code data/opcua-pki/trusted/certs}),
+     * as an installer does; the running gateway picks it up.
+     */
+    public void trustOpcUaServer(String name, java.security.cert.X509Certificate certificate) throws IOException {
+        Path certs = Files.createDirectories(home.resolve("data/opcua-pki/trusted/certs"));
+        try {
+            Path tmp = certs.getParent().resolve(name + ".der.tmp"); // not in the watched folder while half written
+            Files.write(tmp, certificate.getEncoded());
+            Files.move(tmp, certs.resolve(name + ".der"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IOException(e);
+        }
+    }
+
     public Path home() {
         return home;
     }

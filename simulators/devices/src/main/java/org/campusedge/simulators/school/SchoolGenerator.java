@@ -60,7 +60,9 @@ public final class SchoolGenerator {
         for (EnergyMeterServer.Meter m : meters) {
             device(y, m.id(), "energy-meter", building(m.buildingKind()), "room: 配电室 Switch Room", meterEndpoint);
             y.append("    properties:\n      nodes: \"").append(EnergyMeterServer.nodesPattern(m.id()))
-                    .append("\"\n      buildingKind: ").append(m.buildingKind()).append('\n');
+                    .append("\"\n      buildingKind: ").append(m.buildingKind())
+                    // the meters share the energy server's login (its user name is the credential's id)
+                    .append("\n      credential: ").append(EnergyMeterServer.CREDENTIAL).append('\n');
         }
         for (int i = 0; i < size.readers(); i++) {
             String place = READER_PLACES[i % READER_PLACES.length];

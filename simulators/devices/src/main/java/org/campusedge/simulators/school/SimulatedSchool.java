@@ -61,7 +61,7 @@ public final class SimulatedSchool implements AutoCloseable {
     public static SimulatedSchool prepare(Path dir, String schoolId, SchoolSize size, SchoolClock clock, long paPlayMillis)
             throws Exception {
         Files.createDirectories(dir);
-        EnergyMeterServer meters = new EnergyMeterServer(EnergyMeterServer.schoolMeters(size.meters()), clock, 1000);
+        EnergyMeterServer meters = new EnergyMeterServer(EnergyMeterServer.schoolMeters(size.meters()), clock, 1000).secured();
         List<BroadcastController> controllers = new ArrayList<>();
         List<LabSensor> observedSensors = new ArrayList<>();
         for (String id : SchoolGenerator.observedSensors(size)) {
@@ -108,6 +108,13 @@ public final class SimulatedSchool implements AutoCloseable {
      */
     public void attach(GatewayProcess gateway, long labPackPeriodMillis) throws IOException {
         inventory = SchoolInventory.read(inventoryFile);
+        // the installer's two steps for the energy server: its user with the password the gateway issued,
+        // and its certificate in the gateway's OPC UA trust list (the gateway's own is accepted by the simulator)
+        String energyPassword = gateway.deviceKeys().secret(EnergyMeterServer.CREDENTIAL);
+        if (energyPassword != null) {
+            meters.users(java.util.Map.of(EnergyMeterServer.CREDENTIAL, energyPassword));
+        }
+        gateway.trustOpcUaServer("campus-energy-sim", meters.certificate());
         for (int i = 0; i < controllers.size(); i++) {
             String id = inventory.controllers().get(i);
             // the controller is set up with its key: it signs its reports with it and asks it of the gateway's commands

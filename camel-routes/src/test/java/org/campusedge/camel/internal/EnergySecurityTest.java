@@ -1,0 +1,166 @@
+package org.campusedge.camel.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Map;
+import org.campusedge.api.Device;
+import org.campusedge.api.EventQuery;
+import org.campusedge.api.Location;
+import org.campusedge.api.ServerCertificates;
+import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.camel.energy.OpcUaPki;
+import org.campusedge.simulators.energy.EnergyMeterServer;
+import org.campusedge.store.internal.SqliteEventStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * OPC UA security of the meters, through the real Camel gateway against a Milo server that requires
+ * it: SignAndEncrypt, the server's certificate checked against the gateway's trust list (refused and
+ * shown until an admin trusts it), and a user whose password is the credential from the secrets file.
+ * A wrong password, a server that is not the trusted one, and a server that offers no security each
+ * store nothing and are counted against the meter, while a meter on another server keeps reporting.
+ */
+class EnergySecurityTest {
+
+    private static final String SECRET = "ems-secret-0123456789abc";
+
+    @TempDir
+    Path dir;
+
+    private SqliteEventStore store;
+    private RxEventBus bus;
+    private CamelGateway gateway;
+    private EnergyMeterServer ems;
+    private EnergyMeterServer other;
+    private final MemoryCredentials keys = new MemoryCredentials();
+    private final TestRegistry registry = new TestRegistry();
+
+    @BeforeEach
+    void start() throws Exception {
+        ems = new EnergyMeterServer(List.of(new EnergyMeterServer.Meter("meter-a", "teaching", 180)), () -> LocalTime.of(10, 0), 200)
+                .secured();
+        ems.users(Map.of("ems", SECRET));
+        ems.start(EnergyMeterServer.freePort());
+        // a second, trusted server with a meter of its own: it must keep reporting while the first is attacked
+        other = new EnergyMeterServer(List.of(new EnergyMeterServer.Meter("meter-b", "canteen", 150)), () -> LocalTime.of(10, 0), 200)
+                .secured();
+        other.start(EnergyMeterServer.freePort());
+        store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));
+        bus = new RxEventBus(store);
+        keys.put("ems", SECRET);
+        keys.put("meter-b", "meter-b-secret-0123456789");
+        other.users(Map.of("meter-b", "meter-b-secret-0123456789"));
+        registry.put(meter("meter-a", ems.endpointUrl(), Map.of("credential", "ems")));
+        registry.put(meter("meter-b", other.endpointUrl(), Map.of("opcuaSecurity", "Aes128_Sha256_RsaOaep")));
+        gateway = new CamelGateway(bus, registry, CamelGateway.Settings.loopback(dir.resolve("card-secret")), getClass().getClassLoader(),
+                CamelGatewayComponent.templatesIn(Path.of("templates")), org.campusedge.api.Watchdog.loggingOnly(), keys);
+        gateway.start();
+        gateway.serverCertificates().trust(other.certificate()); // the installer trusted the second server beforehand
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gateway.close();
+        bus.deactivate();
+        store.close();
+        ems.close();
+        other.close();
+    }
+
+    static Device meter(String id, String endpointUrl, Map<String, String> extra) {
+        Map<String, String> props = new java.util.HashMap<>(extra);
+        props.put("nodes", EnergyMeterServer.nodesPattern(id));
+        return new Device(id, "sch-test", TestRegistry.ENERGY.id(), "energy", new Location("Teaching", null, "Switch room", null),
+                endpointUrl, props);
+    }
+
+    private long readings(String meter) {
+        return store.count(EventQuery.all(0).withDevice(meter).withKind("energy.reading"));
+    }
+
+    private ServerCertificates.Entry entry(String thumbprint) {
+        return gateway.serverCertificates().list().stream().filter(e -> e.thumbprint().equals(thumbprint)).findFirst().orElse(null);
+    }
+
+    @Test
+    void aServerNobodyTrustedIsRefusedUntilAnAdminTrustsItsCertificate() throws Exception {
+        OpcUaPki pki = gateway.serverCertificates();
+        String thumbprint = OpcUaPki.thumbprint(ems.certificate());
+        assertTrue(Await.eventually(20, () -> entry(thumbprint) != null), "the refused certificate is not listed: " + pki.list());
+        assertFalse(entry(thumbprint).trusted());
+        assertEquals(EnergyMeterServer.APPLICATION_URI, entry(thumbprint).applicationUri());
+        assertTrue(Files.list(pki.dir().resolve("rejected/certs")).findAny().isPresent(), "nothing in rejected/certs");
+        assertTrue(Await.eventually(20, () -> readings("meter-b") >= 3), "the trusted server's meter did not report meanwhile");
+        assertEquals(0, readings("meter-a"), "readings taken from a server nobody trusted");
+        assertTrue(gateway.counters().of("meter-a").rejected() >= 1, gateway.counters().of("meter-a").toString());
+        assertTrue(gateway.counters().of("meter-a").lastError().contains("not in the trust list"),
+                gateway.counters().of("meter-a").lastError());
+        assertTrue(ems.refusedLogins().isEmpty() && ems.logins() == 0, "the password went to a server the gateway does not trust");
+
+        assertTrue(pki.trust(thumbprint), "trusting the rejected certificate");
+        assertTrue(entry(thumbprint).trusted());
+        assertTrue(Await.eventually(20, () -> readings("meter-a") >= 3), "no readings after the admin trusted the server");
+        assertTrue(Files.exists(pki.dir().resolve("own/certs/gateway.der")), "the gateway's certificate for the servers' trust lists");
+    }
+
+    @Test
+    void aWrongPasswordStoresNothingAndTheRightOneIsTakenWithoutARestart() throws Exception {
+        gateway.serverCertificates().trust(ems.certificate());
+        keys.put("ems", "another-devices-secret-xx"); // e.g. another meter's key pasted by mistake
+        assertTrue(Await.eventually(30, () -> ems.refusedLogins().contains("ems")), "the server saw no refused login");
+        assertTrue(Await.eventually(20, () -> readings("meter-b") >= 3), "the other server's meter did not report meanwhile");
+        assertEquals(0, readings("meter-a"), "readings stored although the server refused the login");
+        assertTrue(Await.eventually(10, () -> gateway.counters().of("meter-a").rejected() >= 1), gateway.counters().of("meter-a").toString());
+
+        keys.put("ems", SECRET); // the admin rotates it to the right one: the gateway logs in again at once
+        assertTrue(Await.eventually(20, () -> readings("meter-a") >= 3), "no readings with the right password");
+    }
+
+    @Test
+    void anotherServerOnTheTrustedAddressIsRefusedAndGetsNoPassword() throws Exception {
+        gateway.serverCertificates().trust(ems.certificate());
+        assertTrue(Await.eventually(20, () -> readings("meter-a") >= 3), "no readings from the trusted server");
+        int port = Integer.parseInt(ems.endpointUrl().replaceAll(".*:(\\d+)/.*", "$1"));
+        ems.close();
+        // whoever answers for the meter's address now has a certificate of its own, and would take any password
+        try (EnergyMeterServer rogue = new EnergyMeterServer(List.of(new EnergyMeterServer.Meter("meter-a", "teaching", 999)),
+                () -> LocalTime.of(10, 0), 200).secured()) {
+            rogue.users(Map.of());
+            rogue.start(port);
+            long before = readings("meter-a");
+            String thumbprint = OpcUaPki.thumbprint(rogue.certificate());
+            assertTrue(Await.eventually(60, () -> entry(thumbprint) != null), "the rogue server's certificate was not refused");
+            assertFalse(entry(thumbprint).trusted());
+            long b = readings("meter-b");
+            assertTrue(Await.eventually(20, () -> readings("meter-b") >= b + 3), "the other meter stopped reporting");
+            assertEquals(before, readings("meter-a"), "readings taken from the rogue server");
+            assertEquals(0, rogue.logins(), "the gateway sent its password to the rogue server");
+        }
+    }
+
+    @Test
+    void aServerWithoutSecurityIsRefusedUnlessTheInventorySaysSo() throws Exception {
+        try (EnergyMeterServer plain = new EnergyMeterServer(List.of(new EnergyMeterServer.Meter("meter-c", "gym", 90)),
+                () -> LocalTime.of(10, 0), 200)) {
+            plain.start(EnergyMeterServer.freePort());
+            registry.put(meter("meter-c", plain.endpointUrl(), Map.of()));
+            assertTrue(Await.eventually(30, () -> gateway.counters().of("meter-c").lastError() != null
+                    && gateway.counters().of("meter-c").lastError().contains("offers no Basic256Sha256 SignAndEncrypt endpoint")),
+                    String.valueOf(gateway.counters().of("meter-c")));
+            assertEquals(0, readings("meter-c"));
+            // an old meter the inventory marks security: none is read as it is (and listed as unprotected)
+            registry.put(new Device("meter-c", "sch-test", TestRegistry.ENERGY.id(), "energy", null, plain.endpointUrl(),
+                    Map.of("nodes", EnergyMeterServer.nodesPattern("meter-c")), true));
+            assertTrue(Await.eventually(30, () -> readings("meter-c") >= 3), "the unprotected meter was not read");
+        }
+    }
+}
