@@ -9,7 +9,7 @@ import java.util.Objects;
  * server listens. Build one with {@link #builder()}; every value has a default fit for a local trial.
  *
  * @param honoHost       host of Hono's AMQP messaging network (northbound), default {@code 127.0.0.1}
- * @param honoPort       its port, default 5672
+ * @param honoPort       its port, default 5671 (AMQPS)
  * @param honoUser       SASL PLAIN user, or null for ANONYMOUS
  * @param honoPassword   its password
  * @param tenant         the Hono tenant whose schools are read, default {@code campus-edge}
@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param usersFile      the dashboard's user file, default {@code data/city-users}
  * @param quietMinutes   a school whose gateway sent nothing for longer is listed as quiet, default 15
  * @param commandTimeout how long a command waits for the gateway's response, default 10 s
+ * @param honoTls        TLS (AMQPS) to Hono, default true; false only for a local trial against a plain sandbox
+ * @param honoTrustStore the certificates to trust for Hono's (PEM .crt/.pem, JKS, PKCS#12), or null for the JVM's CAs
  */
 public record CityConfig(String honoHost, int honoPort, String honoUser, String honoPassword, String tenant,
                          String jdbcUrl, String httpHost, int httpPort, Path usersFile, int quietMinutes,
-                         Duration commandTimeout) {
+                         Duration commandTimeout, boolean honoTls, Path honoTrustStore) {
 
     /** Checks the values. */
     public CityConfig {
@@ -48,7 +50,9 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
     /** Collects the values of a {@link CityConfig}. */
     public static final class Builder {
         private String honoHost = "127.0.0.1";
-        private int honoPort = 5672;
+        private int honoPort = 5671;
+        private boolean honoTls = true;
+        private Path honoTrustStore;
         private String honoUser;
         private String honoPassword;
         private String tenant = "campus-edge";
@@ -67,6 +71,12 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
 
         /** Hono northbound port. */
         public Builder honoPort(int v) { honoPort = v; return this; }
+
+        /** TLS to Hono (the default); false only for a local trial against a plain sandbox. */
+        public Builder honoTls(boolean v) { honoTls = v; return this; }
+
+        /** The certificates to trust for Hono's (null: the JVM's CAs). */
+        public Builder honoTrustStore(Path v) { honoTrustStore = v; return this; }
 
         /** Hono user (SASL PLAIN), null for ANONYMOUS. */
         public Builder honoUser(String v) { honoUser = v; return this; }
@@ -98,7 +108,7 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
         /** The configuration. */
         public CityConfig build() {
             return new CityConfig(honoHost, honoPort, honoUser, honoPassword, tenant, jdbcUrl, httpHost, httpPort,
-                    usersFile, quietMinutes, commandTimeout);
+                    usersFile, quietMinutes, commandTimeout, honoTls, honoTrustStore);
         }
     }
 
@@ -110,7 +120,8 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
     @Override
     public String toString() {
         // never the password
-        return "CityConfig[hono=" + honoHost + ":" + honoPort + ", user=" + honoUser + ", tenant=" + tenant
+        return "CityConfig[hono=" + (honoTls ? "amqps://" : "amqp://") + honoHost + ":" + honoPort
+                + (honoTrustStore == null ? "" : ", trusting " + honoTrustStore) + ", user=" + honoUser + ", tenant=" + tenant
                 + ", jdbc=" + jdbcUrl.replaceAll("[?;].*", "") + ", http=" + httpHost + ":" + httpPort + ", users=" + usersFile
                 + ", quietMinutes=" + quietMinutes + ", commandTimeout=" + commandTimeout + "]";
     }

@@ -33,7 +33,7 @@ public final class CityDashboardMain {
             if (option.equals("--help") || option.equals("-h")) {
                 System.out.println("options: --hono-host H --hono-port P --hono-user U --hono-password P --tenant T"
                         + " --db JDBC-URL --http-host H --http-port P --users-file F --quiet-minutes M"
-                        + " --command-timeout SECONDS --status-file F");
+                        + " --command-timeout SECONDS --status-file F --hono-tls true|false --hono-trust CERT-FILE");
                 return;
             }
             if (i + 1 >= args.length) {
@@ -45,6 +45,8 @@ public final class CityDashboardMain {
                 case "--hono-port" -> b.honoPort(Integer.parseInt(v));
                 case "--hono-user" -> b.honoUser(v);
                 case "--hono-password" -> b.honoPassword(v);
+                case "--hono-tls" -> b.honoTls(Boolean.parseBoolean(v));
+                case "--hono-trust" -> b.honoTrustStore(Path.of(v));
                 case "--tenant" -> b.tenant(v);
                 case "--db" -> b.jdbcUrl(v);
                 case "--http-host" -> b.httpHost(v);

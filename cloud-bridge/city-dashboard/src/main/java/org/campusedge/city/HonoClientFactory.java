@@ -31,6 +31,13 @@ final class HonoClientFactory {
             props.setUsername(config.honoUser());
             props.setPassword(config.honoPassword() == null ? "" : config.honoPassword());
         }
+        // TLS with the host name checked against the certificate; a certificate the trust store does not vouch for
+        // ends the attempt before the password is sent
+        props.setTlsEnabled(config.honoTls());
+        props.setHostnameVerificationRequired(true);
+        if (config.honoTls() && config.honoTrustStore() != null) {
+            props.setTrustStorePath(config.honoTrustStore().toString());
+        }
         props.setReconnectAttempts(-1);
         props.setReconnectMaxDelay(5_000);
         props.setLinkEstablishmentTimeout(5_000);

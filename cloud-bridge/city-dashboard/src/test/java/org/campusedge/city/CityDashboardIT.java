@@ -44,15 +44,19 @@ class CityDashboardIT {
                 .gateway("gw-s2", PASSWORD, List.of())
                 .north("city", "city-secret")
                 .build();
-        sandbox = HonoSandbox.start(SandboxConfig.builder().registry(registry).build());
+        // AMQPS on both sides: the sandbox's self-signed certificate is the test CA the dashboard and the gateway trust
+        org.campusedge.net.TlsIdentity.loadOrCreate(dir.resolve("sandbox.p12"), dir.resolve("sandbox-ca.crt"), "Hono sandbox test CA");
+        sandbox = HonoSandbox.start(SandboxConfig.builder().registry(registry)
+                .tls(dir.resolve("sandbox.p12"), new String(org.campusedge.net.TlsIdentity.STORE_PASSWORD)).build());
         Files.writeString(dir.resolve("users"), "");
         new Users(dir.resolve("users")).put("bureau", "bureau-password".toCharArray(), Users.Role.OPERATOR);
         dashboard = CityDashboard.start(CityConfig.builder()
                 .honoHost(sandbox.host()).honoPort(sandbox.northPort()).honoUser("city").honoPassword("city-secret")
                 .tenant(TENANT).jdbcUrl("jdbc:sqlite:" + dir.resolve("city.db")).httpPort(0)
-                .usersFile(dir.resolve("users")).commandTimeout(Duration.ofSeconds(3)).build());
+                .usersFile(dir.resolve("users")).commandTimeout(Duration.ofSeconds(3))
+                .honoTls(true).honoTrustStore(dir.resolve("sandbox-ca.crt")).build());
         waitFor("the dashboard's consumers", Duration.ofSeconds(20), dashboard::connected);
-        gateway = TestGateway.connect(sandbox.host(), sandbox.devicePort(), TENANT, "s1", PASSWORD);
+        gateway = TestGateway.connect(sandbox.host(), sandbox.devicePort(), TENANT, "s1", PASSWORD, dir.resolve("sandbox-ca.crt"));
     }
 
     @AfterEach
@@ -79,6 +83,32 @@ class CityDashboardIT {
                 throw new AssertionError("timed out waiting for " + what);
             }
             Thread.sleep(50);
+        }
+    }
+
+    /**
+     * TLS to Hono, the dashboard's side: a Hono endpoint whose certificate the dashboard was not told to
+     * trust (a machine in the middle, or the wrong server) never gets the dashboard's login, while the
+     * real one, trusted, keeps the dashboard connected; a plain-AMQP client gets nowhere with the TLS port.
+     */
+    @Test
+    void aHonoWhoseCertificateIsNotTrustedNeverGetsThePassword() throws Exception {
+        assertTrue(dashboard.connected(), "the dashboard that trusts the sandbox's certificate is connected over AMQPS");
+        org.campusedge.net.TlsIdentity.loadOrCreate(dir.resolve("other.p12"), dir.resolve("other.crt"), "someone else");
+        long before = sandbox.stats().logins();
+        try (CityDashboard fooled = CityDashboard.start(CityConfig.builder()
+                .honoHost(sandbox.host()).honoPort(sandbox.northPort()).honoUser("city").honoPassword("city-secret")
+                .tenant(TENANT).jdbcUrl("jdbc:sqlite:" + dir.resolve("fooled.db")).httpPort(0)
+                .usersFile(dir.resolve("users")).honoTls(true).honoTrustStore(dir.resolve("other.crt")).build());
+             CityDashboard plain = CityDashboard.start(CityConfig.builder()
+                .honoHost(sandbox.host()).honoPort(sandbox.northPort()).honoUser("city").honoPassword("city-secret")
+                .tenant(TENANT).jdbcUrl("jdbc:sqlite:" + dir.resolve("plain.db")).httpPort(0)
+                .usersFile(dir.resolve("users")).honoTls(false).build())) {
+            Thread.sleep(6_000); // a few connection attempts of each (the client retries every few seconds)
+            assertFalse(fooled.connected(), "connected to a Hono whose certificate it does not trust");
+            assertFalse(plain.connected(), "a plain-AMQP client got through the AMQPS port");
+            assertEquals(before, sandbox.stats().logins(), "a login reached the server although the TLS handshake failed");
+            assertTrue(dashboard.connected(), "the trusting dashboard lost its link meanwhile");
         }
     }
 
@@ -130,7 +160,7 @@ class CityDashboardIT {
     void aBroadcastRoundTripIsRecordedInCommands() throws Exception {
         gateway.sendAccepted("telemetry", Events.lab("s1", Instant.now().minusSeconds(300)));
         // s2 is known to the dashboard but its gateway is not connected
-        try (TestGateway s2 = TestGateway.connect(sandbox.host(), sandbox.devicePort(), TENANT, "s2", PASSWORD)) {
+        try (TestGateway s2 = TestGateway.connect(sandbox.host(), sandbox.devicePort(), TENANT, "s2", PASSWORD, dir.resolve("sandbox-ca.crt"))) {
             s2.sendAccepted("telemetry", Events.lab("s2", Instant.now().minusSeconds(300)));
         }
         BroadcastResult r = dashboard.broadcast(BroadcastOrder.cityWide("请各班级立即进行消防演练"));
@@ -207,7 +237,7 @@ class CityDashboardIT {
         sandbox.faults().up();
         waitFor("the consumers to come back", Duration.ofSeconds(30), dashboard::connected);
 
-        gateway = TestGateway.connect(sandbox.host(), sandbox.devicePort(), TENANT, "s1", PASSWORD);
+        gateway = TestGateway.connect(sandbox.host(), sandbox.devicePort(), TENANT, "s1", PASSWORD, dir.resolve("sandbox-ca.crt"));
         gateway.sendAccepted("telemetry", Events.lab("s1", start.plusSeconds(300)));
         gateway.sendAccepted("event//s1.cam-gate-1", Events.alarm("s1", "ev-9", "al-9", "raised", start, start, null));
         assertTrue(dashboard.database().message(Events.summaryId("s1", "lab", start.plusSeconds(300))).isPresent());

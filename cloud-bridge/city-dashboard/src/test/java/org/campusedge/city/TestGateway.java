@@ -41,10 +41,17 @@ final class TestGateway implements AutoCloseable {
     }
 
     /** Connects and opens the sender and the command receiver. */
-    static TestGateway connect(String host, int port, String tenant, String school, String password) throws Exception {
+    /** @param trust the Hono certificate to trust (AMQPS, host name checked), or null for plain AMQP */
+    static TestGateway connect(String host, int port, String tenant, String school, String password, java.nio.file.Path trust)
+            throws Exception {
         TestGateway g = new TestGateway(school);
         Promise<Void> ready = Promise.promise();
-        g.vertx.runOnContext(v -> ProtonClient.create(g.vertx).connect(new ProtonClientOptions().addEnabledSaslMechanism("PLAIN"),
+        ProtonClientOptions options = new ProtonClientOptions().addEnabledSaslMechanism("PLAIN");
+        if (trust != null) {
+            options.setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+                    .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(trust.toString()));
+        }
+        g.vertx.runOnContext(v -> ProtonClient.create(g.vertx).connect(options,
                 host, port, "gw-" + school + "@" + tenant, password, ar -> {
                     if (ar.failed()) {
                         ready.fail(ar.cause());

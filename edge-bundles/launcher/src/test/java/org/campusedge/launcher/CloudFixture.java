@@ -45,8 +45,12 @@ final class CloudFixture implements AutoCloseable {
             r.gateway("gw-" + s, "pw-" + s, List.of(s + ".*"));
         }
         Registry registry = r.north("city-dashboard", "city-secret").build();
-        HonoSandbox sandbox = HonoSandbox.start(SandboxConfig.builder().registry(registry).north("city-dashboard", "city-secret").build());
         Files.createDirectories(dir);
+        // AMQPS on both sides, with the sandbox's own certificate as the test CA the gateways and the dashboard trust
+        Path ca = dir.resolve("hono-sandbox-ca.crt");
+        org.campusedge.net.TlsIdentity.loadOrCreate(dir.resolve("hono-sandbox-tls.p12"), ca, "Campus Edge Hono sandbox (test CA)");
+        HonoSandbox sandbox = HonoSandbox.start(SandboxConfig.builder().registry(registry).north("city-dashboard", "city-secret")
+                .tls(dir.resolve("hono-sandbox-tls.p12"), new String(org.campusedge.net.TlsIdentity.STORE_PASSWORD)).build());
         Path db = dir.resolve("city.db");
         java.io.PrintStream out = System.out;
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
@@ -54,7 +58,7 @@ final class CloudFixture implements AutoCloseable {
             System.setOut(new java.io.PrintStream(new org.campusedge.launcher.CloudFixture.Tee(out, printed), true, "UTF-8"));
             CityDashboard city = CityDashboard.start(CityConfig.builder().honoHost("127.0.0.1").honoPort(sandbox.northPort())
                     .honoUser("city-dashboard").honoPassword("city-secret").tenant(TENANT).jdbcUrl("jdbc:sqlite:" + db)
-                    .httpPort(0).usersFile(dir.resolve("city-users")).build());
+                    .httpPort(0).usersFile(dir.resolve("city-users")).honoTls(true).honoTrustStore(ca).build());
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("user 'admin' with password: (\\S+)")
                     .matcher(printed.toString(java.nio.charset.StandardCharsets.UTF_8));
             return new CloudFixture(sandbox, city, db, m.find() ? m.group(1) : null, dir);
@@ -72,7 +76,8 @@ final class CloudFixture implements AutoCloseable {
         Path password = dir.resolve("cloud-password-" + school);
         Files.writeString(password, "pw-" + school + "\n");
         Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        return List.of("cloud.host=127.0.0.1", "cloud.port=" + sandbox.devicePort(), "cloud.tls=false", "cloud.tenant=" + TENANT,
+        return List.of("cloud.host=127.0.0.1", "cloud.port=" + sandbox.devicePort(), "cloud.tls=true",
+                "cloud.trustStorePath=" + dir.resolve("hono-sandbox-ca.crt"), "cloud.tenant=" + TENANT,
                 "cloud.passwordFile=" + password, "cloud.summaryPeriodSeconds=" + periodSeconds, "cloud.sendTimeoutSeconds=3",
                 "cloud.cityKeyFile=" + city.signer().publicKeyFile());
     }

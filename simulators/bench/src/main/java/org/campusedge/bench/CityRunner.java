@@ -74,10 +74,14 @@ public final class CityRunner {
             ids.add(id);
             registry.gateway("gw-" + id, "gw-secret-" + id, List.of(id + ".*"));
         }
-        HonoSandbox sandbox = HonoSandbox.start(SandboxConfig.builder().registry(registry.north("city-dashboard", "city-secret").build()).build());
+        // AMQPS on both sides of the sandbox: its certificate is the test CA the gateways and the dashboard trust
+        Path honoCa = home.resolve("hono-sandbox-ca.crt");
+        org.campusedge.net.TlsIdentity.loadOrCreate(home.resolve("hono-sandbox-tls.p12"), honoCa, "Campus Edge Hono sandbox (test CA)");
+        HonoSandbox sandbox = HonoSandbox.start(SandboxConfig.builder().registry(registry.north("city-dashboard", "city-secret").build())
+                .tls(home.resolve("hono-sandbox-tls.p12"), new String(org.campusedge.net.TlsIdentity.STORE_PASSWORD)).build());
         CityDashboard city = CityDashboard.start(CityConfig.builder().honoHost("127.0.0.1").honoPort(sandbox.northPort())
                 .honoUser("city-dashboard").honoPassword("city-secret").tenant(tenant).jdbcUrl("jdbc:sqlite:" + home.resolve("city.db"))
-                .httpPort(cityPort).usersFile(home.resolve("city-users")).build());
+                .httpPort(cityPort).usersFile(home.resolve("city-users")).honoTls(true).honoTrustStore(honoCa).build());
         List<SimulatedSchool> simulated = new ArrayList<>();
         List<GatewayProcess> gateways = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -114,7 +118,8 @@ public final class CityRunner {
             simulated.add(school);
             GatewayProcess gw = GatewayProcess.start(GatewayProcess.defaultDistribution(), dir, List.of("camel.coapPort=0", "camel.cardPort=0",
                     "camel.httpPort=0", "console.port=" + (s == 0 ? consolePort : 0), "registry.inventoryFile=" + school.inventoryFile(),
-                    "cloud.host=127.0.0.1", "cloud.port=" + sandbox.devicePort(), "cloud.tls=false", "cloud.tenant=" + tenant,
+                    "cloud.host=127.0.0.1", "cloud.port=" + sandbox.devicePort(), "cloud.tls=true",
+                    "cloud.trustStorePath=" + honoCa, "cloud.tenant=" + tenant,
                     "cloud.summaryPeriodSeconds=" + summarySeconds,
                     // the bureau's public key, as the school's installer copies it: the city's commands are checked against it
                     "cloud.cityKeyFile=" + city.signer().publicKeyFile()), List.of("-Xmx384m"));
@@ -130,8 +135,8 @@ public final class CityRunner {
         }
         System.out.printf("  city dashboard  %s   (its admin password was printed above at its first start; users in %s)%n", city.url(),
                 home.resolve("city-users"));
-        System.out.printf("  Hono sandbox    device side amqp://127.0.0.1:%d, northbound amqp://127.0.0.1:%d%n", sandbox.devicePort(),
-                sandbox.northPort());
+        System.out.printf("  Hono sandbox    device side amqps://127.0.0.1:%d, northbound amqps://127.0.0.1:%d (test CA %s)%n",
+                sandbox.devicePort(), sandbox.northPort(), honoCa);
         System.out.printf("  summaries reach the city every %d s; a CRITICAL alarm at once. Ctrl-C stops everything.%n%n", summarySeconds);
         long end = duration > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(duration) : Long.MAX_VALUE;
         while (!stopped.await(15, TimeUnit.SECONDS) && System.nanoTime() < end) {

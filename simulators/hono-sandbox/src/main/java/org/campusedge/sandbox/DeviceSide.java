@@ -14,7 +14,6 @@ import io.vertx.proton.ProtonConnection;
 import io.vertx.proton.ProtonQoS;
 import io.vertx.proton.ProtonSender;
 import io.vertx.proton.ProtonServer;
-import io.vertx.proton.ProtonServerOptions;
 
 /**
  * The device-side listener, behaving like Hono's AMQP protocol adapter: SASL PLAIN
@@ -47,13 +46,14 @@ final class DeviceSide {
     }
 
     ProtonServer createServer() {
-        return ProtonServer.create(vertx, new ProtonServerOptions().setHost(config.host()))
+        return ProtonServer.create(vertx, config.serverOptions())
                 .saslAuthenticatorFactory(() -> new SaslServerAuthenticator(this::verify, SaslServerAuthenticator.PLAIN))
                 .connectHandler(this::onConnect);
     }
 
     /** {@code auth-id@tenant} / password against the registry. */
     private Object verify(final String mechanism, final String user, final String password) {
+        stats.login();
         final int at = user == null ? -1 : user.lastIndexOf('@');
         if (at <= 0 || at == user.length() - 1) {
             LOG.debug("device login [{}] refused: user name must be auth-id@tenant", user);

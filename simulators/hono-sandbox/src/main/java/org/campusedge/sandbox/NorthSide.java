@@ -18,7 +18,6 @@ import io.vertx.proton.ProtonQoS;
 import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
 import io.vertx.proton.ProtonServer;
-import io.vertx.proton.ProtonServerOptions;
 
 /**
  * The northbound listener: what a Hono application client sees of the AMQP messaging network.
@@ -53,12 +52,13 @@ final class NorthSide {
         final String[] mechanisms = config.northUser() == null
                 ? new String[] {SaslServerAuthenticator.PLAIN, SaslServerAuthenticator.ANONYMOUS}
                 : new String[] {SaslServerAuthenticator.PLAIN};
-        return ProtonServer.create(vertx, new ProtonServerOptions().setHost(config.host()))
+        return ProtonServer.create(vertx, config.serverOptions())
                 .saslAuthenticatorFactory(() -> new SaslServerAuthenticator(this::verify, mechanisms))
                 .connectHandler(this::onConnect);
     }
 
     private Object verify(final String mechanism, final String user, final String password) {
+        stats.login();
         if (config.northUser() == null) {
             return user == null ? "anonymous" : user;
         }

@@ -23,8 +23,12 @@ public final class SandboxConfig {
     private final String northUser;
     private final String northPassword;
     private final Duration forwardTimeout;
+    private final java.nio.file.Path tlsKeyStore;
+    private final String tlsPassword;
 
     private SandboxConfig(final Builder b) {
+        this.tlsKeyStore = b.tlsKeyStore;
+        this.tlsPassword = b.tlsPassword;
         this.host = b.host;
         this.devicePort = b.devicePort;
         this.northPort = b.northPort;
@@ -48,6 +52,24 @@ public final class SandboxConfig {
     /** @return a builder with defaults (127.0.0.1, random ports) */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** @return the PKCS#12 key store both listeners serve TLS (AMQPS) with, or null for plain AMQP */
+    public java.nio.file.Path tlsKeyStore() {
+        return tlsKeyStore;
+    }
+
+    /**
+     * @return how a listener is set up: the bind address and, when a key store is configured, TLS 1.2/1.3
+     *         with its key (as Hono's adapters serve AMQPS on 5671)
+     */
+    io.vertx.proton.ProtonServerOptions serverOptions() {
+        final io.vertx.proton.ProtonServerOptions o = new io.vertx.proton.ProtonServerOptions().setHost(host);
+        if (tlsKeyStore != null) {
+            o.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PfxOptions().setPath(tlsKeyStore.toString()).setPassword(tlsPassword));
+            o.getEnabledSecureTransportProtocols().retainAll(java.util.Set.of("TLSv1.2", "TLSv1.3"));
+        }
+        return o;
     }
 
     /** @return the interface both listeners bind to */
@@ -99,6 +121,9 @@ public final class SandboxConfig {
         private Builder() {
         }
 
+        private java.nio.file.Path tlsKeyStore;
+        private String tlsPassword;
+
         /**
          * @param value interface to bind
          * @return this
@@ -148,6 +173,17 @@ public final class SandboxConfig {
             this.northUser = user;
             this.northPassword = password;
             this.northSet = true;
+            return this;
+        }
+
+        /**
+         * @param keyStore a PKCS#12 key store with the sandbox's key and certificate: both sides then speak AMQPS only
+         * @param password its password
+         * @return this
+         */
+        public Builder tls(final java.nio.file.Path keyStore, final String password) {
+            this.tlsKeyStore = Objects.requireNonNull(keyStore, "keyStore");
+            this.tlsPassword = Objects.requireNonNull(password, "password");
             return this;
         }
 

@@ -29,6 +29,16 @@ public final class SandboxStats {
     private final AtomicLong commandResponses = new AtomicLong();
     private final AtomicInteger deviceConnections = new AtomicInteger();
     private final AtomicInteger northConnections = new AtomicInteger();
+    private final AtomicLong logins = new AtomicLong();
+
+    /** @return SASL logins either side was sent (a user name and password reached the sandbox), granted or not */
+    public long logins() {
+        return logins.get();
+    }
+
+    void login() {
+        logins.incrementAndGet();
+    }
 
     /** @return device-side messages settled {@code accepted} (or presettled and forwarded) */
     public long accepted() {
