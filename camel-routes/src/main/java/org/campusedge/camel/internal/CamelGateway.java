@@ -170,7 +170,7 @@ public final class CamelGateway implements AutoCloseable {
             ctx.getRegistry().bind("labNormaliser", new LabNormaliser(registry, new SenmlParser(settings.maxPackRecords())));
             ctx.addComponent("campus-card", new CardComponent(cards));
             ctx.addComponent("campus-observe", new ObserveComponent(ObserveComponent.configuration(), observeTimer, counters,
-                    auth::plainAllowed));
+                    auth::plainAllowed, credentials));
             ctx.getRegistry().bind("cardNormaliser", new CardNormaliser(registry,
                     CardPseudonymiser.fromFile(settings.cardSecretFile())));
             ctx.addComponent("campus-http", new HttpIngestComponent(http, counters));

@@ -16,9 +16,12 @@ import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 
 /**
- * Camel component {@code campus-observe:DEVICE?address=coap://host:port/path&silence=SECONDS}: the
+ * Camel component {@code campus-observe:DEVICE?address=coaps://host:port/path&silence=SECONDS}: the
  * gateway observes (RFC 7641) a sensor's resource and every notification becomes an exchange of the
- * device's route. All observations share one client endpoint (one UDP socket).
+ * device's route. Over coaps the gateway is the DTLS client and presents the kit's id and secret
+ * ({@link ObserverPskStore}): only a kit that holds that secret completes the handshake. Plain
+ * {@code coap://} only for kits the inventory marks {@code security: none}. All observations share one
+ * client endpoint per scheme (one UDP socket each).
  */
 public final class ObserveComponent extends DefaultComponent {
 
@@ -26,18 +29,22 @@ public final class ObserveComponent extends DefaultComponent {
     private final ScheduledExecutorService scheduler;
     private final IngressCounters counters;
     private final java.util.function.Predicate<String> plainAllowed;
+    private final ObserverPskStore keys;
     private CoapEndpoint client;
+    private CoapEndpoint secureClient;
 
     public ObserveComponent(Configuration config, ScheduledExecutorService scheduler, IngressCounters counters) {
-        this(config, scheduler, counters, device -> true);
+        this(config, scheduler, counters, device -> true, null);
     }
 
     /**
      * @param plainAllowed whether a device may be observed over plain CoAP: only one the inventory marks
      *                     {@code security: none}; nothing proves who answers at a plain CoAP address
+     * @param credentials  the kits' secrets, for coaps; null: no coaps observation
      */
     public ObserveComponent(Configuration config, ScheduledExecutorService scheduler, IngressCounters counters,
-                            java.util.function.Predicate<String> plainAllowed) {
+                            java.util.function.Predicate<String> plainAllowed, org.campusedge.api.DeviceCredentials credentials) {
+        this.keys = credentials == null ? null : new ObserverPskStore(credentials);
         this.plainAllowed = plainAllowed;
         this.config = config;
         this.scheduler = scheduler;
@@ -50,6 +57,32 @@ public final class ObserveComponent extends DefaultComponent {
         super.doStart();
         client = new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(new InetSocketAddress(0)).build();
         client.start();
+        if (keys != null) {
+            secureClient = new CoapEndpoint.Builder().setConfiguration(config).setConnector(dtlsClient(config, keys, counters::unproven)).build();
+            secureClient.start();
+        }
+    }
+
+    /** The gateway as a DTLS 1.2 client: the PSK suites its server takes, HelloVerify honoured, a bounded table. */
+    private static org.eclipse.californium.scandium.DTLSConnector dtlsClient(Configuration coap, ObserverPskStore keys,
+                                                                            java.util.function.BiConsumer<String, String> refused) {
+        org.eclipse.californium.scandium.config.DtlsConfig.register();
+        Configuration c = new Configuration(coap);
+        c.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_ROLE,
+                org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole.CLIENT_ONLY);
+        c.setAsList(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_CIPHER_SUITES,
+                org.eclipse.californium.scandium.dtls.cipher.CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
+                org.eclipse.californium.scandium.dtls.cipher.CipherSuite.TLS_PSK_WITH_AES_128_CCM,
+                org.eclipse.californium.scandium.dtls.cipher.CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256);
+        c.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_MAX_CONNECTIONS, 1_000);
+        // a kit that does not hold its key never answers the gateway's Finished: give up on the handshake after
+        // 1 + 2 + 4 s (not the default 31 s, behind which the next registration would queue)
+        c.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 2);
+        c.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_RECEIVER_THREAD_COUNT, 1);
+        c.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT, 1);
+        return new org.eclipse.californium.scandium.DTLSConnector(org.eclipse.californium.scandium.config.DtlsConnectorConfig
+                .builder(c).setAddress(new InetSocketAddress(0)).setAdvancedPskStore(keys).setLoggingTag("observe")
+                .setSessionListener(keys.refusals(refused)).build());
     }
 
     /** Client settings: the gateway's CoAP configuration. */
@@ -61,10 +94,15 @@ public final class ObserveComponent extends DefaultComponent {
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
         Object address = parameters.remove("address");
         Object silence = parameters.remove("silence");
-        if (address == null || !address.toString().startsWith("coap://")) {
-            throw new IllegalArgumentException("campus-observe needs address=coap://host:port/path, got " + address);
+        boolean secure = address != null && address.toString().startsWith("coaps://");
+        if (address == null || !(secure || address.toString().startsWith("coap://"))) {
+            throw new IllegalArgumentException("campus-observe needs address=coaps://host:port/path, got " + address);
         }
-        if (!plainAllowed.test(remaining)) {
+        if (secure && keys == null) {
+            throw new IllegalArgumentException("lab kit " + remaining + " is to be observed over coaps, but the gateway has no"
+                    + " device credentials");
+        }
+        if (!secure && !plainAllowed.test(remaining)) {
             throw new IllegalArgumentException("lab kit " + remaining + " is observed over plain CoAP, where nothing proves who"
                     + " answers; mark it 'security: none' in the inventory if it is an old kit that cannot do better");
         }
@@ -78,11 +116,30 @@ public final class ObserveComponent extends DefaultComponent {
             client.destroy();
             client = null;
         }
+        if (secureClient != null) {
+            secureClient.destroy();
+            secureClient = null;
+        }
         super.doStop();
     }
 
-    CoapEndpoint client() {
-        return client;
+    /** The endpoint for an address: over coaps the gateway's DTLS client, set to present the kit's identity there. */
+    CoapEndpoint client(String deviceId, URI address) {
+        if (!"coaps".equals(address.getScheme())) {
+            return client;
+        }
+        keys.observe(peer(address), deviceId);
+        return secureClient;
+    }
+
+    void forget(String deviceId, URI address) {
+        if (keys != null && "coaps".equals(address.getScheme())) {
+            keys.forget(peer(address), deviceId);
+        }
+    }
+
+    private static InetSocketAddress peer(URI address) {
+        return new InetSocketAddress(address.getHost(), address.getPort() < 0 ? 5684 : address.getPort());
     }
 
     ScheduledExecutorService scheduler() {

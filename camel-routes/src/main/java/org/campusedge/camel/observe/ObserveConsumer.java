@@ -47,7 +47,7 @@ final class ObserveConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         client = new CoapClient(endpoint.address);
-        client.setEndpoint(endpoint.getComponent().client());
+        client.setEndpoint(endpoint.getComponent().client(endpoint.deviceId, endpoint.address));
         lastNotification = System.currentTimeMillis();
         register();
         long tick = Math.max(250, Math.min(endpoint.silence.toMillis() / 4, 5_000));
@@ -122,6 +122,7 @@ final class ObserveConsumer extends DefaultConsumer {
             backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
             LOG.debug("No notification from {} for {}; registering again", endpoint.deviceId,
                     Duration.ofMillis(now - lastNotification));
+
             try {
                 register();
             } catch (RuntimeException e) {
@@ -147,6 +148,7 @@ final class ObserveConsumer extends DefaultConsumer {
         if (client != null) {
             client.shutdown();
         }
+        endpoint.getComponent().forget(endpoint.deviceId, endpoint.address);
         super.doStop();
     }
 }

@@ -92,4 +92,99 @@ class LibcoapObserveIT {
             server.waitFor(10, TimeUnit.SECONDS);
         }
     }
+
+    /** libcoap's coap-server with DTLS (its OpenSSL or GnuTLS build): plain on {@code port}, coaps on {@code port + 1}. */
+    private static Process coapsServer(int port, String key) throws Exception {
+        String binary = null;
+        for (String candidate : new String[] {"/usr/bin/coap-server-openssl", "/usr/bin/coap-server-gnutls"}) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                binary = candidate;
+                break;
+            }
+        }
+        assertTrue(binary != null, "libcoap's coap-server with DTLS (libcoap3-bin) is missing; run .ci/install-test-tools");
+        return new ProcessBuilder(binary, "-A", "127.0.0.1", "-p", Integer.toString(port), "-k", key)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** A free UDP port whose next one is free too (coap-server takes both). */
+    private static int freePortPair() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            try (DatagramSocket a = new DatagramSocket(0)) {
+                try (DatagramSocket b = new DatagramSocket(a.getLocalPort() + 1)) {
+                    return a.getLocalPort();
+                } catch (java.net.SocketException e) {
+                    // taken: try another
+                }
+            }
+        }
+        throw new IllegalStateException("no free UDP port pair");
+    }
+
+    private static long readings(GatewayProcess gw, String device) throws Exception {
+        return Long.parseLong(GatewayFixture.rows(gw.storePath(), "SELECT count(*) FROM event_log WHERE device_id = '" + device
+                + "' AND kind = 'lab.reading'").get(0));
+    }
+
+    /**
+     * Observe over coaps against libcoap: the gateway is the DTLS client and presents the kit's id and key.
+     * A coap-server set up with that key is observed; one with another key (not the kit, or not set up with
+     * its key) completes no handshake, delivers nothing and is counted against the kit.
+     */
+    @Test
+    void theGatewayObservesLibcoapOverDtlsOnlyWithTheKitsKey() throws Exception {
+        int good = freePortPair();
+        int bad = freePortPair();
+        String key = "libcoap-kit-key-01234567";
+        Process right = coapsServer(good, key);
+        Process wrong = coapsServer(bad, "not-the-kits-key-0123456");
+        try {
+            put(good, "[{\"n\":\"temperature\",\"u\":\"Cel\",\"v\":24.25}]");
+            put(bad, "[{\"n\":\"temperature\",\"u\":\"Cel\",\"v\":25.5}]");
+            Path home = dir.resolve("gw");
+            // the installer's order: the kits' keys first, the kits set up with them
+            Path secrets = Files.createDirectories(home.resolve("conf")).resolve("device-secrets");
+            Files.writeString(secrets, "lab-libcoap-2\t" + key + "\t2026-12-01T00:00:00Z\nlab-libcoap-3\tthe-kits-own-key-0123456"
+                    + "\t2026-12-01T00:00:00Z\n");
+            Files.setPosixFilePermissions(secrets, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Path profiles = dir.resolve("profiles");
+            Files.createDirectories(profiles);
+            try (var all = Files.list(GatewayFixture.distribution().resolve("device-profiles/profiles"))) {
+                for (Path p : all.toList()) {
+                    Files.writeString(profiles.resolve(p.getFileName()), Files.readString(p).replace("PT2M", "PT4S"));
+                }
+            }
+            Path inventory = dir.resolve("school.yaml");
+            Files.writeString(inventory, Files.readString(GatewayFixture.distribution()
+                    .resolve("device-profiles/schools/example-school.yaml")) + """
+                      - id: lab-libcoap-2
+                        profile: lab-sensor-kit
+                        address: coaps://127.0.0.1:%d/example_data
+                        location: {building: 科学楼 Science Building, floor: "3F", room: "302"}
+                        properties: {mode: observe}
+                      - id: lab-libcoap-3
+                        profile: lab-sensor-kit
+                        address: coaps://127.0.0.1:%d/example_data
+                        location: {building: 科学楼 Science Building, floor: "3F", room: "303"}
+                        properties: {mode: observe}
+                    """.formatted(good + 1, bad + 1));
+            try (GatewayProcess gw = GatewayFixture.start(home, "registry.inventoryFile=" + inventory,
+                    "registry.profilesDir=" + profiles)) {
+                assertTrue(GatewayFixture.eventually(20, () -> readings(gw, "lab-libcoap-2") > 0),
+                        "libcoap's coaps server with the kit's key was not observed");
+                put(good, "[{\"n\":\"temperature\",\"u\":\"Cel\",\"v\":26.75}]");
+                assertTrue(GatewayFixture.eventually(10, () -> readings(gw, "lab-libcoap-2") > 1), "a notification over coaps was not stored");
+                assertTrue(GatewayFixture.eventually(30, () -> {
+                    java.util.Map<String, String> r = GatewayFixture.deviceReport(gw).get("lab-libcoap-3");
+                    return r != null && Long.parseLong(r.get("rejected")) >= 1;
+                }), "the failed handshakes with the wrong key were not counted: " + GatewayFixture.deviceReport(gw).get("lab-libcoap-3"));
+                assertEquals(0, readings(gw, "lab-libcoap-3"), "readings taken from a server that does not hold the kit's key");
+            }
+        } finally {
+            for (Process p : List.of(right, wrong)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
 }

@@ -47,6 +47,7 @@ class SiegeIT {
                 SimulatedSchool.morningClock(60))) {
             List<String> settings = CloudFixture.concat(List.of("registry.inventoryFile=" + school.inventoryFile(),
                     "health.checkIntervalSeconds=1", "camel.controllerPollSeconds=5"), GatewayFixture.nightRules(dir, "rules"));
+            school.provision(dir.resolve("gw"));
             try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), settings.toArray(String[]::new))) {
                 try {
                     besiege(school, gw);

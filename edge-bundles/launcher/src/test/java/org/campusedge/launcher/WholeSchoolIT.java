@@ -25,6 +25,7 @@ class WholeSchoolIT {
         SchoolSize size = new SchoolSize(6, 2, 3, 4, 4, 1);
         try (SimulatedSchool school = SimulatedSchool.prepare(dir.resolve("school"), "sch-it", size,
                 SimulatedSchool.morningClock(600))) {
+            school.provision(dir.resolve("gw"));
             try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "registry.inventoryFile=" + school.inventoryFile(),
                     "health.checkIntervalSeconds=1", "camel.controllerPollSeconds=2")) {
                 school.attach(gw, 500);

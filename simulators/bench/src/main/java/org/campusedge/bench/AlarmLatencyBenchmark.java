@@ -68,6 +68,7 @@ public final class AlarmLatencyBenchmark {
             Files.writeString(school.inventoryFile(), extra, StandardOpenOption.APPEND);
             Path night = home.resolve("no-school.yaml");
             Files.writeString(night, "schoolHours: {}\n");
+            school.provision(home.resolve("gateway"));
             try (GatewayProcess gw = GatewayProcess.start(GatewayProcess.defaultDistribution(), home.resolve("gateway"),
                     List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0",
                             "registry.inventoryFile=" + school.inventoryFile(), "rules.calendarFile=" + night),

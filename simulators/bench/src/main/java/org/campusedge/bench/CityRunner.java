@@ -116,6 +116,7 @@ public final class CityRunner {
             Files.writeString(password, "gw-secret-" + id + "\n");
             Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             simulated.add(school);
+            school.provision(dir);
             GatewayProcess gw = GatewayProcess.start(GatewayProcess.defaultDistribution(), dir, List.of("camel.coapPort=0", "camel.cardPort=0",
                     "camel.httpPort=0", "console.port=" + (s == 0 ? consolePort : 0), "registry.inventoryFile=" + school.inventoryFile(),
                     "cloud.host=127.0.0.1", "cloud.port=" + sandbox.devicePort(), "cloud.tls=true",

@@ -79,10 +79,21 @@ public final class SchoolBenchmark {
                 r.perSecond().get("broadcast"), r.total(), r.p50(), r.p99(), r.heapMb(), r.lossless() ? "yes" : "NO");
     }
 
+    /** The school with the energy server and the observed kits set up for the gateway at {@code gatewayHome}. */
+    static SimulatedSchool provisioned(SimulatedSchool school, Path gatewayHome) throws Exception {
+        try {
+            school.provision(gatewayHome);
+            return school;
+        } catch (Exception e) {
+            school.close();
+            throw e;
+        }
+    }
+
     private static Run once(SchoolSize size, int seconds, double speed, String heap) throws Exception {
         Path home = Files.createTempDirectory("campus-school-bench");
-        try (SimulatedSchool school = SimulatedSchool.prepare(home.resolve("school"), "sch-bench", size,
-                SimulatedSchool.morningClock(speed));
+        try (SimulatedSchool school = provisioned(SimulatedSchool.prepare(home.resolve("school"), "sch-bench", size,
+                SimulatedSchool.morningClock(speed)), home.resolve("gateway"));
              GatewayProcess gw = GatewayProcess.start(GatewayProcess.defaultDistribution(), home.resolve("gateway"),
                      List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0",
                              "registry.inventoryFile=" + school.inventoryFile()), LabBenchmark.gatewayJvmOptions(heap));

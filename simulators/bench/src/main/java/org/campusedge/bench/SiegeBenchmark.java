@@ -109,6 +109,7 @@ public final class SiegeBenchmark {
                               text: "probe intrusion"
                               priority: 95
                     """);
+            school.provision(home.resolve("gateway"));
             try (GatewayProcess gw = GatewayProcess.start(GatewayProcess.defaultDistribution(), home.resolve("gateway"),
                     List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0",
                             "registry.inventoryFile=" + school.inventoryFile(), "rules.rulesDir=" + rules),

@@ -231,6 +231,11 @@ public final class GatewayProcess implements AutoCloseable {
      * as an installer does; the running gateway picks it up.
      */
     public void trustOpcUaServer(String name, java.security.cert.X509Certificate certificate) throws IOException {
+        trustOpcUaServer(home, name, certificate);
+    }
+
+    /** As {@link #trustOpcUaServer(String, java.security.cert.X509Certificate)}, for a gateway home before its start. */
+    public static void trustOpcUaServer(Path home, String name, java.security.cert.X509Certificate certificate) throws IOException {
         Path certs = Files.createDirectories(home.resolve("data/opcua-pki/trusted/certs"));
         try {
             Path tmp = certs.getParent().resolve(name + ".der.tmp"); // not in the watched folder while half written

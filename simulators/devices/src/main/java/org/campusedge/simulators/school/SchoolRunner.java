@@ -85,6 +85,7 @@ public final class SchoolRunner {
         SimulatedSchool school = SimulatedSchool.prepare(home, "sch-sim-01", size, SimulatedSchool.morningClock(speed));
         GatewayProcess gateway;
         try {
+            school.provision(home);
             gateway = GatewayProcess.start(distribution, home, List.of("camel.coapPort=" + coapPort, "camel.coapsPort=" + coapsPort, "camel.cardPort=" + cardPort,
                     "camel.httpPort=" + httpPort, "console.port=" + consolePort, "registry.inventoryFile=" + school.inventoryFile()),
                     List.of("-Xmx384m"));

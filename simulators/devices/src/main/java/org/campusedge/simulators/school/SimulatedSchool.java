@@ -31,13 +31,16 @@ public final class SimulatedSchool implements AutoCloseable {
     private final EnergyMeterServer meters;
     private final List<BroadcastController> controllers;
     private final ObservableLabSensors observed;
+    private final java.util.concurrent.atomic.AtomicReference<org.campusedge.simulators.net.DeviceKeys> kitKeys;
     private LabSensorSimulator labs;
     private CardReaderSimulator cards;
     private CameraSimulator cameras;
     private SchoolInventory inventory;
 
     private SimulatedSchool(SchoolSize size, SchoolClock clock, Path inventoryFile, EnergyMeterServer meters,
-                            List<BroadcastController> controllers, ObservableLabSensors observed) {
+                            List<BroadcastController> controllers, ObservableLabSensors observed,
+                            java.util.concurrent.atomic.AtomicReference<org.campusedge.simulators.net.DeviceKeys> kitKeys) {
+        this.kitKeys = kitKeys;
         this.observed = observed;
         this.size = size;
         this.clock = clock;
@@ -68,8 +71,16 @@ public final class SimulatedSchool implements AutoCloseable {
             observedSensors.add(new LabSensor(id, id.startsWith("lab-chem"), observedSensors.size(), System.currentTimeMillis()));
         }
         ObservableLabSensors observed = new ObservableLabSensors(observedSensors, 7, 1000);
+        // the observed kits' keys, once attach has them (a kit completes no handshake before)
+        java.util.concurrent.atomic.AtomicReference<org.campusedge.simulators.net.DeviceKeys> kitKeys = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            int observePort = observed.start(0);
+            // each observed kit a coaps server of its own; its key is set up at attach, once the gateway issued it
+            java.util.Map<String, Integer> observePorts = observed.startSecured(java.util.Map.of(), id -> {
+                org.campusedge.simulators.net.DeviceKeys k = kitKeys.get();
+                return k == null ? null : k.secret(id);
+            });
+            java.util.Map<String, String> observeAddress = new java.util.LinkedHashMap<>();
+            observePorts.forEach((id, port) -> observeAddress.put(id, "coaps://127.0.0.1:" + port + "/lab/" + id));
             meters.start(EnergyMeterServer.freePort());
             List<String> addresses = new ArrayList<>();
             for (int i = 0; i < size.controllers(); i++) {
@@ -79,8 +90,8 @@ public final class SimulatedSchool implements AutoCloseable {
             }
             Path file = dir.resolve("school.yaml");
             Files.writeString(file, SchoolGenerator.inventory(schoolId, "江城市模拟中学 " + schoolId, 1500 * Math.max(1, size.readers() / 12),
-                    size, meters.endpointUrl(), addresses, "coap://127.0.0.1:" + observePort + "/lab/"));
-            return new SimulatedSchool(size, clock, file, meters, controllers, observed);
+                    size, meters.endpointUrl(), addresses, observeAddress));
+            return new SimulatedSchool(size, clock, file, meters, controllers, observed, kitKeys);
         } catch (Exception e) {
             observed.close();
             meters.close();
@@ -102,19 +113,46 @@ public final class SimulatedSchool implements AutoCloseable {
     }
 
     /**
+     * What an installer does before the gateway goes live, for the devices it connects to: the energy
+     * server's login and the observed kits' keys made in the gateway's secrets file (the gateway keeps
+     * them and issues the rest), the server and the kits set up with them, and the server's certificate
+     * put in the gateway's OPC UA trust list — so that the gateway's first connections succeed and nothing
+     * is refused. Call before the gateway starts with that home; {@link #attach} does the rest.
+     */
+    public void provision(Path gatewayHome) throws IOException {
+        java.util.List<String> ids = new java.util.ArrayList<>(SchoolInventory.read(inventoryFile).observedLabSensors());
+        ids.add(EnergyMeterServer.CREDENTIAL);
+        Path secrets = Files.createDirectories(gatewayHome.resolve("conf")).resolve("device-secrets");
+        new org.campusedge.registry.internal.SecretsFile(secrets).update(m -> {
+            for (String id : ids) {
+                m.putIfAbsent(id, new org.campusedge.api.DeviceCredentials.Secret(org.campusedge.registry.internal.SecretsFile.newSecret(),
+                        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+            }
+            return null;
+        });
+        org.campusedge.simulators.net.DeviceKeys keys = org.campusedge.simulators.net.DeviceKeys.of(secrets);
+        kitKeys.set(keys);
+        meters.users(java.util.Map.of(EnergyMeterServer.CREDENTIAL, keys.secret(EnergyMeterServer.CREDENTIAL)));
+        GatewayProcess.trustOpcUaServer(gatewayHome, "campus-energy-sim", meters.certificate());
+    }
+
+    /**
      * Points every device at the running gateway and starts them.
      *
      * @param labPackPeriodMillis how often each lab sensor posts a pack of 7 readings
      */
     public void attach(GatewayProcess gateway, long labPackPeriodMillis) throws IOException {
         inventory = SchoolInventory.read(inventoryFile);
-        // the installer's two steps for the energy server: its user with the password the gateway issued,
-        // and its certificate in the gateway's OPC UA trust list (the gateway's own is accepted by the simulator)
-        String energyPassword = gateway.deviceKeys().secret(EnergyMeterServer.CREDENTIAL);
-        if (energyPassword != null) {
-            meters.users(java.util.Map.of(EnergyMeterServer.CREDENTIAL, energyPassword));
+        // the energy server and the observed kits, if not provisioned before the gateway started: set up now with
+        // what the gateway issued (its first attempts were refused, and counted)
+        if (kitKeys.get() == null) {
+            String energyPassword = gateway.deviceKeys().secret(EnergyMeterServer.CREDENTIAL);
+            if (energyPassword != null) {
+                meters.users(java.util.Map.of(EnergyMeterServer.CREDENTIAL, energyPassword));
+            }
+            GatewayProcess.trustOpcUaServer(gateway.home(), "campus-energy-sim", meters.certificate());
+            kitKeys.set(gateway.deviceKeys());
         }
-        gateway.trustOpcUaServer("campus-energy-sim", meters.certificate());
         for (int i = 0; i < controllers.size(); i++) {
             String id = inventory.controllers().get(i);
             // the controller is set up with its key: it signs its reports with it and asks it of the gateway's commands
