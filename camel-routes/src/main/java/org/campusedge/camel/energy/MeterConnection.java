@@ -108,6 +108,7 @@ final class MeterConnection implements AutoCloseable {
     private volatile String lastProblem;
     private long backoffMs = 5_000;
     private long attempts;
+    private java.util.concurrent.ScheduledFuture<?> resubscribeRetry;
     private java.util.concurrent.ScheduledFuture<?> retry;
 
     /** @param pki the gateway's certificates and trust list; null only for unsecured targets */
@@ -245,7 +246,7 @@ final class MeterConnection implements AutoCloseable {
         return b.setEndpoint(endpoint)
                 .setKeyPair(pki.keyPair()).setCertificate(pki.certificate())
                 .setCertificateChain(new java.security.cert.X509Certificate[] {pki.certificate()})
-                .setCertificateValidator(pki.reporting((cert, e) -> certificateRefused(attempt, cert)))
+                .setCertificateValidator(pki.validatorFor(endpointUrl, (cert, why) -> certificateRefused(attempt, cert, why)))
                 .setIdentityProvider(target.user() == null ? new AnonymousProvider() : new UsernameProvider(target.user(), password))
                 .build();
     }
@@ -254,14 +255,15 @@ final class MeterConnection implements AutoCloseable {
      * The trust list refused the server's certificate. Milo would try again at once and again; the
      * attempt is ended here instead, counted, and tried again with back-off (at once when an admin trusts it).
      */
-    private void certificateRefused(long attempt, java.security.cert.X509Certificate cert) {
-        String what = cert == null ? "(none)" : cert.getSubjectX500Principal().getName() + ", SHA-1 " + OpcUaPki.thumbprint(cert);
+    private void certificateRefused(long attempt, java.security.cert.X509Certificate cert, String why) {
+        String what = cert == null ? "(none)" : OpcUaPki.printable(cert.getSubjectX500Principal().getName())
+                + ", SHA-1 " + OpcUaPki.thumbprint(cert);
         worker.execute(() -> {
             synchronized (this) {
                 if (attempts == attempt && client != null) {
                     dropClient();
-                    failed("refused the server certificate of " + endpointUrl + " (" + what + "): not in the trust list;"
-                            + " trust it on the admin page if it is the meter server's", true);
+                    failed("refused the server certificate of " + endpointUrl + " (" + what + "): " + why
+                            + "; trust it on the admin page if it is the meter server's", true);
                 }
             }
         });
@@ -398,21 +400,26 @@ final class MeterConnection implements AutoCloseable {
             }
             for (Watch w : watches.values()) {
                 if (w.items().isEmpty()) {
+                    // all of a meter's items, or none: a point that cannot be resolved must not leave it half subscribed
+                    List<OpcUaMonitoredItem> items = new ArrayList<>();
                     for (PointNode p : w.points()) {
                         NodeId node = ExpandedNodeId.parse(p.nodeId()).toNodeIdOrThrow(client.getNamespaceTable());
                         OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(node);
                         item.setSamplingInterval(p.samplingMs());
                         item.setDataValueListener((it, value) -> w.sink().accept(reading(w.deviceId(), p.point(), value)));
-                        w.items().add(item);
+                        items.add(item);
                     }
-                    subscription.addMonitoredItems(w.items());
+                    subscription.addMonitoredItems(items);
+                    w.items().addAll(items);
                 }
             }
             subscription.synchronizeMonitoredItems();
             lastProblem = null;
         } catch (UaException | RuntimeException e) {
             problem("subscribing at " + endpointUrl + " failed (" + rootMessage(e) + "); trying again in 5 s");
-            worker.schedule(this::resubscribe, 5, TimeUnit.SECONDS);
+            if (resubscribeRetry == null || resubscribeRetry.isDone()) { // one retry pending at most, whoever asked
+                resubscribeRetry = worker.schedule(this::resubscribe, 5, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -449,9 +456,13 @@ final class MeterConnection implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
+        if (retry != null) {
+            retry.cancel(false);
+        }
         OpcUaClient client = this.client;
+        this.client = null;
         if (client == null) {
             return;
         }

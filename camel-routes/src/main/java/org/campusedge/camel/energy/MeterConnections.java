@@ -69,6 +69,7 @@ public final class MeterConnections implements AutoCloseable {
         this.peer = peer;
         if (pki != null) {
             pki.onTrusted(this::retryRefused);
+            pki.onDistrusted(this::reconnectAll); // a live session with that server ends now, not at its next reconnect
             // a certificate an admin copied into trusted/certs (Milo reloads the folder) is tried at once too
             worker.scheduleWithFixedDelay(() -> {
                 if (pki.trustListChanged()) {
@@ -93,6 +94,21 @@ public final class MeterConnections implements AutoCloseable {
         return c;
     }
 
+    /** Watches a meter at its target's connection, made if there is none; one step, so that a release cannot close it in between. */
+    synchronized void watch(MeterConnection.Target target, String deviceId, List<MeterConnection.PointNode> points,
+                            java.util.function.Consumer<MeterReading> sink) {
+        acquire(target).watch(deviceId, points, sink);
+    }
+
+    /** Stops watching a meter; its connection is closed when no meter is left on it. */
+    synchronized void unwatch(MeterConnection.Target target, String deviceId) {
+        MeterConnection c = byTarget.get(target);
+        if (c != null) {
+            c.unwatch(deviceId);
+            release(target);
+        }
+    }
+
     synchronized MeterConnection existing(MeterConnection.Target target) {
         return byTarget.get(target);
     }
@@ -109,6 +125,10 @@ public final class MeterConnections implements AutoCloseable {
     public synchronized void credentialsChanged(Set<String> ids) {
         byTarget.values().stream().filter(c -> c.target().credentialId() != null && ids.contains(c.target().credentialId()))
                 .forEach(MeterConnection::reconnect);
+    }
+
+    private synchronized void reconnectAll() {
+        List.copyOf(byTarget.values()).forEach(MeterConnection::reconnect);
     }
 
     private synchronized void retryRefused() {

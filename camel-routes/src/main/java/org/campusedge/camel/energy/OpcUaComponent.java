@@ -46,6 +46,11 @@ public final class OpcUaComponent extends DefaultComponent {
                 new IllegalArgumentException("meter " + deviceId + " is not in the inventory"));
         Profile p = registry.profile(d.profileId()).orElseThrow(() ->
                 new IllegalArgumentException("profile " + d.profileId() + " of meter " + deviceId + " is not loaded"));
+        if (!d.credentialId().equals(d.id()) && registry.device(d.credentialId()).isPresent()) {
+            // a device's key would go to the OPC UA server as a password
+            throw new IllegalArgumentException("meter " + deviceId + ": credential " + d.credentialId()
+                    + " is a device of the inventory; name the energy server's own credential");
+        }
         return MeterPlan.of(d, p, connections.secure());
     }
 
@@ -83,7 +88,7 @@ public final class OpcUaComponent extends DefaultComponent {
             super.doStart();
             MeterPlan plan = component().plan(deviceId());
             target = plan.target();
-            component().connections.acquire(target).watch(deviceId(), plan.watched(), this::onReading);
+            component().connections.watch(target, deviceId(), plan.watched(), this::onReading);
         }
 
         private void onReading(MeterReading reading) {
@@ -105,11 +110,7 @@ public final class OpcUaComponent extends DefaultComponent {
         @Override
         protected void doStop() throws Exception {
             if (target != null) {
-                MeterConnection c = component().connections.existing(target);
-                if (c != null) {
-                    c.unwatch(deviceId());
-                }
-                component().connections.release(target);
+                component().connections.unwatch(target, deviceId());
             }
             super.doStop();
         }

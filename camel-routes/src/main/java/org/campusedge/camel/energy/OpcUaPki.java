@@ -54,6 +54,11 @@ public final class OpcUaPki implements ServerCertificates, AutoCloseable {
     private final FileBasedCertificateQuarantine rejected;
     private final CertificateValidator validator;
     private final List<Runnable> trustListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> distrustListeners = new CopyOnWriteArrayList<>();
+    /** Endpoint URL to the thumbprint of the one certificate accepted there (pins.properties). */
+    private final java.util.Properties pins = new java.util.Properties();
+    /** Thumbprint to the endpoint where it was refused, for the admin page and for pinning it when trusted. */
+    private final java.util.Map<String, String> refusedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     private OpcUaPki(Path dir, KeyPair keyPair, X509Certificate certificate) throws IOException {
         this.dir = dir;
@@ -62,6 +67,12 @@ public final class OpcUaPki implements ServerCertificates, AutoCloseable {
         this.trustList = FileBasedTrustListManager.createAndInitialize(dir);
         this.rejected = FileBasedCertificateQuarantine.create(dir.resolve("rejected/certs"));
         this.validator = new DefaultClientCertificateValidator(trustList, rejected);
+        Path pinFile = dir.resolve("pins.properties");
+        if (Files.exists(pinFile)) {
+            try (InputStream in = Files.newInputStream(pinFile)) {
+                pins.load(in);
+            }
+        }
     }
 
     /** The PKI in {@code dir}, with a new application instance certificate for {@code applicationUri} when there is none. */
@@ -132,7 +143,7 @@ public final class OpcUaPki implements ServerCertificates, AutoCloseable {
 
     /** The application URI in the gateway's certificate, which the gateway must also name in its sessions. */
     String applicationUri() {
-        return entry(certificate, true).applicationUri();
+        return entry(certificate, true, null).applicationUri();
     }
 
     /** Milo's validator over the trust list; a server it refuses is put in {@code rejected/certs}. */
@@ -155,6 +166,73 @@ public final class OpcUaPki implements ServerCertificates, AutoCloseable {
         trustListeners.add(r);
     }
 
+    /** Told when an admin stopped trusting a certificate, so that sessions with that server end now. */
+    void onDistrusted(Runnable r) {
+        distrustListeners.add(r);
+    }
+
+    private synchronized void pin(String endpoint, String thumbprint) {
+        pins.setProperty(endpoint, thumbprint);
+        try {
+            java.io.StringWriter w = new java.io.StringWriter();
+            pins.store(w, "Campus Edge: the one server certificate (SHA-1) accepted at each OPC UA endpoint");
+            OwnerOnlyFiles.write(dir.resolve("pins.properties"), w.toString().getBytes(StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            LOG.warn("OPC UA: could not save the certificate pins: {}", e.toString());
+        }
+        LOG.info("OPC UA: {} is now bound to the server certificate SHA-1 {}", endpoint, thumbprint);
+    }
+
+    private synchronized void unpin(String thumbprint) {
+        for (String endpoint : pins.stringPropertyNames()) {
+            if (pins.getProperty(endpoint).equalsIgnoreCase(thumbprint)) {
+                pins.remove(endpoint);
+            }
+        }
+    }
+
+    /**
+     * The check of a server's certificate at one endpoint. The certificate must be on the trust list
+     * (Milo's validation) and be the one bound to that endpoint: a trust list holds every school server's
+     * certificate, and one server's key must not let it answer for another's address (it would get that
+     * server's password). The first trusted certificate seen at an endpoint is bound to it; another one
+     * there later is refused and listed like an untrusted one, and trusting it on the admin page binds it instead.
+     */
+    CertificateValidator validatorFor(String endpoint, java.util.function.BiConsumer<X509Certificate, String> refused) {
+        return (chain, applicationUri, hostnames) -> {
+            X509Certificate cert = chain.isEmpty() ? null : chain.get(0);
+            String thumbprint = cert == null ? "" : thumbprint(cert);
+            try {
+                validator.validateCertificateChain(chain, applicationUri, hostnames);
+            } catch (UaException e) {
+                refusedAt.put(thumbprint, endpoint);
+                refused.accept(cert, "not in the trust list");
+                throw e;
+            }
+            String pinned;
+            synchronized (this) {
+                pinned = pins.getProperty(endpoint);
+                if (pinned == null) {
+                    pin(endpoint, thumbprint);
+                    return;
+                }
+            }
+            if (!pinned.equalsIgnoreCase(thumbprint)) {
+                rejected.addRejectedCertificate(cert);
+                refusedAt.put(thumbprint, endpoint);
+                refused.accept(cert, "trusted, but not the certificate bound to this endpoint (SHA-1 " + pinned + ")");
+                throw new UaException(org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_CertificateUntrusted,
+                        "not the certificate bound to " + endpoint);
+            }
+        };
+    }
+
+    /** A certificate's subject fit for a log line, an event and a page: printable, at most 200 characters. */
+    static String printable(String s) {
+        String p = s.replaceAll("[\\p{Cntrl}\\u2028\\u2029]", "?");
+        return p.length() > 200 ? p.substring(0, 200) + "..." : p;
+    }
+
     /** The SHA-1 thumbprint of a certificate, in hex, as OPC UA tools show it. */
     public static String thumbprint(X509Certificate c) {
         try {
@@ -164,7 +242,7 @@ public final class OpcUaPki implements ServerCertificates, AutoCloseable {
         }
     }
 
-    private static Entry entry(X509Certificate c, boolean trusted) {
+    private static Entry entry(X509Certificate c, boolean trusted, String endpoint) {
         String uri = null;
         try {
             if (c.getSubjectAlternativeNames() != null) {
@@ -177,15 +255,20 @@ public final class OpcUaPki implements ServerCertificates, AutoCloseable {
         } catch (java.security.cert.CertificateParsingException e) {
             // no URI to show
         }
-        return new Entry(thumbprint(c), c.getSubjectX500Principal().getName(), uri, c.getNotAfter().toInstant(), trusted);
+        return new Entry(thumbprint(c), printable(c.getSubjectX500Principal().getName()), uri == null ? null : printable(uri),
+                c.getNotAfter().toInstant(), trusted, endpoint);
     }
 
     @Override
     public List<Entry> list() {
         List<Entry> out = new ArrayList<>();
-        trustList.getTrustedCertificates().forEach(c -> out.add(entry(c, true)));
-        rejected.getRejectedCertificates().stream().filter(c -> !trustList.getTrustedCertificates().contains(c))
-                .forEach(c -> out.add(entry(c, false)));
+        java.util.Map<String, String> bound = new java.util.HashMap<>();
+        synchronized (this) {
+            pins.stringPropertyNames().forEach(e -> bound.merge(pins.getProperty(e).toLowerCase(), e, (a, b) -> a + ", " + b));
+        }
+        trustList.getTrustedCertificates().forEach(c -> out.add(entry(c, true, bound.get(thumbprint(c)))));
+        // refused ones, including a trusted certificate refused at an endpoint bound to another
+        rejected.getRejectedCertificates().forEach(c -> out.add(entry(c, false, refusedAt.get(thumbprint(c)))));
         return out;
     }
 
@@ -193,10 +276,20 @@ public final class OpcUaPki implements ServerCertificates, AutoCloseable {
     public boolean trust(String thumbprint) {
         for (X509Certificate c : rejected.getRejectedCertificates()) {
             if (thumbprint(c).equalsIgnoreCase(thumbprint)) {
-                trustList.addTrustedCertificate(c);
+                if (c.getBasicConstraints() >= 0) {
+                    throw new IllegalArgumentException("that is a CA certificate: trusting it would trust every server it signed;"
+                            + " trust the server's own certificate");
+                }
+                if (!trustList.getTrustedCertificates().contains(c)) {
+                    trustList.addTrustedCertificate(c);
+                }
                 rejected.removeRejectedCertificate(c);
-                LOG.info("OPC UA: now trusting the server certificate {} (SHA-1 {})", c.getSubjectX500Principal().getName(),
-                        thumbprint(c));
+                String endpoint = refusedAt.remove(thumbprint(c));
+                if (endpoint != null) {
+                    pin(endpoint, thumbprint(c));
+                }
+                LOG.info("OPC UA: now trusting the server certificate {} (SHA-1 {}){}", printable(c.getSubjectX500Principal().getName()),
+                        thumbprint(c), endpoint == null ? "" : " at " + endpoint);
                 trustListeners.forEach(Runnable::run);
                 return true;
             }
@@ -217,8 +310,10 @@ public final class OpcUaPki implements ServerCertificates, AutoCloseable {
                 try {
                     boolean removed = trustList.removeTrustedCertificate(ByteString.of(MessageDigest.getInstance("SHA-1")
                             .digest(c.getEncoded())));
+                    unpin(thumbprint);
                     LOG.info("OPC UA: no longer trusting the server certificate {} (SHA-1 {})",
-                            c.getSubjectX500Principal().getName(), thumbprint);
+                            printable(c.getSubjectX500Principal().getName()), thumbprint);
+                    distrustListeners.forEach(Runnable::run);
                     return removed;
                 } catch (GeneralSecurityException e) {
                     throw new IllegalStateException(e);
@@ -240,18 +335,6 @@ public final class OpcUaPki implements ServerCertificates, AutoCloseable {
     @Override
     public String ownThumbprint() {
         return thumbprint(certificate);
-    }
-
-    /** A validator that tells {@code refused} which server certificate it refused, and why, before it throws. */
-    CertificateValidator reporting(java.util.function.BiConsumer<X509Certificate, UaException> refused) {
-        return (chain, applicationUri, hostnames) -> {
-            try {
-                validator.validateCertificateChain(chain, applicationUri, hostnames);
-            } catch (UaException e) {
-                refused.accept(chain.isEmpty() ? null : chain.get(0), e);
-                throw e;
-            }
-        };
     }
 
     @Override

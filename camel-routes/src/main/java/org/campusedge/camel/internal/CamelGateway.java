@@ -93,6 +93,7 @@ public final class CamelGateway implements AutoCloseable {
     private GatewayControls controls;
     private MeterConnections meters;
     private OpcUaPki pki;
+    private volatile ObserveComponent observe;
     private final ScheduledExecutorService observeTimer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "coap-observe");
         t.setDaemon(true);
@@ -146,6 +147,10 @@ public final class CamelGateway implements AutoCloseable {
                 if (m != null) {
                     m.credentialsChanged(ids);
                 }
+                ObserveComponent o = observe;
+                if (o != null) {
+                    o.credentialsChanged(ids);
+                }
             });
         }
         http = new GatewayHttpServer(settings.http(), credentials == null ? null : new HttpDeviceAuth(registry, credentials));
@@ -169,8 +174,8 @@ public final class CamelGateway implements AutoCloseable {
             ctx.addComponent("campus-coap", new CoapIngestComponent(coap.server(), counters, auth));
             ctx.getRegistry().bind("labNormaliser", new LabNormaliser(registry, new SenmlParser(settings.maxPackRecords())));
             ctx.addComponent("campus-card", new CardComponent(cards));
-            ctx.addComponent("campus-observe", new ObserveComponent(ObserveComponent.configuration(), observeTimer, counters,
-                    auth::plainAllowed, credentials));
+            observe = new ObserveComponent(ObserveComponent.configuration(), observeTimer, counters, auth::plainAllowed, credentials);
+            ctx.addComponent("campus-observe", observe);
             ctx.getRegistry().bind("cardNormaliser", new CardNormaliser(registry,
                     CardPseudonymiser.fromFile(settings.cardSecretFile())));
             ctx.addComponent("campus-http", new HttpIngestComponent(http, counters));

@@ -32,6 +32,7 @@ public final class ObserveComponent extends DefaultComponent {
     private final ObserverPskStore keys;
     private CoapEndpoint client;
     private CoapEndpoint secureClient;
+    private org.eclipse.californium.scandium.DTLSConnector dtls;
 
     public ObserveComponent(Configuration config, ScheduledExecutorService scheduler, IngressCounters counters) {
         this(config, scheduler, counters, device -> true, null);
@@ -58,7 +59,8 @@ public final class ObserveComponent extends DefaultComponent {
         client = new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(new InetSocketAddress(0)).build();
         client.start();
         if (keys != null) {
-            secureClient = new CoapEndpoint.Builder().setConfiguration(config).setConnector(dtlsClient(config, keys, counters::unproven)).build();
+            dtls = dtlsClient(config, keys, counters::unproven);
+            secureClient = new CoapEndpoint.Builder().setConfiguration(config).setConnector(dtls).build();
             secureClient.start();
         }
     }
@@ -119,6 +121,7 @@ public final class ObserveComponent extends DefaultComponent {
         if (secureClient != null) {
             secureClient.destroy();
             secureClient = null;
+            dtls = null;
         }
         super.doStop();
     }
@@ -128,13 +131,34 @@ public final class ObserveComponent extends DefaultComponent {
         if (!"coaps".equals(address.getScheme())) {
             return client;
         }
-        keys.observe(peer(address), deviceId);
+        if (!keys.observe(peer(address), deviceId)) {
+            throw new IllegalArgumentException("another lab kit is already observed at " + peer(address) + "; one kit per address");
+        }
         return secureClient;
     }
 
     void forget(String deviceId, URI address) {
         if (keys != null && "coaps".equals(address.getScheme())) {
             keys.forget(peer(address), deviceId);
+            endSessions(java.util.Set.of(deviceId)); // a session proven with this kit's key must not outlive its route
+        }
+    }
+
+    /**
+     * The credentials of these kits changed (rotated, revoked): their DTLS sessions end and leave the session
+     * cache (a resumption would reuse the old key's master secret), so the next handshake needs the new key.
+     */
+    public void credentialsChanged(java.util.Set<String> kits) {
+        if (keys != null) {
+            endSessions(kits);
+        }
+    }
+
+    private void endSessions(java.util.Set<String> kits) {
+        org.eclipse.californium.scandium.DTLSConnector c = dtls;
+        if (c != null) {
+            c.startTerminateConnectionsForPrincipal((org.eclipse.californium.elements.util.Filter<java.security.Principal>) p ->
+                    p instanceof org.eclipse.californium.elements.auth.PreSharedKeyIdentity psk && kits.contains(psk.getIdentity()), true);
         }
     }
 

@@ -83,6 +83,16 @@ final class ObserveConsumer extends DefaultConsumer {
             lost("answered " + response.getCode());
             return;
         }
+        if ("coaps".equals(endpoint.address.getScheme())) {
+            // the session this came over must be the one proven with this kit's key, whatever address it came from
+            java.security.Principal peer = response.advanced().getSourceContext().getPeerIdentity();
+            if (!(peer instanceof org.eclipse.californium.elements.auth.PreSharedKeyIdentity psk)
+                    || !psk.getIdentity().equals(endpoint.deviceId)) {
+                endpoint.getComponent().counters().unproven(endpoint.deviceId, "a notification over a DTLS session of "
+                        + (peer == null ? "no identity" : "another identity") + " was dropped");
+                return;
+            }
+        }
         lastNotification = System.currentTimeMillis();
         backoffMs = 1_000;
         Exchange exchange = createExchange(false);

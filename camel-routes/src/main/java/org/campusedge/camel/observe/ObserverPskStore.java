@@ -29,9 +29,10 @@ final class ObserverPskStore implements AdvancedPskStore {
         this.credentials = credentials;
     }
 
-    /** The kit observed at this address (one kit per address). */
-    void observe(InetSocketAddress address, String deviceId) {
-        kitByAddress.put(address, deviceId);
+    /** The kit observed at this address; false when another kit is observed there (one kit per address). */
+    boolean observe(InetSocketAddress address, String deviceId) {
+        String before = kitByAddress.putIfAbsent(address, deviceId);
+        return before == null || before.equals(deviceId);
     }
 
     void forget(InetSocketAddress address, String deviceId) {

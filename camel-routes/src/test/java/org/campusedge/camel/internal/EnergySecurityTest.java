@@ -109,7 +109,46 @@ class EnergySecurityTest {
         assertTrue(pki.trust(thumbprint), "trusting the rejected certificate");
         assertTrue(entry(thumbprint).trusted());
         assertTrue(Await.eventually(20, () -> readings("meter-a") >= 3), "no readings after the admin trusted the server");
+        assertEquals(ems.endpointUrl(), entry(thumbprint).endpoint(), "the trusted certificate is bound to the endpoint it was refused at");
         assertTrue(Files.exists(pki.dir().resolve("own/certs/gateway.der")), "the gateway's certificate for the servers' trust lists");
+
+        // the admin distrusts it: the live session ends now, and nothing more is read
+        assertTrue(pki.distrust(thumbprint));
+        assertTrue(Await.eventually(20, () -> entry(thumbprint) != null && !entry(thumbprint).trusted()),
+                "the distrusted server's certificate is not refused again: " + pki.list());
+        Thread.sleep(1_000);
+        long after = readings("meter-a");
+        Thread.sleep(3_000);
+        assertEquals(after, readings("meter-a"), "readings still taken from a server the admin distrusted");
+    }
+
+    /**
+     * Every trusted certificate is on one trust list; one server's key must still not answer for another's
+     * address. A server with the second (trusted) server's key at the first one's address is refused, gets
+     * no password, and is listed as refused there.
+     */
+    @Test
+    void aTrustedCertificateIsAcceptedOnlyAtTheEndpointItIsBoundTo() throws Exception {
+        gateway.serverCertificates().trust(ems.certificate());
+        assertTrue(Await.eventually(20, () -> readings("meter-a") >= 3 && readings("meter-b") >= 3), "no readings from both servers");
+        int port = Integer.parseInt(ems.endpointUrl().replaceAll(".*:(\\d+)/.*", "$1"));
+        ems.close();
+        try (EnergyMeterServer rogue = new EnergyMeterServer(List.of(new EnergyMeterServer.Meter("meter-a", "teaching", 999)),
+                () -> LocalTime.of(10, 0), 200).secured().withIdentityOf(other)) {
+            rogue.users(Map.of());
+            rogue.start(port);
+            long before = readings("meter-a");
+            String thumbprint = OpcUaPki.thumbprint(other.certificate());
+            assertTrue(Await.eventually(60, () -> gateway.counters().of("meter-a").lastError() != null
+                    && gateway.counters().of("meter-a").lastError().contains("not the certificate bound to this endpoint")),
+                    "the other server's certificate was accepted at this address: " + gateway.counters().of("meter-a"));
+            assertEquals(0, rogue.logins(), "the gateway sent meter-a's server password to a server with another server's key");
+            assertEquals(before, readings("meter-a"), "readings taken from the server with another's key");
+            assertTrue(gateway.serverCertificates().list().stream().anyMatch(e -> e.thumbprint().equals(thumbprint) && !e.trusted()
+                    && ems.endpointUrl().equals(e.endpoint())), "not listed as refused at this endpoint: " + gateway.serverCertificates().list());
+            long b = readings("meter-b");
+            assertTrue(Await.eventually(20, () -> readings("meter-b") >= b + 3), "the other server's own meter stopped reporting");
+        }
     }
 
     @Test

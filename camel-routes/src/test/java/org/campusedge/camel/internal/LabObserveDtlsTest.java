@@ -80,5 +80,12 @@ class LabObserveDtlsTest {
 
         onKit.put("lab-watch-2", "watch-two-key-0123456789"); // the installer sets the kit up with its own key
         assertTrue(Await.eventually(45, () -> readings("lab-watch-2") >= 7 * 3), "the kit was not observed once it had its key");
+
+        // the admin revokes kit 1's key (stolen): its DTLS session ends at once and no new one can be made
+        keys.put("lab-watch-1", null);
+        Thread.sleep(1_000);
+        long revoked = readings("lab-watch-1");
+        Thread.sleep(3_000);
+        assertEquals(revoked, readings("lab-watch-1"), "a kit whose key was revoked is still observed");
     }
 }

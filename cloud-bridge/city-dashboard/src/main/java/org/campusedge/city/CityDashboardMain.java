@@ -45,7 +45,12 @@ public final class CityDashboardMain {
                 case "--hono-port" -> b.honoPort(Integer.parseInt(v));
                 case "--hono-user" -> b.honoUser(v);
                 case "--hono-password" -> b.honoPassword(v);
-                case "--hono-tls" -> b.honoTls(Boolean.parseBoolean(v));
+                case "--hono-tls" -> {
+                    if (!v.equals("true") && !v.equals("false")) {
+                        throw new IllegalArgumentException("--hono-tls takes true or false, got " + v); // never plain by a typo
+                    }
+                    b.honoTls(v.equals("true"));
+                }
                 case "--hono-trust" -> b.honoTrustStore(Path.of(v));
                 case "--tenant" -> b.tenant(v);
                 case "--db" -> b.jdbcUrl(v);

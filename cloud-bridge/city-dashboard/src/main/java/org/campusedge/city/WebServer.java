@@ -24,6 +24,14 @@ import org.slf4j.LoggerFactory;
  */
 final class WebServer implements AutoCloseable {
 
+    static {
+        // a request (headers and body) must arrive within 30 s: bodies are read before any check (see Http.body), and a
+        // client trickling one must not hold one of the 8 handler threads for longer; read once, when the JDK server loads
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "30");
+        }
+    }
+
     static final String COOKIE = "city_session";
     static final String CSRF_HEADER = "X-CSRF-Token";
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);

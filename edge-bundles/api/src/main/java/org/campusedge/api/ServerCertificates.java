@@ -14,9 +14,11 @@ public interface ServerCertificates {
 
     /**
      * One certificate: its SHA-1 thumbprint (hex, what OPC UA tools show), subject, the application URI
-     * in it, when it ends, and whether it is trusted (else it was rejected).
+     * in it, when it ends, whether it is trusted (else it was refused), and the endpoint(s) it is bound to
+     * (trusted) or was refused at (null when not known). A trusted certificate is accepted only at the
+     * endpoint it is bound to: one server's key must not answer for another's address.
      */
-    record Entry(String thumbprint, String subject, String applicationUri, Instant notAfter, boolean trusted) {
+    record Entry(String thumbprint, String subject, String applicationUri, Instant notAfter, boolean trusted, String endpoint) {
     }
 
     /** Trusted and rejected certificates, trusted first. */

@@ -117,6 +117,7 @@ final class CredentialsView {
             g.writeStringField("applicationUri", e.applicationUri());
             g.writeStringField("notAfter", e.notAfter().toString());
             g.writeBooleanField("trusted", e.trusted());
+            g.writeStringField("endpoint", e.endpoint()); // bound to (trusted) or refused at
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -79,7 +79,7 @@ public final class EnergyMeterServer implements AutoCloseable {
     private volatile Map<String, String> users = Map.of();
     private final List<String> refusedLogins = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger logins = new java.util.concurrent.atomic.AtomicInteger();
-    private final MemoryCertificateStore certificates = new MemoryCertificateStore(); // kept across restarts
+    private MemoryCertificateStore certificates = new MemoryCertificateStore(); // kept across restarts
     private volatile java.security.cert.X509Certificate certificate;
 
     /**
@@ -110,6 +110,15 @@ public final class EnergyMeterServer implements AutoCloseable {
      */
     public EnergyMeterServer secured() {
         this.secured = true;
+        return this;
+    }
+
+    /**
+     * From the next {@link #start} on, this server has the other's key and certificate: a server whose key
+     * was taken from another (a meter's, pulled out in a switch room) answering at this one's address.
+     */
+    public EnergyMeterServer withIdentityOf(EnergyMeterServer other) {
+        this.certificates = other.certificates;
         return this;
     }
 
