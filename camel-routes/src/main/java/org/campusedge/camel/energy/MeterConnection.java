@@ -1,6 +1,5 @@
 package org.campusedge.camel.energy;
 
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ubyte;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
 import java.time.Instant;
@@ -16,28 +15,18 @@ import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;
 import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
 import org.eclipse.milo.opcua.sdk.client.UaSession;
-import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
-import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
-import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
-import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.ApplicationType;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
-import org.eclipse.milo.opcua.stack.core.types.structured.ApplicationDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
-import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
-import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The gateway's session with one OPC UA server (a meter, or the building's energy-management
  * server with many meters) and its one subscription, shared by the routes of every meter behind it.
  *
- * <p>A secured {@link Target} asks the server for its endpoints, takes the one with the target's
+ * <p>A secured {@link MeterTarget} asks the server for its endpoints, takes the one with the target's
  * security policy and SignAndEncrypt, and checks the server's certificate against the gateway's trust
  * list ({@link OpcUaPki}); it logs in with the user and the password from the secrets file. A server
  * that is not trusted, or refuses the user, is counted against every meter behind it and tried again
@@ -57,25 +46,9 @@ import org.slf4j.LoggerFactory;
 final class MeterConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MeterConnection.class);
-    private static final String UA_TCP_BINARY = "http://opcfoundation.org/UA-Profile/Transport/uatcp-uasc-uabinary";
     static final String APPLICATION_URI = "urn:campusedge:gateway";
     /** Seconds without a session after which the server is asked for its endpoints again. */
     static final int STALE_SECONDS = 20;
-
-    /**
-     * Where and how to connect: the endpoint URL, the security policy (None only for meters the
-     * inventory marks {@code security: none}, then anonymously), the user name and the id of the
-     * credential whose secret is the password. Meters behind one server with the same target share a session.
-     */
-    record Target(String endpointUrl, SecurityPolicy policy, String user, String credentialId) {
-        boolean secured() {
-            return policy != SecurityPolicy.None;
-        }
-
-        static Target unsecured(String endpointUrl) {
-            return new Target(endpointUrl, SecurityPolicy.None, null, null);
-        }
-    }
 
     /** Where the passwords come from and whom a refusal is counted against. */
     interface Peer {
@@ -94,7 +67,7 @@ final class MeterConnection implements AutoCloseable {
                          List<OpcUaMonitoredItem> items) {
     }
 
-    private final Target target;
+    private final MeterTarget target;
     private final String endpointUrl;
     private final double publishingMs;
     private final OpcUaPki pki;
@@ -112,7 +85,7 @@ final class MeterConnection implements AutoCloseable {
     private java.util.concurrent.ScheduledFuture<?> retry;
 
     /** @param pki the gateway's certificates and trust list; null only for unsecured targets */
-    MeterConnection(Target target, double publishingMs, OpcUaPki pki, Peer peer, ScheduledExecutorService worker) {
+    MeterConnection(MeterTarget target, double publishingMs, OpcUaPki pki, Peer peer, ScheduledExecutorService worker) {
         if (target.secured() && pki == null) {
             throw new IllegalArgumentException("a secured OPC UA target needs the gateway's certificates");
         }
@@ -124,7 +97,7 @@ final class MeterConnection implements AutoCloseable {
         this.worker = worker;
     }
 
-    Target target() {
+    MeterTarget target() {
         return target;
     }
 
@@ -216,7 +189,7 @@ final class MeterConnection implements AutoCloseable {
                     synchronized (this) {
                         if (client == c) {
                             dropClient();
-                            failed(why(failure), refusal(failure));
+                            failed(why(failure), MeterTarget.refusal(failure));
                         }
                     }
                 });
@@ -235,9 +208,9 @@ final class MeterConnection implements AutoCloseable {
                 .setRequestTimeout(uint(5000))
                 .setKeepAliveInterval(uint(2000));
         if (!target.secured()) {
-            return b.setEndpoint(noneEndpoint()).setIdentityProvider(new AnonymousProvider()).build();
+            return b.setEndpoint(target.unsecuredEndpoint()).setIdentityProvider(new AnonymousProvider()).build();
         }
-        EndpointDescription endpoint = secureEndpoint();
+        EndpointDescription endpoint = target.secureEndpoint();
         String password = target.user() == null ? null : peer.password(target.credentialId());
         if (target.user() != null && password == null) {
             throw new IllegalStateException("no credential '" + target.credentialId() + "' for OPC UA user " + target.user()
@@ -269,48 +242,8 @@ final class MeterConnection implements AutoCloseable {
         });
     }
 
-    /** The server's endpoint with the target's policy and SignAndEncrypt, asked of the server (over an unsecured channel, as OPC UA does). */
-    private EndpointDescription secureEndpoint() throws Exception {
-        List<EndpointDescription> offered = DiscoveryClient.getEndpoints(endpointUrl).get(5, TimeUnit.SECONDS);
-        java.net.URI ours = java.net.URI.create(endpointUrl.replaceFirst("^opc\\.tcp:", "http:"));
-        for (EndpointDescription e : offered) {
-            if (target.policy().getUri().equals(e.getSecurityPolicyUri()) && e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt
-                    && UA_TCP_BINARY.equals(e.getTransportProfileUri())) {
-                // the URL we were given, not the host name the server believes it has
-                return EndpointUtil.updateUrl(e, ours.getHost(), ours.getPort());
-            }
-        }
-        throw new IllegalStateException("the server offers no " + target.policy().name() + " SignAndEncrypt endpoint (it offers "
-                + offered.stream().map(e -> SecurityPolicy.fromUriSafe(e.getSecurityPolicyUri()).map(Enum::name).orElse("?")
-                        + "/" + e.getSecurityMode()).distinct().toList() + ")");
-    }
-
-    private EndpointDescription noneEndpoint() {
-        return new EndpointDescription(endpointUrl,
-                new ApplicationDescription("urn:campusedge:meter-server", null, LocalizedText.english("meter server"),
-                        ApplicationType.Server, null, null, new String[] {endpointUrl}),
-                ByteString.NULL_VALUE, MessageSecurityMode.None, SecurityPolicy.None.getUri(),
-                new UserTokenPolicy[] {new UserTokenPolicy("anonymous", UserTokenType.Anonymous, null, null, null)},
-                UA_TCP_BINARY, ubyte(0));
-    }
-
     private String why(Throwable failure) {
         return "cannot connect to " + endpointUrl + " (" + rootMessage(failure) + ")";
-    }
-
-    /** A refusal of either side's identity (as opposed to a server that is not there). */
-    private boolean refusal(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof UaException ua) {
-                long code = ua.getStatusCode().getValue();
-                if (code == StatusCodes.Bad_UserAccessDenied || code == StatusCodes.Bad_IdentityTokenRejected
-                        || code == StatusCodes.Bad_IdentityTokenInvalid || code == StatusCodes.Bad_SecurityChecksFailed
-                        || code == StatusCodes.Bad_CertificateUntrusted || code == StatusCodes.Bad_SecurityPolicyRejected) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** A connection attempt failed: noted, counted against the meters when it was a refusal, and tried again later. */
@@ -406,7 +339,7 @@ final class MeterConnection implements AutoCloseable {
                         NodeId node = ExpandedNodeId.parse(p.nodeId()).toNodeIdOrThrow(client.getNamespaceTable());
                         OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(node);
                         item.setSamplingInterval(p.samplingMs());
-                        item.setDataValueListener((it, value) -> w.sink().accept(reading(w.deviceId(), p.point(), value)));
+                        item.setDataValueListener((it, value) -> w.sink().accept(MeterReading.of(w.deviceId(), p.point(), value)));
                         items.add(item);
                     }
                     subscription.addMonitoredItems(items);
@@ -423,13 +356,6 @@ final class MeterConnection implements AutoCloseable {
         }
     }
 
-    static MeterReading reading(String deviceId, String point, DataValue value) {
-        StatusCode status = value.getStatusCode();
-        Instant source = value.getSourceTime() == null ? null : value.getSourceTime().getJavaInstant();
-        String bad = status != null && status.isBad() ? status.toString() : null;
-        Object v = value.getValue() == null ? null : value.getValue().getValue();
-        return new MeterReading(deviceId, point, v, source, bad);
-    }
 
     /** Writes a value to a node; completes with the server's status (or exceptionally when it cannot be sent). */
     CompletableFuture<StatusCode> write(String nodeId, Object value) {

@@ -21,7 +21,7 @@ public final class MeterConnections implements AutoCloseable {
     private final double publishingMs;
     private final OpcUaPki pki;
     private final MeterConnection.Peer peer;
-    private final Map<MeterConnection.Target, MeterConnection> byTarget = new HashMap<>();
+    private final Map<MeterTarget, MeterConnection> byTarget = new HashMap<>();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "opcua-meters");
         t.setDaemon(true);
@@ -84,7 +84,7 @@ public final class MeterConnections implements AutoCloseable {
         return pki != null;
     }
 
-    synchronized MeterConnection acquire(MeterConnection.Target target) {
+    synchronized MeterConnection acquire(MeterTarget target) {
         MeterConnection c = byTarget.get(target);
         if (c == null) {
             c = new MeterConnection(target, publishingMs, pki, peer, worker);
@@ -95,13 +95,13 @@ public final class MeterConnections implements AutoCloseable {
     }
 
     /** Watches a meter at its target's connection, made if there is none; one step, so that a release cannot close it in between. */
-    synchronized void watch(MeterConnection.Target target, String deviceId, List<MeterConnection.PointNode> points,
+    synchronized void watch(MeterTarget target, String deviceId, List<MeterConnection.PointNode> points,
                             java.util.function.Consumer<MeterReading> sink) {
         acquire(target).watch(deviceId, points, sink);
     }
 
     /** Stops watching a meter; its connection is closed when no meter is left on it. */
-    synchronized void unwatch(MeterConnection.Target target, String deviceId) {
+    synchronized void unwatch(MeterTarget target, String deviceId) {
         MeterConnection c = byTarget.get(target);
         if (c != null) {
             c.unwatch(deviceId);
@@ -109,11 +109,11 @@ public final class MeterConnections implements AutoCloseable {
         }
     }
 
-    synchronized MeterConnection existing(MeterConnection.Target target) {
+    synchronized MeterConnection existing(MeterTarget target) {
         return byTarget.get(target);
     }
 
-    synchronized void release(MeterConnection.Target target) {
+    synchronized void release(MeterTarget target) {
         MeterConnection c = byTarget.get(target);
         if (c != null && c.idle()) {
             byTarget.remove(target);

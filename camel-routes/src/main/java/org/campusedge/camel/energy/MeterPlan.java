@@ -16,7 +16,7 @@ import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
  * URI ({@code nsu=}): servers number their namespaces differently (Milo 2, node-opcua 1).
  * Sampling is the device's {@code samplingMs} property, else the point's, else one second.
  */
-record MeterPlan(MeterConnection.Target target, String nodePattern, List<MeterConnection.PointNode> watched) {
+record MeterPlan(MeterTarget target, String nodePattern, List<MeterConnection.PointNode> watched) {
 
     /**
      * The security policies a meter may ask for with its {@code opcuaSecurity} property (SignAndEncrypt each).
@@ -65,9 +65,9 @@ record MeterPlan(MeterConnection.Target target, String nodePattern, List<MeterCo
      * password. Meters behind one server name the server's credential (and so share one session);
      * a meter that is its own server uses its own (the default, its device id, also the user name).
      */
-    static MeterConnection.Target target(Device device, boolean secure) {
+    static MeterTarget target(Device device, boolean secure) {
         if (device.unprotected() || !secure) {
-            return MeterConnection.Target.unsecured(device.address());
+            return MeterTarget.unsecured(device.address());
         }
         String policy = device.properties().getOrDefault("opcuaSecurity", "Basic256Sha256");
         if (!POLICIES.contains(policy)) {
@@ -76,7 +76,7 @@ record MeterPlan(MeterConnection.Target target, String nodePattern, List<MeterCo
         }
         String credential = device.credentialId();
         String user = device.properties().getOrDefault("opcuaUser", credential);
-        return new MeterConnection.Target(device.address(), SecurityPolicy.valueOf(policy), user, credential);
+        return new MeterTarget(device.address(), SecurityPolicy.valueOf(policy), user, credential);
     }
 
     /** The NodeId of a writable point, or empty when the profile has no such writable point. */

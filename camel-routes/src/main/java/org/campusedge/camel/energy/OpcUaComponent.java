@@ -69,7 +69,7 @@ public final class OpcUaComponent extends DefaultComponent {
     }
 
     private static final class MeterConsumer extends DefaultConsumer {
-        private MeterConnection.Target target;
+        private MeterTarget target;
 
         MeterConsumer(MeterEndpoint endpoint, Processor processor) {
             super(endpoint, processor);

@@ -28,6 +28,17 @@ class LibcoapObserveIT {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
+    /** The distribution's profiles with an offlineAfter of 4 s: the gateway registers again after 2 s without notifications. */
+    private Path fastProfiles() throws Exception {
+        Path profiles = Files.createDirectories(dir.resolve("profiles"));
+        try (var all = Files.list(GatewayFixture.distribution().resolve("device-profiles/profiles"))) {
+            for (Path p : all.toList()) {
+                Files.writeString(profiles.resolve(p.getFileName()), Files.readString(p).replace("PT2M", "PT4S"));
+            }
+        }
+        return profiles;
+    }
+
     private void put(int port, String senml) throws Exception {
         Path body = Files.writeString(Files.createTempFile(dir, "senml", ".json"), senml);
         Process p = new ProcessBuilder(GatewayFixture.libcoap("coap-client"), "-m", "put", "-t", "110", "-f", body.toString(), "-B", "5",
@@ -56,12 +67,7 @@ class LibcoapObserveIT {
             // no wait for coap-server to bind: the PUT is confirmable and retransmitted until it answers
             put(port, "[{\"n\":\"temperature\",\"u\":\"Cel\",\"v\":21.25}]");
 
-            Path profiles = Files.createDirectories(dir.resolve("profiles"));
-            try (var all = Files.list(GatewayFixture.distribution().resolve("device-profiles/profiles"))) {
-                for (Path p : all.toList()) { // silence of 4 s: the gateway registers again after 2 s without notifications
-                    Files.writeString(profiles.resolve(p.getFileName()), Files.readString(p).replace("PT2M", "PT4S"));
-                }
-            }
+            Path profiles = fastProfiles();
             Path inventory = dir.resolve("school.yaml");
             Files.writeString(inventory, Files.readString(GatewayFixture.distribution()
                     .resolve("device-profiles/schools/example-school.yaml")) + """
@@ -147,13 +153,7 @@ class LibcoapObserveIT {
             Files.writeString(secrets, "lab-libcoap-2\t" + key + "\t2026-12-01T00:00:00Z\nlab-libcoap-3\tthe-kits-own-key-0123456"
                     + "\t2026-12-01T00:00:00Z\n");
             Files.setPosixFilePermissions(secrets, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            Path profiles = dir.resolve("profiles");
-            Files.createDirectories(profiles);
-            try (var all = Files.list(GatewayFixture.distribution().resolve("device-profiles/profiles"))) {
-                for (Path p : all.toList()) {
-                    Files.writeString(profiles.resolve(p.getFileName()), Files.readString(p).replace("PT2M", "PT4S"));
-                }
-            }
+            Path profiles = fastProfiles();
             Path inventory = dir.resolve("school.yaml");
             Files.writeString(inventory, Files.readString(GatewayFixture.distribution()
                     .resolve("device-profiles/schools/example-school.yaml")) + """
