@@ -63,6 +63,16 @@ public record CampusEvent(String id, String schoolId, String deviceId, String pr
                 || kind.endsWith(".control");
     }
 
+    /**
+     * Whether the event is a record the security office relies on: an alarm transition or an audit
+     * record (who acknowledged, who changed a credential). The store keeps a lane and a reserve of
+     * disk space for these that nothing else can use: a flood of intrusions fills the urgent lane,
+     * readings fill the disk, and an alarm's acknowledgement still lands.
+     */
+    public boolean lifeSafety() {
+        return kind.startsWith("alarm.") || kind.startsWith("audit.");
+    }
+
     static boolean isValidKind(String kind) {
         if (kind.isEmpty() || kind.charAt(0) == '.' || kind.charAt(kind.length() - 1) == '.') {
             return false;

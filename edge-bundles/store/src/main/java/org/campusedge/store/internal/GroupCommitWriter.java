@@ -28,12 +28,16 @@ import org.slf4j.LoggerFactory;
  * them in one transaction, commits, and only then completes their futures. Under load many appends
  * share one commit (and one fsync); when idle an append is committed alone, at once.
  *
- * <p>Two lanes: appends holding an {@link CampusEvent#urgent() urgent} event (an intrusion, an
- * alarm transition, a PA record) go into the urgent lane, which the writer empties first into
- * every commit and which has a capacity of its own, so a flood of readings can neither fill it nor
- * make it wait for more than the commit in progress. Each lane is bounded in events: an append that
- * would overflow its lane fails at once with {@link BackpressureException} so a connector can tell
- * its device to retry instead of the gateway running out of memory. After a failed commit (disk
+ * <p>Three lanes, each with a capacity of its own: appends holding an alarm transition or an audit
+ * record ({@link CampusEvent#lifeSafety()}) go into the safety lane, other {@link CampusEvent#urgent()
+ * urgent} events (an intrusion, a PA record) into the urgent lane, the rest (readings) into bulk.
+ * The writer empties the safety lane, then the urgent lane, into every commit, so a flood of
+ * readings cannot make an alarm wait for more than the commit in progress, and a flood of
+ * intrusions cannot fill the lane an alarm's acknowledgement needs. An append that would overflow
+ * its lane fails at once with {@link BackpressureException} so a connector can tell its device to
+ * retry instead of the gateway running out of memory. The disk is budgeted the same way
+ * ({@link SpaceBudget}): near full, bulk and then urgent appends are refused, so the space left
+ * goes to alarms. After a failed commit (disk
  * full, I/O error) the connection is put back into a fresh transaction and the device cache
  * re-read, so the next batch starts clean.
  *
@@ -49,6 +53,9 @@ final class GroupCommitWriter implements AutoCloseable {
     private sealed interface Job permits Append, Task, Wake {
     }
 
+    /** The lanes, in the order the writer takes them. */
+    enum Lane { SAFETY, URGENT, BULK }
+
     /** Put in the main queue after an urgent append, so a writer waiting on it wakes at once. */
     private record Wake() implements Job {
     }
@@ -57,7 +64,10 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Bulk events that may share a commit with urgent ones: enough to keep the disk busy, few enough to keep the commit short. */
     static final int URGENT_BATCH_BULK = 1_000;
 
-    private record Append(EventTable.Row[] rows, CompletableFuture<Void> done, boolean urgent) implements Job {
+    private record Append(EventTable.Row[] rows, CompletableFuture<Void> done, Lane lane) implements Job {
+        boolean urgent() {
+            return lane != Lane.BULK;
+        }
     }
 
     private record Task(SqlTask task, CompletableFuture<Object> done) implements Job {
@@ -71,14 +81,17 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private final Connection connection;
     private final int maxBatchEvents;
-    private final int maxQueuedEvents;
-    private final int maxQueuedUrgentEvents;
+    /** Per {@link Lane}: the most events it may hold waiting. */
+    private final int[] capacity;
     /** Bulk appends and maintenance tasks, in order. */
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
-    /** Appends of urgent events: taken before anything in {@link #queue}. */
+    /** Appends of alarm transitions and audit records: taken before anything else. */
+    private final Queue<Append> safety = new ConcurrentLinkedQueue<>();
+    /** Appends of other urgent events: taken after {@link #safety}, before anything in {@link #queue}. */
     private final Queue<Append> urgent = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queuedEvents = new AtomicInteger();
-    private final AtomicInteger queuedUrgentEvents = new AtomicInteger();
+    /** Per {@link Lane}: events waiting. */
+    private final AtomicInteger[] queued = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
+    private final SpaceBudget space;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -97,20 +110,21 @@ final class GroupCommitWriter implements AutoCloseable {
     private volatile String lastFailure;
 
     GroupCommitWriter(Connection connection, int maxBatchEvents, int maxQueuedEvents, int maxQueuedUrgentEvents,
-                      Watchdog watchdog) throws SQLException {
+                      int maxQueuedSafetyEvents, SpaceBudget space, Watchdog watchdog) throws SQLException {
         this.connection = connection;
         this.maxBatchEvents = maxBatchEvents;
-        this.maxQueuedEvents = maxQueuedEvents;
-        this.maxQueuedUrgentEvents = maxQueuedUrgentEvents;
+        this.capacity = new int[] {maxQueuedSafetyEvents, maxQueuedUrgentEvents, maxQueuedEvents};
+        this.space = space;
         this.watchdog = watchdog;
         connection.setAutoCommit(false);
         // prepared here, on the activating thread: a file the statements do not fit fails the
         // store's activation, with the reason, instead of a writer thread that dies unseen
         this.insert = connection.prepareStatement(EventTable.INSERT);
         this.devices = new DeviceRefs(connection);
+        space.check(connection);
         // stalled: appends are waiting and no round has finished for a minute (a disk that hangs)
         this.heartbeat = watchdog.watch("store writer", Duration.ofSeconds(60),
-                () -> !queue.isEmpty() || !urgent.isEmpty());
+                () -> !queue.isEmpty() || !urgent.isEmpty() || !safety.isEmpty());
         this.thread = new Thread(this::loop, "store-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -123,29 +137,46 @@ final class GroupCommitWriter implements AutoCloseable {
             return done;
         }
         int n = events.size();
-        boolean isUrgent = false;
-        for (CampusEvent e : events) {
-            isUrgent |= e.urgent();
-        }
-        AtomicInteger lane = isUrgent ? queuedUrgentEvents : queuedEvents;
-        int limit = isUrgent ? maxQueuedUrgentEvents : maxQueuedEvents;
-        if (lane.addAndGet(n) > limit) {
-            lane.addAndGet(-n);
+        Lane lane = laneOf(events);
+        String noSpace = space.refusal(lane);
+        if (noSpace != null) {
             failed.addAndGet(n);
-            done.completeExceptionally(new BackpressureException("the event store has " + limit + (isUrgent ? " urgent" : "")
-                    + " events waiting to be written; retry later"));
+            done.completeExceptionally(new BackpressureException(noSpace));
+            return done;
+        }
+        AtomicInteger waiting = queued[lane.ordinal()];
+        int limit = capacity[lane.ordinal()];
+        if (waiting.addAndGet(n) > limit) {
+            waiting.addAndGet(-n);
+            failed.addAndGet(n);
+            done.completeExceptionally(new BackpressureException("the event store has " + limit
+                    + (lane == Lane.BULK ? "" : " " + lane.name().toLowerCase()) + " events waiting to be written; retry later"));
             return done;
         }
         EventTable.Row[] rows = new EventTable.Row[n];
         for (int i = 0; i < n; i++) {
             rows[i] = EventTable.Row.of(events.get(i));
         }
-        if (!enqueue(new Append(rows, done, isUrgent))) {
-            lane.addAndGet(-n);
+        if (!enqueue(new Append(rows, done, lane))) {
+            waiting.addAndGet(-n);
             failed.addAndGet(n);
             done.completeExceptionally(closed());
         }
         return done;
+    }
+
+    /**
+     * The lane of an append: safety if all its events are alarm transitions or audit records (so
+     * nothing else can take their room), else urgent if any event is, else bulk.
+     */
+    static Lane laneOf(List<CampusEvent> events) {
+        boolean allSafety = true;
+        boolean anyUrgent = false;
+        for (CampusEvent e : events) {
+            allSafety &= e.lifeSafety();
+            anyUrgent |= e.urgent();
+        }
+        return allSafety ? Lane.SAFETY : anyUrgent ? Lane.URGENT : Lane.BULK;
     }
 
     /** Runs a task on the writer thread between two commits, in its own transaction. */
@@ -162,7 +193,7 @@ final class GroupCommitWriter implements AutoCloseable {
             return false;
         }
         if (job instanceof Append a && a.urgent()) {
-            urgent.add(a);
+            (a.lane() == Lane.SAFETY ? safety : urgent).add(a);
             queue.add(WAKE);
             return true;
         }
@@ -186,7 +217,12 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     int queued() {
-        return queuedEvents.get() + queuedUrgentEvents.get();
+        return queued[0].get() + queued[1].get() + queued[2].get();
+    }
+
+    /** Bytes the store may still write (the smaller of its cap and the file system's free space). */
+    long freeBytes() {
+        return space.freeBytes();
     }
 
     /** The reason of the last failed commit, or null if none failed. */
@@ -198,9 +234,12 @@ final class GroupCommitWriter implements AutoCloseable {
         List<Append> batch = new ArrayList<>();
         Throwable death = null;
         try (insert) {
-            while (running() || !queue.isEmpty() || !urgent.isEmpty()) {
+            while (running() || !queue.isEmpty() || !urgent.isEmpty() || !safety.isEmpty()) {
                 heartbeat.beat();
-                Job first = urgent.poll();
+                Job first = safety.poll();
+                if (first == null) {
+                    first = urgent.poll();
+                }
                 if (first == null) {
                     first = queue.poll(200, TimeUnit.MILLISECONDS);
                 }
@@ -213,9 +252,9 @@ final class GroupCommitWriter implements AutoCloseable {
                 }
                 batch.add((Append) first);
                 int events = ((Append) first).rows().length;
-                // the urgent lane first, then whatever bulk is waiting, up to the batch limit, without waiting for more
+                // the safety and urgent lanes first, then whatever bulk is waiting, up to the batch limit, without waiting for more
                 Append a;
-                while (events < maxBatchEvents && (a = urgent.poll()) != null) {
+                while (events < maxBatchEvents && ((a = safety.poll()) != null || (a = urgent.poll()) != null)) {
                     batch.add(a);
                     events += a.rows().length;
                 }
@@ -254,6 +293,11 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void commit(PreparedStatement insert, DeviceRefs devices, List<Append> batch, int events) {
+        refuseWhatTheDiskCannotTake(batch);
+        events = batch.stream().mapToInt(a -> a.rows().length).sum();
+        if (batch.isEmpty()) {
+            return;
+        }
         List<Append> done = List.copyOf(batch);
         Exception failure = null;
         try {
@@ -274,7 +318,7 @@ final class GroupCommitWriter implements AutoCloseable {
             recover(insert, devices);
         }
         for (Append a : batch) {
-            (a.urgent() ? queuedUrgentEvents : queuedEvents).addAndGet(-a.rows().length);
+            queued[a.lane().ordinal()].addAndGet(-a.rows().length);
         }
         // what waits for the commit (bus fan-out, device answers) runs on the completer thread, so
         // the writer can start the next transaction at once
@@ -286,10 +330,39 @@ final class GroupCommitWriter implements AutoCloseable {
                 a.done().completeExceptionally(outcome);
             }
         });
+        answer(complete);
+    }
+
+    /** Runs what waits for a commit on the completer thread, or here if the store is closing (rather than drop an answer). */
+    private void answer(Runnable r) {
         try {
-            completer.execute(complete);
+            completer.execute(r);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
-            complete.run(); // the store is closing: answer here rather than drop committed events' acks
+            r.run();
+        }
+    }
+
+    /**
+     * Measures the space left and fails, unwritten, the appends of lanes the disk no longer takes
+     * (they were queued before it filled up); the rest of the batch is written.
+     */
+    private void refuseWhatTheDiskCannotTake(List<Append> batch) {
+        try {
+            space.check(connection);
+        } catch (SQLException e) {
+            LOG.debug("could not measure the space left: {}", e.getMessage());
+            return;
+        }
+        for (java.util.Iterator<Append> it = batch.iterator(); it.hasNext(); ) {
+            Append a = it.next();
+            String noSpace = space.refusal(a.lane());
+            if (noSpace != null) {
+                it.remove();
+                queued[a.lane().ordinal()].addAndGet(-a.rows().length);
+                failed.addAndGet(a.rows().length);
+                BackpressureException refused = new BackpressureException(noSpace);
+                answer(() -> a.done().completeExceptionally(refused));
+            }
         }
     }
 
@@ -339,13 +412,13 @@ final class GroupCommitWriter implements AutoCloseable {
     private void failRemaining(List<Append> inHand) {
         IllegalStateException closed = closed();
         for (Append a : inHand) {
-            (a.urgent() ? queuedUrgentEvents : queuedEvents).addAndGet(-a.rows().length);
+            queued[a.lane().ordinal()].addAndGet(-a.rows().length);
             a.done().completeExceptionally(closed);
         }
         Job j;
-        while ((j = urgent.poll()) != null || (j = queue.poll()) != null) {
+        while ((j = safety.poll()) != null || (j = urgent.poll()) != null || (j = queue.poll()) != null) {
             if (j instanceof Append a) {
-                (a.urgent() ? queuedUrgentEvents : queuedEvents).addAndGet(-a.rows().length);
+                queued[a.lane().ordinal()].addAndGet(-a.rows().length);
                 failed.addAndGet(a.rows().length);
                 a.done().completeExceptionally(closed);
             } else if (j instanceof Task t) {

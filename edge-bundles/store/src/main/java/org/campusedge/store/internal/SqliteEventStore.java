@@ -76,13 +76,29 @@ public final class SqliteEventStore implements EventStore {
         @AttributeDefinition(description = "Most urgent events (alarms, intrusions, PA records) waiting for the writer;"
                 + " a lane of its own that readings cannot fill")
         int maxQueuedUrgentEvents() default 10_000;
+
+        @AttributeDefinition(description = "Largest size of the database file in MiB; 0 leaves it to the disk")
+        int maxDatabaseMegabytes() default 0;
+
+        @AttributeDefinition(description = "MiB kept for alarm transitions and audit records: with less than this left"
+                + " (of the cap above, or of the disk) readings are refused, with less than half of it intrusions too")
+        int reservedMegabytes() default 64;
     }
+
+    /** Most alarm transitions and audit records waiting for the writer (they are few; the bound is for memory). */
+    static final int SAFETY_LANE_EVENTS = 10_000;
 
     /**
      * A configuration made in code, for running the store outside OSGi (tests, benchmarks): no
      * retention, the given durability and limits.
      */
     public static Config config(Path file, String synchronous, int maxBatchEvents, int maxQueuedEvents) {
+        return config(file, synchronous, maxBatchEvents, maxQueuedEvents, maxQueuedEvents, 0, 64);
+    }
+
+    /** The same, with the urgent lane's capacity, a cap on the file's size and the space kept for alarms. */
+    public static Config config(Path file, String synchronous, int maxBatchEvents, int maxQueuedEvents, int maxQueuedUrgentEvents,
+                                int maxDatabaseMegabytes, int reservedMegabytes) {
         return new Config() {
             @Override public Class<? extends java.lang.annotation.Annotation> annotationType() { return Config.class; }
             @Override public String path() { return file.toString(); }
@@ -91,7 +107,9 @@ public final class SqliteEventStore implements EventStore {
             @Override public String synchronous() { return synchronous; }
             @Override public int maxBatchEvents() { return maxBatchEvents; }
             @Override public int maxQueuedEvents() { return maxQueuedEvents; }
-            @Override public int maxQueuedUrgentEvents() { return maxQueuedEvents; }
+            @Override public int maxQueuedUrgentEvents() { return maxQueuedUrgentEvents; }
+            @Override public int maxDatabaseMegabytes() { return maxDatabaseMegabytes; }
+            @Override public int reservedMegabytes() { return reservedMegabytes; }
         };
     }
 
@@ -135,11 +153,21 @@ public final class SqliteEventStore implements EventStore {
                 // it only has to copy what the background left since its last round.
                 st.execute("PRAGMA wal_autocheckpoint = " + WRITER_CHECKPOINT_PAGES);
                 st.execute("PRAGMA journal_size_limit = " + WAL_LIMIT_BYTES);
+                if (config.maxDatabaseMegabytes() > 0) {
+                    // the cap is the writer connection's: it is the only one that writes
+                    long pageSize;
+                    try (java.sql.ResultSet rs = st.executeQuery("PRAGMA page_size")) {
+                        pageSize = rs.next() ? rs.getLong(1) : 4096;
+                    }
+                    st.execute("PRAGMA max_page_count = " + (config.maxDatabaseMegabytes() * 1024L * 1024L / pageSize));
+                }
             }
             this.readerConnection = open(sync, 8_192, opened);
             this.checkpointConnection = open(sync, 2_048, opened);
+            SpaceBudget space = new SpaceBudget(path, config.maxDatabaseMegabytes() * 1024L * 1024L,
+                    Math.max(0, config.reservedMegabytes()) * 1024L * 1024L);
             this.writer = new GroupCommitWriter(writerConnection, config.maxBatchEvents(), config.maxQueuedEvents(),
-                    config.maxQueuedUrgentEvents(), watchdog);
+                    config.maxQueuedUrgentEvents(), SAFETY_LANE_EVENTS, space, watchdog);
         } catch (SQLException | RuntimeException e) {
             opened.forEach(SqliteEventStore::closeQuietly);
             throw e;

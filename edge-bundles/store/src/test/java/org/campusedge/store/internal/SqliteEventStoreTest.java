@@ -153,17 +153,7 @@ class SqliteEventStoreTest {
 
     @Test
     void readingsThatFillTheQueueCannotKeepAnIntrusionOut() throws Exception {
-        SqliteEventStore.Config base = config(dir.resolve("lanes.db"), 1000, 100);
-        store = new SqliteEventStore(new SqliteEventStore.Config() {
-            @Override public Class<? extends java.lang.annotation.Annotation> annotationType() { return SqliteEventStore.Config.class; }
-            @Override public String path() { return base.path(); }
-            @Override public int retentionDays() { return 0; }
-            @Override public int retentionIntervalMinutes() { return 60; }
-            @Override public String synchronous() { return "NORMAL"; }
-            @Override public int maxBatchEvents() { return 1000; }
-            @Override public int maxQueuedEvents() { return 100; }
-            @Override public int maxQueuedUrgentEvents() { return 5; }
-        });
+        store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("lanes.db"), "NORMAL", 1000, 100, 5, 0, 0));
         java.util.concurrent.CountDownLatch disk = new java.util.concurrent.CountDownLatch(1);
         store.onWriter(c -> { // a disk that hangs for a while: the writer waits here, everything queues
             try {
@@ -182,22 +172,72 @@ class SqliteEventStoreTest {
                 .severity(Severity.WARNING).build();
         CompletableFuture<Void> alarm = store.append(List.of(intrusion)).toCompletableFuture();
         assertFalse(alarm.isDone(), "the intrusion was refused or failed while readings filled the queue");
-        // the urgent lane is bounded too
+        // the urgent lane is bounded too: a flood of intrusions fills it
         List<CompletableFuture<Void>> urgent = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            urgent.add(store.append(List.of(CampusEvent.builder().schoolId("sch-1").deviceId("cam-" + i).kind("alarm.raised")
-                    .severity(Severity.CRITICAL).build())).toCompletableFuture());
+            urgent.add(store.append(List.of(CampusEvent.builder().schoolId("sch-1").deviceId("cam-" + i).kind("camera.intrusion")
+                    .severity(Severity.WARNING).build())).toCompletableFuture());
         }
         CompletableFuture<Void> sixth = store.append(List.of(CampusEvent.builder().schoolId("sch-1").deviceId("cam-9")
-                .kind("alarm.raised").severity(Severity.CRITICAL).build())).toCompletableFuture();
+                .kind("camera.intrusion").severity(Severity.WARNING).build())).toCompletableFuture();
         assertInstanceOf(BackpressureException.class, assertThrows(CompletionException.class, sixth::join).getCause());
+        // and cannot keep out the alarm it raised, or its acknowledgement: they have a lane of their own
+        CompletableFuture<Void> raised = store.append(List.of(CampusEvent.builder().schoolId("sch-1").deviceId("cam-9")
+                .kind("alarm.raised").severity(Severity.CRITICAL).build())).toCompletableFuture();
+        CompletableFuture<Void> acked = store.append(List.of(CampusEvent.builder().schoolId("sch-1").deviceId("cam-9")
+                .kind("alarm.acknowledged").severity(Severity.INFO).build())).toCompletableFuture();
+        assertFalse(raised.isDone() || acked.isDone(), "an alarm transition was refused while intrusions filled their lane");
         disk.countDown();
         alarm.get(10, TimeUnit.SECONDS);
+        raised.get(10, TimeUnit.SECONDS);
+        acked.get(10, TimeUnit.SECONDS);
+        assertEquals(2, store.count(EventQuery.all(0).withKind("alarm.*")));
         for (CompletableFuture<Void> r : readings) {
             r.get(10, TimeUnit.SECONDS);
         }
-        assertEquals(1, store.count(EventQuery.all(0).withKind("camera.intrusion")));
+        assertEquals(5, store.count(EventQuery.all(0).withKind("camera.intrusion")));
         assertEquals(100, store.count(EventQuery.all(0).withKind("lab.reading")));
+    }
+
+    @Test
+    void readingsThatFillTheDiskLeaveRoomForAlarms() throws Exception {
+        Path file = dir.resolve("cap.db");
+        // a 4 MiB "disk" of which 2 MiB are kept for the alarm path
+        store = new SqliteEventStore(SqliteEventStore.config(file, "NORMAL", 1000, 100_000, 10_000, 4, 2));
+        Instant t = Instant.parse("2026-12-02T08:00:00Z");
+        int stored = 0;
+        BackpressureException refusal = null;
+        for (int round = 0; round < 1_000 && refusal == null; round++) {
+            List<CampusEvent> batch = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                batch.add(reading("kit-" + (i % 40), i, t.plusMillis(round * 500L + i)));
+            }
+            try {
+                store.append(batch).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                stored += batch.size();
+            } catch (java.util.concurrent.ExecutionException e) {
+                refusal = assertInstanceOf(BackpressureException.class, e.getCause());
+            }
+        }
+        assertTrue(refusal != null && refusal.getMessage().contains("nearly full"), "readings were never refused: " + stored);
+        assertTrue(stored > 5_000, "readings were refused too early: " + stored);
+        // the kept space: an intrusion still lands, then every transition of its alarm, and the audit record
+        CampusEvent intrusion = CampusEvent.builder().schoolId("sch-1").deviceId("cam-fence-1").kind("camera.intrusion")
+                .severity(Severity.WARNING).build();
+        store.append(List.of(intrusion)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 300; i++) {
+            String kind = List.of("alarm.raised", "alarm.escalated", "alarm.acknowledged", "audit.alarm-acknowledged").get(i % 4);
+            store.append(List.of(CampusEvent.builder().schoolId("sch-1").deviceId("cam-fence-1").kind(kind)
+                    .severity(Severity.CRITICAL).attributes(java.util.Map.of("alarm", "night:cam-fence-1:" + i)).build()))
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(300, store.count(EventQuery.all(0).withKind("alarm.*")) + store.count(EventQuery.all(0).withKind("audit.*")));
+        CompletableFuture<Void> more = store.append(List.of(reading("kit-1", 1, t.plusSeconds(3600)))).toCompletableFuture();
+        assertInstanceOf(BackpressureException.class, assertThrows(CompletionException.class, more::join).getCause());
+        assertTrue(store.stats().lastFailure() == null, "a commit failed: " + store.stats().lastFailure());
+        store.close();
+        store = null;
+        assertTrue(java.nio.file.Files.size(file) <= 4L << 20, "the file outgrew its cap: " + java.nio.file.Files.size(file));
     }
 
     @Test
