@@ -8,13 +8,32 @@ import java.time.Instant;
  * @param kind        an exact kind, or a pattern with {@code *} (e.g. {@code camera.*})
  * @param building    the device's building, exactly as the inventory names it
  * @param newestFirst newest events first (a timeline); otherwise oldest first
+ * @param afterId     with {@code from}: a cursor, the events after ({@code from}, {@code afterId}) in
+ *                    the store's (time, id) order, so that a reader can page through any number of
+ *                    events of one millisecond
  */
 public record EventQuery(Instant from, Instant to, String deviceId, String kind, int limit, String building,
-                         boolean newestFirst) {
+                         boolean newestFirst, String afterId) {
+
+    public EventQuery {
+        if (afterId != null && from == null) {
+            throw new IllegalArgumentException("a cursor (afterId) needs its time (from)");
+        }
+    }
+
+    /** Without a cursor. */
+    public EventQuery(Instant from, Instant to, String deviceId, String kind, int limit, String building, boolean newestFirst) {
+        this(from, to, deviceId, kind, limit, building, newestFirst, null);
+    }
 
     /** Oldest first, without a building. */
     public EventQuery(Instant from, Instant to, String deviceId, String kind, int limit) {
         this(from, to, deviceId, kind, limit, null, false);
+    }
+
+    /** The events after the one at {@code time} with {@code id}, oldest first: the next page for a reader's cursor. */
+    public EventQuery after(Instant time, String id) {
+        return new EventQuery(time, to, deviceId, kind, limit, building, false, id);
     }
 
     /** Everything, up to {@code limit} events. */
@@ -23,23 +42,23 @@ public record EventQuery(Instant from, Instant to, String deviceId, String kind,
     }
 
     public EventQuery withDevice(String device) {
-        return new EventQuery(from, to, device, kind, limit, building, newestFirst);
+        return new EventQuery(from, to, device, kind, limit, building, newestFirst, afterId);
     }
 
     public EventQuery withKind(String k) {
-        return new EventQuery(from, to, deviceId, k, limit, building, newestFirst);
+        return new EventQuery(from, to, deviceId, k, limit, building, newestFirst, afterId);
     }
 
     public EventQuery withBuilding(String b) {
-        return new EventQuery(from, to, deviceId, kind, limit, b, newestFirst);
+        return new EventQuery(from, to, deviceId, kind, limit, b, newestFirst, afterId);
     }
 
     public EventQuery between(Instant start, Instant end) {
-        return new EventQuery(start, end, deviceId, kind, limit, building, newestFirst);
+        return new EventQuery(start, end, deviceId, kind, limit, building, newestFirst, null);
     }
 
     /** The same filter, newest events first. */
     public EventQuery latestFirst() {
-        return new EventQuery(from, to, deviceId, kind, limit, building, true);
+        return new EventQuery(from, to, deviceId, kind, limit, building, true, afterId);
     }
 }

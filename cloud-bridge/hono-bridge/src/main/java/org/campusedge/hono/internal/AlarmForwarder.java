@@ -17,28 +17,35 @@ import org.campusedge.api.Severity;
  * Puts every transition of a CRITICAL alarm (raised, acknowledged, escalated, cleared) into the
  * outbox's critical lane as an {@code org.campusedge.alarm.v1} event. It reads them from the event
  * store rather than trusting a live feed alone — an alarm stored just before a crash, or while the
- * forwarder was behind, is still sent: the store is the truth. Each poll looks back {@link #LOOK_BACK}
- * before the newest alarm it has seen, so that an alarm stamped earlier (the clock stepped back,
- * several in one millisecond) is not skipped; the ids already queued within that window are kept on
- * disk, so nothing is queued twice across restarts either (and the city drops duplicates by id).
+ * forwarder was behind, is still sent: the store is the truth.
+ *
+ * <p>It reads forward by a cursor, the (time, id) of the last alarm event it has handled, kept on
+ * disk, a page of {@link #PAGE} at a time, so any number of alarm events (a few dozen flapping lab
+ * thresholds make tens of thousands an hour) only move it on. The alarm book stamps its transitions
+ * so that their (time, id) order is the order they were stored, also across a clock stepped back
+ * (see AlarmBook), so nothing lands behind the cursor. The cursor is written after the page's
+ * messages are on disk in the outbox: a crash in between queues a page again, which the outbox (one
+ * per event id and lane) and the city (one per event id) drop.
  */
 final class AlarmForwarder {
 
-    /** How far before the newest alarm seen each poll looks again. */
-    static final Duration LOOK_BACK = Duration.ofHours(1);
-    private static final int MAX_READ = 20_000;
+    /** The alarm book's transitions (AlarmBook). */
+    static final List<String> KINDS = List.of("alarm.raised", "alarm.acknowledged", "alarm.escalated", "alarm.cleared");
+    /** Alarm events read per query. */
+    static final int PAGE = 1_000;
+    /** Pages per poll at most, so one poll does not hold its thread for long; the next poll goes on. */
+    static final int MAX_PAGES_PER_POLL = 100;
 
     private final EventStore store;
     private final Outbox outbox;
     private final String schoolId;
     private final StateFile state;
     private final java.util.function.Supplier<Alarms> alarms;
-    /** The newest occurred_at seen. */
-    private Instant newest;
-    /** Ids queued (or seen and not critical) whose time is within the look-back window of {@link #newest}, with their time. */
-    private final Map<String, Instant> seen = new LinkedHashMap<>();
+    /** The (time, id) of the last alarm event handled; "" sorts before every id. */
+    private Instant cursorTime;
+    private String cursorId;
 
-    /** @param startIfNew where to begin when there is no state on disk yet */
+    /** @param startIfNew where to begin when there is no cursor on disk yet */
     AlarmForwarder(EventStore store, Outbox outbox, String schoolId, StateFile state,
                    java.util.function.Supplier<Alarms> alarms, Instant startIfNew) {
         this.store = store;
@@ -46,53 +53,71 @@ final class AlarmForwarder {
         this.schoolId = schoolId;
         this.state = state;
         this.alarms = alarms;
-        Instant n = startIfNew;
+        this.cursorTime = startIfNew;
+        this.cursorId = "";
         String saved = state.read();
         if (saved != null && !saved.isBlank()) {
+            String[] parts = saved.trim().split(" ");
             try {
-                String[] parts = saved.split(" ");
-                n = Instant.ofEpochMilli(Long.parseLong(parts[0]));
-                for (int i = 1; i + 1 < parts.length; i += 2) {
-                    seen.put(parts[i + 1], Instant.ofEpochMilli(Long.parseLong(parts[i])));
+                Instant t = Instant.ofEpochMilli(Long.parseLong(parts[0]));
+                if (parts.length == 2) { // "TIME ID"; the earlier layout had an odd number of fields
+                    cursorTime = t;
+                    cursorId = parts[1];
+                } else {
+                    // the earlier layout (newest time, then the ids seen in the hour before it): go on from an hour
+                    // before it; what repeats is dropped by the outbox and the city
+                    cursorTime = t.minus(Duration.ofHours(1));
                 }
             } catch (RuntimeException e) {
-                // a damaged state file: look back from the start again; the outbox and the city drop what repeats
-                seen.clear();
+                // a damaged cursor file: start where a new one would; the outbox and the city drop what repeats
             }
         }
-        this.newest = n;
     }
 
     /** Forwards what is new since the last call; returns how many messages were queued. */
     synchronized int poll() {
-        Instant from = newest.minus(LOOK_BACK);
-        List<CampusEvent> events = store.query(new EventQuery(from, null, null, "alarm.*", MAX_READ));
         int queued = 0;
-        boolean changed = false;
-        for (CampusEvent e : events) {
-            if (seen.containsKey(e.id())) {
-                continue;
+        for (int page = 0; page < MAX_PAGES_PER_POLL; page++) {
+            List<CampusEvent> events = nextPage();
+            if (events.isEmpty()) {
+                break;
             }
-            if (isCritical(e)) {
-                outbox.enqueue(Outbox.Lane.CRITICAL, e.id(), HonoAddress.eventFor(schoolId, deviceOf(e)),
-                        CloudEvents.CONTENT_TYPE, CloudEvents.envelope(e.id(), schoolId, CloudEvents.ALARM, deviceOf(e),
-                                e.occurredAt(), data(e)));
-                queued++;
+            for (CampusEvent e : events) {
+                if (isCritical(e)) {
+                    outbox.enqueue(Outbox.Lane.CRITICAL, e.id(), HonoAddress.eventFor(schoolId, deviceOf(e)),
+                            CloudEvents.CONTENT_TYPE, CloudEvents.envelope(e.id(), schoolId, CloudEvents.ALARM, deviceOf(e),
+                                    e.occurredAt(), data(e)));
+                    queued++;
+                }
             }
-            seen.put(e.id(), e.occurredAt());
-            if (e.occurredAt().isAfter(newest)) {
-                newest = e.occurredAt();
+            CampusEvent last = events.get(events.size() - 1);
+            cursorTime = last.occurredAt();
+            cursorId = last.id();
+            state.write(cursorTime.toEpochMilli() + " " + cursorId);
+            if (events.size() < PAGE) {
+                break;
             }
-            changed = true;
-        }
-        if (changed) {
-            Instant horizon = newest.minus(LOOK_BACK);
-            seen.values().removeIf(t -> t.isBefore(horizon));
-            StringBuilder line = new StringBuilder(Long.toString(newest.toEpochMilli()));
-            seen.forEach((id, t) -> line.append(' ').append(t.toEpochMilli()).append(' ').append(id));
-            state.write(line.toString());
         }
         return queued;
+    }
+
+    /**
+     * The next {@link #PAGE} alarm events after the cursor, in (time, id) order. One query per kind:
+     * with an exact kind SQLite reads the (kind, time, id) index from the cursor on, in order, where a
+     * pattern over the kinds made it read every alarm event ever stored and sort them, for each page.
+     */
+    private List<CampusEvent> nextPage() {
+        List<CampusEvent> merged = new java.util.ArrayList<>();
+        for (String kind : KINDS) {
+            merged.addAll(store.query(new EventQuery(null, null, null, kind, PAGE).after(cursorTime, cursorId)));
+        }
+        merged.sort(java.util.Comparator.comparing(CampusEvent::occurredAt).thenComparing(CampusEvent::id));
+        return merged.size() > PAGE ? merged.subList(0, PAGE) : merged;
+    }
+
+    /** Where the forwarder has read to: the time of the last alarm event it handled. */
+    synchronized Instant cursor() {
+        return cursorTime;
     }
 
     static boolean isCritical(CampusEvent e) {

@@ -22,6 +22,8 @@ import org.campusedge.api.EventBus;
 import org.campusedge.api.EventStore;
 import org.campusedge.api.Outbox;
 import org.campusedge.api.RuleStatus;
+import org.campusedge.api.Severity;
+import org.campusedge.api.StallWatch;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -119,6 +121,12 @@ public final class CloudLinkComponent implements CloudLink {
     private volatile DeviceHealth health;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Alarms alarms;
+    /** The alarm the gateway raises when critical alarms have not been queued for the city for {@link #STALL_AFTER}. */
+    static final String FORWARDER_STALLED = "gateway:cloud-forwarder-stalled";
+    static final Duration STALL_AFTER = Duration.ofSeconds(60);
+    /** Watches the alarm forwarder's polls (on its timer thread only). */
+    private final StallWatch forwarding = new StallWatch(FORWARDER_STALLED, "cloud-forwarder", Severity.WARNING, null, STALL_AFTER,
+            java.time.Clock.systemUTC(), () -> alarms);
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Broadcasts broadcasts;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -250,8 +258,14 @@ public final class CloudLinkComponent implements CloudLink {
             if (forwarder.poll() > 0) {
                 drainer.wakeUpCritical();
             }
+            forwarding.ok("the alarm forwarder moves again");
         } catch (RuntimeException ex) {
-            LOG.warn("Cloud alarm forwarding: {}", ex.toString());
+            if (forwarding.failingSince() == null) {
+                LOG.warn("Cloud alarm forwarding: {}", ex.toString());
+            }
+            if (forwarding.failed("critical alarms are not being queued for the city: " + ex.getMessage())) {
+                LOG.error("Cloud alarm forwarding has failed for {} s: {}", STALL_AFTER.toSeconds(), ex.toString());
+            }
         }
     }
 

@@ -79,18 +79,56 @@ class AlarmForwarderTest {
     }
 
     @Test
-    void alarmsInOneMillisecondAndAlarmsStampedEarlierThanTheNewestAreAllForwarded() throws Exception {
+    void alarmsInOneMillisecondArePagedThroughAndNoneIsForwardedTwice() throws Exception {
         List<CampusEvent> burst = new java.util.ArrayList<>();
-        for (int i = 0; i < 700; i++) { // more than one read's worth used to be, all in one millisecond
+        for (int i = 0; i < 2_500; i++) { // two and a half pages, all in one millisecond
             burst.add(alarm("alarm.raised", "CRITICAL", 10, Map.of("alarm", "night:cam-" + i)));
         }
         store.append(burst).toCompletableFuture().get();
         AlarmForwarder f = forwarder();
-        assertEquals(700, f.poll());
-        // the gateway's clock stepped back: an alarm stamped 5 minutes before the newest one seen
-        store.append(List.of(alarm("alarm.raised", "CRITICAL", 10 - 300, Map.of("alarm", "night:late")))).toCompletableFuture().get();
-        assertEquals(1, f.poll());
+        assertEquals(2_500, f.poll());
         assertEquals(0, f.poll());
-        assertEquals(701, outbox.stats().critical());
+        assertEquals(0, forwarder().poll(), "after a restart too");
+        assertEquals(2_500, outbox.stats().critical());
+    }
+
+    @Test
+    void forwardingGoesOnPastAHundredThousandAlarmEventsInAnHour() throws Exception {
+        AlarmForwarder f = forwarder();
+        assertEquals(0, f.poll());
+        // forty flapping lab thresholds: raised and cleared, WARNING, 120,000 events within the hour
+        for (int chunk = 0; chunk < 12; chunk++) {
+            List<CampusEvent> flapping = new java.util.ArrayList<>();
+            for (int i = 0; i < 10_000; i++) {
+                int n = chunk * 10_000 + i;
+                flapping.add(alarm(n % 2 == 0 ? "alarm.raised" : "alarm.cleared", "WARNING", n * 3 / 100,
+                        Map.of("alarm", "lab-hot:kit-" + (n % 40))));
+            }
+            store.append(flapping).toCompletableFuture().get();
+        }
+        // then an intrusion at night, in the same hour
+        store.append(List.of(alarm("alarm.raised", "CRITICAL", 3_599, Map.of("alarm", "night:cam-gate-1")))).toCompletableFuture().get();
+        int queued = 0;
+        for (int i = 0; i < 5 && queued == 0; i++) { // a poll reads at most 100 pages; the next goes on
+            queued += f.poll();
+        }
+        assertEquals(1, queued, "the CRITICAL alarm behind 120,000 others was not forwarded");
+        assertEquals(start.plusSeconds(3_599), f.cursor());
+        // and after a restart the cursor stays where it was: nothing again, the next one at once
+        AlarmForwarder restarted = forwarder();
+        assertEquals(0, restarted.poll());
+        store.append(List.of(alarm("alarm.acknowledged", "CRITICAL", 3_600, Map.of("by", "zhang")))).toCompletableFuture().get();
+        assertEquals(1, restarted.poll());
+        assertEquals(2, outbox.stats().critical());
+    }
+
+    @Test
+    void aCursorFileOfTheEarlierLayoutGoesOnFromAnHourBeforeIt() throws Exception {
+        store.append(List.of(alarm("alarm.raised", "CRITICAL", 1, Map.of()))).toCompletableFuture().get();
+        // newest seen at second 1, with that id: the earlier layout
+        java.nio.file.Files.writeString(dir.resolve("cursor"), start.plusSeconds(1).toEpochMilli() + " "
+                + start.plusSeconds(1).toEpochMilli() + " 01KAAAAAAAAAAAAAAAAAAAAAAA");
+        assertEquals(1, forwarder().poll(), "re-queued; the outbox and the city drop a repeat by id");
+        assertEquals(0, forwarder().poll());
     }
 }

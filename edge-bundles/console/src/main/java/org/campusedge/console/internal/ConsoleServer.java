@@ -34,6 +34,8 @@ final class ConsoleServer implements AutoCloseable {
             "/lab.html", Set.of(Users.Role.TEACHER, Users.Role.ADMIN),
             "/admin.html", Set.of(Users.Role.ADMIN),
             "/energy.html", Set.of(Users.Role.SECURITY, Users.Role.TEACHER, Users.Role.ADMIN));
+    /** How long an alarm change waits for the store before the person is told it is not stored yet. */
+    static final int STORE_WAIT_SECONDS = 10;
     private static final Set<String> ASSETS = Set.of("/app.js", "/style.css", "/login.html", "/forbidden.html");
 
     private final Users users;
@@ -224,9 +226,21 @@ final class ConsoleServer implements AutoCloseable {
                 Map<String, String> form = Http.form(Http.body(ex));
                 String key = form.getOrDefault("key", "");
                 String note = form.getOrDefault("note", "");
-                boolean done = path.endsWith("acknowledge") ? alarms.acknowledge(key, s.user().name(), note)
-                        : alarms.clear(key, s.user().name(), note);
-                Http.text(ex, done ? 200 : 409, done ? "done" : "no such active alarm, or already acknowledged");
+                boolean ack = path.endsWith("acknowledge");
+                java.util.concurrent.CompletableFuture<Boolean> change = (ack ? alarms.acknowledge(key, s.user().name(), note)
+                        : alarms.clear(key, s.user().name(), note)).toCompletableFuture();
+                try {
+                    // answered once it is durable, not before: a screen must not show a change a restart would undo
+                    boolean done = change.get(STORE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                    Http.text(ex, done ? 200 : 409, done ? "done"
+                            : "no such active alarm, already acknowledged, or a change to it is still being stored");
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    Http.text(ex, 503, "not stored yet: the event store is failing (" + storeFailure() + "). The gateway keeps"
+                            + " trying and the alarm shows " + (ack ? "acknowledged" : "cleared") + " once it is stored.");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    Http.text(ex, 503, "interrupted");
+                }
             });
             case "GET /api/events" -> allowed(ex, security, () -> {
                 Map<String, String> q = Http.form(ex.rawQuery());
@@ -363,5 +377,10 @@ final class ConsoleServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+    }
+
+    private String storeFailure() {
+        String why = store.stats().lastFailure();
+        return why == null ? "no answer in " + STORE_WAIT_SECONDS + " s" : why;
     }
 }

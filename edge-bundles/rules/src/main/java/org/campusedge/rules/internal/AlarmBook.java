@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import org.campusedge.api.Alarm;
 import org.campusedge.api.Alarms;
 import org.campusedge.api.CampusEvent;
@@ -22,17 +22,33 @@ import org.campusedge.api.Severity;
  * acknowledged (by whom, with a note), escalated (an unacknowledged CRITICAL alarm after
  * {@code escalateAfter}), cleared. Every transition is published as an event ({@code alarm.*},
  * about the device that triggered it), so the store holds the alarm's whole history.
+ *
+ * <p>Transitions go to the store through a {@link TransitionJournal}: in order, retried until they
+ * are durable, never dropped. What the gateway decides (raised, escalated, cleared by its rule)
+ * takes effect here at once, so a siren does not wait for a disk. What a person decides (acknowledged,
+ * cleared) takes effect when it is durable: until then the alarm stays as it was (and escalates as
+ * it would), and the person is answered only then, so the screen never shows an acknowledgement
+ * that a restart would undo.
+ *
+ * <p>Transition times never go backwards: each is stamped no earlier than a millisecond after the
+ * previous one (also the last one stored before a restart), so the store's order of {@code alarm.*}
+ * events by (time, id) is the order they were made, which is what the cloud forwarder's cursor
+ * reads by, even when the gateway's clock is stepped back.
  */
 final class AlarmBook implements Alarms {
 
     private final Map<String, Alarm> active = new LinkedHashMap<>();
-    private final Consumer<List<CampusEvent>> publish;
+    private final TransitionJournal journal;
     private final DeviceRegistry registry;
     private final Clock clock;
     private final Duration escalateAfter;
+    /** Alarms a person acknowledged or cleared, whose transition is not durable yet. */
+    private final java.util.Set<String> awaitingStore = new java.util.HashSet<>();
+    /** The time of the last transition made or restored. */
+    private Instant lastStamp = Instant.EPOCH;
 
-    AlarmBook(Consumer<List<CampusEvent>> publish, DeviceRegistry registry, Clock clock, Duration escalateAfter) {
-        this.publish = publish;
+    AlarmBook(TransitionJournal journal, DeviceRegistry registry, Clock clock, Duration escalateAfter) {
+        this.journal = journal;
         this.registry = registry;
         this.clock = clock;
         this.escalateAfter = escalateAfter;
@@ -45,6 +61,9 @@ final class AlarmBook implements Alarms {
      */
     synchronized void restore(List<CampusEvent> history) {
         for (CampusEvent e : history) {
+            if (e.occurredAt().isAfter(lastStamp)) {
+                lastStamp = e.occurredAt();
+            }
             Map<String, String> a = e.attributes();
             String key = a.get("alarm");
             if (key == null) {
@@ -87,6 +106,26 @@ final class AlarmBook implements Alarms {
 
     /** Raises the alarm, or counts a repeat of the active one; true when it is new (its actions should run). */
     synchronized boolean raise(String key, Rule rule, CampusEvent trigger, String message) {
+        return raise(key, rule.id(), rule.severity(), trigger == null ? null : trigger.deviceId(), trigger, message);
+    }
+
+    /**
+     * Raises an alarm the gateway found about itself or a link (no rule): a stalled forwarder, a
+     * device connected but sending nothing usable. {@code ruleId} names the check.
+     */
+    @Override
+    public boolean raiseGatewayAlarm(String key, String check, Severity severity, String deviceId, String message) {
+        return raise(key, check, severity, deviceId, null, message);
+    }
+
+    /** The check found its condition over: cleared at once, like a rule's. */
+    @Override
+    public boolean clearGatewayAlarm(String key, String check, String message) {
+        return clearByRule(key, check, message);
+    }
+
+    private synchronized boolean raise(String key, String ruleId, Severity severity, String deviceId, CampusEvent trigger,
+                                       String message) {
         Instant now = clock.instant();
         Alarm a = active.get(key);
         if (a != null) {
@@ -94,38 +133,83 @@ final class AlarmBook implements Alarms {
                     a.count() + 1, a.triggerEventId(), a.acknowledgedBy(), a.note(), a.escalated()));
             return false;
         }
-        String device = trigger == null ? null : trigger.deviceId();
-        Alarm raised = new Alarm(key, rule.id(), rule.severity(), Alarm.State.RAISED, device, message, now, now, 1,
+        Alarm raised = new Alarm(key, ruleId, severity, Alarm.State.RAISED, deviceId, message, now, now, 1,
                 trigger == null ? null : trigger.id(), null, null, false);
         active.put(key, raised);
         // the kind of event that raised it (camera.intrusion, lab.reading, ...), for those who read the history (the city)
-        emit("alarm.raised", raised, rule.severity(), trigger == null ? Map.of() : Map.of("triggerKind", trigger.kind()));
+        emit("alarm.raised", raised, severity, trigger == null ? Map.of() : Map.of("triggerKind", trigger.kind()));
         return true;
     }
 
+    /**
+     * A person acknowledges an active alarm. Completes with false at once when there is no raised
+     * alarm with that key (or another person's acknowledgement or clearing of it is being stored),
+     * with true once the acknowledgement is durable; only then is the alarm acknowledged here.
+     */
     @Override
-    public synchronized boolean acknowledge(String key, String user, String note) {
+    public synchronized CompletableFuture<Boolean> acknowledge(String key, String user, String note) {
         Alarm a = active.get(key);
-        if (a == null || a.state() != Alarm.State.RAISED) {
-            return false;
+        if (a == null || a.state() != Alarm.State.RAISED || awaitingStore.contains(key)) {
+            return CompletableFuture.completedFuture(false);
         }
         Alarm acked = new Alarm(key, a.ruleId(), a.severity(), Alarm.State.ACKNOWLEDGED, a.deviceId(), a.message(),
                 a.raisedAt(), a.lastAt(), a.count(), a.triggerEventId(), user, note, a.escalated());
-        active.put(key, acked);
-        emit("alarm.acknowledged", acked, Severity.INFO, attrs("by", user, "note", note));
-        return true;
+        return byPerson(key, emit("alarm.acknowledged", acked, Severity.INFO, attrs("by", user, "note", note)), () -> {
+            Alarm now = active.get(key);
+            if (now != null && now.state() == Alarm.State.RAISED) {
+                active.put(key, new Alarm(key, now.ruleId(), now.severity(), Alarm.State.ACKNOWLEDGED, now.deviceId(),
+                        now.message(), now.raisedAt(), now.lastAt(), now.count(), now.triggerEventId(), user, note, now.escalated()));
+            }
+        });
     }
 
+    /** A person clears an active alarm: false at once when there is none, true once the clearing is durable. */
     @Override
-    public synchronized boolean clear(String key, String user, String note) {
+    public synchronized CompletableFuture<Boolean> clear(String key, String user, String note) {
+        Alarm a = active.get(key);
+        if (a == null || awaitingStore.contains(key)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return byPerson(key, emit("alarm.cleared", cleared(a, note), Severity.INFO, attrs("by", user, "note", note)),
+                () -> active.remove(key));
+    }
+
+    /** The alarm's rule saw its condition end: cleared here at once, stored in order. */
+    synchronized boolean clearByRule(String key, String ruleId, String message) {
         Alarm a = active.remove(key);
         if (a == null) {
             return false;
         }
-        Alarm cleared = new Alarm(key, a.ruleId(), a.severity(), Alarm.State.CLEARED, a.deviceId(), a.message(),
-                a.raisedAt(), clock.instant(), a.count(), a.triggerEventId(), a.acknowledgedBy(), note, a.escalated());
-        emit("alarm.cleared", cleared, Severity.INFO, attrs("by", user, "note", note));
+        emit("alarm.cleared", cleared(a, message), Severity.INFO, attrs("by", "rule:" + ruleId, "note", message));
         return true;
+    }
+
+    private Alarm cleared(Alarm a, String note) {
+        return new Alarm(a.key(), a.ruleId(), a.severity(), Alarm.State.CLEARED, a.deviceId(), a.message(),
+                a.raisedAt(), clock.instant(), a.count(), a.triggerEventId(), a.acknowledgedBy(), note, a.escalated());
+    }
+
+    /** Holds the alarm as it is until the person's transition is durable, then applies it. */
+    private CompletableFuture<Boolean> byPerson(String key, CompletableFuture<Void> durable, Runnable apply) {
+        awaitingStore.add(key);
+        return durable.handle((ok, failure) -> {
+            synchronized (this) {
+                awaitingStore.remove(key);
+                if (failure == null) {
+                    apply.run();
+                }
+            }
+            if (failure != null) {
+                throw failure instanceof java.util.concurrent.CompletionException c ? c
+                        : new java.util.concurrent.CompletionException(failure);
+            }
+            return true;
+        });
+    }
+
+    /** Whether transitions are waiting for the store, and since when: for the console and the watchdog. */
+    TransitionJournal.Stats journal() {
+        return journal.stats();
     }
 
     /** Escalates unacknowledged CRITICAL alarms older than the escalation time, once each. */
@@ -134,7 +218,7 @@ final class AlarmBook implements Alarms {
         for (Map.Entry<String, Alarm> en : List.copyOf(active.entrySet())) {
             Alarm a = en.getValue();
             if (a.severity() == Severity.CRITICAL && a.state() == Alarm.State.RAISED && !a.escalated()
-                    && !a.raisedAt().isAfter(limit)) {
+                    && !a.raisedAt().isAfter(limit) && !awaitingStore.contains(en.getKey())) {
                 Alarm up = new Alarm(a.key(), a.ruleId(), a.severity(), a.state(), a.deviceId(), a.message(), a.raisedAt(),
                         a.lastAt(), a.count(), a.triggerEventId(), null, null, true);
                 active.put(en.getKey(), up);
@@ -156,7 +240,17 @@ final class AlarmBook implements Alarms {
         return Optional.ofNullable(active.get(key));
     }
 
-    private void emit(String kind, Alarm a, Severity severity, Map<String, String> extra) {
+    /** The time for a new transition: now, or just after the previous one if the clock went back. */
+    private Instant stamp() {
+        Instant now = clock.instant();
+        if (!now.isAfter(lastStamp)) {
+            now = lastStamp.plusMillis(1);
+        }
+        lastStamp = now;
+        return now;
+    }
+
+    private CompletableFuture<Void> emit(String kind, Alarm a, Severity severity, Map<String, String> extra) {
         Device device = a.deviceId() == null ? null : registry.device(a.deviceId()).orElse(null);
         Map<String, String> attrs = new LinkedHashMap<>();
         attrs.put("alarm", a.key());
@@ -168,14 +262,15 @@ final class AlarmBook implements Alarms {
             attrs.put("trigger", a.triggerEventId());
         }
         attrs.putAll(extra);
-        CampusEvent.Builder b = CampusEvent.builder().kind(kind).severity(severity).occurredAt(clock.instant())
-                .receivedAt(clock.instant()).attributes(attrs);
+        Instant at = stamp();
+        CampusEvent.Builder b = CampusEvent.builder().kind(kind).severity(severity).occurredAt(at)
+                .receivedAt(at).attributes(attrs);
         if (device != null) {
             b.device(device);
         } else {
             b.schoolId(registry.schoolId()).deviceId(a.deviceId() == null ? "gateway" : a.deviceId()).profileId("gateway");
         }
-        publish.accept(List.of(b.build()));
+        return journal.submit(b.build());
     }
 
     private static Map<String, String> attrs(String k1, String v1, String k2, String v2) {

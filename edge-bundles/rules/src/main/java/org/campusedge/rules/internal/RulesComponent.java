@@ -74,6 +74,7 @@ public final class RulesComponent implements Alarms, RuleStatus {
 
     private final DeviceRegistry registry;
     private final RuleFiles files;
+    private final TransitionJournal journal;
     private final AlarmBook alarms;
     private final EventBus.Subscription subscription;
     private final ScheduledExecutorService timer;
@@ -103,10 +104,8 @@ public final class RulesComponent implements Alarms, RuleStatus {
                 calendarFile.isBlank() ? null : CampusHome.resolve(calendarFile),
                 scheduleFile.isBlank() ? null : CampusHome.resolve(scheduleFile));
         this.bus = bus;
-        this.alarms = new AlarmBook(events -> bus.publish(events).exceptionally(t -> {
-            LOG.error("An alarm event could not be stored: {}", t.toString());
-            return null;
-        }), registry, Clock.systemUTC(), Duration.ofSeconds(config.escalateAfterSeconds()));
+        this.journal = new TransitionJournal(bus::publish, Clock.systemUTC());
+        this.alarms = new AlarmBook(journal, registry, Clock.systemUTC(), Duration.ofSeconds(config.escalateAfterSeconds()));
         this.calendar = SchoolCalendar.none(registry.timezone());
         this.engine = new RuleEngine(List.of(), calendar);
         this.schedule = BroadcastSchedule.none(registry.timezone());
@@ -246,7 +245,7 @@ public final class RulesComponent implements Alarms, RuleStatus {
 
     private void apply(RuleEngine.Decision d) {
         if (!d.raise()) {
-            alarms.clear(d.key(), "rule:" + d.rule().id(), d.message());
+            alarms.clearByRule(d.key(), d.rule().id(), d.message());
             return;
         }
         if (alarms.raise(d.key(), d.rule(), d.trigger(), d.message())) {
@@ -280,6 +279,20 @@ public final class RulesComponent implements Alarms, RuleStatus {
     }
 
     @Override
+    public boolean raiseGatewayAlarm(String key, String check, Severity severity, String deviceId, String message) {
+        boolean fresh = alarms.raiseGatewayAlarm(key, check, severity, deviceId, message);
+        if (fresh) {
+            LOG.warn("Alarm raised: {} ({}) {}", key, severity, message);
+        }
+        return fresh;
+    }
+
+    @Override
+    public boolean clearGatewayAlarm(String key, String check, String message) {
+        return alarms.clearGatewayAlarm(key, check, message);
+    }
+
+    @Override
     public List<Alarm> active() {
         return alarms.active();
     }
@@ -290,12 +303,12 @@ public final class RulesComponent implements Alarms, RuleStatus {
     }
 
     @Override
-    public boolean acknowledge(String key, String user, String note) {
+    public java.util.concurrent.CompletionStage<Boolean> acknowledge(String key, String user, String note) {
         return alarms.acknowledge(key, user, note);
     }
 
     @Override
-    public boolean clear(String key, String user, String note) {
+    public java.util.concurrent.CompletionStage<Boolean> clear(String key, String user, String note) {
         return alarms.clear(key, user, note);
     }
 
@@ -303,5 +316,6 @@ public final class RulesComponent implements Alarms, RuleStatus {
     void deactivate() {
         timer.shutdownNow();
         subscription.close();
+        journal.close();
     }
 }

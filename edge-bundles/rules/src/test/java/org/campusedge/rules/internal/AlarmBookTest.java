@@ -45,12 +45,30 @@ class AlarmBookTest {
         @Override public long generation() { return 1; }
         @Override public AutoCloseable addListener(Listener l) { return () -> { }; }
     };
-    private final AlarmBook book = new AlarmBook(published::addAll, registry, clock, Duration.ofMinutes(5));
+    /** The store: takes what it is given, unless it is failing (a full disk). */
+    private volatile String storeFailing;
+    private final TransitionJournal journal = new TransitionJournal(events -> {
+        if (storeFailing != null) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException(storeFailing));
+        }
+        synchronized (published) {
+            published.addAll(events);
+        }
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }, clock);
+    private final AlarmBook book = new AlarmBook(journal, registry, clock, Duration.ofMinutes(5));
+
+    @org.junit.jupiter.api.AfterEach
+    void closeJournal() {
+        journal.close();
+    }
     private final Rule night = Events.window("night", "camera.intrusion", 1, 60, Rule.When.ALWAYS, false, Set.of());
     private final CampusEvent trigger = Events.event("cam-1", "camera.intrusion", "perimeter", Events.T0);
 
     private List<String> kinds() {
-        return published.stream().map(CampusEvent::kind).toList();
+        synchronized (published) {
+            return published.stream().map(CampusEvent::kind).toList();
+        }
     }
 
     @Test
@@ -72,12 +90,12 @@ class AlarmBookTest {
     @Test
     void acknowledgedByWhomWithANoteThenCleared() {
         book.raise("night:cam-1", night, trigger, "intrusion");
-        assertTrue(book.acknowledge("night:cam-1", "guard-wang", "on my way"));
-        assertFalse(book.acknowledge("night:cam-1", "guard-li", "twice"), "acknowledged twice");
+        assertTrue(book.acknowledge("night:cam-1", "guard-wang", "on my way").join());
+        assertFalse(book.acknowledge("night:cam-1", "guard-li", "twice").join(), "acknowledged twice");
         assertEquals("guard-wang", book.get("night:cam-1").orElseThrow().acknowledgedBy());
-        assertTrue(book.clear("night:cam-1", "guard-wang", "a cat"));
+        assertTrue(book.clear("night:cam-1", "guard-wang", "a cat").join());
         assertTrue(book.active().isEmpty());
-        assertFalse(book.clear("night:cam-1", "guard-wang", "again"));
+        assertFalse(book.clear("night:cam-1", "guard-wang", "again").join());
         assertEquals(List.of("alarm.raised", "alarm.acknowledged", "alarm.cleared"), kinds());
         assertEquals("on my way", published.get(1).attributes().get("note"));
         assertEquals("a cat", published.get(2).attributes().get("note"));
@@ -100,7 +118,7 @@ class AlarmBookTest {
     @Test
     void anAcknowledgedAlarmDoesNotEscalate() {
         book.raise("night:cam-1", night, trigger, "intrusion");
-        book.acknowledge("night:cam-1", "guard", "seen");
+        book.acknowledge("night:cam-1", "guard", "seen").join();
         now = now.plus(Duration.ofMinutes(10));
         book.escalate();
         assertEquals(List.of("alarm.raised", "alarm.acknowledged"), kinds());
@@ -110,14 +128,14 @@ class AlarmBookTest {
     void theActiveAlarmsComeBackFromTheirStoredHistoryAfterARestart() {
         Rule hot = Events.threshold("hot", 50.0, null, 1, 0);
         book.raise("night:cam-1", night, trigger, "intrusion");
-        book.acknowledge("night:cam-1", "guard-wang", "on my way");
+        book.acknowledge("night:cam-1", "guard-wang", "on my way").join();
         book.raise("hot:s1", hot, Events.reading("s1", "temperature", 60, now), "hot");
         book.raise("night:cam-2", night, Events.event("cam-2", "camera.intrusion", "perimeter", now), "intrusion 2");
-        book.clear("night:cam-2", "guard-wang", "nothing");
+        book.clear("night:cam-2", "guard-wang", "nothing").join();
         now = now.plus(Duration.ofMinutes(6));
         book.escalate(); // nothing: the CRITICAL one was acknowledged
 
-        AlarmBook restarted = new AlarmBook(e -> { }, registry, clock, Duration.ofMinutes(5));
+        AlarmBook restarted = new AlarmBook(journal, registry, clock, Duration.ofMinutes(5));
         restarted.restore(published);
         assertEquals(List.of("night:cam-1", "hot:s1"), restarted.active().stream().map(Alarm::key).toList());
         Alarm night1 = restarted.get("night:cam-1").orElseThrow();
@@ -136,5 +154,72 @@ class AlarmBookTest {
         now = now.plusSeconds(1);
         book.raise("night:cam-1", night, trigger, "intrusion");
         assertEquals(List.of("night:cam-1", "hot:s1"), book.active().stream().map(Alarm::key).toList());
+    }
+
+    @Test
+    void aFailingStoreLosesNoTransitionAndAnAcknowledgementStandsOnlyOnceStored() throws Exception {
+        storeFailing = "[SQLITE_FULL] database or disk is full";
+        assertTrue(book.raise("night:cam-1", night, trigger, "intrusion"));
+        assertEquals(Alarm.State.RAISED, book.get("night:cam-1").orElseThrow().state(), "the gateway's own decision takes effect at once");
+        java.util.concurrent.CompletableFuture<Boolean> ack = book.acknowledge("night:cam-1", "guard-wang", "on my way");
+        Thread.sleep(600); // a few retries fail meanwhile
+        assertFalse(ack.isDone(), "answered before the acknowledgement was stored");
+        assertEquals(Alarm.State.RAISED, book.get("night:cam-1").orElseThrow().state(), "shown acknowledged before it was stored");
+        assertFalse(book.acknowledge("night:cam-1", "guard-li", "me too").join(), "a second acknowledgement while the first is stored");
+        now = now.plus(Duration.ofMinutes(10));
+        book.escalate(); // an acknowledgement is on its way: no escalation
+        book.raise("hot:s1", Events.threshold("hot", 50.0, null, 1, 0), Events.reading("s1", "temperature", 60, now), "hot");
+        book.clearByRule("hot:s1", "hot", "back to normal");
+        assertEquals(List.of(), kinds());
+        assertTrue(journal.stats().waiting() == 4 && journal.stats().failedPublishes() >= 2
+                && journal.stats().lastFailure().contains("SQLITE_FULL"), journal.stats().toString());
+
+        storeFailing = null; // space again
+        assertTrue(ack.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(Alarm.State.ACKNOWLEDGED, book.get("night:cam-1").orElseThrow().state());
+        assertEquals(List.of("alarm.raised", "alarm.acknowledged", "alarm.raised", "alarm.cleared"), kinds(),
+                "every transition, in the order made");
+        assertEquals(0, journal.stats().waiting());
+    }
+
+    @Test
+    void transitionTimesNeverGoBackEvenWhenTheClockDoes() {
+        book.raise("night:cam-1", night, trigger, "intrusion");
+        now = now.minus(Duration.ofMinutes(30)); // the clock is stepped back
+        book.acknowledge("night:cam-1", "guard", "seen").join();
+        book.clear("night:cam-1", "guard", "cat").join();
+        List<Instant> times = published.stream().map(CampusEvent::occurredAt).toList();
+        assertTrue(times.get(0).isBefore(times.get(1)) && times.get(1).isBefore(times.get(2)), times.toString());
+
+        // after a restart, a new transition comes after the last stored one too
+        AlarmBook restarted = new AlarmBook(journal, registry, clock, Duration.ofMinutes(5));
+        restarted.restore(List.copyOf(published));
+        restarted.raise("night:cam-2", night, trigger, "intrusion 2");
+        assertTrue(published.get(3).occurredAt().isAfter(times.get(2)), published.get(3).occurredAt() + " vs " + times.get(2));
+    }
+
+    @Test
+    void aStallWatchRaisesItsAlarmOnceTheFailuresLastAndTheFirstSuccessClearsIt() {
+        org.campusedge.api.StallWatch watch = new org.campusedge.api.StallWatch("gateway:cloud-forwarder-stalled", "cloud-forwarder",
+                Severity.WARNING, null, Duration.ofSeconds(60), clock, () -> book);
+        assertFalse(watch.failed("outbox full"));
+        now = now.plusSeconds(30);
+        watch.ok("moves");
+        now = now.plusSeconds(45);
+        assertFalse(watch.failed("outbox full"), "a success between: the failures have lasted 0 s");
+        now = now.plusSeconds(59);
+        assertFalse(watch.failed("outbox full"));
+        assertTrue(book.active().isEmpty());
+        now = now.plusSeconds(1);
+        assertTrue(watch.failed("outbox full"));
+        assertFalse(watch.failed("outbox full"), "raised once, then counted");
+        Alarm stalled = book.get("gateway:cloud-forwarder-stalled").orElseThrow();
+        assertEquals(Severity.WARNING, stalled.severity());
+        assertEquals(2, stalled.count());
+        assertTrue(stalled.message().startsWith("outbox full (since "), stalled.message());
+        watch.ok("moves again");
+        assertTrue(book.active().isEmpty());
+        assertEquals(List.of("alarm.raised", "alarm.cleared"), kinds());
+        assertEquals("gateway", published.get(0).deviceId());
     }
 }

@@ -172,7 +172,13 @@ final class EventTable {
 
     private static String where(EventQuery q, List<Object> args) {
         StringBuilder w = new StringBuilder();
-        if (q.from() != null) {
+        if (q.from() != null && q.afterId() != null) {
+            // a row-value comparison: SQLite walks the (kind, occurred_at) or time index from the cursor on
+            and(w).append("e.occurred_at >= ? AND (e.occurred_at, e.id) > (?, ?)");
+            args.add(q.from().toEpochMilli());
+            args.add(q.from().toEpochMilli());
+            args.add(q.afterId());
+        } else if (q.from() != null) {
             and(w).append("e.occurred_at >= ?");
             args.add(q.from().toEpochMilli());
         }
