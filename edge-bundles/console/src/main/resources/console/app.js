@@ -26,6 +26,9 @@ const I18N = {
     changePassword: "修改密码", currentPassword: "当前密码", newPassword: "新密码（至少 10 个字符）", passwordChanged: "密码已修改，请重新登录",
     resetPassword: "重置密码", remove: "删除", removeConfirm: "确定删除该用户吗？", newPasswordShown: "新密码（只显示这一次）：",
     waitSeconds: "登录失败次数过多，请 {s} 秒后再试",
+    feedLive: "实时", lastHeard: "最近联系", feedConnecting: "正在连接…", feedReconnecting: "连接中断，正在重连",
+    feedSignedOut: "已退出登录，不再更新", dataAge: "列表更新于", loginAgain: "重新登录",
+    sessionEnded: "登录已结束（超时、改密或网关重启）。下方报警列表已停止更新。",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -59,6 +62,9 @@ const I18N = {
     passwordChanged: "Password changed; log in again", resetPassword: "Reset password", remove: "Remove",
     removeConfirm: "Remove this user?", newPasswordShown: "New password (shown only now):",
     waitSeconds: "Too many failed logins; try again in {s} s",
+    feedLive: "live", lastHeard: "last heard", feedConnecting: "connecting…", feedReconnecting: "connection lost, reconnecting",
+    feedSignedOut: "signed out, not updating", dataAge: "list from", loginAgain: "Log in again",
+    sessionEnded: "Your session has ended (timed out, password changed or the gateway restarted). The alarms below are no longer updated.",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";

@@ -19,12 +19,19 @@ import org.campusedge.api.Measurement;
  * Pushes events to browsers as Server-Sent Events: each open page is a client with its own filter
  * and a bounded queue, written by the request's own thread, so a slow browser never holds up the
  * bus or the other browsers; a client that falls 256 events behind loses the oldest (counted) —
- * the security page then reloads its alarm list, which is the truth.
+ * the security page then reloads its alarm list, which is the truth. When the session ends (signed
+ * out, expired, password changed) the stream ends within a beat, and the next request is refused
+ * 401, which the page shows as a session that ended.
  */
 final class LiveFeed {
 
     private static final int QUEUE = 256;
-    private static final long KEEPALIVE_SECONDS = 15;
+    /**
+     * A quiet feed still says something this often ({@code event: beat} with the gateway's time), so
+     * a page can tell a quiet campus from a dead connection: the security page calls its data stale
+     * after three missed beats.
+     */
+    static final long BEAT_SECONDS = 5;
 
     private final Set<Client> clients = new CopyOnWriteArraySet<>();
     private final AtomicLong dropped = new AtomicLong();
@@ -80,11 +87,18 @@ final class LiveFeed {
         Client c = new Client(filter);
         clients.add(c);
         try (OutputStream out = ex.stream(200)) {
-            out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
+            out.write(beat().getBytes(StandardCharsets.UTF_8));
             out.flush();
+            long nextBeat = System.nanoTime() + TimeUnit.SECONDS.toNanos(BEAT_SECONDS);
             while (sessionLive.getAsBoolean()) {
-                String m = c.queue.poll(KEEPALIVE_SECONDS, TimeUnit.SECONDS);
-                out.write((m == null ? ": keep-alive\n\n" : m).getBytes(StandardCharsets.UTF_8));
+                String m = c.queue.poll(Math.max(1, nextBeat - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (m != null) {
+                    out.write(m.getBytes(StandardCharsets.UTF_8));
+                }
+                if (m == null || System.nanoTime() >= nextBeat) {
+                    out.write(beat().getBytes(StandardCharsets.UTF_8));
+                    nextBeat = System.nanoTime() + TimeUnit.SECONDS.toNanos(BEAT_SECONDS);
+                }
                 out.flush();
             }
         } catch (IOException e) {
@@ -95,6 +109,10 @@ final class LiveFeed {
             clients.remove(c);
             open.decrementAndGet();
         }
+    }
+
+    private static String beat() {
+        return "event: beat\ndata: {\"at\":\"" + java.time.Instant.now() + "\"}\n\n";
     }
 
     static String message(CampusEvent e) {

@@ -1,0 +1,116 @@
+// The security page as the security office's screen: it must never show a stale alarm list as if it
+// were live. Run by SecurityScreenBrowserIT against a running gateway, in Debian's headless Chromium.
+// 1. The feed's state is on screen: live, with when the gateway was last heard from.
+// 2. The guard's session ends (their password changed elsewhere): within seconds a banner says so,
+//    the list is marked stale, and "log in again" brings a live page back.
+// 3. The gateway restarts: the page says "reconnecting" with the list's age while it is away, then that
+//    the session ended (sessions do not outlive the gateway); logging in again brings the alarms back.
+// The restart is done by the Java side: this script writes $SIGNALS/restart and waits for $SIGNALS/restarted.
+// Environment: CONSOLE_URL, ADMIN_PASSWORD, SIGNALS, SCREENSHOTS.
+import { chromium } from "playwright-core";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+
+const base = process.env.CONSOLE_URL;
+const shots = process.env.SCREENSHOTS;
+const signals = process.env.SIGNALS;
+mkdirSync(shots, { recursive: true });
+
+function check(ok, what) {
+  if (!ok) {
+    console.log(`FAIL ${what}`);
+    process.exit(1);
+  }
+  console.log(`ok   ${what}`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+
+async function login(page, user, password) {
+  await page.goto(`${base}/login`);
+  await page.fill("#user", user);
+  await page.fill("#password", password);
+  await Promise.all([page.waitForNavigation(), page.click("#submit")]);
+}
+
+async function feedState(page) {
+  return page.getAttribute("#feed-status", "data-state");
+}
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN", ignoreHTTPSErrors: true });
+  const admin = await context.newPage();
+  await login(admin, "admin", process.env.ADMIN_PASSWORD);
+  const made = await admin.evaluate(async () => {
+    const me = await (await fetch("/api/me")).json();
+    const r = await fetch("/api/users", { method: "POST", headers: { "X-CSRF-Token": me.csrf },
+      body: new URLSearchParams({ name: "guard-zhao", role: "security", password: "night-shift-2026" }) });
+    return r.status;
+  });
+  check(made === 200, `the admin made a guard (${made})`);
+
+  // 1. live, and says when it last heard from the gateway
+  const guardContext = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN", ignoreHTTPSErrors: true });
+  const wall = await guardContext.newPage();
+  await login(wall, "guard-zhao", "night-shift-2026");
+  check(wall.url().endsWith("/security.html"), `the guard lands on the security page (${wall.url()})`);
+  await wall.waitForSelector('#feed-status[data-state="live"]', { timeout: 15000 });
+  check((await wall.textContent("#feed-status")).includes("实时"), `the feed says it is live (${await wall.textContent("#feed-status")})`);
+  await wall.waitForTimeout(6500); // a beat arrives every 5 s: "last heard" stays young
+  const heard = await wall.textContent("#feed-status");
+  const age = Number((heard.match(/(\d+) s/) || [])[1]);
+  check(await feedState(wall) === "live" && age <= 6, `still live after a quiet 6.5 s, last heard ${age} s ago (${heard})`);
+  check(await wall.isHidden("#session-banner"), "no banner while the session is good");
+
+  // 2. the guard's password is changed in another window: every session of the guard ends
+  const other = await guardContext.newPage();
+  await other.goto(`${base}/security.html`);
+  const changed = await other.evaluate(async () => {
+    const me = await (await fetch("/api/me")).json();
+    const r = await fetch("/api/password", { method: "POST", headers: { "X-CSRF-Token": me.csrf },
+      body: new URLSearchParams({ current: "night-shift-2026", password: "day-shift-2026-b" }) });
+    return r.status;
+  });
+  check(changed === 200, `the guard's password changed elsewhere (${changed})`);
+  await other.close();
+  const endedAt = Date.now();
+  await wall.waitForSelector("#session-banner:not([hidden])", { timeout: 20000 });
+  check(true, `the wall screen shows the session ended after ${((Date.now() - endedAt) / 1000).toFixed(1)} s`);
+  check(await feedState(wall) === "signed-out", "the feed status says signed out");
+  check(await wall.evaluate(() => document.getElementById("alarm-section").classList.contains("stale")), "the alarm list is marked stale");
+  await wall.screenshot({ path: `${shots}/security-session-ended.png`, fullPage: true });
+  await Promise.all([wall.waitForNavigation(), wall.click("#login-again")]);
+  check(wall.url().includes("/login"), "\"log in again\" opens the login page");
+  await wall.fill("#user", "guard-zhao");
+  await wall.fill("#password", "day-shift-2026-b");
+  await Promise.all([wall.waitForNavigation(), wall.click("#submit")]);
+  await wall.waitForSelector('#feed-status[data-state="live"]', { timeout: 15000 });
+  check(await wall.isHidden("#session-banner"), "logged in again: live, no banner");
+
+  // 3. the gateway restarts under the page
+  writeFileSync(`${signals}/restart`, "now");
+  await wall.waitForSelector('#feed-status[data-state="reconnecting"]', { timeout: 30000 });
+  const away = await wall.textContent("#feed-status");
+  check(away.includes("正在重连") && /更新于 \d+ s/.test(away), `while the gateway is away the page says so, with the list's age (${away})`);
+  check(await wall.evaluate(() => document.getElementById("alarm-section").classList.contains("stale")), "the list is marked stale meanwhile");
+  await wall.screenshot({ path: `${shots}/security-reconnecting.png`, fullPage: true });
+  for (let i = 0; i < 900 && !existsSync(`${signals}/restarted`); i++) {
+    await wall.waitForTimeout(100);
+  }
+  check(existsSync(`${signals}/restarted`), "the gateway was restarted");
+  await wall.waitForSelector("#session-banner:not([hidden])", { timeout: 30000 });
+  check(await feedState(wall) === "signed-out", "back, the page says the session did not survive the restart");
+  await Promise.all([wall.waitForNavigation(), wall.click("#login-again")]);
+  await wall.fill("#user", "guard-zhao");
+  await wall.fill("#password", "day-shift-2026-b");
+  await Promise.all([wall.waitForNavigation(), wall.click("#submit")]);
+  await wall.waitForSelector('#feed-status[data-state="live"]', { timeout: 15000 });
+  check(await wall.isHidden("#session-banner"), "logged in after the restart: live again");
+  await wall.screenshot({ path: `${shots}/security-live.png`, fullPage: true });
+} finally {
+  await browser.close();
+}
+console.log("ALL PASSED");
