@@ -20,17 +20,18 @@ import java.util.TreeMap;
 final class GatewaySettings {
 
     /** Key prefix to ConfigAdmin PID. */
-    static final Map<String, String> PIDS = Map.of(
-            "store", "org.campusedge.store",
-            "registry", "org.campusedge.registry",
-            "credentials", "org.campusedge.credentials",
-            "camel", "org.campusedge.camel",
-            "health", "org.campusedge.health",
-            "rules", "org.campusedge.rules",
-            "console", "org.campusedge.console",
-            "outbox", "org.campusedge.outbox",
-            "cloud", "org.campusedge.cloud",
-            "watchdog", "org.campusedge.watchdog");
+    static final Map<String, String> PIDS = Map.ofEntries(
+            Map.entry("store", "org.campusedge.store"),
+            Map.entry("registry", "org.campusedge.registry"),
+            Map.entry("credentials", "org.campusedge.credentials"),
+            Map.entry("camel", "org.campusedge.camel"),
+            Map.entry("health", "org.campusedge.health"),
+            Map.entry("rules", "org.campusedge.rules"),
+            Map.entry("notify", "org.campusedge.notify"),
+            Map.entry("console", "org.campusedge.console"),
+            Map.entry("outbox", "org.campusedge.outbox"),
+            Map.entry("cloud", "org.campusedge.cloud"),
+            Map.entry("watchdog", "org.campusedge.watchdog"));
 
     private final Path home;
     private final Map<String, String> values = new TreeMap<>();

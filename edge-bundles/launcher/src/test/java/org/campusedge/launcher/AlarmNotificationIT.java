@@ -1,0 +1,85 @@
+package org.campusedge.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.campusedge.simulators.broadcast.BroadcastController;
+import org.campusedge.simulators.gateway.ConsoleClient;
+import org.campusedge.simulators.gateway.GatewayProcess;
+import org.campusedge.simulators.notify.RobotReceiver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * People are told, not only pages: a night intrusion through the real gateway reaches the guard's
+ * WeCom group at once; unacknowledged, it reaches the head of security's DingTalk group (a signed
+ * robot) at the escalation level; a second alarm acknowledged in time does not escalate and its
+ * acknowledgement is told to the guard's group. Each delivery is on the alarm's record in the store,
+ * and nothing carries more than the alarm's own fields.
+ */
+class AlarmNotificationIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anIntrusionIsToldToTheGuardAtOnceAndEscalatesToTheHeadOfSecurityUnlessAcknowledged() throws Exception {
+        try (RobotReceiver robots = new RobotReceiver("guard-key-1", "head-token", "SECsimulated0123456789").start();
+             BroadcastController pa = new BroadcastController(List.of("playground", "dormitory"), 200)) {
+            URI api = pa.start(0);
+            Path home = dir.resolve("gw");
+            Files.createDirectories(home.resolve("conf"));
+            Files.writeString(home.resolve("conf/notifications.yaml"), robots.notificationsYaml(8));
+            List<String> settings = new ArrayList<>(GatewayFixture.nightRules(dir, "rules"));
+            Path school = GatewayFixture.schoolWithController(dir.resolve("school.yaml"), "sch-notify-it", api);
+            Files.writeString(school, Files.readString(school) + """
+                      - id: cam-fence-north-1
+                        profile: camera-isapi
+                        location:
+                          building: 北围墙
+                          zone: perimeter
+                      - id: cam-fence-north-2
+                        profile: camera-isapi
+                        location:
+                          building: 北围墙
+                          zone: perimeter
+                    """);
+            settings.add("registry.inventoryFile=" + school);
+            try (GatewayProcess gw = GatewayFixture.start(home, settings.toArray(String[]::new))) {
+                pa.credentials("pa-main", gw.deviceKeys().secret("pa-main"));
+                long t0 = System.nanoTime();
+                GatewayFixture.intrusion(gw, "cam-fence-north-1");
+                assertTrue(GatewayFixture.eventually(15, () -> robots.received("wecom").size() == 1), "the guard's group was not told: "
+                        + robots.received() + ", refused " + robots.refused() + "\n" + GatewayFixture.problems(gw, 20));
+                System.out.printf("intrusion -> guard's WeCom group: %d ms%n", (robots.received("wecom").get(0).nanos() - t0) / 1_000_000);
+                String told = robots.received("wecom").get(0).body();
+                assertTrue(told.contains("【紧急报警】") && told.contains("perimeter-intrusion-night:cam-fence-north-1"), told);
+                GatewayFixture.intrusion(gw, "cam-fence-north-2");
+                assertTrue(GatewayFixture.eventually(15, () -> robots.received("wecom").size() == 2), "the second alarm was not told");
+                ConsoleClient guard = ConsoleClient.admin(gw);
+                assertEquals(200, guard.post("/api/alarms/acknowledge", "key=perimeter-intrusion-night%3Acam-fence-north-2&note=guard+sent"));
+                assertTrue(GatewayFixture.eventually(15, () -> robots.received("wecom").size() == 3), "the acknowledgement was not told");
+                assertTrue(robots.received("wecom").get(2).body().contains("【报警已确认】"), robots.received("wecom").get(2).body());
+                // 8 s after the raise the unacknowledged one escalates to the head of security, the acknowledged one does not
+                assertTrue(GatewayFixture.eventually(20, () -> robots.received("dingtalk").size() == 1),
+                        "no escalation reached the head of security: " + robots.received() + ", refused " + robots.refused());
+                Thread.sleep(3_000);
+                assertEquals(1, robots.received("dingtalk").size(), "the acknowledged alarm escalated too");
+                String up = robots.received("dingtalk").get(0).body();
+                assertTrue(up.contains("【报警升级") && up.contains("cam-fence-north-1"), up);
+                assertEquals(0, robots.refused(), "a robot refused the gateway's request (key or signature)");
+                // on the alarm's record: each delivery, by channel
+                assertEquals(List.of("guard-wecom|perimeter-intrusion-night:cam-fence-north-1", "guard-wecom|perimeter-intrusion-night:cam-fence-north-2",
+                        "guard-wecom|perimeter-intrusion-night:cam-fence-north-2", "head-dingtalk|perimeter-intrusion-night:cam-fence-north-1"),
+                        GatewayFixture.rows(gw.storePath(), "SELECT json_extract(attributes, '$.channel') || '|' || json_extract(attributes, '$.alarm')"
+                                + " FROM events WHERE kind = 'audit.notification-sent' ORDER BY json_extract(attributes, '$.channel'),"
+                                + " json_extract(attributes, '$.alarm'), id"));
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package org.campusedge.notify.internal;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.campusedge.api.Alarms;
+import org.campusedge.api.CampusEvent;
+import org.campusedge.api.Severity;
+import org.campusedge.api.StallWatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns alarm transitions into deliveries and sends them. A raise queues one delivery per channel of
+ * each escalation level that covers it, due at the raise plus the level's delay; an acknowledgement
+ * or clearing cancels the escalations not yet sent and tells the channels already told (so the
+ * guard's group knows it is handled). Sending is asynchronous, at most {@link #IN_FLIGHT} at once,
+ * each bounded by {@link Channel#TIMEOUT}, so a channel that hangs delays no other. A failed
+ * delivery is retried after 2, 4, 8 ... up to 300 s for an hour, then given up and recorded. Each
+ * outcome is an audit event on the alarm's record ({@code audit.notification-sent}, {@code -failing},
+ * {@code -failed}, with the alarm key, channel, level and attempts), and a channel that has kept
+ * failing for {@link #CHANNEL_STALL} is a gateway alarm of its own.
+ */
+final class Notifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
+    static final int IN_FLIGHT = 16;
+    static final Duration GIVE_UP_AFTER = Duration.ofHours(1);
+    static final Duration CHANNEL_STALL = Duration.ofMinutes(5);
+
+    private final DeliveryQueue queue;
+    private final Supplier<Plan> plan;
+    private final HttpClient http;
+    private final Clock clock;
+    private final Consumer<CampusEvent> record;
+    private final Supplier<Alarms> alarms;
+    private final String school;
+    private final ZoneId zone;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<String, StallWatch> channelWatch = new ConcurrentHashMap<>();
+
+    Notifier(DeliveryQueue queue, Supplier<Plan> plan, HttpClient http, Clock clock, Consumer<CampusEvent> record,
+             Supplier<Alarms> alarms, String school, ZoneId zone) {
+        this.queue = queue;
+        this.plan = plan;
+        this.http = http;
+        this.clock = clock;
+        this.record = record;
+        this.alarms = alarms;
+        this.school = school;
+        this.zone = zone;
+    }
+
+    /** An alarm transition from the bus (other events are ignored). */
+    void onEvent(CampusEvent e) {
+        if (!e.kind().startsWith("alarm.")) {
+            return;
+        }
+        Map<String, String> a = e.attributes();
+        String alarm = a.get("alarm");
+        if (alarm == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        Plan p = plan.get();
+        switch (e.kind()) {
+            case "alarm.raised" -> {
+                Severity severity = Severity.valueOf(a.getOrDefault("alarmSeverity", e.severity().name()));
+                int level = 0;
+                for (Plan.Level l : p.levels()) {
+                    if (l.covers(severity, a.get("rule"))) {
+                        Message m = Message.of(e, level, l.after(), school, zone);
+                        for (String channel : l.channels()) {
+                            queue.add(alarm, e.id(), level, channel, e.occurredAt().plus(l.after()), m.text(), m.json(), now, e.occurredAt());
+                        }
+                    }
+                    level++;
+                }
+            }
+            case "alarm.acknowledged", "alarm.cleared" -> {
+                queue.cancelEscalations(alarm);
+                Set<String> told = new LinkedHashSet<>();
+                for (DeliveryQueue.Delivery d : queue.ofAlarm(alarm)) {
+                    if (!d.state().equals(DeliveryQueue.CANCELLED) && !d.transition().equals(e.id())) {
+                        told.add(d.channel());
+                    }
+                }
+                Message m = Message.of(e, 0, Duration.ZERO, school, zone);
+                for (String channel : told) {
+                    queue.add(alarm, e.id(), 0, channel, now, m.text(), m.json(), now, e.occurredAt());
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Sends what is due; called often by the component's timer. */
+    void dispatch() {
+        Instant now = clock.instant();
+        Plan p = plan.get();
+        for (DeliveryQueue.Delivery d : queue.due(now, IN_FLIGHT * 2)) {
+            if (inFlight.size() >= IN_FLIGHT) {
+                return;
+            }
+            if (!inFlight.add(d.key())) {
+                continue; // still on its way
+            }
+            if (d.level() > 0 && !stillUnacknowledged(d.alarm())) {
+                inFlight.remove(d.key());
+                queue.cancelEscalations(d.alarm()); // acknowledged or cleared while this gateway did not hear of it
+                continue;
+            }
+            Channel channel = p.channels().get(d.channel());
+            if (channel == null) {
+                inFlight.remove(d.key());
+                queue.failed(d.key(), d.attempts(), "the channel is no longer configured");
+                audit("audit.notification-failed", Severity.WARNING, d, d.attempts(), "the channel is no longer configured");
+                continue;
+            }
+            int attempt = d.attempts() + 1;
+            http.sendAsync(channel.request(d.text(), d.json(), now), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((r, failure) -> {
+                        try {
+                            String refusal = failure != null ? describe(failure) : channel.refusal(r.statusCode(), r.body());
+                            settled(d, attempt, refusal);
+                        } catch (RuntimeException ex) {
+                            LOG.warn("Notification {}: {}", d.key(), ex.toString());
+                        } finally {
+                            inFlight.remove(d.key());
+                        }
+                    });
+        }
+    }
+
+    /** An escalation goes out only while the alarm is raised and unacknowledged (when the alarm book can be asked). */
+    private boolean stillUnacknowledged(String alarm) {
+        Alarms book = alarms.get();
+        return book == null || book.get(alarm).map(a -> a.state() == org.campusedge.api.Alarm.State.RAISED).orElse(false);
+    }
+
+    private void settled(DeliveryQueue.Delivery d, int attempt, String refusal) {
+        Instant now = clock.instant();
+        StallWatch watch = channelWatch.computeIfAbsent(d.channel(), c -> new StallWatch("gateway:notification-channel-failing:" + c,
+                "notification-channel", Severity.WARNING, null, CHANNEL_STALL, clock, alarms));
+        if (refusal == null) {
+            queue.sent(d.key(), now, attempt);
+            synchronized (watch) {
+                watch.ok("notifications to " + d.channel() + " go out again");
+            }
+            audit("audit.notification-sent", Severity.INFO, d, attempt, null);
+            LOG.info("Notification of {} ({} level {}) delivered to {} after {} ms", d.alarm(), d.transition(), d.level(), d.channel(),
+                    Duration.between(d.eventAt(), now).toMillis());
+            return;
+        }
+        synchronized (watch) {
+            watch.failed("notifications to " + d.channel() + " keep failing: " + refusal);
+        }
+        if (now.isAfter(d.madeAt().plus(GIVE_UP_AFTER))) {
+            queue.failed(d.key(), attempt, refusal);
+            audit("audit.notification-failed", Severity.WARNING, d, attempt, refusal);
+            LOG.error("Notification of {} to {} given up after {} attempts: {}", d.alarm(), d.channel(), attempt, refusal);
+            return;
+        }
+        long pause = Math.min(300, 1L << Math.min(attempt, 9));
+        queue.retry(d.key(), now.plusSeconds(pause), attempt, refusal);
+        if (attempt == 1) {
+            audit("audit.notification-failing", Severity.WARNING, d, attempt, refusal);
+            LOG.warn("Notification of {} to {} failed ({}); retrying", d.alarm(), d.channel(), refusal);
+        }
+    }
+
+    private static String describe(Throwable t) {
+        Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+    }
+
+    private void audit(String kind, Severity severity, DeliveryQueue.Delivery d, int attempts, String error) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("alarm", d.alarm());
+        attrs.put("transition", d.transition());
+        attrs.put("channel", d.channel());
+        attrs.put("level", Integer.toString(d.level()));
+        attrs.put("attempts", Integer.toString(attempts));
+        if (error != null) {
+            attrs.put("error", error.length() > 200 ? error.substring(0, 200) : error);
+        }
+        try {
+            record.accept(CampusEvent.builder().schoolId(school).deviceId("gateway").profileId("gateway").kind(kind).severity(severity)
+                    .attributes(attrs).build());
+        } catch (RuntimeException e) {
+            LOG.warn("The notification record could not be published: {}", e.toString());
+        }
+    }
+
+    /** Deliveries of an alarm, for its record. */
+    List<DeliveryQueue.Delivery> deliveries(String alarm) {
+        return queue.ofAlarm(alarm);
+    }
+}
