@@ -30,6 +30,30 @@ public final class SandboxStats {
     private final AtomicInteger deviceConnections = new AtomicInteger();
     private final AtomicInteger northConnections = new AtomicInteger();
     private final AtomicLong logins = new AtomicLong();
+    /** How often each CloudEvent id was accepted from a device (the first 200,000 ids): re-sends show as counts above 1. */
+    private final Map<String, AtomicInteger> acceptedById = new ConcurrentHashMap<>();
+    private static final int MAX_IDS = 200_000;
+
+    /**
+     * Per CloudEvent id, how many times a device's message carrying it was accepted: what was
+     * actually sent, so a test can tell a re-send (at least once) from a loss and hold the city's
+     * duplicate count against it.
+     */
+    public Map<String, Integer> acceptedByEventId() {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        acceptedById.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    void acceptedEvent(final String id) {
+        AtomicInteger n = acceptedById.get(id);
+        if (n == null && acceptedById.size() < MAX_IDS) {
+            n = acceptedById.computeIfAbsent(id, k -> new AtomicInteger());
+        }
+        if (n != null) {
+            n.incrementAndGet();
+        }
+    }
 
     /** @return SASL logins either side was sent (a user name and password reached the sandbox), granted or not */
     public long logins() {

@@ -54,7 +54,7 @@ final class Uploads {
         receiver.setAutoAccept(false);
         receiver.handler((delivery, message) -> process(device, delivery, message)
                 .otherwise(t -> Outcome.released("internal error: " + t))
-                .onSuccess(outcome -> settle(delivery, outcome)));
+                .onSuccess(outcome -> settle(delivery, outcome, eventId(message))));
         Links.closeOnRemoteDetach(receiver, () -> { });
         receiver.open();
     }
@@ -137,16 +137,31 @@ final class Uploads {
         return Future.succeededFuture(outcome);
     }
 
-    private void settle(final ProtonDelivery delivery, final Outcome outcome) {
+    private static final java.util.regex.Pattern EVENT_ID = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]{1,100})\"");
+
+    /** The CloudEvent id of a structured JSON payload, or null: what the city de-duplicates by. */
+    private static String eventId(final Message msg) {
+        if (!(msg.getBody() instanceof Data d) || d.getValue() == null) {
+            return null;
+        }
+        final java.util.regex.Matcher m = EVENT_ID.matcher(new String(d.getValue().getArray(), d.getValue().getArrayOffset(),
+                Math.min(d.getValue().getLength(), 4096), java.nio.charset.StandardCharsets.UTF_8));
+        return m.find() ? m.group(1) : null;
+    }
+
+    private void settle(final ProtonDelivery delivery, final Outcome outcome, final String eventId) {
         final Duration delay = faults.delay();
         if (delay.isZero()) {
-            doSettle(delivery, outcome);
+            doSettle(delivery, outcome, eventId);
         } else {
-            vertx.setTimer(Math.max(1, delay.toMillis()), id -> doSettle(delivery, outcome));
+            vertx.setTimer(Math.max(1, delay.toMillis()), id -> doSettle(delivery, outcome, eventId));
         }
     }
 
-    private void doSettle(final ProtonDelivery delivery, final Outcome outcome) {
+    private void doSettle(final ProtonDelivery delivery, final Outcome outcome, final String eventId) {
+        if (outcome.isAccepted() && eventId != null) {
+            stats.acceptedEvent(eventId);
+        }
         if (delivery.remotelySettled()) {
             if (outcome.isAccepted()) {
                 stats.accepted(1);

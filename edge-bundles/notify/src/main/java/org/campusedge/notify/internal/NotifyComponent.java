@@ -75,9 +75,17 @@ public final class NotifyComponent {
         this.notifier = new Notifier(queue, () -> plan, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
                 Clock.systemUTC(), e -> bus.publish(List.of(e)), () -> alarms, registry.schoolId(), registry.timezone());
         reload();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "notify");
+            t.setDaemon(true);
+            return t;
+        });
         this.subscription = bus.subscribe("notify", 1_000, e -> {
             try {
                 notifier.onEvent(e);
+                if (e.kind().startsWith("alarm.")) {
+                    timer.execute(this::tick); // at once, not at the next round
+                }
             } catch (RuntimeException ex) {
                 LOG.warn("Notifications: {}", ex.toString());
             }
@@ -89,11 +97,6 @@ public final class NotifyComponent {
         } catch (RuntimeException e) {
             LOG.warn("Notifications: the recent alarms could not be read again: {}", e.toString());
         }
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "notify");
-            t.setDaemon(true);
-            return t;
-        });
         timer.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
     }
 

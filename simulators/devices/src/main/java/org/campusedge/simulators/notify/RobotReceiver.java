@@ -126,6 +126,23 @@ public final class RobotReceiver implements AutoCloseable {
         return received.stream().filter(r -> r.robot().equals(robot)).toList();
     }
 
+    /**
+     * Waits for a message of {@code robot} containing {@code text} that arrived after {@code afterNanos}
+     * (System.nanoTime); its arrival time, or -1 after the timeout.
+     */
+    public long await(String robot, String text, long afterNanos, long timeoutMillis) throws InterruptedException {
+        long end = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (System.nanoTime() < end) {
+            for (Received r : received) {
+                if (r.robot().equals(robot) && r.nanos() > afterNanos && r.body().contains(text)) {
+                    return r.nanos();
+                }
+            }
+            Thread.sleep(2);
+        }
+        return -1;
+    }
+
     public long refused() {
         return refused.get();
     }

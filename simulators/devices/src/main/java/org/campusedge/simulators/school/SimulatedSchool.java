@@ -33,13 +33,17 @@ public final class SimulatedSchool implements AutoCloseable {
     private final ObservableLabSensors observed;
     private final java.util.concurrent.atomic.AtomicReference<org.campusedge.simulators.net.DeviceKeys> kitKeys;
     private LabSensorSimulator labs;
+    /** The school's WeCom and DingTalk groups, as the robots that post to them (the gateway's notifications go there). */
+    private final org.campusedge.simulators.notify.RobotReceiver robots;
     private CardReaderSimulator cards;
     private CameraSimulator cameras;
     private SchoolInventory inventory;
 
     private SimulatedSchool(SchoolSize size, SchoolClock clock, Path inventoryFile, EnergyMeterServer meters,
                             List<BroadcastController> controllers, ObservableLabSensors observed,
-                            java.util.concurrent.atomic.AtomicReference<org.campusedge.simulators.net.DeviceKeys> kitKeys) {
+                            java.util.concurrent.atomic.AtomicReference<org.campusedge.simulators.net.DeviceKeys> kitKeys,
+                            org.campusedge.simulators.notify.RobotReceiver robots) {
+        this.robots = robots;
         this.kitKeys = kitKeys;
         this.observed = observed;
         this.size = size;
@@ -73,6 +77,10 @@ public final class SimulatedSchool implements AutoCloseable {
         ObservableLabSensors observed = new ObservableLabSensors(observedSensors, 7, 1000);
         // the observed kits' keys, once attach has them (a kit completes no handshake before)
         java.util.concurrent.atomic.AtomicReference<org.campusedge.simulators.net.DeviceKeys> kitKeys = new java.util.concurrent.atomic.AtomicReference<>();
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        org.campusedge.simulators.notify.RobotReceiver robots = new org.campusedge.simulators.notify.RobotReceiver(
+                java.util.HexFormat.of().formatHex(random.generateSeed(16)), java.util.HexFormat.of().formatHex(random.generateSeed(16)),
+                "SEC" + java.util.HexFormat.of().formatHex(random.generateSeed(24))).start();
         try {
             // each observed kit a coaps server of its own; its key is set up at attach, once the gateway issued it
             java.util.Map<String, Integer> observePorts = observed.startSecured(java.util.Map.of(), id -> {
@@ -91,8 +99,9 @@ public final class SimulatedSchool implements AutoCloseable {
             Path file = dir.resolve("school.yaml");
             Files.writeString(file, SchoolGenerator.inventory(schoolId, "江城市模拟中学 " + schoolId, 1500 * Math.max(1, size.readers() / 12),
                     size, meters.endpointUrl(), addresses, observeAddress));
-            return new SimulatedSchool(size, clock, file, meters, controllers, observed, kitKeys);
+            return new SimulatedSchool(size, clock, file, meters, controllers, observed, kitKeys, robots);
         } catch (Exception e) {
+            robots.close();
             observed.close();
             meters.close();
             controllers.forEach(BroadcastController::close);
@@ -134,6 +143,16 @@ public final class SimulatedSchool implements AutoCloseable {
         kitKeys.set(keys);
         meters.users(java.util.Map.of(EnergyMeterServer.CREDENTIAL, keys.secret(EnergyMeterServer.CREDENTIAL)));
         GatewayProcess.trustOpcUaServer(gatewayHome, "campus-energy-sim", meters.certificate());
+        // the school's notification channels: the guard's WeCom group at once, the head of security's DingTalk after 5 minutes
+        Path notifications = gatewayHome.resolve("conf/notifications.yaml");
+        if (!Files.exists(notifications)) {
+            Files.writeString(notifications, robots.notificationsYaml(300));
+        }
+    }
+
+    /** The robots of the school's WeCom and DingTalk groups: what the gateway told people. */
+    public org.campusedge.simulators.notify.RobotReceiver robots() {
+        return robots;
     }
 
     /**
@@ -219,5 +238,6 @@ public final class SimulatedSchool implements AutoCloseable {
         controllers.forEach(BroadcastController::close);
         observed.close();
         meters.close();
+        robots.close();
     }
 }
