@@ -38,12 +38,11 @@ public final class StallWatch {
     /** A round worked: the condition is over. */
     public void ok(String message) {
         failingSince = null;
-        if (raised) {
-            Alarms a = alarms.get();
-            if (a != null) {
-                a.clearGatewayAlarm(key, check, message);
-                raised = false;
-            }
+        Alarms a = alarms.get();
+        // also an alarm raised before a restart (the alarm book restores it; this watcher never raised it)
+        if (a != null && (raised || a.get(key).isPresent())) {
+            a.clearGatewayAlarm(key, check, message);
+            raised = false;
         }
     }
 

@@ -50,6 +50,36 @@ class DevicePresenceIT {
         }
     }
 
+    @Test
+    void aKitThatSendsOnlyGarbageIsAnAlarmUntilItIsGoodAgain() throws Exception {
+        Path profiles = Files.createDirectories(dir.resolve("profiles"));
+        try (var all = Files.list(GatewayFixture.distribution().resolve("device-profiles/profiles"))) {
+            for (Path p : all.toList()) {
+                Files.writeString(profiles.resolve(p.getFileName()),
+                        Files.readString(p).replace("offlineAfter: PT2M", "offlineAfter: PT3S"));
+            }
+        }
+        try (GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "registry.profilesDir=" + profiles,
+                "health.checkIntervalSeconds=1")) {
+            String alarm = "gateway:device-failing:lab-phys-1-s2";
+            String raised = "kind = 'alarm.raised' AND json_extract(attributes, '$.alarm') = '" + alarm + "'";
+            // connected (its DTLS handshake works, it posts), but every pack is garbage: refused, 4.00
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (System.nanoTime() < end && !await(gw, raised, 1, 0)) {
+                assertEquals(ResponseCode.BAD_REQUEST, GatewayFixture.post(gw, "lab-phys-1-s2", "{\"not\": senml").getCode());
+                Thread.sleep(300);
+            }
+            assertTrue(await(gw, raised, 1, 0), "a kit sending only garbage for longer than its offlineAfter raised no alarm");
+            assertEquals(List.of("WARNING|device-failing"), GatewayFixture.rows(gw.storePath(), "SELECT json_extract(attributes,"
+                    + " '$.alarmSeverity') || '|' || json_extract(attributes, '$.rule') FROM events WHERE " + raised));
+            // good again: cleared
+            String pack = "[{\"n\":\"temperature\",\"u\":\"Cel\",\"v\":21}]";
+            assertEquals(ResponseCode.CHANGED, GatewayFixture.post(gw, "lab-phys-1-s2", pack).getCode());
+            assertTrue(await(gw, "kind = 'alarm.cleared' AND json_extract(attributes, '$.alarm') = '" + alarm + "'", 1, 10),
+                    "the alarm was not cleared when the kit was good again");
+        }
+    }
+
     /** Waits until at least {@code n} events match, polling the SQLite file. */
     private static boolean await(GatewayProcess gw, String where, long n, int seconds) throws Exception {
         String sql = "SELECT count(*) FROM events e JOIN devices d ON d.ref = e.device_ref WHERE " + where;

@@ -63,6 +63,11 @@ public final class DevicePresence implements DeviceHealth {
     private final PresenceTracker tracker;
     private final ScheduledExecutorService checker;
     private final DeviceReport report;
+    /** The alarm of a device connected but failing is {@code FAILING_ALARM + id}. */
+    static final String FAILING_ALARM = "gateway:device-failing:";
+    @org.osgi.service.component.annotations.Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+    private volatile org.campusedge.api.Alarms alarms;
 
     @Activate
     public DevicePresence(@Reference(name = "bus") EventBus bus, @Reference(name = "registry") DeviceRegistry registry,
@@ -102,11 +107,51 @@ public final class DevicePresence implements DeviceHealth {
                         offline.stream().map(CampusEvent::deviceId).limit(10).toList());
                 bus.publish(offline).exceptionally(this::logFailure);
             }
+            List<State> states = devices();
+            alarmFailing(states);
             if (report != null) {
-                report.write(devices(), counters.all());
+                report.write(states, counters.all());
             }
         } catch (RuntimeException | IOException e) {
             LOG.warn("Presence check failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * A device connected but sending nothing usable (everything refused: garbage, a wrong key, a
+     * wrong clock) is not forwarding, however online it looks: a gateway alarm of its own
+     * ({@code gateway:device-failing:ID}, WARNING) while it lasts, cleared when it is good again or
+     * goes offline (which is an alarm of its own by the rules).
+     */
+    private void alarmFailing(List<State> states) {
+        org.campusedge.api.Alarms book = alarms;
+        if (book == null) {
+            return;
+        }
+        java.util.Set<String> now = new java.util.HashSet<>();
+        for (State s : states) {
+            if (s.presence() == Presence.FAILING) {
+                now.add(s.deviceId());
+            }
+        }
+        java.util.Set<String> alarmed = new java.util.HashSet<>();
+        for (org.campusedge.api.Alarm a : book.active()) { // also those restored from before a restart
+            if (a.key().startsWith(FAILING_ALARM)) {
+                alarmed.add(a.key().substring(FAILING_ALARM.length()));
+            }
+        }
+        for (String id : now) {
+            if (!alarmed.contains(id)) {
+                String why = counters.all().stream().filter(c -> c.deviceId().equals(id)).map(DeviceCounters.Counts::lastError)
+                        .filter(java.util.Objects::nonNull).findFirst().orElse("refused");
+                book.raiseGatewayAlarm(FAILING_ALARM + id, "device-failing", org.campusedge.api.Severity.WARNING, id,
+                        "connected, but everything it sent lately was refused: " + (why.length() > 120 ? why.substring(0, 120) : why));
+            }
+        }
+        for (String id : alarmed) {
+            if (!now.contains(id)) {
+                book.clearGatewayAlarm(FAILING_ALARM + id, "device-failing", "its messages are accepted again, or it went quiet");
+            }
         }
     }
 

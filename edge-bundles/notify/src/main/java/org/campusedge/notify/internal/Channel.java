@@ -40,6 +40,9 @@ record Channel(String id, Type type, URI url, String secret) {
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
 
     Channel {
+        if (url.getHost() == null || url.getHost().isEmpty()) {
+            throw new IllegalArgumentException("channel " + id + ": the URL has no host name Java can use"); // never the URL itself
+        }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !(scheme.equals("http") && url.getHost() != null && LOOPBACK.contains(url.getHost()))) {
             throw new IllegalArgumentException("channel " + id + ": the URL must be https (it carries the robot's key);"

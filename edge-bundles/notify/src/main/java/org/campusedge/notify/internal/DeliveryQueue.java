@@ -23,7 +23,7 @@ import org.sqlite.SQLiteDataSource;
 final class DeliveryQueue implements AutoCloseable {
 
     /** One queued or finished delivery. */
-    record Delivery(String key, String alarm, String transition, int level, String channel, Instant due, int attempts,
+    record Delivery(String key, String alarm, String transition, String kind, int level, String channel, Instant due, int attempts,
                     String state, String text, String json, Instant madeAt, Instant eventAt, String lastError, Instant sentAt) {
     }
 
@@ -46,19 +46,48 @@ final class DeliveryQueue implements AutoCloseable {
         this.c = ds.getConnection();
         try (Statement s = c.createStatement()) {
             s.executeUpdate("CREATE TABLE IF NOT EXISTS deliveries (key TEXT PRIMARY KEY, alarm TEXT NOT NULL, transition TEXT NOT NULL,"
+                    + " kind TEXT NOT NULL,"
                     + " level INTEGER NOT NULL, channel TEXT NOT NULL, due INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
                     + " state TEXT NOT NULL, text TEXT NOT NULL, json TEXT NOT NULL, made_at INTEGER NOT NULL, event_at INTEGER NOT NULL,"
                     + " last_error TEXT, sent_at INTEGER)");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, due)");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS deliveries_alarm ON deliveries(alarm, state)");
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS deliveries_transition ON deliveries(transition)");
+        }
+    }
+
+    /** Whether the delivery is still waiting (not sent, failed or cancelled meanwhile). */
+    synchronized boolean isPending(String key) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM deliveries WHERE key = ? AND state = 'pending'")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the notification queue cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The deliveries of one transition (a raise: its levels and channels). */
+    synchronized List<Delivery> ofTransition(String transition) {
+        return select("WHERE transition = ? ORDER BY level, channel", null, transition);
+    }
+
+    /** Deletes finished deliveries made before {@code before}; returns how many. */
+    synchronized int prune(Instant before) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM deliveries WHERE made_at < ? AND state != 'pending'")) {
+            ps.setLong(1, before.toEpochMilli());
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the notification queue cannot be written: " + e.getMessage(), e);
         }
     }
 
     /** Queues a delivery unless one with that key exists; true when queued. */
-    synchronized boolean add(String alarm, String transition, int level, String channel, Instant due, String text, String json,
-                             Instant now, Instant eventAt) {
+    synchronized boolean add(String alarm, String transition, String kind, int level, String channel, Instant due, String text,
+                             String json, Instant now, Instant eventAt) {
         try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO deliveries (key, alarm, transition, level, channel, due,"
-                + " state, text, json, made_at, event_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                + " state, text, json, made_at, event_at, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setString(1, transition + "/" + level + "/" + channel);
             ps.setString(2, alarm);
             ps.setString(3, transition);
@@ -70,6 +99,7 @@ final class DeliveryQueue implements AutoCloseable {
             ps.setString(9, json);
             ps.setLong(10, now.toEpochMilli());
             ps.setLong(11, eventAt.toEpochMilli());
+            ps.setString(12, kind);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("the notification queue cannot be written: " + e.getMessage(), e);
@@ -101,7 +131,8 @@ final class DeliveryQueue implements AutoCloseable {
     }
 
     synchronized void failed(String key, int attempts, String error) {
-        exec("UPDATE deliveries SET state = 'failed', attempts = ?, last_error = ? WHERE key = ?", attempts, error, key);
+        exec("UPDATE deliveries SET state = 'failed', attempts = ?, last_error = ? WHERE key = ? AND state = 'pending'", attempts, error,
+                key);
     }
 
     private void exec(String sql, Object... args) {
@@ -126,14 +157,14 @@ final class DeliveryQueue implements AutoCloseable {
 
     private List<Delivery> select(String where, Long time, String alarm) {
         try (PreparedStatement ps = c.prepareStatement("SELECT key, alarm, transition, level, channel, due, attempts, state, text, json,"
-                + " made_at, event_at, last_error, sent_at FROM deliveries " + where)) {
+                + " made_at, event_at, last_error, sent_at, kind FROM deliveries " + where)) {
             ps.setObject(1, time != null ? time : alarm);
             List<Delivery> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long sent = rs.getLong(14);
                     Instant sentAt = rs.wasNull() ? null : Instant.ofEpochMilli(sent);
-                    out.add(new Delivery(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
+                    out.add(new Delivery(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(15), rs.getInt(4), rs.getString(5),
                             Instant.ofEpochMilli(rs.getLong(6)), rs.getInt(7), rs.getString(8), rs.getString(9), rs.getString(10),
                             Instant.ofEpochMilli(rs.getLong(11)), Instant.ofEpochMilli(rs.getLong(12)), rs.getString(13),
                             sentAt));

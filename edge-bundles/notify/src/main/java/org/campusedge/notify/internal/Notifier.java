@@ -82,7 +82,8 @@ final class Notifier {
                     if (l.covers(severity, a.get("rule"))) {
                         Message m = Message.of(e, level, l.after(), school, zone);
                         for (String channel : l.channels()) {
-                            queue.add(alarm, e.id(), level, channel, e.occurredAt().plus(l.after()), m.text(), m.json(), now, e.occurredAt());
+                            queue.add(alarm, e.id(), "raised", level, channel, e.occurredAt().plus(l.after()), m.text(), m.json(), now,
+                                    e.occurredAt());
                         }
                     }
                     level++;
@@ -90,15 +91,27 @@ final class Notifier {
             }
             case "alarm.acknowledged", "alarm.cleared" -> {
                 queue.cancelEscalations(alarm);
-                Set<String> told = new LinkedHashSet<>();
+                // those told of this alarm's latest raise (an escalation on its way counts as told), not of earlier ones with its key
+                String raise = null;
+                Instant raisedAt = Instant.MIN;
                 for (DeliveryQueue.Delivery d : queue.ofAlarm(alarm)) {
-                    if (!d.state().equals(DeliveryQueue.CANCELLED) && !d.transition().equals(e.id())) {
-                        told.add(d.channel());
+                    if (d.kind().equals("raised") && !d.eventAt().isBefore(raisedAt)) {
+                        raise = d.transition();
+                        raisedAt = d.eventAt();
+                    }
+                }
+                Set<String> told = new LinkedHashSet<>();
+                if (raise != null) {
+                    for (DeliveryQueue.Delivery d : queue.ofTransition(raise)) {
+                        if (!d.state().equals(DeliveryQueue.CANCELLED) || inFlight.contains(d.key())) {
+                            told.add(d.channel());
+                        }
                     }
                 }
                 Message m = Message.of(e, 0, Duration.ZERO, school, zone);
+                String kind = e.kind().substring("alarm.".length());
                 for (String channel : told) {
-                    queue.add(alarm, e.id(), 0, channel, now, m.text(), m.json(), now, e.occurredAt());
+                    queue.add(alarm, e.id(), kind, 0, channel, now, m.text(), m.json(), now, e.occurredAt());
                 }
             }
             default -> {
@@ -117,6 +130,10 @@ final class Notifier {
             if (!inFlight.add(d.key())) {
                 continue; // still on its way
             }
+            if (!queue.isPending(d.key())) { // settled between the read and now
+                inFlight.remove(d.key());
+                continue;
+            }
             if (d.level() > 0 && !stillUnacknowledged(d.alarm())) {
                 inFlight.remove(d.key());
                 queue.cancelEscalations(d.alarm()); // acknowledged or cleared while this gateway did not hear of it
@@ -130,17 +147,28 @@ final class Notifier {
                 continue;
             }
             int attempt = d.attempts() + 1;
-            http.sendAsync(channel.request(d.text(), d.json(), now), HttpResponse.BodyHandlers.ofString())
-                    .whenComplete((r, failure) -> {
-                        try {
-                            String refusal = failure != null ? describe(failure) : channel.refusal(r.statusCode(), r.body());
-                            settled(d, attempt, refusal);
-                        } catch (RuntimeException ex) {
-                            LOG.warn("Notification {}: {}", d.key(), ex.toString());
-                        } finally {
-                            inFlight.remove(d.key());
-                        }
-                    });
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> sent;
+            try {
+                // the whole exchange is bounded (a receiver that drips its body holds no slot for ever), and so is the body kept
+                sent = http.sendAsync(channel.request(d.text(), d.json(), now), LimitedBody.HANDLER)
+                        .orTimeout(Channel.TIMEOUT.toSeconds() + 5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (RuntimeException e) {
+                inFlight.remove(d.key());
+                String why = "the request could not be made (" + e.getClass().getSimpleName() + ")"; // its message may hold the URL
+                queue.failed(d.key(), attempt, why);
+                audit("audit.notification-failed", Severity.WARNING, d, attempt, why);
+                continue;
+            }
+            sent.whenComplete((r, failure) -> {
+                try {
+                    String refusal = failure != null ? describe(failure) : channel.refusal(r.statusCode(), r.body());
+                    settled(d, attempt, refusal);
+                } catch (RuntimeException ex) {
+                    LOG.warn("Notification {}: {}", d.key(), ex.getClass().getSimpleName());
+                } finally {
+                    inFlight.remove(d.key());
+                }
+            });
         }
     }
 
@@ -181,9 +209,11 @@ final class Notifier {
         }
     }
 
+    /** What went wrong, without the exception's message: the JDK's client may put the request's URI (the robot's key) in it. */
     private static String describe(Throwable t) {
         Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-        return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+        return c instanceof java.util.concurrent.TimeoutException || c instanceof java.net.http.HttpTimeoutException
+                ? "no answer within " + (Channel.TIMEOUT.toSeconds() + 5) + " s" : c.getClass().getSimpleName();
     }
 
     private void audit(String kind, Severity severity, DeliveryQueue.Delivery d, int attempts, String error) {

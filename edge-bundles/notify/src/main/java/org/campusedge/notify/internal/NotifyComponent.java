@@ -91,13 +91,28 @@ public final class NotifyComponent {
             }
         });
         try {
-            for (CampusEvent e : store.query(EventQuery.all(10_000).withKind("alarm.*").between(Instant.now().minus(CATCH_UP), null))) {
+            // the newest 10,000 of the window, replayed oldest first
+            List<CampusEvent> recent = new java.util.ArrayList<>(store.query(EventQuery.all(10_000).withKind("alarm.*")
+                    .between(Instant.now().minus(CATCH_UP), null).latestFirst()));
+            java.util.Collections.reverse(recent);
+            for (CampusEvent e : recent) {
                 notifier.onEvent(e);
             }
         } catch (RuntimeException e) {
             LOG.warn("Notifications: the recent alarms could not be read again: {}", e.toString());
         }
         timer.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
+        // what was sent, failed or cancelled is kept for 30 days (the alarm's record in the store keeps the outcome for good)
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                int n = queue.prune(Instant.now().minus(Duration.ofDays(30)));
+                if (n > 0) {
+                    LOG.info("Notifications: {} finished deliveries older than 30 days deleted", n);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Notifications: pruning failed: {}", e.toString());
+            }
+        }, 1, 60, TimeUnit.MINUTES);
     }
 
     private void tick() {

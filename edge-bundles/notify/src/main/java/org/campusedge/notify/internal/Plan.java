@@ -34,8 +34,14 @@ record Plan(Map<String, Channel> channels, List<Level> levels) {
         Map<String, Object> cs = (Map<String, Object>) content.getOrDefault("channels", Map.of());
         for (Map.Entry<String, Object> c : cs.entrySet()) {
             Map<String, Object> m = (Map<String, Object>) c.getValue();
+            URI url;
+            try {
+                url = new URI((String) m.get("url"));
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("channel " + c.getKey() + ": the URL is not a valid URI"); // never the URL: it holds the key
+            }
             channels.put(c.getKey(), new Channel(c.getKey(), Channel.Type.valueOf(((String) m.get("type")).toUpperCase(Locale.ROOT)),
-                    URI.create((String) m.get("url")), (String) m.get("secret")));
+                    url, (String) m.get("secret")));
         }
         List<Level> levels = new ArrayList<>();
         for (Object o : (List<Object>) content.getOrDefault("escalation", List.of())) {

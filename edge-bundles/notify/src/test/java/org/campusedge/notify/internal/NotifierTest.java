@@ -267,5 +267,9 @@ class NotifierTest {
         assertTrue(e.getMessage().contains("https"));
         assertFalse(new Channel("x", Channel.Type.WECOM, URI.create("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"), null)
                 .toString().contains("key=k"), "the key in a log line");
+        // a host name Java cannot use (an underscore): refused when read, without the URL (and its key) in the reason
+        IllegalArgumentException odd = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Plan.of(Map.of("channels", Map.of("relay", Map.of("type", "webhook", "url", "https://relay_1.lan/hook?key=SECRETKEY")))));
+        assertFalse(odd.getMessage().contains("SECRETKEY"), odd.getMessage());
     }
 }

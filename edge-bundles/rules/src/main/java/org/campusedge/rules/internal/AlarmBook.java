@@ -26,8 +26,8 @@ import org.campusedge.api.Severity;
  * <p>Transitions go to the store through a {@link TransitionJournal}: in order, retried until they
  * are durable, never dropped. What the gateway decides (raised, escalated, cleared by its rule)
  * takes effect here at once, so a siren does not wait for a disk. What a person decides (acknowledged,
- * cleared) takes effect when it is durable: until then the alarm stays as it was (and escalates as
- * it would), and the person is answered only then, so the screen never shows an acknowledgement
+ * cleared) takes effect when it is durable: until then the alarm stays as it was (it does not
+ * escalate meanwhile: a person is on it), and the person is answered only then, so the screen never shows an acknowledgement
  * that a restart would undo.
  *
  * <p>Transition times never go backwards: each is stamped no earlier than a millisecond after the
@@ -154,9 +154,11 @@ final class AlarmBook implements Alarms {
         }
         Alarm acked = new Alarm(key, a.ruleId(), a.severity(), Alarm.State.ACKNOWLEDGED, a.deviceId(), a.message(),
                 a.raisedAt(), a.lastAt(), a.count(), a.triggerEventId(), user, note, a.escalated());
+        Instant raisedAt = a.raisedAt();
         return byPerson(key, emit("alarm.acknowledged", acked, Severity.INFO, attrs("by", user, "note", note)), () -> {
             Alarm now = active.get(key);
-            if (now != null && now.state() == Alarm.State.RAISED) {
+            // the same alarm: a rule may have cleared it and raised a new one with the key meanwhile, which nobody has seen
+            if (now != null && now.state() == Alarm.State.RAISED && now.raisedAt().equals(raisedAt)) {
                 active.put(key, new Alarm(key, now.ruleId(), now.severity(), Alarm.State.ACKNOWLEDGED, now.deviceId(),
                         now.message(), now.raisedAt(), now.lastAt(), now.count(), now.triggerEventId(), user, note, now.escalated()));
             }
@@ -170,8 +172,13 @@ final class AlarmBook implements Alarms {
         if (a == null || awaitingStore.contains(key)) {
             return CompletableFuture.completedFuture(false);
         }
-        return byPerson(key, emit("alarm.cleared", cleared(a, note), Severity.INFO, attrs("by", user, "note", note)),
-                () -> active.remove(key));
+        Instant raisedAt = a.raisedAt();
+        return byPerson(key, emit("alarm.cleared", cleared(a, note), Severity.INFO, attrs("by", user, "note", note)), () -> {
+            Alarm now = active.get(key);
+            if (now != null && now.raisedAt().equals(raisedAt)) {
+                active.remove(key);
+            }
+        });
     }
 
     /** The alarm's rule saw its condition end: cleared here at once, stored in order. */

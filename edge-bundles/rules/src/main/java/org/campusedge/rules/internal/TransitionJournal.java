@@ -122,6 +122,7 @@ final class TransitionJournal implements AutoCloseable {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         long pause;
+        boolean stopped;
         synchronized (this) {
             failedPublishes++;
             boolean first = lastFailure == null || pauseMs == FIRST_PAUSE_MS;
@@ -132,11 +133,12 @@ final class TransitionJournal implements AutoCloseable {
             if (first) {
                 LOG.error("{} alarm transition(s) could not be stored ({}); retrying until they are", waiting.size(), lastFailure);
             }
-            if (closed) {
-                IllegalStateException closedEx = new IllegalStateException("the gateway stopped before the transition was stored");
-                batch.forEach(p -> p.durable().completeExceptionally(closedEx));
-                return;
-            }
+            stopped = closed;
+        }
+        if (stopped) { // answered outside the lock: what waits on a future may take the alarm book's lock
+            IllegalStateException closedEx = new IllegalStateException("the gateway stopped before the transition was stored");
+            batch.forEach(p -> p.durable().completeExceptionally(closedEx));
+            return;
         }
         try {
             retries.schedule(this::sendNext, pause, TimeUnit.MILLISECONDS);

@@ -222,4 +222,34 @@ class AlarmBookTest {
         assertEquals(List.of("alarm.raised", "alarm.cleared"), kinds());
         assertEquals("gateway", published.get(0).deviceId());
     }
+
+    @Test
+    void aStoredAcknowledgementOrClearingDoesNotLandOnANewerAlarmWithTheSameKey() throws Exception {
+        storeFailing = "[SQLITE_FULL] database or disk is full";
+        book.raise("night:cam-1", night, trigger, "intrusion");
+        java.util.concurrent.CompletableFuture<Boolean> ack = book.acknowledge("night:cam-1", "guard-wang", "on my way");
+        assertFalse(book.clear("night:cam-1", "guard-li", "seen").join(), "a second change while the first is being stored");
+        // meanwhile the rule clears it and the camera raises it again: a new alarm nobody has seen
+        now = now.plusSeconds(30);
+        book.clearByRule("night:cam-1", "night", "quiet");
+        now = now.plusSeconds(30);
+        book.raise("night:cam-1", night, trigger, "intrusion again");
+        storeFailing = null;
+        assertTrue(ack.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(Alarm.State.RAISED, book.get("night:cam-1").orElseThrow().state(), "an older acknowledgement landed on the newer alarm");
+
+        // the same for a clearing
+        storeFailing = "[SQLITE_FULL] database or disk is full";
+        java.util.concurrent.CompletableFuture<Boolean> clear = book.clear("night:cam-1", "guard-li", "seen");
+        now = now.plusSeconds(30);
+        book.clearByRule("night:cam-1", "night", "quiet");
+        now = now.plusSeconds(30);
+        book.raise("night:cam-1", night, trigger, "a third time");
+        storeFailing = null;
+        assertTrue(clear.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        Alarm third = book.get("night:cam-1").orElseThrow(() -> new AssertionError("the newest alarm was removed by an older clearing"));
+        assertEquals("a third time", third.message());
+        assertEquals(List.of("alarm.raised", "alarm.acknowledged", "alarm.cleared", "alarm.raised", "alarm.cleared", "alarm.cleared",
+                "alarm.raised"), kinds());
+    }
 }

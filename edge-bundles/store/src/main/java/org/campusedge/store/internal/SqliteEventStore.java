@@ -164,8 +164,15 @@ public final class SqliteEventStore implements EventStore {
             }
             this.readerConnection = open(sync, 8_192, opened);
             this.checkpointConnection = open(sync, 2_048, opened);
-            SpaceBudget space = new SpaceBudget(path, config.maxDatabaseMegabytes() * 1024L * 1024L,
-                    Math.max(0, config.reservedMegabytes()) * 1024L * 1024L);
+            long reserve = Math.max(0, config.reservedMegabytes()) * 1024L * 1024L;
+            long cap = config.maxDatabaseMegabytes() * 1024L * 1024L;
+            if (cap > 0 && reserve * 2 > cap) {
+                // a reserve of most of the cap would refuse readings from the start
+                LOG.warn("store.reservedMegabytes ({}) is more than half of store.maxDatabaseMegabytes ({}); keeping a quarter of it instead",
+                        config.reservedMegabytes(), config.maxDatabaseMegabytes());
+                reserve = cap / 4;
+            }
+            SpaceBudget space = new SpaceBudget(path, cap, reserve);
             this.writer = new GroupCommitWriter(writerConnection, config.maxBatchEvents(), config.maxQueuedEvents(),
                     config.maxQueuedUrgentEvents(), SAFETY_LANE_EVENTS, space, watchdog);
         } catch (SQLException | RuntimeException e) {
