@@ -5,6 +5,7 @@
 //    the list is marked stale, and "log in again" brings a live page back.
 // 3. The gateway restarts: the page says "reconnecting" with the list's age while it is away, then that
 //    the session ended (sessions do not outlive the gateway); logging in again brings the alarms back.
+// 4. A drill started on the page shows its banner and its badged alarm, and is ended there.
 // The restart is done by the Java side: this script writes $SIGNALS/restart and waits for $SIGNALS/restarted.
 // Environment: CONSOLE_URL, ADMIN_PASSWORD, SIGNALS, SCREENSHOTS.
 import { chromium } from "playwright-core";
@@ -110,6 +111,27 @@ try {
   await wall.waitForSelector('#feed-status[data-state="live"]', { timeout: 15000 });
   check(await wall.isHidden("#session-banner"), "logged in after the restart: live again");
   await wall.screenshot({ path: `${shots}/security-live.png`, fullPage: true });
+
+  // 4. a drill, started on the page: the amber banner, the drill's alarm badged; a camera no rule acts on is refused
+  await wall.click("#drill-panel summary");
+  await wall.selectOption("#drill-camera", "cam-teach-1f-hall");
+  await wall.fill("#drill-minutes", "3");
+  await wall.click("#drill-form button[type=submit]");
+  await wall.waitForFunction(() => document.getElementById("drill-result").textContent.includes("400"), null, { timeout: 10000 });
+  check(await wall.isHidden("#drill-banner"), `a corridor camera is refused with a reason (${await wall.textContent("#drill-result")})`);
+  await wall.selectOption("#drill-camera", "cam-fence-north-1");
+  await wall.fill("#drill-name", "夜间入侵演练");
+  await wall.click("#drill-form button[type=submit]");
+  await wall.waitForSelector("#drill-banner:not([hidden])", { timeout: 10000 });
+  check((await wall.textContent("#drill-text")).includes("夜间入侵演练"), `the drill banner (${await wall.textContent("#drill-text")})`);
+  await wall.waitForSelector("#alarms tr.drill .drill-badge", { timeout: 15000 });
+  check((await wall.textContent("#alarms tr.drill")).includes("演练"), "the drill's alarm is on the list, badged 演练");
+  await wall.screenshot({ path: `${shots}/security-drill.png`, fullPage: true });
+  wall.once("dialog", (d) => d.accept());
+  await wall.click("#drill-stop");
+  await wall.waitForSelector("#drill-banner", { state: "hidden", timeout: 10000 });
+  await wall.waitForFunction(() => !document.querySelector("#alarms tr.drill"), null, { timeout: 15000 });
+  check(true, "ended on the page: the banner is gone and so is the drill's alarm");
 } finally {
   await browser.close();
 }

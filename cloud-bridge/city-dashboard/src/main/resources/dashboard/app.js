@@ -16,7 +16,9 @@ const I18N = {
     st_pending: '等待中', st_answered: '已回复', st_timeout: '超时', st_failed: '失败', honoUp: 'Hono 已连接',
     honoDown: 'Hono 未连接', none: '无', ago: '{d}前', min: '分钟', h: '小时', d: '天', s: '秒', chooseSchools: '请选择学校',
     raised: '新告警', critical: '严重', totals: '合计', noSchools: '尚无学校', sent: '已发送至 {n} 所学校',
-    state_raised: '已触发', state_acknowledged: '已确认', state_escalated: '已升级'
+    state_raised: '已触发', state_acknowledged: '已确认', state_escalated: '已升级',
+    drillsOpen: '演练中的告警（不计入统计）', districtDrill: '全区演练', startDrill: '在所有学校开始演练', drill: '演练',
+    notADrill: '非演练', drillStarted: '{n} 所学校已开始演练，{f} 所未能开始'
   },
   en: {
     title: 'City Education Bureau · Campus IoT Dashboard', login: 'Log in', user: 'User', password: 'Password', signIn: 'Log in',
@@ -34,7 +36,9 @@ const I18N = {
     honoUp: 'Hono connected', honoDown: 'Hono not connected', none: 'none', ago: '{d} ago', min: 'min', h: 'h', d: 'd', s: 's',
     chooseSchools: 'Choose at least one school', raised: 'raised', critical: 'critical', totals: 'Totals',
     noSchools: 'no schools yet', sent: 'sent to {n} schools', state_raised: 'raised', state_acknowledged: 'acknowledged',
-    state_escalated: 'escalated'
+    state_escalated: 'escalated', drillsOpen: 'Alarms of drills in progress (not counted)', districtDrill: 'District drill',
+    startDrill: 'Start a drill in every school', drill: 'DRILL', notADrill: 'NOT A DRILL',
+    drillStarted: 'drill started in {n} schools, {f} could not start one'
   }
 };
 
@@ -190,8 +194,12 @@ function renderEnergy(e) {
 }
 function renderSafety(s) {
   fill('#alarms-table', s.open.map(a => el('tr', { 'data-school': a.school, 'data-alarm': a.alarmId },
-    el('td', {}, label(a)), el('td', {}, a.rule || '–'), el('td', {}, a.kind || '–'), el('td', {}, a.device || '–'),
-    el('td', {}, a.building || '–'), el('td', {}, t('state_' + a.state)), el('td', { class: 'num' }, duration(a.ageMs)))));
+    el('td', {}, label(a)), el('td', {}, (a.duringDrill ? t('notADrill') + ' · ' : '') + (a.rule || '–')), el('td', {}, a.kind || '–'),
+    el('td', {}, a.device || '–'), el('td', {}, a.building || '–'), el('td', {}, t('state_' + a.state)),
+    el('td', { class: 'num' }, duration(a.ageMs)))));
+  fill('#drills-table', s.drills.map(a => el('tr', { 'data-school': a.school, 'data-alarm': a.alarmId, class: 'drill' },
+    el('td', {}, label(a)), el('td', {}, t('drill') + ' · ' + (a.rule || '–')), el('td', {}, a.device || '–'),
+    el('td', {}, t('state_' + a.state)), el('td', { class: 'num' }, duration(a.ageMs)))));
   barChart($('#alarms-chart'), s.raisedPerHour.map(p => ({ label: clock(p.t), a: p.raised, b: p.critical })), t('raised'));
 }
 function renderHealth(h) {
@@ -290,12 +298,25 @@ function barChart(container, points, unit) {
   container.replaceChildren(root);
 }
 
+// A district drill: the same drill command to every known school; each school picks its camera and answers.
+async function startDistrictDrill(e) {
+  e.preventDefault();
+  const minutes = parseInt($('#drill-minutes').value, 10) || 10;
+  const schools = await api('/api/schools');
+  const results = await Promise.allSettled(schools.map(s => api('/api/schools/' + encodeURIComponent(s.school) + '/drill',
+    { method: 'POST', body: JSON.stringify({ minutes: minutes, name: 'district drill' }) })));
+  const ok = results.filter(r => r.status === 'fulfilled' && r.value && r.value.code === 200).length;
+  $('#drill-result').textContent = t('drillStarted', { n: ok, f: results.length - ok });
+  refresh();
+}
+
 // ---- wiring ------------------------------------------------------------------------------------------
 document.addEventListener('DOMContentLoaded', () => {
   $('#lang').addEventListener('change', e => { lang = e.target.value; localStorage.setItem('city-lang', lang); applyLang(); });
   $('#login-form').addEventListener('submit', login);
   $('#logout').addEventListener('click', logout);
   $('#broadcast-form').addEventListener('submit', sendBroadcast);
+  $('#drill-form').addEventListener('submit', startDistrictDrill);
   $('#energy-range').addEventListener('change', refresh);
   document.querySelectorAll('#tabs button').forEach(b => b.addEventListener('click', () => select(b.dataset.view)));
   applyLang();

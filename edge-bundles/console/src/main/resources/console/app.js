@@ -29,6 +29,9 @@ const I18N = {
     feedLive: "实时", lastHeard: "最近联系", feedConnecting: "正在连接…", feedReconnecting: "连接中断，正在重连",
     feedSignedOut: "已退出登录，不再更新", dataAge: "列表更新于", loginAgain: "重新登录",
     sessionEnded: "登录已结束（超时、改密或网关重启）。下方报警列表已停止更新。",
+    drills: "演练", drillHelp: "演练时网关模拟所选摄像头的一次入侵：报警、广播与通知照常发生，但均标为“演练”，不计入真实报警统计。演练中若发生真实紧急报警，演练立即中止。",
+    minutes: "分钟", drillName: "演练名称（可选）", startDrill: "开始演练", stopDrill: "结束演练", stopDrillConfirm: "结束演练？演练报警将被清除。",
+    drillRunning: "演练进行中：", drillUntil: "结束于", drillBadge: "演练", realAlarm: "真实报警，非演练！演练已中止：", understood: "知道了",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -65,6 +68,12 @@ const I18N = {
     feedLive: "live", lastHeard: "last heard", feedConnecting: "connecting…", feedReconnecting: "connection lost, reconnecting",
     feedSignedOut: "signed out, not updating", dataAge: "list from", loginAgain: "Log in again",
     sessionEnded: "Your session has ended (timed out, password changed or the gateway restarted). The alarms below are no longer updated.",
+    drills: "Drills", drillHelp: "In a drill the gateway plays one intrusion from the camera you pick: the alarm, the PA and the"
+      + " notifications happen as they would, all marked as a drill and kept out of the real alarm figures. A real critical alarm"
+      + " during a drill stops it at once.",
+    minutes: "minutes", drillName: "Name of the drill (optional)", startDrill: "Start drill", stopDrill: "End drill",
+    stopDrillConfirm: "End the drill? Its alarms are cleared.", drillRunning: "DRILL IN PROGRESS:", drillUntil: "ends", drillBadge: "DRILL",
+    realAlarm: "REAL ALARM — NOT A DRILL. The drill was stopped:", understood: "Understood",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";

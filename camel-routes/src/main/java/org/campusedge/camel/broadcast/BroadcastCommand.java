@@ -268,6 +268,10 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
         }
         attrs.put("priority", Integer.toString(r.priority()));
         attrs.put("requestedBy", r.requestedBy() == null ? "" : r.requestedBy());
+        String drill = org.campusedge.api.Drill.ofRequester(r.requestedBy());
+        if (drill != null) {
+            attrs.put(org.campusedge.api.Drill.ATTRIBUTE, drill); // a drill's PA play is on record as the drill's
+        }
         if (result.taskId() != null) {
             attrs.put("taskId", result.taskId());
         }

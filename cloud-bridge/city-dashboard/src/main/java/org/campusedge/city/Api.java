@@ -30,14 +30,14 @@ final class Api {
     }
 
     /**
-     * The least role a request needs: looking is for everyone; a broadcast or a status question is an
-     * operator's; a rule set (it changes what every school does) and the users are an admin's.
+     * The least role a request needs: looking is for everyone; a broadcast, a drill or a status question
+     * is an operator's; a rule set (it changes what every school does) and the users are an admin's.
      */
     static Users.Role needed(String method, String[] p) {
         if (method.equals("GET") && !p[0].equals("users")) {
             return Users.Role.VIEWER;
         }
-        if (p[0].equals("broadcast") || p[0].equals("schools") && p.length == 3 && p[2].equals("status")) {
+        if (p[0].equals("broadcast") || p[0].equals("schools") && p.length == 3 && (p[2].equals("status") || p[2].equals("drill"))) {
             return Users.Role.OPERATOR;
         }
         return Users.Role.ADMIN;
@@ -133,6 +133,17 @@ final class Api {
                     throw new IllegalArgumentException("rules needs a name and a yaml");
                 }
                 json = Http.JSON.createObjectNode().put("name", rules).put("yaml", yaml).toString();
+            }
+            case "drill" -> {
+                // start ({minutes, name}) or stop ({stop: true}) the school's drill; the school picks the camera
+                ObjectNode d = Http.JSON.createObjectNode();
+                if (body != null && body.path("stop").asBoolean(false)) {
+                    d.put("stop", true);
+                } else {
+                    d.put("minutes", body == null ? 10 : body.path("minutes").asInt(10));
+                    d.put("name", body == null || text(body, "name") == null ? "district drill" : text(body, "name"));
+                }
+                json = d.toString();
             }
             default -> {
                 return new Reply(404, Http.JSON.createObjectNode().put("error", "unknown command " + name));

@@ -90,16 +90,21 @@ final class DashboardViews {
         return series(buckets);
     }
 
-    /** Open critical alarms with their age, open alarms per school, and alarms raised per hour over 24 h. */
+    /**
+     * Open critical alarms with their age, open alarms per school, and alarms raised per hour over 24 h;
+     * drills apart: a drill's open alarms are listed as {@code drills} and counted nowhere else.
+     */
     ObjectNode safety(long now) throws SQLException {
         ObjectNode out = JSON.objectNode();
         ArrayNode open = out.putArray("open");
+        ArrayNode drills = out.putArray("drills");
         Map<String, Integer> bySchool = new TreeMap<>();
         db.query("SELECT a.school, s.name, a.alarm_id, a.rule, a.kind, a.device, a.building, a.state, a.raised_at,"
-                        + " a.updated_at, a.by_user, a.message FROM alarms a LEFT JOIN schools s ON s.id = a.school"
-                        + " WHERE a.state <> 'cleared' AND a.severity = 'CRITICAL' ORDER BY a.raised_at, a.school",
+                        + " a.updated_at, a.by_user, a.message, a.drill, a.during_drill FROM alarms a LEFT JOIN schools s ON s.id = a.school"
+                        + " WHERE a.state <> 'cleared' AND a.severity = 'CRITICAL' ORDER BY a.raised_at, a.school, a.alarm_id",
                 rs -> {
-                    ObjectNode a = open.addObject();
+                    boolean drill = rs.getString(13) != null;
+                    ObjectNode a = (drill ? drills : open).addObject();
                     a.put("school", rs.getString(1));
                     a.put("name", rs.getString(2));
                     a.put("alarmId", rs.getString(3));
@@ -114,7 +119,11 @@ final class DashboardViews {
                     a.put("ageMs", raised == null ? null : Math.max(0, now - raised));
                     a.put("by", rs.getString(11));
                     a.put("message", rs.getString(12));
-                    bySchool.merge(rs.getString(1), 1, Integer::sum);
+                    a.put("drill", rs.getString(13));
+                    a.put("duringDrill", rs.getString(14));
+                    if (!drill) {
+                        bySchool.merge(rs.getString(1), 1, Integer::sum);
+                    }
                     return a;
                 });
         ObjectNode counts = out.putObject("openBySchool");

@@ -30,7 +30,8 @@ final class Schema {
             "CREATE INDEX IF NOT EXISTS alarm_counts_by_period ON alarm_counts (period_start)",
             "CREATE TABLE IF NOT EXISTS alarms (school TEXT NOT NULL, alarm_id TEXT NOT NULL, rule TEXT, severity TEXT,"
                     + " kind TEXT, device TEXT, building TEXT, state TEXT NOT NULL, message TEXT, raised_at BIGINT,"
-                    + " updated_at BIGINT NOT NULL, by_user TEXT, note TEXT, PRIMARY KEY (school, alarm_id))",
+                    + " updated_at BIGINT NOT NULL, by_user TEXT, note TEXT, drill TEXT, during_drill TEXT,"
+                    + " PRIMARY KEY (school, alarm_id))",
             "CREATE INDEX IF NOT EXISTS alarms_by_state ON alarms (state)",
             "CREATE TABLE IF NOT EXISTS health (school TEXT NOT NULL, family TEXT NOT NULL, online INTEGER NOT NULL,"
                     + " offline INTEGER NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (school, family, at))",
@@ -54,11 +55,17 @@ final class Schema {
                 st.execute(ddl);
             }
         }
-        // a database made before commands recorded who issued them gets the column (once; it fails when it is there)
+        // columns added since the first release: a database made before gets them (once; it fails when one is there)
+        addColumn(c, "ALTER TABLE commands ADD COLUMN issued_by TEXT");
+        addColumn(c, "ALTER TABLE alarms ADD COLUMN drill TEXT");
+        addColumn(c, "ALTER TABLE alarms ADD COLUMN during_drill TEXT");
+    }
+
+    private static void addColumn(Connection c, String ddl) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         try (Statement st = c.createStatement()) {
             c.setAutoCommit(true);
-            st.execute("ALTER TABLE commands ADD COLUMN issued_by TEXT");
+            st.execute(ddl);
         } catch (SQLException alreadyThere) {
             // the column exists
         } finally {

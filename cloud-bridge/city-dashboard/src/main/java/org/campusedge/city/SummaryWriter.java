@@ -119,19 +119,22 @@ final class SummaryWriter {
         Long raised = raisedAt == null ? null : CloudEventParser.instant(raisedAt, "raisedAt");
         long updated = e.timeMs() != null ? e.timeMs() : receivedAtMs;
         String device = optionalText(data, "deviceId");
+        // a drill's alarm (drill: the drill's id) is shown as a drill and kept out of every alarm figure
         CityDatabase.update(c, "INSERT INTO alarms (school, alarm_id, rule, severity, kind, device, building, state, message,"
-                        + " raised_at, updated_at, by_user, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " raised_at, updated_at, by_user, note, drill, during_drill) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT (school, alarm_id) DO UPDATE SET state = excluded.state,"
                         + " rule = COALESCE(excluded.rule, alarms.rule), severity = COALESCE(excluded.severity, alarms.severity),"
                         + " kind = COALESCE(excluded.kind, alarms.kind), device = COALESCE(excluded.device, alarms.device),"
                         + " building = COALESCE(excluded.building, alarms.building),"
                         + " message = COALESCE(excluded.message, alarms.message),"
                         + " raised_at = COALESCE(alarms.raised_at, excluded.raised_at), updated_at = excluded.updated_at,"
-                        + " by_user = COALESCE(excluded.by_user, alarms.by_user), note = COALESCE(excluded.note, alarms.note)"
+                        + " by_user = COALESCE(excluded.by_user, alarms.by_user), note = COALESCE(excluded.note, alarms.note),"
+                        + " drill = excluded.drill, during_drill = COALESCE(excluded.during_drill, alarms.during_drill)"
                         + " WHERE alarms.updated_at <= excluded.updated_at",
                 e.school(), alarmId, optionalText(data, "rule"), optionalText(data, "severity"), optionalText(data, "kind"),
                 device != null ? device : e.subject(), optionalText(data, "building"), state, optionalText(data, "message"),
-                raised, updated, optionalText(data, "by"), optionalText(data, "note"));
+                raised, updated, optionalText(data, "by"), optionalText(data, "note"), optionalText(data, "drill"),
+                optionalText(data, "duringDrill"));
     }
 
     /** The school's name, district and enrolment, as every summary carries them. */

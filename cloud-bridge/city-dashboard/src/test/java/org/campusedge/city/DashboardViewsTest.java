@@ -93,6 +93,23 @@ class DashboardViewsTest {
     }
 
     @Test
+    void aDrillsAlarmIsListedApartAndCountedNowhereElse() throws Exception {
+        Instant raised = now.minusSeconds(60);
+        send("s1.cam-gate-1", Events.alarm("s1", "ev-1", "al-1", "raised", raised, raised, null));
+        send("s1.cam-gate-1", Events.alarm("s1", "ev-2", "night:cam-gate-1@drill", "raised", raised, raised, null)
+                .replace("\"note\":null", "\"note\":null,\"drill\":\"D1\""));
+        send("s1.cam-gate-1", Events.alarm("s1", "ev-3", "al-3", "raised", raised, raised, null)
+                .replace("\"note\":null", "\"note\":null,\"duringDrill\":\"D1\""));
+        JsonNode s = Http.JSON.valueToTree(views.safety(now.toEpochMilli()));
+        assertEquals(2, s.get("open").size(), s.toString());
+        assertEquals(2, s.get("openBySchool").get("s1").asInt());
+        assertEquals("D1", s.get("open").get(1).get("duringDrill").asText(), s.toString());
+        assertEquals(1, s.get("drills").size());
+        assertEquals("night:cam-gate-1@drill", s.get("drills").get(0).get("alarmId").asText());
+        assertEquals("D1", s.get("drills").get(0).get("drill").asText());
+    }
+
+    @Test
     void healthShowsTheLatestSummaryOfEachSchool() throws Exception {
         send("gw-s1", Events.health("s1", Instant.parse("2026-11-23T01:00:00Z"), 50, 10));
         send("gw-s1", Events.health("s1", Instant.parse("2026-11-23T01:05:00Z"), 58, 2));

@@ -124,8 +124,11 @@ class CloudFaultIT {
 
     /**
      * What Hono accepted from the gateway (counted at the sandbox, per CloudEvent id) against what the
-     * city stored: every id sent is stored, once, and every extra acceptance of an id (a re-send) was
-     * recognised by the city as a duplicate — none stored twice, none lost, none silently dropped.
+     * city stored: every id accepted is stored, once; and every extra copy the sandbox handed to the
+     * city (a re-send, or a copy the city took longer to settle than the sandbox waits, which the
+     * gateway is told to send again) that reached it was recognised as a duplicate: at least the
+     * re-sends Hono accepted, at most the extra copies handed over (a copy can be lost with a
+     * connection that drops) — none stored twice, none lost, none silently dropped.
      */
     private static void assertEachSentEventStoredOnce(CloudFixture cloud, String when) throws Exception {
         Map<String, Integer> sent = cloud.sandbox.stats().acceptedByEventId();
@@ -136,10 +139,15 @@ class CloudFaultIT {
         missing.removeAll(stored);
         assertEquals(Set.of(), missing, when + ": accepted by Hono, never stored by the city");
         // read again each time: a delayed settle may still count a copy the city has already counted as a duplicate
+        java.util.function.LongSupplier handedOver = () -> cloud.sandbox.stats().forwardedByEventId().values().stream()
+                .mapToLong(n -> n - 1).sum();
         java.util.function.LongSupplier resent = () -> cloud.sandbox.stats().acceptedByEventId().values().stream()
                 .mapToLong(n -> n - 1).sum();
-        assertTrue(GatewayFixture.eventually(15, () -> cloud.city.stats().duplicates() == resent.getAsLong()), when + ": "
-                + resent.getAsLong() + " re-sends accepted by Hono, the city counted " + cloud.city.stats().duplicates() + " duplicates");
+        // at least every accepted re-send, at most every extra copy handed over (one may be lost with a dropped connection)
+        assertTrue(GatewayFixture.eventually(15, () -> resent.getAsLong() <= cloud.city.stats().duplicates()
+                && cloud.city.stats().duplicates() <= handedOver.getAsLong()), when + ": " + resent.getAsLong()
+                + " re-sends accepted by Hono and " + handedOver.getAsLong() + " extra copies handed to the city, which counted "
+                + cloud.city.stats().duplicates() + " duplicates");
     }
 
     /** The city's alarm events in the order they were written to its database. */

@@ -32,9 +32,10 @@ public final class CityRunner {
 
     private static final String USAGE = """
             usage: CityRunner [--schools N] [--scale K] [--speed X] [--summary-seconds S] [--duration SECONDS] [--home DIR]
-                              [--console-port N] [--city-port N]
+                              [--console-port N] [--city-port N] [--drill-after SECONDS]
               N simulated schools (1), each the standard school times K, its clock X times real time (60);
-              summaries to the city every S seconds (60 here; a gateway's default is 300)""";
+              summaries to the city every S seconds (60 here; a gateway's default is 300); the first school's
+              security office starts a drill after 75 s (0: no drill)""";
 
     public static void main(String[] args) throws Exception {
         int schools = 1;
@@ -42,6 +43,7 @@ public final class CityRunner {
         double speed = 60;
         int summarySeconds = 60;
         long duration = 0;
+        long drillAfter = 75;
         int consolePort = 8443; // HTTPS; the console's plain port (8080) only redirects there
         int cityPort = 8090;
         Path home = Path.of("run/city");
@@ -53,6 +55,7 @@ public final class CityRunner {
                     case "--speed" -> speed = Double.parseDouble(args[++i]);
                     case "--summary-seconds" -> summarySeconds = Integer.parseInt(args[++i]);
                     case "--duration" -> duration = Long.parseLong(args[++i]);
+                    case "--drill-after" -> drillAfter = Long.parseLong(args[++i]);
                     case "--home" -> home = Path.of(args[++i]);
                     case "--console-port" -> consolePort = Integer.parseInt(args[++i]);
                     case "--city-port" -> cityPort = Integer.parseInt(args[++i]);
@@ -138,7 +141,25 @@ public final class CityRunner {
                 home.resolve("city-users"));
         System.out.printf("  Hono sandbox    device side amqps://127.0.0.1:%d, northbound amqps://127.0.0.1:%d (test CA %s)%n",
                 sandbox.devicePort(), sandbox.northPort(), honoCa);
-        System.out.printf("  summaries reach the city every %d s; a CRITICAL alarm at once. Ctrl-C stops everything.%n%n", summarySeconds);
+        System.out.printf("  summaries reach the city every %d s; a CRITICAL alarm at once. Ctrl-C stops everything.%n", summarySeconds);
+        if (drillAfter > 0) {
+            System.out.printf("  in %d s the security office of %s starts a DRILL (演练): a night intrusion played at a perimeter"
+                    + " camera, by day too,%n  so you see intrusion -> alarm -> PA -> WeCom -> city, each marked as a drill (--drill-after 0: none)%n",
+                    drillAfter, ids.get(0));
+            QuickStartDrill drill = new QuickStartDrill(gateways.get(0), simulated.get(0), home.resolve("city.db"));
+            long delay = drillAfter;
+            Thread t = new Thread(() -> {
+                try {
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(delay));
+                    drill.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "quick-start-drill");
+            t.setDaemon(true);
+            t.start();
+        }
+        System.out.println();
         long end = duration > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(duration) : Long.MAX_VALUE;
         while (!stopped.await(15, TimeUnit.SECONDS) && System.nanoTime() < end) {
             System.out.printf("city: %s, by type %s%n", city.stats(), countsByType(home.resolve("city.db")));

@@ -172,6 +172,10 @@ final class NorthSide {
                 final Future<Outcome> sent = Links.sendAndWait(vertx, c.sender(), message, config.forwardTimeout());
                 if (countAsForwarded) {
                     stats.forwarded();
+                    final String eventId = Uploads.eventId(message);
+                    if (eventId != null) {
+                        stats.forwardedEvent(eventId);
+                    }
                 }
                 return waitForOutcome ? sent : Future.succeededFuture(Outcome.accepted());
             }

@@ -33,6 +33,8 @@ public final class SandboxStats {
     /** How often each CloudEvent id was accepted from a device (the first 200,000 ids): re-sends show as counts above 1. */
     private final Map<String, AtomicInteger> acceptedById = new ConcurrentHashMap<>();
     private static final int MAX_IDS = 200_000;
+    /** How often each CloudEvent id was handed to a northbound consumer (the first 200,000 ids). */
+    private final Map<String, AtomicInteger> forwardedById = new ConcurrentHashMap<>();
 
     /**
      * Per CloudEvent id, how many times a device's message carrying it was accepted: what was
@@ -45,10 +47,30 @@ public final class SandboxStats {
         return out;
     }
 
+    /**
+     * Per CloudEvent id, how many copies were handed to a northbound consumer. It can be more than
+     * {@link #acceptedByEventId()}: a consumer slower than the sandbox's forward timeout gets the
+     * copy while the device is told "released" and sends it again, as Hono does (at least once).
+     * What a consumer that de-duplicates must have counted as duplicates is the sum of these less one.
+     */
+    public Map<String, Integer> forwardedByEventId() {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        forwardedById.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
     void acceptedEvent(final String id) {
-        AtomicInteger n = acceptedById.get(id);
-        if (n == null && acceptedById.size() < MAX_IDS) {
-            n = acceptedById.computeIfAbsent(id, k -> new AtomicInteger());
+        count(acceptedById, id);
+    }
+
+    void forwardedEvent(final String id) {
+        count(forwardedById, id);
+    }
+
+    private static void count(final Map<String, AtomicInteger> byId, final String id) {
+        AtomicInteger n = byId.get(id);
+        if (n == null && byId.size() < MAX_IDS) {
+            n = byId.computeIfAbsent(id, k -> new AtomicInteger());
         }
         if (n != null) {
             n.incrementAndGet();

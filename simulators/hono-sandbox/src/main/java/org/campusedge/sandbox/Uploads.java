@@ -140,7 +140,7 @@ final class Uploads {
     private static final java.util.regex.Pattern EVENT_ID = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]{1,100})\"");
 
     /** The CloudEvent id of a structured JSON payload, or null: what the city de-duplicates by. */
-    private static String eventId(final Message msg) {
+    static String eventId(final Message msg) {
         if (!(msg.getBody() instanceof Data d) || d.getValue() == null) {
             return null;
         }

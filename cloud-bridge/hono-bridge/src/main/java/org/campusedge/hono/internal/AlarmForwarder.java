@@ -152,6 +152,9 @@ final class AlarmForwarder {
         d.put("raisedAt", Json.time(raisedAt));
         d.put("by", blankToNull(a.get("by")));
         d.put("note", blankToNull(a.get("note")));
+        // a drill's alarm is the city's to show as a drill and keep out of its statistics; a real one during a drill says so
+        d.put("drill", blankToNull(a.get(org.campusedge.api.Drill.ATTRIBUTE)));
+        d.put("duringDrill", blankToNull(a.get(org.campusedge.api.Drill.DURING)));
         return d;
     }
 

@@ -74,6 +74,7 @@ final class CityCommands {
     final AtomicLong received = new AtomicLong();
     volatile String last;
     private volatile Responder responder;
+    private volatile Supplier<org.campusedge.api.Drills> drills = () -> null;
     private final CommandSignature signature;
 
     CityCommands(String gatewayId, DeviceRegistry registry, EventBus bus, Supplier<Broadcasts> broadcasts, RuleSetInstaller rules,
@@ -92,6 +93,11 @@ final class CityCommands {
 
     void responder(Responder r) {
         this.responder = r;
+    }
+
+    /** Where a {@code drill} command starts or stops the school's drill. */
+    void drills(Supplier<org.campusedge.api.Drills> d) {
+        this.drills = d;
     }
 
     /** Called on the AMQP thread: hands the command to the worker and returns at once. */
@@ -148,8 +154,8 @@ final class CityCommands {
             if (body.length > MAX_BODY) {
                 return error(400, "the body is larger than " + MAX_BODY + " bytes");
             }
-            if (!List.of("broadcast", "rules", "status").contains(name)) {
-                return error(404, "unknown command '" + name + "' (known: broadcast, rules, status)");
+            if (!List.of("broadcast", "rules", "status", "drill").contains(name)) {
+                return error(404, "unknown command '" + name + "' (known: broadcast, rules, status, drill)");
             }
             CommandSignature.Verified signed;
             try {
@@ -166,6 +172,7 @@ final class CityCommands {
             Response r = switch (name) {
                 case "broadcast" -> broadcast(req, signed.user());
                 case "rules" -> rules(req);
+                case "drill" -> drill(req, signed.user());
                 default -> new Response(200, status.get());
             };
             return new Response(r.status(), r.body(), signed.user());
@@ -238,6 +245,49 @@ final class CityCommands {
         out.put("zones", new LinkedHashMap<>(result.zones()));
         out.put("message", result.message());
         return new Response(code, out);
+    }
+
+    /**
+     * Starts a drill in this school ({@code {"minutes": 10, "name": "..."}}), the gateway choosing the
+     * camera whose intrusion raises a CRITICAL alarm, or stops the running one ({@code {"stop": true}}).
+     */
+    private Response drill(Map<String, Object> req, String user) throws Exception {
+        org.campusedge.api.Drills desk = drills.get();
+        if (desk == null) {
+            return error(503, "the rules service (which runs drills) is not running");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("school", registry.schoolId());
+        if (Boolean.TRUE.equals(req.get("stop"))) {
+            java.util.Optional<org.campusedge.api.Drill> stopped = desk.stop("city:" + user).toCompletableFuture()
+                    .get(MAX_WAIT_S - 2, TimeUnit.SECONDS);
+            if (stopped.isEmpty()) {
+                return error(409, "no drill is running");
+            }
+            out.put("drill", stopped.get().id());
+            out.put("stopped", true);
+            return new Response(200, out);
+        }
+        Object minutes = req.getOrDefault("minutes", 10L);
+        if (!(minutes instanceof Long m) || m < 1 || m > org.campusedge.api.Drill.LONGEST.toMinutes()) {
+            return error(400, "minutes must be a whole number 1-" + org.campusedge.api.Drill.LONGEST.toMinutes());
+        }
+        Object name = req.getOrDefault("name", "district drill");
+        if (!(name instanceof String n) || n.length() > MAX_NAME) {
+            return error(400, "name must be a string of at most " + MAX_NAME + " characters");
+        }
+        try {
+            org.campusedge.api.Drill d = desk.start(null, "camera.intrusion", Duration.ofMinutes(m), n, "city:" + user)
+                    .toCompletableFuture().get(MAX_WAIT_S - 2, TimeUnit.SECONDS);
+            out.put("drill", d.id());
+            out.put("device", d.deviceId());
+            out.put("endsAt", d.endsAt().toString());
+            return new Response(200, out);
+        } catch (IllegalStateException e) {
+            return error(409, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return error(400, e.getMessage());
+        }
     }
 
     private Response rules(Map<String, Object> req) throws Exception {

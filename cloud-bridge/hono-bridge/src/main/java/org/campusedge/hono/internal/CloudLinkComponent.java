@@ -131,6 +131,8 @@ public final class CloudLinkComponent implements CloudLink {
     private volatile Broadcasts broadcasts;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile RuleStatus ruleStatus;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile org.campusedge.api.Drills drills;
 
     @Activate
     public CloudLinkComponent(Config config, @Reference(name = "outbox") Outbox outbox, @Reference(name = "store") EventStore store,
@@ -173,6 +175,7 @@ public final class CloudLinkComponent implements CloudLink {
         commands = new CityCommands(gatewayId, registry, bus, () -> broadcasts,
                 new RuleSetInstaller(files, () -> ruleStatus, Duration.ofSeconds(8), config.cityControl()),
                 this::statusReport, commandWorker, broadcastWorker, new CommandSignature(cityKey(config), schoolId, System::currentTimeMillis));
+        commands.drills(() -> drills);
         link = new HonoLink(settings, commands::onCommand, () -> {
             if (drainer != null) {
                 drainer.wakeUp();
@@ -311,7 +314,9 @@ public final class CloudLinkComponent implements CloudLink {
         out.put("gateway", gatewayId);
         out.put("cloud", cloud);
         out.put("devices", devices);
-        out.put("alarmsOpen", a == null ? null : (long) a.active().size());
+        out.put("alarmsOpen", a == null ? null : a.active().stream().filter(x -> !x.drill()).count());
+        org.campusedge.api.Drills d = drills;
+        out.put("drill", d == null ? null : d.current().map(org.campusedge.api.Drill::id).orElse(null));
         return out;
     }
 

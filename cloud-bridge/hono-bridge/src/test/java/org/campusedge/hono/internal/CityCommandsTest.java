@@ -91,6 +91,51 @@ class CityCommandsTest {
         return signed(city.getPrivate(), cmd, "sch-t", t, t + 300, "nonce-" + (++nonces) + "-abcdef", body);
     }
 
+    /** The school's drills as the rules service keeps them: one at a time, started by whom. */
+    private final class DeskStub implements org.campusedge.api.Drills {
+        org.campusedge.api.Drill running;
+        final List<String> calls = new java.util.ArrayList<>();
+
+        @Override public java.util.Optional<org.campusedge.api.Drill> current() { return java.util.Optional.ofNullable(running); }
+
+        @Override public java.util.concurrent.CompletionStage<org.campusedge.api.Drill> start(String deviceId, String kind,
+                java.time.Duration length, String name, String by) {
+            calls.add("start " + deviceId + " " + kind + " " + length.toMinutes() + " " + name + " " + by);
+            if (running != null) {
+                throw new IllegalStateException("a drill runs");
+            }
+            java.time.Instant t = java.time.Instant.now();
+            running = new org.campusedge.api.Drill("D1", name, "cam-1", kind, t, t.plus(length), by);
+            return java.util.concurrent.CompletableFuture.completedFuture(running);
+        }
+
+        @Override public java.util.concurrent.CompletionStage<java.util.Optional<org.campusedge.api.Drill>> stop(String by) {
+            java.util.Optional<org.campusedge.api.Drill> was = current();
+            running = null;
+            return java.util.concurrent.CompletableFuture.completedFuture(was);
+        }
+    }
+
+    @Test
+    void theCityStartsAndStopsASchoolsDrillSignedAndWithinBounds() {
+        CityCommands c = commands();
+        assertEquals(503, c.execute("drill", "gw-sch-t", signed("drill", "{\"minutes\":10}")).status(), "no rules service");
+        DeskStub desk = new DeskStub();
+        c.drills(() -> desk);
+        assertEquals(400, c.execute("drill", "gw-sch-t", signed("drill", "{\"minutes\":0}")).status());
+        assertEquals(400, c.execute("drill", "gw-sch-t", signed("drill", "{\"minutes\":1000}")).status());
+        assertEquals(401, c.execute("drill", "gw-sch-t", signed(keyPair().getPrivate(), "drill", "sch-t", now / 1000, now / 1000 + 300,
+                "nonce-x-abcdef", "{\"minutes\":10}")).status(), "signed by another key");
+        assertEquals(List.of(), desk.calls, "a refused command reached the drill desk");
+        CityCommands.Response started = c.execute("drill", "gw-sch-t", signed("drill", "{\"minutes\":15,\"name\":\"district drill\"}"));
+        assertEquals(200, started.status(), started.body().toString());
+        assertEquals("D1", started.body().get("drill"));
+        assertEquals(List.of("start null camera.intrusion 15 district drill city:operator-li"), desk.calls);
+        assertEquals(409, c.execute("drill", "gw-sch-t", signed("drill", "{\"minutes\":15}")).status(), "a second drill at once");
+        assertEquals(200, c.execute("drill", "gw-sch-t", signed("drill", "{\"stop\":true}")).status());
+        assertEquals(409, c.execute("drill", "gw-sch-t", signed("drill", "{\"stop\":true}")).status(), "nothing left to stop");
+    }
+
     @Test
     void badCommandsAreRefusedWithAReasonAndNothingRuns() {
         CityCommands c = commands();

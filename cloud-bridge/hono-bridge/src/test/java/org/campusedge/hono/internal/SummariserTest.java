@@ -102,6 +102,12 @@ class SummariserTest {
                     .occurredAt(from.plusSeconds(events.size())).attributes(Map.of("alarm", "k" + events.size(), "rule", "night",
                             "alarmSeverity", "CRITICAL")).build());
         }
+        // a drill's raise and clear: counted apart, in no alarm figure
+        for (String kind : List.of("alarm.raised", "alarm.cleared")) {
+            events.add(CampusEvent.builder().schoolId("sch-t").deviceId("gateway").kind(kind).severity(Severity.CRITICAL)
+                    .occurredAt(from.plusSeconds(10)).attributes(Map.of("alarm", "night:cam-1@drill", "rule", "night",
+                            "alarmSeverity", "CRITICAL", "drill", "D1")).build());
+        }
         for (int i = 0; i < 4; i++) {
             events.add(CampusEvent.builder().device(lab1).kind("lab.reading").occurredAt(from.plusSeconds(i))
                     .measurements(List.of(Measurement.numeric("temperature", "Cel", 20.0 + i, from.plusSeconds(i)))).build());
@@ -116,6 +122,7 @@ class SummariserTest {
         Map<String, Object> alarms = s.alarms(from, to);
         assertEquals(List.of(Map.of("rule", "night", "severity", "CRITICAL", "count", 2L)), alarms.get("raised"));
         assertEquals(List.of(Map.of("rule", "night", "severity", "CRITICAL", "count", 1L)), alarms.get("cleared"));
+        assertEquals(1L, alarms.get("drillAlarmsRaised"));
         Map<String, Object> lab = s.lab(from, to);
         assertEquals(4L, lab.get("readings"));
         assertEquals(1L, lab.get("activeKits"));

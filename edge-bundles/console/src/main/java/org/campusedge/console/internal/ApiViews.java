@@ -43,6 +43,7 @@ final class ApiViews {
             g.writeNumberField("count", a.count());
             g.writeStringField("acknowledgedBy", a.acknowledgedBy());
             g.writeBooleanField("escalated", a.escalated());
+            g.writeStringField("drill", a.drillId());
             g.writeEndObject();
         }
         g.writeEndArray();

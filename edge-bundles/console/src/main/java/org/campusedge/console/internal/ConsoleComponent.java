@@ -97,7 +97,8 @@ public final class ConsoleComponent {
                             @Reference(name = "registry") DeviceRegistry registry, @Reference(name = "store") EventStore store,
                             @Reference(name = "rules") RuleStatus rules, @Reference(name = "counters") DeviceCounters counters,
                             @Reference(name = "scr") ServiceComponentRuntime scr,
-                            @Reference(name = "credentials") org.campusedge.api.DeviceCredentials credentials)
+                            @Reference(name = "credentials") org.campusedge.api.DeviceCredentials credentials,
+                            @Reference(name = "drills") org.campusedge.api.Drills drills)
             throws Exception {
         Users users = new Users(CampusHome.resolve(config.usersFile()));
         if (users.isEmpty()) {
@@ -130,6 +131,7 @@ public final class ConsoleComponent {
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
                 new AdminView(context, registry, rules, counters, scr, () -> cloud), new CredentialsView(credentials, registry, () -> certificates),
+                new DrillView(drills, registry),
                 ConsoleServer.defaultLimits(), e -> bus.publish(java.util.List.of(e)).exceptionally(t -> {
                     LOG.error("A console audit record could not be stored: {}", t.toString());
                     return null;

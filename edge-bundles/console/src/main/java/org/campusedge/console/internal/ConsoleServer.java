@@ -49,6 +49,7 @@ final class ConsoleServer implements AutoCloseable {
     private final EnergyToday energy;
     private final AdminView admin;
     private final CredentialsView credentials;
+    private final DrillView drills;
     private final BoundedHttpServer server;
     private final Accounts accounts;
     private final AuditLog audit;
@@ -59,12 +60,13 @@ final class ConsoleServer implements AutoCloseable {
     /** @param tls the console's key and certificate; null: plain HTTP (tests of the pages' logic only) */
     ConsoleServer(String host, int port, org.campusedge.net.TlsIdentity tls, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
                   DeviceRegistry registry, EventStore store, LabRecordings recordings, AdminView admin, CredentialsView credentials,
-                  BoundedHttpServer.Limits limits, java.util.function.Consumer<org.campusedge.api.CampusEvent> audit) throws IOException {
+                  DrillView drills, BoundedHttpServer.Limits limits, java.util.function.Consumer<org.campusedge.api.CampusEvent> audit) throws IOException {
         this.cookieAttributes = "; Path=/; HttpOnly; SameSite=Strict" + (tls == null ? "" : "; Secure");
         this.audit = new AuditLog(audit, registry.schoolId());
         this.accounts = new Accounts(users, sessions, this.audit, cookieAttributes);
         this.admin = admin;
         this.credentials = credentials;
+        this.drills = drills;
         this.store = store;
         this.recordings = recordings;
         this.energy = new EnergyToday(store, registry);
@@ -242,6 +244,9 @@ final class ConsoleServer implements AutoCloseable {
                     Http.text(ex, 503, "interrupted");
                 }
             });
+            case "GET /api/drill" -> allowed(ex, security, () -> Http.json(ex, 200, drills::write));
+            case "POST /api/drill/start" -> allowed(ex, security, () -> drills.start(ex, s.user().name()));
+            case "POST /api/drill/stop" -> allowed(ex, security, () -> drills.stop(ex, s.user().name()));
             case "GET /api/events" -> allowed(ex, security, () -> {
                 Map<String, String> q = Http.form(ex.rawQuery());
                 Http.json(ex, 200, g -> ApiViews.events(g, q, store));
@@ -319,7 +324,8 @@ final class ConsoleServer implements AutoCloseable {
                 Map<String, String> q = Http.form(ex.rawQuery());
                 String topic = q.getOrDefault("topic", "");
                 if (topic.equals("alarms")) {
-                    allowed(ex, security, () -> feed.serve(ex, e -> e.kind().startsWith("alarm."), () -> sessions.isLive(s.id())));
+                    allowed(ex, security, () -> feed.serve(ex, e -> e.kind().startsWith("alarm.")
+                            || e.kind().startsWith("audit.drill-"), () -> sessions.isLive(s.id())));
                 } else if (topic.equals("lab")) {
                     String room = q.getOrDefault("room", "");
                     allowed(ex, teacher, () -> feed.serve(ex, e -> e.kind().equals("lab.reading") && room.equals(e.location().room()),

@@ -116,7 +116,8 @@ final class LiveFeed {
     }
 
     static String message(CampusEvent e) {
-        String event = e.kind().startsWith("alarm.") ? "alarm" : e.kind().equals("lab.reading") ? "reading" : "event";
+        String event = e.kind().startsWith("alarm.") ? "alarm" : e.kind().equals("lab.reading") ? "reading"
+                : e.kind().startsWith("audit.drill-") ? "drill" : "event";
         return "event: " + event + "\ndata: " + json(e) + "\n\n";
     }
 

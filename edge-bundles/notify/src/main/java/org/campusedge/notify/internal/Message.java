@@ -10,16 +10,21 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.campusedge.api.CampusEvent;
+import org.campusedge.api.Drill;
 
 /**
  * What a notification says about an alarm transition: which alarm, how severe, where, what, when,
  * and for an escalation how long it has gone unacknowledged. It never carries a student's identity:
  * only the alarm's own fields are used (not the triggering event's attributes, where a card
  * number or a name could be), and any run of six or more digits in the rule's message (a card
- * number, a phone number) is masked.
+ * number, a phone number) is masked. A drill's alarm says so first; a real alarm raised while a
+ * drill ran says "not a drill" first.
  */
 record Message(String alarm, String state, String severity, String rule, String place, String what, String at, String by,
-               String school, long unacknowledgedMinutes) {
+               String school, long unacknowledgedMinutes, Mark mark) {
+
+    /** Whether the alarm is a drill's, a real one raised during a drill, or simply real. */
+    enum Mark { REAL, DRILL, REAL_DURING_DRILL }
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final Pattern LONG_NUMBER = Pattern.compile("\\d{6,}");
@@ -36,7 +41,8 @@ record Message(String alarm, String state, String severity, String rule, String 
         return new Message(a.getOrDefault("alarm", ""), state, a.getOrDefault("alarmSeverity", transition.severity().name()),
                 a.getOrDefault("rule", ""), place, mask(a.getOrDefault("message", "")),
                 TIME.format(transition.occurredAt().atZone(zone)), mask(a.getOrDefault("by", "")), school,
-                level > 0 ? after.toMinutes() : 0);
+                level > 0 ? after.toMinutes() : 0, a.get(Drill.ATTRIBUTE) != null ? Mark.DRILL
+                        : a.get(Drill.DURING) != null ? Mark.REAL_DURING_DRILL : Mark.REAL);
     }
 
     private static String join(String... parts) {
@@ -62,7 +68,12 @@ record Message(String alarm, String state, String severity, String rule, String 
             case "cleared" -> "【报警已解除】";
             default -> "【报警】";
         };
-        StringBuilder b = new StringBuilder(head).append(what.isBlank() ? rule : what).append('\n');
+        String prefix = switch (mark) {
+            case DRILL -> "【演练 DRILL】";
+            case REAL_DURING_DRILL -> "【非演练 NOT A DRILL】";
+            case REAL -> "";
+        };
+        StringBuilder b = new StringBuilder(prefix).append(head).append(what.isBlank() ? rule : what).append('\n');
         b.append("位置 Where: ").append(place.isBlank() ? "-" : place).append('\n');
         b.append("时间 When: ").append(at).append('\n');
         b.append("状态 State: ").append(state).append(by.isBlank() ? "" : " · " + by).append('\n');
@@ -97,6 +108,10 @@ record Message(String alarm, String state, String severity, String rule, String 
                 g.writeNumberField("unacknowledgedMinutes", unacknowledgedMinutes);
             }
             g.writeStringField("school", school);
+            g.writeBooleanField("drill", mark == Mark.DRILL);
+            if (mark == Mark.REAL_DURING_DRILL) {
+                g.writeBooleanField("notADrill", true);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException(e);

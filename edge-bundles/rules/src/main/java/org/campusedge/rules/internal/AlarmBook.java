@@ -15,6 +15,7 @@ import org.campusedge.api.Alarms;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.Drill;
 import org.campusedge.api.Severity;
 
 /**
@@ -74,19 +75,15 @@ final class AlarmBook implements Alarms {
                 case "alarm.raised" -> active.put(key, new Alarm(key, a.get("rule"), Severity.valueOf(a.getOrDefault("alarmSeverity",
                         e.severity().name())), Alarm.State.RAISED, "gateway".equals(e.deviceId()) ? null : e.deviceId(),
                         a.getOrDefault("message", ""), e.occurredAt(), e.occurredAt(), parseCount(a.get("count")), a.get("trigger"),
-                        null, null, false));
+                        null, null, false, Drill.of(e)));
                 case "alarm.acknowledged" -> {
                     if (known != null) {
-                        active.put(key, new Alarm(key, known.ruleId(), known.severity(), Alarm.State.ACKNOWLEDGED, known.deviceId(),
-                                known.message(), known.raisedAt(), known.lastAt(), known.count(), known.triggerEventId(), a.get("by"),
-                                a.get("note"), known.escalated()));
+                        active.put(key, known.acknowledged(a.get("by"), a.get("note")));
                     }
                 }
                 case "alarm.escalated" -> {
                     if (known != null) {
-                        active.put(key, new Alarm(key, known.ruleId(), known.severity(), known.state(), known.deviceId(),
-                                known.message(), known.raisedAt(), known.lastAt(), known.count(), known.triggerEventId(),
-                                known.acknowledgedBy(), known.note(), true));
+                        active.put(key, known.escalate());
                     }
                 }
                 case "alarm.cleared" -> active.remove(key);
@@ -106,7 +103,16 @@ final class AlarmBook implements Alarms {
 
     /** Raises the alarm, or counts a repeat of the active one; true when it is new (its actions should run). */
     synchronized boolean raise(String key, Rule rule, CampusEvent trigger, String message) {
-        return raise(key, rule.id(), rule.severity(), trigger == null ? null : trigger.deviceId(), trigger, message);
+        return raise(key, rule.id(), rule.severity(), trigger == null ? null : trigger.deviceId(), trigger, message, null, null);
+    }
+
+    /**
+     * As {@link #raise(String, Rule, CampusEvent, String)}, for the drill {@code drillId} (its alarm),
+     * or, with {@code duringDrill}, for real while that drill runs, so its transitions say "not a drill".
+     */
+    synchronized boolean raise(String key, Rule rule, CampusEvent trigger, String message, String drillId, String duringDrill) {
+        return raise(key, rule.id(), rule.severity(), trigger == null ? null : trigger.deviceId(), trigger, message, drillId,
+                duringDrill);
     }
 
     /**
@@ -115,7 +121,7 @@ final class AlarmBook implements Alarms {
      */
     @Override
     public boolean raiseGatewayAlarm(String key, String check, Severity severity, String deviceId, String message) {
-        return raise(key, check, severity, deviceId, null, message);
+        return raise(key, check, severity, deviceId, null, message, null, null);
     }
 
     /** The check found its condition over: cleared at once, like a rule's. */
@@ -125,19 +131,25 @@ final class AlarmBook implements Alarms {
     }
 
     private synchronized boolean raise(String key, String ruleId, Severity severity, String deviceId, CampusEvent trigger,
-                                       String message) {
+                                       String message, String drill, String duringDrill) {
         Instant now = clock.instant();
         Alarm a = active.get(key);
         if (a != null) {
-            active.put(key, new Alarm(key, a.ruleId(), a.severity(), a.state(), a.deviceId(), message, a.raisedAt(), now,
-                    a.count() + 1, a.triggerEventId(), a.acknowledgedBy(), a.note(), a.escalated()));
+            active.put(key, a.repeated(message, now));
             return false;
         }
         Alarm raised = new Alarm(key, ruleId, severity, Alarm.State.RAISED, deviceId, message, now, now, 1,
-                trigger == null ? null : trigger.id(), null, null, false);
+                trigger == null ? null : trigger.id(), null, null, false, drill);
         active.put(key, raised);
         // the kind of event that raised it (camera.intrusion, lab.reading, ...), for those who read the history (the city)
-        emit("alarm.raised", raised, severity, trigger == null ? Map.of() : Map.of("triggerKind", trigger.kind()));
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (trigger != null) {
+            extra.put("triggerKind", trigger.kind());
+        }
+        if (drill == null && duringDrill != null) {
+            extra.put(Drill.DURING, duringDrill);
+        }
+        emit("alarm.raised", raised, severity, extra);
         return true;
     }
 
@@ -152,15 +164,13 @@ final class AlarmBook implements Alarms {
         if (a == null || a.state() != Alarm.State.RAISED || awaitingStore.contains(key)) {
             return CompletableFuture.completedFuture(false);
         }
-        Alarm acked = new Alarm(key, a.ruleId(), a.severity(), Alarm.State.ACKNOWLEDGED, a.deviceId(), a.message(),
-                a.raisedAt(), a.lastAt(), a.count(), a.triggerEventId(), user, note, a.escalated());
+        Alarm acked = a.acknowledged(user, note);
         Instant raisedAt = a.raisedAt();
         return byPerson(key, emit("alarm.acknowledged", acked, Severity.INFO, attrs("by", user, "note", note)), () -> {
             Alarm now = active.get(key);
             // the same alarm: a rule may have cleared it and raised a new one with the key meanwhile, which nobody has seen
             if (now != null && now.state() == Alarm.State.RAISED && now.raisedAt().equals(raisedAt)) {
-                active.put(key, new Alarm(key, now.ruleId(), now.severity(), Alarm.State.ACKNOWLEDGED, now.deviceId(),
-                        now.message(), now.raisedAt(), now.lastAt(), now.count(), now.triggerEventId(), user, note, now.escalated()));
+                active.put(key, now.acknowledged(user, note));
             }
         });
     }
@@ -191,9 +201,21 @@ final class AlarmBook implements Alarms {
         return true;
     }
 
+    /** A drill ended: its alarms still active are cleared (by the drill). Returns how many were. */
+    synchronized int clearDrill(String drillId, String note) {
+        int n = 0;
+        for (Alarm a : List.copyOf(active.values())) {
+            if (drillId.equals(a.drillId())) {
+                active.remove(a.key());
+                emit("alarm.cleared", cleared(a, note), Severity.INFO, attrs("by", "drill:" + drillId, "note", note));
+                n++;
+            }
+        }
+        return n;
+    }
+
     private Alarm cleared(Alarm a, String note) {
-        return new Alarm(a.key(), a.ruleId(), a.severity(), Alarm.State.CLEARED, a.deviceId(), a.message(),
-                a.raisedAt(), clock.instant(), a.count(), a.triggerEventId(), a.acknowledgedBy(), note, a.escalated());
+        return a.cleared(clock.instant(), note);
     }
 
     /** Holds the alarm as it is until the person's transition is durable, then applies it. */
@@ -226,8 +248,7 @@ final class AlarmBook implements Alarms {
             Alarm a = en.getValue();
             if (a.severity() == Severity.CRITICAL && a.state() == Alarm.State.RAISED && !a.escalated()
                     && !a.raisedAt().isAfter(limit) && !awaitingStore.contains(en.getKey())) {
-                Alarm up = new Alarm(a.key(), a.ruleId(), a.severity(), a.state(), a.deviceId(), a.message(), a.raisedAt(),
-                        a.lastAt(), a.count(), a.triggerEventId(), null, null, true);
+                Alarm up = a.escalate();
                 active.put(en.getKey(), up);
                 emit("alarm.escalated", up, Severity.CRITICAL, attrs("unacknowledgedFor", Duration.between(a.raisedAt(),
                         clock.instant()).toSeconds() + " s"));
@@ -267,6 +288,9 @@ final class AlarmBook implements Alarms {
         attrs.put("count", Integer.toString(a.count()));
         if (a.triggerEventId() != null) {
             attrs.put("trigger", a.triggerEventId());
+        }
+        if (a.drillId() != null) {
+            attrs.put(Drill.ATTRIBUTE, a.drillId());
         }
         attrs.putAll(extra);
         Instant at = stamp();

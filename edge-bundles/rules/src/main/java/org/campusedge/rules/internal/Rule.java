@@ -49,14 +49,22 @@ record Rule(String id, String description, Kind kind, Match match, When when, Se
     record Control(String device, String point, Object value) implements Action {
     }
 
-    /** The alarm key for an event: the rule and what the alarm is about. */
+    /**
+     * The alarm key for an event: the rule and what the alarm is about, and for a drill's event the
+     * drill mark, so a drill's alarm is never the same alarm as a real one (nor its counts and durations).
+     */
     String keyFor(CampusEvent e) {
+        return keyFor(e, false);
+    }
+
+    /** As {@link #keyFor(CampusEvent)}; {@code drill}: the event is the running drill's (checked by the caller). */
+    String keyFor(CampusEvent e, boolean drill) {
         String subject = switch (per) {
             case DEVICE -> e.deviceId();
             case ZONE -> e.location().zone() == null ? "-" : e.location().zone();
             case BUILDING -> e.location().building() == null ? "-" : e.location().building();
             case SCHOOL -> e.schoolId();
         };
-        return id + ":" + subject;
+        return id + ":" + subject + (drill ? org.campusedge.api.Drill.KEY_SUFFIX : "");
     }
 }

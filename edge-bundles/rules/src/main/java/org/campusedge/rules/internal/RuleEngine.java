@@ -47,11 +47,18 @@ final class RuleEngine {
     private final Map<String, ThresholdState> thresholds = new HashMap<>();
     private final Map<String, WindowState> windows = new HashMap<>();
     private final Map<String, Rule> ruleOfKey = new HashMap<>();
+    /** Whether an event is the running drill's: only the drill desk's own event is, whatever a device's event says. */
+    private final java.util.function.Predicate<CampusEvent> drill;
     private Instant now = Instant.MIN;
 
     RuleEngine(List<Rule> rules, SchoolCalendar calendar) {
+        this(rules, calendar, e -> false);
+    }
+
+    RuleEngine(List<Rule> rules, SchoolCalendar calendar, java.util.function.Predicate<CampusEvent> drill) {
         this.rules = List.copyOf(rules);
         this.calendar = calendar;
+        this.drill = drill;
     }
 
     List<Rule> rules() {
@@ -153,7 +160,7 @@ final class RuleEngine {
         if (m == null || m.value() == null) {
             return;
         }
-        String key = r.keyFor(e);
+        String key = r.keyFor(e, drill.test(e));
         ruleOfKey.put(key, r);
         ThresholdState s = thresholds.computeIfAbsent(key, k -> new ThresholdState());
         Instant t = e.receivedAt();
@@ -165,7 +172,7 @@ final class RuleEngine {
         boolean past = (r.above() != null && v > r.above()) || (r.below() != null && v < r.below());
         boolean backInside = (r.above() == null || v <= r.above() - r.hysteresis())
                 && (r.below() == null || v >= r.below() + r.hysteresis());
-        if (past && calendar.applies(r.when(), t, e.location().room())) {
+        if (past && applies(r, e, t)) {
             s.last = e;
             if (s.since == null) {
                 s.since = t;
@@ -187,10 +194,10 @@ final class RuleEngine {
     }
 
     private void window(Rule r, CampusEvent e, List<Decision> out) {
-        if (!r.match().matches(e) || !calendar.applies(r.when(), e.receivedAt(), e.location().room())) {
+        if (!r.match().matches(e) || !applies(r, e, e.receivedAt())) {
             return;
         }
-        String key = r.keyFor(e);
+        String key = r.keyFor(e, drill.test(e));
         ruleOfKey.put(key, r);
         WindowState s = windows.computeIfAbsent(key, k -> new WindowState());
         if (!e.receivedAt().isBefore(now.minus(r.window()))) {
@@ -216,11 +223,19 @@ final class RuleEngine {
     private void absence(Rule r, CampusEvent e, List<Decision> out) {
         boolean raises = r.match().matches(e);
         Rule.Match clearing = new Rule.Match(r.clearKinds(), r.match().devices(), r.match().zones(), r.match().buildings(), null);
-        if (raises && calendar.applies(r.when(), e.receivedAt(), e.location().room())) {
-            out.add(new Decision(true, r, r.keyFor(e), e, message(r, e)));
+        if (raises && applies(r, e, e.receivedAt())) {
+            out.add(new Decision(true, r, r.keyFor(e, drill.test(e)), e, message(r, e)));
         } else if (r.autoClear() && clearing.matches(e)) {
-            out.add(new Decision(false, r, r.keyFor(e), e, e.kind()));
+            out.add(new Decision(false, r, r.keyFor(e, drill.test(e)), e, e.kind()));
         }
+    }
+
+    /**
+     * Whether the rule applies to the event by the calendar. A drill's event always does: a drill
+     * rehearses what happens when the rule fires (the night-intrusion rule in the daytime too).
+     */
+    private boolean applies(Rule r, CampusEvent e, Instant t) {
+        return drill.test(e) || calendar.applies(r.when(), t, e.location().room());
     }
 
     private static String message(Rule r, CampusEvent e) {

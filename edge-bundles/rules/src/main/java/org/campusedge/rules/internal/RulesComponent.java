@@ -19,6 +19,8 @@ import org.campusedge.api.ControlRequest;
 import org.campusedge.api.DataFiles;
 import org.campusedge.api.DeviceControls;
 import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.Drill;
+import org.campusedge.api.Drills;
 import org.campusedge.api.EventBus;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
@@ -43,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * the cloud unreachable: nothing here waits for it. Rule files and the calendar are reloaded when
  * they change; a bad file is reported (FILE: FIELD: REASON) and the rules in force stay.
  */
-@Component(service = {Alarms.class, RuleStatus.class}, immediate = true, configurationPid = RulesComponent.PID)
+@Component(service = {Alarms.class, RuleStatus.class, Drills.class}, immediate = true, configurationPid = RulesComponent.PID)
 @Designate(ocd = RulesComponent.Config.class)
-public final class RulesComponent implements Alarms, RuleStatus {
+public final class RulesComponent implements Alarms, RuleStatus, Drills {
 
     public static final String PID = "org.campusedge.rules";
     /** How far back the stored alarm history is read at start to find the alarms still active. */
@@ -76,6 +78,7 @@ public final class RulesComponent implements Alarms, RuleStatus {
     private final RuleFiles files;
     private final TransitionJournal journal;
     private final AlarmBook alarms;
+    private final DrillDesk drills;
     private final EventBus.Subscription subscription;
     private final ScheduledExecutorService timer;
     private final EventBus bus;
@@ -118,6 +121,9 @@ public final class RulesComponent implements Alarms, RuleStatus {
         for (Alarm a : alarms.active()) {
             engine.adopt(a.key(), a.ruleId());
         }
+        this.drills = new DrillDesk(journal, alarms, store, registry, e -> bus.publish(List.of(e)), Clock.systemUTC());
+        drills.restore(store.query(EventQuery.all(10_000).withKind("audit.drill-*")
+                .between(Clock.systemUTC().instant().minus(Drill.LONGEST.multipliedBy(2)), null)));
         if (!alarms.active().isEmpty()) {
             LOG.info("{} alarm(s) still active from before the restart", alarms.active().size());
         }
@@ -148,7 +154,7 @@ public final class RulesComponent implements Alarms, RuleStatus {
             return;
         }
         problems = List.of();
-        RuleEngine next = new RuleEngine(loaded.rules(), loaded.calendar());
+        RuleEngine next = new RuleEngine(loaded.rules(), loaded.calendar(), this::drillEvent);
         next.carryOver(engine);
         engine = next;
         calendar = loaded.calendar();
@@ -188,6 +194,11 @@ public final class RulesComponent implements Alarms, RuleStatus {
         return schedule.items().size();
     }
 
+    /** The engine asks under this component's lock (onEvent, tick): the drill desk is read under it. */
+    private boolean drillEvent(CampusEvent e) {
+        return drills != null && drills.played(e);
+    }
+
     private void onEvent(CampusEvent e) {
         // decided and applied under one lock: a raise from the timer and a clear from an event must reach
         // the alarm book in the order the engine decided them (applying only enqueues and sends asynchronously)
@@ -200,6 +211,7 @@ public final class RulesComponent implements Alarms, RuleStatus {
         try {
             synchronized (this) {
                 engine.tick(Clock.systemUTC().instant()).forEach(this::apply);
+                drills.tick();
             }
             alarms.escalate();
             playSchedule();
@@ -248,16 +260,22 @@ public final class RulesComponent implements Alarms, RuleStatus {
             alarms.clearByRule(d.key(), d.rule().id(), d.message());
             return;
         }
-        if (alarms.raise(d.key(), d.rule(), d.trigger(), d.message())) {
-            LOG.info("Alarm raised: {} ({}) {}", d.key(), d.rule().severity(), d.message());
+        // the drill's own event only: a drill mark on any other event is not believed (see DrillDesk.played)
+        String drill = d.trigger() != null && drills.played(d.trigger()) ? Drill.of(d.trigger()) : null;
+        String during = drill == null ? drills.current().map(Drill::id).orElse(null) : null;
+        if (alarms.raise(d.key(), d.rule(), d.trigger(), d.message(), drill, during)) {
+            LOG.info("Alarm raised: {} ({}) {}{}", d.key(), d.rule().severity(), d.message(), drill != null ? " [drill]" : "");
             for (Rule.Action a : d.rule().actions()) {
-                act(d, a);
+                act(d, a, drill);
+            }
+            if (during != null && d.rule().severity() == Severity.CRITICAL) {
+                alarms.get(d.key()).ifPresent(drills::interrupt);
             }
         }
     }
 
-    private void act(RuleEngine.Decision d, Rule.Action action) {
-        String by = "rule:" + d.rule().id();
+    private void act(RuleEngine.Decision d, Rule.Action action, String drill) {
+        String by = drill == null ? "rule:" + d.rule().id() : Drill.requestedBy(drill, "rule:" + d.rule().id());
         if (action instanceof Rule.Broadcast b) {
             Broadcasts pa = broadcasts;
             if (pa == null) {
@@ -268,6 +286,11 @@ public final class RulesComponent implements Alarms, RuleStatus {
                     : BroadcastRequest.play(b.controller(), b.zones(), b.announcement(), b.priority(), by);
             pa.send(request).thenAccept(r -> LOG.info("Alarm {}: broadcast on {}: {}", d.key(), b.controller(), r.outcome()));
         } else if (action instanceof Rule.Control c) {
+            if (drill != null) {
+                // a drill rehearses people and the PA; it does not switch a building's power
+                LOG.info("Alarm {}: drill {}: the write {}.{} := {} is not made in a drill", d.key(), drill, c.device(), c.point(), c.value());
+                return;
+            }
             DeviceControls dc = controls;
             if (dc == null) {
                 LOG.warn("Alarm {}: no control service to write {}.{}", d.key(), c.device(), c.point());
@@ -283,8 +306,56 @@ public final class RulesComponent implements Alarms, RuleStatus {
         boolean fresh = alarms.raiseGatewayAlarm(key, check, severity, deviceId, message);
         if (fresh) {
             LOG.warn("Alarm raised: {} ({}) {}", key, severity, message);
+            if (severity == Severity.CRITICAL) {
+                synchronized (this) {
+                    alarms.get(key).ifPresent(drills::interrupt);
+                }
+            }
         }
         return fresh;
+    }
+
+    @Override
+    public synchronized Optional<Drill> current() {
+        return drills.current();
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Drill> start(String deviceId, String kind, Duration length, String name,
+                                                             String startedBy) {
+        String event = kind == null || kind.isBlank() ? "camera.intrusion" : kind;
+        synchronized (this) {
+            org.campusedge.api.Device device;
+            if (deviceId == null || deviceId.isBlank()) {
+                // the city's district drill names no device: the first whose event raises a CRITICAL alarm
+                device = registry.devices().stream().sorted(java.util.Comparator.comparing(org.campusedge.api.Device::id))
+                        .filter(d -> drillRule(d, event).map(r -> r.severity() == Severity.CRITICAL).orElse(false)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no device's " + event + " raises a CRITICAL alarm here"));
+            } else {
+                device = registry.device(deviceId)
+                        .orElseThrow(() -> new IllegalArgumentException("no device " + deviceId + " in the inventory"));
+                if (drillRule(device, event).isEmpty()) {
+                    throw new IllegalArgumentException("no rule in force raises an alarm on one " + event + " from " + deviceId
+                            + ": the drill would show nothing");
+                }
+            }
+            return drills.start(device, event, length, name, startedBy);
+        }
+    }
+
+    /** The rule (the most severe) that one {@code kind} event from the device raises an alarm by, drill or not. */
+    private Optional<Rule> drillRule(org.campusedge.api.Device device, String kind) {
+        CampusEvent probe = CampusEvent.builder().device(device).kind(kind).attributes(Map.of(Drill.ATTRIBUTE, "probe")).build();
+        return engine.rules().stream().filter(r -> r.match().matches(probe)
+                && (r.kind() == Rule.Kind.ABSENCE || (r.kind() == Rule.Kind.WINDOW && r.count() <= 1)))
+                .max(java.util.Comparator.comparing(Rule::severity));
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Optional<Drill>> stop(String by) {
+        synchronized (this) {
+            return drills.stop(by);
+        }
     }
 
     @Override

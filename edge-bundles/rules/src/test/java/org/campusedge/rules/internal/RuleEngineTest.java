@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.campusedge.api.Severity;
+import org.campusedge.api.CampusEvent;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -167,6 +168,24 @@ class RuleEngineTest {
             assertEquals("", summary(engine.tick(at(10))), "still 5 within 10 s at t=10");
             assertEquals("clear flood:cam-1", summary(engine.tick(at(11))));
             assertEquals("", summary(engine.tick(at(12))), "cleared twice");
+        }
+
+        @Test
+        void aDrillsIntrusionRaisesTheNightAlarmInTheDaytimeUnderItsOwnKey() {
+            java.util.Set<String> playedByTheDrill = new java.util.HashSet<>();
+            RuleEngine engine = new RuleEngine(List.of(Events.window("night", "camera.intrusion", 1, 60,
+                    Rule.When.OUTSIDE_SCHOOL_HOURS, false, Set.of("perimeter"))), Events.calendar(), e -> playedByTheDrill.contains(e.id()));
+            CampusEvent real = event("cam-1", "camera.intrusion", "perimeter", at(0));
+            assertEquals("", summary(engine.onEvent(real)), "10:00 Tuesday: the real one raises nothing");
+            CampusEvent drill = CampusEvent.builder().schoolId("sch").deviceId("cam-1").profileId("p").kind("camera.intrusion")
+                    .location(real.location()).occurredAt(at(1)).receivedAt(at(1))
+                    .attributes(java.util.Map.of(org.campusedge.api.Drill.ATTRIBUTE, "D1")).build();
+            assertEquals("", summary(engine.onEvent(drill)), "a drill mark the drill desk did not make is not believed");
+            playedByTheDrill.add(drill.id());
+            assertEquals("raise night:cam-1@drill", summary(engine.onEvent(drill)), "a drill rehearses the rule at any hour");
+            Instant night = Instant.parse("2026-11-24T15:30:00Z");
+            assertEquals("raise night:cam-1", summary(engine.onEvent(event("cam-1", "camera.intrusion", "perimeter", night))),
+                    "a real alarm is never the drill's alarm");
         }
 
         @Test
