@@ -31,7 +31,7 @@ const I18N = {
     sessionEnded: "登录已结束（超时、改密或网关重启）。下方报警列表已停止更新。",
     drills: "演练", drillHelp: "演练时网关模拟所选摄像头的一次入侵：报警、广播与通知照常发生，但均标为“演练”，不计入真实报警统计。演练中若发生真实紧急报警，演练立即中止。",
     minutes: "分钟", drillName: "演练名称（可选）", startDrill: "开始演练", stopDrill: "结束演练", stopDrillConfirm: "结束演练？演练报警将被清除。",
-    drillRunning: "演练进行中：", drillUntil: "结束于", drillBadge: "演练", realAlarm: "真实报警，非演练！演练已中止：", understood: "知道了",
+    drillRunning: "演练进行中：", drillUntil: "结束于", drillBadge: "演练", realAlarm: "真实报警，非演练！演练已中止：", understood: "知道了", realBadge: "非演练",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -73,7 +73,7 @@ const I18N = {
       + " during a drill stops it at once.",
     minutes: "minutes", drillName: "Name of the drill (optional)", startDrill: "Start drill", stopDrill: "End drill",
     stopDrillConfirm: "End the drill? Its alarms are cleared.", drillRunning: "DRILL IN PROGRESS:", drillUntil: "ends", drillBadge: "DRILL",
-    realAlarm: "REAL ALARM — NOT A DRILL. The drill was stopped:", understood: "Understood",
+    realAlarm: "REAL ALARM — NOT A DRILL. The drill was stopped:", understood: "Understood", realBadge: "NOT A DRILL",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";

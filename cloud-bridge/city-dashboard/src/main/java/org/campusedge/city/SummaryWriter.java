@@ -129,7 +129,9 @@ final class SummaryWriter {
                         + " message = COALESCE(excluded.message, alarms.message),"
                         + " raised_at = COALESCE(alarms.raised_at, excluded.raised_at), updated_at = excluded.updated_at,"
                         + " by_user = COALESCE(excluded.by_user, alarms.by_user), note = COALESCE(excluded.note, alarms.note),"
-                        + " drill = excluded.drill, during_drill = COALESCE(excluded.during_drill, alarms.during_drill)"
+                        // a key raised again is a new alarm: what the earlier one was (during a drill) does not carry over
+                        + " drill = excluded.drill, during_drill = CASE WHEN excluded.state = 'raised' THEN excluded.during_drill"
+                        + " ELSE COALESCE(excluded.during_drill, alarms.during_drill) END"
                         + " WHERE alarms.updated_at <= excluded.updated_at",
                 e.school(), alarmId, optionalText(data, "rule"), optionalText(data, "severity"), optionalText(data, "kind"),
                 device != null ? device : e.subject(), optionalText(data, "building"), state, optionalText(data, "message"),

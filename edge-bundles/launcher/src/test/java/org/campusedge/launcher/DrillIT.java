@@ -36,7 +36,8 @@ class DrillIT {
     void aDrillIsRehearsedForRealMarkedEverywhereAndARealAlarmInterruptsIt() throws Exception {
         try (CloudFixture cloud = CloudFixture.start(dir.resolve("city"), List.of(SCHOOL));
              RobotReceiver robots = new RobotReceiver("guard-key-1", "head-token", "SECsimulated0123456789").start();
-             BroadcastController pa = new BroadcastController(List.of("playground", "dormitory"), 200)) {
+             // announcements play for a minute: the drill's is still playing when the real alarm's comes
+             BroadcastController pa = new BroadcastController(List.of("playground", "dormitory"), 60_000)) {
             URI api = pa.start(0);
             Path home = dir.resolve("gw");
             Files.createDirectories(home.resolve("conf"));
@@ -54,6 +55,7 @@ class DrillIT {
                 assertEquals(200, head.post("/api/drill/start", "device=cam-fence-north-1&minutes=5&name=night+intrusion+drill"));
                 assertEquals(409, head.post("/api/drill/start", "device=cam-fence-north-2&minutes=5"), "a second drill at once");
                 assertTrue(head.get("/api/drill").contains("night intrusion drill"), head.get("/api/drill"));
+                assertTrue(head.get("/api/drill").contains("\"interrupted\":null"), head.get("/api/drill"));
 
                 // the drill's alarm: its own key, marked, on the console
                 assertTrue(GatewayFixture.eventually(15, () -> head.get("/api/alarms").contains(DRILL_ALARM)),
@@ -83,9 +85,15 @@ class DrillIT {
                         + " AND json_extract(attributes, '$.realAlarm') = '" + REAL_ALARM + "'") == 1),
                         "the real alarm did not interrupt the drill");
                 assertTrue(GatewayFixture.eventually(10, () -> head.get("/api/drill").contains("\"current\":null")), head.get("/api/drill"));
+                assertTrue(head.get("/api/drill").contains("\"realAlarm\":\"" + REAL_ALARM + "\""),
+                        "a page opened now would not show the interruption: " + head.get("/api/drill"));
                 assertTrue(GatewayFixture.eventually(10, () -> !head.get("/api/alarms").contains(DRILL_ALARM)),
                         "the drill's alarm was not cleared: " + head.get("/api/alarms"));
                 assertTrue(head.get("/api/alarms").contains(REAL_ALARM), "the real alarm is not on the console");
+                // the drill's announcement (one below the rule's priority) gave way to the real one in every zone
+                assertTrue(GatewayFixture.eventually(10, () -> pa.played().stream().filter(p -> p.priority() == 95 && p.preempted())
+                        .count() == 2), "the real alarm's announcement did not pre-empt the drill's: " + pa.played());
+                assertTrue(pa.played().stream().filter(p -> !p.preempted()).allMatch(p -> p.priority() == 94), pa.played().toString());
                 assertTrue(GatewayFixture.eventually(15, () -> robots.received("wecom").stream()
                         .anyMatch(r -> r.body().contains("\"content\":\"【非演练 NOT A DRILL】") && r.body().contains(REAL_ALARM))),
                         "the real alarm was not told as not a drill: " + robots.received("wecom"));

@@ -131,7 +131,7 @@ public final class ConsoleComponent {
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
                 new AdminView(context, registry, rules, counters, scr, () -> cloud), new CredentialsView(credentials, registry, () -> certificates),
-                new DrillView(drills, registry),
+                new DrillView(drills, registry, store),
                 ConsoleServer.defaultLimits(), e -> bus.publish(java.util.List.of(e)).exceptionally(t -> {
                     LOG.error("A console audit record could not be stored: {}", t.toString());
                     return null;

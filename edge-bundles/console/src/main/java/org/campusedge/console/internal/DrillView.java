@@ -21,15 +21,24 @@ import org.campusedge.api.Drills;
  */
 final class DrillView {
 
+    /** How long a real alarm that interrupted a drill stays on the page (a red banner, the alarm marked "not a drill"). */
+    static final Duration INTERRUPTION_SHOWN = Duration.ofHours(2);
+
     private final Drills drills;
     private final DeviceRegistry registry;
+    private final org.campusedge.api.EventStore store;
 
-    DrillView(Drills drills, DeviceRegistry registry) {
+    DrillView(Drills drills, DeviceRegistry registry, org.campusedge.api.EventStore store) {
         this.drills = drills;
         this.registry = registry;
+        this.store = store;
     }
 
-    /** The running drill (or null) and the cameras a drill can play. */
+    /**
+     * The running drill (or null), the last interruption of a drill by a real alarm in the last two
+     * hours (or null: from the store, so a page opened or reloaded after it still shows it), and the
+     * cameras a drill can play.
+     */
     void write(JsonGenerator g) throws IOException {
         g.writeStartObject();
         Optional<Drill> d = drills.current();
@@ -39,6 +48,20 @@ final class DrillView {
             g.writeEndObject();
         } else {
             g.writeNullField("current");
+        }
+        java.util.List<org.campusedge.api.CampusEvent> last = store.query(org.campusedge.api.EventQuery.all(1)
+                .withKind("audit.drill-interrupted").between(java.time.Instant.now().minus(INTERRUPTION_SHOWN), null).latestFirst());
+        if (last.isEmpty()) {
+            g.writeNullField("interrupted");
+        } else {
+            org.campusedge.api.CampusEvent e = last.get(0);
+            g.writeObjectFieldStart("interrupted");
+            g.writeStringField("id", e.id());
+            g.writeStringField("at", e.occurredAt().toString());
+            g.writeStringField("drill", Drill.of(e));
+            g.writeStringField("realAlarm", e.attributes().get("realAlarm"));
+            g.writeStringField("message", e.attributes().get("message"));
+            g.writeEndObject();
         }
         g.writeArrayFieldStart("cameras");
         for (Device c : registry.devices().stream().filter(x -> x.family().equals("camera"))

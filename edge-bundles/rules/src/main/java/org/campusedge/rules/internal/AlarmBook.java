@@ -121,7 +121,12 @@ final class AlarmBook implements Alarms {
      */
     @Override
     public boolean raiseGatewayAlarm(String key, String check, Severity severity, String deviceId, String message) {
-        return raise(key, check, severity, deviceId, null, message, null, null);
+        return raiseGatewayAlarm(key, check, severity, deviceId, message, null);
+    }
+
+    /** As {@link #raiseGatewayAlarm(String, String, Severity, String, String)}, while the drill {@code duringDrill} runs. */
+    boolean raiseGatewayAlarm(String key, String check, Severity severity, String deviceId, String message, String duringDrill) {
+        return raise(key, check, severity, deviceId, null, message, null, duringDrill);
     }
 
     /** The check found its condition over: cleared at once, like a rule's. */
@@ -209,6 +214,17 @@ final class AlarmBook implements Alarms {
                 active.remove(a.key());
                 emit("alarm.cleared", cleared(a, note), Severity.INFO, attrs("by", "drill:" + drillId, "note", note));
                 n++;
+            }
+        }
+        return n;
+    }
+
+    /** After a restart: the alarms of any drill but {@code current} (null: none runs) are cleared. Returns how many were. */
+    synchronized int clearDrillsExcept(String current, String note) {
+        int n = 0;
+        for (Alarm a : List.copyOf(active.values())) {
+            if (a.drillId() != null && !a.drillId().equals(current)) {
+                n += clearDrill(a.drillId(), note);
             }
         }
         return n;

@@ -48,10 +48,22 @@ final class DrillDesk {
     private Drill current;
     /** The id of the event the running drill plays: the one event whose drill mark is believed. */
     private String playedId;
+    /** The events drills played lately, so one that reaches the rules after its drill ended is dropped, not taken as real. */
+    private final java.util.Deque<String> recentlyPlayed = new java.util.ArrayDeque<>();
+    private static final int RECENT = 64;
+    /** Where a drill's report is read from the store and recorded: not under the rules' lock. */
+    private final java.util.concurrent.Executor reports;
 
     /** @param play publishes the drill's device event on the bus (after the drill's start is durable) */
     DrillDesk(TransitionJournal journal, AlarmBook alarms, EventStore store, DeviceRegistry registry, Consumer<CampusEvent> play,
               Clock clock) {
+        this(journal, alarms, store, registry, play, clock, Runnable::run);
+    }
+
+    /** @param reports runs the reading of a drill's report and its recording (the rules component: a thread of its own) */
+    DrillDesk(TransitionJournal journal, AlarmBook alarms, EventStore store, DeviceRegistry registry, Consumer<CampusEvent> play,
+              Clock clock, java.util.concurrent.Executor reports) {
+        this.reports = reports;
         this.journal = journal;
         this.alarms = alarms;
         this.store = store;
@@ -74,6 +86,21 @@ final class DrillDesk {
     }
 
     /**
+     * Whether the event is one a drill played whose drill has ended (stopped or interrupted before
+     * the event reached the rules): it is neither the drill's nor real, and is dropped.
+     */
+    boolean stale(CampusEvent e) {
+        return !played(e) && recentlyPlayed.contains(e.id());
+    }
+
+    private void remember(String eventId) {
+        recentlyPlayed.addLast(eventId);
+        while (recentlyPlayed.size() > RECENT) {
+            recentlyPlayed.removeFirst();
+        }
+    }
+
+    /**
      * Takes up a drill that was running when the gateway stopped (the last {@code audit.drill-started}
      * without an end after it, oldest first); the next {@link #tick} ends it if its time is up.
      */
@@ -85,6 +112,9 @@ final class DrillDesk {
                     current = new Drill(a.get(Drill.ATTRIBUTE), a.getOrDefault("name", ""), a.get("device"), a.get("kind"),
                             e.occurredAt(), Instant.parse(a.get("endsAt")), a.getOrDefault("by", ""));
                     playedId = a.get("event");
+                    if (playedId != null) {
+                        remember(playedId);
+                    }
                 } catch (RuntimeException bad) {
                     current = null; // a record that cannot be read: no drill to take up
                 }
@@ -95,6 +125,37 @@ final class DrillDesk {
         if (current != null) {
             LOG.info("Drill {} ({}) still running from before the restart, until {}", current.id(), current.name(), current.endsAt());
         }
+    }
+
+    /**
+     * Starts a drill of one {@code kind} event (camera.intrusion when blank) from the device, or, with
+     * no device (the city's district drill), from the first device whose event raises a CRITICAL
+     * alarm. Refused (IllegalArgumentException) when no rule in {@code rules} would raise an alarm on
+     * it: the drill would show nothing.
+     */
+    CompletableFuture<Drill> start(String deviceId, String kind, Duration length, String name, String by, List<Rule> rules) {
+        String event = kind == null || kind.isBlank() ? "camera.intrusion" : kind;
+        Device device;
+        if (deviceId == null || deviceId.isBlank()) {
+            device = registry.devices().stream().sorted(java.util.Comparator.comparing(Device::id))
+                    .filter(d -> drillRule(d, event, rules).map(r -> r.severity() == Severity.CRITICAL).orElse(false)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no device's " + event + " raises a CRITICAL alarm here"));
+        } else {
+            device = registry.device(deviceId).orElseThrow(() -> new IllegalArgumentException("no device " + deviceId + " in the inventory"));
+            if (drillRule(device, event, rules).isEmpty()) {
+                throw new IllegalArgumentException("no rule in force raises an alarm on one " + event + " from " + deviceId
+                        + ": the drill would show nothing");
+            }
+        }
+        return start(device, event, length, name, by);
+    }
+
+    /** The rule (the most severe) by which one {@code kind} event from the device raises an alarm. */
+    private static Optional<Rule> drillRule(Device device, String kind, List<Rule> rules) {
+        CampusEvent probe = CampusEvent.builder().device(device).kind(kind).build();
+        return rules.stream().filter(r -> r.match().matches(probe)
+                && (r.kind() == Rule.Kind.ABSENCE || (r.kind() == Rule.Kind.WINDOW && r.count() <= 1)))
+                .max(java.util.Comparator.comparing(Rule::severity));
     }
 
     /**
@@ -111,7 +172,8 @@ final class DrillDesk {
                     + length.toMinutes());
         }
         Instant now = clock.instant();
-        String title = name == null || name.isBlank() ? kind + " at " + device.id() : name.strip();
+        // one line, no control characters: it is shown on screens and written to the log and the records
+        String title = name == null || name.isBlank() ? kind + " at " + device.id() : name.replaceAll("\\p{Cntrl}", " ").strip();
         if (title.length() > 120) {
             title = title.substring(0, 120);
         }
@@ -119,6 +181,7 @@ final class DrillDesk {
         current = drill;
         String eventId = EventIds.next();
         playedId = eventId;
+        remember(eventId);
         Map<String, String> attrs = base(drill);
         attrs.put("name", drill.name());
         attrs.put("device", device.id());
@@ -176,9 +239,13 @@ final class DrillDesk {
         attrs.put("why", why);
         attrs.put("by", by);
         attrs.put("clearedAtEnd", Integer.toString(cleared));
-        attrs.putAll(report(d));
-        LOG.info("Drill {} ended ({}): {}", d.id(), why, attrs);
-        return journal.submit(record("audit.drill-ended", severity, attrs));
+        LOG.info("Drill {} ended: {}", d.id(), why);
+        // the report reads the store: done apart, so a real alarm that interrupted the drill is not held up by it
+        return CompletableFuture.supplyAsync(() -> {
+            attrs.putAll(report(d));
+            LOG.info("Drill {} report: {}", d.id(), attrs);
+            return record("audit.drill-ended", severity, attrs);
+        }, reports).thenCompose(journal::submit);
     }
 
     /**

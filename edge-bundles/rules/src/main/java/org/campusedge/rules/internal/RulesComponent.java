@@ -79,6 +79,7 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
     private final TransitionJournal journal;
     private final AlarmBook alarms;
     private final DrillDesk drills;
+    private final java.util.concurrent.ExecutorService drillReports;
     private final EventBus.Subscription subscription;
     private final ScheduledExecutorService timer;
     private final EventBus bus;
@@ -121,9 +122,22 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
         for (Alarm a : alarms.active()) {
             engine.adopt(a.key(), a.ruleId());
         }
-        this.drills = new DrillDesk(journal, alarms, store, registry, e -> bus.publish(List.of(e)), Clock.systemUTC());
+        this.drillReports = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "drill-reports");
+            t.setDaemon(true);
+            return t;
+        });
+        this.drills = new DrillDesk(journal, alarms, store, registry, e -> bus.publish(List.of(e)).exceptionally(t -> {
+            LOG.warn("A drill's event could not be stored ({}); the drill shows nothing until it is stopped", t.toString());
+            return null;
+        }), Clock.systemUTC(), drillReports);
         drills.restore(store.query(EventQuery.all(10_000).withKind("audit.drill-*")
                 .between(Clock.systemUTC().instant().minus(Drill.LONGEST.multipliedBy(2)), null)));
+        // a drill's alarm whose drill is over (it ended while the gateway was down, or its end was not stored) is cleared
+        int leftOver = alarms.clearDrillsExcept(drills.current().map(Drill::id).orElse(null), "its drill is over");
+        if (leftOver > 0) {
+            LOG.info("{} alarm(s) of a drill that is over cleared", leftOver);
+        }
         if (!alarms.active().isEmpty()) {
             LOG.info("{} alarm(s) still active from before the restart", alarms.active().size());
         }
@@ -203,6 +217,10 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
         // decided and applied under one lock: a raise from the timer and a clear from an event must reach
         // the alarm book in the order the engine decided them (applying only enqueues and sends asynchronously)
         synchronized (this) {
+            if (drills.stale(e)) {
+                LOG.info("A drill's event {} arrived after its drill ended: dropped, neither a drill's nor real", e.id());
+                return;
+            }
             engine.onEvent(e).forEach(this::apply);
         }
     }
@@ -211,7 +229,13 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
         try {
             synchronized (this) {
                 engine.tick(Clock.systemUTC().instant()).forEach(this::apply);
-                drills.tick();
+            }
+        } catch (RuntimeException ex) {
+            LOG.warn("Rule timer: {}", ex.toString());
+        }
+        try {
+            synchronized (this) {
+                drills.tick(); // apart: a failing rule must not keep a drill from ending
             }
             alarms.escalate();
             playSchedule();
@@ -282,8 +306,10 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
                 LOG.warn("Alarm {}: no broadcast service to play on {}", d.key(), b.controller());
                 return;
             }
-            BroadcastRequest request = b.text() != null ? BroadcastRequest.say(b.controller(), b.zones(), b.text(), b.priority(), by)
-                    : BroadcastRequest.play(b.controller(), b.zones(), b.announcement(), b.priority(), by);
+            // a drill plays one below the rule's priority: the real alarm's announcement pre-empts it, never the reverse
+            int priority = drill == null ? b.priority() : Math.max(0, b.priority() - 1);
+            BroadcastRequest request = b.text() != null ? BroadcastRequest.say(b.controller(), b.zones(), b.text(), priority, by)
+                    : BroadcastRequest.play(b.controller(), b.zones(), b.announcement(), priority, by);
             pa.send(request).thenAccept(r -> LOG.info("Alarm {}: broadcast on {}: {}", d.key(), b.controller(), r.outcome()));
         } else if (action instanceof Rule.Control c) {
             if (drill != null) {
@@ -303,16 +329,18 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
 
     @Override
     public boolean raiseGatewayAlarm(String key, String check, Severity severity, String deviceId, String message) {
-        boolean fresh = alarms.raiseGatewayAlarm(key, check, severity, deviceId, message);
-        if (fresh) {
-            LOG.warn("Alarm raised: {} ({}) {}", key, severity, message);
-            if (severity == Severity.CRITICAL) {
-                synchronized (this) {
+        // one lock for the drill's state, the raise and the interruption: a drill starting or ending meanwhile cannot split them
+        synchronized (this) {
+            String during = drills.current().map(Drill::id).orElse(null);
+            boolean fresh = alarms.raiseGatewayAlarm(key, check, severity, deviceId, message, during);
+            if (fresh) {
+                LOG.warn("Alarm raised: {} ({}) {}", key, severity, message);
+                if (severity == Severity.CRITICAL) {
                     alarms.get(key).ifPresent(drills::interrupt);
                 }
             }
+            return fresh;
         }
-        return fresh;
     }
 
     @Override
@@ -323,32 +351,9 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
     @Override
     public java.util.concurrent.CompletionStage<Drill> start(String deviceId, String kind, Duration length, String name,
                                                              String startedBy) {
-        String event = kind == null || kind.isBlank() ? "camera.intrusion" : kind;
         synchronized (this) {
-            org.campusedge.api.Device device;
-            if (deviceId == null || deviceId.isBlank()) {
-                // the city's district drill names no device: the first whose event raises a CRITICAL alarm
-                device = registry.devices().stream().sorted(java.util.Comparator.comparing(org.campusedge.api.Device::id))
-                        .filter(d -> drillRule(d, event).map(r -> r.severity() == Severity.CRITICAL).orElse(false)).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("no device's " + event + " raises a CRITICAL alarm here"));
-            } else {
-                device = registry.device(deviceId)
-                        .orElseThrow(() -> new IllegalArgumentException("no device " + deviceId + " in the inventory"));
-                if (drillRule(device, event).isEmpty()) {
-                    throw new IllegalArgumentException("no rule in force raises an alarm on one " + event + " from " + deviceId
-                            + ": the drill would show nothing");
-                }
-            }
-            return drills.start(device, event, length, name, startedBy);
+            return drills.start(deviceId, kind, length, name, startedBy, engine.rules());
         }
-    }
-
-    /** The rule (the most severe) that one {@code kind} event from the device raises an alarm by, drill or not. */
-    private Optional<Rule> drillRule(org.campusedge.api.Device device, String kind) {
-        CampusEvent probe = CampusEvent.builder().device(device).kind(kind).attributes(Map.of(Drill.ATTRIBUTE, "probe")).build();
-        return engine.rules().stream().filter(r -> r.match().matches(probe)
-                && (r.kind() == Rule.Kind.ABSENCE || (r.kind() == Rule.Kind.WINDOW && r.count() <= 1)))
-                .max(java.util.Comparator.comparing(Rule::severity));
     }
 
     @Override
@@ -386,6 +391,7 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
     @Deactivate
     void deactivate() {
         timer.shutdownNow();
+        drillReports.shutdown();
         subscription.close();
         journal.close();
     }

@@ -126,8 +126,31 @@ class DrillDeskTest {
                 .attributes(Map.of(Drill.ATTRIBUTE, d.id())).build();
         assertFalse(desk.played(forged), "a device's event that says it is the drill's is the drill's");
         CampusEvent played = this.played.get(0);
+        assertFalse(desk.stale(played));
+        assertFalse(desk.stale(forged), "a forged mark is real, not stale: it goes to the rules as a real event");
         desk.stop("user:head").get();
         assertFalse(desk.played(played), "the drill's own event after the drill ended");
+        assertTrue(desk.stale(played), "the drill's own event, late after its drill ended, would be taken as real");
+    }
+
+    @Test
+    void aDrillAlarmLeftOverFromADrillThatIsOverIsClearedAtStart() throws Exception {
+        Drill d = startAndRaise();
+        assertEquals(0, book.clearDrillsExcept(d.id(), "its drill is over"));
+        assertEquals(1, book.clearDrillsExcept(null, "its drill is over"));
+        assertTrue(book.get("night:cam-1@drill").isEmpty());
+    }
+
+    @Test
+    void withoutADeviceTheFirstWhoseEventRaisesACriticalAlarmIsChosenAndADrillThatWouldShowNothingIsRefused() throws Exception {
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> desk.start("cam-1", "camera.intrusion", Duration.ofMinutes(5), "", "city:li", List.of()));
+        assertTrue(none.getMessage().contains("would show nothing"), none.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> desk.start(null, null, Duration.ofMinutes(5), "", "city:li", List.of()));
+        Drill d = desk.start(null, null, Duration.ofMinutes(5), "district\ndrill\u0007", "city:li", List.of(night)).get();
+        assertEquals("cam-1", d.deviceId());
+        assertEquals("camera.intrusion", d.kind());
+        assertEquals("district drill", d.name(), "control characters are not kept in a name shown on screens and in logs");
     }
 
     @Test
