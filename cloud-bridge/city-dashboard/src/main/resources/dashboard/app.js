@@ -17,6 +17,8 @@ const I18N = {
     honoDown: 'Hono 未连接', none: '无', ago: '{d}前', min: '分钟', h: '小时', d: '天', s: '秒', chooseSchools: '请选择学校',
     raised: '新告警', critical: '严重', totals: '合计', noSchools: '尚无学校', sent: '已发送至 {n} 所学校',
     state_raised: '已触发', state_acknowledged: '已确认', state_escalated: '已升级',
+    ledger: '投递台账', hops_occurred: '发生', hops_received: '网关收到', hops_stored: '存储', hops_raised: '触发',
+    hops_queued: '排队', hops_city: '城市存储',
     drillsOpen: '演练中的告警（不计入统计）', districtDrill: '全区演练', startDrill: '在所有学校开始演练', drill: '演练',
     notADrill: '非演练', drillStarted: '{n} 所学校已开始演练，{f} 所未能开始'
   },
@@ -36,7 +38,8 @@ const I18N = {
     honoUp: 'Hono connected', honoDown: 'Hono not connected', none: 'none', ago: '{d} ago', min: 'min', h: 'h', d: 'd', s: 's',
     chooseSchools: 'Choose at least one school', raised: 'raised', critical: 'critical', totals: 'Totals',
     noSchools: 'no schools yet', sent: 'sent to {n} schools', state_raised: 'raised', state_acknowledged: 'acknowledged',
-    state_escalated: 'escalated', drillsOpen: 'Alarms of drills in progress (not counted)', districtDrill: 'District drill',
+    state_escalated: 'escalated', ledger: 'Ledger', hops_occurred: 'occurred', hops_received: 'received', hops_stored: 'stored',
+    hops_raised: 'raised', hops_queued: 'queued', hops_city: 'stored at the city', drillsOpen: 'Alarms of drills in progress (not counted)', districtDrill: 'District drill',
     startDrill: 'Start a drill in every school', drill: 'DRILL', notADrill: 'NOT A DRILL',
     drillStarted: 'drill started in {n} schools, {f} could not start one'
   }
@@ -196,7 +199,7 @@ function renderSafety(s) {
   fill('#alarms-table', s.open.map(a => el('tr', { 'data-school': a.school, 'data-alarm': a.alarmId },
     el('td', {}, label(a)), el('td', {}, (a.duringDrill ? t('notADrill') + ' · ' : '') + (a.rule || '–')), el('td', {}, a.kind || '–'),
     el('td', {}, a.device || '–'), el('td', {}, a.building || '–'), el('td', {}, t('state_' + a.state)),
-    el('td', { class: 'num' }, duration(a.ageMs)))));
+    el('td', { class: 'num' }, duration(a.ageMs)), ledgerCell(a))));
   fill('#drills-table', s.drills.map(a => el('tr', { 'data-school': a.school, 'data-alarm': a.alarmId, class: 'drill' },
     el('td', {}, label(a)), el('td', {}, t('drill') + ' · ' + (a.rule || '–')), el('td', {}, a.device || '–'),
     el('td', {}, t('state_' + a.state)), el('td', { class: 'num' }, duration(a.ageMs)))));
@@ -296,6 +299,16 @@ function barChart(container, points, unit) {
     if (i % every === 0) { root.append(svg('text', { x: x, y: h - 5 }, p.label)); }
   });
   container.replaceChildren(root);
+}
+
+// An alarm's ledger at the city: each hop the school reported and when the city stored it, as +ms from the device's event.
+function ledgerCell(a) {
+  const l = a.ledger;
+  if (!l || !l.occurred) { return el('td', { class: 'ledger' }, '–'); }
+  const t0 = Date.parse(l.occurred);
+  const parts = ['occurred', 'received', 'stored', 'raised', 'queued', 'city'].filter(h => l[h])
+    .map(h => t('hops_' + h) + ' +' + (Date.parse(l[h]) - t0) + ' ms');
+  return el('td', { class: 'ledger', 'data-trigger': a.trigger || '' }, parts.join(' → '));
 }
 
 // A district drill: the same drill command to every known school; each school picks its camera and answers.

@@ -32,6 +32,11 @@ const I18N = {
     drills: "演练", drillHelp: "演练时网关模拟所选摄像头的一次入侵：报警、广播与通知照常发生，但均标为“演练”，不计入真实报警统计。演练中若发生真实紧急报警，演练立即中止。",
     minutes: "分钟", drillName: "演练名称（可选）", startDrill: "开始演练", stopDrill: "结束演练", stopDrillConfirm: "结束演练？演练报警将被清除。",
     drillRunning: "演练进行中：", drillUntil: "结束于", drillBadge: "演练", realAlarm: "真实报警，非演练！演练已中止：", understood: "知道了", realBadge: "非演练",
+    ledger: "报警投递台账", close: "关闭", hop: "环节", ledgerHelp: "从设备事件到城市平台的每一环节及其时间；缺少的环节即未发生或未记录。",
+    hop_occurred: "设备事件发生", hop_received: "网关收到", hop_stored: "已存储", hop_raised: "规则触发报警", hop_escalated: "报警升级",
+    "hop_pa-commanded": "广播已下令", "hop_pa-played": "广播已播放", "hop_pa-failed": "广播失败", hop_notified: "通知已送达",
+    "hop_notification-failing": "通知失败（重试中）", "hop_notification-failed": "通知最终失败", hop_acknowledged: "已确认",
+    hop_cleared: "已清除", hop_queued: "排队发往城市", hop_accepted: "Hono 已接收",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -74,6 +79,13 @@ const I18N = {
     minutes: "minutes", drillName: "Name of the drill (optional)", startDrill: "Start drill", stopDrill: "End drill",
     stopDrillConfirm: "End the drill? Its alarms are cleared.", drillRunning: "DRILL IN PROGRESS:", drillUntil: "ends", drillBadge: "DRILL",
     realAlarm: "REAL ALARM — NOT A DRILL. The drill was stopped:", understood: "Understood", realBadge: "NOT A DRILL",
+    ledger: "Delivery ledger", close: "Close", hop: "Hop", ledgerHelp: "Each hop from the device's event to the city, with its time;"
+      + " a hop that is missing did not happen or is not on record.",
+    hop_occurred: "device event occurred", hop_received: "received by the gateway", hop_stored: "stored", hop_raised: "rule raised the alarm",
+    hop_escalated: "escalated", "hop_pa-commanded": "PA commanded", "hop_pa-played": "PA played", "hop_pa-failed": "PA failed",
+    hop_notified: "notification delivered", "hop_notification-failing": "notification failing (retrying)",
+    "hop_notification-failed": "notification failed for good", hop_acknowledged: "acknowledged", hop_cleared: "cleared",
+    hop_queued: "queued for the city", hop_accepted: "accepted by Hono",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";

@@ -272,6 +272,9 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
         if (drill != null) {
             attrs.put(org.campusedge.api.Drill.ATTRIBUTE, drill); // a drill's PA play is on record as the drill's
         }
+        if (r.alarm() != null) {
+            attrs.put("alarm", r.alarm()); // on the alarm's ledger
+        }
         if (result.taskId() != null) {
             attrs.put("taskId", result.taskId());
         }

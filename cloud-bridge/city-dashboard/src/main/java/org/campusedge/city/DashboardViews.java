@@ -1,5 +1,6 @@
 package org.campusedge.city;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -100,7 +101,8 @@ final class DashboardViews {
         ArrayNode drills = out.putArray("drills");
         Map<String, Integer> bySchool = new TreeMap<>();
         db.query("SELECT a.school, s.name, a.alarm_id, a.rule, a.kind, a.device, a.building, a.state, a.raised_at,"
-                        + " a.updated_at, a.by_user, a.message, a.drill, a.during_drill FROM alarms a LEFT JOIN schools s ON s.id = a.school"
+                        + " a.updated_at, a.by_user, a.message, a.drill, a.during_drill, a.trigger_id, a.ledger"
+                        + " FROM alarms a LEFT JOIN schools s ON s.id = a.school"
                         + " WHERE a.state <> 'cleared' AND a.severity = 'CRITICAL' ORDER BY a.raised_at, a.school, a.alarm_id",
                 rs -> {
                     boolean drill = rs.getString(13) != null;
@@ -121,6 +123,8 @@ final class DashboardViews {
                     a.put("message", rs.getString(12));
                     a.put("drill", rs.getString(13));
                     a.put("duringDrill", rs.getString(14));
+                    a.put("trigger", rs.getString(15));
+                    a.set("ledger", ledger(rs.getString(16)));
                     if (!drill) {
                         bySchool.merge(rs.getString(1), 1, Integer::sum);
                     }
@@ -144,6 +148,18 @@ final class DashboardViews {
         ArrayNode series = out.putArray("raisedPerHour");
         hours.forEach((t, v) -> series.addObject().put("t", t).put("raised", (long) v[0]).put("critical", (long) v[1]));
         return out;
+    }
+
+    /** The alarm's ledger as stored (hop -> time), or null when there is none or it cannot be read. */
+    private static JsonNode ledger(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Http.JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     /** The latest online/offline counts per device family of every school, and their totals. */

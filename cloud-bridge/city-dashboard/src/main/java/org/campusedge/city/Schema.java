@@ -30,7 +30,7 @@ final class Schema {
             "CREATE INDEX IF NOT EXISTS alarm_counts_by_period ON alarm_counts (period_start)",
             "CREATE TABLE IF NOT EXISTS alarms (school TEXT NOT NULL, alarm_id TEXT NOT NULL, rule TEXT, severity TEXT,"
                     + " kind TEXT, device TEXT, building TEXT, state TEXT NOT NULL, message TEXT, raised_at BIGINT,"
-                    + " updated_at BIGINT NOT NULL, by_user TEXT, note TEXT, drill TEXT, during_drill TEXT,"
+                    + " updated_at BIGINT NOT NULL, by_user TEXT, note TEXT, drill TEXT, during_drill TEXT, trigger_id TEXT, ledger TEXT,"
                     + " PRIMARY KEY (school, alarm_id))",
             "CREATE INDEX IF NOT EXISTS alarms_by_state ON alarms (state)",
             "CREATE TABLE IF NOT EXISTS health (school TEXT NOT NULL, family TEXT NOT NULL, online INTEGER NOT NULL,"
@@ -59,6 +59,8 @@ final class Schema {
         addColumn(c, "ALTER TABLE commands ADD COLUMN issued_by TEXT");
         addColumn(c, "ALTER TABLE alarms ADD COLUMN drill TEXT");
         addColumn(c, "ALTER TABLE alarms ADD COLUMN during_drill TEXT");
+        addColumn(c, "ALTER TABLE alarms ADD COLUMN trigger_id TEXT");
+        addColumn(c, "ALTER TABLE alarms ADD COLUMN ledger TEXT");
     }
 
     private static void addColumn(Connection c, String ddl) throws SQLException {

@@ -121,7 +121,8 @@ final class SummaryWriter {
         String device = optionalText(data, "deviceId");
         // a drill's alarm (drill: the drill's id) is shown as a drill and kept out of every alarm figure
         CityDatabase.update(c, "INSERT INTO alarms (school, alarm_id, rule, severity, kind, device, building, state, message,"
-                        + " raised_at, updated_at, by_user, note, drill, during_drill) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " raised_at, updated_at, by_user, note, drill, during_drill, trigger_id, ledger)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT (school, alarm_id) DO UPDATE SET state = excluded.state,"
                         + " rule = COALESCE(excluded.rule, alarms.rule), severity = COALESCE(excluded.severity, alarms.severity),"
                         + " kind = COALESCE(excluded.kind, alarms.kind), device = COALESCE(excluded.device, alarms.device),"
@@ -131,12 +132,33 @@ final class SummaryWriter {
                         + " by_user = COALESCE(excluded.by_user, alarms.by_user), note = COALESCE(excluded.note, alarms.note),"
                         // a key raised again is a new alarm: what the earlier one was (during a drill) does not carry over
                         + " drill = excluded.drill, during_drill = CASE WHEN excluded.state = 'raised' THEN excluded.during_drill"
-                        + " ELSE COALESCE(excluded.during_drill, alarms.during_drill) END"
+                        + " ELSE COALESCE(excluded.during_drill, alarms.during_drill) END,"
+                        + " trigger_id = COALESCE(excluded.trigger_id, alarms.trigger_id), ledger = COALESCE(excluded.ledger, alarms.ledger)"
                         + " WHERE alarms.updated_at <= excluded.updated_at",
                 e.school(), alarmId, optionalText(data, "rule"), optionalText(data, "severity"), optionalText(data, "kind"),
                 device != null ? device : e.subject(), optionalText(data, "building"), state, optionalText(data, "message"),
                 raised, updated, optionalText(data, "by"), optionalText(data, "note"), optionalText(data, "drill"),
-                optionalText(data, "duringDrill"));
+                optionalText(data, "duringDrill"), optionalText(data, "trigger"), ledger());
+    }
+
+    /**
+     * The raise's ledger: the hops the school sent (occurred, received, stored, raised, queued), each
+     * checked to be a time, and when the city stored it. Null for the other transitions.
+     */
+    private String ledger() throws BadMessageException {
+        JsonNode hops = data.get("hops");
+        if (hops == null || !hops.isObject()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        for (String hop : java.util.List.of("occurred", "received", "stored", "raised", "queued")) {
+            String t = optionalText(hops, hop);
+            if (t != null) {
+                out.put(hop, java.time.Instant.ofEpochMilli(CloudEventParser.instant(t, "hops." + hop)).toString());
+            }
+        }
+        out.put("city", java.time.Instant.ofEpochMilli(receivedAtMs).toString());
+        return out.toString();
     }
 
     /** The school's name, district and enrolment, as every summary carries them. */

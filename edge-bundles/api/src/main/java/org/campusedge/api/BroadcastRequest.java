@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param text         text to read out (for PLAY; or null when {@code announcement} is given)
  * @param priority     0-100; a higher priority pre-empts what a zone plays (emergency 90+, bell 10)
  * @param requestedBy  who asked, for the audit trail: "rule:fence-night", "schedule:bell", "user:zhang", "city"
+ * @param alarm        the key of the alarm whose action this is, or null: the request is on that alarm's ledger
  */
 public record BroadcastRequest(String controllerId, Action action, List<String> zones, String announcement, String text,
-                               int priority, String requestedBy) {
+                               int priority, String requestedBy, String alarm) {
 
     /** What the controller is told to do. */
     public enum Action { PLAY, STOP, STATUS }
@@ -41,18 +42,23 @@ public record BroadcastRequest(String controllerId, Action action, List<String> 
 
     public static BroadcastRequest play(String controllerId, List<String> zones, String announcement, int priority,
                                         String requestedBy) {
-        return new BroadcastRequest(controllerId, Action.PLAY, zones, announcement, null, priority, requestedBy);
+        return new BroadcastRequest(controllerId, Action.PLAY, zones, announcement, null, priority, requestedBy, null);
     }
 
     public static BroadcastRequest say(String controllerId, List<String> zones, String text, int priority, String requestedBy) {
-        return new BroadcastRequest(controllerId, Action.PLAY, zones, null, text, priority, requestedBy);
+        return new BroadcastRequest(controllerId, Action.PLAY, zones, null, text, priority, requestedBy, null);
     }
 
     public static BroadcastRequest stop(String controllerId, List<String> zones, String requestedBy) {
-        return new BroadcastRequest(controllerId, Action.STOP, zones, null, null, 0, requestedBy);
+        return new BroadcastRequest(controllerId, Action.STOP, zones, null, null, 0, requestedBy, null);
     }
 
     public static BroadcastRequest status(String controllerId) {
-        return new BroadcastRequest(controllerId, Action.STATUS, List.of(), null, null, 0, "status");
+        return new BroadcastRequest(controllerId, Action.STATUS, List.of(), null, null, 0, "status", null);
+    }
+
+    /** The same request, made as the action of the alarm {@code key}. */
+    public BroadcastRequest forAlarm(String key) {
+        return new BroadcastRequest(controllerId, action, zones, announcement, text, priority, requestedBy, key);
     }
 }

@@ -153,6 +153,18 @@ final class AlarmForwarder {
         d.put("by", blankToNull(a.get("by")));
         d.put("note", blankToNull(a.get("note")));
         // a drill's alarm is the city's to show as a drill and keep out of its statistics; a real one during a drill says so
+        if (e.kind().equals("alarm.raised")) {
+            // the ledger's hops the gateway has when it queues the raise: the city adds when it stored it
+            d.put("trigger", a.get("trigger"));
+            Map<String, Object> hops = new LinkedHashMap<>();
+            hops.put("occurred", a.get("triggerOccurredAt"));
+            hops.put("received", a.get("triggerReceivedAt"));
+            hops.put("stored", a.get("triggerStoredAt"));
+            hops.put("raised", Json.time(e.occurredAt()));
+            hops.put("queued", Json.time(Instant.now()));
+            hops.values().removeIf(java.util.Objects::isNull);
+            d.put("hops", hops);
+        }
         d.put("drill", blankToNull(a.get(org.campusedge.api.Drill.ATTRIBUTE)));
         d.put("duringDrill", blankToNull(a.get(org.campusedge.api.Drill.DURING)));
         return d;

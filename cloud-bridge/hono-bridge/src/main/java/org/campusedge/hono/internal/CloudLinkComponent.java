@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.campusedge.api.Alarm;
 import org.campusedge.api.Alarms;
 import org.campusedge.api.Broadcasts;
+import org.campusedge.api.CampusEvent;
 import org.campusedge.api.CampusHome;
 import org.campusedge.api.CloudLink;
 import org.campusedge.api.DataFiles;
@@ -187,6 +188,11 @@ public final class CloudLinkComponent implements CloudLink {
             }
         }));
         drainer = new Drainer(outbox, link, config.maxMessagesPerSecond(), Duration.ofMillis(500), Duration.ofSeconds(30));
+        // each alarm transition Hono took: when it was queued and when it was accepted, on the alarm's ledger
+        drainer.onCriticalAccepted((m, at) -> bus.publish(List.of(CampusEvent.builder().schoolId(schoolId).deviceId("gateway")
+                .profileId("gateway").kind("cloud.delivered").severity(Severity.INFO)
+                .attributes(Map.of("event", m.eventId(), "queuedAt", m.queuedAt().toString(), "acceptedAt", at.toString(),
+                        "attempts", Integer.toString(m.attempts() + 1))).build())));
         // alarms and summaries on threads of their own: a long catch-up of summaries never delays an alarm
         alarmTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cloud-alarms"));
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cloud-summaries"));

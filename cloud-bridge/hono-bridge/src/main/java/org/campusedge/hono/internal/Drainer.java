@@ -48,6 +48,13 @@ final class Drainer implements AutoCloseable {
     volatile Instant lastAccepted;
     volatile String lastError;
 
+    /** Told of each critical message Hono accepted (an alarm transition: its ledger's "accepted by Hono" hop). */
+    private volatile java.util.function.BiConsumer<Outbox.Message, Instant> onCriticalAccepted = (m, at) -> { };
+
+    void onCriticalAccepted(java.util.function.BiConsumer<Outbox.Message, Instant> listener) {
+        this.onCriticalAccepted = listener;
+    }
+
     Drainer(Outbox outbox, CloudSender sender, int maxPerSecond, Duration minBackoff, Duration maxBackoff) {
         this.outbox = outbox;
         this.sender = sender;
@@ -127,6 +134,13 @@ final class Drainer implements AutoCloseable {
                         accepted.incrementAndGet();
                         lastAccepted = Instant.now();
                         backoff = minBackoff;
+                        if (m.lane() == Outbox.Lane.CRITICAL) {
+                            try {
+                                onCriticalAccepted.accept(m, lastAccepted);
+                            } catch (RuntimeException e) {
+                                LOG.warn("Recording that {} was accepted failed: {}", m.eventId(), e.toString());
+                            }
+                        }
                     } else {
                         refused.incrementAndGet();
                         lastError = Instant.now() + " " + m.lane() + " " + m.eventId() + ": " + failure;

@@ -50,6 +50,7 @@ final class ConsoleServer implements AutoCloseable {
     private final AdminView admin;
     private final CredentialsView credentials;
     private final DrillView drills;
+    private final AlarmLedger ledger;
     private final BoundedHttpServer server;
     private final Accounts accounts;
     private final AuditLog audit;
@@ -67,6 +68,7 @@ final class ConsoleServer implements AutoCloseable {
         this.admin = admin;
         this.credentials = credentials;
         this.drills = drills;
+        this.ledger = new AlarmLedger(store);
         this.store = store;
         this.recordings = recordings;
         this.energy = new EnergyToday(store, registry);
@@ -244,6 +246,8 @@ final class ConsoleServer implements AutoCloseable {
                     Http.text(ex, 503, "interrupted");
                 }
             });
+            case "GET /api/alarms/ledger" -> allowed(ex, security, () -> Http.json(ex, 200,
+                    g -> ledger.write(g, Http.form(ex.rawQuery()).getOrDefault("key", ""))));
             case "GET /api/drill" -> allowed(ex, security, () -> Http.json(ex, 200, drills::write));
             case "POST /api/drill/start" -> allowed(ex, security, () -> drills.start(ex, s.user().name()));
             case "POST /api/drill/stop" -> allowed(ex, security, () -> drills.stop(ex, s.user().name()));

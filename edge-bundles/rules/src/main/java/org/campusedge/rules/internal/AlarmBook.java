@@ -103,7 +103,7 @@ final class AlarmBook implements Alarms {
 
     /** Raises the alarm, or counts a repeat of the active one; true when it is new (its actions should run). */
     synchronized boolean raise(String key, Rule rule, CampusEvent trigger, String message) {
-        return raise(key, rule.id(), rule.severity(), trigger == null ? null : trigger.deviceId(), trigger, message, null, null);
+        return raise(key, rule.id(), rule.severity(), trigger == null ? null : trigger.deviceId(), trigger, message, null, null, null);
     }
 
     /**
@@ -111,8 +111,17 @@ final class AlarmBook implements Alarms {
      * or, with {@code duringDrill}, for real while that drill runs, so its transitions say "not a drill".
      */
     synchronized boolean raise(String key, Rule rule, CampusEvent trigger, String message, String drillId, String duringDrill) {
+        return raise(key, rule, trigger, message, drillId, duringDrill, null);
+    }
+
+    /**
+     * As above; {@code triggerStoredAt} is when the rules were handed the trigger, which the bus does
+     * only once it is durable: the "stored" hop of the alarm's ledger.
+     */
+    synchronized boolean raise(String key, Rule rule, CampusEvent trigger, String message, String drillId, String duringDrill,
+                               Instant triggerStoredAt) {
         return raise(key, rule.id(), rule.severity(), trigger == null ? null : trigger.deviceId(), trigger, message, drillId,
-                duringDrill);
+                duringDrill, triggerStoredAt);
     }
 
     /**
@@ -126,7 +135,7 @@ final class AlarmBook implements Alarms {
 
     /** As {@link #raiseGatewayAlarm(String, String, Severity, String, String)}, while the drill {@code duringDrill} runs. */
     boolean raiseGatewayAlarm(String key, String check, Severity severity, String deviceId, String message, String duringDrill) {
-        return raise(key, check, severity, deviceId, null, message, null, duringDrill);
+        return raise(key, check, severity, deviceId, null, message, null, duringDrill, null);
     }
 
     /** The check found its condition over: cleared at once, like a rule's. */
@@ -136,7 +145,7 @@ final class AlarmBook implements Alarms {
     }
 
     private synchronized boolean raise(String key, String ruleId, Severity severity, String deviceId, CampusEvent trigger,
-                                       String message, String drill, String duringDrill) {
+                                       String message, String drill, String duringDrill, Instant triggerStoredAt) {
         Instant now = clock.instant();
         Alarm a = active.get(key);
         if (a != null) {
@@ -150,6 +159,12 @@ final class AlarmBook implements Alarms {
         Map<String, String> extra = new LinkedHashMap<>();
         if (trigger != null) {
             extra.put("triggerKind", trigger.kind());
+            // the trigger's hops, for the alarm's ledger here and at the city
+            extra.put("triggerOccurredAt", trigger.occurredAt().toString());
+            extra.put("triggerReceivedAt", trigger.receivedAt().toString());
+            if (triggerStoredAt != null) {
+                extra.put("triggerStoredAt", triggerStoredAt.toString());
+            }
         }
         if (drill == null && duringDrill != null) {
             extra.put(Drill.DURING, duringDrill);

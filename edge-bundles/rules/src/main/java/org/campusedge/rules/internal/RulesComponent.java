@@ -79,6 +79,8 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
     private final TransitionJournal journal;
     private final AlarmBook alarms;
     private final DrillDesk drills;
+    /** When the event being evaluated was handed to the rules (under this component's lock), null on the timer. */
+    private java.time.Instant handedAt;
     private final java.util.concurrent.ExecutorService drillReports;
     private final EventBus.Subscription subscription;
     private final ScheduledExecutorService timer;
@@ -221,7 +223,9 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
                 LOG.info("A drill's event {} arrived after its drill ended: dropped, neither a drill's nor real", e.id());
                 return;
             }
+            handedAt = Clock.systemUTC().instant(); // the bus hands over only what is durable: the trigger's "stored" hop
             engine.onEvent(e).forEach(this::apply);
+            handedAt = null;
         }
     }
 
@@ -287,7 +291,7 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
         // the drill's own event only: a drill mark on any other event is not believed (see DrillDesk.played)
         String drill = d.trigger() != null && drills.played(d.trigger()) ? Drill.of(d.trigger()) : null;
         String during = drill == null ? drills.current().map(Drill::id).orElse(null) : null;
-        if (alarms.raise(d.key(), d.rule(), d.trigger(), d.message(), drill, during)) {
+        if (alarms.raise(d.key(), d.rule(), d.trigger(), d.message(), drill, during, handedAt)) {
             LOG.info("Alarm raised: {} ({}) {}{}", d.key(), d.rule().severity(), d.message(), drill != null ? " [drill]" : "");
             for (Rule.Action a : d.rule().actions()) {
                 act(d, a, drill);
@@ -308,8 +312,8 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
             }
             // a drill plays one below the rule's priority: the real alarm's announcement pre-empts it, never the reverse
             int priority = drill == null ? b.priority() : Math.max(0, b.priority() - 1);
-            BroadcastRequest request = b.text() != null ? BroadcastRequest.say(b.controller(), b.zones(), b.text(), priority, by)
-                    : BroadcastRequest.play(b.controller(), b.zones(), b.announcement(), priority, by);
+            BroadcastRequest request = (b.text() != null ? BroadcastRequest.say(b.controller(), b.zones(), b.text(), priority, by)
+                    : BroadcastRequest.play(b.controller(), b.zones(), b.announcement(), priority, by)).forAlarm(d.key());
             pa.send(request).thenAccept(r -> LOG.info("Alarm {}: broadcast on {}: {}", d.key(), b.controller(), r.outcome()));
         } else if (action instanceof Rule.Control c) {
             if (drill != null) {
