@@ -126,6 +126,12 @@ try {
   check((await wall.textContent("#drill-text")).includes("夜间入侵演练"), `the drill banner (${await wall.textContent("#drill-text")})`);
   await wall.waitForSelector("#alarms tr.drill .drill-badge", { timeout: 15000 });
   check((await wall.textContent("#alarms tr.drill")).includes("演练"), "the drill's alarm is on the list, badged 演练");
+  // its delivery ledger, one click away: the drill's camera event, the raise
+  await wall.click("#alarms tr.drill a.ledger-link");
+  await wall.waitForSelector('#ledger tbody tr[data-hop="raised"]', { timeout: 10000 });
+  const ledger = await wall.$$eval("#ledger tbody tr", (rows) => rows.map((r) => r.dataset.hop));
+  check(ledger.includes("occurred") && ledger.includes("stored") && ledger.indexOf("occurred") < ledger.indexOf("raised"),
+    `the alarm's ledger opens from the list (${ledger.join(", ")})`);
   await wall.screenshot({ path: `${shots}/security-drill.png`, fullPage: true });
   wall.once("dialog", (d) => d.accept());
   await wall.click("#drill-stop");

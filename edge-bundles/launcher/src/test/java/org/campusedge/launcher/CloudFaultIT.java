@@ -35,8 +35,9 @@ class CloudFaultIT {
         try (CloudFixture cloud = CloudFixture.start(dir.resolve("city"), List.of(SCHOOL));
              BroadcastController pa = new BroadcastController(List.of("playground", "dormitory"), 200)) {
             URI api = pa.start(0);
-            String[] settings = CloudFixture.concat(CloudFixture.school(dir, SCHOOL, api), cloud.gatewaySettings(SCHOOL, 1))
-                    .toArray(String[]::new);
+            // a cloud stall is a gateway alarm after 3 s here (60 s by default)
+            String[] settings = CloudFixture.concat(CloudFixture.concat(CloudFixture.school(dir, SCHOOL, api), cloud.gatewaySettings(SCHOOL, 1)),
+                    List.of("cloud.stallAlarmSeconds=3")).toArray(String[]::new);
             Path home = dir.resolve("gw");
             GatewayProcess gw = GatewayFixture.start(home, settings);
             pa.credentials("pa-main", gw.deviceKeys().secret("pa-main"));
@@ -81,8 +82,13 @@ class CloudFaultIT {
                     System.out.printf("Hono %s for 8 s: the gateway tried %d times%n", mode, refused);
                     assertTrue(refused >= 2 && refused <= 12, mode + ": " + refused + " attempts in 8 s (back-off 0.5, 1, 2, 4 s)");
                     assertTrue(CloudFixture.outboxDepth(home) >= 8, "summaries left the outbox while Hono refused them");
+                    // connected but not forwarding: a gateway alarm of its own, cleared once the outbox drains again
+                    assertTrue(GatewayFixture.eventually(10, () -> drainStall(gw, "alarm.raised") > drainStall(gw, "alarm.cleared")),
+                            "Hono " + mode + " everything for 8 s and no " + OUTBOX_STALLED + " alarm is active");
                     cloud.sandbox.faults().reset();
                     assertTrue(GatewayFixture.eventually(60, () -> CloudFixture.outboxDepth(home) == 0), "no drain after " + mode);
+                    assertTrue(GatewayFixture.eventually(10, () -> drainStall(gw, "alarm.raised") == drainStall(gw, "alarm.cleared")),
+                            OUTBOX_STALLED + " was not cleared once the outbox drained");
                 }
 
                 // 4. kill -9 in the middle of draining a backlog; started again, it sends what was left, the critical lane in order
@@ -148,6 +154,13 @@ class CloudFaultIT {
                 && cloud.city.stats().duplicates() <= handedOver.getAsLong()), when + ": " + resent.getAsLong()
                 + " re-sends accepted by Hono and " + handedOver.getAsLong() + " extra copies handed to the city, which counted "
                 + cloud.city.stats().duplicates() + " duplicates");
+    }
+
+    private static final String OUTBOX_STALLED = "gateway:outbox-not-draining";
+
+    /** How many transitions of the outbox-stall alarm of this kind the gateway stored. */
+    private static long drainStall(GatewayProcess gw, String kind) throws Exception {
+        return GatewayFixture.count(gw.storePath(), "kind = '" + kind + "' AND json_extract(attributes, '$.alarm') = '" + OUTBOX_STALLED + "'");
     }
 
     /** The city's alarm events in the order they were written to its database. */

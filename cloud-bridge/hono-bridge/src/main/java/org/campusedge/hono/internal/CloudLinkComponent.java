@@ -89,6 +89,10 @@ public final class CloudLinkComponent implements CloudLink {
         @AttributeDefinition(description = "Most messages sent to Hono per second while draining")
         int maxMessagesPerSecond() default 100;
 
+        @AttributeDefinition(description = "Seconds a cloud stall lasts before it is a gateway alarm: the alarm forwarder"
+                + " not queuing, or Hono connected while nothing waiting in the outbox is accepted")
+        int stallAlarmSeconds() default 60;
+
         @AttributeDefinition(description = "Seconds to wait for Hono's outcome of one message")
         int sendTimeoutSeconds() default 10;
 
@@ -122,12 +126,16 @@ public final class CloudLinkComponent implements CloudLink {
     private volatile DeviceHealth health;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Alarms alarms;
-    /** The alarm the gateway raises when critical alarms have not been queued for the city for {@link #STALL_AFTER}. */
+    /** The alarm the gateway raises when critical alarms have not been queued for the city for {@code cloud.stallAlarmSeconds}. */
     static final String FORWARDER_STALLED = "gateway:cloud-forwarder-stalled";
-    static final Duration STALL_AFTER = Duration.ofSeconds(60);
+    /** The alarm the gateway raises when Hono is connected but nothing waiting in the outbox is accepted, for as long. */
+    static final String OUTBOX_STALLED = "gateway:outbox-not-draining";
+    /** How often the outbox's draining is checked. */
+    static final Duration DRAIN_CHECK = Duration.ofSeconds(2);
+    private final Duration stallAfter;
     /** Watches the alarm forwarder's polls (on its timer thread only). */
-    private final StallWatch forwarding = new StallWatch(FORWARDER_STALLED, "cloud-forwarder", Severity.WARNING, null, STALL_AFTER,
-            java.time.Clock.systemUTC(), () -> alarms);
+    private final StallWatch forwarding;
+    private final StallWatch draining;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Broadcasts broadcasts;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -142,6 +150,11 @@ public final class CloudLinkComponent implements CloudLink {
         this.outbox = outbox;
         this.registry = registry;
         this.schoolId = registry.schoolId();
+        this.stallAfter = Duration.ofSeconds(Math.max(1, config.stallAlarmSeconds()));
+        this.forwarding = new StallWatch(FORWARDER_STALLED, "cloud-forwarder", Severity.WARNING, null, stallAfter,
+                java.time.Clock.systemUTC(), () -> alarms);
+        this.draining = new StallWatch(OUTBOX_STALLED, "cloud-outbox", Severity.WARNING, null, stallAfter,
+                java.time.Clock.systemUTC(), () -> alarms);
         this.gatewayId = config.gatewayId().isBlank() ? "gw-" + schoolId : config.gatewayId();
         if (config.host().isBlank()) {
             this.endpoint = null;
@@ -203,6 +216,7 @@ public final class CloudLinkComponent implements CloudLink {
             }
         });
         alarmTimer.scheduleWithFixedDelay(() -> forward(forwarder), 0, 1, TimeUnit.SECONDS);
+        alarmTimer.scheduleWithFixedDelay(this::checkDraining, DRAIN_CHECK.toSeconds(), DRAIN_CHECK.toSeconds(), TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> {
             try {
                 if (summaries.runDue(Instant.now()) > 0) {
@@ -262,6 +276,31 @@ public final class CloudLinkComponent implements CloudLink {
         }
     }
 
+    /**
+     * Connected but not forwarding: Hono is connected, messages wait in the outbox, and none was
+     * accepted in the last round. Lasting {@code cloud.stallAlarmSeconds}, it is the gateway alarm
+     * {@value #OUTBOX_STALLED} (Hono releasing or rejecting everything, a drainer stuck); it clears
+     * once messages are accepted again, or the link is down (then it is not this condition).
+     */
+    private void checkDraining() {
+        try {
+            Outbox.Stats s = outbox.stats();
+            long waiting = s.critical() + s.telemetry();
+            Instant last = drainer.lastAccepted;
+            Instant roundStart = Instant.now().minus(DRAIN_CHECK);
+            if (link.connected() && waiting > 0 && (last == null || last.isBefore(roundStart))) {
+                if (draining.failed("connected to Hono, but " + waiting + " message(s) wait in the outbox and none is accepted"
+                        + (last == null ? "" : " (last accepted " + last + ")"))) {
+                    LOG.error("Cloud outbox: connected to Hono but nothing accepted for {} s", stallAfter.toSeconds());
+                }
+            } else {
+                draining.ok("the outbox drains again");
+            }
+        } catch (RuntimeException ex) {
+            LOG.warn("Cloud outbox check: {}", ex.toString());
+        }
+    }
+
     private void forward(AlarmForwarder forwarder) {
         try {
             if (forwarder.poll() > 0) {
@@ -273,7 +312,7 @@ public final class CloudLinkComponent implements CloudLink {
                 LOG.warn("Cloud alarm forwarding: {}", ex.toString());
             }
             if (forwarding.failed("critical alarms are not being queued for the city: " + ex.getMessage())) {
-                LOG.error("Cloud alarm forwarding has failed for {} s: {}", STALL_AFTER.toSeconds(), ex.toString());
+                LOG.error("Cloud alarm forwarding has failed for {} s: {}", stallAfter.toSeconds(), ex.toString());
             }
         }
     }

@@ -37,8 +37,8 @@ final class AlarmLedger {
     }
 
     /** The ledger as the pages read it: the hops in time order, each with its time and how long after the first it came. */
-    void write(com.fasterxml.jackson.core.JsonGenerator g, String key) throws java.io.IOException {
-        List<Hop> hops = of(key);
+    void write(com.fasterxml.jackson.core.JsonGenerator g, String key, Instant raisedAt) throws java.io.IOException {
+        List<Hop> hops = of(key, raisedAt);
         g.writeStartObject();
         g.writeStringField("alarm", key);
         g.writeArrayFieldStart("hops");
@@ -54,11 +54,18 @@ final class AlarmLedger {
         g.writeEndObject();
     }
 
-    /** The ledger of the latest raise of the alarm {@code key} in the last 30 days; empty when there is none. */
-    List<Hop> of(String key) {
+    /**
+     * The ledger of the alarm {@code key}: of the raise at {@code raisedAt} when it is known (an active
+     * alarm: found however many other alarms were raised since), else of its latest raise among the
+     * last {@value #MAX} raises of 30 days; empty when there is none.
+     */
+    List<Hop> of(String key, Instant raisedAt) {
         Instant now = Instant.now();
-        Optional<CampusEvent> raised = store.query(EventQuery.all(MAX).withKind("alarm.raised").between(now.minus(Duration.ofDays(30)),
-                null).latestFirst()).stream().filter(e -> key.equals(e.attributes().get("alarm"))).findFirst();
+        // the raise's record is stamped a moment after the alarm's raisedAt (and never before the previous transition)
+        EventQuery raises = raisedAt != null ? EventQuery.all(MAX).withKind("alarm.raised").between(raisedAt.minusSeconds(2),
+                raisedAt.plusSeconds(2)).latestFirst()
+                : EventQuery.all(MAX).withKind("alarm.raised").between(now.minus(Duration.ofDays(30)), null).latestFirst();
+        Optional<CampusEvent> raised = store.query(raises).stream().filter(e -> key.equals(e.attributes().get("alarm"))).findFirst();
         if (raised.isEmpty()) {
             return List.of();
         }

@@ -246,8 +246,10 @@ final class ConsoleServer implements AutoCloseable {
                     Http.text(ex, 503, "interrupted");
                 }
             });
-            case "GET /api/alarms/ledger" -> allowed(ex, security, () -> Http.json(ex, 200,
-                    g -> ledger.write(g, Http.form(ex.rawQuery()).getOrDefault("key", ""))));
+            case "GET /api/alarms/ledger" -> allowed(ex, security, () -> {
+                String key = Http.form(ex.rawQuery()).getOrDefault("key", "");
+                Http.json(ex, 200, g -> ledger.write(g, key, alarms.get(key).map(org.campusedge.api.Alarm::raisedAt).orElse(null)));
+            });
             case "GET /api/drill" -> allowed(ex, security, () -> Http.json(ex, 200, drills::write));
             case "POST /api/drill/start" -> allowed(ex, security, () -> drills.start(ex, s.user().name()));
             case "POST /api/drill/stop" -> allowed(ex, security, () -> drills.stop(ex, s.user().name()));
