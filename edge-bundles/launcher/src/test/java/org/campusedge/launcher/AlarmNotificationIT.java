@@ -29,12 +29,20 @@ class AlarmNotificationIT {
 
     @Test
     void anIntrusionIsToldToTheGuardAtOnceAndEscalatesToTheHeadOfSecurityUnlessAcknowledged() throws Exception {
+        com.icegreen.greenmail.util.GreenMail smtp = new com.icegreen.greenmail.util.GreenMail(
+                com.icegreen.greenmail.util.ServerSetupTest.SMTP.dynamicPort()).withConfiguration(
+                com.icegreen.greenmail.configuration.GreenMailConfiguration.aConfig().withUser("gw@school.edu.cn", "gw-sch", "mail-pw-1"));
+        smtp.start();
         try (RobotReceiver robots = new RobotReceiver("guard-key-1", "head-token", "SECsimulated0123456789").start();
              BroadcastController pa = new BroadcastController(List.of("playground", "dormitory"), 200)) {
             URI api = pa.start(0);
             Path home = dir.resolve("gw");
             Files.createDirectories(home.resolve("conf"));
-            Files.writeString(home.resolve("conf/notifications.yaml"), robots.notificationsYaml(8));
+            // the robots, and the head of security's mailbox through the school's SMTP server (GreenMail, in this JVM)
+            Files.writeString(home.resolve("conf/notifications.yaml"), robots.notificationsYaml(8)
+                    .replace("channels:\n", "channels:\n  head-mail:\n    type: email\n    url: \"smtp://gw-sch@127.0.0.1:"
+                            + smtp.getSmtp().getPort() + "/?from=gw%40school.edu.cn&to=head%40school.edu.cn\"\n    secret: \"mail-pw-1\"\n")
+                    .replace("channels: [guard-wecom]", "channels: [guard-wecom, head-mail]"));
             List<String> settings = new ArrayList<>(GatewayFixture.nightRules(dir, "rules"));
             Path school = GatewayFixture.schoolWithController(dir.resolve("school.yaml"), "sch-notify-it", api);
             Files.writeString(school, Files.readString(school) + """
@@ -59,6 +67,12 @@ class AlarmNotificationIT {
                 System.out.printf("intrusion -> guard's WeCom group: %d ms%n", (robots.received("wecom").get(0).nanos() - t0) / 1_000_000);
                 String told = robots.received("wecom").get(0).body();
                 assertTrue(told.contains("【紧急报警】") && told.contains("perimeter-intrusion-night:cam-fence-north-1"), told);
+                // and by e-mail, through the gateway's embedded Jakarta Mail (inside the OSGi bundle)
+                assertTrue(GatewayFixture.eventually(15, () -> smtp.getReceivedMessages().length >= 1), "no mail arrived: "
+                        + GatewayFixture.problems(gw, 20));
+                jakarta.mail.internet.MimeMessage mail = smtp.getReceivedMessages()[0];
+                assertTrue(mail.getSubject().startsWith("【紧急报警】") && ((String) mail.getContent())
+                        .contains("perimeter-intrusion-night:cam-fence-north-1"), mail.getSubject());
                 GatewayFixture.intrusion(gw, "cam-fence-north-2");
                 assertTrue(GatewayFixture.eventually(15, () -> robots.received("wecom").size() == 2), "the second alarm was not told");
                 ConsoleClient guard = ConsoleClient.admin(gw);
@@ -75,11 +89,15 @@ class AlarmNotificationIT {
                 assertEquals(0, robots.refused(), "a robot refused the gateway's request (key or signature)");
                 // on the alarm's record: each delivery, by channel
                 assertEquals(List.of("guard-wecom|perimeter-intrusion-night:cam-fence-north-1", "guard-wecom|perimeter-intrusion-night:cam-fence-north-2",
-                        "guard-wecom|perimeter-intrusion-night:cam-fence-north-2", "head-dingtalk|perimeter-intrusion-night:cam-fence-north-1"),
+                        "guard-wecom|perimeter-intrusion-night:cam-fence-north-2", "head-dingtalk|perimeter-intrusion-night:cam-fence-north-1",
+                        "head-mail|perimeter-intrusion-night:cam-fence-north-1", "head-mail|perimeter-intrusion-night:cam-fence-north-2",
+                        "head-mail|perimeter-intrusion-night:cam-fence-north-2"),
                         GatewayFixture.rows(gw.storePath(), "SELECT json_extract(attributes, '$.channel') || '|' || json_extract(attributes, '$.alarm')"
                                 + " FROM events WHERE kind = 'audit.notification-sent' ORDER BY json_extract(attributes, '$.channel'),"
                                 + " json_extract(attributes, '$.alarm'), id"));
             }
+        } finally {
+            smtp.stop();
         }
     }
 }

@@ -81,8 +81,10 @@ public final class AlarmLatencyBenchmark {
                 Thread.sleep(15_000); // warm-up under the school's load
                 Histogram h = new Histogram(3);
                 Histogram told = new Histogram(3);
+                Histogram mail = new Histogram(3);
                 int timeouts = 0;
                 int untold = 0;
+                int unmailed = 0;
                 HttpClient http = HttpClient.newHttpClient();
                 URI devices = URI.create("http://127.0.0.1:" + gw.httpPort());
                 // one camera object per probe camera: it keeps the gateway's Digest nonce, as a real camera does
@@ -110,6 +112,13 @@ public final class AlarmLatencyBenchmark {
                     } else if (status == 200) {
                         told.recordValue((notified - t0) / 1000);
                     }
+                    // the security office's mailbox, through the school's SMTP server (GreenMail): the mail ends with the key
+                    long mailed = school.mail().awaitEndingWith(" · " + key, t0, 5_000);
+                    if (mailed < 0) {
+                        unmailed++;
+                    } else if (status == 200) {
+                        mail.recordValue((mailed - t0) / 1000);
+                    }
                     console.clear(key);
                     Thread.sleep(500);
                 }
@@ -119,6 +128,9 @@ public final class AlarmLatencyBenchmark {
                 System.out.printf(Locale.ROOT, "camera post -> first notification at the guard's WeCom group: p50 %.1f ms, p99 %.1f ms,"
                         + " max %.1f ms; %d probes, %d not told within 5 s%n", told.getValueAtPercentile(50) / 1000.0,
                         told.getValueAtPercentile(99) / 1000.0, told.getMaxValue() / 1000.0, told.getTotalCount(), untold);
+                System.out.printf(Locale.ROOT, "camera post -> e-mail in the security office's mailbox (SMTP, GreenMail): p50 %.1f ms,"
+                        + " p99 %.1f ms, max %.1f ms; %d probes, %d not mailed within 5 s%n", mail.getValueAtPercentile(50) / 1000.0,
+                        mail.getValueAtPercentile(99) / 1000.0, mail.getMaxValue() / 1000.0, mail.getTotalCount(), unmailed);
             }
         }
     }

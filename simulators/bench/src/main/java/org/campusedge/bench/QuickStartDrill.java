@@ -35,6 +35,7 @@ final class QuickStartDrill {
         try {
             ConsoleClient office = ConsoleClient.admin(gateway);
             int wecomBefore = school.robots().received("wecom").size();
+            int mailBefore = school.mail().received().size();
             long t0 = System.nanoTime();
             int status = office.post("/api/drill/start", "minutes=5&name=quick-start+drill+%E6%BC%94%E7%BB%83");
             if (status != 200) {
@@ -45,17 +46,19 @@ final class QuickStartDrill {
                     + " the amber banner). Following it:%n", gateway.consoleUrl());
             Map<String, Long> seen = new LinkedHashMap<>();
             long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline && seen.size() < 5) {
+            while (System.nanoTime() < deadline && seen.size() < 6) {
                 Map<String, String> store = drillHops(gateway.storePath());
                 note(seen, "camera intrusion played", store.containsKey("camera"), t0, store.get("camera"));
                 note(seen, "alarm raised", store.containsKey("alarm"), t0, store.get("alarm"));
                 note(seen, "PA commanded", store.containsKey("pa"), t0, store.get("pa"));
                 note(seen, "guard's WeCom group told", school.robots().received("wecom").stream().skip(wecomBefore)
                         .anyMatch(r -> r.body().contains("【演练 DRILL】")), t0, "\"【演练 DRILL】...\"");
+                note(seen, "security office e-mailed", school.mail().received().stream().skip(mailBefore)
+                        .anyMatch(r -> r.subject().startsWith("【演练 DRILL】")), t0, "subject \"【演练 DRILL】...\" (SMTP)");
                 note(seen, "city told", atCity(), t0, "shown as a drill, outside the alarm figures");
                 Thread.sleep(250);
             }
-            if (seen.size() < 5) {
+            if (seen.size() < 6) {
                 System.out.printf("drill: after 60 s only %s of the path was seen; see the gateway log%n", seen.keySet());
             } else {
                 System.out.println("drill: the whole path works. It ends by itself in 5 minutes (or: security page, End drill).");

@@ -27,13 +27,14 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>{@code dingtalk}: a DingTalk (钉钉) custom robot, the same body; with a signing secret ("加签") the URL gets
  *       {@code timestamp} (ms) and {@code sign} = Base64(HMAC-SHA256(secret, timestamp + "\n" + secret)), URL-encoded;
  *       accepted on {@code "errcode":0};</li>
- *   <li>{@code webhook}: the alarm as JSON; with a secret, {@code X-Campus-Signature: sha256=HEX} of the body; accepted on 2xx.</li>
+ *   <li>{@code webhook}: the alarm as JSON; with a secret, {@code X-Campus-Signature: sha256=HEX} of the body; accepted on 2xx;</li>
+ *   <li>{@code email}: through the school's SMTP server ({@link MailSender}), the secret being the server password.</li>
  * </ul>
  * A channel's URL carries its key, so it must be https, except on this machine's loopback (a local relay).
  */
 record Channel(String id, Type type, URI url, String secret) {
 
-    enum Type { WECOM, DINGTALK, WEBHOOK }
+    enum Type { WECOM, DINGTALK, WEBHOOK, EMAIL }
 
     private static final JsonFactory JSON = new JsonFactory();
     static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -43,10 +44,14 @@ record Channel(String id, Type type, URI url, String secret) {
         if (url.getHost() == null || url.getHost().isEmpty()) {
             throw new IllegalArgumentException("channel " + id + ": the URL has no host name Java can use"); // never the URL itself
         }
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !(scheme.equals("http") && url.getHost() != null && LOOPBACK.contains(url.getHost()))) {
-            throw new IllegalArgumentException("channel " + id + ": the URL must be https (it carries the robot's key);"
-                    + " plain http only to this machine's loopback");
+        if (type == Type.EMAIL) {
+            MailSender.route(id, url); // smtps://, or smtp:// with STARTTLS required off this machine; from and to given
+        } else {
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("https") && !(scheme.equals("http") && LOOPBACK.contains(url.getHost()))) {
+                throw new IllegalArgumentException("channel " + id + ": the URL must be https (it carries the robot's key);"
+                        + " plain http only to this machine's loopback");
+            }
         }
     }
 
@@ -77,6 +82,16 @@ record Channel(String id, Type type, URI url, String secret) {
             }
         }
         return b.uri(target).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+    }
+
+    /** An e-mail channel's server, sender and recipients. */
+    MailSender.Route mailRoute() {
+        return MailSender.route(id, url);
+    }
+
+    /** Whether the channel's server is this machine (a local relay): the one place plain text may go. */
+    boolean loopback() {
+        return LOOPBACK.contains(url.getHost());
     }
 
     /** Whether the answer means delivered; null if so, else what went wrong. */

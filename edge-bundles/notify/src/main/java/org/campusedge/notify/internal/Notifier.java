@@ -49,6 +49,12 @@ final class Notifier {
     private final ZoneId zone;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, StallWatch> channelWatch = new ConcurrentHashMap<>();
+    /** E-mail goes out on a pool of its own (SMTP is blocking): a slow mail server holds up no robot. */
+    private final MailSender mail = new MailSender(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "notify-mail");
+        t.setDaemon(true);
+        return t;
+    }));
 
     Notifier(DeliveryQueue queue, Supplier<Plan> plan, HttpClient http, Clock clock, Consumer<CampusEvent> record,
              Supplier<Alarms> alarms, String school, ZoneId zone) {
@@ -147,11 +153,15 @@ final class Notifier {
                 continue;
             }
             int attempt = d.attempts() + 1;
-            java.util.concurrent.CompletableFuture<HttpResponse<String>> sent;
+            java.util.concurrent.CompletableFuture<String> refused;
             try {
                 // the whole exchange is bounded (a receiver that drips its body holds no slot for ever), and so is the body kept
-                sent = http.sendAsync(channel.request(d.text(), d.json(), now), LimitedBody.HANDLER)
-                        .orTimeout(Channel.TIMEOUT.toSeconds() + 5, java.util.concurrent.TimeUnit.SECONDS);
+                refused = channel.type() == Channel.Type.EMAIL
+                        ? mail.send(channel.mailRoute(), channel.secret(), channel.loopback(), subject(d.text()), d.text())
+                                .orTimeout(Channel.TIMEOUT.toSeconds() * 3 + 5, java.util.concurrent.TimeUnit.SECONDS)
+                        : http.sendAsync(channel.request(d.text(), d.json(), now), LimitedBody.HANDLER)
+                                .orTimeout(Channel.TIMEOUT.toSeconds() + 5, java.util.concurrent.TimeUnit.SECONDS)
+                                .thenApply(r -> channel.refusal(r.statusCode(), r.body()));
             } catch (RuntimeException e) {
                 inFlight.remove(d.key());
                 String why = "the request could not be made (" + e.getClass().getSimpleName() + ")"; // its message may hold the URL
@@ -159,10 +169,9 @@ final class Notifier {
                 audit("audit.notification-failed", Severity.WARNING, d, attempt, why);
                 continue;
             }
-            sent.whenComplete((r, failure) -> {
+            refused.whenComplete((refusal, failure) -> {
                 try {
-                    String refusal = failure != null ? describe(failure) : channel.refusal(r.statusCode(), r.body());
-                    settled(d, attempt, refusal);
+                    settled(d, attempt, failure != null ? describe(failure) : refusal);
                 } catch (RuntimeException ex) {
                     LOG.warn("Notification {}: {}", d.key(), ex.getClass().getSimpleName());
                 } finally {
@@ -170,6 +179,12 @@ final class Notifier {
                 }
             });
         }
+    }
+
+    /** An e-mail's subject: the message's first line (what, how severe, drill or not). */
+    static String subject(String text) {
+        String first = text.lines().findFirst().orElse("");
+        return first.length() > 120 ? first.substring(0, 120) : first;
     }
 
     /** An escalation goes out only while the alarm is raised and unacknowledged (when the alarm book can be asked). */

@@ -129,8 +129,8 @@ public final class SchoolRunner {
         System.out.printf("  broadcast plays %d, faults stored %d    online %s%n",
                 school.controllers().stream().mapToLong(c -> c.played().size()).sum(),
                 stored.getOrDefault("broadcast.fault", 0L), DeviceReport.online(health, "broadcast"));
-        System.out.printf("  notify    guard's WeCom group %d, head of security's DingTalk %d messages%n",
-                school.robots().received("wecom").size(), school.robots().received("dingtalk").size());
+        System.out.printf("  notify    guard's WeCom group %d, head of security's DingTalk %d messages, security office's mailbox %d e-mails%n",
+                school.robots().received("wecom").size(), school.robots().received("dingtalk").size(), school.mail().received().size());
     }
 
     private static void printWhereToLook(GatewayProcess gateway, SimulatedSchool school) {

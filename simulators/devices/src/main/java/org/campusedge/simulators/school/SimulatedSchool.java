@@ -35,6 +35,7 @@ public final class SimulatedSchool implements AutoCloseable {
     private LabSensorSimulator labs;
     /** The school's WeCom and DingTalk groups, as the robots that post to them (the gateway's notifications go there). */
     private final org.campusedge.simulators.notify.RobotReceiver robots;
+    private final org.campusedge.simulators.notify.MailServer mail;
     private CardReaderSimulator cards;
     private CameraSimulator cameras;
     private SchoolInventory inventory;
@@ -42,8 +43,9 @@ public final class SimulatedSchool implements AutoCloseable {
     private SimulatedSchool(SchoolSize size, SchoolClock clock, Path inventoryFile, EnergyMeterServer meters,
                             List<BroadcastController> controllers, ObservableLabSensors observed,
                             java.util.concurrent.atomic.AtomicReference<org.campusedge.simulators.net.DeviceKeys> kitKeys,
-                            org.campusedge.simulators.notify.RobotReceiver robots) {
+                            org.campusedge.simulators.notify.RobotReceiver robots, org.campusedge.simulators.notify.MailServer mail) {
         this.robots = robots;
+        this.mail = mail;
         this.kitKeys = kitKeys;
         this.observed = observed;
         this.size = size;
@@ -81,6 +83,13 @@ public final class SimulatedSchool implements AutoCloseable {
         org.campusedge.simulators.notify.RobotReceiver robots = new org.campusedge.simulators.notify.RobotReceiver(
                 java.util.HexFormat.of().formatHex(random.generateSeed(16)), java.util.HexFormat.of().formatHex(random.generateSeed(16)),
                 "SEC" + java.util.HexFormat.of().formatHex(random.generateSeed(24))).start();
+        org.campusedge.simulators.notify.MailServer mail;
+        try {
+            mail = new org.campusedge.simulators.notify.MailServer(java.util.HexFormat.of().formatHex(random.generateSeed(12)));
+        } catch (Exception e) {
+            robots.close();
+            throw new java.io.IOException("the school's mail server did not start: " + e, e);
+        }
         try {
             // each observed kit a coaps server of its own; its key is set up at attach, once the gateway issued it
             java.util.Map<String, Integer> observePorts = observed.startSecured(java.util.Map.of(), id -> {
@@ -99,9 +108,10 @@ public final class SimulatedSchool implements AutoCloseable {
             Path file = dir.resolve("school.yaml");
             Files.writeString(file, SchoolGenerator.inventory(schoolId, "江城市模拟中学 " + schoolId, 1500 * Math.max(1, size.readers() / 12),
                     size, meters.endpointUrl(), addresses, observeAddress));
-            return new SimulatedSchool(size, clock, file, meters, controllers, observed, kitKeys, robots);
+            return new SimulatedSchool(size, clock, file, meters, controllers, observed, kitKeys, robots, mail);
         } catch (Exception e) {
             robots.close();
+            mail.close();
             observed.close();
             meters.close();
             controllers.forEach(BroadcastController::close);
@@ -143,11 +153,16 @@ public final class SimulatedSchool implements AutoCloseable {
         kitKeys.set(keys);
         meters.users(java.util.Map.of(EnergyMeterServer.CREDENTIAL, keys.secret(EnergyMeterServer.CREDENTIAL)));
         GatewayProcess.trustOpcUaServer(gatewayHome, "campus-energy-sim", meters.certificate());
-        // the school's notification channels: the guard's WeCom group at once, the head of security's DingTalk after 5 minutes
+        // the school's notification channels: the guard's WeCom group and the security office's mailbox at once, the head of
+        // security's DingTalk after 5 minutes; written at every start (the simulated robots and mail server have new ports)
         Path notifications = gatewayHome.resolve("conf/notifications.yaml");
-        if (!Files.exists(notifications)) {
-            Files.writeString(notifications, robots.notificationsYaml(300));
-        }
+        Files.writeString(notifications, robots.notificationsYaml(300).replace("channels:\n", "channels:\n" + mail.channelYaml("office-mail"))
+                .replace("channels: [guard-wecom]", "channels: [guard-wecom, office-mail]"));
+    }
+
+    /** The school's mail server (GreenMail) with the security office's mailbox. */
+    public org.campusedge.simulators.notify.MailServer mail() {
+        return mail;
     }
 
     /** The robots of the school's WeCom and DingTalk groups: what the gateway told people. */
@@ -239,5 +254,6 @@ public final class SimulatedSchool implements AutoCloseable {
         observed.close();
         meters.close();
         robots.close();
+        mail.close();
     }
 }
