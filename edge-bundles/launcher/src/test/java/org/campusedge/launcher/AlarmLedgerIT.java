@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,10 +41,7 @@ class AlarmLedgerIT {
              BroadcastController pa = new BroadcastController(List.of("playground", "dormitory"), 200)) {
             URI api = pa.start(0);
             Path home = dir.resolve("gw");
-            Files.createDirectories(home.resolve("conf"));
-            Files.writeString(home.resolve("conf/notifications.yaml"), robots.notificationsYaml(600));
-            String[] settings = CloudFixture.concat(CloudFixture.school(dir, SCHOOL, api), cloud.gatewaySettings(SCHOOL, 30))
-                    .toArray(String[]::new);
+            String[] settings = cloud.notifiedSchool(dir, home, SCHOOL, api, robots, 30);
             try (GatewayProcess gw = GatewayFixture.start(home, settings)) {
                 pa.credentials("pa-main", gw.deviceKeys().secret("pa-main"));
                 pa.reportTo(URI.create("http://127.0.0.1:" + gw.httpPort() + "/campus/broadcast/pa-main"));

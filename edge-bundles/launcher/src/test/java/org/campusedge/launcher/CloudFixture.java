@@ -118,6 +118,18 @@ final class CloudFixture implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * The settings of a school's gateway in {@code home} linked to this city (summaries every
+     * {@code periodSeconds}), its PA controller at {@code pa}, and its people told through
+     * {@code robots} (conf/notifications.yaml; no escalation within 10 minutes).
+     */
+    String[] notifiedSchool(Path dir, Path home, String schoolId, URI pa, org.campusedge.simulators.notify.RobotReceiver robots,
+                            int periodSeconds) throws Exception {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/notifications.yaml"), robots.notificationsYaml(600));
+        return concat(school(dir, schoolId, pa), gatewaySettings(schoolId, periodSeconds)).toArray(String[]::new);
+    }
+
     static List<String> concat(List<String> a, List<String> b) {
         List<String> out = new ArrayList<>(a);
         out.addAll(b);

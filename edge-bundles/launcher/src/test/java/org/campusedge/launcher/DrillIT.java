@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.campusedge.simulators.broadcast.BroadcastController;
@@ -40,10 +39,7 @@ class DrillIT {
              BroadcastController pa = new BroadcastController(List.of("playground", "dormitory"), 60_000)) {
             URI api = pa.start(0);
             Path home = dir.resolve("gw");
-            Files.createDirectories(home.resolve("conf"));
-            Files.writeString(home.resolve("conf/notifications.yaml"), robots.notificationsYaml(600));
-            String[] settings = CloudFixture.concat(CloudFixture.school(dir, SCHOOL, api), cloud.gatewaySettings(SCHOOL, 2))
-                    .toArray(String[]::new);
+            String[] settings = cloud.notifiedSchool(dir, home, SCHOOL, api, robots, 2);
             try (GatewayProcess gw = GatewayFixture.start(home, settings)) {
                 pa.credentials("pa-main", gw.deviceKeys().secret("pa-main"));
                 ConsoleClient head = ConsoleClient.admin(gw);

@@ -10,12 +10,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.campusedge.api.Alarm;
 import org.campusedge.api.Alarms;
-import org.campusedge.api.BroadcastRequest;
 import org.campusedge.api.BroadcastResult;
 import org.campusedge.api.Broadcasts;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.CampusHome;
-import org.campusedge.api.ControlRequest;
 import org.campusedge.api.DataFiles;
 import org.campusedge.api.DeviceControls;
 import org.campusedge.api.DeviceRegistry;
@@ -294,40 +292,11 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
         if (alarms.raise(d.key(), d.rule(), d.trigger(), d.message(), drill, during, handedAt)) {
             LOG.info("Alarm raised: {} ({}) {}{}", d.key(), d.rule().severity(), d.message(), drill != null ? " [drill]" : "");
             for (Rule.Action a : d.rule().actions()) {
-                act(d, a, drill);
+                AlarmActions.run(d, a, drill, broadcasts, controls);
             }
             if (during != null && d.rule().severity() == Severity.CRITICAL) {
                 alarms.get(d.key()).ifPresent(drills::interrupt);
             }
-        }
-    }
-
-    private void act(RuleEngine.Decision d, Rule.Action action, String drill) {
-        String by = drill == null ? "rule:" + d.rule().id() : Drill.requestedBy(drill, "rule:" + d.rule().id());
-        if (action instanceof Rule.Broadcast b) {
-            Broadcasts pa = broadcasts;
-            if (pa == null) {
-                LOG.warn("Alarm {}: no broadcast service to play on {}", d.key(), b.controller());
-                return;
-            }
-            // a drill plays one below the rule's priority: the real alarm's announcement pre-empts it, never the reverse
-            int priority = drill == null ? b.priority() : Math.max(0, b.priority() - 1);
-            BroadcastRequest request = (b.text() != null ? BroadcastRequest.say(b.controller(), b.zones(), b.text(), priority, by)
-                    : BroadcastRequest.play(b.controller(), b.zones(), b.announcement(), priority, by)).forAlarm(d.key());
-            pa.send(request).thenAccept(r -> LOG.info("Alarm {}: broadcast on {}: {}", d.key(), b.controller(), r.outcome()));
-        } else if (action instanceof Rule.Control c) {
-            if (drill != null) {
-                // a drill rehearses people and the PA; it does not switch a building's power
-                LOG.info("Alarm {}: drill {}: the write {}.{} := {} is not made in a drill", d.key(), drill, c.device(), c.point(), c.value());
-                return;
-            }
-            DeviceControls dc = controls;
-            if (dc == null) {
-                LOG.warn("Alarm {}: no control service to write {}.{}", d.key(), c.device(), c.point());
-                return;
-            }
-            dc.write(new ControlRequest(c.device(), c.point(), c.value(), by))
-                    .thenAccept(r -> LOG.info("Alarm {}: {}.{} := {}: {}", d.key(), c.device(), c.point(), c.value(), r.outcome()));
         }
     }
 
