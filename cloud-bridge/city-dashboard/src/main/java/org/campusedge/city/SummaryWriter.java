@@ -143,9 +143,10 @@ final class SummaryWriter {
 
     /**
      * The raise's ledger: the hops the school sent (occurred, received, stored, raised, queued), each
-     * checked to be a time, and when the city stored it. Null for the other transitions.
+     * checked to be a time (one that is not is left out), and when the city stored it. Null for the
+     * other transitions.
      */
-    private String ledger() throws BadMessageException {
+    private String ledger() {
         JsonNode hops = data.get("hops");
         if (hops == null || !hops.isObject()) {
             return null;
@@ -153,8 +154,12 @@ final class SummaryWriter {
         com.fasterxml.jackson.databind.node.ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         for (String hop : java.util.List.of("occurred", "received", "stored", "raised", "queued")) {
             String t = optionalText(hops, hop);
-            if (t != null) {
-                out.put(hop, java.time.Instant.ofEpochMilli(CloudEventParser.instant(t, "hops." + hop)).toString());
+            try {
+                if (t != null) {
+                    out.put(hop, java.time.Instant.ofEpochMilli(CloudEventParser.instant(t, "hops." + hop)).toString());
+                }
+            } catch (BadMessageException e) {
+                // a hop that is not a time is left out: the alarm itself is never refused for its ledger
             }
         }
         out.put("city", java.time.Instant.ofEpochMilli(receivedAtMs).toString());

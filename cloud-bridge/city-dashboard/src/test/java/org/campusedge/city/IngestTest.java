@@ -133,6 +133,21 @@ class IngestTest {
     }
 
     @Test
+    void aRaiseKeepsItsTriggerAndLedgerAndABadHopNeverCostsTheAlarm() throws Exception {
+        Instant raised = start;
+        String withHops = Events.alarm("s1", "ev-1", "al-7", "raised", raised, raised, null).replace("\"note\":null",
+                "\"note\":null,\"trigger\":\"EV-CAM-1\",\"hops\":{\"occurred\":\"" + raised.minusMillis(300)
+                        + "\",\"received\":\"" + raised.minusMillis(200) + "\",\"stored\":\"yesterday\",\"raised\":\"" + raised + "\"}");
+        assertEquals(Ingest.Outcome.STORED, send("s1.cam-gate-1", withHops));
+        List<String[]> row = db.query("SELECT trigger_id, ledger FROM alarms WHERE alarm_id = 'al-7'",
+                rs -> new String[] {rs.getString(1), rs.getString(2)});
+        assertEquals("EV-CAM-1", row.get(0)[0]);
+        String ledger = row.get(0)[1];
+        assertTrue(ledger.contains("\"occurred\":\"" + raised.minusMillis(300) + "\"") && ledger.contains("\"city\":"), ledger);
+        assertTrue(!ledger.contains("stored"), "a hop that is not a time was kept: " + ledger);
+    }
+
+    @Test
     void badMessagesAreCountedNotFatal() throws Exception {
         assertEquals(Ingest.Outcome.MALFORMED, send("gw-s1", "{not json"));
         assertEquals(Ingest.Outcome.MALFORMED, send("gw-s1", "[1,2]"));
