@@ -202,7 +202,8 @@ function renderSafety(s) {
     el('td', { class: 'num' }, duration(a.ageMs)), ledgerCell(a))));
   fill('#drills-table', s.drills.map(a => el('tr', { 'data-school': a.school, 'data-alarm': a.alarmId, class: 'drill' },
     el('td', {}, label(a)), el('td', {}, t('drill') + ' · ' + (a.rule || '–')), el('td', {}, a.device || '–'),
-    el('td', {}, t('state_' + a.state)), el('td', { class: 'num' }, duration(a.ageMs)))));
+    el('td', {}, t('state_' + a.state)), el('td', { class: 'num' }, duration(a.ageMs))))
+    .concat(s.drills.length ? [] : [el('tr', {}, el('td', { colspan: 5 }, t('none')))]));
   barChart($('#alarms-chart'), s.raisedPerHour.map(p => ({ label: clock(p.t), a: p.raised, b: p.critical })), t('raised'));
 }
 function renderHealth(h) {

@@ -17,6 +17,7 @@ import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.Point;
 import org.campusedge.api.Profile;
 import org.campusedge.api.Severity;
+import org.campusedge.camel.ingest.Text;
 
 /**
  * The step of a meter's command route that writes a control point (breaker, relay) over the
@@ -76,7 +77,7 @@ public final class EnergyControl extends AsyncProcessorSupport {
         connection.write(node, request.value()).orTimeout(5, TimeUnit.SECONDS).whenComplete((status, failure) -> {
             ControlResult result;
             if (failure != null) {
-                result = new ControlResult(Outcome.UNREACHABLE, "write not answered: " + MeterConnection.rootMessage(failure));
+                result = new ControlResult(Outcome.UNREACHABLE, "write not answered: " + Text.rootMessage(failure));
             } else if (status.isGood()) {
                 result = new ControlResult(Outcome.DONE, status.toString());
             } else {

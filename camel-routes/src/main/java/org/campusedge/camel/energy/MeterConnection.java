@@ -27,6 +27,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
+import org.campusedge.camel.ingest.Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,7 +135,7 @@ final class MeterConnection implements AutoCloseable {
             failed(endpointUrl + ": " + e.getMessage(), true); // no secure endpoint, or no password: ours to refuse
             return;
         } catch (Exception e) {
-            failed("cannot connect to " + endpointUrl + " (" + rootMessage(e) + ")", false);
+            failed("cannot connect to " + endpointUrl + " (" + Text.rootMessage(e) + ")", false);
             return;
         }
         OpcUaSubscription s = new OpcUaSubscription(c, publishingMs);
@@ -243,7 +244,7 @@ final class MeterConnection implements AutoCloseable {
     }
 
     private String why(Throwable failure) {
-        return "cannot connect to " + endpointUrl + " (" + rootMessage(failure) + ")";
+        return "cannot connect to " + endpointUrl + " (" + Text.rootMessage(failure) + ")";
     }
 
     /** A connection attempt failed: noted, counted against the meters when it was a refusal, and tried again later. */
@@ -349,7 +350,7 @@ final class MeterConnection implements AutoCloseable {
             subscription.synchronizeMonitoredItems();
             lastProblem = null;
         } catch (UaException | RuntimeException e) {
-            problem("subscribing at " + endpointUrl + " failed (" + rootMessage(e) + "); trying again in 5 s");
+            problem("subscribing at " + endpointUrl + " failed (" + Text.rootMessage(e) + "); trying again in 5 s");
             if (resubscribeRetry == null || resubscribeRetry.isDone()) { // one retry pending at most, whoever asked
                 resubscribeRetry = worker.schedule(this::resubscribe, 5, TimeUnit.SECONDS);
             }
@@ -371,14 +372,6 @@ final class MeterConnection implements AutoCloseable {
         }
         return client.writeValuesAsync(List.of(node), List.of(DataValue.valueOnly(new Variant(value))))
                 .thenApply(codes -> codes.get(0));
-    }
-
-    static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
 
     @Override

@@ -22,4 +22,13 @@ public final class Text {
         String line = s.replace('\n', ' ').replace('\r', ' ');
         return line.length() > ANSWER ? line.substring(0, ANSWER) : line;
     }
+
+    /** The message of the innermost cause (or its class name when it has none): what a person can act on. */
+    public static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
 }

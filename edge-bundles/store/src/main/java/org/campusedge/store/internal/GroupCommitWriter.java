@@ -3,7 +3,6 @@ package org.campusedge.store.internal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.time.Duration;
@@ -15,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.campusedge.api.BackpressureException;
 import org.campusedge.api.CampusEvent;
@@ -81,20 +79,17 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private final Connection connection;
     private final int maxBatchEvents;
-    /** Per {@link Lane}: the most events it may hold waiting. */
-    private final int[] capacity;
     /** Bulk appends and maintenance tasks, in order. */
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     /** Appends of alarm transitions and audit records: taken before anything else. */
     private final Queue<Append> safety = new ConcurrentLinkedQueue<>();
     /** Appends of other urgent events: taken after {@link #safety}, before anything in {@link #queue}. */
     private final Queue<Append> urgent = new ConcurrentLinkedQueue<>();
-    /** Per {@link Lane}: events waiting. */
-    private final AtomicInteger[] queued = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
+    /** What each lane may take, what waits, what failed. */
+    private final LaneAdmission admission;
     private final SpaceBudget space;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
     private final PreparedStatement insert;
     private final DeviceRefs devices;
     private final Watchdog watchdog;
@@ -113,7 +108,7 @@ final class GroupCommitWriter implements AutoCloseable {
                       int maxQueuedSafetyEvents, SpaceBudget space, Watchdog watchdog) throws SQLException {
         this.connection = connection;
         this.maxBatchEvents = maxBatchEvents;
-        this.capacity = new int[] {maxQueuedSafetyEvents, maxQueuedUrgentEvents, maxQueuedEvents};
+        this.admission = new LaneAdmission(maxQueuedSafetyEvents, maxQueuedUrgentEvents, maxQueuedEvents, space);
         this.space = space;
         this.watchdog = watchdog;
         connection.setAutoCommit(false);
@@ -137,20 +132,10 @@ final class GroupCommitWriter implements AutoCloseable {
             return done;
         }
         int n = events.size();
-        Lane lane = laneOf(events);
-        String noSpace = space.refusal(lane);
-        if (noSpace != null) {
-            failed.addAndGet(n);
-            done.completeExceptionally(new BackpressureException(noSpace));
-            return done;
-        }
-        AtomicInteger waiting = queued[lane.ordinal()];
-        int limit = capacity[lane.ordinal()];
-        if (waiting.addAndGet(n) > limit) {
-            waiting.addAndGet(-n);
-            failed.addAndGet(n);
-            done.completeExceptionally(new BackpressureException("the event store has " + limit
-                    + (lane == Lane.BULK ? "" : " " + lane.name().toLowerCase()) + " events waiting to be written; retry later"));
+        Lane lane = LaneAdmission.laneOf(events);
+        String refusal = admission.admit(lane, n);
+        if (refusal != null) {
+            done.completeExceptionally(new BackpressureException(refusal));
             return done;
         }
         EventTable.Row[] rows = new EventTable.Row[n];
@@ -158,25 +143,10 @@ final class GroupCommitWriter implements AutoCloseable {
             rows[i] = EventTable.Row.of(events.get(i));
         }
         if (!enqueue(new Append(rows, done, lane))) {
-            waiting.addAndGet(-n);
-            failed.addAndGet(n);
+            admission.refused(lane, n);
             done.completeExceptionally(closed());
         }
         return done;
-    }
-
-    /**
-     * The lane of an append: safety if all its events are alarm transitions or audit records (so
-     * nothing else can take their room), else urgent if any event is, else bulk.
-     */
-    static Lane laneOf(List<CampusEvent> events) {
-        boolean allSafety = true;
-        boolean anyUrgent = false;
-        for (CampusEvent e : events) {
-            allSafety &= e.lifeSafety();
-            anyUrgent |= e.urgent();
-        }
-        return allSafety ? Lane.SAFETY : anyUrgent ? Lane.URGENT : Lane.BULK;
     }
 
     /** Runs a task on the writer thread between two commits, in its own transaction. */
@@ -213,11 +183,11 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     long failed() {
-        return failed.get();
+        return admission.failed();
     }
 
     int queued() {
-        return queued[0].get() + queued[1].get() + queued[2].get();
+        return admission.queued();
     }
 
     /** Bytes the store may still write (the smaller of its cap and the file system's free space). */
@@ -312,13 +282,13 @@ final class GroupCommitWriter implements AutoCloseable {
             commits.incrementAndGet();
         } catch (SQLException | RuntimeException e) {
             failure = e;
-            failed.addAndGet(events);
+            admission.failed(events);
             lastFailure = e.getMessage();
             LOG.warn("A group commit of {} events failed: {}", events, e.getMessage());
-            recover(insert, devices);
+            Transactions.restart(connection, insert, devices);
         }
         for (Append a : batch) {
-            queued[a.lane().ordinal()].addAndGet(-a.rows().length);
+            admission.left(a.lane(), a.rows().length);
         }
         // what waits for the commit (bus fan-out, device answers) runs on the completer thread, so
         // the writer can start the next transaction at once
@@ -358,8 +328,7 @@ final class GroupCommitWriter implements AutoCloseable {
             String noSpace = space.refusal(a.lane());
             if (noSpace != null) {
                 it.remove();
-                queued[a.lane().ordinal()].addAndGet(-a.rows().length);
-                failed.addAndGet(a.rows().length);
+                admission.refused(a.lane(), a.rows().length);
                 BackpressureException refused = new BackpressureException(noSpace);
                 answer(() -> a.done().completeExceptionally(refused));
             }
@@ -372,54 +341,21 @@ final class GroupCommitWriter implements AutoCloseable {
             connection.commit();
             t.done().complete(result);
         } catch (SQLException | RuntimeException e) {
-            recover(null, devices);
+            Transactions.restart(connection, null, devices);
             t.done().completeExceptionally(e);
-        }
-    }
-
-    /**
-     * Puts the connection back into a fresh transaction. After disk-full or an I/O error SQLite has
-     * already rolled back by itself, so the driver's rollback (which would also begin the next
-     * transaction) fails with "no transaction is active"; then BEGIN is issued directly, keeping the
-     * driver's own idea (not auto-commit, a transaction open) true. The device cache is re-read
-     * because the rows it added in the failed transaction are gone.
-     */
-    private void recover(PreparedStatement insert, DeviceRefs devices) {
-        try {
-            if (insert != null) {
-                insert.clearBatch();
-            }
-        } catch (SQLException e) {
-            LOG.debug("clearBatch failed", e);
-        }
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            LOG.debug("rollback failed ({}); beginning a new transaction", e.getMessage());
-            try (Statement begin = connection.createStatement()) {
-                begin.execute("BEGIN");
-            } catch (SQLException again) {
-                LOG.warn("The event store connection could not begin a new transaction: {}", again.getMessage());
-            }
-        }
-        try {
-            devices.reload(connection);
-        } catch (SQLException e) {
-            LOG.warn("The device table could not be re-read: {}", e.getMessage());
         }
     }
 
     private void failRemaining(List<Append> inHand) {
         IllegalStateException closed = closed();
         for (Append a : inHand) {
-            queued[a.lane().ordinal()].addAndGet(-a.rows().length);
+            admission.left(a.lane(), a.rows().length);
             a.done().completeExceptionally(closed);
         }
         Job j;
         while ((j = safety.poll()) != null || (j = urgent.poll()) != null || (j = queue.poll()) != null) {
             if (j instanceof Append a) {
-                queued[a.lane().ordinal()].addAndGet(-a.rows().length);
-                failed.addAndGet(a.rows().length);
+                admission.refused(a.lane(), a.rows().length);
                 a.done().completeExceptionally(closed);
             } else if (j instanceof Task t) {
                 t.done().completeExceptionally(closed);
