@@ -68,6 +68,10 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
         @AttributeDefinition(description = "Seconds after which an unacknowledged CRITICAL alarm escalates")
         int escalateAfterSeconds() default 300;
 
+        @AttributeDefinition(description = "Seconds a PA controller may take, after accepting a play, to report it played or"
+                + " failed before it is a gateway alarm (a play longer than this is taken for a silent controller)")
+        int paReportSeconds() default 180;
+
         @AttributeDefinition(description = "Seconds between checks of the rule files for changes")
         int reloadIntervalSeconds() default 5;
     }
@@ -77,6 +81,7 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
     private final TransitionJournal journal;
     private final AlarmBook alarms;
     private final DrillDesk drills;
+    private final PaReportWatch paReports;
     /** When the event being evaluated was handed to the rules (under this component's lock), null on the timer. */
     private java.time.Instant handedAt;
     private final java.util.concurrent.ExecutorService drillReports;
@@ -110,6 +115,7 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
         this.bus = bus;
         this.journal = new TransitionJournal(bus::publish, Clock.systemUTC());
         this.alarms = new AlarmBook(journal, registry, Clock.systemUTC(), Duration.ofSeconds(config.escalateAfterSeconds()));
+        this.paReports = new PaReportWatch(Duration.ofSeconds(Math.max(1, config.paReportSeconds())), Clock.systemUTC(), () -> this);
         this.calendar = SchoolCalendar.none(registry.timezone());
         this.engine = new RuleEngine(List.of(), calendar);
         this.schedule = BroadcastSchedule.none(registry.timezone());
@@ -214,6 +220,7 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
     }
 
     private void onEvent(CampusEvent e) {
+        paReports.onEvent(e); // not under this component's lock: its alarm is raised through it
         // decided and applied under one lock: a raise from the timer and a clear from an event must reach
         // the alarm book in the order the engine decided them (applying only enqueues and sends asynchronously)
         synchronized (this) {
@@ -240,6 +247,7 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
                 drills.tick(); // apart: a failing rule must not keep a drill from ending
             }
             alarms.escalate();
+            paReports.check();
             playSchedule();
         } catch (RuntimeException ex) {
             LOG.warn("Rule timer: {}", ex.toString());

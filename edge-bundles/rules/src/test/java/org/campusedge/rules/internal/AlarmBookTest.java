@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.campusedge.api.Alarm;
@@ -221,6 +222,57 @@ class AlarmBookTest {
         assertTrue(book.active().isEmpty());
         assertEquals(List.of("alarm.raised", "alarm.cleared"), kinds());
         assertEquals("gateway", published.get(0).deviceId());
+    }
+
+    private static CampusEvent pa(String kind, Map<String, String> attributes) {
+        return CampusEvent.builder().schoolId("sch").deviceId("pa-main").profileId("broadcast-http").kind(kind).severity(Severity.INFO)
+                .attributes(attributes).build();
+    }
+
+    @Test
+    void aPaControllerThatTakesPlaysAndReportsNoneIsAnAlarmUntilItReportsAgain() {
+        PaReportWatch watch = new PaReportWatch(Duration.ofSeconds(60), clock, () -> book);
+        String key = PaReportWatch.KEY_PREFIX + "pa-main";
+        CampusEvent play = pa("broadcast.requested", Map.of("action", "play", "outcome", "accepted", "taskId", "t1"));
+        watch.onEvent(play);
+        now = now.plusSeconds(30);
+        watch.onEvent(pa("broadcast.requested", Map.of("action", "play", "outcome", "partial", "taskId", "t2")));
+        now = now.plusSeconds(29);
+        watch.check();
+        assertTrue(book.active().isEmpty(), "59 s after the first play: still within the limit");
+        // the gateway's own record of a command it could not deliver is not the controller's report
+        watch.onEvent(pa("broadcast.fault", Map.of("action", "play", "outcome", "unreachable")));
+        // refused plays and status polls expect no report
+        watch.onEvent(pa("broadcast.requested", Map.of("action", "play", "outcome", "refused")));
+        now = now.plusSeconds(1);
+        watch.check();
+        Alarm a = book.get(key).orElseThrow(() -> new AssertionError("no alarm 60 s after an unreported play: " + book.active()));
+        assertEquals(Severity.WARNING, a.severity());
+        assertEquals("pa-main", a.deviceId());
+        assertTrue(a.message().contains("reported no play"), a.message());
+        now = now.plusSeconds(10);
+        watch.check();
+        assertEquals(1, book.get(key).orElseThrow().count(), "raised once, not counted up every second");
+
+        watch.onEvent(pa("broadcast.played", Map.of("zone", "playground", "taskId", "t2")));
+        assertTrue(book.get(key).isEmpty(), "the controller's next report clears it");
+        now = now.plusSeconds(600);
+        watch.check();
+        assertTrue(book.get(key).isEmpty(), "nothing is waiting any more");
+
+        // a stopped play is never reported: an accepted stop ends the wait
+        watch.onEvent(pa("broadcast.requested", Map.of("action", "play", "outcome", "accepted", "taskId", "t3")));
+        watch.onEvent(pa("broadcast.requested", Map.of("action", "stop", "outcome", "accepted")));
+        now = now.plusSeconds(120);
+        watch.check();
+        assertTrue(book.get(key).isEmpty(), "a stopped play raised an alarm");
+        // a fault report counts as a report too
+        watch.onEvent(pa("broadcast.requested", Map.of("action", "play", "outcome", "accepted", "taskId", "t4")));
+        now = now.plusSeconds(61);
+        watch.check();
+        assertTrue(book.get(key).isPresent());
+        watch.onEvent(pa("broadcast.fault", Map.of("zone", "dormitory", "reason", "amplifier fault", "taskId", "t4")));
+        assertTrue(book.get(key).isEmpty(), "a fault report clears it (the fault itself is the controller's news)");
     }
 
     @Test
