@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * People are told, not only pages: a night intrusion through the real gateway reaches the guard's
- * WeCom group at once; unacknowledged, it reaches the head of security's DingTalk group (a signed
+ * People are told, not only pages: a night intrusion through the real gateway reaches the guard on
+ * duty (the calendar's guard roster: the guards' WeCom group now, DingTalk for the next shift) at once; unacknowledged, it reaches the head of security's DingTalk group (a signed
  * robot) at the escalation level; a second alarm acknowledged in time does not escalate and its
  * acknowledgement is told to the guard's group. Each delivery is on the alarm's record in the store,
  * and nothing carries more than the alarm's own fields.
@@ -42,8 +42,16 @@ class AlarmNotificationIT {
             Files.writeString(home.resolve("conf/notifications.yaml"), robots.notificationsYaml(8)
                     .replace("channels:\n", "channels:\n  head-mail:\n    type: email\n    url: \"smtp://gw-sch@127.0.0.1:"
                             + smtp.getSmtp().getPort() + "/?from=gw%40school.edu.cn&to=head%40school.edu.cn\"\n    secret: \"mail-pw-1\"\n")
-                    .replace("channels: [guard-wecom]", "channels: [guard-wecom, head-mail]"));
+                    .replace("channels: [guard-wecom]", "duty: guard\n    channels: [head-mail]"));
             List<String> settings = new ArrayList<>(GatewayFixture.nightRules(dir, "rules"));
+            // the guard on duty now is reached through the guards' WeCom group; the next shift's guard (from an hour on) through
+            // DingTalk: a roster read at the wrong time or the wrong shift shows as a DingTalk message too many
+            java.time.LocalTime now = java.time.LocalTime.now(java.time.ZoneId.of("Asia/Shanghai")).withSecond(0).withNano(0);
+            String from = now.minusHours(1).toString(), to = now.plusHours(1).toString(), all = "[monday, tuesday, wednesday,"
+                    + " thursday, friday, saturday, sunday]";
+            Files.writeString(dir.resolve("no-school.yaml"), "schoolHours: {}\ndutyRosters:\n  guard:\n"
+                    + "    - {days: " + all + ", time: \"" + from + "-" + to + "\", on: 当班门卫 guard on duty, channels: [guard-wecom]}\n"
+                    + "    - {days: " + all + ", time: \"" + to + "-" + from + "\", on: 下一班 next shift, channels: [head-dingtalk]}\n");
             Path school = GatewayFixture.schoolWithController(dir.resolve("school.yaml"), "sch-notify-it", api);
             Files.writeString(school, Files.readString(school) + """
                       - id: cam-fence-north-1

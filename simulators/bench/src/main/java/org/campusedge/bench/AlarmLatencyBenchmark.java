@@ -68,7 +68,9 @@ public final class AlarmLatencyBenchmark {
             }
             Files.writeString(school.inventoryFile(), extra, StandardOpenOption.APPEND);
             Path night = home.resolve("no-school.yaml");
-            Files.writeString(night, "schoolHours: {}\n");
+            // night all day, and a guard always on duty (the simulated school's first notification level is "duty: guard")
+            Files.writeString(night, "schoolHours: {}\ndutyRosters:\n  guard:\n    - {days: [monday, tuesday, wednesday, thursday,"
+                    + " friday, saturday, sunday], time: \"00:00-00:00\", on: guard, channels: [guard-wecom]}\n");
             school.provision(home.resolve("gateway"));
             try (GatewayProcess gw = GatewayProcess.start(GatewayProcess.defaultDistribution(), home.resolve("gateway"),
                     List.of("camel.coapPort=0", "camel.cardPort=0", "camel.httpPort=0", "console.port=0",

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.campusedge.api.Alarms;
 import org.campusedge.api.CampusEvent;
+import org.campusedge.api.DutyRosters;
 import org.campusedge.api.Severity;
 import org.campusedge.api.StallWatch;
 import org.slf4j.Logger;
@@ -45,6 +46,7 @@ final class Notifier {
     private final Clock clock;
     private final Consumer<CampusEvent> record;
     private final Supplier<Alarms> alarms;
+    private final Supplier<DutyRosters> rosters;
     private final String school;
     private final ZoneId zone;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -58,6 +60,13 @@ final class Notifier {
 
     Notifier(DeliveryQueue queue, Supplier<Plan> plan, HttpClient http, Clock clock, Consumer<CampusEvent> record,
              Supplier<Alarms> alarms, String school, ZoneId zone) {
+        this(queue, plan, http, clock, record, alarms, () -> null, school, zone);
+    }
+
+    /** @param rosters who is on duty when (the school calendar's), for levels that name a duty roster */
+    Notifier(DeliveryQueue queue, Supplier<Plan> plan, HttpClient http, Clock clock, Consumer<CampusEvent> record,
+             Supplier<Alarms> alarms, Supplier<DutyRosters> rosters, String school, ZoneId zone) {
+        this.rosters = rosters;
         this.queue = queue;
         this.plan = plan;
         this.http = http;
@@ -87,7 +96,7 @@ final class Notifier {
                 for (Plan.Level l : p.levels()) {
                     if (l.covers(severity, a.get("rule"))) {
                         Message m = Message.of(e, level, l.after(), school, zone);
-                        for (String channel : l.channels()) {
+                        for (String channel : recipients(l, level, alarm, e.id(), e.occurredAt().plus(l.after()), p)) {
                             queue.add(alarm, e.id(), "raised", level, channel, e.occurredAt().plus(l.after()), m.text(), m.json(), now,
                                     e.occurredAt());
                         }
@@ -123,6 +132,38 @@ final class Notifier {
             default -> {
             }
         }
+    }
+
+    /**
+     * The channels of a level: its own, and those of whoever is on its duty roster when it is due
+     * (the roster is read at the raise: a calendar changed before a later level goes out does not
+     * move it). Nobody on duty, or a roster naming a channel the plan lacks, is on the alarm's record.
+     */
+    private Set<String> recipients(Plan.Level l, int level, String alarm, String transition, Instant due, Plan p) {
+        Set<String> to = new LinkedHashSet<>(l.channels());
+        if (l.duty() == null) {
+            return to;
+        }
+        DutyRosters book = rosters.get();
+        List<DutyRosters.OnDuty> on = book == null ? List.of() : book.onDuty(l.duty(), due);
+        if (on.isEmpty()) {
+            String why = book == null ? "the school calendar's duty rosters are not available" : !book.rosters().contains(l.duty())
+                    ? "the school calendar has no duty roster '" + l.duty() + "'"
+                    : "nobody is on the '" + l.duty() + "' duty roster at " + due.atZone(zone).toLocalDateTime();
+            LOG.warn("Notification of {} (level {}): {}", alarm, level, why);
+            audit("audit.notification-failed", Severity.WARNING, alarm, transition, "duty:" + l.duty(), level, 0, why);
+        }
+        for (DutyRosters.OnDuty d : on) {
+            for (String channel : d.channels()) {
+                if (p.channels().containsKey(channel)) {
+                    to.add(channel);
+                } else {
+                    audit("audit.notification-failed", Severity.WARNING, alarm, transition, channel, level, 0, "the '" + l.duty()
+                            + "' duty roster names channel " + channel + " for " + d.on() + ", and notifications.yaml has no such channel");
+                }
+            }
+        }
+        return to;
     }
 
     /** Sends what is due; called often by the component's timer. */
@@ -232,11 +273,16 @@ final class Notifier {
     }
 
     private void audit(String kind, Severity severity, DeliveryQueue.Delivery d, int attempts, String error) {
+        audit(kind, severity, d.alarm(), d.transition(), d.channel(), d.level(), attempts, error);
+    }
+
+    private void audit(String kind, Severity severity, String alarm, String transition, String channel, int level, int attempts,
+                       String error) {
         Map<String, String> attrs = new LinkedHashMap<>();
-        attrs.put("alarm", d.alarm());
-        attrs.put("transition", d.transition());
-        attrs.put("channel", d.channel());
-        attrs.put("level", Integer.toString(d.level()));
+        attrs.put("alarm", alarm);
+        attrs.put("transition", transition);
+        attrs.put("channel", channel);
+        attrs.put("level", Integer.toString(level));
         attrs.put("attempts", Integer.toString(attempts));
         if (error != null) {
             attrs.put("error", error.length() > 200 ? error.substring(0, 200) : error);

@@ -68,12 +68,13 @@ public final class NotifyComponent {
     @Activate
     public NotifyComponent(@Reference(name = "bus") EventBus bus, @Reference(name = "store") EventStore store,
                            @Reference(name = "registry") DeviceRegistry registry, @Reference(name = "files") DataFiles files,
-                           Config config) throws Exception {
+                           @Reference(name = "rosters") org.campusedge.api.DutyRosters rosters, Config config) throws Exception {
         this.files = files;
         this.planFile = CampusHome.resolve(config.file());
         this.queue = new DeliveryQueue(CampusHome.resolve(config.queueFile()));
         this.notifier = new Notifier(queue, () -> plan, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
-                Clock.systemUTC(), e -> bus.publish(List.of(e)), () -> alarms, registry.schoolId(), registry.timezone());
+                Clock.systemUTC(), e -> bus.publish(List.of(e)), () -> alarms, () -> rosters, registry.schoolId(),
+                registry.timezone());
         reload();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "notify");

@@ -18,8 +18,11 @@ import org.campusedge.api.Severity;
  */
 record Plan(Map<String, Channel> channels, List<Level> levels) {
 
-    /** One escalation level: after how long, for which alarms (severity at least, optionally only some rules), to whom. */
-    record Level(Duration after, Severity minSeverity, Set<String> rules, List<String> channels) {
+    /**
+     * One escalation level: after how long, for which alarms (severity at least, optionally only some
+     * rules), to whom: its channels, and whoever is on the {@code duty} roster then (null: no roster).
+     */
+    record Level(Duration after, Severity minSeverity, Set<String> rules, List<String> channels, String duty) {
         boolean covers(Severity severity, String rule) {
             return severity.compareTo(minSeverity) >= 0 && (rules.isEmpty() || rules.contains(rule));
         }
@@ -46,7 +49,7 @@ record Plan(Map<String, Channel> channels, List<Level> levels) {
         List<Level> levels = new ArrayList<>();
         for (Object o : (List<Object>) content.getOrDefault("escalation", List.of())) {
             Map<String, Object> l = (Map<String, Object>) o;
-            List<String> to = new ArrayList<>((List<String>) l.get("channels"));
+            List<String> to = new ArrayList<>((List<String>) l.getOrDefault("channels", List.of()));
             for (String id : to) {
                 if (!channels.containsKey(id)) {
                     throw new IllegalArgumentException("escalation: channel " + id + " is not among the channels");
@@ -54,7 +57,7 @@ record Plan(Map<String, Channel> channels, List<Level> levels) {
             }
             levels.add(new Level(Duration.ofSeconds(((Number) l.getOrDefault("afterSeconds", 0)).longValue()),
                     Severity.valueOf((String) l.getOrDefault("minSeverity", "CRITICAL")),
-                    Set.copyOf((List<String>) l.getOrDefault("rules", List.of())), List.copyOf(to)));
+                    Set.copyOf((List<String>) l.getOrDefault("rules", List.of())), List.copyOf(to), (String) l.get("duty")));
         }
         levels.sort(java.util.Comparator.comparing(Level::after));
         return new Plan(Map.copyOf(channels), List.copyOf(levels));

@@ -205,6 +205,58 @@ class NotifierTest {
         assertEquals(raised.attributes().get("alarm"), records.get(0).attributes().get("alarm"));
     }
 
+    /** The calendar's rosters, as the rules bundle serves them: the day guard until a minute from now, then the night guard. */
+    private final org.campusedge.api.DutyRosters rosters = new org.campusedge.api.DutyRosters() {
+        private final Instant shiftChange = now.plusSeconds(60);
+
+        @Override
+        public List<OnDuty> onDuty(String roster, Instant at) {
+            return switch (roster) {
+                case "guard" -> at.isBefore(shiftChange) ? List.of(new OnDuty("guard", "day guard Wang", List.of("guard-wecom")))
+                        : List.of(new OnDuty("guard", "night guard Li", List.of("security-dingtalk")));
+                case "principal" -> List.of(new OnDuty("principal", "principal Chen", List.of("principal-phone")));
+                default -> List.of(); // "office": nobody at night
+            };
+        }
+
+        @Override
+        public Set<String> rosters() {
+            return Set.of("guard", "office", "principal");
+        }
+    };
+
+    @Test
+    void aDutyLevelGoesToWhoeverIsOnDutyWhenItIsDueAndNobodyOnDutyIsOnTheRecord() throws Exception {
+        Map<String, Object> channels = new java.util.LinkedHashMap<>();
+        channels.put("guard-wecom", Map.of("type", "wecom", "url", base() + "/cgi-bin/webhook/send?key=guard-key"));
+        channels.put("security-dingtalk", Map.of("type", "dingtalk", "url", base() + "/robot/send?access_token=sec", "secret", DING_SECRET));
+        channels.put("head-dingtalk", Map.of("type", "dingtalk", "url", base() + "/robot/send?access_token=head", "secret", DING_SECRET));
+        Plan plan = Plan.of(Map.of("channels", channels, "escalation", List.of(
+                Map.of("afterSeconds", 0, "duty", "guard"),
+                Map.of("afterSeconds", 300, "duty", "guard", "channels", List.of("head-dingtalk")),
+                Map.of("afterSeconds", 300, "duty", "office"),
+                Map.of("afterSeconds", 600, "duty", "principal"),
+                Map.of("afterSeconds", 600, "duty", "canteen"))));
+        Notifier n = new Notifier(queue, () -> plan, http, clock, records::add, () -> null, () -> rosters, "sch-t", ZoneId.of("Asia/Shanghai"));
+        n.onEvent(transition("alarm.raised", "night:cam-1", Map.of()));
+        until(() -> wecom.size() == 1, n, "the day guard on duty was not told");
+        n.dispatch();
+        Thread.sleep(300);
+        assertTrue(dingtalk.isEmpty() && head.isEmpty(), "told someone not on duty at the raise: " + dingtalk + head);
+        now = now.plusSeconds(300); // the night guard took over meanwhile: the 5-minute level reaches him, and the head of security
+        until(() -> dingtalk.size() == 1 && head.size() == 1, n, "the 5-minute level did not reach the night guard and the head");
+        assertEquals(1, wecom.size(), "the day guard, off duty by then, was told again");
+        List<String> failed = records.stream().filter(e -> e.kind().equals("audit.notification-failed"))
+                .map(e -> e.attributes().get("channel") + ": " + e.attributes().get("error")).toList();
+        assertEquals(3, failed.size(), failed.toString());
+        assertTrue(failed.get(0).startsWith("duty:office: nobody is on the 'office' duty roster at 2026-12-02T22:05"), failed.get(0));
+        assertTrue(failed.get(1).startsWith("principal-phone: the 'principal' duty roster names channel principal-phone for principal Chen,"
+                + " and notifications.yaml has no such channel"), failed.get(1));
+        assertEquals("duty:canteen: the school calendar has no duty roster 'canteen'", failed.get(2));
+        assertTrue(records.stream().noneMatch(e -> e.kind().equals("audit.notification-sent") && e.attributes().get("channel").equals("guard-wecom")
+                && !e.attributes().get("level").equals("0")), "the off-duty guard's channel on a later level");
+    }
+
     @Test
     void escalationGoesOutOnlyWhileTheAlarmIsUnacknowledgedAndTheAcknowledgementIsTold() throws Exception {
         Notifier n = notifier(plan("guard-key"));

@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
  * the cloud unreachable: nothing here waits for it. Rule files and the calendar are reloaded when
  * they change; a bad file is reported (FILE: FIELD: REASON) and the rules in force stay.
  */
-@Component(service = {Alarms.class, RuleStatus.class, Drills.class}, immediate = true, configurationPid = RulesComponent.PID)
+@Component(service = {Alarms.class, RuleStatus.class, Drills.class, org.campusedge.api.DutyRosters.class}, immediate = true, configurationPid = RulesComponent.PID)
 @Designate(ocd = RulesComponent.Config.class)
-public final class RulesComponent implements Alarms, RuleStatus, Drills {
+public final class RulesComponent implements Alarms, RuleStatus, Drills, org.campusedge.api.DutyRosters {
 
     public static final String PID = "org.campusedge.rules";
     /** How far back the stored alarm history is read at start to find the alarms still active. */
@@ -322,6 +322,16 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills {
             }
             return fresh;
         }
+    }
+
+    @Override
+    public synchronized List<OnDuty> onDuty(String roster, java.time.Instant at) {
+        return calendar.onDuty(roster, at);
+    }
+
+    @Override
+    public synchronized java.util.Set<String> rosters() {
+        return calendar.rosters();
     }
 
     @Override

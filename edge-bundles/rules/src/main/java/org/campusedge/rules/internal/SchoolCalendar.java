@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * When the school is in session: a span of hours per weekday and the holidays, in the school's
- * time zone (from {@code device-profiles/calendars/*.yaml}, valid against {@code calendar.schema.json}).
+ * time zone; when each lab is booked; who is on duty when (from {@code device-profiles/calendars/*.yaml},
+ * valid against {@code calendar.schema.json}).
  */
 final class SchoolCalendar {
 
@@ -32,17 +33,20 @@ final class SchoolCalendar {
     private final Map<DayOfWeek, Span> hours;
     private final List<Holiday> holidays;
     private final Map<String, List<Slot>> labs;
+    private final Map<String, DutyRoster> rosters;
 
-    private SchoolCalendar(ZoneId zone, Map<DayOfWeek, Span> hours, List<Holiday> holidays, Map<String, List<Slot>> labs) {
+    private SchoolCalendar(ZoneId zone, Map<DayOfWeek, Span> hours, List<Holiday> holidays, Map<String, List<Slot>> labs,
+                           Map<String, DutyRoster> rosters) {
         this.zone = zone;
         this.hours = hours;
         this.holidays = holidays;
         this.labs = labs;
+        this.rosters = rosters;
     }
 
     /** A calendar without school hours: everything is outside school hours. */
     static SchoolCalendar none(ZoneId zone) {
-        return new SchoolCalendar(zone, Map.of(), List.of(), Map.of());
+        return new SchoolCalendar(zone, Map.of(), List.of(), Map.of(), Map.of());
     }
 
     @SuppressWarnings("unchecked")
@@ -71,7 +75,10 @@ final class SchoolCalendar {
             }
             labs.put(room, List.copyOf(list));
         });
-        return new SchoolCalendar(zone, hours, List.copyOf(holidays), Map.copyOf(labs));
+        Map<String, DutyRoster> rosters = new java.util.TreeMap<>();
+        ((Map<String, Object>) content.getOrDefault("dutyRosters", Map.of())).forEach((name, shifts) ->
+                rosters.put(name, DutyRoster.of(name, (List<Object>) shifts)));
+        return new SchoolCalendar(zone, hours, List.copyOf(holidays), Map.copyOf(labs), java.util.Collections.unmodifiableMap(rosters));
     }
 
     /** True when the day is one of the calendar's holidays. */
@@ -115,6 +122,17 @@ final class SchoolCalendar {
             }
         }
         return true;
+    }
+
+    /** Who is on the roster's duty at {@code t}; empty when nobody is or the calendar has no such roster. */
+    List<org.campusedge.api.DutyRosters.OnDuty> onDuty(String roster, Instant t) {
+        DutyRoster r = rosters.get(roster);
+        return r == null ? List.of() : r.onDuty(t, zone);
+    }
+
+    /** The calendar's duty rosters, by name. */
+    Set<String> rosters() {
+        return rosters.keySet();
     }
 
     /** Whether a rule's {@code when} holds for an event in a room at a time. */

@@ -3,10 +3,15 @@ package org.campusedge.rules.internal;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.campusedge.api.DutyRosters;
 import org.junit.jupiter.api.Test;
 
-/** School hours in the school's zone, weekends and holidays. */
+/** School hours in the school's zone, weekends and holidays, lab timetables, duty rosters. */
 class SchoolCalendarTest {
 
     private final SchoolCalendar calendar = Events.calendar();
@@ -34,5 +39,47 @@ class SchoolCalendarTest {
         assertTrue(calendar.isLabScheduledEmpty("301 Chemistry", Instant.parse("2026-11-25T02:30:00Z")), "Wednesday 10:30");
         assertFalse(calendar.isLabScheduledEmpty("Library", Instant.parse("2026-11-25T02:30:00Z")), "no timetable, no opinion");
         assertFalse(calendar.isLabScheduledEmpty(null, Instant.parse("2026-11-25T02:30:00Z")));
+    }
+
+    /** A guard roster: day shift on weekdays, a night shift every night, the weekend days apart; the office on weekdays. */
+    private final SchoolCalendar rosters = SchoolCalendar.of(Map.of("schoolHours", Map.of(), "dutyRosters", Map.of(
+            "guard", List.of(
+                    Map.of("days", List.of("monday", "tuesday", "wednesday", "thursday", "friday"), "time", "07:00-19:00",
+                            "on", "day guard Wang", "channels", List.of("guard-day")),
+                    Map.of("days", List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+                            "time", "19:00-07:00", "on", "night guard Li", "channels", List.of("guard-night", "guard-night-sms")),
+                    Map.of("days", List.of("saturday", "sunday"), "time", "07:00-19:00", "on", "weekend guard Zhao",
+                            "channels", List.of("guard-weekend"))),
+            "office", List.of(Map.of("days", List.of("tuesday"), "time", "08:00-17:00", "on", "security office",
+                    "channels", List.of("office-mail")),
+                    Map.of("days", List.of("tuesday"), "time", "12:00-13:00", "on", "head of security (lunch cover)",
+                            "channels", List.of("head-mail"))))), Events.SHANGHAI);
+
+    private List<String> on(String roster, String instant) {
+        return rosters.onDuty(roster, Instant.parse(instant)).stream().map(DutyRosters.OnDuty::on).toList();
+    }
+
+    @Test
+    void whoIsOnDutyFollowsTheShiftsInTheSchoolsTimeIncludingNightShiftsPastMidnight() {
+        assertEquals(List.of("day guard Wang"), on("guard", "2026-11-24T02:00:00Z"), "Tuesday 10:00");
+        assertEquals(List.of("day guard Wang"), on("guard", "2026-11-24T10:59:59Z"), "Tuesday 18:59:59");
+        assertEquals(List.of("night guard Li"), on("guard", "2026-11-24T11:00:00Z"), "Tuesday 19:00: the night shift begins");
+        assertEquals(List.of("night guard Li"), on("guard", "2026-11-24T18:30:00Z"), "Wednesday 02:30, the shift that began on Tuesday");
+        assertEquals(List.of("day guard Wang"), on("guard", "2026-11-24T23:00:00Z"), "Wednesday 07:00: the day shift again");
+        assertEquals(List.of("night guard Li"), on("guard", "2026-11-27T22:59:00Z"), "Saturday 06:59, Friday's night shift");
+        assertEquals(List.of("weekend guard Zhao"), on("guard", "2026-11-27T23:00:00Z"), "Saturday 07:00");
+        assertEquals(List.of("night guard Li"), on("guard", "2026-11-29T22:00:00Z"), "Monday 06:00, Sunday's night shift");
+        assertEquals(List.of("guard-night", "guard-night-sms"), rosters.onDuty("guard", Instant.parse("2026-11-24T12:00:00Z")).get(0)
+                .channels());
+    }
+
+    @Test
+    void overlappingShiftsAreAllOnDutyAndAGapOrAnUnknownRosterIsNobody() {
+        assertEquals(List.of("security office", "head of security (lunch cover)"), on("office", "2026-11-24T04:30:00Z"), "Tuesday 12:30");
+        assertEquals(List.of(), on("office", "2026-11-24T10:00:00Z"), "Tuesday 18:00: nobody in the office");
+        assertEquals(List.of(), on("office", "2026-11-25T02:00:00Z"), "Wednesday: not on this roster");
+        assertEquals(List.of(), on("principal", "2026-11-24T02:00:00Z"), "no such roster");
+        assertEquals(java.util.Set.of("guard", "office"), rosters.rosters());
+        assertEquals(List.of(), calendar.onDuty("guard", Instant.parse("2026-11-24T02:00:00Z")), "a calendar without rosters");
     }
 }

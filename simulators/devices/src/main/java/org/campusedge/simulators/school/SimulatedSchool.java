@@ -153,11 +153,12 @@ public final class SimulatedSchool implements AutoCloseable {
         kitKeys.set(keys);
         meters.users(java.util.Map.of(EnergyMeterServer.CREDENTIAL, keys.secret(EnergyMeterServer.CREDENTIAL)));
         GatewayProcess.trustOpcUaServer(gatewayHome, "campus-energy-sim", meters.certificate());
-        // the school's notification channels: the guard's WeCom group and the security office's mailbox at once, the head of
-        // security's DingTalk after 5 minutes; written at every start (the simulated robots and mail server have new ports)
+        // the school's notification channels: at once the guard on duty (the calendar's guard roster names the guards' WeCom
+        // group) and the security office's mailbox, the head of security's DingTalk after 5 minutes; written at every start
+        // (the simulated robots and mail server have new ports)
         Path notifications = gatewayHome.resolve("conf/notifications.yaml");
         Files.writeString(notifications, robots.notificationsYaml(300).replace("channels:\n", "channels:\n" + mail.channelYaml("office-mail"))
-                .replace("channels: [guard-wecom]", "channels: [guard-wecom, office-mail]"));
+                .replace("channels: [guard-wecom]", "duty: guard\n    channels: [office-mail]"));
     }
 
     /** The school's mail server (GreenMail) with the security office's mailbox. */
