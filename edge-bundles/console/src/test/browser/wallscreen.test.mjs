@@ -6,6 +6,9 @@
 // 3. The gateway restarts: the page says "reconnecting" with the list's age while it is away, then that
 //    the session ended (sessions do not outlive the gateway); logging in again brings the alarms back.
 // 4. A drill started on the page shows its banner and its badged alarm, and is ended there.
+// 5. The wall screen's own login: the admin makes a link (and QR code) on the admin page; the screen's browser
+//    opens it and shows the security page large, with nothing to press; it stays logged in across the
+//    restart in 3; when the admin revokes it, the screen says so within seconds.
 // The restart is done by the Java side: this script writes $SIGNALS/restart and waits for $SIGNALS/restarted.
 // Environment: CONSOLE_URL, ADMIN_PASSWORD, SIGNALS, SCREENSHOTS.
 import { chromium } from "playwright-core";
@@ -91,6 +94,37 @@ try {
   await wall.waitForSelector('#feed-status[data-state="live"]', { timeout: 15000 });
   check(await wall.isHidden("#session-banner"), "logged in again: live, no banner");
 
+  // 5a. the admin makes a wall screen's link; the screen's browser opens it
+  await admin.goto(`${base}/admin.html`);
+  await admin.fill("#screen-name", "office-wall");
+  await admin.click("#new-screen button[type=submit]");
+  await admin.waitForSelector("#screen-made:not([hidden])", { timeout: 10000 });
+  const link = await admin.textContent("#screen-link");
+  check(/^https:\/\/[^/]+\/screen#[A-Za-z0-9_-]{43}$/.test(link), `the admin page shows the screen's link (${link.replace(/#.*/, "#…")})`);
+  check(await admin.$("#screen-qr svg path") !== null, "and its QR code");
+  await admin.screenshot({ path: `${shots}/admin-screen-link.png`, fullPage: true });
+  const screenContext = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: "zh-CN", ignoreHTTPSErrors: true });
+  const screen = await screenContext.newPage();
+  await screen.goto(link);
+  await screen.waitForURL(/\/security\.html$/, { timeout: 15000 });
+  check(!screen.url().includes("#"), `the screen is on the security page, no token in its address (${screen.url()})`);
+  await screen.waitForSelector('#feed-status[data-state="live"]', { timeout: 15000 });
+  check(await screen.evaluate(() => document.documentElement.classList.contains("wall")), "the screen shows the security page in wall-screen mode");
+  check(await screen.isHidden("#drill-panel") && await screen.isHidden("#change-password"), "with nothing to press");
+  const tried = await screen.evaluate(async () => {
+    const me = await (await fetch("/api/me")).json();
+    const r = await fetch("/api/drill/start", { method: "POST", headers: { "X-CSRF-Token": me.csrf },
+      body: new URLSearchParams({ device: "cam-fence-north-1", minutes: "3" }) });
+    return `${me.role} ${r.status}`;
+  });
+  check(tried === "wall_screen 403", `the screen's login cannot change anything (${tried})`);
+  const stranger = await browser.newContext({ ignoreHTTPSErrors: true });
+  const forgedPage = await stranger.newPage();
+  await forgedPage.goto(link.replace(/#.*/, "#" + "A".repeat(43)));
+  await forgedPage.waitForFunction(() => document.getElementById("screen-status").classList.contains("error"), null, { timeout: 10000 });
+  check(forgedPage.url().endsWith("/screen"), `a made-up screen link is refused (${await forgedPage.textContent("#screen-status")})`);
+  await stranger.close();
+
   // 3. the gateway restarts under the page
   writeFileSync(`${signals}/restart`, "now");
   await wall.waitForSelector('#feed-status[data-state="reconnecting"]', { timeout: 30000 });
@@ -110,6 +144,10 @@ try {
   await Promise.all([wall.waitForNavigation(), wall.click("#submit")]);
   await wall.waitForSelector('#feed-status[data-state="live"]', { timeout: 15000 });
   check(await wall.isHidden("#session-banner"), "logged in after the restart: live again");
+  // 5b. the wall screen came back by itself: its login outlives the gateway's sessions
+  await screen.waitForSelector('#feed-status[data-state="live"]', { timeout: 30000 });
+  check(await screen.isHidden("#session-banner"), "the wall screen is live again after the restart, no password asked");
+  await screen.screenshot({ path: `${shots}/wall-screen.png` });
   await wall.screenshot({ path: `${shots}/security-live.png`, fullPage: true });
 
   // 4. a drill, started on the page: the amber banner, the drill's alarm badged; a camera no rule acts on is refused
@@ -138,6 +176,20 @@ try {
   await wall.waitForSelector("#drill-banner", { state: "hidden", timeout: 10000 });
   await wall.waitForFunction(() => !document.querySelector("#alarms tr.drill"), null, { timeout: 15000 });
   check(true, "ended on the page: the banner is gone and so is the drill's alarm");
+
+  // 5c. the admin (logged in again: the restart ended every person's session) revokes the screen: it is signed out
+  // within seconds, and says why
+  await login(admin, "admin", process.env.ADMIN_PASSWORD);
+  await admin.goto(`${base}/admin.html`);
+  await admin.waitForSelector('[data-revoke-screen="office-wall"]', { timeout: 10000 });
+  admin.once("dialog", (d) => d.accept());
+  const revokedAt = Date.now();
+  await admin.click('[data-revoke-screen="office-wall"]');
+  await screen.waitForSelector("#session-banner:not([hidden])", { timeout: 30000 });
+  const said = await screen.textContent("#session-banner");
+  check(said.includes("吊销"), `the screen shows it was revoked after ${((Date.now() - revokedAt) / 1000).toFixed(1)} s (${said.trim()})`);
+  const after = await screen.evaluate(async () => (await fetch("/api/alarms")).status);
+  check(after === 401, `and its cookie no longer opens anything (${after})`);
 } finally {
   await browser.close();
 }

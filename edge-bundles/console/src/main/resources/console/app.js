@@ -37,6 +37,11 @@ const I18N = {
     "hop_pa-commanded": "广播已下令", "hop_pa-played": "广播已播放", "hop_pa-failed": "广播失败", hop_notified: "通知已送达",
     "hop_notification-failing": "通知失败（重试中）", "hop_notification-failed": "通知最终失败", hop_acknowledged: "已确认",
     hop_cleared: "已清除", hop_queued: "排队发往城市", hop_accepted: "Hono 已接收",
+    wallScreen: "安防大屏", screens: "安防大屏登录", screensHelp: "为安防办公室的大屏生成一个长期有效的登录链接（或扫描二维码）：大屏只能查看，不能确认或清除报警；网关重启后无需重新登录；可随时吊销。",
+    screenName: "大屏名称（如 office-wall）", makeScreen: "生成链接", screenLinkShown: "请在大屏的浏览器中打开此链接（只显示这一次）：",
+    revokeScreenConfirm: "吊销后该大屏将立即退出，确定吗？", made: "创建时间", screenEnded: "本大屏的登录已被管理员吊销，报警列表已停止更新。请向管理员索取新的链接。",
+    screenLinking: "正在登录大屏…", screenRefused: "此大屏链接无效或已被吊销，请向管理员索取新的链接。", screenNoToken: "链接不完整：请打开管理员给出的完整链接。",
+    screenUnreachable: "无法连接网关，请稍后刷新。",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -86,6 +91,14 @@ const I18N = {
     hop_notified: "notification delivered", "hop_notification-failing": "notification failing (retrying)",
     "hop_notification-failed": "notification failed for good", hop_acknowledged: "acknowledged", hop_cleared: "cleared",
     hop_queued: "queued for the city", hop_accepted: "accepted by Hono",
+    wallScreen: "Security wall screen", screens: "Wall screen logins", screensHelp: "A long-lived login for the security office's"
+      + " big screen, as a link (or its QR code) to open in the screen's browser: the screen only shows (it cannot acknowledge"
+      + " or clear), stays logged in across gateway restarts, and can be revoked at any time.",
+    screenName: "Screen name (e.g. office-wall)", makeScreen: "Make link", screenLinkShown: "Open this link in the screen's browser (shown only now):",
+    revokeScreenConfirm: "The screen will be signed out at once. Revoke its login?", made: "Made",
+    screenEnded: "This screen's login was revoked by the admin; the alarms below are no longer updated. Ask the admin for a new link.",
+    screenLinking: "Signing the screen in…", screenRefused: "This screen link is not valid or was revoked: ask the admin for a new one.",
+    screenNoToken: "The link is incomplete: open the whole link the admin gave you.", screenUnreachable: "The gateway cannot be reached; reload later.",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The security page as a wall screen, in headless Chromium (edge-bundles/console/src/test/browser/
  * wallscreen.test.mjs): it shows whether its live feed is connected and how old its list is; when
  * the guard's session ends (a password change) or the gateway restarts under it, it says so at once
- * instead of showing a frozen list, and offers the way back in. The gateway is restarted on the same
- * console port when the script asks for it.
+ * instead of showing a frozen list, and offers the way back in. The security office's wall screen
+ * logs in with a link made on the admin page, shows without letting anything be changed, comes back
+ * by itself after the restart, and is signed out when the admin revokes it. The gateway is restarted
+ * on the same console port when the script asks for it.
  */
 class SecurityScreenBrowserIT {
 
@@ -61,7 +63,8 @@ class SecurityScreenBrowserIT {
                 Files.writeString(signals.resolve("restarted"), "yes");
             }
             browser.get(200, TimeUnit.SECONDS);
-            BrowserScript.assertScreenshots("security-session-ended.png", "security-reconnecting.png", "security-live.png");
+            BrowserScript.assertScreenshots("security-session-ended.png", "security-reconnecting.png", "security-live.png",
+                    "admin-screen-link.png", "wall-screen.png");
         } finally {
             running[0].close();
         }

@@ -69,6 +69,9 @@ public final class ConsoleComponent {
         @AttributeDefinition(description = "File of console users (salted PBKDF2 hashes); made at first start")
         String usersFile() default "data/console-users";
 
+        @AttributeDefinition(description = "File of the wall screens' logins (hashes of their tokens); made when the first is")
+        String screensFile() default "data/console-screens";
+
         @AttributeDefinition(description = "Minutes without a request after which a session ends")
         int sessionIdleMinutes() default 30;
 
@@ -131,7 +134,7 @@ public final class ConsoleComponent {
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
                 new AdminView(context, registry, rules, counters, scr, () -> cloud), new CredentialsView(credentials, registry, () -> certificates),
-                new DrillView(drills, registry, store),
+                new DrillView(drills, registry, store), new Screens(CampusHome.resolve(config.screensFile())),
                 ConsoleServer.defaultLimits(), e -> bus.publish(java.util.List.of(e)).exceptionally(t -> {
                     LOG.error("A console audit record could not be stored: {}", t.toString());
                     return null;

@@ -30,13 +30,13 @@ final class ConsoleServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
 
     private static final Map<String, Set<Users.Role>> PAGES = Map.of(
-            "/security.html", Set.of(Users.Role.SECURITY, Users.Role.ADMIN),
+            "/security.html", Set.of(Users.Role.SECURITY, Users.Role.ADMIN, Users.Role.WALL_SCREEN),
             "/lab.html", Set.of(Users.Role.TEACHER, Users.Role.ADMIN),
             "/admin.html", Set.of(Users.Role.ADMIN),
             "/energy.html", Set.of(Users.Role.SECURITY, Users.Role.TEACHER, Users.Role.ADMIN));
     /** How long an alarm change waits for the store before the person is told it is not stored yet. */
     static final int STORE_WAIT_SECONDS = 10;
-    private static final Set<String> ASSETS = Set.of("/app.js", "/style.css", "/login.html", "/forbidden.html");
+    private static final Set<String> ASSETS = Set.of("/app.js", "/style.css", "/login.html", "/forbidden.html", "/screen.html");
 
     private final Users users;
     private final Sessions sessions;
@@ -54,6 +54,7 @@ final class ConsoleServer implements AutoCloseable {
     private final BoundedHttpServer server;
     private final Accounts accounts;
     private final AuditLog audit;
+    private final ScreenLogins screens;
 
     /** Cookie attributes: {@code Secure} when the console is HTTPS, so a session id never travels in clear. */
     private final String cookieAttributes;
@@ -61,9 +62,11 @@ final class ConsoleServer implements AutoCloseable {
     /** @param tls the console's key and certificate; null: plain HTTP (tests of the pages' logic only) */
     ConsoleServer(String host, int port, org.campusedge.net.TlsIdentity tls, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
                   DeviceRegistry registry, EventStore store, LabRecordings recordings, AdminView admin, CredentialsView credentials,
-                  DrillView drills, BoundedHttpServer.Limits limits, java.util.function.Consumer<org.campusedge.api.CampusEvent> audit) throws IOException {
+                  DrillView drills, Screens screens, BoundedHttpServer.Limits limits,
+                  java.util.function.Consumer<org.campusedge.api.CampusEvent> audit) throws IOException {
         this.cookieAttributes = "; Path=/; HttpOnly; SameSite=Strict" + (tls == null ? "" : "; Secure");
         this.audit = new AuditLog(audit, registry.schoolId());
+        this.screens = new ScreenLogins(screens, sessions, this.audit, cookieAttributes, tls != null);
         this.accounts = new Accounts(users, sessions, this.audit, cookieAttributes);
         this.admin = admin;
         this.credentials = credentials;
@@ -155,9 +158,15 @@ final class ConsoleServer implements AutoCloseable {
         try {
             if (path.equals("/login") && method.equals("POST")) {
                 accounts.login(ex);
-            } else if (path.equals("/") || path.equals("/login")) {
+            } else if (path.equals("/screen/login") && method.equals("POST")) {
+                screens.login(ex);
+            } else if (path.equals("/screen")) {
+                asset(ex, "/screen.html");
+            } else if (path.equals("/login")) {
+                asset(ex, "/login.html"); // a person logging in on a screen's browser is not made the screen
+            } else if (path.equals("/")) {
                 Optional<Sessions.Session> s = session(ex);
-                if (path.equals("/") && s.isPresent()) {
+                if (s.isPresent()) {
                     Http.redirect(ex, home(s.get().user().role()));
                 } else {
                     asset(ex, "/login.html");
@@ -187,14 +196,16 @@ final class ConsoleServer implements AutoCloseable {
 
     static String home(Users.Role role) {
         return switch (role) {
-            case SECURITY -> "/security.html";
+            case SECURITY, WALL_SCREEN -> "/security.html";
             case TEACHER -> "/lab.html";
             case ADMIN -> "/admin.html";
         };
     }
 
+    /** The request's live session; else, for a wall screen's browser, a new one from its screen cookie. */
     private Optional<Sessions.Session> session(WebExchange ex) {
-        return sessions.find(Http.cookie(ex, Http.COOKIE));
+        Optional<Sessions.Session> s = sessions.find(Http.cookie(ex, Http.COOKIE));
+        return s.isPresent() ? s : screens.fromCookie(ex);
     }
 
     private void api(WebExchange ex, String path, String method) throws IOException {
@@ -205,10 +216,15 @@ final class ConsoleServer implements AutoCloseable {
         }
         Sessions.Session s = found.get();
         Users.Role role = s.user().role();
-        boolean security = role == Users.Role.SECURITY || role == Users.Role.ADMIN;
+        boolean screen = role == Users.Role.WALL_SCREEN;
+        boolean security = role == Users.Role.SECURITY || role == Users.Role.ADMIN || screen; // for a screen: to read only
         boolean teacher = role == Users.Role.TEACHER || role == Users.Role.ADMIN;
         if (method.equals("POST") && !s.csrf().equals(ex.header("X-CSRF-Token"))) {
             Http.text(ex, 403, "missing or wrong CSRF token");
+            return;
+        }
+        if (screen && method.equals("POST") && !path.equals("/api/logout")) {
+            Http.text(ex, 403, "a wall screen only shows: acknowledge, clear and start drills from a person's login");
             return;
         }
         switch (method + " " + path) {
@@ -223,6 +239,9 @@ final class ConsoleServer implements AutoCloseable {
             case "POST /api/logout" -> {
                 sessions.close(s.id());
                 ex.responseHeaders().add("Set-Cookie", Http.COOKIE + "=; Max-Age=0" + cookieAttributes);
+                if (screen) {
+                    screens.forget(ex);
+                }
                 Http.text(ex, 200, "bye");
             }
             case "GET /api/alarms" -> allowed(ex, security, () -> Http.json(ex, 200, g -> ApiViews.alarms(g, alarms, registry)));
@@ -354,6 +373,9 @@ final class ConsoleServer implements AutoCloseable {
             case "POST /api/users/reset" -> allowed(ex, role == Users.Role.ADMIN, () -> accounts.reset(ex, s));
             case "POST /api/users/remove" -> allowed(ex, role == Users.Role.ADMIN, () -> accounts.remove(ex, s));
             case "POST /api/password" -> accounts.changeOwn(ex, s);
+            case "GET /api/screens" -> allowed(ex, role == Users.Role.ADMIN, () -> screens.list(ex));
+            case "POST /api/screens" -> allowed(ex, role == Users.Role.ADMIN, () -> screens.add(ex, s));
+            case "POST /api/screens/revoke" -> allowed(ex, role == Users.Role.ADMIN, () -> screens.revoke(ex, s));
             default -> Http.text(ex, 404, "no such API");
         }
     }

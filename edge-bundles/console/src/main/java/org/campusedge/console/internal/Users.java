@@ -22,8 +22,8 @@ import javax.crypto.spec.PBEKeySpec;
  */
 final class Users {
 
-    /** What a user may see and do. */
-    enum Role { ADMIN, SECURITY, TEACHER }
+    /** What a user may see and do. A wall screen's login (see {@link Screens}) is never a user of this file. */
+    enum Role { ADMIN, SECURITY, TEACHER, WALL_SCREEN }
 
     record User(String name, Role role) {
     }
@@ -101,6 +101,9 @@ final class Users {
     /** Creates or replaces a user. */
     synchronized void put(String name, Role role, char[] password) throws IOException {
         reloadIfChanged(); // a change made meanwhile on the command line is not written over
+        if (role == Role.WALL_SCREEN) {
+            throw new IllegalArgumentException("role must be admin, security or teacher (a wall screen gets a link on the admin page)");
+        }
         if (!name.matches("[a-z0-9][a-z0-9._-]{0,31}")) {
             throw new IllegalArgumentException("a user name is 1-32 of a-z 0-9 . _ -, starting with a letter or digit");
         }
