@@ -89,16 +89,22 @@ final class RuleEngine {
 
     /**
      * Knows an alarm as raised that was raised before this engine existed (restored after a restart),
-     * so that the condition's end clears it.
+     * so that the condition's end clears it. A window alarm's window is taken as full at its last
+     * event ({@code lastAt}): it clears once a window has passed since then with nothing new, not at
+     * the first tick after the restart (the events themselves are not restored).
      */
-    void adopt(String key, String ruleId) {
+    void adopt(String key, String ruleId, Instant lastAt) {
         for (Rule r : rules) {
             if (r.id().equals(ruleId)) {
                 ruleOfKey.put(key, r);
                 if (r.kind() == Rule.Kind.THRESHOLD) {
                     thresholds.computeIfAbsent(key, k -> new ThresholdState()).raised = true;
                 } else if (r.kind() == Rule.Kind.WINDOW) {
-                    windows.computeIfAbsent(key, k -> new WindowState()).raised = true;
+                    WindowState w = windows.computeIfAbsent(key, k -> new WindowState());
+                    w.raised = true;
+                    while (lastAt != null && w.times.size() < r.count()) {
+                        w.times.addLast(lastAt);
+                    }
                 }
             }
         }

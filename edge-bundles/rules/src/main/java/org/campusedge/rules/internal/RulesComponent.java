@@ -126,7 +126,7 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
         java.util.Collections.reverse(history); // the newest 100,000, replayed oldest first
         alarms.restore(history);
         for (Alarm a : alarms.active()) {
-            engine.adopt(a.key(), a.ruleId());
+            engine.adopt(a.key(), a.ruleId(), a.lastAt());
         }
         this.drillReports = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "drill-reports");

@@ -171,6 +171,20 @@ class RuleEngineTest {
         }
 
         @Test
+        void aRateAlarmRestoredAfterARestartClearsAWindowAfterItsLastEventNotAtOnce() {
+            // restarted at t=5: the alarm was raised before, its last event at t=2; the events themselves are gone
+            RuleEngine engine = new RuleEngine(List.of(Events.window("flood", "camera.motion", 5, 10, Rule.When.ALWAYS, true,
+                    Set.of())), Events.calendar());
+            engine.adopt("flood:cam-1", "flood", at(2));
+            assertEquals("", summary(engine.tick(at(5))), "cleared at the first tick after the restart");
+            assertEquals("", summary(engine.tick(at(12))), "a window after the last event has not passed yet");
+            assertEquals("clear flood:cam-1", summary(engine.tick(at(13))));
+            // a restored alarm whose last event is unknown clears at the first tick (nothing says the condition goes on)
+            engine.adopt("flood:cam-2", "flood", null);
+            assertEquals("clear flood:cam-2", summary(engine.tick(at(14))));
+        }
+
+        @Test
         void aDrillsIntrusionRaisesTheNightAlarmInTheDaytimeUnderItsOwnKey() {
             java.util.Set<String> playedByTheDrill = new java.util.HashSet<>();
             RuleEngine engine = new RuleEngine(List.of(Events.window("night", "camera.intrusion", 1, 60,
