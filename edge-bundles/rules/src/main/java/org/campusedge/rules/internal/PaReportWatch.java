@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.campusedge.api.Alarms;
@@ -13,13 +14,15 @@ import org.campusedge.api.StallWatch;
 
 /**
  * "The PA takes commands but reports no plays": a broadcast controller reports the end of each play
- * it was given ({@code broadcast.played}) or why it failed ({@code broadcast.fault}). A controller
- * that has accepted a play and then reported nothing at all for {@code limit} is connected but not
- * doing its work as far as anyone can tell (its speakers may be silent, or its reports may not
- * reach the gateway), and the evacuation announcement a rule asks for may never be heard: that is a
- * gateway alarm with its own key, {@code gateway:pa-not-reporting:<controller>}, until the
- * controller's next report. A play that was stopped is never reported, so an accepted stop ends the
- * wait. The watch lives in memory: after a restart it waits for the next play.
+ * it was given ({@code broadcast.played}) or why it failed ({@code broadcast.fault}). A play it
+ * accepted and never reported within {@code limit} means its speakers may be silent, or its reports
+ * do not reach the gateway, and the evacuation announcement a rule asks for may never be heard: that
+ * is a gateway alarm with its own key, {@code gateway:pa-not-reporting:<controller>}, until the
+ * controller's next report. Plays are followed by task id, in the order they were accepted: a report
+ * of one settles it and every earlier one (a play pre-empted by a later one is reported only by the
+ * later), and an accepted stop settles all (a stopped play is not reported). Each silent play raises
+ * the alarm once, also after someone cleared it by hand. The watch lives in memory: after a restart it
+ * follows the plays from then on.
  */
 final class PaReportWatch {
 
@@ -29,10 +32,10 @@ final class PaReportWatch {
     private final Duration limit;
     private final Clock clock;
     private final Supplier<Alarms> alarms;
-    /** Per controller: when it accepted the first play that no report has followed yet. */
-    private final Map<String, Instant> waitingSince = new HashMap<>();
+    /** Per controller: its accepted plays not reported yet, task id to when, in the order accepted. */
+    private final Map<String, LinkedHashMap<String, Instant>> waiting = new HashMap<>();
     private final Map<String, StallWatch> watches = new HashMap<>();
-    private final Map<String, Boolean> raised = new HashMap<>();
+    private long unnamed;
 
     PaReportWatch(Duration limit, Clock clock, Supplier<Alarms> alarms) {
         this.limit = limit;
@@ -49,16 +52,16 @@ final class PaReportWatch {
                 String outcome = a.get("outcome");
                 boolean taken = "accepted".equals(outcome) || "partial".equals(outcome);
                 if (taken && "play".equals(a.get("action"))) {
-                    waitingSince.putIfAbsent(controller, clock.instant());
+                    String task = a.getOrDefault("taskId", "?" + ++unnamed);
+                    waiting.computeIfAbsent(controller, c -> new LinkedHashMap<>()).putIfAbsent(task, clock.instant());
                 } else if (taken && "stop".equals(a.get("action"))) {
-                    waitingSince.remove(controller); // a stopped play is not reported; the next play waits afresh
+                    waiting.remove(controller); // a stopped play is not reported
                 }
             }
             // the controller's own report: a fault the gateway records about a command it could not deliver carries "action"
             case "broadcast.played", "broadcast.fault" -> {
                 if (!a.containsKey("action")) {
-                    waitingSince.remove(controller);
-                    raised.remove(controller);
+                    settle(controller, a.get("taskId"));
                     // also clears an alarm of this controller restored after a restart
                     watch(controller).ok("PA controller " + controller + " reports its plays again");
                 }
@@ -68,15 +71,37 @@ final class PaReportWatch {
         }
     }
 
-    /** Called by the rules' timer: raises the alarm of each controller whose wait has passed the limit. */
+    /** The reported task and every one accepted before it are settled; a report of a task not followed settles nothing. */
+    private void settle(String controller, String task) {
+        LinkedHashMap<String, Instant> plays = waiting.get(controller);
+        if (plays == null || task == null || !plays.containsKey(task)) {
+            return;
+        }
+        for (var it = plays.keySet().iterator(); it.hasNext(); ) {
+            if (it.next().equals(task)) {
+                it.remove();
+                break;
+            }
+            it.remove();
+        }
+    }
+
+    /** Called by the rules' timer: a play unreported past the limit raises its controller's alarm, once per play. */
     synchronized void check() {
         Instant now = clock.instant();
-        waitingSince.forEach((controller, since) -> {
-            if (!raised.containsKey(controller) && !now.isBefore(since.plus(limit))) {
+        waiting.forEach((controller, plays) -> {
+            Instant oldest = null;
+            for (var it = plays.values().iterator(); it.hasNext(); ) {
+                Instant at = it.next();
+                if (!now.isBefore(at.plus(limit))) {
+                    oldest = oldest == null ? at : oldest;
+                    it.remove(); // told once: a play that stays silent is not counted again every second
+                }
+            }
+            if (oldest != null) {
                 watch(controller).failed("PA controller " + controller + " accepted a play and has reported no play and no fault for "
-                        + Duration.between(since, now).toSeconds() + " s: its speakers may be silent, or its reports do not reach"
+                        + Duration.between(oldest, now).toSeconds() + " s: its speakers may be silent, or its reports do not reach"
                         + " the gateway (check its callback address and its credentials)");
-                raised.put(controller, true);
             }
         });
     }

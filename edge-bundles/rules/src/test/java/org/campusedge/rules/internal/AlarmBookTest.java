@@ -273,6 +273,28 @@ class AlarmBookTest {
         assertTrue(book.get(key).isPresent());
         watch.onEvent(pa("broadcast.fault", Map.of("zone", "dormitory", "reason", "amplifier fault", "taskId", "t4")));
         assertTrue(book.get(key).isEmpty(), "a fault report clears it (the fault itself is the controller's news)");
+
+        // an earlier play reported while a later one stays silent: the later one still raises it
+        watch.onEvent(pa("broadcast.requested", Map.of("action", "play", "outcome", "accepted", "taskId", "t5")));
+        now = now.plusSeconds(10);
+        watch.onEvent(pa("broadcast.requested", Map.of("action", "play", "outcome", "accepted", "taskId", "t6")));
+        watch.onEvent(pa("broadcast.played", Map.of("zone", "playground", "taskId", "t5")));
+        now = now.plusSeconds(60);
+        watch.check();
+        assertTrue(book.get(key).isPresent(), "t6 never reported, yet no alarm because t5 was");
+        // a later play's report settles an earlier one (pre-empted plays are reported by the later play only)
+        book.clear(key, "admin", "checked the amplifier").toCompletableFuture().join();
+        watch.onEvent(pa("broadcast.requested", Map.of("action", "play", "outcome", "accepted", "taskId", "t7")));
+        watch.onEvent(pa("broadcast.requested", Map.of("action", "play", "outcome", "accepted", "taskId", "t8")));
+        watch.onEvent(pa("broadcast.played", Map.of("zone", "playground", "taskId", "t8")));
+        now = now.plusSeconds(61);
+        watch.check();
+        assertTrue(book.get(key).isEmpty(), "the pre-empted t7 raised an alarm");
+        // cleared by hand earlier: the next silent play raises it again
+        watch.onEvent(pa("broadcast.requested", Map.of("action", "play", "outcome", "accepted", "taskId", "t9")));
+        now = now.plusSeconds(61);
+        watch.check();
+        assertTrue(book.get(key).isPresent(), "a silent play after a manual clear raised nothing");
     }
 
     @Test
