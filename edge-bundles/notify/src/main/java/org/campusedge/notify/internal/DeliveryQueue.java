@@ -86,20 +86,35 @@ final class DeliveryQueue implements AutoCloseable {
     /** Queues a delivery unless one with that key exists; true when queued. */
     synchronized boolean add(String alarm, String transition, String kind, int level, String channel, Instant due, String text,
                              String json, Instant now, Instant eventAt) {
+        return insert(alarm, transition, kind, level, channel, due, text, json, now, eventAt, PENDING, null);
+    }
+
+    /**
+     * Records, once, a delivery that cannot be made (nobody on duty, a channel that does not exist):
+     * failed from the start, with why; true the first time (a replay after a restart finds it there).
+     */
+    synchronized boolean addUndeliverable(String alarm, String transition, int level, String channel, Instant now, Instant eventAt,
+                                          String why) {
+        return insert(alarm, transition, "raised", level, channel, now, "", "", now, eventAt, FAILED, why);
+    }
+
+    private boolean insert(String alarm, String transition, String kind, int level, String channel, Instant due, String text,
+                           String json, Instant now, Instant eventAt, String state, String error) {
         try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO deliveries (key, alarm, transition, level, channel, due,"
-                + " state, text, json, made_at, event_at, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + " state, text, json, made_at, event_at, kind, last_error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setString(1, transition + "/" + level + "/" + channel);
             ps.setString(2, alarm);
             ps.setString(3, transition);
             ps.setInt(4, level);
             ps.setString(5, channel);
             ps.setLong(6, due.toEpochMilli());
-            ps.setString(7, PENDING);
+            ps.setString(7, state);
             ps.setString(8, text);
             ps.setString(9, json);
             ps.setLong(10, now.toEpochMilli());
             ps.setLong(11, eventAt.toEpochMilli());
             ps.setString(12, kind);
+            ps.setString(13, error);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("the notification queue cannot be written: " + e.getMessage(), e);

@@ -96,7 +96,7 @@ final class Notifier {
                 for (Plan.Level l : p.levels()) {
                     if (l.covers(severity, a.get("rule"))) {
                         Message m = Message.of(e, level, l.after(), school, zone);
-                        for (String channel : recipients(l, level, alarm, e.id(), e.occurredAt().plus(l.after()), p)) {
+                        for (String channel : recipients(l, level, alarm, e.id(), e.occurredAt().plus(l.after()), p, e.occurredAt())) {
                             queue.add(alarm, e.id(), "raised", level, channel, e.occurredAt().plus(l.after()), m.text(), m.json(), now,
                                     e.occurredAt());
                         }
@@ -118,7 +118,8 @@ final class Notifier {
                 Set<String> told = new LinkedHashSet<>();
                 if (raise != null) {
                     for (DeliveryQueue.Delivery d : queue.ofTransition(raise)) {
-                        if (!d.state().equals(DeliveryQueue.CANCELLED) || inFlight.contains(d.key())) {
+                        // not the records of deliveries that could not be made (nobody on duty, no such channel)
+                        if ((!d.state().equals(DeliveryQueue.CANCELLED) || inFlight.contains(d.key())) && p.channels().containsKey(d.channel())) {
                             told.add(d.channel());
                         }
                     }
@@ -139,7 +140,7 @@ final class Notifier {
      * (the roster is read at the raise: a calendar changed before a later level goes out does not
      * move it). Nobody on duty, or a roster naming a channel the plan lacks, is on the alarm's record.
      */
-    private Set<String> recipients(Plan.Level l, int level, String alarm, String transition, Instant due, Plan p) {
+    private Set<String> recipients(Plan.Level l, int level, String alarm, String transition, Instant due, Plan p, Instant eventAt) {
         Set<String> to = new LinkedHashSet<>(l.channels());
         if (l.duty() == null) {
             return to;
@@ -150,20 +151,27 @@ final class Notifier {
             String why = book == null ? "the school calendar's duty rosters are not available" : !book.rosters().contains(l.duty())
                     ? "the school calendar has no duty roster '" + l.duty() + "'"
                     : "nobody is on the '" + l.duty() + "' duty roster at " + due.atZone(zone).toLocalDateTime();
-            LOG.warn("Notification of {} (level {}): {}", alarm, level, why);
-            audit("audit.notification-failed", Severity.WARNING, alarm, transition, "duty:" + l.duty(), level, 0, why);
+            undeliverable(alarm, transition, level, "duty:" + l.duty(), eventAt, why);
         }
         for (DutyRosters.OnDuty d : on) {
             for (String channel : d.channels()) {
                 if (p.channels().containsKey(channel)) {
                     to.add(channel);
                 } else {
-                    audit("audit.notification-failed", Severity.WARNING, alarm, transition, channel, level, 0, "the '" + l.duty()
-                            + "' duty roster names channel " + channel + " for " + d.on() + ", and notifications.yaml has no such channel");
+                    undeliverable(alarm, transition, level, channel, eventAt, "the '" + l.duty() + "' duty roster names channel "
+                            + channel + " for " + d.on() + ", and notifications.yaml has no such channel");
                 }
             }
         }
         return to;
+    }
+
+    /** A delivery that cannot be made, on the alarm's record once (a replay after a restart does not record it again). */
+    private void undeliverable(String alarm, String transition, int level, String channel, Instant eventAt, String why) {
+        if (queue.addUndeliverable(alarm, transition, level, channel, clock.instant(), eventAt, why)) {
+            LOG.warn("Notification of {} (level {}): {}", alarm, level, why);
+            audit("audit.notification-failed", Severity.WARNING, alarm, transition, channel, level, 0, why);
+        }
     }
 
     /** Sends what is due; called often by the component's timer. */

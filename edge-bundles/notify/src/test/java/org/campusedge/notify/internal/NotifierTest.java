@@ -238,7 +238,9 @@ class NotifierTest {
                 Map.of("afterSeconds", 600, "duty", "principal"),
                 Map.of("afterSeconds", 600, "duty", "canteen"))));
         Notifier n = new Notifier(queue, () -> plan, http, clock, records::add, () -> null, () -> rosters, "sch-t", ZoneId.of("Asia/Shanghai"));
-        n.onEvent(transition("alarm.raised", "night:cam-1", Map.of()));
+        CampusEvent raised = transition("alarm.raised", "night:cam-1", Map.of());
+        n.onEvent(raised);
+        n.onEvent(raised); // heard again (the replay after a restart): nothing twice, the failures recorded once
         until(() -> wecom.size() == 1, n, "the day guard on duty was not told");
         n.dispatch();
         Thread.sleep(300);
@@ -255,6 +257,14 @@ class NotifierTest {
         assertEquals("duty:canteen: the school calendar has no duty roster 'canteen'", failed.get(2));
         assertTrue(records.stream().noneMatch(e -> e.kind().equals("audit.notification-sent") && e.attributes().get("channel").equals("guard-wecom")
                 && !e.attributes().get("level").equals("0")), "the off-duty guard's channel on a later level");
+        // acknowledged: told to those who were told (the night guard, the head), not to the deliveries that could not be made
+        n.onEvent(transition("alarm.acknowledged", "night:cam-1", Map.of("by", "guard-li")));
+        until(() -> dingtalk.size() == 2 && head.size() == 2 && wecom.size() == 2, n, "the acknowledgement was not told to all told");
+        Thread.sleep(300);
+        n.dispatch();
+        Thread.sleep(300);
+        assertEquals(3, records.stream().filter(e -> e.kind().equals("audit.notification-failed")).count(),
+                "an acknowledgement went to a delivery that could not be made: " + recordKinds());
     }
 
     @Test
