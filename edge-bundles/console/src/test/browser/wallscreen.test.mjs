@@ -104,6 +104,10 @@ try {
   check(await admin.$("#screen-qr svg path") !== null, "and its QR code");
   await admin.screenshot({ path: `${shots}/admin-screen-link.png`, fullPage: true });
   const screenContext = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: "zh-CN", ignoreHTTPSErrors: true });
+  // another site's page posting the (valid) token: refused, so no page elsewhere can sign a browser in as the screen
+  const crossSite = await screenContext.request.post(`${base}/screen/login`, { headers: { "Sec-Fetch-Site": "cross-site" },
+    form: { token: link.split("#")[1] } });
+  check(crossSite.status() === 403, `a sign-in posted from another site is refused (${crossSite.status()})`);
   const screen = await screenContext.newPage();
   await screen.goto(link);
   await screen.waitForURL(/\/security\.html$/, { timeout: 15000 });

@@ -145,7 +145,7 @@ function header(active) {
   document.body.insertAdjacentHTML("afterbegin", `<header><h1>${t("title")} · ${t(active)}</h1><nav>${nav}</nav>
     <span id="who" class="muted"></span><button class="lang" onclick="switchLang()">${t("lang")}</button>
     <button id="change-password" onclick="document.getElementById('password-form').hidden = false">${t("changePassword")}</button>
-    <button onclick="logout()">${t("logout")}</button></header>
+    <button id="logout" onclick="logout()">${t("logout")}</button></header>
     <form id="password-form" class="password" hidden>
       <input name="current" id="pw-current" type="password" required autocomplete="current-password" placeholder="${t("currentPassword")}">
       <input name="password" id="pw-new" type="password" required minlength="10" autocomplete="new-password" placeholder="${t("newPassword")}">

@@ -38,6 +38,10 @@ final class Accounts {
 
     /** {@code POST /login}: a session and the user's home page, or back to the login page saying why. */
     void login(WebExchange ex) throws IOException {
+        if (Http.crossSite(ex)) { // login CSRF: another site's form signing this browser in as its own user
+            Http.redirect(ex, "/login?failed=1");
+            return;
+        }
         Map<String, String> form = Http.form(Http.body(ex));
         String name = form.getOrDefault("user", "");
         String address = ex.remoteAddress();

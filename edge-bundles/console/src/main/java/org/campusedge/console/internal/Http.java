@@ -74,6 +74,16 @@ final class Http {
         send(ex, status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * True when the browser says the request comes from another site's page ({@code Sec-Fetch-Site}):
+     * a form elsewhere that would sign this browser in as someone else. A client that sends no such
+     * header (a script, an older browser) is not refused for it.
+     */
+    static boolean crossSite(WebExchange ex) {
+        String site = ex.header("Sec-Fetch-Site");
+        return site != null && !site.equals("same-origin") && !site.equals("none");
+    }
+
     static void redirect(WebExchange ex, String to) throws IOException {
         ex.responseHeaders().put("Location", to);
         ex.send(303, new byte[0]);

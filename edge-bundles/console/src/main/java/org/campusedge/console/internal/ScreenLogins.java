@@ -33,27 +33,47 @@ final class ScreenLogins {
 
     /** {@code POST /screen/login} (token): the screen's cookie and a session, or 403 saying the link is no good. */
     void login(WebExchange ex) throws IOException {
+        if (Http.crossSite(ex)) {
+            Http.text(ex, 403, "a screen is signed in from its own link only");
+            return;
+        }
         String token = Http.form(Http.body(ex)).get("token");
-        Optional<String> name = screens.check(token);
-        if (name.isEmpty()) {
+        Optional<Sessions.Session> s = open(ex, token);
+        if (s.isEmpty()) {
             Http.text(ex, 403, "this screen link is not valid, or it was revoked: ask the admin for a new one");
             return;
         }
         ex.responseHeaders().add("Set-Cookie", Screens.COOKIE + "=" + token + "; Max-Age=" + COOKIE_SECONDS + cookieAttributes);
-        open(ex, name.get());
         Http.text(ex, 200, ConsoleServer.home(Users.Role.WALL_SCREEN));
     }
 
-    /** A new session for the screen whose cookie this request carries; empty without a screen cookie in force. */
+    /** The session of the screen whose cookie this request carries; empty without a screen cookie in force. */
     Optional<Sessions.Session> fromCookie(WebExchange ex) {
-        return screens.check(Http.cookie(ex, Screens.COOKIE)).map(name -> open(ex, name));
+        return open(ex, Http.cookie(ex, Screens.COOKIE));
     }
 
-    private Sessions.Session open(WebExchange ex, String name) {
-        Sessions.Session s = sessions.open(new Users.User(Screens.USER_PREFIX + name, Users.Role.WALL_SCREEN));
+    /**
+     * The screen's live session (every tab and request of its browser shares one), or a new one. A
+     * screen revoked while its session was being opened does not keep it: the check is made again
+     * after, and revoking closes the sessions it finds (one or the other sees the session).
+     */
+    private Optional<Sessions.Session> open(WebExchange ex, String token) {
+        Optional<String> name = screens.check(token);
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        String user = Screens.USER_PREFIX + name.get();
+        Optional<Sessions.Session> live = sessions.liveOf(user).flatMap(s -> sessions.find(s.id()));
+        Sessions.Session s = live.orElseGet(() -> sessions.open(new Users.User(user, Users.Role.WALL_SCREEN)));
+        if (screens.check(token).isEmpty()) {
+            sessions.close(s.id());
+            return Optional.empty();
+        }
         ex.responseHeaders().add("Set-Cookie", Http.COOKIE + "=" + s.id() + cookieAttributes);
-        audit.record("audit.screen-login", Severity.INFO, Map.of("screen", name, "address", ex.remoteAddress()));
-        return s;
+        if (live.isEmpty()) {
+            audit.record("audit.screen-login", Severity.INFO, Map.of("screen", name.get(), "address", ex.remoteAddress()));
+        }
+        return Optional.of(s);
     }
 
     /** What a screen's logout also does: its browser forgets the screen's cookie (it needs the link again). */
@@ -102,11 +122,16 @@ final class ScreenLogins {
     /** {@code POST /api/screens/revoke} (name): the screen's link stops working and its open pages end now. */
     void revoke(WebExchange ex, Sessions.Session admin) throws IOException {
         String name = Http.form(Http.body(ex)).getOrDefault("name", "");
-        if (!screens.revoke(name)) {
+        boolean revoked;
+        try {
+            revoked = screens.revoke(name);
+        } finally {
+            sessions.closeUser(Screens.USER_PREFIX + name); // even when the file could not be written: its pages end now
+        }
+        if (!revoked) {
             Http.text(ex, 404, "no screen of that name");
             return;
         }
-        sessions.closeUser(Screens.USER_PREFIX + name);
         audit.record("audit.screen-revoked", Severity.NOTICE, Map.of("screen", name, "by", admin.user().name()));
         Http.text(ex, 200, "revoked");
     }

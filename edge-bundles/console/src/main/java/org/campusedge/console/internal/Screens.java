@@ -69,17 +69,22 @@ final class Screens {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        screens.put(name, new Screen(name, hash(token), Instant.now(), by));
-        save();
+        Map<String, Screen> next = new LinkedHashMap<>(screens);
+        next.put(name, new Screen(name, hash(token), Instant.now(), by));
+        save(next); // on disk first: a link shown is a link that works after a restart
+        screens.put(name, next.get(name));
         return token;
     }
 
-    /** Ends a screen's login for good; false when there was none. */
+    /** Ends a screen's login for good; false when there was none. On disk first: a revoked screen never comes back. */
     synchronized boolean revoke(String name) throws IOException {
-        if (screens.remove(name) == null) {
+        if (!screens.containsKey(name)) {
             return false;
         }
-        save();
+        Map<String, Screen> next = new LinkedHashMap<>(screens);
+        next.remove(name);
+        save(next);
+        screens.remove(name);
         return true;
     }
 
@@ -102,9 +107,9 @@ final class Screens {
         return new ArrayList<>(screens.values());
     }
 
-    private void save() throws IOException {
+    private void save(Map<String, Screen> all) throws IOException {
         StringBuilder out = new StringBuilder();
-        for (Screen s : screens.values()) {
+        for (Screen s : all.values()) {
             out.append(s.name()).append('\t').append(s.hash()).append('\t').append(s.made()).append('\t').append(s.by()).append('\n');
         }
         OwnerOnlyFiles.write(file, out.toString().getBytes(StandardCharsets.UTF_8));

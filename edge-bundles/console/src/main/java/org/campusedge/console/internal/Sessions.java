@@ -57,6 +57,11 @@ final class Sessions {
         return s != null && !now.isAfter(s.lastUsed().plus(idle)) && !now.isAfter(s.created().plus(absolute));
     }
 
+    /** A live session of the user, if there is one (a wall screen's browser shares its screen's); not counted as use. */
+    Optional<Session> liveOf(String userName) {
+        return sessions.values().stream().filter(s -> s.user().name().equals(userName) && isLive(s.id())).findFirst();
+    }
+
     /** Ends every session of a user (their password or role changed). */
     void closeUser(String name) {
         sessions.values().removeIf(s -> s.user().name().equals(name));
