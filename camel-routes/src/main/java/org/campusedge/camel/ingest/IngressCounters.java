@@ -30,7 +30,12 @@ public final class IngressCounters implements DeviceCounters {
         volatile long lastLogged;
         volatile long lastSeen; // epoch ms of the device's last message, whatever became of it
         volatile long lastAccepted; // epoch ms of its last accepted message
+        /** Points its profile lacks: name to unit and readings; at most {@link #MAX_UNPROFILED} names, the rest under "…". */
+        final ConcurrentMap<String, Unprofiled> unprofiled = new ConcurrentHashMap<>();
     }
+
+    /** Distinct unprofiled point names kept per device: a kit sending random names cannot grow this map. */
+    static final int MAX_UNPROFILED = 16;
 
     private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -40,6 +45,13 @@ public final class IngressCounters implements DeviceCounters {
         long now = System.currentTimeMillis();
         e.lastSeen = now;
         e.lastAccepted = now;
+    }
+
+    /** A reading of a point the device's profile lacks, kept and marked; counted per point name. */
+    public void unprofiled(String device, String point, String unit) {
+        Entry e = entry(device);
+        String name = e.unprofiled.containsKey(point) || e.unprofiled.size() < MAX_UNPROFILED ? point : "…";
+        e.unprofiled.merge(name, new Unprofiled(name, unit, 1), (a, b) -> new Unprofiled(name, b.unit(), a.readings() + 1));
     }
 
     /** The device answered the gateway (a command's reply): it is there, though it sent no events. */
@@ -131,7 +143,10 @@ public final class IngressCounters implements DeviceCounters {
     }
 
     private static Counts counts(String d, Entry e) {
+        List<Unprofiled> unprofiled = new ArrayList<>(e.unprofiled.values());
+        unprofiled.sort((a, b) -> a.point().compareTo(b.point()));
         return new Counts(d, e.accepted.sum(), e.rejected.sum(), e.deferred.sum(), e.lastError, e.lastErrorAt,
-                e.lastSeen == 0 ? null : Instant.ofEpochMilli(e.lastSeen), e.lastAccepted == 0 ? null : Instant.ofEpochMilli(e.lastAccepted));
+                e.lastSeen == 0 ? null : Instant.ofEpochMilli(e.lastSeen), e.lastAccepted == 0 ? null : Instant.ofEpochMilli(e.lastAccepted),
+                unprofiled);
     }
 }

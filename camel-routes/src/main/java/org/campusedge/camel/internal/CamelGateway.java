@@ -172,7 +172,7 @@ public final class CamelGateway implements AutoCloseable {
             ctx.build();
             CoapDeviceAuth auth = new CoapDeviceAuth(registry, credentials, settings.coap().securePort());
             ctx.addComponent("campus-coap", new CoapIngestComponent(coap.server(), counters, auth));
-            ctx.getRegistry().bind("labNormaliser", new LabNormaliser(registry, new SenmlParser(settings.maxPackRecords())));
+            ctx.getRegistry().bind("labNormaliser", new LabNormaliser(registry, new SenmlParser(settings.maxPackRecords()), counters));
             ctx.addComponent("campus-card", new CardComponent(cards));
             observe = new ObserveComponent(ObserveComponent.configuration(), observeTimer, counters, auth::plainAllowed, credentials);
             ctx.addComponent("campus-observe", observe);

@@ -17,6 +17,7 @@ import org.campusedge.api.Profile;
 import org.campusedge.api.RejectedInputException;
 import org.campusedge.api.RejectedInputException.Reason;
 import org.campusedge.camel.ingest.IngestHeaders;
+import org.campusedge.camel.ingest.IngressCounters;
 import org.campusedge.camel.ingest.Text;
 
 /**
@@ -25,6 +26,11 @@ import org.campusedge.camel.ingest.Text;
  * one the profile lists, in the profile's unit (or with no unit, which then means the profile's)
  * and of its value type. A value outside the point's plausible range is kept and marked
  * {@code quality=out-of-range}, because a teacher would rather see a strange reading than none.
+ * For the same reason a record of a point the profile lacks (a student plugs a conductivity probe
+ * into the logger) is kept too, in the unit the kit gave, marked {@code quality=unprofiled} and
+ * counted per device for the admin page, and the pack's other readings are stored as usual; only a
+ * name that is no point name at all (not 1-40 of letters, digits, {@code _ . : -}) refuses the pack,
+ * as garbage does.
  *
  * <p>A reading's id comes from the device, the point, the record's time and its value, so a pack
  * the device sends again (a CoAP retransmission after the gateway's de-duplication forgot it, a
@@ -37,13 +43,22 @@ public final class LabNormaliser implements Processor {
     static final int JSON = 50;
 
     private static final Map<String, String> OUT_OF_RANGE = Map.of("quality", "out-of-range");
+    private static final Map<String, String> UNPROFILED = Map.of("quality", "unprofiled");
+    private static final java.util.regex.Pattern POINT_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,40}");
 
     private final DeviceRegistry registry;
     private final SenmlParser parser;
+    private final IngressCounters counters;
 
     public LabNormaliser(DeviceRegistry registry, SenmlParser parser) {
+        this(registry, parser, null);
+    }
+
+    /** @param counters where readings of points the profile lacks are counted per device; null: nowhere */
+    public LabNormaliser(DeviceRegistry registry, SenmlParser parser, IngressCounters counters) {
         this.registry = registry;
         this.parser = parser;
+        this.counters = counters;
     }
 
     @Override
@@ -63,16 +78,27 @@ public final class LabNormaliser implements Processor {
         exchange.getIn().setBody(normalise(device, profile, payload == null ? new byte[0] : payload, now));
     }
 
-    /** The events for one pack; throws {@link RejectedInputException} for the whole pack on any bad record. */
+    /** The events for one pack; throws {@link RejectedInputException} for the whole pack on a malformed record. */
     List<CampusEvent> normalise(Device device, Profile profile, byte[] payload, Instant now) {
         List<Measurement> records = parser.parse(payload, now);
         List<CampusEvent> events = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             Measurement m = records.get(i);
             String pointName = pointName(m.name());
-            Point point = profile.point(pointName).orElseThrow(() -> new RejectedInputException(Reason.MALFORMED,
-                    "'" + Text.shorten(pointName, 40) + "' is not a point of profile " + profile.id()));
             int record = i + 1;
+            Point point = profile.point(pointName).orElse(null);
+            if (point == null) {
+                if (!POINT_NAME.matcher(pointName).matches()) {
+                    throw new RejectedInputException(Reason.MALFORMED, "record " + record + ": '" + Text.shorten(pointName, 40)
+                            + "' is not a point name (1-40 of letters, digits, _ . : -)");
+                }
+                String unit = m.unit() == null ? null : Text.shorten(m.unit(), 16);
+                events.add(reading(device, pointName, unit, m, now, UNPROFILED));
+                if (counters != null) {
+                    counters.unprofiled(device.id(), pointName, unit);
+                }
+                continue;
+            }
             checkType(record, point, m);
             String unit = m.unit() == null ? point.unit() : m.unit();
             if (point.unit() != null && !point.unit().equals(unit)) {
@@ -80,17 +106,21 @@ public final class LabNormaliser implements Processor {
                         + Text.shorten(unit, 40) + "', profile " + profile.id() + " says '" + point.unit() + "'");
             }
             boolean outOfRange = m.value() != null && !point.inRange(m.value());
-            events.add(CampusEvent.builder().device(device)
-                    .id(id(device, pointName, m, now))
-                    .kind("lab.reading")
-                    .occurredAt(m.time())
-                    .receivedAt(now)
-                    .measurements(List.of(new Measurement(pointName, unit, m.value(), m.stringValue(),
-                            m.booleanValue(), m.dataValue(), m.sum(), m.time())))
-                    .attributes(outOfRange ? OUT_OF_RANGE : null)
-                    .build());
+            events.add(reading(device, pointName, unit, m, now, outOfRange ? OUT_OF_RANGE : null));
         }
         return events;
+    }
+
+    private static CampusEvent reading(Device device, String pointName, String unit, Measurement m, Instant now, Map<String, String> quality) {
+        return CampusEvent.builder().device(device)
+                .id(id(device, pointName, m, now))
+                .kind("lab.reading")
+                .occurredAt(m.time())
+                .receivedAt(now)
+                .measurements(List.of(new Measurement(pointName, unit, m.value(), m.stringValue(),
+                        m.booleanValue(), m.dataValue(), m.sum(), m.time())))
+                .attributes(quality)
+                .build();
     }
 
     /** How far a kit's clock may be from the gateway's for its readings' ids to follow it. */

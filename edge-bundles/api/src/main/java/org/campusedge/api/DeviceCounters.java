@@ -16,7 +16,23 @@ public interface DeviceCounters {
      * of it was last accepted (null: never since the gateway started).
      */
     record Counts(String deviceId, long accepted, long rejected, long deferred, String lastError, Instant lastErrorAt,
-                  Instant lastSeen, Instant lastAccepted) {
+                  Instant lastSeen, Instant lastAccepted, List<Unprofiled> unprofiled) {
+        public Counts {
+            unprofiled = unprofiled == null ? List.of() : List.copyOf(unprofiled);
+        }
+
+        public Counts(String deviceId, long accepted, long rejected, long deferred, String lastError, Instant lastErrorAt,
+                      Instant lastSeen, Instant lastAccepted) {
+            this(deviceId, accepted, rejected, deferred, lastError, lastErrorAt, lastSeen, lastAccepted, List.of());
+        }
+    }
+
+    /**
+     * A point the device sends that its profile does not list (a probe plugged in that the profile
+     * lacks): its readings are kept, marked {@code quality=unprofiled}; here how many, in which unit
+     * the device said.
+     */
+    record Unprofiled(String point, String unit, long readings) {
     }
 
     /** Counters of every device that has sent anything since the gateway started. */

@@ -90,6 +90,15 @@ final class AdminView {
             g.writeNumberField("rejected", c.rejected());
             g.writeNumberField("deferred", c.deferred());
             g.writeStringField("lastError", c.lastError());
+            g.writeArrayFieldStart("unprofiled"); // points its profile lacks, kept and marked: add them to the profile
+            for (DeviceCounters.Unprofiled u : c.unprofiled()) {
+                g.writeStartObject();
+                g.writeStringField("point", u.point());
+                g.writeStringField("unit", u.unit());
+                g.writeNumberField("readings", u.readings());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeEndObject();
         }
         g.writeEndArray();
