@@ -1,0 +1,208 @@
+package org.campusedge.store.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.campusedge.api.CampusHome;
+
+/**
+ * {@code bin/campus-edge backup [FOLDER]} and {@code bin/campus-edge restore FOLDER}: a consistent
+ * copy of the gateway's databases, taken while it runs, and bringing one back while it is stopped.
+ *
+ * <p>What a backup holds: the event store (every event: readings, alarms, audit), the cloud outbox
+ * (what still waits for the city) and the notification queue (deliveries and their outcomes), each
+ * as one SQLite file, and {@code backup.properties} with when it was taken, each file's SHA-256
+ * and its row counts. What it deliberately leaves out, because a backup travels further than the
+ * box: the card secret (with it, a card's pseudonym leads back to its number), the devices' keys,
+ * the TLS keys, the notification channels' robot keys and the console's password hashes. They stay
+ * on the box; a gateway restored onto a new box needs them from the school's own safe keeping.
+ *
+ * <p>Each database is copied with {@code VACUUM INTO}: one read transaction, so the copy is one
+ * consistent moment of the database, and in WAL mode a reader never holds up the gateway's writer,
+ * so ingestion goes on meanwhile. (SQLite's page-by-page backup API starts over whenever another
+ * connection writes between its steps: under a school's steady stream of readings it may never
+ * finish. A file copy of a live WAL database can be torn.) A copy is written beside its final name
+ * and moved there only when complete and checked ({@code PRAGMA quick_check}).
+ */
+public final class BackupCommand {
+
+    /** The databases of a gateway: the setting that moves each, its default, and the table counted. */
+    private record Database(String name, String setting, String fallback, String table) {
+    }
+
+    static final List<Database> DATABASES = List.of(
+            new Database("events", "store.path", "data/campus-edge.db", "events"),
+            new Database("outbox", "outbox.path", "data/outbox.db", "outbox"),
+            new Database("notifications", "notify.queueFile", "data/notifications.db", "deliveries"));
+
+    /** The watchdog touches this every 5 s while the gateway runs. */
+    private static final Duration RUNNING_IF_TOUCHED_WITHIN = Duration.ofSeconds(15);
+
+    private BackupCommand() {
+    }
+
+    public static void main(String[] given) throws Exception {
+        Path home = Path.of(System.getProperty("campus.home", ".")).toAbsolutePath().normalize();
+        List<String> rest = new ArrayList<>(List.of(given));
+        int at = rest.indexOf("--home"); // another gateway home than this distribution's (a gateway started with --home)
+        if (at >= 0 && at + 1 < rest.size()) {
+            home = Path.of(rest.get(at + 1)).toAbsolutePath().normalize();
+            rest.remove(at + 1);
+            rest.remove(at);
+        }
+        String[] args = rest.toArray(String[]::new);
+        if (args.length >= 1 && args[0].equals("backup")) {
+            Path into = args.length >= 2 ? Path.of(args[1]) : home.resolve("backups").resolve("campus-edge-"
+                    + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
+            System.exit(backup(home, into.toAbsolutePath().normalize()));
+        } else if (args.length == 2 && args[0].equals("restore")) {
+            System.exit(restore(home, Path.of(args[1]).toAbsolutePath().normalize()));
+        }
+        System.err.println("usage: bin/campus-edge backup [--home HOME] [FOLDER]   a consistent copy of the databases, while the gateway runs\n"
+                + "       bin/campus-edge restore [--home HOME] FOLDER    brings one back (the gateway stopped)");
+        System.exit(2);
+    }
+
+    /** Copies every database of {@code home} that exists into {@code into} (made, empty or new); 0 when all went well. */
+    static int backup(Path home, Path into) throws IOException {
+        if (Files.exists(into)) {
+            try (var entries = Files.list(into)) {
+                if (entries.findAny().isPresent()) {
+                    System.err.println("backup: " + into + " is not empty; give a new folder");
+                    return 1;
+                }
+            }
+        }
+        Files.createDirectories(into);
+        Properties manifest = new Properties();
+        manifest.setProperty("takenAt", Instant.now().toString());
+        manifest.setProperty("home", home.toString());
+        long started = System.nanoTime();
+        for (Database d : DATABASES) {
+            Path source = CampusHome.configuredPath(home, d.setting(), d.fallback());
+            if (!Files.exists(source)) {
+                System.out.printf("backup: %-13s none at %s%n", d.name(), source);
+                continue;
+            }
+            Path target = into.resolve(d.name() + ".db");
+            Path partial = into.resolve(d.name() + ".db.partial");
+            long t0 = System.nanoTime();
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source); Statement s = c.createStatement()) {
+                s.execute("PRAGMA busy_timeout = 10000");
+                s.executeUpdate("VACUUM INTO '" + partial.toString().replace("'", "''") + "'");
+            } catch (SQLException e) {
+                Files.deleteIfExists(partial);
+                System.err.println("backup: " + d.name() + " (" + source + ") could not be copied: " + e.getMessage());
+                return 1;
+            }
+            Map<String, String> checked = check(partial, d.table());
+            if (!"ok".equals(checked.get("check"))) {
+                System.err.println("backup: the copy of " + d.name() + " does not check: " + checked.get("check"));
+                return 1;
+            }
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            manifest.setProperty(d.name() + ".rows", checked.get("rows"));
+            manifest.setProperty(d.name() + ".sha256", sha256(target));
+            manifest.setProperty(d.name() + ".bytes", Long.toString(Files.size(target)));
+            System.out.printf("backup: %-13s %,d rows, %,d bytes in %d ms%n", d.name(), Long.parseLong(checked.get("rows")),
+                    Files.size(target), (System.nanoTime() - t0) / 1_000_000);
+        }
+        try (var w = Files.newBufferedWriter(into.resolve("backup.properties"), StandardCharsets.UTF_8)) {
+            manifest.store(w, "Campus Edge backup: the event store, the outbox and the notification queue. Not in it: the card"
+                    + " secret, device keys, TLS keys, notification channel keys, console passwords");
+        }
+        System.out.printf("backup: done in %d ms, in %s%n", (System.nanoTime() - started) / 1_000_000, into);
+        return 0;
+    }
+
+    /** Puts a backup's databases back in place of {@code home}'s; refuses while the gateway runs or if a file does not match. */
+    static int restore(Path home, Path from) throws IOException {
+        Path alive = CampusHome.configuredPath(home, "watchdog.aliveFile", "run/gateway.alive");
+        if (Files.exists(alive) && Files.getLastModifiedTime(alive).toInstant().isAfter(Instant.now().minus(RUNNING_IF_TOUCHED_WITHIN))) {
+            System.err.println("restore: the gateway is running (" + alive + " is fresh); stop it first");
+            return 1;
+        }
+        Path manifestFile = from.resolve("backup.properties");
+        if (!Files.exists(manifestFile)) {
+            System.err.println("restore: " + from + " is not a backup (no backup.properties)");
+            return 1;
+        }
+        Properties manifest = new Properties();
+        try (var r = Files.newBufferedReader(manifestFile, StandardCharsets.UTF_8)) {
+            manifest.load(r);
+        }
+        List<Database> present = new ArrayList<>();
+        for (Database d : DATABASES) {
+            Path copy = from.resolve(d.name() + ".db");
+            String expected = manifest.getProperty(d.name() + ".sha256");
+            if (expected == null) {
+                continue;
+            }
+            if (!Files.exists(copy) || !expected.equals(sha256(copy))) {
+                System.err.println("restore: " + copy + " is missing or not the file the backup made (SHA-256 differs); nothing restored");
+                return 1;
+            }
+            present.add(d);
+        }
+        for (Database d : present) {
+            Path target = CampusHome.configuredPath(home, d.setting(), d.fallback());
+            Files.createDirectories(target.getParent());
+            Path incoming = target.resolveSibling(target.getFileName() + ".restoring");
+            Files.copy(from.resolve(d.name() + ".db"), incoming, StandardCopyOption.REPLACE_EXISTING);
+            // the live database's log belongs to the database being replaced
+            Files.deleteIfExists(target.resolveSibling(target.getFileName() + "-wal"));
+            Files.deleteIfExists(target.resolveSibling(target.getFileName() + "-shm"));
+            Files.move(incoming, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            System.out.printf("restore: %-13s %s rows, taken %s%n", d.name(), manifest.getProperty(d.name() + ".rows"),
+                    manifest.getProperty("takenAt"));
+        }
+        System.out.println("restore: done; start the gateway");
+        return 0;
+    }
+
+    private static Map<String, String> check(Path db, String table) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+                out.put("check", rs.next() ? rs.getString(1) : "no answer");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+                out.put("rows", rs.next() ? Long.toString(rs.getLong(1)) : "0");
+            }
+        } catch (SQLException e) {
+            out.put("check", e.getMessage());
+        }
+        return out;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
