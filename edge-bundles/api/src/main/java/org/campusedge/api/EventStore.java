@@ -23,4 +23,9 @@ public interface EventStore {
 
     /** Counters for the console and the benchmark. */
     StoreStats stats();
+
+    /** How long each class of event is kept, and why, a line each (for the admin page); empty when nothing is deleted. */
+    default List<String> retention() {
+        return List.of();
+    }
 }

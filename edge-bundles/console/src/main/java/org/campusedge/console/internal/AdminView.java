@@ -28,9 +28,11 @@ final class AdminView {
     private final DeviceCounters counters;
     private final ServiceComponentRuntime scr;
     private final java.util.function.Supplier<CloudLink> cloud;
+    private final org.campusedge.api.EventStore store;
 
     AdminView(BundleContext context, DeviceRegistry registry, RuleStatus rules, DeviceCounters counters,
-              ServiceComponentRuntime scr, java.util.function.Supplier<CloudLink> cloud) {
+              ServiceComponentRuntime scr, java.util.function.Supplier<CloudLink> cloud, org.campusedge.api.EventStore store) {
+        this.store = store;
         this.scr = scr;
         this.cloud = cloud;
         this.context = context;
@@ -81,6 +83,7 @@ final class AdminView {
             g.writeEndObject();
         }
         g.writeEndArray();
+        strings(g, "retention", store.retention()); // what is kept for how long, and why
         writeCloud(g);
         g.writeArrayFieldStart("counters");
         for (DeviceCounters.Counts c : counters.all()) {

@@ -133,7 +133,7 @@ public final class ConsoleComponent {
         server = new ConsoleServer(config.host(), config.port(), tls, users, new Sessions(Clock.systemUTC(),
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
-                new AdminView(context, registry, rules, counters, scr, () -> cloud), new CredentialsView(credentials, registry, () -> certificates),
+                new AdminView(context, registry, rules, counters, scr, () -> cloud, store), new CredentialsView(credentials, registry, () -> certificates),
                 new DrillView(drills, registry, store), new Screens(CampusHome.resolve(config.screensFile())),
                 ConsoleServer.defaultLimits(), e -> bus.publish(java.util.List.of(e)).exceptionally(t -> {
                     LOG.error("A console audit record could not be stored: {}", t.toString());

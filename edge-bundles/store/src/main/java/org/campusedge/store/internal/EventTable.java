@@ -161,11 +161,50 @@ final class EventTable {
      * cutoff. Ids are time-ordered by the gateway clock, so the primary key finds them without
      * trusting device clocks.
      */
-    static int deleteReadingsBefore(Connection c, String idCutoff, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE id IN (SELECT id FROM events"
-                + " WHERE id < ? AND kind GLOB '*.reading' LIMIT ?)")) {
-            ps.setString(1, idCutoff);
-            ps.setInt(2, limit);
+    /**
+     * Deletes up to {@code limit} events of the kinds (GLOB patterns) from before the cutoff. A
+     * pattern with a fixed prefix ({@code card.*}) walks the kind index; one without ({@code *.reading})
+     * walks the ids, oldest first, which is where such rows are.
+     */
+    static int deleteBefore(Connection c, List<String> kinds, String idCutoff, int limit) throws SQLException {
+        int total = 0;
+        for (String kind : kinds) {
+            boolean prefixed = !kind.startsWith("*");
+            try (PreparedStatement ps = c.prepareStatement(prefixed
+                    ? "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE kind GLOB ? AND id < ? LIMIT ?)"
+                    : "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id < ? AND kind GLOB ? LIMIT ?)")) {
+                int i = 1;
+                if (prefixed) {
+                    ps.setString(i++, kind);
+                    ps.setString(i++, idCutoff);
+                } else {
+                    ps.setString(i++, idCutoff);
+                    ps.setString(i++, kind);
+                }
+                ps.setInt(i, limit - total);
+                total += ps.executeUpdate();
+            }
+            if (total >= limit) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** Deletes up to {@code limit} events from before the cutoff whose kind matches none of {@code classified}. */
+    static int deleteOthersBefore(Connection c, List<String> classified, String idCutoff, int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id < ?");
+        for (int i = 0; i < classified.size(); i++) {
+            sql.append(" AND kind NOT GLOB ?");
+        }
+        sql.append(" LIMIT ?)");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            ps.setString(i++, idCutoff);
+            for (String k : classified) {
+                ps.setString(i++, k);
+            }
+            ps.setInt(i, limit);
             return ps.executeUpdate();
         }
     }

@@ -54,9 +54,22 @@ public final class SqliteEventStore implements EventStore {
         @AttributeDefinition(description = "Path of the SQLite file; its folder is created if missing")
         String path() default "data/campus-edge.db";
 
-        @AttributeDefinition(description = "Readings older than this many days are deleted; 0 keeps them for ever."
-                + " Alarms and other events are kept.")
+        @AttributeDefinition(description = "Readings (*.reading) older than this many days are deleted; 0 keeps them for ever")
         int retentionDays() default 30;
+
+        @AttributeDefinition(description = "Card events (card.*: swipes, denials) older than this many days are deleted;"
+                + " each is a child's whereabouts; 0 keeps them for ever")
+        int cardRetentionDays() default 7;
+
+        @AttributeDefinition(description = "Camera events (camera.*) older than this many days are deleted; 0: for ever")
+        int cameraRetentionDays() default 90;
+
+        @AttributeDefinition(description = "Alarm transitions and audit records (alarm.*, audit.*) older than this many days"
+                + " are deleted; 0: for ever")
+        int alarmRetentionDays() default 400;
+
+        @AttributeDefinition(description = "Every other event older than this many days is deleted; 0: for ever")
+        int otherRetentionDays() default 180;
 
         @AttributeDefinition(description = "How often the retention job runs, in minutes")
         int retentionIntervalMinutes() default 60;
@@ -103,6 +116,10 @@ public final class SqliteEventStore implements EventStore {
             @Override public Class<? extends java.lang.annotation.Annotation> annotationType() { return Config.class; }
             @Override public String path() { return file.toString(); }
             @Override public int retentionDays() { return 0; }
+            @Override public int cardRetentionDays() { return 0; }
+            @Override public int cameraRetentionDays() { return 0; }
+            @Override public int alarmRetentionDays() { return 0; }
+            @Override public int otherRetentionDays() { return 0; }
             @Override public int retentionIntervalMinutes() { return 60; }
             @Override public String synchronous() { return synchronous; }
             @Override public int maxBatchEvents() { return maxBatchEvents; }
@@ -121,6 +138,7 @@ public final class SqliteEventStore implements EventStore {
     private final ScheduledExecutorService checkpoints;
     private final ScheduledExecutorService retention;
     private final AtomicLong retentionDeleted = new AtomicLong();
+    private final List<Retention> retentionClasses;
 
     /** WAL pages after which the writer checkpoints itself (16 MiB of 4 KiB pages). */
     static final int WRITER_CHECKPOINT_PAGES = 4096;
@@ -182,12 +200,11 @@ public final class SqliteEventStore implements EventStore {
         this.checkpoints = singleThread("store-checkpoint");
         this.retention = singleThread("store-retention");
         checkpoints.scheduleWithFixedDelay(this::checkpoint, 200, 200, TimeUnit.MILLISECONDS);
-        if (config.retentionDays() > 0) {
-            Duration keep = Duration.ofDays(config.retentionDays());
-            long every = Math.max(1, config.retentionIntervalMinutes());
-            retention.scheduleWithFixedDelay(() -> deleteReadingsOlderThan(keep), 1, every * 60, TimeUnit.SECONDS);
-        }
-        LOG.info("Event store open at {} (synchronous={}, retention {} days)", path, sync, config.retentionDays());
+        this.retentionClasses = Retention.of(config);
+        long every = Math.max(1, config.retentionIntervalMinutes());
+        retention.scheduleWithFixedDelay(this::applyRetention, 1, every * 60, TimeUnit.SECONDS);
+        LOG.info("Event store open at {} (synchronous={}); kept: {}", path, sync,
+                retentionClasses.stream().map(r -> r.name() + " " + (r.days() <= 0 ? "for ever" : r.days() + " d")).toList());
     }
 
     private static ScheduledExecutorService singleThread(String name) {
@@ -245,25 +262,49 @@ public final class SqliteEventStore implements EventStore {
                 retentionDeleted.get(), walBytes(), writer.lastFailure());
     }
 
-    /**
-     * Deletes readings received before now minus {@code keep}, in chunks so that appends are never
-     * held up for long; returns how many were deleted.
-     */
+    @Override
+    public List<String> retention() {
+        return retentionClasses.stream().map(Retention::describe).toList();
+    }
+
+    /** Runs every class's retention; returns how many events were deleted in all. */
+    long applyRetention() {
+        long total = 0;
+        for (Retention r : retentionClasses) {
+            if (r.days() > 0) {
+                total += deleteOlderThan(r, r.keep());
+            }
+        }
+        return total;
+    }
+
+    /** Readings older than {@code keep} (the readings' class with another period), for tests. */
     long deleteReadingsOlderThan(Duration keep) {
-        String cutoff = EventIds.lowestIdAt(System.currentTimeMillis() - keep.toMillis());
+        return deleteOlderThan(retentionClasses.get(0), keep);
+    }
+
+    /**
+     * Deletes a class's events older than {@code keep}, a chunk per writer task, so that appends are
+     * never held up for long; returns how many were deleted.
+     */
+    private long deleteOlderThan(Retention r, Duration keep) {
+        long cutoffMillis = System.currentTimeMillis() - keep.toMillis();
+        String cutoff = EventIds.lowestIdAt(cutoffMillis);
+        List<String> others = retentionClasses.stream().flatMap(c -> c.kinds().stream()).toList();
         long total = 0;
         try {
             int n;
             do {
-                n = (Integer) writer.submit(c -> EventTable.deleteReadingsBefore(c, cutoff, RETENTION_CHUNK)).join();
+                n = (Integer) writer.submit(c -> r.kinds().isEmpty() ? EventTable.deleteOthersBefore(c, others, cutoff, RETENTION_CHUNK)
+                        : EventTable.deleteBefore(c, r.kinds(), cutoff, RETENTION_CHUNK)).join();
                 total += n;
             } while (n == RETENTION_CHUNK);
         } catch (RuntimeException e) {
-            LOG.warn("Retention could not delete old readings: {}", e.getMessage());
+            LOG.warn("Retention could not delete old {}: {}", r.name(), e.getMessage());
         }
         if (total > 0) {
             retentionDeleted.addAndGet(total);
-            LOG.info("Retention deleted {} readings older than {} days", total, keep.toDays());
+            LOG.info("Retention deleted {} {} older than {} days", total, r.name(), keep.toDays());
         }
         return total;
     }

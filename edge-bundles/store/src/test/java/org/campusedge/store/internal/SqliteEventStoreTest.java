@@ -276,6 +276,53 @@ class SqliteEventStoreTest {
         assertEquals(12_000, store.stats().retentionDeleted());
     }
 
+    @Test
+    void eachClassOfEventIsKeptForItsOwnPeriod() throws Exception {
+        SqliteEventStore.Config base = config(dir.resolve("classes.db"), 1000, 100_000);
+        SqliteEventStore.Config c = new SqliteEventStore.Config() {
+            @Override public Class<? extends java.lang.annotation.Annotation> annotationType() { return SqliteEventStore.Config.class; }
+            @Override public String path() { return base.path(); }
+            @Override public int retentionDays() { return 30; }
+            @Override public int cardRetentionDays() { return 7; }
+            @Override public int cameraRetentionDays() { return 90; }
+            @Override public int alarmRetentionDays() { return 400; }
+            @Override public int otherRetentionDays() { return 180; }
+            @Override public int retentionIntervalMinutes() { return 100_000; } // run by the test, not the timer
+            @Override public String synchronous() { return base.synchronous(); }
+            @Override public int maxBatchEvents() { return base.maxBatchEvents(); }
+            @Override public int maxQueuedEvents() { return base.maxQueuedEvents(); }
+            @Override public int maxQueuedUrgentEvents() { return base.maxQueuedUrgentEvents(); }
+            @Override public int maxDatabaseMegabytes() { return 0; }
+            @Override public int reservedMegabytes() { return 0; }
+        };
+        store = new SqliteEventStore(c);
+        long now = System.currentTimeMillis();
+        List<CampusEvent> events = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.BiConsumer<String, Integer> at = (kind, daysAgo) -> {
+            long t = now - Duration.ofDays(daysAgo).toMillis() + seq.incrementAndGet();
+            events.add(CampusEvent.builder().id(EventIds.at(t)).schoolId("s").deviceId("d").kind(kind).severity(Severity.INFO)
+                    .occurredAt(Instant.ofEpochMilli(t)).build());
+        };
+        for (String kind : List.of("lab.reading", "energy.reading", "card.swipe", "card.denied", "camera.intrusion", "alarm.raised",
+                "audit.login-failed", "device.offline", "broadcast.played")) {
+            for (int days : List.of(1, 8, 31, 91, 181, 401)) {
+                at.accept(kind, days);
+            }
+        }
+        store.append(events).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        store.applyRetention();
+        java.util.Map<String, Long> left = new java.util.TreeMap<>();
+        for (CampusEvent e : store.query(EventQuery.all(1000))) {
+            left.merge(e.kind(), 1L, Long::sum);
+        }
+        // kept: readings 1 and 8 days old; cards 1; cameras 1, 8, 31; alarms and audit all but the 401-day one; others up to 91
+        assertEquals(java.util.Map.of("lab.reading", 2L, "energy.reading", 2L, "card.swipe", 1L, "card.denied", 1L,
+                "camera.intrusion", 3L, "alarm.raised", 5L, "audit.login-failed", 5L, "device.offline", 4L, "broadcast.played", 4L), left);
+        assertEquals(5, store.retention().size());
+        assertTrue(store.retention().get(1).startsWith("cards (card.*): 7 days"), store.retention().get(1));
+    }
+
     private static CampusEvent withId(CampusEvent e, long millis) {
         return new CampusEvent(EventIds.at(millis), e.schoolId(),
                 e.deviceId(), e.profileId(), e.location(), e.kind(), e.severity(), e.occurredAt(), e.receivedAt(),
