@@ -42,7 +42,8 @@ const I18N = {
     revokeScreenConfirm: "吊销后该大屏将立即退出，确定吗？", made: "创建时间", screenEnded: "本大屏的登录已被管理员吊销，报警列表已停止更新。请向管理员索取新的链接。",
     screenLinking: "正在登录大屏…", screenRefused: "此大屏链接无效或已被吊销，请向管理员索取新的链接。", screenNoToken: "链接不完整：请打开管理员给出的完整链接。",
     screenUnreachable: "无法连接网关，请稍后刷新。",
-    retention: "数据保留期限（逐类，及理由）", unprofiled: "档案中没有的测点（已保存并标记）", unprofiledHint: "在该设备的档案 points 中加入：",
+    retention: "数据保留期限（逐类，及理由）", trail: "防篡改记录链（报警与审计）", trailCheck: "立即校验",
+    trailIntact: "完整", trailBroken: "已被篡改，首个断点：", trailNone: "本存储不保存记录链", unprofiled: "档案中没有的测点（已保存并标记）", unprofiledHint: "在该设备的档案 points 中加入：",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -100,7 +101,8 @@ const I18N = {
     screenEnded: "This screen's login was revoked by the admin; the alarms below are no longer updated. Ask the admin for a new link.",
     screenLinking: "Signing the screen in…", screenRefused: "This screen link is not valid or was revoked: ask the admin for a new one.",
     screenNoToken: "The link is incomplete: open the whole link the admin gave you.", screenUnreachable: "The gateway cannot be reached; reload later.",
-    retention: "What is kept for how long, and why", unprofiled: "Points not in its profile (kept, marked)", unprofiledHint: "Add to the points of its profile:",
+    retention: "What is kept for how long, and why", trail: "Tamper-evident trail (alarms and audit)", trailCheck: "Check now",
+    trailIntact: "intact", trailBroken: "BROKEN, first at link", trailNone: "this store keeps no trail", unprofiled: "Points not in its profile (kept, marked)", unprofiledHint: "Add to the points of its profile:",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";

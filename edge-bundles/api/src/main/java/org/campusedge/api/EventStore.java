@@ -28,4 +28,14 @@ public interface EventStore {
     default List<String> retention() {
         return List.of();
     }
+
+    /** Checks the whole trail of alarm transitions and audit records; empty when this store keeps none. */
+    default java.util.Optional<TrailStatus> verifyTrail() {
+        return java.util.Optional.empty();
+    }
+
+    /** The trail's head as last committed (links 0: not checked), cheap; empty when this store keeps none. */
+    default java.util.Optional<TrailStatus> trailHead() {
+        return java.util.Optional.empty();
+    }
 }

@@ -97,6 +97,19 @@ class AlarmEscalationIT {
                 assertEquals(List.of("cleared", "escalated", "raised"), GatewayFixture.rows(cloud.cityDb, "SELECT json_extract(payload,"
                         + " '$.data.state') FROM messages WHERE school = '" + SCHOOL + "' AND json_extract(payload, '$.data.alarmId') = '"
                         + KEY + "' ORDER BY 1"), "the city did not store each transition once");
+
+                // the tamper-evident trail: intact by the command line, its head witnessed by the city's summaries
+                String intact = storeCommand("verify", "--home", home.toString());
+                assertTrue(intact.contains("the trail is intact"), intact);
+                assertTrue(GatewayFixture.eventually(20, () -> !witness(cloud).isEmpty()), "no summary carried the trail's head");
+                String[] witnessed = witness(cloud).split("\\|");
+                assertEquals(List.of(witnessed[1]), GatewayFixture.rows(store, "SELECT hash FROM trail WHERE seq = " + witnessed[0]),
+                        "the head the city holds is not the school's link");
+                // someone with the SQLite file makes the escalation look acknowledged: the trail says where
+                GatewayFixture.rows(store, "UPDATE events SET attributes = json_set(attributes, '$.by', 'guard-li') WHERE kind ="
+                        + " 'alarm.escalated' AND json_extract(attributes, '$.alarm') = '" + KEY + "' RETURNING id");
+                String broken = storeCommand("verify", "--home", home.toString());
+                assertTrue(broken.contains("the trail is BROKEN at link #"), broken);
             } finally {
                 gw.close();
                 if (restarted != null) {
@@ -104,6 +117,25 @@ class AlarmEscalationIT {
                 }
             }
         }
+    }
+
+    /** The newest trail head a summary carried to the city, as seq|hash, or empty. */
+    private static String witness(CloudFixture cloud) throws Exception {
+        List<String> rows = GatewayFixture.rows(cloud.cityDb, "SELECT json_extract(payload, '$.data.trail.seq') || '|' ||"
+                + " json_extract(payload, '$.data.trail.hash') FROM messages WHERE school = '" + SCHOOL + "' AND type ="
+                + " 'org.campusedge.summary.alarms.v1' AND json_extract(payload, '$.data.trail.seq') > 0 ORDER BY time DESC LIMIT 1");
+        return rows.isEmpty() || rows.get(0) == null ? "" : rows.get(0);
+    }
+
+    /** {@code bin/campus-edge ARGS}: its output (the exit code is in the output's words: verify says intact or BROKEN). */
+    private static String storeCommand(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(GatewayFixture.distribution().resolve("bin/campus-edge").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "bin/campus-edge " + String.join(" ", args) + " did not finish");
+        assertEquals(said.contains("BROKEN") ? 1 : 0, p.exitValue(), said);
+        return said;
     }
 
     private static String cityState(CloudFixture cloud) throws Exception {

@@ -179,6 +179,13 @@ final class Summariser {
         out.put("cleared", counts(cleared));
         out.put("open", openList);
         out.put("drillAlarmsRaised", drillAlarms);
+        // the tamper-evident trail's head: the city keeps it as a witness the school cannot rewrite afterwards
+        store.trailHead().ifPresent(h -> {
+            Map<String, Object> trail = new LinkedHashMap<>();
+            trail.put("seq", h.headSeq());
+            trail.put("hash", h.headHash());
+            out.put("trail", trail);
+        });
         return out;
     }
 

@@ -108,6 +108,26 @@ final class AdminView {
         g.writeEndObject();
     }
 
+    /** The tamper-evident trail checked now, link by link: intact, or where it first breaks and why. */
+    void writeTrail(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        java.util.Optional<org.campusedge.api.TrailStatus> checked = store.verifyTrail();
+        g.writeBooleanField("kept", checked.isPresent());
+        if (checked.isPresent()) {
+            org.campusedge.api.TrailStatus t = checked.get();
+            g.writeBooleanField("intact", t.intact());
+            g.writeNumberField("links", t.links());
+            g.writeNumberField("headSeq", t.headSeq());
+            g.writeStringField("headHash", t.headHash());
+            if (!t.intact()) {
+                g.writeNumberField("brokenAt", t.brokenAt());
+                g.writeStringField("eventId", t.eventId());
+                g.writeStringField("problem", t.problem());
+            }
+        }
+        g.writeEndObject();
+    }
+
     /** The link to the city: up or not, what waits in the outbox per lane, what the city last took and asked. */
     private void writeCloud(JsonGenerator g) throws IOException {
         CloudLink link = cloud.get();

@@ -278,6 +278,7 @@ final class ConsoleServer implements AutoCloseable {
             });
             case "GET /api/devices" -> allowed(ex, security || role == Users.Role.ADMIN, () -> Http.json(ex, 200, g -> ApiViews.devices(g, health, registry)));
             case "GET /api/admin" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, admin::write));
+            case "GET /api/trail" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, admin::writeTrail));
             case "GET /api/credentials" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, credentials::write));
             case "POST /api/credentials/issue", "POST /api/credentials/revoke" -> allowed(ex, role == Users.Role.ADMIN, () -> {
                 String device = Http.form(Http.body(ex)).getOrDefault("device", "");

@@ -31,7 +31,8 @@ import org.campusedge.api.json.EventCodec;
 final class EventTable {
 
     /** 2: events + devices dimension (1 was a pre-release layout with the device columns on every row). */
-    static final int SCHEMA_VERSION = 2;
+    /** 3: the tamper-evident trail (tables trail, trail_anchor); a schema-2 file gains them when opened. */
+    static final int SCHEMA_VERSION = 3;
 
     static final String INSERT = "INSERT OR IGNORE INTO events(id, occurred_at, received_at, device_ref, kind,"
             + " severity, measurements, attributes) VALUES (?,?,?,?,?,?,?,?)";
@@ -92,6 +93,7 @@ final class EventTable {
                     + " e.occurred_at / 1000.0, 'unixepoch') AS occurred_utc, e.occurred_at, e.received_at, d.school_id, d.device_id,"
                     + " d.profile_id, e.kind, e.severity, d.building, d.floor, d.room, d.zone, e.measurements,"
                     + " e.attributes FROM events e JOIN devices d ON d.ref = e.device_ref");
+            Trail.create(s);
             s.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
         }
     }

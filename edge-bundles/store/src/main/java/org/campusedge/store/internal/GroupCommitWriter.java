@@ -91,6 +91,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private final PreparedStatement insert;
+    /** The tamper-evident trail of alarm transitions and audit records, linked in each commit that carries them. */
+    private final Trail trail;
     private final DeviceRefs devices;
     private final Watchdog watchdog;
     private final Watchdog.Heartbeat heartbeat;
@@ -116,6 +118,7 @@ final class GroupCommitWriter implements AutoCloseable {
         // store's activation, with the reason, instead of a writer thread that dies unseen
         this.insert = connection.prepareStatement(EventTable.INSERT);
         this.devices = new DeviceRefs(connection);
+        this.trail = new Trail(connection);
         space.check(connection);
         // stalled: appends are waiting and no round has finished for a minute (a disk that hangs)
         this.heartbeat = watchdog.watch("store writer", Duration.ofSeconds(60),
@@ -274,10 +277,15 @@ final class GroupCommitWriter implements AutoCloseable {
             for (Append a : batch) {
                 for (EventTable.Row r : a.rows()) {
                     EventTable.bind(insert, r, devices.refOf(r.event()));
+                    if (Trail.chained(r.event().kind())) {
+                        trail.link(r, r.event().deviceId());
+                    }
                 }
             }
             insert.executeBatch();
+            trail.flush();
             connection.commit();
+            trail.committed();
             written.addAndGet(events);
             commits.incrementAndGet();
         } catch (SQLException | RuntimeException e) {
@@ -285,6 +293,11 @@ final class GroupCommitWriter implements AutoCloseable {
             admission.failed(events);
             lastFailure = e.getMessage();
             LOG.warn("A group commit of {} events failed: {}", events, e.getMessage());
+            try {
+                trail.rolledBack();
+            } catch (SQLException again) {
+                LOG.debug("the trail's batch could not be cleared", again);
+            }
             Transactions.restart(connection, insert, devices);
         }
         for (Append a : batch) {
@@ -301,6 +314,11 @@ final class GroupCommitWriter implements AutoCloseable {
             }
         });
         answer(complete);
+    }
+
+    /** The trail's head as last committed (read on the writer's thread, or for a glance). */
+    Trail.Head trailHead() {
+        return trail.current();
     }
 
     /** Runs what waits for a commit on the completer thread, or here if the store is closing (rather than drop an answer). */

@@ -263,6 +263,26 @@ public final class SqliteEventStore implements EventStore {
     }
 
     @Override
+    public java.util.Optional<org.campusedge.api.TrailStatus> verifyTrail() {
+        synchronized (readerConnection) {
+            try {
+                Trail.Check c = Trail.verify(readerConnection);
+                Trail.Head head = c.intact() ? c.head() : writer.trailHead();
+                return java.util.Optional.of(new org.campusedge.api.TrailStatus(c.links(), head.seq(), head.hash(), c.brokenAt(),
+                        c.eventId(), c.problem()));
+            } catch (SQLException e) {
+                throw new IllegalStateException("the trail could not be read: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public java.util.Optional<org.campusedge.api.TrailStatus> trailHead() {
+        Trail.Head head = writer.trailHead();
+        return java.util.Optional.of(new org.campusedge.api.TrailStatus(0, head.seq(), head.hash(), 0, null, null));
+    }
+
+    @Override
     public List<String> retention() {
         return retentionClasses.stream().map(Retention::describe).toList();
     }
@@ -305,6 +325,15 @@ public final class SqliteEventStore implements EventStore {
         if (total > 0) {
             retentionDeleted.addAndGet(total);
             LOG.info("Retention deleted {} {} older than {} days", total, r.name(), keep.toDays());
+            if (r.kinds().stream().anyMatch(k -> Trail.chained(k.replace("*", "x")))) {
+                try {
+                    // the trail loses the same old segment, whole, and keeps its last hash as the anchor
+                    int links = (Integer) writer.submit(Trail::trim).join();
+                    LOG.info("Retention removed the trail's first {} links; it is anchored at the last one's hash", links);
+                } catch (RuntimeException e) {
+                    LOG.warn("Retention could not trim the trail: {}", e.getMessage());
+                }
+            }
         }
         return total;
     }

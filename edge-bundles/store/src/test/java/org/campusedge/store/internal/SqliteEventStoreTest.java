@@ -276,10 +276,9 @@ class SqliteEventStoreTest {
         assertEquals(12_000, store.stats().retentionDeleted());
     }
 
-    @Test
-    void eachClassOfEventIsKeptForItsOwnPeriod() throws Exception {
-        SqliteEventStore.Config base = config(dir.resolve("classes.db"), 1000, 100_000);
-        SqliteEventStore.Config c = new SqliteEventStore.Config() {
+    /** A store's configuration with the gateway's retention periods (30, 7, 90, 400, 180 days), run by the test, not a timer. */
+    static SqliteEventStore.Config withRetention(SqliteEventStore.Config base) {
+        return new SqliteEventStore.Config() {
             @Override public Class<? extends java.lang.annotation.Annotation> annotationType() { return SqliteEventStore.Config.class; }
             @Override public String path() { return base.path(); }
             @Override public int retentionDays() { return 30; }
@@ -287,7 +286,7 @@ class SqliteEventStoreTest {
             @Override public int cameraRetentionDays() { return 90; }
             @Override public int alarmRetentionDays() { return 400; }
             @Override public int otherRetentionDays() { return 180; }
-            @Override public int retentionIntervalMinutes() { return 100_000; } // run by the test, not the timer
+            @Override public int retentionIntervalMinutes() { return 100_000; }
             @Override public String synchronous() { return base.synchronous(); }
             @Override public int maxBatchEvents() { return base.maxBatchEvents(); }
             @Override public int maxQueuedEvents() { return base.maxQueuedEvents(); }
@@ -295,6 +294,11 @@ class SqliteEventStoreTest {
             @Override public int maxDatabaseMegabytes() { return 0; }
             @Override public int reservedMegabytes() { return 0; }
         };
+    }
+
+    @Test
+    void eachClassOfEventIsKeptForItsOwnPeriod() throws Exception {
+        SqliteEventStore.Config c = withRetention(config(dir.resolve("classes.db"), 1000, 100_000));
         store = new SqliteEventStore(c);
         long now = System.currentTimeMillis();
         List<CampusEvent> events = new ArrayList<>();

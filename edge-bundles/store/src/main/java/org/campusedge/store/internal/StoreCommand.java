@@ -24,8 +24,10 @@ import java.util.Properties;
 import org.campusedge.api.CampusHome;
 
 /**
- * {@code bin/campus-edge backup [FOLDER]} and {@code bin/campus-edge restore FOLDER}: a consistent
- * copy of the gateway's databases, taken while it runs, and bringing one back while it is stopped.
+ * The store's command line: {@code bin/campus-edge backup [FOLDER]} and {@code bin/campus-edge
+ * restore FOLDER}, a consistent copy of the gateway's databases taken while it runs and bringing one
+ * back while it is stopped; and {@code bin/campus-edge verify}, a check of the tamper-evident trail
+ * (see {@link Trail}).
  *
  * <p>What a backup holds: the event store (every event: readings, alarms, audit), the cloud outbox
  * (what still waits for the city) and the notification queue (deliveries and their outcomes), each
@@ -42,7 +44,7 @@ import org.campusedge.api.CampusHome;
  * finish. A file copy of a live WAL database can be torn.) A copy is written beside its final name
  * and moved there only when complete and checked ({@code PRAGMA quick_check}).
  */
-public final class BackupCommand {
+public final class StoreCommand {
 
     /** The databases of a gateway: the setting that moves each, its default, and the table counted. */
     private record Database(String name, String setting, String fallback, String table) {
@@ -56,7 +58,7 @@ public final class BackupCommand {
     /** The watchdog touches this every 5 s while the gateway runs. */
     private static final Duration RUNNING_IF_TOUCHED_WITHIN = Duration.ofSeconds(15);
 
-    private BackupCommand() {
+    private StoreCommand() {
     }
 
     public static void main(String[] given) throws Exception {
@@ -75,9 +77,12 @@ public final class BackupCommand {
             System.exit(backup(home, into.toAbsolutePath().normalize()));
         } else if (args.length == 2 && args[0].equals("restore")) {
             System.exit(restore(home, Path.of(args[1]).toAbsolutePath().normalize()));
+        } else if (args.length >= 1 && args[0].equals("verify")) {
+            System.exit(verify(args.length >= 2 ? Path.of(args[1]) : CampusHome.configuredPath(home, "store.path", "data/campus-edge.db")));
         }
         System.err.println("usage: bin/campus-edge backup [--home HOME] [FOLDER]   a consistent copy of the databases, while the gateway runs\n"
-                + "       bin/campus-edge restore [--home HOME] FOLDER    brings one back (the gateway stopped)");
+                + "       bin/campus-edge restore [--home HOME] FOLDER    brings one back (the gateway stopped)\n"
+                + "       bin/campus-edge verify [--home HOME] [DB]       checks the tamper-evident trail of alarms and audit records");
         System.exit(2);
     }
 
@@ -176,6 +181,30 @@ public final class BackupCommand {
         }
         System.out.println("restore: done; start the gateway");
         return 0;
+    }
+
+    /**
+     * Checks the trail of an event store (the live one while the gateway runs: it only reads, in one
+     * transaction); 0 when intact, 1 with the first broken link otherwise.
+     */
+    static int verify(Path db) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 10000");
+            c.setAutoCommit(false); // one snapshot: links the gateway adds meanwhile are not half seen
+            Trail.Check check = Trail.verify(c);
+            c.rollback();
+            if (check.intact()) {
+                System.out.printf("verify: the trail is intact: %d links checked, head #%d %s%n", check.links(), check.head().seq(),
+                        check.head().hash());
+                return 0;
+            }
+            System.out.printf("verify: the trail is BROKEN at link #%d (event %s): %s; %d links before it check%n", check.brokenAt(),
+                    check.eventId(), check.problem(), check.links());
+            return 1;
+        } catch (SQLException e) {
+            System.err.println("verify: " + db + " cannot be read: " + e.getMessage());
+            return 2;
+        }
     }
 
     private static Map<String, String> check(Path db, String table) throws IOException {
