@@ -266,8 +266,14 @@ public final class SqliteEventStore implements EventStore {
     public java.util.Optional<org.campusedge.api.TrailStatus> verifyTrail() {
         synchronized (readerConnection) {
             try {
+                Trail.Head written = writer.trailHead();
                 Trail.Check c = Trail.verify(readerConnection);
-                Trail.Head head = c.intact() ? c.head() : writer.trailHead();
+                if (c.intact() && c.head().seq() < written.seq()) {
+                    // the newest links were cut off: the chain that is left checks, but this gateway wrote more
+                    c = new Trail.Check(c.links(), c.head().seq() + 1, null, "links " + (c.head().seq() + 1) + "–" + written.seq()
+                            + " (the newest) are missing: the trail was cut short", null);
+                }
+                Trail.Head head = c.intact() ? c.head() : written;
                 return java.util.Optional.of(new org.campusedge.api.TrailStatus(c.links(), head.seq(), head.hash(), c.brokenAt(),
                         c.eventId(), c.problem()));
             } catch (SQLException e) {

@@ -128,6 +128,18 @@ class TrailTest {
     }
 
     @Test
+    void theNewestLinksCutOffAreFoundByTheGatewayThatWroteThem() throws Exception {
+        store = open();
+        List<String> ids = storeSome(System.currentTimeMillis() - 60_000);
+        // the last two alarm and audit records and their links, gone: what is left is a consistent chain
+        sql("DELETE FROM events WHERE id IN ('" + ids.get(8) + "', '" + ids.get(9) + "')");
+        sql("DELETE FROM trail WHERE seq > 8");
+        TrailStatus cut = store.verifyTrail().orElseThrow();
+        assertEquals(9, cut.brokenAt(), cut.toString());
+        assertTrue(cut.problem().contains("cut short"), cut.problem());
+    }
+
+    @Test
     void retentionRemovesOldSegmentsWholeAndARestartContinuesTheChain() throws Exception {
         store = open();
         long old = System.currentTimeMillis() - Duration.ofDays(401).toMillis();
