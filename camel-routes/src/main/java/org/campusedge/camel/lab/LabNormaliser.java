@@ -45,6 +45,8 @@ public final class LabNormaliser implements Processor {
     private static final Map<String, String> OUT_OF_RANGE = Map.of("quality", "out-of-range");
     private static final Map<String, String> UNPROFILED = Map.of("quality", "unprofiled");
     private static final java.util.regex.Pattern POINT_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,40}");
+    /** A unit of an unprofiled point: letters, digits, % / . ^ ° µ, not starting as a spreadsheet formula would. */
+    private static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile("[\\p{L}%°µ][\\p{L}\\p{N}%/.^°µ]{0,15}");
 
     private final DeviceRegistry registry;
     private final SenmlParser parser;
@@ -92,7 +94,8 @@ public final class LabNormaliser implements Processor {
                     throw new RejectedInputException(Reason.MALFORMED, "record " + record + ": '" + Text.shorten(pointName, 40)
                             + "' is not a point name (1-40 of letters, digits, _ . : -)");
                 }
-                String unit = m.unit() == null ? null : Text.shorten(m.unit(), 16);
+                // the unit as the kit gave it, if it looks like one (it reaches CSV files and pages): else none
+                String unit = m.unit() != null && UNIT.matcher(m.unit()).matches() ? m.unit() : null;
                 events.add(reading(device, pointName, unit, m, now, UNPROFILED));
                 if (counters != null) {
                     counters.unprofiled(device.id(), pointName, unit);

@@ -159,7 +159,8 @@ final class RuleEngine {
     }
 
     private void threshold(Rule r, CampusEvent e, List<Decision> out) {
-        if (!r.match().matches(e)) {
+        // a point the device's profile lacks is kept for the teacher, but its unit and meaning are unchecked: no rule judges it
+        if (!r.match().matches(e) || "unprofiled".equals(e.attributes().get("quality"))) {
             return;
         }
         Measurement m = e.measurements().stream().filter(x -> r.match().point().equals(x.name())).findFirst().orElse(null);

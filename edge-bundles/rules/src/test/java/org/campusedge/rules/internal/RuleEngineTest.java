@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.campusedge.api.Severity;
 import org.campusedge.api.CampusEvent;
@@ -29,6 +30,20 @@ class RuleEngineTest {
 
     @Nested
     class Threshold {
+
+        @Test
+        void aPointTheProfileLacksIsNeverJudged() {
+            RuleEngine engine = new RuleEngine(List.of(Events.threshold("hot", 50.0, null, 2, 0)), Events.calendar());
+            CampusEvent unprofiled = Events.reading("lab-phys-1", "temperature", 500, at(0));
+            unprofiled = CampusEvent.builder().id(unprofiled.id()).schoolId(unprofiled.schoolId()).deviceId(unprofiled.deviceId())
+                    .profileId(unprofiled.profileId()).location(unprofiled.location()).kind(unprofiled.kind()).severity(unprofiled.severity())
+                    .occurredAt(unprofiled.occurredAt()).receivedAt(unprofiled.receivedAt()).measurements(unprofiled.measurements())
+                    .attributes(Map.of("quality", "unprofiled")).build();
+            assertEquals("", summary(engine.onEvent(unprofiled)), "a kit raised an alarm through a point its profile lacks");
+            assertEquals("", summary(engine.tick(at(60))));
+            assertEquals("raise hot:lab-phys-1", summary(engine.onEvent(Events.reading("lab-phys-1", "temperature", 500, at(61)))),
+                    "the same reading of a profiled point is judged");
+        }
         private final RuleEngine engine = new RuleEngine(List.of(Events.threshold("hot", 50.0, null, 2, 10)),
                 Events.calendar());
 

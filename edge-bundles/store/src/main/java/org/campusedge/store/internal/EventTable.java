@@ -172,9 +172,11 @@ final class EventTable {
         int total = 0;
         for (String kind : kinds) {
             boolean prefixed = !kind.startsWith("*");
+            // an event in the trail goes only with its link (Trail.expire): never a hole in the chain
+            String untrailed = Trail.chained(kind.replace("*", "x")) ? " AND id NOT IN (SELECT event_id FROM trail)" : "";
             try (PreparedStatement ps = c.prepareStatement(prefixed
-                    ? "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE kind GLOB ? AND id < ? LIMIT ?)"
-                    : "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id < ? AND kind GLOB ? LIMIT ?)")) {
+                    ? "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE kind GLOB ? AND id < ?" + untrailed + " LIMIT ?)"
+                    : "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id < ? AND kind GLOB ?" + untrailed + " LIMIT ?)")) {
                 int i = 1;
                 if (prefixed) {
                     ps.setString(i++, kind);

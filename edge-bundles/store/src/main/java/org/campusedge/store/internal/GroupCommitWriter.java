@@ -274,15 +274,20 @@ final class GroupCommitWriter implements AutoCloseable {
         List<Append> done = List.copyOf(batch);
         Exception failure = null;
         try {
+            List<EventTable.Row> rows = new ArrayList<>(events);
             for (Append a : batch) {
                 for (EventTable.Row r : a.rows()) {
                     EventTable.bind(insert, r, devices.refOf(r.event()));
-                    if (Trail.chained(r.event().kind())) {
-                        trail.link(r, r.event().deviceId());
-                    }
+                    rows.add(r);
                 }
             }
-            insert.executeBatch();
+            int[] inserted = insert.executeBatch();
+            // only what was stored is linked: a duplicate the INSERT OR IGNORE skipped is already in the trail
+            for (int i = 0; i < rows.size(); i++) {
+                if (Trail.chained(rows.get(i).event().kind()) && (i >= inserted.length || inserted[i] != 0)) {
+                    trail.link(rows.get(i));
+                }
+            }
             trail.flush();
             connection.commit();
             trail.committed();
@@ -293,12 +298,12 @@ final class GroupCommitWriter implements AutoCloseable {
             admission.failed(events);
             lastFailure = e.getMessage();
             LOG.warn("A group commit of {} events failed: {}", events, e.getMessage());
-            try {
-                trail.rolledBack();
-            } catch (SQLException again) {
-                LOG.debug("the trail's batch could not be cleared", again);
-            }
             Transactions.restart(connection, insert, devices);
+            try {
+                trail.rolledBack(connection);
+            } catch (SQLException again) {
+                LOG.warn("The trail's head could not be read again: {}", again.getMessage());
+            }
         }
         for (Append a : batch) {
             admission.left(a.lane(), a.rows().length);

@@ -267,7 +267,14 @@ public final class SqliteEventStore implements EventStore {
         synchronized (readerConnection) {
             try {
                 Trail.Head written = writer.trailHead();
-                Trail.Check c = Trail.verify(readerConnection);
+                Trail.Check c;
+                readerConnection.setAutoCommit(false); // one snapshot: an expiry meanwhile must not look like missing links
+                try {
+                    c = Trail.verify(readerConnection);
+                } finally {
+                    readerConnection.rollback();
+                    readerConnection.setAutoCommit(true);
+                }
                 if (c.intact() && c.head().seq() < written.seq()) {
                     // the newest links were cut off: the chain that is left checks, but this gateway wrote more
                     c = new Trail.Check(c.links(), c.head().seq() + 1, null, "links " + (c.head().seq() + 1) + "–" + written.seq()
@@ -317,9 +324,23 @@ public final class SqliteEventStore implements EventStore {
         long cutoffMillis = System.currentTimeMillis() - keep.toMillis();
         String cutoff = EventIds.lowestIdAt(cutoffMillis);
         List<String> others = retentionClasses.stream().flatMap(c -> c.kinds().stream()).toList();
+        boolean trailed = r.kinds().stream().anyMatch(k -> Trail.chained(k.replace("*", "x")));
         long total = 0;
         try {
             int n;
+            if (trailed) {
+                // the trail's oldest segment, whole, with its events, in one transaction per chunk; the rest anchored at its hash
+                long links = 0;
+                do {
+                    n = (Integer) writer.submit(c -> Trail.expire(c, cutoff, RETENTION_CHUNK)).join();
+                    links += n;
+                } while (n == RETENTION_CHUNK);
+                total += links;
+                if (links > 0) {
+                    LOG.info("Retention removed the trail's oldest {} links with their events; the rest is anchored at the last one's hash",
+                            links);
+                }
+            }
             do {
                 n = (Integer) writer.submit(c -> r.kinds().isEmpty() ? EventTable.deleteOthersBefore(c, others, cutoff, RETENTION_CHUNK)
                         : EventTable.deleteBefore(c, r.kinds(), cutoff, RETENTION_CHUNK)).join();
@@ -331,15 +352,6 @@ public final class SqliteEventStore implements EventStore {
         if (total > 0) {
             retentionDeleted.addAndGet(total);
             LOG.info("Retention deleted {} {} older than {} days", total, r.name(), keep.toDays());
-            if (r.kinds().stream().anyMatch(k -> Trail.chained(k.replace("*", "x")))) {
-                try {
-                    // the trail loses the same old segment, whole, and keeps its last hash as the anchor
-                    int links = (Integer) writer.submit(Trail::trim).join();
-                    LOG.info("Retention removed the trail's first {} links; it is anchored at the last one's hash", links);
-                } catch (RuntimeException e) {
-                    LOG.warn("Retention could not trim the trail: {}", e.getMessage());
-                }
-            }
         }
         return total;
     }

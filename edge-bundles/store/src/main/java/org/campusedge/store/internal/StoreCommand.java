@@ -78,11 +78,21 @@ public final class StoreCommand {
         } else if (args.length == 2 && args[0].equals("restore")) {
             System.exit(restore(home, Path.of(args[1]).toAbsolutePath().normalize()));
         } else if (args.length >= 1 && args[0].equals("verify")) {
-            System.exit(verify(args.length >= 2 ? Path.of(args[1]) : CampusHome.configuredPath(home, "store.path", "data/campus-edge.db")));
+            List<String> v = new ArrayList<>(List.of(args).subList(1, args.length));
+            String witness = null;
+            int w = v.indexOf("--witness");
+            if (w >= 0 && w + 1 < v.size()) {
+                witness = v.get(w + 1);
+                v.remove(w + 1);
+                v.remove(w);
+            }
+            System.exit(verify(v.isEmpty() ? CampusHome.configuredPath(home, "store.path", "data/campus-edge.db") : Path.of(v.get(0)),
+                    witness));
         }
         System.err.println("usage: bin/campus-edge backup [--home HOME] [FOLDER]   a consistent copy of the databases, while the gateway runs\n"
                 + "       bin/campus-edge restore [--home HOME] FOLDER    brings one back (the gateway stopped)\n"
-                + "       bin/campus-edge verify [--home HOME] [DB]       checks the tamper-evident trail of alarms and audit records");
+                + "       bin/campus-edge verify [--home HOME] [--witness SEQ:HASH] [DB]   checks the tamper-evident trail of alarms and"
+                + " audit records (against a head the city holds, if given)");
         System.exit(2);
     }
 
@@ -117,6 +127,9 @@ public final class StoreCommand {
                 Files.deleteIfExists(partial);
                 System.err.println("backup: " + d.name() + " (" + source + ") could not be copied: " + e.getMessage());
                 return 1;
+            }
+            try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(partial, java.nio.file.StandardOpenOption.WRITE)) {
+                f.force(true); // VACUUM INTO does not sync its output: on disk before it takes its name
             }
             Map<String, String> checked = check(partial, d.table());
             if (!"ok".equals(checked.get("check"))) {
@@ -167,19 +180,29 @@ public final class StoreCommand {
             }
             present.add(d);
         }
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
         for (Database d : present) {
             Path target = CampusHome.configuredPath(home, d.setting(), d.fallback());
             Files.createDirectories(target.getParent());
             Path incoming = target.resolveSibling(target.getFileName() + ".restoring");
             Files.copy(from.resolve(d.name() + ".db"), incoming, StandardCopyOption.REPLACE_EXISTING);
-            // the live database's log belongs to the database being replaced
-            Files.deleteIfExists(target.resolveSibling(target.getFileName() + "-wal"));
-            Files.deleteIfExists(target.resolveSibling(target.getFileName() + "-shm"));
-            Files.move(incoming, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // the database being replaced, with its log, is kept aside (not deleted): a restore can be undone by hand
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                Path old = target.resolveSibling(target.getFileName() + suffix);
+                if (Files.exists(old)) {
+                    Files.move(old, target.resolveSibling(target.getFileName() + suffix + ".before-restore-" + stamp),
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
             System.out.printf("restore: %-13s %s rows, taken %s%n", d.name(), manifest.getProperty(d.name() + ".rows"),
                     manifest.getProperty("takenAt"));
         }
-        System.out.println("restore: done; start the gateway");
+        System.out.println("restore: done (the replaced files are beside them, *.before-restore-" + stamp + "); start the gateway");
+        Path events = CampusHome.configuredPath(home, "store.path", "data/campus-edge.db");
+        if (Files.exists(events)) {
+            verify(events, null); // the restored trail's state and head, for the record (compare the head with the city's)
+        }
         return 0;
     }
 
@@ -187,21 +210,43 @@ public final class StoreCommand {
      * Checks the trail of an event store (the live one while the gateway runs: it only reads, in one
      * transaction); 0 when intact, 1 with the first broken link otherwise.
      */
-    static int verify(Path db) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+    static int verify(Path db, String witness) {
+        if (!Files.exists(db)) {
+            System.err.println("verify: no event store at " + db);
+            return 2;
+        }
+        org.sqlite.SQLiteConfig readOnly = new org.sqlite.SQLiteConfig();
+        readOnly.setReadOnly(true); // evidence: never written, not even checkpointed
+        try (Connection c = readOnly.createConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             s.execute("PRAGMA busy_timeout = 10000");
             c.setAutoCommit(false); // one snapshot: links the gateway adds meanwhile are not half seen
             Trail.Check check = Trail.verify(c);
+            String witnessed = null;
+            if (witness != null && check.intact()) {
+                String[] sh = witness.split(":", 2);
+                try (var ps = c.prepareStatement("SELECT hash FROM trail WHERE seq = ?")) {
+                    ps.setLong(1, Long.parseLong(sh[0]));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        witnessed = !rs.next() ? "link #" + sh[0] + ", which the city witnessed, is not in the trail (cut off, or expired)"
+                                : sh.length < 2 || !rs.getString(1).equalsIgnoreCase(sh[1])
+                                ? "link #" + sh[0] + " is not the one the city witnessed: the trail was rewritten" : null;
+                    }
+                }
+            }
             c.rollback();
-            if (check.intact()) {
-                System.out.printf("verify: the trail is intact: %d links checked, head #%d %s%n", check.links(), check.head().seq(),
-                        check.head().hash());
+            if (check.intact() && witnessed == null) {
+                System.out.printf("verify: the trail is intact: %d links checked, head #%d %s%s%n", check.links(), check.head().seq(),
+                        check.head().hash(), witness == null ? "" : "; it holds the city's witness #" + witness.split(":", 2)[0]);
                 return 0;
             }
-            System.out.printf("verify: the trail is BROKEN at link #%d (event %s): %s; %d links before it check%n", check.brokenAt(),
-                    check.eventId(), check.problem(), check.links());
+            if (witnessed != null) {
+                System.out.printf("verify: the trail is BROKEN: %s%n", witnessed);
+            } else {
+                System.out.printf("verify: the trail is BROKEN at link #%d (event %s): %s; %d links before it check%n", check.brokenAt(),
+                        check.eventId(), check.problem(), check.links());
+            }
             return 1;
-        } catch (SQLException e) {
+        } catch (SQLException | NumberFormatException e) {
             System.err.println("verify: " + db + " cannot be read: " + e.getMessage());
             return 2;
         }

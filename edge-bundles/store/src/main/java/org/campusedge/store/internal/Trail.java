@@ -17,10 +17,11 @@ import java.util.HexFormat;
  * kind, severity, its JSON columns), so editing, removing, adding or reordering an event, or a link,
  * breaks the chain at that point, and {@link #verify} says where. Retention removes whole old
  * segments: the trail then starts at an anchor, the last removed link's hash, which the summaries
- * sent to the city witnessed while it was the head.
+ * sent to the city witnessed while it was the head. The anchor and a chain recomputed from it are as
+ * good as the file's keeper is honest: the city's witnesses are what such a rewrite fails against.
  *
- * <p>Not thread-safe: the store's single writer appends, {@link #verify} and {@link #trim} run as
- * the writer's tasks or on their own connection.
+ * <p>The store's single writer appends and expires; {@link #verify} reads on its own connection, in
+ * one transaction.
  */
 final class Trail {
 
@@ -49,11 +50,12 @@ final class Trail {
     }
 
     private final PreparedStatement insert;
-    private Head head;
+    private volatile Head head;
     private Head pending;
 
     Trail(Connection c) throws SQLException {
-        this.insert = c.prepareStatement("INSERT INTO trail (seq, event_id, hash) VALUES (?, ?, ?)");
+        // OR REPLACE: a stray row at the next number (planted in the file) must never fail the commit that carries alarms
+        this.insert = c.prepareStatement("INSERT OR REPLACE INTO trail (seq, event_id, hash) VALUES (?, ?, ?)");
         this.head = head(c);
         this.pending = head;
     }
@@ -74,10 +76,10 @@ final class Trail {
         }
     }
 
-    /** Adds the next link for an event being inserted in the current transaction (its device id as stored). */
-    void link(EventTable.Row row, String deviceId) throws SQLException {
+    /** Adds the next link for an event inserted in the current transaction. */
+    void link(EventTable.Row row) throws SQLException {
         var e = row.event();
-        String hash = hash(pending.hash(), e.id(), e.occurredAt().toEpochMilli(), e.receivedAt().toEpochMilli(), deviceId, e.kind(),
+        String hash = hash(pending.hash(), e.id(), e.occurredAt().toEpochMilli(), e.receivedAt().toEpochMilli(), Place.of(e), e.kind(),
                 e.severity().ordinal(), row.measurements(), row.attributes());
         pending = new Head(pending.seq() + 1, hash);
         insert.setLong(1, pending.seq());
@@ -98,10 +100,14 @@ final class Trail {
         head = pending;
     }
 
-    /** The transaction failed: its links are gone with it. */
-    void rolledBack() throws SQLException {
-        pending = head;
+    /**
+     * The transaction failed: its links are gone with it. The head is read again from the database
+     * (once the transaction is restarted): a commit reported failed may still have persisted.
+     */
+    void rolledBack(Connection c) throws SQLException {
         insert.clearBatch();
+        head = head(c);
+        pending = head;
     }
 
     Head current() {
@@ -118,7 +124,8 @@ final class Trail {
         long expected = anchor.seq() + 1;
         long links = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT t.seq, t.event_id, t.hash, e.id, e.occurred_at, e.received_at,"
-                + " d.device_id, e.kind, e.severity, e.measurements, e.attributes FROM trail t"
+                + " d.device_id, e.kind, e.severity, e.measurements, e.attributes, d.school_id, d.profile_id, d.building, d.floor,"
+                + " d.room, d.zone FROM trail t"
                 + " LEFT JOIN events e ON e.id = t.event_id LEFT JOIN devices d ON d.ref = e.device_ref ORDER BY t.seq");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -132,7 +139,9 @@ final class Trail {
                 if (rs.getString(4) == null) {
                     return new Check(links, seq, eventId, "its event is not in the store (deleted)", null);
                 }
-                String hash = hash(prev, rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getInt(9),
+                Place place = new Place(rs.getString(7), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
+                        rs.getString(16), rs.getString(17));
+                String hash = hash(prev, rs.getString(4), rs.getLong(5), rs.getLong(6), place, rs.getString(8), rs.getInt(9),
                         rs.getString(10), rs.getString(11));
                 if (!hash.equals(stored)) {
                     return new Check(links, seq, eventId, "the event or its link was changed after it was stored", null);
@@ -146,49 +155,66 @@ final class Trail {
     }
 
     /**
-     * After retention: removes the links whose events retention deleted, from the start of the
-     * chain, and keeps the last removed one's hash as the new anchor. Returns how many links went.
+     * Retention of the trailed classes: the chain's oldest links whose events are older than the
+     * cutoff go, with their events, in one transaction (a writer task), and the last one's hash is
+     * kept as the anchor the rest is checked from. The first link whose event is newer ends it: an
+     * old event linked after a newer one stays, so no hole opens in the middle. Returns the links removed.
      */
-    static int trim(Connection c) throws SQLException {
-        long firstKept;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT min(t.seq) FROM trail t"
-                + " WHERE EXISTS (SELECT 1 FROM events e WHERE e.id = t.event_id)")) {
-            firstKept = rs.next() && rs.getObject(1) != null ? rs.getLong(1) : Long.MAX_VALUE;
-        }
-        String anchorHash = null;
-        long anchorSeq = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM trail WHERE seq < ? ORDER BY seq DESC LIMIT 1")) {
-            ps.setLong(1, firstKept);
+    static int expire(Connection c, String idCutoff, int limit) throws SQLException {
+        long last = -1;
+        String lastHash = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, hash FROM trail ORDER BY seq LIMIT ?")) {
+            ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    anchorSeq = rs.getLong(1);
-                    anchorHash = rs.getString(2);
+                while (rs.next() && rs.getString(2).compareTo(idCutoff) < 0) {
+                    last = rs.getLong(1);
+                    lastHash = rs.getString(3);
                 }
             }
         }
-        if (anchorHash == null) {
+        if (lastHash == null) {
             return 0;
         }
-        try (PreparedStatement a = c.prepareStatement("INSERT INTO trail_anchor (id, seq, hash) VALUES (1, ?, ?)"
-                + " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash");
-             PreparedStatement d = c.prepareStatement("DELETE FROM trail WHERE seq <= ?")) {
-            a.setLong(1, anchorSeq);
-            a.setString(2, anchorHash);
-            a.executeUpdate();
-            d.setLong(1, anchorSeq);
-            return d.executeUpdate();
+        try (PreparedStatement events = c.prepareStatement("DELETE FROM events WHERE id IN (SELECT event_id FROM trail WHERE seq <= ?)");
+             PreparedStatement anchor = c.prepareStatement("INSERT INTO trail_anchor (id, seq, hash) VALUES (1, ?, ?)"
+                     + " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash");
+             PreparedStatement links = c.prepareStatement("DELETE FROM trail WHERE seq <= ?")) {
+            events.setLong(1, last);
+            events.executeUpdate();
+            anchor.setLong(1, last);
+            anchor.setString(2, lastHash);
+            anchor.executeUpdate();
+            links.setLong(1, last);
+            return links.executeUpdate();
         }
     }
 
-    static String hash(String prev, String id, long occurredAt, long receivedAt, String deviceId, String kind, int severity,
+    /**
+     * A link's hash: SHA-256 over the previous hash and the event as stored, each field length-prefixed
+     * (so no value can shift another's boundary, and null differs from empty): id, times, the device
+     * and where it was (school, profile, building, floor, room, zone), kind, severity, the JSON columns.
+     */
+    static String hash(String prev, String id, long occurredAt, long receivedAt, Place place, String kind, int severity,
                        String measurements, String attributes) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            String canonical = prev + "\n" + id + "\n" + occurredAt + "\n" + receivedAt + "\n" + deviceId + "\n" + kind + "\n" + severity
-                    + "\n" + (measurements == null ? "" : measurements) + "\n" + (attributes == null ? "" : attributes);
-            return HexFormat.of().formatHex(md.digest(canonical.getBytes(StandardCharsets.UTF_8)));
+            StringBuilder canonical = new StringBuilder();
+            for (Object field : new Object[] {prev, id, occurredAt, receivedAt, place.deviceId(), place.schoolId(), place.profileId(),
+                    place.building(), place.floor(), place.room(), place.zone(), kind, severity, measurements, attributes}) {
+                String v = field == null ? null : field.toString();
+                canonical.append(v == null ? "-" : v.length() + ":" + v).append(';');
+            }
+            return HexFormat.of().formatHex(md.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The device row of an event: who and where, as the devices table keeps it. */
+    record Place(String deviceId, String schoolId, String profileId, String building, String floor, String room, String zone) {
+        static Place of(org.campusedge.api.CampusEvent e) {
+            var l = e.location();
+            return new Place(e.deviceId(), e.schoolId(), e.profileId(), l.building(), l.floor(), l.room(), l.zone());
         }
     }
 }

@@ -314,6 +314,7 @@ class SqliteEventStoreTest {
                 at.accept(kind, days);
             }
         }
+        events.sort(java.util.Comparator.comparing(CampusEvent::id)); // stored as they happened, oldest first, as a gateway stores them
         store.append(events).toCompletableFuture().get(30, TimeUnit.SECONDS);
         store.applyRetention();
         java.util.Map<String, Long> left = new java.util.TreeMap<>();

@@ -103,10 +103,13 @@ class TrailTest {
         String attrs;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
              var rs = c.createStatement().executeQuery("SELECT e.occurred_at, e.received_at, e.kind, e.severity, e.attributes,"
-                     + " (SELECT hash FROM trail WHERE seq = 6) FROM events e WHERE e.id = '" + ids.get(6) + "'")) {
+                     + " (SELECT hash FROM trail WHERE seq = 6), d.device_id, d.school_id, d.profile_id, d.building, d.floor, d.room, d.zone"
+                     + " FROM events e JOIN devices d ON d.ref = e.device_ref WHERE e.id = '" + ids.get(6) + "'")) {
             rs.next();
             attrs = rs.getString(5).replace("guard-wang", "guard-li");
-            String forged = Trail.hash(rs.getString(6), ids.get(6), rs.getLong(1), rs.getLong(2), "cam-1", rs.getString(3), rs.getInt(4), null,
+            Trail.Place place = new Trail.Place(rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
+                    rs.getString(12), rs.getString(13));
+            String forged = Trail.hash(rs.getString(6), ids.get(6), rs.getLong(1), rs.getLong(2), place, rs.getString(3), rs.getInt(4), null,
                     attrs);
             sql("UPDATE events SET attributes = '" + attrs + "' WHERE id = '" + ids.get(6) + "'");
             sql("UPDATE trail SET hash = '" + forged + "' WHERE seq = 7");
@@ -125,6 +128,25 @@ class TrailTest {
         TrailStatus unlinked = store.verifyTrail().orElseThrow();
         assertEquals(2, unlinked.brokenAt());
         assertTrue(unlinked.problem().contains("missing"), unlinked.problem());
+    }
+
+    @Test
+    void whereAnAlarmHappenedIsPartOfItsLinkAndAStrayRowInTheTrailStopsNoCommit() throws Exception {
+        store = open();
+        List<String> ids = storeSome(System.currentTimeMillis() - 60_000);
+        sql("UPDATE devices SET building = 'Gym' WHERE device_id = 'cam-1'");
+        TrailStatus moved = store.verifyTrail().orElseThrow();
+        assertEquals(1, moved.brokenAt(), "the alarms' place was changed, yet the trail checks: " + moved);
+        sql("UPDATE devices SET building = NULL WHERE device_id = 'cam-1'");
+        assertTrue(store.verifyTrail().orElseThrow().intact());
+        // a row planted at the next number: the next alarm is still stored, and linked over it
+        sql("INSERT INTO trail (seq, event_id, hash) VALUES (11, 'planted', '" + "0".repeat(64) + "')");
+        long t = System.currentTimeMillis() - 1000;
+        store.append(List.of(event("alarm.raised", t, Map.of("alarm", "night:cam-1")))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        TrailStatus after = store.verifyTrail().orElseThrow();
+        assertTrue(after.intact(), after.toString());
+        assertEquals(11, after.headSeq());
+        assertEquals(ids.size() + 1, after.links());
     }
 
     @Test
