@@ -99,7 +99,7 @@ class AlarmEscalationIT {
                         + KEY + "' ORDER BY 1"), "the city did not store each transition once");
 
                 // the tamper-evident trail: intact by the command line, its head witnessed by the city's summaries
-                String intact = storeCommand("verify", "--home", home.toString());
+                String intact = GatewayFixture.campusEdge(0, "verify", "--home", home.toString());
                 assertTrue(intact.contains("the trail is intact"), intact);
                 assertTrue(GatewayFixture.eventually(20, () -> !witness(cloud).isEmpty()), "no summary carried the trail's head");
                 String[] witnessed = witness(cloud).split("\\|");
@@ -108,7 +108,7 @@ class AlarmEscalationIT {
                 // someone with the SQLite file makes the escalation look acknowledged: the trail says where
                 GatewayFixture.rows(store, "UPDATE events SET attributes = json_set(attributes, '$.by', 'guard-li') WHERE kind ="
                         + " 'alarm.escalated' AND json_extract(attributes, '$.alarm') = '" + KEY + "' RETURNING id");
-                String broken = storeCommand("verify", "--home", home.toString());
+                String broken = GatewayFixture.campusEdge(1, "verify", "--home", home.toString());
                 assertTrue(broken.contains("the trail is BROKEN at link #"), broken);
             } finally {
                 gw.close();
@@ -125,17 +125,6 @@ class AlarmEscalationIT {
                 + " json_extract(payload, '$.data.trail.hash') FROM messages WHERE school = '" + SCHOOL + "' AND type ="
                 + " 'org.campusedge.summary.alarms.v1' AND json_extract(payload, '$.data.trail.seq') > 0 ORDER BY time DESC LIMIT 1");
         return rows.isEmpty() || rows.get(0) == null ? "" : rows.get(0);
-    }
-
-    /** {@code bin/campus-edge ARGS}: its output (the exit code is in the output's words: verify says intact or BROKEN). */
-    private static String storeCommand(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(GatewayFixture.distribution().resolve("bin/campus-edge").toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "bin/campus-edge " + String.join(" ", args) + " did not finish");
-        assertEquals(said.contains("BROKEN") ? 1 : 0, p.exitValue(), said);
-        return said;
     }
 
     private static String cityState(CloudFixture cloud) throws Exception {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.campusedge.simulators.gateway.GatewayProcess;
@@ -116,24 +115,10 @@ class BackupIT {
     }
 
     private static String run(String... args) throws Exception {
-        Process p = start(args);
-        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", args) + " did not finish");
-        assertEquals(0, p.exitValue(), String.join(" ", args) + ": " + said);
-        return said;
+        return GatewayFixture.campusEdge(0, args);
     }
 
     private static String runFailing(String... args) throws Exception {
-        Process p = start(args);
-        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", args) + " did not finish");
-        assertEquals(1, p.exitValue(), String.join(" ", args) + " should have been refused: " + said);
-        return said;
-    }
-
-    private static Process start(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(GatewayFixture.distribution().resolve("bin/campus-edge").toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return GatewayFixture.campusEdge(1, args);
     }
 }

@@ -167,17 +167,23 @@ final class GatewayFixture {
 
     /** Runs {@code bin/campus-edge credentials ARGS} on the gateway's secrets file, as an admin does; its output, or fails. */
     static String credentials(GatewayProcess gw, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(distribution().resolve("bin/campus-edge").toString(), "credentials",
-                "--file", gw.home().resolve("conf/device-secrets").toString()));
+        List<String> all = new java.util.ArrayList<>(List.of("credentials", "--file", gw.home().resolve("conf/device-secrets").toString()));
+        all.addAll(List.of(args));
+        return campusEdge(0, all.toArray(String[]::new));
+    }
+
+    /** Runs {@code bin/campus-edge ARGS} of the distribution and returns its output; fails unless it exits with {@code exit} within 120 s. */
+    static String campusEdge(int exit, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(distribution().resolve("bin/campus-edge").toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("credentials " + String.join(" ", args) + " did not finish");
-        }
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new AssertionError("credentials " + String.join(" ", args) + " exited " + p.exitValue() + ": " + said);
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/campus-edge " + String.join(" ", args) + " did not finish");
+        }
+        if (p.exitValue() != exit) {
+            throw new AssertionError("bin/campus-edge " + String.join(" ", args) + " exited " + p.exitValue() + ", not " + exit + ": " + said);
         }
         return said;
     }

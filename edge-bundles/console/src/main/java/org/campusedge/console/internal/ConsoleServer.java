@@ -9,7 +9,6 @@ import org.campusedge.api.Alarms;
 import org.campusedge.api.DeviceHealth;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventStore;
-import org.campusedge.api.Severity;
 import org.campusedge.net.BoundedHttpServer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -280,42 +279,11 @@ final class ConsoleServer implements AutoCloseable {
             case "GET /api/admin" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, admin::write));
             case "GET /api/trail" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, admin::writeTrail));
             case "GET /api/credentials" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, credentials::write));
-            case "POST /api/credentials/issue", "POST /api/credentials/revoke" -> allowed(ex, role == Users.Role.ADMIN, () -> {
-                String device = Http.form(Http.body(ex)).getOrDefault("device", "");
-                try {
-                    if (path.endsWith("issue")) {
-                        String secret = credentials.issue(device);
-                        audit.record("audit.key-issued", Severity.NOTICE, Map.of("device", device, "by", s.user().name())); // never the key
-                        ex.responseHeaders().put("Cache-Control", "no-store");
-                        Http.text(ex, 200, secret);
-                    } else {
-                        boolean done = credentials.revoke(device);
-                        if (done) {
-                            audit.record("audit.key-revoked", Severity.NOTICE, Map.of("device", device, "by", s.user().name()));
-                        }
-                        Http.text(ex, done ? 200 : 409, done ? "revoked" : "no credential in force to revoke");
-                    }
-                } catch (IllegalArgumentException e) {
-                    Http.text(ex, 400, e.getMessage());
-                }
-            });
+            case "POST /api/credentials/issue", "POST /api/credentials/revoke" -> allowed(ex, role == Users.Role.ADMIN,
+                    () -> credentials.issueOrRevoke(ex, path.endsWith("issue"), s.user().name(), audit));
             case "GET /api/certificates" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, credentials::writeCertificates));
-            case "POST /api/certificates/trust", "POST /api/certificates/distrust" -> allowed(ex, role == Users.Role.ADMIN, () -> {
-                String thumbprint = Http.form(Http.body(ex)).getOrDefault("thumbprint", "");
-                boolean trust = path.endsWith("/trust");
-                try {
-                    String subject = trust ? credentials.trust(thumbprint) : credentials.distrust(thumbprint);
-                    if (subject == null) {
-                        Http.text(ex, 409, trust ? "no rejected certificate has that thumbprint" : "no trusted certificate has that thumbprint");
-                        return;
-                    }
-                    audit.record(trust ? "audit.certificate-trusted" : "audit.certificate-distrusted", Severity.WARNING,
-                            Map.of("thumbprint", thumbprint.toLowerCase(), "subject", subject, "by", s.user().name()));
-                    Http.text(ex, 200, trust ? "trusted" : "no longer trusted");
-                } catch (IllegalArgumentException e) {
-                    Http.text(ex, 400, e.getMessage());
-                }
-            });
+            case "POST /api/certificates/trust", "POST /api/certificates/distrust" -> allowed(ex, role == Users.Role.ADMIN,
+                    () -> credentials.trustOrDistrust(ex, path.endsWith("/trust"), s.user().name(), audit));
             case "GET /api/energy" -> Http.json(ex, 200, g -> ApiViews.energy(g, energy.meters()));
             case "GET /api/labs" -> allowed(ex, teacher, () -> Http.json(ex, 200, g -> ApiViews.labs(g, registry)));
             case "POST /api/lab/recording" -> allowed(ex, teacher, () -> {

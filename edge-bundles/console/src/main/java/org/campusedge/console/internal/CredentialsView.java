@@ -154,4 +154,42 @@ final class CredentialsView {
     boolean revoke(String deviceId) {
         return credentials.revoke(deviceId);
     }
+
+    /** {@code POST /api/credentials/issue|revoke} (device): a new key, shown once, or the key revoked; audited, never the key. */
+    void issueOrRevoke(WebExchange ex, boolean issue, String by, AuditLog audit) throws IOException {
+        String device = Http.form(Http.body(ex)).getOrDefault("device", "");
+        try {
+            if (issue) {
+                String secret = issue(device);
+                audit.record("audit.key-issued", org.campusedge.api.Severity.NOTICE, Map.of("device", device, "by", by)); // never the key
+                ex.responseHeaders().put("Cache-Control", "no-store");
+                Http.text(ex, 200, secret);
+            } else {
+                boolean done = revoke(device);
+                if (done) {
+                    audit.record("audit.key-revoked", org.campusedge.api.Severity.NOTICE, Map.of("device", device, "by", by));
+                }
+                Http.text(ex, done ? 200 : 409, done ? "revoked" : "no credential in force to revoke");
+            }
+        } catch (IllegalArgumentException e) {
+            Http.text(ex, 400, e.getMessage());
+        }
+    }
+
+    /** {@code POST /api/certificates/trust|distrust} (thumbprint): an OPC UA server's certificate trusted or no longer; audited. */
+    void trustOrDistrust(WebExchange ex, boolean trust, String by, AuditLog audit) throws IOException {
+        String thumbprint = Http.form(Http.body(ex)).getOrDefault("thumbprint", "");
+        try {
+            String subject = trust ? trust(thumbprint) : distrust(thumbprint);
+            if (subject == null) {
+                Http.text(ex, 409, trust ? "no rejected certificate has that thumbprint" : "no trusted certificate has that thumbprint");
+                return;
+            }
+            audit.record(trust ? "audit.certificate-trusted" : "audit.certificate-distrusted", org.campusedge.api.Severity.WARNING,
+                    Map.of("thumbprint", thumbprint.toLowerCase(), "subject", subject, "by", by));
+            Http.text(ex, 200, trust ? "trusted" : "no longer trusted");
+        } catch (IllegalArgumentException e) {
+            Http.text(ex, 400, e.getMessage());
+        }
+    }
 }

@@ -274,21 +274,11 @@ final class GroupCommitWriter implements AutoCloseable {
         List<Append> done = List.copyOf(batch);
         Exception failure = null;
         try {
-            List<EventTable.Row> rows = new ArrayList<>(events);
-            for (Append a : batch) {
-                for (EventTable.Row r : a.rows()) {
-                    EventTable.bind(insert, r, devices.refOf(r.event()));
-                    rows.add(r);
-                }
+            List<EventTable.Row> rows = batch.stream().flatMap(a -> java.util.Arrays.stream(a.rows())).toList();
+            for (EventTable.Row r : rows) {
+                EventTable.bind(insert, r, devices.refOf(r.event()));
             }
-            int[] inserted = insert.executeBatch();
-            // only what was stored is linked: a duplicate the INSERT OR IGNORE skipped is already in the trail
-            for (int i = 0; i < rows.size(); i++) {
-                if (Trail.chained(rows.get(i).event().kind()) && (i >= inserted.length || inserted[i] != 0)) {
-                    trail.link(rows.get(i));
-                }
-            }
-            trail.flush();
+            trail.linkStored(rows, insert.executeBatch());
             connection.commit();
             trail.committed();
             written.addAndGet(events);
@@ -299,11 +289,7 @@ final class GroupCommitWriter implements AutoCloseable {
             lastFailure = e.getMessage();
             LOG.warn("A group commit of {} events failed: {}", events, e.getMessage());
             Transactions.restart(connection, insert, devices);
-            try {
-                trail.rolledBack(connection);
-            } catch (SQLException again) {
-                LOG.warn("The trail's head could not be read again: {}", again.getMessage());
-            }
+            trail.rolledBack(connection);
         }
         for (Append a : batch) {
             admission.left(a.lane(), a.rows().length);

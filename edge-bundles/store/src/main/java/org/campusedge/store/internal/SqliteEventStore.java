@@ -13,10 +13,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.CampusHome;
-import org.campusedge.api.EventIds;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
 import org.campusedge.api.StoreStats;
@@ -46,7 +44,6 @@ public final class SqliteEventStore implements EventStore {
     public static final String PID = "org.campusedge.store";
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteEventStore.class);
-    private static final int RETENTION_CHUNK = 5_000;
 
     /** Configuration of the event store. */
     @ObjectClassDefinition(name = "Campus Edge event store", description = "The SQLite file holding every event")
@@ -136,9 +133,8 @@ public final class SqliteEventStore implements EventStore {
     private final Connection checkpointConnection;
     private final GroupCommitWriter writer;
     private final ScheduledExecutorService checkpoints;
-    private final ScheduledExecutorService retention;
-    private final AtomicLong retentionDeleted = new AtomicLong();
-    private final List<Retention> retentionClasses;
+    private final ScheduledExecutorService retentionTimer;
+    private final RetentionJob retention;
 
     /** WAL pages after which the writer checkpoints itself (16 MiB of 4 KiB pages). */
     static final int WRITER_CHECKPOINT_PAGES = 4096;
@@ -198,13 +194,13 @@ public final class SqliteEventStore implements EventStore {
             throw e;
         }
         this.checkpoints = singleThread("store-checkpoint");
-        this.retention = singleThread("store-retention");
+        this.retentionTimer = singleThread("store-retention");
         checkpoints.scheduleWithFixedDelay(this::checkpoint, 200, 200, TimeUnit.MILLISECONDS);
-        this.retentionClasses = Retention.of(config);
+        this.retention = new RetentionJob(writer, Retention.of(config));
         long every = Math.max(1, config.retentionIntervalMinutes());
-        retention.scheduleWithFixedDelay(this::applyRetention, 1, every * 60, TimeUnit.SECONDS);
+        retentionTimer.scheduleWithFixedDelay(retention::runAll, 1, every * 60, TimeUnit.SECONDS);
         LOG.info("Event store open at {} (synchronous={}); kept: {}", path, sync,
-                retentionClasses.stream().map(r -> r.name() + " " + (r.days() <= 0 ? "for ever" : r.days() + " d")).toList());
+                retention.classes().stream().map(r -> r.name() + " " + (r.days() <= 0 ? "for ever" : r.days() + " d")).toList());
     }
 
     private static ScheduledExecutorService singleThread(String name) {
@@ -259,7 +255,7 @@ public final class SqliteEventStore implements EventStore {
     @Override
     public StoreStats stats() {
         return new StoreStats(writer.written(), writer.commits(), writer.queued(), writer.failed(),
-                retentionDeleted.get(), walBytes(), writer.lastFailure());
+                retention.deleted(), walBytes(), writer.lastFailure());
     }
 
     @Override
@@ -297,63 +293,17 @@ public final class SqliteEventStore implements EventStore {
 
     @Override
     public List<String> retention() {
-        return retentionClasses.stream().map(Retention::describe).toList();
+        return retention.classes().stream().map(Retention::describe).toList();
     }
 
-    /** Runs every class's retention; returns how many events were deleted in all. */
+    /** Runs every class's retention now; returns how many events were deleted in all. */
     long applyRetention() {
-        long total = 0;
-        for (Retention r : retentionClasses) {
-            if (r.days() > 0) {
-                total += deleteOlderThan(r, r.keep());
-            }
-        }
-        return total;
+        return retention.runAll();
     }
 
     /** Readings older than {@code keep} (the readings' class with another period), for tests. */
     long deleteReadingsOlderThan(Duration keep) {
-        return deleteOlderThan(retentionClasses.get(0), keep);
-    }
-
-    /**
-     * Deletes a class's events older than {@code keep}, a chunk per writer task, so that appends are
-     * never held up for long; returns how many were deleted.
-     */
-    private long deleteOlderThan(Retention r, Duration keep) {
-        long cutoffMillis = System.currentTimeMillis() - keep.toMillis();
-        String cutoff = EventIds.lowestIdAt(cutoffMillis);
-        List<String> others = retentionClasses.stream().flatMap(c -> c.kinds().stream()).toList();
-        boolean trailed = r.kinds().stream().anyMatch(k -> Trail.chained(k.replace("*", "x")));
-        long total = 0;
-        try {
-            int n;
-            if (trailed) {
-                // the trail's oldest segment, whole, with its events, in one transaction per chunk; the rest anchored at its hash
-                long links = 0;
-                do {
-                    n = (Integer) writer.submit(c -> Trail.expire(c, cutoff, RETENTION_CHUNK)).join();
-                    links += n;
-                } while (n == RETENTION_CHUNK);
-                total += links;
-                if (links > 0) {
-                    LOG.info("Retention removed the trail's oldest {} links with their events; the rest is anchored at the last one's hash",
-                            links);
-                }
-            }
-            do {
-                n = (Integer) writer.submit(c -> r.kinds().isEmpty() ? EventTable.deleteOthersBefore(c, others, cutoff, RETENTION_CHUNK)
-                        : EventTable.deleteBefore(c, r.kinds(), cutoff, RETENTION_CHUNK)).join();
-                total += n;
-            } while (n == RETENTION_CHUNK);
-        } catch (RuntimeException e) {
-            LOG.warn("Retention could not delete old {}: {}", r.name(), e.getMessage());
-        }
-        if (total > 0) {
-            retentionDeleted.addAndGet(total);
-            LOG.info("Retention deleted {} {} older than {} days", total, r.name(), keep.toDays());
-        }
-        return total;
+        return retention.run(retention.classes().get(0), keep);
     }
 
     /** Copies committed pages from the WAL into the database file without holding up the writer (PASSIVE). */
@@ -386,10 +336,10 @@ public final class SqliteEventStore implements EventStore {
 
     @Deactivate
     public void close() throws InterruptedException {
-        retention.shutdownNow();
+        retentionTimer.shutdownNow();
         checkpoints.shutdownNow();
         writer.close();
-        retention.awaitTermination(10, TimeUnit.SECONDS);
+        retentionTimer.awaitTermination(10, TimeUnit.SECONDS);
         checkpoints.awaitTermination(10, TimeUnit.SECONDS);
         closeQuietly(readerConnection);
         closeQuietly(checkpointConnection);

@@ -76,8 +76,24 @@ final class Trail {
         }
     }
 
+    /**
+     * Links the alarm and audit rows of the current transaction's batch and writes the links (before
+     * its commit). Only what was stored is linked: a duplicate the INSERT OR IGNORE skipped
+     * ({@code inserted[i] == 0}) is in the trail already.
+     */
+    void linkStored(java.util.List<EventTable.Row> rows, int[] inserted) throws SQLException {
+        for (int i = 0; i < rows.size(); i++) {
+            if (chained(rows.get(i).event().kind()) && (i >= inserted.length || inserted[i] != 0)) {
+                link(rows.get(i));
+            }
+        }
+        if (pending.seq() != head.seq()) {
+            insert.executeBatch();
+        }
+    }
+
     /** Adds the next link for an event inserted in the current transaction. */
-    void link(EventTable.Row row) throws SQLException {
+    private void link(EventTable.Row row) throws SQLException {
         var e = row.event();
         String hash = hash(pending.hash(), e.id(), e.occurredAt().toEpochMilli(), e.receivedAt().toEpochMilli(), Place.of(e), e.kind(),
                 e.severity().ordinal(), row.measurements(), row.attributes());
@@ -86,13 +102,6 @@ final class Trail {
         insert.setString(2, e.id());
         insert.setString(3, hash);
         insert.addBatch();
-    }
-
-    /** Writes the links of the current transaction's batch (before its commit). */
-    void flush() throws SQLException {
-        if (pending.seq() != head.seq()) {
-            insert.executeBatch();
-        }
     }
 
     /** The transaction committed: its links are the chain now. */
@@ -104,9 +113,14 @@ final class Trail {
      * The transaction failed: its links are gone with it. The head is read again from the database
      * (once the transaction is restarted): a commit reported failed may still have persisted.
      */
-    void rolledBack(Connection c) throws SQLException {
-        insert.clearBatch();
-        head = head(c);
+    void rolledBack(Connection c) {
+        try {
+            insert.clearBatch();
+            head = head(c);
+        } catch (SQLException e) {
+            // the logger is looked up here, not held: the command line (bin/campus-edge verify) runs without slf4j
+            org.slf4j.LoggerFactory.getLogger(Trail.class).warn("The trail's head could not be read again: {}", e.getMessage());
+        }
         pending = head;
     }
 
