@@ -107,7 +107,8 @@ public final class CityDatabase implements AutoCloseable {
                 seen(e.school(), receivedAtMs, null);
                 int inserted = update(writer, "INSERT INTO messages (school, id, type, device, time, received_at_ms, payload)"
                                 + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (school, id) DO NOTHING",
-                        e.school(), e.id(), e.type(), device, e.timeMs(), receivedAtMs, e.json());
+                        e.school(), e.id(), e.type(), device, e.timeMs(), receivedAtMs,
+                        CloudEvent.ALARM.equals(e.type()) ? PeopleOut.scrub(e.json()) : e.json());
                 if (inserted > 0) {
                     new SummaryWriter(writer, e, receivedAtMs).write();
                 }

@@ -101,7 +101,7 @@ final class DashboardViews {
         ArrayNode drills = out.putArray("drills");
         Map<String, Integer> bySchool = new TreeMap<>();
         db.query("SELECT a.school, s.name, a.alarm_id, a.rule, a.kind, a.device, a.building, a.state, a.raised_at,"
-                        + " a.updated_at, a.by_user, a.message, a.drill, a.during_drill, a.trigger_id, a.ledger"
+                        + " a.updated_at, a.by_role, a.message, a.drill, a.during_drill, a.trigger_id, a.ledger"
                         + " FROM alarms a LEFT JOIN schools s ON s.id = a.school"
                         + " WHERE a.state <> 'cleared' AND a.severity = 'CRITICAL' ORDER BY a.raised_at, a.school, a.alarm_id",
                 rs -> {
@@ -119,7 +119,7 @@ final class DashboardViews {
                     a.put("raisedAtMs", raised);
                     a.put("updatedAtMs", rs.getLong(10));
                     a.put("ageMs", raised == null ? null : Math.max(0, now - raised));
-                    a.put("by", rs.getString(11));
+                    a.put("byRole", rs.getString(11));
                     a.put("message", rs.getString(12));
                     a.put("drill", rs.getString(13));
                     a.put("duringDrill", rs.getString(14));

@@ -2,8 +2,8 @@ package org.campusedge.city;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
+import org.campusedge.sql.SchemaMigrations;
 
 /**
  * The dashboard's tables, in SQL that both SQLite and PostgreSQL accept. Times are epoch milliseconds
@@ -45,33 +45,64 @@ final class Schema {
                     + " answered_at_ms BIGINT, issued_by TEXT)",
             "CREATE INDEX IF NOT EXISTS commands_by_batch ON commands (batch)");
 
+    /**
+     * The dashboard's schema, step by step, in a {@code schema_version} table (PostgreSQL has no
+     * user_version). Step 1 adopts a database made before versioning: it creates what is missing and
+     * adds the columns the first releases lacked.
+     */
+    static final SchemaMigrations MIGRATIONS = new SchemaMigrations("the city database", SchemaMigrations.Kept.TABLE, List.of(
+            new SchemaMigrations.Step(1, "the dashboard's tables", Schema::tables),
+            new SchemaMigrations.Step(2, "roles, not people: an alarm says which role acknowledged it, never who nor their note",
+                    Schema::rolesNotPeople)));
+
     private Schema() {
     }
 
-    /** Creates whatever is missing. */
-    static void create(Connection c) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            for (String ddl : DDL) {
-                st.execute(ddl);
-            }
-        }
-        // columns added since the first release: a database made before gets them (once; it fails when one is there)
-        addColumn(c, "ALTER TABLE commands ADD COLUMN issued_by TEXT");
-        addColumn(c, "ALTER TABLE alarms ADD COLUMN drill TEXT");
-        addColumn(c, "ALTER TABLE alarms ADD COLUMN during_drill TEXT");
-        addColumn(c, "ALTER TABLE alarms ADD COLUMN trigger_id TEXT");
-        addColumn(c, "ALTER TABLE alarms ADD COLUMN ledger TEXT");
+    /** Brings the database to the latest schema; refuses one from a newer dashboard. */
+    static SchemaMigrations.Result create(Connection c) throws SQLException {
+        return MIGRATIONS.migrate(c);
     }
 
-    private static void addColumn(Connection c, String ddl) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        try (Statement st = c.createStatement()) {
-            c.setAutoCommit(true);
-            st.execute(ddl);
-        } catch (SQLException alreadyThere) {
-            // the column exists
-        } finally {
-            c.setAutoCommit(autoCommit);
+    private static void tables(Connection c) throws SQLException {
+        SchemaMigrations.statements(DDL.toArray(String[]::new)).apply(c);
+        // columns added before versioning: a database made by the first releases gets them
+        for (String[] column : new String[][] {{"commands", "issued_by"}, {"alarms", "drill"}, {"alarms", "during_drill"},
+                {"alarms", "trigger_id"}, {"alarms", "ledger"}}) {
+            if (!SchemaMigrations.hasColumn(c, column[0], column[1])) {
+                SchemaMigrations.statements("ALTER TABLE " + column[0] + " ADD COLUMN " + column[1] + " TEXT").apply(c);
+            }
+        }
+    }
+
+    /**
+     * Schools sent the login of whoever acknowledged an alarm and their free-text note; the city
+     * needs neither (PIPL: what leaves the school names roles, not people). The columns go, a role
+     * column comes, and the copies kept in the messages table lose the two fields too.
+     */
+    private static void rolesNotPeople(Connection c) throws SQLException {
+        SchemaMigrations.statements("ALTER TABLE alarms ADD COLUMN by_role TEXT", "ALTER TABLE alarms DROP COLUMN by_user",
+                "ALTER TABLE alarms DROP COLUMN note").apply(c);
+        List<String[]> scrubbed = new java.util.ArrayList<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT school, id, payload FROM messages WHERE type = ?")) {
+            ps.setString(1, CloudEvent.ALARM);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String payload = rs.getString(3);
+                    String clean = PeopleOut.scrub(payload);
+                    if (!clean.equals(payload)) {
+                        scrubbed.add(new String[] {clean, rs.getString(1), rs.getString(2)});
+                    }
+                }
+            }
+        }
+        try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE messages SET payload = ? WHERE school = ? AND id = ?")) {
+            for (String[] row : scrubbed) {
+                ps.setString(1, row[0]);
+                ps.setString(2, row[1]);
+                ps.setString(3, row[2]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 }

@@ -121,15 +121,15 @@ final class SummaryWriter {
         String device = optionalText(data, "deviceId");
         // a drill's alarm (drill: the drill's id) is shown as a drill and kept out of every alarm figure
         CityDatabase.update(c, "INSERT INTO alarms (school, alarm_id, rule, severity, kind, device, building, state, message,"
-                        + " raised_at, updated_at, by_user, note, drill, during_drill, trigger_id, ledger)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " raised_at, updated_at, by_role, drill, during_drill, trigger_id, ledger)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT (school, alarm_id) DO UPDATE SET state = excluded.state,"
                         + " rule = COALESCE(excluded.rule, alarms.rule), severity = COALESCE(excluded.severity, alarms.severity),"
                         + " kind = COALESCE(excluded.kind, alarms.kind), device = COALESCE(excluded.device, alarms.device),"
                         + " building = COALESCE(excluded.building, alarms.building),"
                         + " message = COALESCE(excluded.message, alarms.message),"
                         + " raised_at = COALESCE(alarms.raised_at, excluded.raised_at), updated_at = excluded.updated_at,"
-                        + " by_user = COALESCE(excluded.by_user, alarms.by_user), note = COALESCE(excluded.note, alarms.note),"
+                        + " by_role = COALESCE(excluded.by_role, alarms.by_role),"
                         // a key raised again is a new alarm: what the earlier one was (during a drill) does not carry over
                         + " drill = excluded.drill, during_drill = CASE WHEN excluded.state = 'raised' THEN excluded.during_drill"
                         + " ELSE COALESCE(excluded.during_drill, alarms.during_drill) END,"
@@ -137,7 +137,7 @@ final class SummaryWriter {
                         + " WHERE alarms.updated_at <= excluded.updated_at",
                 e.school(), alarmId, optionalText(data, "rule"), optionalText(data, "severity"), optionalText(data, "kind"),
                 device != null ? device : e.subject(), optionalText(data, "building"), state, optionalText(data, "message"),
-                raised, updated, optionalText(data, "by"), optionalText(data, "note"), optionalText(data, "drill"),
+                raised, updated, optionalText(data, "byRole"), optionalText(data, "drill"),
                 optionalText(data, "duringDrill"), optionalText(data, "trigger"), ledger());
     }
 

@@ -97,9 +97,9 @@ class DashboardViewsTest {
         Instant raised = now.minusSeconds(60);
         send("s1.cam-gate-1", Events.alarm("s1", "ev-1", "al-1", "raised", raised, raised, null));
         send("s1.cam-gate-1", Events.alarm("s1", "ev-2", "night:cam-gate-1@drill", "raised", raised, raised, null)
-                .replace("\"note\":null", "\"note\":null,\"drill\":\"D1\""));
+                .replace("\"byRole\":null", "\"byRole\":null,\"drill\":\"D1\""));
         send("s1.cam-gate-1", Events.alarm("s1", "ev-3", "al-3", "raised", raised, raised, null)
-                .replace("\"note\":null", "\"note\":null,\"duringDrill\":\"D1\""));
+                .replace("\"byRole\":null", "\"byRole\":null,\"duringDrill\":\"D1\""));
         JsonNode s = Http.JSON.valueToTree(views.safety(now.toEpochMilli()));
         assertEquals(2, s.get("open").size(), s.toString());
         assertEquals(2, s.get("openBySchool").get("s1").asInt());

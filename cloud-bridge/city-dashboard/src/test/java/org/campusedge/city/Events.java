@@ -64,12 +64,21 @@ final class Events {
                 "{" + period(start) + "," + schoolInfo(school, 800) + ",\"readings\":5230,\"activeKits\":9,\"recordings\":2}");
     }
 
-    static String alarm(String school, String eventId, String alarmId, String state, Instant raisedAt, Instant at, String by) {
+    /** An alarm transition as this release's gateways send it: the role that changed it, no person. */
+    static String alarm(String school, String eventId, String alarmId, String state, Instant raisedAt, Instant at, String byRole) {
+        return alarmWith(school, eventId, alarmId, state, raisedAt, at, "\"byRole\":" + (byRole == null ? "null" : "\"" + byRole + "\""));
+    }
+
+    /** As gateways before roles-not-people sent it: the staff login and their note. */
+    static String olderAlarm(String school, String eventId, String alarmId, String state, Instant raisedAt, Instant at, String by, String note) {
+        return alarmWith(school, eventId, alarmId, state, raisedAt, at, "\"by\":\"" + by + "\",\"note\":\"" + note + "\"");
+    }
+
+    private static String alarmWith(String school, String eventId, String alarmId, String state, Instant raisedAt, Instant at, String who) {
         return event(eventId, CloudEvent.ALARM, school, "cam-gate-1", at,
                 "{\"alarmId\":\"" + alarmId + "\",\"state\":\"" + state + "\",\"rule\":\"night-intrusion\",\"severity\":\"CRITICAL\","
                         + "\"kind\":\"camera.intrusion\",\"deviceId\":\"cam-gate-1\",\"building\":\"校门 Main Gate\","
-                        + "\"message\":\"person at the gate\",\"raisedAt\":\"" + raisedAt + "\",\"by\":"
-                        + (by == null ? "null" : "\"" + by + "\"") + ",\"note\":null}");
+                        + "\"message\":\"person at the gate\",\"raisedAt\":\"" + raisedAt + "\"," + who + "}");
     }
 
     static byte[] bytes(String s) {

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class PostgresTest {
             assertEquals(Ingest.Outcome.DUPLICATE, ingest.handle("gw-s1", Events.CE, Events.bytes(Events.lab("s1", start)), null));
             ingest.handle("s1.cam-1", Events.CE, Events.bytes(Events.alarm("s1", "ev-1", "al-1", "raised", start, start, null)), null);
             ingest.handle("s1.cam-1", Events.CE, Events.bytes(Events.alarm("s1", "ev-3", "al-1", "acknowledged", start,
-                    start.plusSeconds(60), "wang")), null);
+                    start.plusSeconds(60), "security")), null);
             ingest.handle("s1.cam-1", Events.CE, Events.bytes(Events.alarm("s1", "ev-2", "al-1", "raised", start, start, null)), null);
             ingest.handle("gw-s2", Ingest.EMPTY_NOTIFICATION, null, 0);
             assertEquals(Ingest.Outcome.MALFORMED, ingest.handle("gw-s1", Events.CE, Events.bytes(
@@ -52,7 +53,8 @@ class PostgresTest {
             assertEquals(8, db.count("messages"));
             assertEquals(now.toEpochMilli(), db.receivedAt("ev-1").getAsLong());
             assertEquals("acknowledged", db.query("SELECT state FROM alarms", rs -> rs.getString(1)).get(0));
-            assertEquals("wang", db.query("SELECT by_user FROM alarms", rs -> rs.getString(1)).get(0));
+            assertEquals("security", db.query("SELECT by_role FROM alarms", rs -> rs.getString(1)).get(0));
+            assertEquals(List.of(2), db.query("SELECT MAX(version) FROM schema_version", rs -> rs.getInt(1)), "migrated on PostgreSQL too");
 
             DashboardViews views = new DashboardViews(db, ZoneId.of("Asia/Shanghai"));
             JsonNode energy = Http.JSON.valueToTree(views.energy("24h", now.toEpochMilli()));

@@ -21,11 +21,24 @@ public interface Alarms {
      * raised alarm with that key (or a change to it is being stored), with true once the
      * acknowledgement is durable in the store, and not before: until then the alarm is shown as it
      * was. While the store fails, the gateway keeps trying and the stage stays open.
+     *
+     * @param role the person's role at the school ({@code security}, {@code admin}): what the city is
+     *             told instead of who it was; null when unknown
      */
-    CompletionStage<Boolean> acknowledge(String key, String user, String note);
+    CompletionStage<Boolean> acknowledge(String key, String user, String role, String note);
 
     /** A person clears an active alarm; as {@link #acknowledge}. */
-    CompletionStage<Boolean> clear(String key, String user, String note);
+    CompletionStage<Boolean> clear(String key, String user, String role, String note);
+
+    /** {@link #acknowledge(String, String, String, String)} without a role. */
+    default CompletionStage<Boolean> acknowledge(String key, String user, String note) {
+        return acknowledge(key, user, null, note);
+    }
+
+    /** {@link #clear(String, String, String, String)} without a role. */
+    default CompletionStage<Boolean> clear(String key, String user, String note) {
+        return clear(key, user, null, note);
+    }
 
     /**
      * Raises, or counts a repeat of, an alarm the gateway found about itself or one of its links

@@ -150,8 +150,8 @@ final class AlarmForwarder {
         d.put("building", e.location().building());
         d.put("message", a.get("message"));
         d.put("raisedAt", Json.time(raisedAt));
-        d.put("by", blankToNull(a.get("by")));
-        d.put("note", blankToNull(a.get("note")));
+        // roles, not people: the city is told which role changed the alarm, never the login nor the note (PIPL)
+        d.put("byRole", role(a));
         // a drill's alarm is the city's to show as a drill and keep out of its statistics; a real one during a drill says so
         if (e.kind().equals("alarm.raised")) {
             // the ledger's hops the gateway has when it queues the raise: the city adds when it stored it
@@ -168,6 +168,28 @@ final class AlarmForwarder {
         d.put("drill", blankToNull(a.get(org.campusedge.api.Drill.ATTRIBUTE)));
         d.put("duringDrill", blankToNull(a.get(org.campusedge.api.Drill.DURING)));
         return d;
+    }
+
+    /**
+     * Who changed the alarm, as the city may know it: the person's role ({@code security},
+     * {@code admin}), or what did it when no person did ({@code rule}, {@code drill}, {@code city},
+     * {@code gateway}); {@code staff} for a person whose role was not recorded; null for a raise.
+     */
+    static String role(Map<String, String> a) {
+        String by = blankToNull(a.get("by"));
+        if (by == null) {
+            return null;
+        }
+        String role = blankToNull(a.get("byRole"));
+        if (role != null) {
+            return role;
+        }
+        for (String actor : new String[] {"rule", "drill", "city", "gateway"}) {
+            if (by.equals(actor) || by.startsWith(actor + ":") || by.startsWith(actor + " ")) {
+                return actor;
+            }
+        }
+        return "staff";
     }
 
     private static String blankToNull(String s) {

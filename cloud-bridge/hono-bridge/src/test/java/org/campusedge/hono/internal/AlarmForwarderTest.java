@@ -1,6 +1,7 @@
 package org.campusedge.hono.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -54,9 +55,19 @@ class AlarmForwarderTest {
     }
 
     @Test
+    void theCityIsToldRolesNotPeople() {
+        assertEquals("security", AlarmForwarder.role(Map.of("by", "guard-wang", "byRole", "security")));
+        assertEquals("staff", AlarmForwarder.role(Map.of("by", "guard-wang")), "a person whose role an older release did not record");
+        assertEquals("rule", AlarmForwarder.role(Map.of("by", "rule:night-intrusion")));
+        assertEquals("drill", AlarmForwarder.role(Map.of("by", "drill:d-1")));
+        assertEquals("city", AlarmForwarder.role(Map.of("by", "city:bureau-ops")));
+        assertEquals(null, AlarmForwarder.role(Map.of()));
+    }
+
+    @Test
     void criticalTransitionsAreQueuedOnceInOrderAndNotAgainAfterARestart() throws Exception {
         store.append(List.of(alarm("alarm.raised", "CRITICAL", 1, Map.of()), alarm("alarm.raised", "WARNING", 2, Map.of()),
-                alarm("alarm.acknowledged", "CRITICAL", 3, Map.of("by", "zhang", "note", "guard sent")))).toCompletableFuture().get();
+                alarm("alarm.acknowledged", "CRITICAL", 3, Map.of("by", "zhang", "byRole", "security", "note", "Zhang Wei went to gate 2")))).toCompletableFuture().get();
         AlarmForwarder f = forwarder();
         assertEquals(2, f.poll());
         assertEquals(0, f.poll(), "nothing new");
@@ -68,7 +79,9 @@ class AlarmForwarderTest {
         String acked = new String(queued.get(1).payload(), StandardCharsets.UTF_8);
         assertTrue(raised.contains("\"type\":\"org.campusedge.alarm.v1\"") && raised.contains("\"state\":\"raised\"")
                 && raised.contains("\"subject\":\"cam-gate-1\""), raised);
-        assertTrue(acked.contains("\"state\":\"acknowledged\"") && acked.contains("\"by\":\"zhang\""), acked);
+        assertTrue(acked.contains("\"state\":\"acknowledged\"") && acked.contains("\"byRole\":\"security\""), acked);
+        // roles, not people: neither the login nor the note (which names a person) leaves the school
+        assertFalse(acked.contains("zhang") || acked.contains("Zhang") || acked.contains("\"note\"") || acked.contains("\"by\""), acked);
         assertEquals(0, outbox.peek(Outbox.Lane.TELEMETRY, 10).size());
 
         queued.forEach(m -> outbox.delivered(m.seq()));

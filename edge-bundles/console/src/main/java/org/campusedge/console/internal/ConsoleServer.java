@@ -108,6 +108,11 @@ final class ConsoleServer implements AutoCloseable {
      * refusals within 10 s is ignored for 30 s, and every body (16 KiB at most) is read by the server
      * within 10 s before a console thread sees the request, so slow senders hold no thread.
      */
+    /** The role the city is told changed an alarm (never the login: what leaves the school names roles, not people). */
+    private static String roleName(Sessions.Session s) {
+        return s.user().role().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     static BoundedHttpServer.Limits defaultLimits() {
         return new BoundedHttpServer.Limits(256, 32, Duration.ofSeconds(10), Duration.ofSeconds(30), 16 * 1024, 96, 96, 50, 200, 50,
                 30, true, Duration.ofSeconds(10), Http.MAX_BODY);
@@ -249,8 +254,8 @@ final class ConsoleServer implements AutoCloseable {
                 String key = form.getOrDefault("key", "");
                 String note = form.getOrDefault("note", "");
                 boolean ack = path.endsWith("acknowledge");
-                java.util.concurrent.CompletableFuture<Boolean> change = (ack ? alarms.acknowledge(key, s.user().name(), note)
-                        : alarms.clear(key, s.user().name(), note)).toCompletableFuture();
+                java.util.concurrent.CompletableFuture<Boolean> change = (ack ? alarms.acknowledge(key, s.user().name(), roleName(s), note)
+                        : alarms.clear(key, s.user().name(), roleName(s), note)).toCompletableFuture();
                 try {
                     // answered once it is durable, not before: a screen must not show a change a restart would undo
                     boolean done = change.get(STORE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.campusedge.sql.SchemaMigrations;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -44,17 +45,20 @@ final class DeliveryQueue implements AutoCloseable {
         SQLiteDataSource ds = new SQLiteDataSource(cfg);
         ds.setUrl("jdbc:sqlite:" + file);
         this.c = ds.getConnection();
-        try (Statement s = c.createStatement()) {
-            s.executeUpdate("CREATE TABLE IF NOT EXISTS deliveries (key TEXT PRIMARY KEY, alarm TEXT NOT NULL, transition TEXT NOT NULL,"
-                    + " kind TEXT NOT NULL,"
-                    + " level INTEGER NOT NULL, channel TEXT NOT NULL, due INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
-                    + " state TEXT NOT NULL, text TEXT NOT NULL, json TEXT NOT NULL, made_at INTEGER NOT NULL, event_at INTEGER NOT NULL,"
-                    + " last_error TEXT, sent_at INTEGER)");
-            s.executeUpdate("CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, due)");
-            s.executeUpdate("CREATE INDEX IF NOT EXISTS deliveries_alarm ON deliveries(alarm, state)");
-            s.executeUpdate("CREATE INDEX IF NOT EXISTS deliveries_transition ON deliveries(transition)");
-        }
+        MIGRATIONS.migrate(c);
     }
+
+    /** The queue's schema (kept in {@code PRAGMA user_version}); step 1 adopts a file made before versioning. */
+    static final SchemaMigrations MIGRATIONS = new SchemaMigrations("the notification queue", SchemaMigrations.Kept.USER_VERSION,
+            List.of(new SchemaMigrations.Step(1, "deliveries", SchemaMigrations.statements(
+                    "CREATE TABLE IF NOT EXISTS deliveries (key TEXT PRIMARY KEY, alarm TEXT NOT NULL, transition TEXT NOT NULL,"
+                            + " kind TEXT NOT NULL,"
+                            + " level INTEGER NOT NULL, channel TEXT NOT NULL, due INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+                            + " state TEXT NOT NULL, text TEXT NOT NULL, json TEXT NOT NULL, made_at INTEGER NOT NULL, event_at INTEGER NOT NULL,"
+                            + " last_error TEXT, sent_at INTEGER)",
+                    "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, due)",
+                    "CREATE INDEX IF NOT EXISTS deliveries_alarm ON deliveries(alarm, state)",
+                    "CREATE INDEX IF NOT EXISTS deliveries_transition ON deliveries(transition)"))));
 
     /** Whether the delivery is still waiting (not sent, failed or cancelled meanwhile). */
     synchronized boolean isPending(String key) {

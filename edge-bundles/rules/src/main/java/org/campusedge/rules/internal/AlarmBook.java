@@ -179,14 +179,24 @@ final class AlarmBook implements Alarms {
      * with true once the acknowledgement is durable; only then is the alarm acknowledged here.
      */
     @Override
-    public synchronized CompletableFuture<Boolean> acknowledge(String key, String user, String note) {
+    public CompletableFuture<Boolean> acknowledge(String key, String user, String note) {
+        return acknowledge(key, user, null, note);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> clear(String key, String user, String note) {
+        return clear(key, user, null, note);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Boolean> acknowledge(String key, String user, String role, String note) {
         Alarm a = active.get(key);
         if (a == null || a.state() != Alarm.State.RAISED || awaitingStore.contains(key)) {
             return CompletableFuture.completedFuture(false);
         }
         Alarm acked = a.acknowledged(user, note);
         Instant raisedAt = a.raisedAt();
-        return byPerson(key, emit("alarm.acknowledged", acked, Severity.INFO, attrs("by", user, "note", note)), () -> {
+        return byPerson(key, emit("alarm.acknowledged", acked, Severity.INFO, changedBy(user, role, note)), () -> {
             Alarm now = active.get(key);
             // the same alarm: a rule may have cleared it and raised a new one with the key meanwhile, which nobody has seen
             if (now != null && now.state() == Alarm.State.RAISED && now.raisedAt().equals(raisedAt)) {
@@ -197,13 +207,13 @@ final class AlarmBook implements Alarms {
 
     /** A person clears an active alarm: false at once when there is none, true once the clearing is durable. */
     @Override
-    public synchronized CompletableFuture<Boolean> clear(String key, String user, String note) {
+    public synchronized CompletableFuture<Boolean> clear(String key, String user, String role, String note) {
         Alarm a = active.get(key);
         if (a == null || awaitingStore.contains(key)) {
             return CompletableFuture.completedFuture(false);
         }
         Instant raisedAt = a.raisedAt();
-        return byPerson(key, emit("alarm.cleared", cleared(a, note), Severity.INFO, attrs("by", user, "note", note)), () -> {
+        return byPerson(key, emit("alarm.cleared", cleared(a, note), Severity.INFO, changedBy(user, role, note)), () -> {
             Alarm now = active.get(key);
             if (now != null && now.raisedAt().equals(raisedAt)) {
                 active.remove(key);
@@ -339,6 +349,15 @@ final class AlarmBook implements Alarms {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(k1, v1 == null ? "" : v1);
         m.put(k2, v2 == null ? "" : v2);
+        return m;
+    }
+
+    /** Who changed an alarm: their login (kept at the school), their role (what the city is told), their note. */
+    private static Map<String, String> changedBy(String user, String role, String note) {
+        Map<String, String> m = attrs("by", user, "note", note);
+        if (role != null && !role.isBlank()) {
+            m.put("byRole", role);
+        }
         return m;
     }
 

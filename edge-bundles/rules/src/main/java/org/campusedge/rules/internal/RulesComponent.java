@@ -370,13 +370,13 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<Boolean> acknowledge(String key, String user, String note) {
-        return alarms.acknowledge(key, user, note);
+    public java.util.concurrent.CompletionStage<Boolean> acknowledge(String key, String user, String role, String note) {
+        return alarms.acknowledge(key, user, role, note);
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<Boolean> clear(String key, String user, String note) {
-        return alarms.clear(key, user, note);
+    public java.util.concurrent.CompletionStage<Boolean> clear(String key, String user, String role, String note) {
+        return alarms.clear(key, user, role, note);
     }
 
     @Deactivate

@@ -15,6 +15,7 @@ import org.campusedge.api.Location;
 import org.campusedge.api.Measurement;
 import org.campusedge.api.Severity;
 import org.campusedge.api.json.EventCodec;
+import org.campusedge.sql.SchemaMigrations;
 
 /**
  * The {@code events} table, its {@code devices} dimension and the {@code event_log} view that joins
@@ -30,10 +31,6 @@ import org.campusedge.api.json.EventCodec;
  */
 final class EventTable {
 
-    /** 2: events + devices dimension (1 was a pre-release layout with the device columns on every row). */
-    /** 3: the tamper-evident trail (tables trail, trail_anchor); a schema-2 file gains them when opened. */
-    static final int SCHEMA_VERSION = 3;
-
     static final String INSERT = "INSERT OR IGNORE INTO events(id, occurred_at, received_at, device_ref, kind,"
             + " severity, measurements, attributes) VALUES (?,?,?,?,?,?,?,?)";
 
@@ -47,23 +44,40 @@ final class EventTable {
     private EventTable() {
     }
 
-    /** Creates the tables, indexes and view if this is a new file; refuses a file from a newer gateway. */
-    static void migrate(Connection c) throws SQLException {
+    /** The expression (and, below, the condition) of the card index; repeated literally in the queries that use it. */
+    static final String CARD = "json_extract(attributes, '$.card')";
+    static final String CARD_KINDS = "kind GLOB 'card.*'";
+
+    /**
+     * The store's schema, step by step (kept in {@code PRAGMA user_version}): a new file gets them all,
+     * an older one the steps after its version, each in its own transaction; a file from a newer
+     * gateway is refused.
+     */
+    static final SchemaMigrations MIGRATIONS = new SchemaMigrations("the event store", SchemaMigrations.Kept.USER_VERSION, List.of(
+            new SchemaMigrations.Step(1, "nothing: schema 1 was a pre-release layout, refused by step 2", c -> { }),
+            new SchemaMigrations.Step(2, "events and their devices dimension", EventTable::createEvents),
+            new SchemaMigrations.Step(3, "the tamper-evident trail", c -> {
+                try (Statement s = c.createStatement()) {
+                    Trail.create(s);
+                }
+            }),
+            // a data-protection officer's subject-access export and erasure find one card's events
+            // without reading every event; partial, so only card events pay for it
+            new SchemaMigrations.Step(4, "an index of card events by pseudonym", SchemaMigrations.statements(
+                    "CREATE INDEX IF NOT EXISTS events_by_card ON events(" + CARD + ") WHERE " + CARD_KINDS))));
+
+    /** Brings the file to the latest schema; refuses a file from a newer gateway. */
+    static SchemaMigrations.Result migrate(Connection c) throws SQLException {
+        return MIGRATIONS.migrate(c);
+    }
+
+    private static void createEvents(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            int version;
-            try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-                version = rs.next() ? rs.getInt(1) : 0;
-            }
-            if (version > SCHEMA_VERSION) {
-                throw new SQLException("the event store was written by a newer gateway (schema " + version
-                        + ", this one knows " + SCHEMA_VERSION + ")");
-            }
-            if (version == SCHEMA_VERSION) {
-                return;
-            }
-            if (version == 1) {
-                throw new SQLException("the event store was written by a pre-release build (schema 1) whose layout"
-                        + " is not migrated; move the file away and the gateway starts a new one");
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pragma_table_info('events') WHERE name IN ('device_id', 'school_id')")) {
+                if (rs.next()) {
+                    throw new SQLException("the event store was written by a pre-release build (schema 1) whose layout"
+                            + " is not migrated; move the file away and the gateway starts a new one");
+                }
             }
             s.executeUpdate("CREATE TABLE IF NOT EXISTS devices ("
                     + " ref INTEGER PRIMARY KEY,"
@@ -93,8 +107,6 @@ final class EventTable {
                     + " e.occurred_at / 1000.0, 'unixepoch') AS occurred_utc, e.occurred_at, e.received_at, d.school_id, d.device_id,"
                     + " d.profile_id, e.kind, e.severity, d.building, d.floor, d.room, d.zone, e.measurements,"
                     + " e.attributes FROM events e JOIN devices d ON d.ref = e.device_ref");
-            Trail.create(s);
-            s.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
         }
     }
 

@@ -157,7 +157,11 @@ public final class SqliteEventStore implements EventStore {
         List<Connection> opened = new ArrayList<>();
         try {
             this.writerConnection = open(sync, 65_536, opened); // 64 MiB of pages: the indexes' right edges stay in memory
-            EventTable.migrate(writerConnection);
+            org.campusedge.sql.SchemaMigrations.Result schema = EventTable.migrate(writerConnection);
+            if (schema.changed()) {
+                LOG.info("Event store {} migrated from schema {} to {}: {}", path, schema.from(), schema.to(),
+                        schema.applied().stream().map(org.campusedge.sql.SchemaMigrations.Step::what).toList());
+            }
             try (Statement st = writerConnection.createStatement()) {
                 // Checkpoints: a background connection copies the WAL into the database every 200 ms
                 // without holding up the writer (PASSIVE). Under back-to-back commits it never catches

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.campusedge.api.CampusHome;
 import org.campusedge.api.Outbox;
+import org.campusedge.sql.SchemaMigrations;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -75,18 +76,26 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         LOG.info("Outbox open at {}: {} bytes waiting (budget {})", file, bytes, budgetBytes);
     }
 
+    /** The outbox's schema (kept in {@code PRAGMA user_version}); step 1 adopts a file made before versioning. */
+    static final SchemaMigrations MIGRATIONS = new SchemaMigrations("the outbox", SchemaMigrations.Kept.USER_VERSION, List.of(
+            new SchemaMigrations.Step(1, "queue, its meta and parked messages", SchemaMigrations.statements(
+                    "CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, lane INTEGER NOT NULL,"
+                            + " event_id TEXT NOT NULL, address TEXT NOT NULL, content_type TEXT NOT NULL, payload BLOB NOT NULL,"
+                            + " queued_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, UNIQUE (lane, event_id))",
+                    "CREATE INDEX IF NOT EXISTS outbox_by_lane ON outbox(lane, seq)",
+                    "CREATE TABLE IF NOT EXISTS outbox_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+                    "CREATE TABLE IF NOT EXISTS outbox_parked (seq INTEGER PRIMARY KEY, lane INTEGER NOT NULL, event_id TEXT NOT NULL,"
+                            + " address TEXT NOT NULL, content_type TEXT NOT NULL, payload BLOB NOT NULL, queued_at INTEGER NOT NULL,"
+                            + " attempts INTEGER NOT NULL, parked_at INTEGER NOT NULL, reason TEXT NOT NULL)"))));
+
     private void open() throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
-            s.execute("CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, lane INTEGER NOT NULL,"
-                    + " event_id TEXT NOT NULL, address TEXT NOT NULL, content_type TEXT NOT NULL, payload BLOB NOT NULL,"
-                    + " queued_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, UNIQUE (lane, event_id))");
-            s.execute("CREATE INDEX IF NOT EXISTS outbox_by_lane ON outbox(lane, seq)");
-            s.execute("CREATE TABLE IF NOT EXISTS outbox_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS outbox_parked (seq INTEGER PRIMARY KEY, lane INTEGER NOT NULL, event_id TEXT NOT NULL,"
-                    + " address TEXT NOT NULL, content_type TEXT NOT NULL, payload BLOB NOT NULL, queued_at INTEGER NOT NULL,"
-                    + " attempts INTEGER NOT NULL, parked_at INTEGER NOT NULL, reason TEXT NOT NULL)");
+            SchemaMigrations.Result r = MIGRATIONS.migrate(connection);
+            if (r.changed()) {
+                LOG.info("Outbox schema {} -> {}", r.from(), r.to());
+            }
             try (ResultSet rs = s.executeQuery("SELECT coalesce(sum(length(payload)), 0) FROM outbox")) {
                 bytes = rs.next() ? rs.getLong(1) : 0;
             }
