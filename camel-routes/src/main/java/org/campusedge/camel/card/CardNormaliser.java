@@ -37,6 +37,19 @@ public final class CardNormaliser implements Processor {
         exchange.getIn().setBody(List.of(event(reader, s, Instant.now())));
     }
 
+    private Map<String, String> attributes(Swipe s, String direction) {
+        Instant at = Instant.ofEpochMilli(s.timeMillis());
+        String period = pseudonymiser.period(at);
+        Map<String, String> a = new java.util.LinkedHashMap<>();
+        a.put("card", pseudonymiser.pseudonym(s.cardNumber(), at));
+        if (!period.isEmpty()) {
+            a.put("cardPeriod", period); // the pseudonym holds within this period only
+        }
+        a.put("direction", direction);
+        a.put("seq", Long.toString(s.seq()));
+        return a;
+    }
+
     CampusEvent event(Device reader, Swipe s, Instant now) {
         String direction = switch (s.direction()) {
             case 'I' -> "in";
@@ -50,8 +63,7 @@ public final class CardNormaliser implements Processor {
                 .severity(s.granted() ? Severity.INFO : Severity.NOTICE)
                 .occurredAt(Instant.ofEpochMilli(s.timeMillis()))
                 .receivedAt(now)
-                .attributes(Map.of("card", pseudonymiser.pseudonym(s.cardNumber()), "direction", direction,
-                        "seq", Long.toString(s.seq())))
+                .attributes(attributes(s, direction))
                 .build();
     }
 }

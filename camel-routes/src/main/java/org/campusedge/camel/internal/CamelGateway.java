@@ -66,12 +66,13 @@ public final class CamelGateway implements AutoCloseable {
     /** What the gateway's connectors listen on and their bounds, how big a pack may be, where the card secret is. */
     public record Settings(GatewayCoapServer.Settings coap, int maxPackRecords, String cardHost, int cardPort,
                            CardServer.Limits cardLimits, Path cardSecretFile, GatewayHttpServer.Settings http,
-                           int controllerPollSeconds, double maxEventsPerDevicePerSecond, Path opcuaPkiDir) {
+                           int controllerPollSeconds, double maxEventsPerDevicePerSecond, Path opcuaPkiDir,
+                           CardPseudonymiser.Rotation cardRotation) {
         /** Every connector on 127.0.0.1 with a free port and its default limits, as tests and tools want it. */
         public static Settings loopback(Path cardSecretFile) {
             return new Settings(GatewayCoapServer.Settings.defaults("127.0.0.1", 0), 1000, "127.0.0.1", 0, CardServer.Limits.defaults(),
                     cardSecretFile, GatewayHttpServer.Settings.defaults("127.0.0.1", 0), 60, 2000,
-                    cardSecretFile.resolveSibling("opcua-pki"));
+                    cardSecretFile.resolveSibling("opcua-pki"), CardPseudonymiser.Rotation.never());
         }
     }
 
@@ -177,7 +178,7 @@ public final class CamelGateway implements AutoCloseable {
             observe = new ObserveComponent(ObserveComponent.configuration(), observeTimer, counters, auth::plainAllowed, credentials);
             ctx.addComponent("campus-observe", observe);
             ctx.getRegistry().bind("cardNormaliser", new CardNormaliser(registry,
-                    CardPseudonymiser.fromFile(settings.cardSecretFile())));
+                    CardPseudonymiser.fromFile(settings.cardSecretFile(), settings.cardRotation(), registry::timezone)));
             ctx.addComponent("campus-http", new HttpIngestComponent(http, counters));
             ctx.getRegistry().bind("cameraNormaliser", new CameraNormaliser(registry, new IsapiAlertParser(), registry.timezone()));
             ctx.getRegistry().bind("broadcastStatus", new BroadcastStatusNormaliser(registry));

@@ -20,6 +20,7 @@ import org.campusedge.api.DeviceCounters;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
 import org.campusedge.api.Watchdog;
+import org.campusedge.camel.card.CardPseudonymiser;
 import org.campusedge.camel.card.CardServer;
 import org.campusedge.net.BoundedHttpServer;
 import org.campusedge.net.SourceGuard;
@@ -113,8 +114,16 @@ public final class CamelGatewayComponent {
         @AttributeDefinition(description = "TCP port of the one-card readers' server (0 picks a free one)")
         int cardPort() default 9100;
 
-        @AttributeDefinition(description = "File with the school's secret for pseudonymising card numbers; made at first start")
-        String cardSecretFile() default "data/card-secret";
+        @AttributeDefinition(description = "File with the school's secret for pseudonymising card numbers; made at first start."
+                + " Kept with the settings, apart from the data and never in a backup")
+        String cardSecretFile() default "conf/card-secret";
+
+        @AttributeDefinition(description = "Card pseudonyms rotate every this many months (1, 2, 3, 4, 6 or 12; 0: never), so"
+                + " a child's swipes of one period cannot be linked to the next")
+        int cardPseudonymMonths() default 12;
+
+        @AttributeDefinition(description = "The day (MM-DD) the first period of the year starts: the school year")
+        String cardPeriodStart() default "09-01";
 
         @AttributeDefinition(description = "The gateway's OPC UA certificates and trust list (own/, trusted/certs,"
                 + " rejected/certs): made at the first start; put a meter server's certificate in trusted/certs, or trust it"
@@ -197,7 +206,11 @@ public final class CamelGatewayComponent {
         ClassLoader bundleLoader = CamelGatewayComponent.class.getClassLoader();
         Map<String, String> templates = config.templatesDir().isBlank()
                 ? bundledTemplates(bundleContext) : templatesIn(CampusHome.resolve(config.templatesDir()));
-        gateway = new CamelGateway(bus, registry, settings(config), bundleLoader, templates, watchdog, credentials);
+        CamelGateway.Settings settings = settings(config);
+        if (CardPseudonymiser.adoptLegacy(settings.cardSecretFile(), CampusHome.resolve("data/card-secret"))) {
+            LOG.info("The card secret moved from data/card-secret to {}: kept with the settings, never in a backup", settings.cardSecretFile());
+        }
+        gateway = new CamelGateway(bus, registry, settings, bundleLoader, templates, watchdog, credentials);
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         current.setContextClassLoader(bundleLoader);
@@ -247,7 +260,8 @@ public final class CamelGatewayComponent {
         return new CamelGateway.Settings(coapSettings,
                 c.maxPackRecords(), c.cardHost(), c.cardPort(), card, CampusHome.resolve(c.cardSecretFile()),
                 new GatewayHttpServer.Settings(c.httpHost(), c.httpPort(), c.httpMaxBodyBytes(), Duration.ofSeconds(c.httpBodySeconds()),
-                        http), c.controllerPollSeconds(), c.maxEventsPerDevicePerSecond(), CampusHome.resolve(c.opcuaPkiDir()));
+                        http), c.controllerPollSeconds(), c.maxEventsPerDevicePerSecond(), CampusHome.resolve(c.opcuaPkiDir()),
+                new CardPseudonymiser.Rotation(java.time.MonthDay.parse("--" + c.cardPeriodStart()), c.cardPseudonymMonths()));
     }
 
     private static Map<String, String> bundledTemplates(BundleContext bc) throws IOException {

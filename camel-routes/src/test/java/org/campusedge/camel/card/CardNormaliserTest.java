@@ -79,4 +79,43 @@ class CardNormaliserTest {
         assertEquals(32, Files.size(dir.resolve("a/card-secret")));
         assertTrue(Files.getPosixFilePermissions(dir.resolve("a/card-secret")).toString().matches("\\[OWNER_(READ|WRITE), OWNER_(READ|WRITE)\\]"));
     }
+
+    /**
+     * Rotation by school year (from 1 September, Beijing time): within a year one card has one
+     * pseudonym; across the boundary it has another that nothing links to the first, and the event
+     * says which period its pseudonym belongs to. A DPO's search finds every period's.
+     */
+    @Test
+    void pseudonymsRotateWithTheSchoolYearSoYearsCannotBeLinked() {
+        java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
+        CardPseudonymiser p = new CardPseudonymiser(SECRET, new CardPseudonymiser.Rotation(java.time.MonthDay.of(9, 1), 12), () -> beijing);
+        CardNormaliser n = new CardNormaliser(null, p);
+        Instant lastDayOfYear = java.time.ZonedDateTime.of(2026, 8, 31, 23, 59, 0, 0, beijing).toInstant();
+        Instant firstDayOfNext = java.time.ZonedDateTime.of(2026, 9, 1, 0, 1, 0, 0, beijing).toInstant();
+        Instant spring = java.time.ZonedDateTime.of(2027, 3, 2, 7, 40, 0, 0, beijing).toInstant();
+        CampusEvent before = n.event(GATE, Swipe.parse("1|card-gate-east-1|1|3101234567|I|G|" + lastDayOfYear.toEpochMilli()), Instant.now());
+        CampusEvent after = n.event(GATE, Swipe.parse("1|card-gate-east-1|2|3101234567|I|G|" + firstDayOfNext.toEpochMilli()), Instant.now());
+        CampusEvent later = n.event(GATE, Swipe.parse("1|card-gate-east-1|3|3101234567|I|G|" + spring.toEpochMilli()), Instant.now());
+        assertEquals("2025-09-01", before.attributes().get("cardPeriod"));
+        assertEquals("2026-09-01", after.attributes().get("cardPeriod"));
+        assertNotEquals(before.attributes().get("card"), after.attributes().get("card"), "a new school year, a new pseudonym");
+        assertEquals(after.attributes().get("card"), later.attributes().get("card"), "one card, one pseudonym within the year");
+        assertNotEquals(new CardPseudonymiser(SECRET).pseudonym("3101234567"), after.attributes().get("card"));
+        assertEquals(java.util.List.of(new CardPseudonymiser(SECRET).pseudonym("3101234567"), before.attributes().get("card"),
+                        after.attributes().get("card")), p.pseudonymsBetween("3101234567", lastDayOfYear.minusSeconds(86_400 * 30), spring),
+                "a subject-access search: the unrotated one and each period's");
+
+        CardPseudonymiser terms = new CardPseudonymiser(SECRET, new CardPseudonymiser.Rotation(java.time.MonthDay.of(9, 1), 6), () -> beijing);
+        assertEquals("2027-03-01", terms.period(spring), "every six months: the spring term");
+        assertThrows(IllegalArgumentException.class, () -> new CardPseudonymiser.Rotation(java.time.MonthDay.of(9, 1), 5));
+    }
+
+    @Test
+    void anOlderHomesSecretIsMovedToTheSettingsSoNoPseudonymChanges(@TempDir Path dir) throws Exception {
+        String before = CardPseudonymiser.fromFile(dir.resolve("data/card-secret")).pseudonym("3101234567");
+        assertTrue(CardPseudonymiser.adoptLegacy(dir.resolve("conf/card-secret"), dir.resolve("data/card-secret")));
+        assertFalse(Files.exists(dir.resolve("data/card-secret")), "nothing of it left among the data (or its backups)");
+        assertEquals(before, CardPseudonymiser.fromFile(dir.resolve("conf/card-secret")).pseudonym("3101234567"));
+        assertFalse(CardPseudonymiser.adoptLegacy(dir.resolve("conf/card-secret"), dir.resolve("data/card-secret")), "once");
+    }
 }

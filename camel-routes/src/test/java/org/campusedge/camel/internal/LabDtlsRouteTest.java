@@ -48,7 +48,7 @@ class LabDtlsRouteTest {
         CamelGateway.Settings loopback = CamelGateway.Settings.loopback(dir.resolve("card-secret"));
         CamelGateway.Settings settings = new CamelGateway.Settings(loopback.coap().withSecurePort(0), loopback.maxPackRecords(),
                 loopback.cardHost(), loopback.cardPort(), loopback.cardLimits(), loopback.cardSecretFile(), loopback.http(),
-                loopback.controllerPollSeconds(), loopback.maxEventsPerDevicePerSecond(), loopback.opcuaPkiDir());
+                loopback.controllerPollSeconds(), loopback.maxEventsPerDevicePerSecond(), loopback.opcuaPkiDir(), loopback.cardRotation());
         gateway = new CamelGateway(bus, registry, settings, getClass().getClassLoader(),
                 CamelGatewayComponent.templatesIn(Path.of("templates")), org.campusedge.api.Watchdog.loggingOnly(), keys);
         gateway.start();

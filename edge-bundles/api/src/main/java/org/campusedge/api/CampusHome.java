@@ -54,6 +54,9 @@ public final class CampusHome {
                 // the fallback, then
             }
         }
+        if (value.startsWith("${app}/")) { // a file of the running release's program folder
+            return Path.of(System.getProperty("campus.app", home.toString())).resolve(value.substring("${app}/".length())).normalize();
+        }
         Path p = Path.of(value);
         return p.isAbsolute() ? p : home.resolve(p).normalize();
     }

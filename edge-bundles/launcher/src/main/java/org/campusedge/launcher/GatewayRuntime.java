@@ -20,6 +20,8 @@ import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -29,6 +31,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * settled, active or not.
  */
 final class GatewayRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayRuntime.class);
 
     /**
      * Packages the system bundle exports from the launcher's class path: one logging API for every
@@ -69,11 +73,7 @@ final class GatewayRuntime implements AutoCloseable {
     /** Installs every jar of the folder, then starts them all (fragments are only installed). */
     List<Bundle> installAndStart(Path bundlesDir) throws IOException, BundleException {
         List<Bundle> installed = new ArrayList<>();
-        List<Path> jars = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(bundlesDir, "*.jar")) {
-            ds.forEach(jars::add);
-        }
-        jars.sort(null);
+        List<Path> jars = newestOfEach(bundlesDir);
         BundleContext bc = context();
         for (Path jar : jars) {
             installed.add(bc.installBundle(jar.toUri().toString()));
@@ -88,6 +88,50 @@ final class GatewayRuntime implements AutoCloseable {
             }
         }
         return installed;
+    }
+
+    /**
+     * The jars of {@code bundlesDir}, one per bundle: where two jars are the same bundle (an archive
+     * unpacked over an older release leaves the old jar beside the new one), the higher
+     * Bundle-Version wins and the other is named in the log and left alone.
+     */
+    static List<Path> newestOfEach(Path bundlesDir) throws IOException {
+        java.util.Map<String, Path> chosen = new java.util.TreeMap<>();
+        java.util.Map<String, org.osgi.framework.Version> versions = new java.util.HashMap<>();
+        List<Path> jars = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(bundlesDir, "*.jar")) {
+            ds.forEach(jars::add);
+        }
+        jars.sort(null);
+        for (Path jar : jars) {
+            String name;
+            org.osgi.framework.Version version;
+            try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+                java.util.jar.Manifest m = j.getManifest();
+                String bsn = m == null ? null : m.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+                if (bsn == null) {
+                    chosen.put(jar.getFileName().toString(), jar); // not a bundle: installing it says so
+                    continue;
+                }
+                name = bsn.split(";")[0].trim();
+                version = org.osgi.framework.Version.parseVersion(m.getMainAttributes().getValue(Constants.BUNDLE_VERSION));
+            }
+            org.osgi.framework.Version had = versions.get(name);
+            if (had == null || version.compareTo(had) > 0) {
+                if (had != null) {
+                    LOG.warn("Bundle {} is in {} twice: {} ({}) replaces {} ({}); remove the older jar", name, bundlesDir,
+                            jar.getFileName(), version, chosen.get(name).getFileName(), had);
+                }
+                chosen.put(name, jar);
+                versions.put(name, version);
+            } else {
+                LOG.warn("Bundle {} is in {} twice: {} ({}) is left out for {} ({}); remove the older jar", name, bundlesDir,
+                        jar.getFileName(), version, chosen.get(name).getFileName(), had);
+            }
+        }
+        List<Path> out = new ArrayList<>(chosen.values());
+        out.sort(null);
+        return out;
     }
 
     /** Gives each PID its configuration through ConfigAdmin (location "?" binds it to any bundle). */

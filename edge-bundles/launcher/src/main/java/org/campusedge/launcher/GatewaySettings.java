@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * The gateway's settings file ({@code conf/gateway.properties}) plus command-line overrides, turned
  * into one ConfigAdmin configuration per PID. A key's prefix names the configuration
  * ({@code store.path} is property {@code path} of {@code org.campusedge.store}); values of keys
- * that name files or folders are resolved against the distribution folder.
+ * that name files or folders are resolved against the gateway's home, or against the running
+ * release's program folder when they start with {@code ${app}/} (its device profiles).
  */
 final class GatewaySettings {
 
@@ -33,15 +34,25 @@ final class GatewaySettings {
             Map.entry("cloud", "org.campusedge.cloud"),
             Map.entry("watchdog", "org.campusedge.watchdog"));
 
+    /** What a path setting starts with to name a file of the program folder rather than the home. */
+    static final String APP = "${app}/";
+
     private final Path home;
+    private final Path app;
     private final Map<String, String> values = new TreeMap<>();
 
-    private GatewaySettings(Path home) {
+    private GatewaySettings(Path home, Path app) {
         this.home = home;
+        this.app = app;
     }
 
+    /** Settings of a home that is also the program folder (a development or test home). */
     static GatewaySettings load(Path home, Path file, List<String> overrides) throws IOException {
-        GatewaySettings s = new GatewaySettings(home);
+        return load(home, home, file, overrides);
+    }
+
+    static GatewaySettings load(Path home, Path app, Path file, List<String> overrides) throws IOException {
+        GatewaySettings s = new GatewaySettings(home, app);
         if (file != null) {
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -95,6 +106,9 @@ final class GatewaySettings {
     private String resolve(String value) {
         if (value.isEmpty()) {
             return value;
+        }
+        if (value.startsWith(APP)) {
+            return app.resolve(value.substring(APP.length())).normalize().toString();
         }
         Path p = Path.of(value);
         return (p.isAbsolute() ? p : home.resolve(p)).normalize().toString();

@@ -13,8 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the Campus Edge gateway: Equinox with the bundles of {@code bundles/}, configured from
- * {@code conf/gateway.properties}. Prints what is active and what is not (and why), then writes
+ * Starts the Campus Edge gateway: Equinox with the bundles of the program folder's {@code bundles/},
+ * configured from the home's {@code conf/gateway.properties} (made from the program's {@code defaults/}
+ * at the first start, see {@link HomeSeed}). The program folder is {@code campus.app} (set by
+ * bin/campus-edge to its own release); the home, with the school's settings, secrets and data, is
+ * {@code --home} (default: the program folder, as in a development checkout). Prints what is active and what is not (and why), then writes
  * {@code run/gateway.status} (state, pid, CoAP port, database and log paths) for scripts and tests.
  *
  * <p>It fails fast rather than run degraded: a home already used by a running gateway (the lock
@@ -64,18 +67,28 @@ public final class Main {
                 }
             }
         }
+        Path app = Path.of(System.getProperty("campus.app", home.toString())).toAbsolutePath().normalize();
+        System.setProperty("campus.home", home.toString()); // what the bundles resolve relative paths against
+        System.setProperty("campus.app", app.toString());
+        try {
+            HomeSeed.seed(app, home).forEach(p -> LOG.info("Made {} from the release's defaults", p));
+        } catch (IOException e) {
+            System.err.println("campus-edge: cannot make the home's settings in " + home.resolve("conf") + ": " + e);
+            System.exit(2);
+            return;
+        }
         if (conf == null) {
             conf = home.resolve("conf/gateway.properties");
         }
         GatewaySettings settings;
         try {
-            settings = GatewaySettings.load(home, Files.exists(conf) ? conf : null, overrides);
+            settings = GatewaySettings.load(home, app, Files.exists(conf) ? conf : null, overrides);
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("campus-edge: bad settings in " + conf + ": " + e.getMessage());
             System.exit(2);
             return;
         }
-        System.exit(run(home, settings));
+        System.exit(run(home, app, settings));
     }
 
     /** Held for the life of the process: an unreachable lock's file descriptor would be closed, and the lock with it. */
@@ -104,7 +117,7 @@ public final class Main {
     /** Exit status when the home is in use by another running gateway. */
     static final int HOME_IN_USE = 3;
 
-    static int run(Path home, GatewaySettings settings) throws Exception {
+    static int run(Path home, Path app, GatewaySettings settings) throws Exception {
         Path status = home.resolve("run/gateway.status");
         Files.createDirectories(status.getParent());
         homeLock = HomeLock.acquire(home.resolve("run/gateway.lock"));
@@ -133,7 +146,7 @@ public final class Main {
         }, "gateway-shutdown"));
         List<StatusReport.Line> components;
         try {
-            runtime.installAndStart(home.resolve("bundles"));
+            runtime.installAndStart(app.resolve("bundles"));
             runtime.configure(settings.configurations());
             components = runtime.awaitComponents(120);
         } catch (Exception e) {
@@ -154,7 +167,8 @@ public final class Main {
             return 1;
         }
 
-        StringBuilder report = new StringBuilder("Campus Edge gateway\n");
+        String release = release(app);
+        StringBuilder report = new StringBuilder("Campus Edge gateway " + release + "\n");
         bundles.forEach(l -> report.append(l).append('\n'));
         components.forEach(l -> report.append(l).append('\n'));
         long bad = bundles.stream().filter(l -> !l.ok()).count() + components.stream().filter(l -> !l.ok()).count();
@@ -178,11 +192,16 @@ public final class Main {
                 .append('\n');
         report.append("  event store:        ").append(db).append('\n');
         report.append("  log:                ").append(home.resolve("logs/gateway.log")).append('\n');
+        report.append("  program:            ").append(app).append(" (release ").append(release).append(")\n");
+        report.append("  home:               ").append(home).append(" (settings in conf/, data in data/)\n");
         LOG.info("{}", report.toString().trim());
 
         Properties p = new Properties();
         p.setProperty("state", "running");
         p.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
+        p.setProperty("release", release);
+        p.setProperty("app", app.toString());
+        p.setProperty("home", home.toString());
         p.setProperty("coap.port", coapPort == null ? "" : coapPort.toString());
         p.setProperty("coaps.port", coapsPort == null ? "" : coapsPort.toString());
         p.setProperty("card.port", cardPort == null ? "" : cardPort.toString());
@@ -202,5 +221,14 @@ public final class Main {
         Files.move(tmp, status, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         runtime.waitForStop();
         return 0;
+    }
+
+    /** The release's name from the program folder's RELEASE file ("development" in a checkout without one). */
+    static String release(Path app) {
+        try {
+            return Files.readString(app.resolve("RELEASE"), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return "development";
+        }
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class ServiceUnitTest {
 
-    private static final Path UNIT = Path.of("src/main/dist/conf/campus-edge.service");
+    private static final Path UNIT = Path.of("src/main/dist/defaults/systemd/campus-edge.service");
 
     @Test
     void theServiceUnitIsHardened() throws Exception {

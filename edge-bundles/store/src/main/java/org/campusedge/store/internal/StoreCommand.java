@@ -77,6 +77,10 @@ public final class StoreCommand {
             System.exit(backup(home, into.toAbsolutePath().normalize()));
         } else if (args.length == 2 && args[0].equals("restore")) {
             System.exit(restore(home, Path.of(args[1]).toAbsolutePath().normalize()));
+        } else if (args.length == 1 && args[0].equals("schema")) {
+            System.exit(schema(home, null));
+        } else if (args.length == 3 && args[0].equals("schema") && args[1].equals("--same-as")) {
+            System.exit(schema(home, Path.of(args[2]).toAbsolutePath().normalize()));
         } else if (args.length >= 1 && args[0].equals("verify")) {
             List<String> v = new ArrayList<>(List.of(args).subList(1, args.length));
             String witness = null;
@@ -92,7 +96,9 @@ public final class StoreCommand {
         System.err.println("usage: bin/campus-edge backup [--home HOME] [FOLDER]   a consistent copy of the databases, while the gateway runs\n"
                 + "       bin/campus-edge restore [--home HOME] FOLDER    brings one back (the gateway stopped)\n"
                 + "       bin/campus-edge verify [--home HOME] [--witness SEQ:HASH] [DB]   checks the tamper-evident trail of alarms and"
-                + " audit records (against a head the city holds, if given)");
+                + " audit records (against a head the city holds, if given)\n"
+                + "       bin/campus-edge schema [--home HOME] [--same-as BACKUP]   each database's schema version (exit 1 when one"
+                + " differs from the backup's)");
         System.exit(2);
     }
 
@@ -249,6 +255,47 @@ public final class StoreCommand {
         } catch (SQLException | NumberFormatException e) {
             System.err.println("verify: " + db + " cannot be read: " + e.getMessage());
             return 2;
+        }
+    }
+
+    /**
+     * Prints each database's schema version ({@code PRAGMA user_version}); with a backup folder, also
+     * the backup's, and exits 1 when any differs (a newer release migrated the live one since): what
+     * {@code bin/campus-edge rollback} asks before it switches back to an older release.
+     */
+    static int schema(Path home, Path backup) {
+        int status = 0;
+        for (Database d : DATABASES) {
+            Path live = CampusHome.configuredPath(home, d.setting(), d.fallback());
+            Path copy = backup == null ? null : backup.resolve(d.name() + ".db");
+            int liveVersion = userVersion(live);
+            if (copy == null) {
+                System.out.printf("schema: %-13s %s%n", d.name(), liveVersion < 0 ? "none (" + live + ")" : liveVersion);
+                continue;
+            }
+            int copyVersion = userVersion(copy);
+            boolean same = liveVersion == copyVersion;
+            System.out.printf("schema: %-13s %s, backup %s%s%n", d.name(), liveVersion < 0 ? "none" : liveVersion,
+                    copyVersion < 0 ? "none" : copyVersion, same ? "" : "  (differs)");
+            if (!same && copyVersion >= 0) {
+                status = 1;
+            }
+        }
+        return status;
+    }
+
+    /** The file's {@code PRAGMA user_version}, read without writing to it; -1 when there is no such file. */
+    private static int userVersion(Path db) {
+        if (!Files.exists(db)) {
+            return -1;
+        }
+        org.sqlite.SQLiteConfig readOnly = new org.sqlite.SQLiteConfig();
+        readOnly.setReadOnly(true);
+        try (Connection c = readOnly.createConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        } catch (SQLException e) {
+            return -1;
         }
     }
 

@@ -91,7 +91,11 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    /** Links the distribution's shared folders into a home and gives it its own copy of conf/. */
+    /**
+     * Links the distribution's shared folders into a home (tests read its device profiles there) and
+     * gives it the log configuration; the gateway makes the rest of its conf/ from the release's
+     * defaults/ at its first start, as on a school's box.
+     */
     private static void prepare(Path distribution, Path home) throws IOException {
         Files.createDirectories(home);
         for (String shared : new String[] {"lib", "bundles", "device-profiles"}) {
@@ -102,11 +106,22 @@ public final class GatewayProcess implements AutoCloseable {
         }
         Path conf = home.resolve("conf");
         Files.createDirectories(conf);
-        for (String f : new String[] {"gateway.properties", "logback.xml"}) {
-            if (!Files.exists(conf.resolve(f))) {
-                Files.copy(distribution.resolve("conf").resolve(f), conf.resolve(f));
-            }
+        if (!Files.exists(conf.resolve("logback.xml"))) {
+            Files.copy(distribution.resolve("defaults/logback.xml"), conf.resolve("logback.xml"));
         }
+    }
+
+    /**
+     * The shipped inventory has no devices (a new box connects to nothing until the school writes its
+     * own); a simulated gateway runs the example school's unless it is given another.
+     */
+    private static List<String> withInventory(List<String> settings) {
+        if (settings.stream().anyMatch(s -> s.startsWith("registry.inventoryFile="))) {
+            return settings;
+        }
+        List<String> out = new ArrayList<>(settings);
+        out.add("registry.inventoryFile=${app}/device-profiles/schools/example-school.yaml");
+        return out;
     }
 
     /**
@@ -121,12 +136,13 @@ public final class GatewayProcess implements AutoCloseable {
         cmd.addAll(jvmArgs);
         cmd.add("-Dlogback.configurationFile=" + conf.resolve("logback.xml"));
         cmd.add("-Dcampus.home=" + home);
+        cmd.add("-Dcampus.app=" + distribution.toAbsolutePath().normalize());
         cmd.add("-cp");
-        cmd.add(home.resolve("lib") + "/*");
+        cmd.add(distribution.resolve("lib") + "/*");
         cmd.add("org.campusedge.launcher.Main");
         cmd.add("--home");
         cmd.add(home.toString());
-        for (String s : settings) {
+        for (String s : withInventory(settings)) {
             cmd.add("--set");
             cmd.add(s);
         }
