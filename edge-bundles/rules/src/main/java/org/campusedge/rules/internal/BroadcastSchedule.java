@@ -105,7 +105,7 @@ final class BroadcastSchedule {
             boolean holiday = calendar.isHoliday(day.toLocalDate());
             for (Item i : items) {
                 Instant t = day.toLocalDate().atTime(i.at()).atZone(zone).toInstant();
-                if (t.isAfter(from) && !t.isAfter(to) && i.days().contains(day.getDayOfWeek()) && (i.onHolidays() || !holiday)) {
+                if (t.isAfter(from) && !t.isAfter(to) && i.days().contains(calendar.dayAs(day.toLocalDate())) && (i.onHolidays() || !holiday)) {
                     out.add(i);
                 }
             }

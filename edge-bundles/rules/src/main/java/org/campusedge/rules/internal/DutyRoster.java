@@ -58,14 +58,18 @@ final class DutyRoster {
         return new DutyRoster(name, List.copyOf(list));
     }
 
-    /** Who is on duty at {@code at}: the shifts that started today and cover it, and last night's that still do. */
-    List<DutyRosters.OnDuty> onDuty(Instant at, ZoneId zone) {
+    /**
+     * Who is on duty at {@code at}: the shifts that started today and cover it, and last night's that
+     * still do; {@code dayAs} says which weekday a date counts as (a make-up workday counts as another).
+     */
+    List<DutyRosters.OnDuty> onDuty(Instant at, ZoneId zone, java.util.function.Function<java.time.LocalDate, DayOfWeek> dayAs) {
         ZonedDateTime local = at.atZone(zone);
-        DayOfWeek today = local.getDayOfWeek();
+        DayOfWeek today = dayAs.apply(local.toLocalDate());
+        DayOfWeek yesterday = dayAs.apply(local.toLocalDate().minusDays(1));
         LocalTime time = local.toLocalTime();
         List<DutyRosters.OnDuty> on = new ArrayList<>();
         for (Shift s : shifts) {
-            if (s.covers(today, time, false) || s.covers(today.minus(1), time, true)) {
+            if (s.covers(today, time, false) || s.covers(yesterday, time, true)) {
                 on.add(new DutyRosters.OnDuty(name, s.on(), s.channels()));
             }
         }

@@ -34,19 +34,21 @@ final class SchoolCalendar {
     private final List<Holiday> holidays;
     private final Map<String, List<Slot>> labs;
     private final Map<String, DutyRoster> rosters;
+    private final Map<LocalDate, DayOfWeek> makeUp;
 
     private SchoolCalendar(ZoneId zone, Map<DayOfWeek, Span> hours, List<Holiday> holidays, Map<String, List<Slot>> labs,
-                           Map<String, DutyRoster> rosters) {
+                           Map<String, DutyRoster> rosters, Map<LocalDate, DayOfWeek> makeUp) {
         this.zone = zone;
         this.hours = hours;
         this.holidays = holidays;
         this.labs = labs;
         this.rosters = rosters;
+        this.makeUp = makeUp;
     }
 
     /** A calendar without school hours: everything is outside school hours. */
     static SchoolCalendar none(ZoneId zone) {
-        return new SchoolCalendar(zone, Map.of(), List.of(), Map.of(), Map.of());
+        return new SchoolCalendar(zone, Map.of(), List.of(), Map.of(), Map.of(), Map.of());
     }
 
     @SuppressWarnings("unchecked")
@@ -78,7 +80,21 @@ final class SchoolCalendar {
         Map<String, DutyRoster> rosters = new java.util.TreeMap<>();
         ((Map<String, Object>) content.getOrDefault("dutyRosters", Map.of())).forEach((name, shifts) ->
                 rosters.put(name, DutyRoster.of(name, (List<Object>) shifts)));
-        return new SchoolCalendar(zone, hours, List.copyOf(holidays), Map.copyOf(labs), java.util.Collections.unmodifiableMap(rosters));
+        Map<LocalDate, DayOfWeek> makeUp = new java.util.HashMap<>();
+        for (Object o : (List<Object>) content.getOrDefault("makeUpDays", List.of())) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            makeUp.put(LocalDate.parse((String) m.get("date")), DayOfWeek.valueOf(((String) m.get("as")).toUpperCase(Locale.ROOT)));
+        }
+        return new SchoolCalendar(zone, hours, List.copyOf(holidays), Map.copyOf(labs), java.util.Collections.unmodifiableMap(rosters),
+                Map.copyOf(makeUp));
+    }
+
+    /**
+     * The weekday a date counts as: its own, or, on a make-up workday (调休), the weekday whose school
+     * hours, lab timetables, broadcasts and duty rosters it follows.
+     */
+    DayOfWeek dayAs(LocalDate day) {
+        return makeUp.getOrDefault(day, day.getDayOfWeek());
     }
 
     /** True when the day is one of the calendar's holidays. */
@@ -97,7 +113,7 @@ final class SchoolCalendar {
         if (isHoliday(local.toLocalDate())) {
             return false;
         }
-        Span span = hours.get(local.getDayOfWeek());
+        Span span = hours.get(dayAs(local.toLocalDate()));
         LocalTime time = local.toLocalTime();
         return span != null && !time.isBefore(span.from()) && time.isBefore(span.to());
     }
@@ -117,7 +133,7 @@ final class SchoolCalendar {
         }
         LocalTime time = local.toLocalTime();
         for (Slot s : slots) {
-            if (s.days().contains(local.getDayOfWeek()) && !time.isBefore(s.time().from()) && time.isBefore(s.time().to())) {
+            if (s.days().contains(dayAs(local.toLocalDate())) && !time.isBefore(s.time().from()) && time.isBefore(s.time().to())) {
                 return false;
             }
         }
@@ -127,7 +143,7 @@ final class SchoolCalendar {
     /** Who is on the roster's duty at {@code t}; empty when nobody is or the calendar has no such roster. */
     List<org.campusedge.api.DutyRosters.OnDuty> onDuty(String roster, Instant t) {
         DutyRoster r = rosters.get(roster);
-        return r == null ? List.of() : r.onDuty(t, zone);
+        return r == null ? List.of() : r.onDuty(t, zone, this::dayAs);
     }
 
     /** The calendar's duty rosters, by name. */

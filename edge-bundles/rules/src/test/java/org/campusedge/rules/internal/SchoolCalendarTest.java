@@ -1,9 +1,8 @@
 package org.campusedge.rules.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +29,20 @@ class SchoolCalendarTest {
         assertFalse(calendar.isSchoolHours(Instant.parse("2026-12-31T02:00:00Z")), "New Year's Eve, a holiday");
         assertFalse(calendar.isSchoolHours(Instant.parse("2027-01-01T02:00:00Z")), "last day of the holiday");
         assertTrue(calendar.isSchoolHours(Instant.parse("2027-01-04T02:00:00Z")), "Monday after");
+    }
+
+    /** 调休: a Saturday that is a school day follows the weekday it stands for, for hours, labs and broadcasts alike. */
+    @Test
+    void aMakeUpWorkdayFollowsTheWeekdayItStandsFor() {
+        SchoolCalendar c = SchoolCalendar.of(Map.of("schoolHours", Map.of("tuesday", "07:00-18:00"),
+                "makeUpDays", List.of(Map.of("date", "2026-11-28", "as", "tuesday", "name", "make-up day")),
+                "labTimetables", Map.of("301 Chemistry", List.of(Map.of("days", List.of("tuesday"), "time", "10:00-11:40")))),
+                java.time.ZoneId.of("Asia/Shanghai"));
+        assertTrue(c.isSchoolHours(Instant.parse("2026-11-28T02:00:00Z")), "Saturday 10:00, a make-up Tuesday");
+        assertFalse(c.isSchoolHours(Instant.parse("2026-11-29T02:00:00Z")), "the Sunday after is still a weekend");
+        assertFalse(c.isLabScheduledEmpty("301 Chemistry", Instant.parse("2026-11-28T02:30:00Z")), "Tuesday's chemistry class");
+        assertEquals(java.time.DayOfWeek.TUESDAY, c.dayAs(java.time.LocalDate.of(2026, 11, 28)));
+        assertEquals(java.time.DayOfWeek.SUNDAY, c.dayAs(java.time.LocalDate.of(2026, 11, 29)));
     }
 
     @Test

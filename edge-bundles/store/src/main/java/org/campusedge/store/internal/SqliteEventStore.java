@@ -71,6 +71,13 @@ public final class SqliteEventStore implements EventStore {
         @AttributeDefinition(description = "How often the retention job runs, in minutes")
         int retentionIntervalMinutes() default 60;
 
+        @AttributeDefinition(description = "Hours between the gateway's own backups of its databases (into backups/scheduled-TIME,"
+                + " taken while it runs, as bin/campus-edge backup does); 0: none")
+        int backupHours() default 24;
+
+        @AttributeDefinition(description = "How many of the scheduled backups are kept (the oldest go)")
+        int backupKeep() default 7;
+
         @AttributeDefinition(description = "SQLite synchronous mode: FULL survives power loss,"
                 + " NORMAL survives a killed process only", options = {
                     @org.osgi.service.metatype.annotations.Option(value = "FULL"),
@@ -118,6 +125,8 @@ public final class SqliteEventStore implements EventStore {
             @Override public int alarmRetentionDays() { return 0; }
             @Override public int otherRetentionDays() { return 0; }
             @Override public int retentionIntervalMinutes() { return 60; }
+            @Override public int backupHours() { return 0; }
+            @Override public int backupKeep() { return 7; }
             @Override public String synchronous() { return synchronous; }
             @Override public int maxBatchEvents() { return maxBatchEvents; }
             @Override public int maxQueuedEvents() { return maxQueuedEvents; }

@@ -287,6 +287,8 @@ class SqliteEventStoreTest {
             @Override public int alarmRetentionDays() { return 400; }
             @Override public int otherRetentionDays() { return 180; }
             @Override public int retentionIntervalMinutes() { return 100_000; }
+            @Override public int backupHours() { return 0; }
+            @Override public int backupKeep() { return 7; }
             @Override public String synchronous() { return base.synchronous(); }
             @Override public int maxBatchEvents() { return base.maxBatchEvents(); }
             @Override public int maxQueuedEvents() { return base.maxQueuedEvents(); }
