@@ -79,6 +79,8 @@ public final class CamelGateway implements AutoCloseable {
     private final EventBus bus;
     private final DeviceRegistry registry;
     private final Settings settings;
+    /** The school's card pseudonyms, once started. */
+    private volatile CardPseudonymiser pseudonymiser;
     private final ClassLoader classLoader;
     private final Map<String, String> templates;
     private final IngressCounters counters = new IngressCounters();
@@ -177,8 +179,8 @@ public final class CamelGateway implements AutoCloseable {
             ctx.addComponent("campus-card", new CardComponent(cards));
             observe = new ObserveComponent(ObserveComponent.configuration(), observeTimer, counters, auth::plainAllowed, credentials);
             ctx.addComponent("campus-observe", observe);
-            ctx.getRegistry().bind("cardNormaliser", new CardNormaliser(registry,
-                    CardPseudonymiser.fromFile(settings.cardSecretFile(), settings.cardRotation(), registry::timezone)));
+            pseudonymiser = CardPseudonymiser.fromFile(settings.cardSecretFile(), settings.cardRotation(), registry::timezone);
+            ctx.getRegistry().bind("cardNormaliser", new CardNormaliser(registry, pseudonymiser));
             ctx.addComponent("campus-http", new HttpIngestComponent(http, counters));
             ctx.getRegistry().bind("cameraNormaliser", new CameraNormaliser(registry, new IsapiAlertParser(), registry.timezone()));
             ctx.getRegistry().bind("broadcastStatus", new BroadcastStatusNormaliser(registry));
@@ -273,6 +275,20 @@ public final class CamelGateway implements AutoCloseable {
     }
 
     /** Writes to devices' control points (meters' breakers), through their command routes. */
+    /** Which pseudonyms a card had: for the data-protection officer's export and erasure (once started). */
+    public org.campusedge.api.CardSubjects cardSubjects() {
+        return (cardNumber, from, to) -> {
+            if (cardNumber == null || !cardNumber.matches("\\d{4,20}")) {
+                throw new IllegalArgumentException("a card number is 4 to 20 digits");
+            }
+            CardPseudonymiser p = pseudonymiser;
+            if (p == null) {
+                throw new IllegalStateException("the card readers' side has not started");
+            }
+            return p.pseudonymsBetween(cardNumber, from, to);
+        };
+    }
+
     public DeviceControls controls() {
         return controls;
     }

@@ -194,6 +194,7 @@ public final class CamelGatewayComponent {
     private final ServiceRegistration<DeviceCounters> registration;
     private final ServiceRegistration<Broadcasts> broadcasts;
     private final ServiceRegistration<DeviceControls> controls;
+    private final ServiceRegistration<org.campusedge.api.CardSubjects> cardSubjects;
     private ServiceRegistration<org.campusedge.api.ServerCertificates> certificates;
     /** The connectors' per-source guards, for the report of misbehaving addresses (run/sources.tsv). */
     private final java.util.List<ServiceRegistration<SourceGuard>> sources = new java.util.ArrayList<>();
@@ -230,6 +231,7 @@ public final class CamelGatewayComponent {
         registration = bundleContext.registerService(DeviceCounters.class, gateway.counters(), props);
         broadcasts = bundleContext.registerService(Broadcasts.class, gateway.broadcasts(), null);
         controls = bundleContext.registerService(DeviceControls.class, gateway.controls(), null);
+        cardSubjects = bundleContext.registerService(org.campusedge.api.CardSubjects.class, gateway.cardSubjects(), null);
         if (gateway.serverCertificates() != null) {
             certificates = bundleContext.registerService(org.campusedge.api.ServerCertificates.class, gateway.serverCertificates(), null);
         }
@@ -292,6 +294,7 @@ public final class CamelGatewayComponent {
     void deactivate() throws Exception {
         sources.forEach(ServiceRegistration::unregister);
         controls.unregister();
+        cardSubjects.unregister();
         if (certificates != null) {
             certificates.unregister();
         }

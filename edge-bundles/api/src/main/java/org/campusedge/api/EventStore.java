@@ -29,6 +29,19 @@ public interface EventStore {
         return List.of();
     }
 
+    /** A card's events ({@code card.*}) under any of {@code pseudonyms}, oldest first: a subject-access export. */
+    default List<CampusEvent> cardEvents(java.util.Collection<String> pseudonyms) {
+        throw new UnsupportedOperationException("this store cannot find a card's events");
+    }
+
+    /**
+     * Deletes a card's events ({@code card.*}) under any of {@code pseudonyms}: an erasure. Completes
+     * with how many were deleted, once that is durable. Backups taken before keep them until they age out.
+     */
+    default CompletionStage<Integer> eraseCardEvents(java.util.Collection<String> pseudonyms) {
+        throw new UnsupportedOperationException("this store cannot erase a card's events");
+    }
+
     /** Checks the whole trail of alarm transitions and audit records; empty when this store keeps none. */
     default java.util.Optional<TrailStatus> verifyTrail() {
         return java.util.Optional.empty();

@@ -81,10 +81,35 @@ class CardReaderIT {
             assertEquals(1, gateRows.size(), "the re-sent swipe is stored once");
             assertTrue(gateRows.get(0).matches("[0-9a-f]{32}\\|in\\|东门 East Gate"), gateRows.get(0));
 
-            // the clear card numbers are nowhere: not in the database file, not in the log
+            // the data-protection officer: one card's swipes exported, then erased, by the number printed on it
+            org.campusedge.simulators.gateway.ConsoleClient dpo = org.campusedge.simulators.gateway.ConsoleClient.admin(gw);
+            var export = dpo.send("/api/subject/export", "card=3101200000&reference=DPO-2026-017");
+            assertEquals(200, export.statusCode(), export.body());
+            assertTrue(export.body().contains("\"events\":1") && export.body().contains("\"kind\":\"card.denied\""), export.body());
+            var other = dpo.send("/api/subject/export", "card=3101200001&reference=DPO-2026-017");
+            assertTrue(other.body().contains("\"events\":1") && other.body().contains("\"kind\":\"card.swipe\""), other.body());
+            var notACard = dpo.send("/api/subject/export", "card=3101-20O0&reference=x");
+            assertEquals(400, notACard.statusCode());
+            assertFalse(notACard.body().contains("3101-20O0"), "what was typed is not echoed");
+            assertEquals(400, dpo.send("/api/subject/export", "card=3101200000").statusCode(), "no reference, no export");
+            var unconfirmed = dpo.send("/api/subject/erase", "card=3101200000&reference=DPO-2026-018");
+            assertEquals(400, unconfirmed.statusCode(), unconfirmed.body());
+            var erased = dpo.send("/api/subject/erase", "card=3101200000&reference=DPO-2026-018&confirm=ERASE");
+            assertEquals(200, erased.statusCode(), erased.body());
+            assertTrue(erased.body().contains("\"erased\":1"), erased.body());
+            assertTrue(dpo.send("/api/subject/export", "card=3101200000&reference=DPO-2026-019").body().contains("\"events\":0"));
+            assertEquals(List.of("card.denied|2", "card.swipe|150"), GatewayFixture.rows(gw.storePath(),
+                    "SELECT kind, count(*) FROM events WHERE kind GLOB 'card.*' GROUP BY kind ORDER BY kind"), "only that card's");
+            assertTrue(GatewayFixture.eventually(10, () -> GatewayFixture.rows(gw.storePath(), "SELECT kind || ' ' ||"
+                    + " json_extract(attributes, '$.reference') || ' ' || json_extract(attributes, '$.events') FROM events WHERE kind GLOB"
+                    + " 'audit.subject-*' ORDER BY occurred_at, id").equals(List.of("audit.subject-export DPO-2026-017 1",
+                    "audit.subject-export DPO-2026-017 1", "audit.subject-erasure DPO-2026-018 1", "audit.subject-export DPO-2026-019 0"))),
+                    "each request audited with its reference and count");
+
+            // the clear card numbers are nowhere: not in the database file, not in the log, not in the audit
             byte[] db = Files.readAllBytes(gw.storePath());
             String everything = new String(db, StandardCharsets.ISO_8859_1) + gw.console();
-            for (String number : List.of("3101200000", "3101200149", "3101299999", "3101200003")) {
+            for (String number : List.of("3101200000", "3101200001", "3101200149", "3101299999", "3101200003")) {
                 assertFalse(everything.contains(number), "card number " + number + " stored or logged in clear");
             }
         }

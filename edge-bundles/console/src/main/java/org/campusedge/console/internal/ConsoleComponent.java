@@ -88,6 +88,9 @@ public final class ConsoleComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile org.campusedge.api.ServerCertificates certificates;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile org.campusedge.api.CardSubjects cardSubjects;
+
     private final ConsoleServer server;
     private final EventBus.Subscription subscription;
     private final ServiceRegistration<ConsoleComponent> registration;
@@ -134,7 +137,7 @@ public final class ConsoleComponent {
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
                 new AdminView(context, registry, rules, counters, scr, () -> cloud, store), new CredentialsView(credentials, registry, () -> certificates),
-                new DrillView(drills, registry, store), new Screens(CampusHome.resolve(config.screensFile())),
+                new DrillView(drills, registry, store), new Screens(CampusHome.resolve(config.screensFile())), () -> cardSubjects,
                 ConsoleServer.defaultLimits(), e -> bus.publish(java.util.List.of(e)).exceptionally(t -> {
                     LOG.error("A console audit record could not be stored: {}", t.toString());
                     return null;

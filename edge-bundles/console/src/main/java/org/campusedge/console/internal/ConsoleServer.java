@@ -49,6 +49,7 @@ final class ConsoleServer implements AutoCloseable {
     private final AdminView admin;
     private final CredentialsView credentials;
     private final DrillView drills;
+    private final SubjectRequests subjects;
     private final AlarmLedger ledger;
     private final BoundedHttpServer server;
     private final Accounts accounts;
@@ -61,8 +62,8 @@ final class ConsoleServer implements AutoCloseable {
     /** @param tls the console's key and certificate; null: plain HTTP (tests of the pages' logic only) */
     ConsoleServer(String host, int port, org.campusedge.net.TlsIdentity tls, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
                   DeviceRegistry registry, EventStore store, LabRecordings recordings, AdminView admin, CredentialsView credentials,
-                  DrillView drills, Screens screens, BoundedHttpServer.Limits limits,
-                  java.util.function.Consumer<org.campusedge.api.CampusEvent> audit) throws IOException {
+                  DrillView drills, Screens screens, java.util.function.Supplier<org.campusedge.api.CardSubjects> cardSubjects,
+                  BoundedHttpServer.Limits limits, java.util.function.Consumer<org.campusedge.api.CampusEvent> audit) throws IOException {
         this.cookieAttributes = "; Path=/; HttpOnly; SameSite=Strict" + (tls == null ? "" : "; Secure");
         this.audit = new AuditLog(audit, registry.schoolId());
         this.screens = new ScreenLogins(screens, sessions, this.audit, cookieAttributes, tls != null);
@@ -70,6 +71,7 @@ final class ConsoleServer implements AutoCloseable {
         this.admin = admin;
         this.credentials = credentials;
         this.drills = drills;
+        this.subjects = new SubjectRequests(store, cardSubjects, this.audit);
         this.ledger = new AlarmLedger(store);
         this.store = store;
         this.recordings = recordings;
@@ -283,6 +285,9 @@ final class ConsoleServer implements AutoCloseable {
             case "GET /api/devices" -> allowed(ex, security || role == Users.Role.ADMIN, () -> Http.json(ex, 200, g -> ApiViews.devices(g, health, registry)));
             case "GET /api/admin" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, admin::write));
             case "GET /api/trail" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, admin::writeTrail));
+            // the data-protection officer's requests about one card (POST: the number is never in a URL or a log)
+            case "POST /api/subject/export" -> allowed(ex, role == Users.Role.ADMIN, () -> subjects.export(ex, s));
+            case "POST /api/subject/erase" -> allowed(ex, role == Users.Role.ADMIN, () -> subjects.erase(ex, s));
             case "GET /api/credentials" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, credentials::write));
             case "POST /api/credentials/issue", "POST /api/credentials/revoke" -> allowed(ex, role == Users.Role.ADMIN,
                     () -> credentials.issueOrRevoke(ex, path.endsWith("issue"), s.user().name(), audit));

@@ -143,6 +143,54 @@ final class EventTable {
         }
     }
 
+    /** A card's events under any of the pseudonyms, oldest first (through the card index). */
+    static List<CampusEvent> cardEvents(Connection c, java.util.Collection<String> pseudonyms) throws SQLException {
+        List<String> list = List.copyOf(pseudonyms);
+        if (list.isEmpty()) {
+            return List.of();
+        }
+        String sql = SELECT + " WHERE e." + CARD_KINDS + " AND json_extract(e.attributes, '$.card') IN ("
+                + String.join(",", java.util.Collections.nCopies(list.size(), "?")) + ") ORDER BY e.occurred_at, e.id";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < list.size(); i++) {
+                ps.setString(i + 1, list.get(i));
+            }
+            List<CampusEvent> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Deletes a card's events under any of the pseudonyms; how many. With {@code secure_delete} on for
+     * this statement, SQLite overwrites the deleted rows' bytes instead of leaving them in free pages.
+     */
+    static int eraseCardEvents(Connection c, List<String> pseudonyms) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA secure_delete = ON");
+            try {
+                return deleteCardEvents(c, pseudonyms);
+            } finally {
+                s.execute("PRAGMA secure_delete = OFF");
+            }
+        }
+    }
+
+    private static int deleteCardEvents(Connection c, List<String> pseudonyms) throws SQLException {
+        String sql = "DELETE FROM events WHERE " + CARD_KINDS + " AND " + CARD + " IN ("
+                + String.join(",", java.util.Collections.nCopies(pseudonyms.size(), "?")) + ")";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < pseudonyms.size(); i++) {
+                ps.setString(i + 1, pseudonyms.get(i));
+            }
+            return ps.executeUpdate();
+        }
+    }
+
     static List<CampusEvent> query(Connection c, EventQuery q) throws SQLException {
         List<Object> args = new ArrayList<>();
         String sql = SELECT + where(q, args) + (q.newestFirst() ? " ORDER BY e.occurred_at DESC, e.id DESC" : " ORDER BY e.occurred_at, e.id")

@@ -255,6 +255,27 @@ public final class SqliteEventStore implements EventStore {
     }
 
     @Override
+    public List<CampusEvent> cardEvents(java.util.Collection<String> pseudonyms) {
+        synchronized (readerConnection) {
+            try {
+                return EventTable.cardEvents(readerConnection, pseudonyms);
+            } catch (SQLException e) {
+                throw new IllegalStateException("query failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<Integer> eraseCardEvents(java.util.Collection<String> pseudonyms) {
+        List<String> list = List.copyOf(pseudonyms);
+        if (list.isEmpty()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(0);
+        }
+        // on the writer's thread, as one statement: atomic, and in order with the appends before it
+        return writer.submit(c -> EventTable.eraseCardEvents(c, list)).thenApply(n -> (Integer) n);
+    }
+
+    @Override
     public long count(EventQuery query) {
         synchronized (readerConnection) {
             try {

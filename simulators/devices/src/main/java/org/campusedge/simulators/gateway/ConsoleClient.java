@@ -69,6 +69,13 @@ public final class ConsoleClient {
                 HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
+    /** Posts a form with the session's CSRF token; the whole response. */
+    public HttpResponse<String> send(String path, String form) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).header("Cookie", cookie).header("X-CSRF-Token", csrf)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Reads a stream (the live feed, Server-Sent Events) line by line on the client's threads until the server ends it. */
     public void stream(String path, java.util.function.Consumer<String> line) {
         http.sendAsync(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofLines())
