@@ -114,8 +114,8 @@ public final class Main {
         }
     }
 
-    /** Exit status when the home is in use by another running gateway. */
-    static final int HOME_IN_USE = 3;
+    /** Exit status when the home is in use by another running gateway (not 3: the JVM's own status when it runs out of memory). */
+    static final int HOME_IN_USE = 4;
 
     static int run(Path home, Path app, GatewaySettings settings) throws Exception {
         Path status = home.resolve("run/gateway.status");
@@ -188,8 +188,9 @@ public final class Main {
         report.append("  card readers:       tcp/").append(cardPort == null ? "not listening" : cardPort).append('\n');
         report.append("  device HTTP:        tcp/").append(httpPort == null ? "not listening" : httpPort)
                 .append(" (camera alarms, broadcast status)\n");
-        report.append("  school console:     ").append(consolePort == null ? "not running" : "http://localhost:" + consolePort + "/")
-                .append('\n');
+        Object scheme = runtime.serviceProperty("org.campusedge.console.internal.ConsoleComponent", "campus.console.scheme");
+        report.append("  school console:     ").append(consolePort == null ? "not running"
+                : (scheme == null ? "http" : scheme) + "://localhost:" + consolePort + "/").append('\n');
         report.append("  event store:        ").append(db).append('\n');
         report.append("  log:                ").append(home.resolve("logs/gateway.log")).append('\n');
         report.append("  program:            ").append(app).append(" (release ").append(release).append(")\n");

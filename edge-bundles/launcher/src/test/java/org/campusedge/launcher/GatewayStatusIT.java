@@ -72,7 +72,7 @@ class GatewayStatusIT {
     void aSecondGatewayOnTheSameHomeStopsAndLeavesTheFirstAlone() throws Exception {
         try (GatewayProcess first = GatewayFixture.start(dir)) {
             GatewayProcess.Ended second = GatewayProcess.runToExit(GatewayFixture.distribution(), dir, settings(), List.of("-Xmx256m"), 60);
-            assertEquals(3, second.exitStatus(), second.console());
+            assertEquals(4, second.exitStatus(), second.console());
             assertTrue(second.console().contains("is in use by another running gateway (pid " + first.pid() + ")"), second.console());
             // the first one's status file and store are untouched, and it still serves
             assertTrue(Files.exists(dir.resolve("run/gateway.status")), "the second gateway deleted the first one's status file");

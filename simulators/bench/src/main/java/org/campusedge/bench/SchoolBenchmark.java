@@ -24,7 +24,12 @@ import org.campusedge.simulators.school.SimulatedSchool;
  * on one school clock) against one gateway with {@code -Xmx256m}. Prints, per repetition and as
  * medians: events stored per second by family and overall, the devices' acknowledgement latency
  * (post / swipe to the durable answer; p50, p99), peak heap, and whether every acknowledged event
- * is in the store. {@code ./campus-edge.sh bench school [--scale 10] [--seconds 60] [--reps 3]}.
+ * is in the store. {@code ./campus-edge.sh bench school [--scale 10] [--seconds 60] [--reps 3] [--backup]}.
+ *
+ * <p>With {@code --backup}, after the measured minute and with the school still running, each
+ * repetition takes a backup ({@link BackupUnderLoad}) and prints the ingest rate during it beside
+ * the rate just before, then restores it into a new home and starts a gateway there that must show
+ * every alarm active in the backup.
  */
 public final class SchoolBenchmark {
 
@@ -35,7 +40,7 @@ public final class SchoolBenchmark {
 
     /** One repetition's figures. */
     record Run(Map<String, Double> perSecond, double total, double p50, double p99, double heapMb, boolean lossless,
-               String check) {
+               String check, BackupUnderLoad.Result backup) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -44,6 +49,7 @@ public final class SchoolBenchmark {
         int reps = 3;
         double speed = 60;
         String heap = "256m";
+        boolean backup = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--scale" -> scale = Integer.parseInt(args[++i]);
@@ -51,8 +57,9 @@ public final class SchoolBenchmark {
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--speed" -> speed = Double.parseDouble(args[++i]);
                 case "--heap" -> heap = args[++i];
+                case "--backup" -> backup = true;
                 default -> {
-                    System.err.println("usage: bench school [--scale K] [--seconds S] [--reps N] [--speed X] [--heap 256m]");
+                    System.err.println("usage: bench school [--scale K] [--seconds S] [--reps N] [--speed X] [--heap 256m] [--backup]");
                     System.exit(2);
                 }
             }
@@ -63,14 +70,22 @@ public final class SchoolBenchmark {
         System.out.println("rep | camera/s | lab/s | energy/s | card/s | broadcast/s | all/s | ack p50 ms | ack p99 ms | heap peak MB | acknowledged = stored");
         List<Run> runs = new ArrayList<>();
         for (int r = 1; r <= reps; r++) {
-            Run run = once(size, seconds, speed, heap);
+            Run run = once(size, seconds, speed, heap, backup);
             runs.add(run);
             print(Integer.toString(r), run);
         }
         print("median", new Run(medianByFamily(runs), median(runs, Run::total), median(runs, Run::p50), median(runs, Run::p99),
-                median(runs, Run::heapMb), runs.stream().allMatch(Run::lossless), ""));
+                median(runs, Run::heapMb), runs.stream().allMatch(Run::lossless), "", null));
         System.out.println();
         runs.forEach(r -> System.out.println("  " + r.check()));
+        if (backup) {
+            System.out.println();
+            runs.forEach(r -> System.out.println("  " + r.backup().line()));
+            System.out.printf(Locale.ROOT, "  median: stored/s %.0f before a backup, %.0f during it (ratio %.2f); every restore showed its alarms: %s%n",
+                    median(runs, r -> r.backup().ratePlain()), median(runs, r -> r.backup().rateDuring()),
+                    median(runs, r -> r.backup().rateDuring() / r.backup().ratePlain()),
+                    runs.stream().allMatch(r -> r.backup().sameAlarms()) ? "yes" : "NO");
+        }
     }
 
     private static void print(String label, Run r) {
@@ -90,7 +105,7 @@ public final class SchoolBenchmark {
         }
     }
 
-    private static Run once(SchoolSize size, int seconds, double speed, String heap) throws Exception {
+    private static Run once(SchoolSize size, int seconds, double speed, String heap, boolean backup) throws Exception {
         Path home = Files.createTempDirectory("campus-school-bench");
         try (SimulatedSchool school = provisioned(SimulatedSchool.prepare(home.resolve("school"), "sch-bench", size,
                 SimulatedSchool.morningClock(speed)), home.resolve("gateway"));
@@ -111,6 +126,7 @@ public final class SchoolBenchmark {
             Map<String, Long> after = byFamily(gw.storePath());
             double elapsed = (System.nanoTime() - t0) / 1e9;
             Histogram h = latency.interval();
+            BackupUnderLoad.Result taken = backup ? BackupUnderLoad.take(gw, home) : null;
 
             school.labs().stop();
             school.cards().close();
@@ -134,8 +150,9 @@ public final class SchoolBenchmark {
                 rates.put(f, rate);
                 total += rate;
             }
+            BackupUnderLoad.Result restored = taken == null ? null : BackupUnderLoad.restoreAndCompare(taken, home, school.inventoryFile());
             return new Run(rates, total, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                    heapSampler.peakUsedMb(), lossless, check);
+                    heapSampler.peakUsedMb(), lossless, check, restored);
         } finally {
             LabBenchmark.deleteTree(home);
         }

@@ -206,8 +206,10 @@ public final class StoreCommand {
         }
         System.out.println("restore: done (the replaced files are beside them, *.before-restore-" + stamp + "); start the gateway");
         Path events = CampusHome.configuredPath(home, "store.path", "data/campus-edge.db");
-        if (Files.exists(events)) {
-            verify(events, null); // the restored trail's state and head, for the record (compare the head with the city's)
+        if (Files.exists(events) && verify(events, null) != 0) { // the restored trail's state and head, for the record
+            System.err.println("restore: the databases are in place, but the restored trail is not intact (above): find out why"
+                    + " before the gateway runs on it");
+            return 1;
         }
         return 0;
     }
