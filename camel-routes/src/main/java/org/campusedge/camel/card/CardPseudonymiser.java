@@ -33,6 +33,9 @@ public final class CardPseudonymiser {
             if (months < 0 || (months > 0 && 12 % months != 0)) {
                 throw new IllegalArgumentException("card pseudonyms rotate every 1, 2, 3, 4, 6 or 12 months (0: never), not " + months);
             }
+            if (start.getDayOfMonth() > 28) { // every month has the day: periods neither drift nor shrink (Aug 31 + 6 months)
+                throw new IllegalArgumentException("a card period starts on a day 1 to 28 of a month, not " + start);
+            }
         }
 
         public static Rotation never() {

@@ -108,6 +108,15 @@ class CardNormaliserTest {
         CardPseudonymiser terms = new CardPseudonymiser(SECRET, new CardPseudonymiser.Rotation(java.time.MonthDay.of(9, 1), 6), () -> beijing);
         assertEquals("2027-03-01", terms.period(spring), "every six months: the spring term");
         assertThrows(IllegalArgumentException.class, () -> new CardPseudonymiser.Rotation(java.time.MonthDay.of(9, 1), 5));
+        assertThrows(IllegalArgumentException.class, () -> new CardPseudonymiser.Rotation(java.time.MonthDay.of(8, 31), 6),
+                "31 August + 6 months is 28 February, + 6 is 28 August: periods would drift and a search miss one");
+        CardPseudonymiser monthly = new CardPseudonymiser(SECRET, new CardPseudonymiser.Rotation(java.time.MonthDay.of(9, 28), 1), () -> beijing);
+        java.util.Set<String> periods = new java.util.TreeSet<>();
+        for (Instant d = firstDayOfNext; d.isBefore(spring); d = d.plus(java.time.Duration.ofDays(1))) {
+            periods.add(monthly.period(d));
+        }
+        assertEquals(7, periods.size(), "one period a month, each starting on the 28th: " + periods);
+        assertTrue(periods.stream().allMatch(p2 -> p2.endsWith("-28")), periods.toString());
     }
 
     @Test

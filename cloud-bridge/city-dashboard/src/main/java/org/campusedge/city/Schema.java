@@ -80,8 +80,15 @@ final class Schema {
      * column comes, and the copies kept in the messages table lose the two fields too.
      */
     private static void rolesNotPeople(Connection c) throws SQLException {
-        SchemaMigrations.statements("ALTER TABLE alarms ADD COLUMN by_role TEXT", "ALTER TABLE alarms DROP COLUMN by_user",
-                "ALTER TABLE alarms DROP COLUMN note").apply(c);
+        // each only where it applies: a database some hand already changed still migrates
+        if (!SchemaMigrations.hasColumn(c, "alarms", "by_role")) {
+            SchemaMigrations.statements("ALTER TABLE alarms ADD COLUMN by_role TEXT").apply(c);
+        }
+        for (String column : new String[] {"by_user", "note"}) {
+            if (SchemaMigrations.hasColumn(c, "alarms", column)) {
+                SchemaMigrations.statements("ALTER TABLE alarms DROP COLUMN " + column).apply(c);
+            }
+        }
         List<String[]> scrubbed = new java.util.ArrayList<>();
         try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT school, id, payload FROM messages WHERE type = ?")) {
             ps.setString(1, CloudEvent.ALARM);

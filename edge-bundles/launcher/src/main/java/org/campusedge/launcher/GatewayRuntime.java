@@ -157,9 +157,15 @@ final class GatewayRuntime implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         List<StatusReport.Line> last = StatusReport.components(scr);
         int stableRounds = 0;
+        long nextNote = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             Thread.sleep(100); // SCR works on its own threads; poll its DTOs until they stop changing
             List<StatusReport.Line> now = StatusReport.components(scr);
+            if (System.nanoTime() > nextNote) {
+                nextNote = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                LOG.info("Still starting: {} (a database migration after an upgrade can take minutes on a large store)",
+                        now.stream().filter(l -> l.state().equals(StatusReport.ACTIVATING)).map(StatusReport.Line::name).toList());
+            }
             boolean allActive = !now.isEmpty() && now.stream().allMatch(StatusReport.Line::ok);
             boolean activating = now.stream().anyMatch(l -> l.state().equals(StatusReport.ACTIVATING));
             // once a component has failed the gateway will not start; a component "activating" then is one whose

@@ -111,6 +111,10 @@ final class GatewaySettings {
             return app.resolve(value.substring(APP.length())).normalize().toString();
         }
         Path p = Path.of(value);
+        if (!p.isAbsolute() && p.startsWith("device-profiles") && !Files.exists(home.resolve(p)) && Files.exists(app.resolve(p))) {
+            // settings written before the home was apart from the program name the release's profiles this way
+            return app.resolve(p).normalize().toString();
+        }
         return (p.isAbsolute() ? p : home.resolve(p)).normalize().toString();
     }
 }

@@ -10,9 +10,11 @@ import java.util.stream.Stream;
 /**
  * Makes what is missing of a home's {@code conf/} from the running release's {@code defaults/}: the
  * settings, the (empty) inventory, the example rules, calendar and schedule, the log configuration.
- * Only what is missing: a file or folder the school has is never touched, so a new release never
- * overwrites a school's settings, and a school that removed a rule file from {@code conf/rules/}
- * does not get it back. The systemd units in {@code defaults/systemd/} are the installer's, not the home's.
+ * Only what is missing, and only once: a file or folder the school has is never touched, so a new
+ * release never overwrites a school's settings; and what was made once is listed in
+ * {@code conf/.seeded}, so a school that removed it (the example rules, say) does not get it back.
+ * The systemd units in {@code defaults/systemd/} are the installer's, not the home's. Called with
+ * the home's lock held.
  */
 final class HomeSeed {
 
@@ -28,20 +30,24 @@ final class HomeSeed {
         }
         Path conf = home.resolve("conf");
         Files.createDirectories(conf);
+        Path ledger = conf.resolve(".seeded");
+        java.util.Set<String> seeded = new java.util.TreeSet<>(Files.exists(ledger) ? Files.readAllLines(ledger) : List.of());
         try (Stream<Path> entries = Files.list(defaults)) {
             for (Path from : entries.sorted().toList()) {
                 String name = from.getFileName().toString();
                 Path to = conf.resolve(name);
-                if (name.equals("systemd") || Files.exists(to)) {
+                if (name.equals("systemd") || Files.exists(to) || seeded.contains(name)) {
                     continue;
                 }
-                try {
-                    copy(from, to);
-                    made.add(to);
-                } catch (java.nio.file.FileAlreadyExistsException raced) {
-                    // made meanwhile by another start on this home: theirs stands
-                }
+                copy(from, to);
+                made.add(to);
+                seeded.add(name);
             }
+        }
+        if (!made.isEmpty()) {
+            Path tmp = conf.resolve(".seeded.tmp");
+            Files.write(tmp, seeded);
+            Files.move(tmp, ledger, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         return made;
     }

@@ -70,6 +70,17 @@ public final class Main {
         Path app = Path.of(System.getProperty("campus.app", home.toString())).toAbsolutePath().normalize();
         System.setProperty("campus.home", home.toString()); // what the bundles resolve relative paths against
         System.setProperty("campus.app", app.toString());
+        Files.createDirectories(home.resolve("run"));
+        homeLock = HomeLock.acquire(home.resolve("run/gateway.lock")); // before anything of the home is touched
+        if (homeLock == null) {
+            String holder = HomeLock.holder(home.resolve("run/gateway.lock"));
+            String why = "campus-edge: " + home + " is in use by another running gateway" + (holder.isEmpty() ? "" : " (" + holder + ")")
+                    + "; lock " + home.resolve("run/gateway.lock") + ". Stop it first, or give this one its own --home.";
+            System.err.println(why);
+            LOG.error("{}", why);
+            System.exit(HOME_IN_USE);
+            return;
+        }
         try {
             HomeSeed.seed(app, home).forEach(p -> LOG.info("Made {} from the release's defaults", p));
         } catch (IOException e) {
@@ -114,21 +125,20 @@ public final class Main {
         }
     }
 
+    /**
+     * How long a start may take: components still activating are waited for (a failed one ends the
+     * wait at once), and the event store's migration after an upgrade builds indexes over the whole
+     * store, minutes on a large one; a restart loop of half-done migrations would never finish.
+     */
+    static final long START_SECONDS = 3600;
+
     /** Exit status when the home is in use by another running gateway (not 3: the JVM's own status when it runs out of memory). */
     static final int HOME_IN_USE = 4;
 
+    /** Runs the gateway on a home whose lock this process holds ({@link #homeLock}). */
     static int run(Path home, Path app, GatewaySettings settings) throws Exception {
         Path status = home.resolve("run/gateway.status");
         Files.createDirectories(status.getParent());
-        homeLock = HomeLock.acquire(home.resolve("run/gateway.lock"));
-        if (homeLock == null) {
-            String holder = HomeLock.holder(home.resolve("run/gateway.lock"));
-            String why = "campus-edge: " + home + " is in use by another running gateway" + (holder.isEmpty() ? "" : " (" + holder + ")")
-                    + "; lock " + home.resolve("run/gateway.lock") + ". Stop it first, or give this one its own --home.";
-            System.err.println(why);
-            LOG.error("{}", why);
-            return HOME_IN_USE;
-        }
         Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
         ownerOnly(home);
         Files.deleteIfExists(status);
@@ -140,6 +150,8 @@ public final class Main {
                 LOG.info("Stopping the gateway");
                 runtime.close();
                 Files.deleteIfExists(status);
+                // only now, with the databases closed, is it not alive: restore and rollback may go ahead
+                Files.deleteIfExists(settings.path("watchdog.aliveFile", "run/gateway.alive"));
             } catch (Exception e) {
                 LOG.warn("Stop failed: {}", e.toString());
             }
@@ -148,7 +160,7 @@ public final class Main {
         try {
             runtime.installAndStart(app.resolve("bundles"));
             runtime.configure(settings.configurations());
-            components = runtime.awaitComponents(120);
+            components = runtime.awaitComponents(START_SECONDS);
         } catch (Exception e) {
             // no half-started gateway left behind: stop the framework and say why
             LOG.error("The gateway could not start: {}", e.toString(), e);

@@ -1,6 +1,7 @@
 package org.campusedge.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,5 +48,42 @@ class GatewaySettingsTest {
     @Test
     void everyPidGetsAConfigurationEvenWithoutSettings() throws Exception {
         assertEquals(GatewaySettings.PIDS.size(), GatewaySettings.load(home, null, List.of()).configurations().size());
+    }
+
+    /** A home apart from the program: ${app}/ names the release's files; an older home's device-profiles/ path still finds them. */
+    @Test
+    void appPathsNameTheReleaseAndOlderSettingsStillFindItsProfiles() throws Exception {
+        Path app = Files.createDirectories(home.resolve("app"));
+        Files.createDirectories(app.resolve("device-profiles/profiles"));
+        Path h = Files.createDirectories(home.resolve("h"));
+        var c = GatewaySettings.load(h, app, null, List.of("registry.profilesDir=${app}/device-profiles/profiles",
+                "registry.inventoryFile=conf/school.yaml", "rules.rulesDir=device-profiles/profiles")).configurations();
+        assertEquals(app.resolve("device-profiles/profiles").toString(), c.get("org.campusedge.registry").get("profilesDir"));
+        assertEquals(h.resolve("conf/school.yaml").toString(), c.get("org.campusedge.registry").get("inventoryFile"));
+        assertEquals(app.resolve("device-profiles/profiles").toString(), c.get("org.campusedge.rules").get("rulesDir"),
+                "not in the home, in the release: an older home's setting");
+    }
+
+    /** The home's conf/ is made from defaults/ once: what the school has, or removed, stays as it is. */
+    @Test
+    void theHomeIsSeededWithWhatItLacksOnlyOnce() throws Exception {
+        Path app = Files.createDirectories(home.resolve("app"));
+        Files.createDirectories(app.resolve("defaults/rules"));
+        Files.createDirectories(app.resolve("defaults/systemd"));
+        Files.writeString(app.resolve("defaults/gateway.properties"), "store.path = data/x.db\n");
+        Files.writeString(app.resolve("defaults/rules/example.yaml"), "rules: []\n");
+        Files.writeString(app.resolve("defaults/systemd/campus-edge.service"), "[Unit]\n");
+        Path h = home.resolve("h");
+        Files.createDirectories(h.resolve("conf"));
+        Files.writeString(h.resolve("conf/gateway.properties"), "# the school's own\n");
+        assertEquals(List.of(h.resolve("conf/rules")), HomeSeed.seed(app, h));
+        assertEquals("# the school's own\n", Files.readString(h.resolve("conf/gateway.properties")));
+        assertTrue(Files.exists(h.resolve("conf/rules/example.yaml")));
+        assertFalse(Files.exists(h.resolve("conf/systemd")), "the units are the installer's");
+        // the school removes the example rules: a restart (or a new release) does not bring them back
+        Files.delete(h.resolve("conf/rules/example.yaml"));
+        Files.delete(h.resolve("conf/rules"));
+        assertEquals(List.of(), HomeSeed.seed(app, h));
+        assertFalse(Files.exists(h.resolve("conf/rules")));
     }
 }

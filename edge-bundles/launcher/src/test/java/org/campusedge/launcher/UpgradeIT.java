@@ -97,6 +97,11 @@ class UpgradeIT {
         Path root = dir.resolve("opt");
         Path older = Files.createDirectories(root.resolve("releases")).resolve("campus-edge-older");
         copyTree(GatewayFixture.distribution(), older);
+        Path home = Files.createDirectories(dir.resolve("home/conf"));
+        Files.writeString(home.resolve("gateway.properties"), "# a school's\n");
+        String noHome = run(2, older.resolve("bin/campus-edge").toString(), "upgrade", GatewayFixture.distribution().getParent().getParent()
+                .resolve("campus-edge.tar.gz").toString());
+        assertTrue(noHome.contains("give the gateway's home"), "without --home it would back up and switch nothing of the school's: " + noHome);
         Path junk = dir.resolve("junk.tar.gz");
         Files.createDirectories(dir.resolve("junk/stuff"));
         run(0, "tar", "-czf", junk.toString(), "-C", dir.resolve("junk").toString(), "stuff");

@@ -162,8 +162,14 @@ public final class SchemaMigrations {
     /** Whether {@code table} has {@code column} (for a step that adds a column an older file may already have). */
     public static boolean hasColumn(Connection c, String table, String column) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
+        String schema; // PostgreSQL: the connection's own schema, not a same-named table elsewhere
+        try {
+            schema = c.getSchema();
+        } catch (SQLException | AbstractMethodError e) {
+            schema = null;
+        }
         for (String t : new String[] {table, table.toLowerCase(Locale.ROOT), table.toUpperCase(Locale.ROOT)}) {
-            try (ResultSet rs = md.getColumns(null, null, t, null)) {
+            try (ResultSet rs = md.getColumns(null, schema, t, null)) {
                 while (rs.next()) {
                     if (rs.getString("COLUMN_NAME").equalsIgnoreCase(column)) {
                         return true;

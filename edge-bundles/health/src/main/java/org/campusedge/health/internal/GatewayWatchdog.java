@@ -206,19 +206,7 @@ public final class GatewayWatchdog implements Watchdog {
 
     @Deactivate
     void deactivate() {
+        // run/gateway.alive stays until the launcher has closed everything (its shutdown hook removes it)
         checker.shutdownNow();
-        try {
-            checker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS); // no touch after the file is gone
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (aliveFile != null) {
-            try {
-                // a gateway stopped in order is not alive: restore and rollback may go ahead at once
-                Files.deleteIfExists(aliveFile);
-            } catch (IOException e) {
-                LOG.debug("alive file not removed: {}", e.toString());
-            }
-        }
     }
 }

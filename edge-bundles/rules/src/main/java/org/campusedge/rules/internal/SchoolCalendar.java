@@ -90,11 +90,12 @@ final class SchoolCalendar {
     }
 
     /**
-     * The weekday a date counts as: its own, or, on a make-up workday (调休), the weekday whose school
-     * hours, lab timetables, broadcasts and duty rosters it follows.
+     * The weekday a date counts as: its own, or, on a make-up workday (调休) that is not also one of the
+     * school's holidays, the weekday whose school hours, lab timetables, broadcasts and duty rosters it follows.
      */
     DayOfWeek dayAs(LocalDate day) {
-        return makeUp.getOrDefault(day, day.getDayOfWeek());
+        // a holiday wins: a make-up day copied from the national list may fall in the school's own break
+        return isHoliday(day) ? day.getDayOfWeek() : makeUp.getOrDefault(day, day.getDayOfWeek());
     }
 
     /** True when the day is one of the calendar's holidays. */

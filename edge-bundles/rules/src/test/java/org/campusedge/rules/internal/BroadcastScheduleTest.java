@@ -30,6 +30,23 @@ class BroadcastScheduleTest {
         return items.stream().map(BroadcastSchedule.Item::id).toList();
     }
 
+    /** 调休: a make-up Saturday rings Monday's bells, unless the school has it as a holiday. */
+    @Test
+    void aMakeUpWorkdayPlaysTheWeekdayItStandsFor() {
+        SchoolCalendar c = SchoolCalendar.of(Map.of("schoolHours", Map.of(),
+                "makeUpDays", List.of(Map.of("date", "2026-11-28", "as", "monday"), Map.of("date", "2027-02-06", "as", "monday")),
+                "holidays", List.of(Map.of("from", "2027-01-18", "to", "2027-02-21", "name", "winter break"))), Events.SHANGHAI);
+        BroadcastSchedule s = schedule();
+        s.advance(shanghai("2026-11-28T07:39:59"), c);
+        assertEquals(List.of("assembly"), ids(s.advance(shanghai("2026-11-28T07:40:00"), c).play()), "Monday's assembly on the Saturday");
+        s.advance(shanghai("2026-11-28T07:59:59"), c);
+        assertEquals(List.of("class-1"), ids(s.advance(shanghai("2026-11-28T08:00:00"), c).play()));
+        BroadcastSchedule winter = schedule();
+        winter.advance(shanghai("2027-02-06T07:59:59"), c);
+        assertEquals(List.of(), ids(winter.advance(shanghai("2027-02-06T08:00:00"), c).play()),
+                "the national make-up day falls in the school's winter break: no bells");
+    }
+
     @Test
     void anItemPlaysWhenTheClockPassesItOnItsDays() {
         BroadcastSchedule s = schedule();

@@ -68,6 +68,20 @@ class SchoolCalendarTest {
                     Map.of("days", List.of("tuesday"), "time", "12:00-13:00", "on", "head of security (lunch cover)",
                             "channels", List.of("head-mail"))))), Events.SHANGHAI);
 
+    /** On a make-up Saturday the weekday's shifts are on; in the school's own holiday the Saturday stays a Saturday. */
+    @Test
+    void rostersFollowAMakeUpWorkdayButNotInsideAHoliday() {
+        SchoolCalendar c = SchoolCalendar.of(Map.of("schoolHours", Map.of(),
+                "makeUpDays", List.of(Map.of("date", "2026-11-28", "as", "tuesday"), Map.of("date", "2027-02-06", "as", "tuesday")),
+                "holidays", List.of(Map.of("from", "2027-01-18", "to", "2027-02-21", "name", "winter break")),
+                "dutyRosters", Map.of("office", List.of(Map.of("days", List.of("tuesday"), "time", "08:00-17:00", "on", "security office",
+                        "channels", List.of("office-mail"))))), Events.SHANGHAI);
+        assertEquals(List.of("security office"), c.onDuty("office", Instant.parse("2026-11-28T02:00:00Z")).stream()
+                .map(DutyRosters.OnDuty::on).toList(), "Saturday 10:00, a make-up Tuesday");
+        assertEquals(List.of(), c.onDuty("office", Instant.parse("2027-02-06T02:00:00Z")), "in the winter break: a Saturday");
+        assertEquals(java.time.DayOfWeek.SATURDAY, c.dayAs(java.time.LocalDate.of(2027, 2, 6)));
+    }
+
     private List<String> on(String roster, String instant) {
         return rosters.onDuty(roster, Instant.parse(instant)).stream().map(DutyRosters.OnDuty::on).toList();
     }

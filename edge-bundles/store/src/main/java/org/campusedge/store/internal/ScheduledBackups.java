@@ -68,7 +68,8 @@ public final class ScheduledBackups {
         Duration every = Duration.ofHours(hours);
         Instant newest = newest();
         Duration first = newest == null ? FIRST_AFTER : Duration.between(Instant.now(), newest.plus(every));
-        long firstSeconds = Math.max(FIRST_AFTER.toSeconds(), first.toSeconds());
+        // never later than one period: a newest backup "from the future" (the clock was set back) must not postpone them all
+        long firstSeconds = Math.min(every.toSeconds(), Math.max(FIRST_AFTER.toSeconds(), first.toSeconds()));
         timer.scheduleAtFixedRate(this::takeOne, firstSeconds, every.toSeconds(), TimeUnit.SECONDS);
         LOG.info("Scheduled backups every {} h into {} (the newest {} kept); the next in {} min", hours, folder, this.keep,
                 firstSeconds / 60);
@@ -78,10 +79,19 @@ public final class ScheduledBackups {
     Path takeOne() {
         Path into = folder.resolve(PREFIX + NAME.format(Instant.now()));
         try {
+            long need = StoreCommand.databaseBytes(home);
+            Files.createDirectories(folder);
+            long free = Files.getFileStore(folder).getUsableSpace();
+            if (free < need + need / 2) { // the copies, and room for the store to grow meanwhile
+                LOG.error("Scheduled backup skipped: {} MB free in {}, the databases are {} MB; remove old backups or give them"
+                        + " another disk", free >> 20, folder, need >> 20);
+                return null;
+            }
             long t0 = System.nanoTime();
             int status = StoreCommand.backup(home, into);
             if (status != 0) {
                 LOG.error("Scheduled backup into {} failed (status {}); the next is tried at its time", into, status);
+                delete(into); // no half backup left to fill the disk
                 return null;
             }
             LOG.info("Scheduled backup into {} in {} ms", into, (System.nanoTime() - t0) / 1_000_000);
@@ -122,12 +132,28 @@ public final class ScheduledBackups {
         List<Path> all = new ArrayList<>(scheduled());
         while (all.size() > keep) {
             Path old = all.remove(0);
-            try (Stream<Path> tree = Files.walk(old)) {
-                for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            delete(old);
             LOG.info("Removed the oldest scheduled backup {}", old);
+        }
+        // what a backup killed halfway (a power cut) left: a scheduled folder without its manifest, older than the newest whole one
+        String newest = all.isEmpty() ? "" : all.get(all.size() - 1).getFileName().toString();
+        try (Stream<Path> s = Files.list(folder)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(PREFIX) && !Files.exists(p.resolve("backup.properties"))
+                    && p.getFileName().toString().compareTo(newest) < 0).toList()) {
+                delete(p);
+                LOG.info("Removed an unfinished scheduled backup {}", p);
+            }
+        }
+    }
+
+    private static void delete(Path tree) throws IOException {
+        if (!Files.exists(tree)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(tree)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

@@ -272,7 +272,18 @@ public final class SqliteEventStore implements EventStore {
             return java.util.concurrent.CompletableFuture.completedFuture(0);
         }
         // on the writer's thread, as one statement: atomic, and in order with the appends before it
-        return writer.submit(c -> EventTable.eraseCardEvents(c, list)).thenApply(n -> (Integer) n);
+        return writer.submit(c -> EventTable.eraseCardEvents(c, list)).thenApply(n -> {
+            // the log still holds the pages as they were before: copy it into the file and empty it, on the
+            // checkpoint connection (best effort: a reader in the middle of a query leaves it for a later one)
+            checkpoints.execute(() -> {
+                try (Statement st = checkpointConnection.createStatement()) {
+                    st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                } catch (SQLException | RuntimeException e) {
+                    LOG.debug("checkpoint after an erasure failed: {}", e.getMessage());
+                }
+            });
+            return (Integer) n;
+        });
     }
 
     @Override

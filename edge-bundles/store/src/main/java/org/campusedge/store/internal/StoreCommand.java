@@ -102,6 +102,21 @@ public final class StoreCommand {
         System.exit(2);
     }
 
+    /** The bytes of the home's databases and their logs: what a backup copies at most. */
+    static long databaseBytes(Path home) throws IOException {
+        long bytes = 0;
+        for (Database d : DATABASES) {
+            Path db = CampusHome.configuredPath(home, d.setting(), d.fallback());
+            for (String suffix : List.of("", "-wal")) {
+                Path f = db.resolveSibling(db.getFileName() + suffix);
+                if (Files.exists(f)) {
+                    bytes += Files.size(f);
+                }
+            }
+        }
+        return bytes;
+    }
+
     /** Copies every database of {@code home} that exists into {@code into} (made, empty or new); 0 when all went well. */
     static int backup(Path home, Path into) throws IOException {
         if (Files.exists(into)) {
@@ -111,6 +126,11 @@ public final class StoreCommand {
                     return 1;
                 }
             }
+        }
+        Path store = CampusHome.configuredPath(home, DATABASES.get(0).setting(), DATABASES.get(0).fallback());
+        if (!Files.exists(store)) { // a home without an event store is the wrong home, not an empty backup
+            System.err.println("backup: no event store at " + store + ": is " + home + " the gateway's home (--home)?");
+            return 1;
         }
         Files.createDirectories(into);
         Properties manifest = new Properties();

@@ -1,6 +1,7 @@
 package org.campusedge.store.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,10 @@ class ScheduledBackupsTest {
         SqliteEventStore store = new SqliteEventStore(SqliteEventStoreTest.config(home.resolve("data/campus-edge.db"), 1000, 100_000));
         try {
             ScheduledBackups backups = new ScheduledBackups(home, 0, 2); // no timer: taken by hand here
+            // what a backup killed halfway left: the copy, no manifest
+            Path unfinished = Files.createDirectories(home.resolve("backups/scheduled-20260101-000000-000"));
+            Files.write(unfinished.resolve("events.db.partial"), new byte[4096]);
+            Path manual = Files.createDirectories(home.resolve("backups/before-upgrade-a-to-b-20260101T000000Z"));
             for (int i = 0; i < 3; i++) {
                 store.append(List.of(SqliteEventStoreTest.reading("lab-1", i, Instant.now()))).toCompletableFuture().get(10, TimeUnit.SECONDS);
                 assertNotNull(backups.takeOne(), "backup " + i);
@@ -35,6 +40,8 @@ class ScheduledBackupsTest {
             }
             assertTrue(Files.readString(kept.get(1).resolve("backup.properties")).contains("events.rows=3"),
                     "the newest holds all three readings");
+            assertFalse(Files.exists(unfinished), "an unfinished backup is cleared away");
+            assertTrue(Files.exists(manual), "what is not a scheduled backup is never pruned");
         } finally {
             store.close();
         }
