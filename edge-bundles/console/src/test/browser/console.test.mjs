@@ -222,6 +222,19 @@ try {
   await admin.click('#users button[data-remove="guard-wang"]');
   await admin.waitForFunction(() => !document.querySelector('#users tr[data-user="guard-wang"]'), null, { timeout: 5000 });
   check((await loginAs("guard-wang", "battery-staple-43")).url().includes("/login?failed"), "a removed user cannot log in");
+  // the data-protection officer's form: a card with no swipes at this school exports none and erases none, both on record
+  await admin.fill("#subject-card", "3101209999");
+  await admin.fill("#subject-reference", "DPO-TEST-1");
+  const [cardExport] = await Promise.all([admin.waitForEvent("download"), admin.click("#subject-form button[type=submit]")]);
+  check(cardExport.suggestedFilename().startsWith("card-export-"), "the export is downloaded as a file");
+  await admin.waitForFunction(() => /\d$/.test(document.getElementById("subject-result").textContent.trim()), null, { timeout: 5000 });
+  const exported = (await admin.textContent("#subject-result")).trim();
+  check(exported.endsWith(" 0"), `the export says how many swipes it holds: ${exported}`);
+  admin.once("dialog", (d) => d.accept());
+  await admin.click("#subject-erase");
+  await admin.waitForFunction((before) => document.getElementById("subject-result").textContent.trim() !== before, exported, { timeout: 5000 });
+  const erased = (await admin.textContent("#subject-result")).trim();
+  check(erased.endsWith(" 0") && erased !== exported, `the erasure says how many it deleted: ${erased}`);
   // guessing: after five failures in a row for a name, each further guess must wait, and the login page says how long
   const guesser = await loginAs("teacher-li", "guess-number-0");
   const landed = await guesser.evaluate(async () => {

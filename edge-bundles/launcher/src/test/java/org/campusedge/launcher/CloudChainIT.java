@@ -172,7 +172,7 @@ class CloudChainIT {
 
     private static List<String> audit(GatewayProcess gw) throws Exception {
         return GatewayFixture.rows(gw.storePath(), "SELECT json_extract(attributes, '$.command'), json_extract(attributes, '$.status')"
-                + " FROM event_log WHERE kind = 'cloud.command' ORDER BY occurred_at, id");
+                + " FROM event_log WHERE kind = 'audit.city-command' ORDER BY occurred_at, id");
     }
 
     /** The cloud part of the console's admin API, as the admin sees it. */

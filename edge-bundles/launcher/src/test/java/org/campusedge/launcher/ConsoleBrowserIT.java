@@ -116,6 +116,9 @@ class ConsoleBrowserIT {
             // the guesses the password check refused are each on record (those the throttle answered were never checked)
             assertTrue(audit.stream().filter(a -> a.startsWith("audit.login-failed|teacher-li")).count() >= 4, audit.toString());
             assertTrue(audit.contains("audit.login-failed|admin|"), "the lost admin password, tried once: " + audit);
+            assertTrue(audit.contains("audit.login|admin|") && audit.contains("audit.login|guard-wang|"), "logins are on record: " + audit);
+            assertTrue(audit.contains("audit.subject-export|null|admin") && audit.contains("audit.subject-erasure|null|admin"),
+                    "the data-protection officer's requests are on record: " + audit);
             assertTrue(GatewayFixture.rows(gw.storePath(), "SELECT attributes FROM event_log WHERE kind GLOB 'audit.*'").stream()
                     .noneMatch(a -> a.contains("battery-staple-43") || a.contains("correct-horse-42") || a.contains(adminPassword)),
                     "a password reached the audit log");

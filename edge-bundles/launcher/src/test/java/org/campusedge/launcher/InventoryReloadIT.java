@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.campusedge.simulators.gateway.GatewayProcess;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,12 @@ class InventoryReloadIT {
             Files.writeString(inventory, original);
             assertTrue(awaitCode(gw, "lab-bio-2-s9", ResponseCode.NOT_FOUND, 15), "the removed kit's route still runs");
             assertEquals(ResponseCode.CHANGED, GatewayFixture.post(gw, "lab-chem-1-s1", PACK).getCode());
+            // each inventory in force is in the trail: at start, the kit added, (the broken edit: nothing), the kit removed
+            assertTrue(GatewayFixture.eventually(10, () -> GatewayFixture.rows(gw.storePath(), "SELECT kind || ' ' ||"
+                    + " ifnull(json_extract(attributes, '$.added'), '-') || ' ' || ifnull(json_extract(attributes, '$.removed'), '-')"
+                    + " FROM events WHERE kind GLOB 'audit.inventory-*' ORDER BY occurred_at, id").equals(List.of("audit.inventory-in-force - -",
+                    "audit.inventory-changed 1: lab-bio-2-s9 0", "audit.inventory-changed 0 1: lab-bio-2-s9"))),
+                    "inventory records: " + GatewayFixture.rows(gw.storePath(), "SELECT kind, attributes FROM events WHERE kind GLOB 'audit.inventory-*'"));
         }
     }
 

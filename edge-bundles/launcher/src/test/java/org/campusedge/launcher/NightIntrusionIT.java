@@ -91,6 +91,15 @@ class NightIntrusionIT {
                         + " WHERE kind = 'broadcast.requested' AND json_extract(attributes, '$.requestedBy')"
                         + " = 'rule:perimeter-intrusion-night' AND json_extract(attributes, '$.outcome') = 'accepted'").isEmpty()),
                         "the broadcast is not on record");
+
+                // which rules were in force is in the trail, and an edit of them is recorded as it comes into force
+                Path ruleFile = dir.resolve("rules/example-school.yaml");
+                assertEquals(List.of("audit.rules-in-force|" + sha256(ruleFile)), rulesRecords(gw));
+                Files.writeString(ruleFile, Files.readString(ruleFile) + "\n# tightened after the drill, 李老师\n");
+                assertTrue(GatewayFixture.eventually(20, () -> rulesRecords(gw).size() == 2), "the edit was not recorded: " + rulesRecords(gw));
+                assertEquals("audit.rules-changed|" + sha256(ruleFile), rulesRecords(gw).get(1));
+                assertEquals(List.of("example-school.yaml"), GatewayFixture.rows(gw.storePath(),
+                        "SELECT json_extract(attributes, '$.changed') FROM event_log WHERE kind = 'audit.rules-changed'"));
             }
             // the same gateway again: the unacknowledged alarm is active again, rebuilt from its stored history
             try (GatewayProcess again = GatewayFixture.start(dir.resolve("gw"), settings)) {
@@ -99,6 +108,15 @@ class NightIntrusionIT {
                         "the alarm did not come back after the restart");
             }
         }
+    }
+
+    private static List<String> rulesRecords(GatewayProcess gw) throws Exception {
+        return GatewayFixture.rows(gw.storePath(), "SELECT kind, json_extract(attributes, '$.\"sha256 example-school.yaml\"')"
+                + " FROM event_log WHERE kind GLOB 'audit.rules-*' ORDER BY occurred_at, id");
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     private static List<String> alarms(GatewayProcess gw) throws Exception {

@@ -32,13 +32,16 @@ import org.slf4j.LoggerFactory;
  * checked before anything is done — a command not signed by the bureau for this school, expired or
  * replayed ({@link CommandSignature}) is answered 401/403, a malformed or unknown one 400/404, and
  * nothing runs — carried out off the AMQP thread, answered with a status, and written to the store
- * as a {@code cloud.command} event (the audit log). A command seen again with the same correlation
+ * as an {@code audit.city-command} event (a link of the tamper-evident trail). A command seen again with the same correlation
  * id within ten minutes is answered as before and not carried out twice. Broadcasts have their own
  * worker, so an emergency notice never waits behind a rule set being put in force; a command that
  * waited longer than the city waits for an answer ({@value #MAX_WAIT_S} s) is answered 504 and not
  * carried out — the city has given up on it and may send it again.
  */
 final class CityCommands {
+
+    /** What a command and its answer are stored as: an audit record, so a link of the tamper-evident trail. */
+    static final String AUDIT_KIND = "audit.city-command";
 
     /** The answer to one command, and who at the bureau signed it (null when it was not taken as signed). */
     record Response(int status, Map<String, Object> body, String by) {
@@ -325,7 +328,7 @@ final class CityCommands {
             a.put("repeat", "true");
         }
         bus.publish(List.of(CampusEvent.builder().schoolId(registry.schoolId()).deviceId("gateway").profileId("gateway")
-                .kind("cloud.command").severity(r.status() < 300 ? Severity.INFO : Severity.WARNING).attributes(a).build()))
+                .kind(AUDIT_KIND).severity(r.status() < 300 ? Severity.INFO : Severity.WARNING).attributes(a).build()))
                 .exceptionally(t -> {
                     LOG.error("A city command could not be written to the audit log: {}", t.toString());
                     return null;

@@ -64,7 +64,8 @@ final class Accounts {
         throttle.succeeded(name, address);
         Sessions.Session s = sessions.open(user.get());
         ex.responseHeaders().add("Set-Cookie", Http.COOKIE + "=" + s.id() + cookieAttributes);
-        LOG.info("Console login: {} ({})", user.get().name(), user.get().role());
+        record("audit.login", Severity.INFO, Map.of("user", user.get().name(), "role", user.get().role().name().toLowerCase(java.util.Locale.ROOT),
+                "address", address));
         Http.redirect(ex, ConsoleServer.home(user.get().role()));
     }
 

@@ -104,6 +104,33 @@ final class RuleFiles {
         return out;
     }
 
+    /**
+     * Each file's SHA-256 (rule sets, calendar, schedule: file name to hex), as read now: what an audit
+     * record of a change in force names, so that the trail says which version of the rules was.
+     */
+    Map<String, String> fingerprints() {
+        Map<String, String> out = new TreeMap<>();
+        for (Path p : stamps().keySet()) {
+            try {
+                out.put(p.getFileName().toString(), Files.exists(p)
+                        ? java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)))
+                        : "missing");
+            } catch (IOException | java.security.NoSuchAlgorithmException e) {
+                out.put(p.getFileName().toString(), "unreadable");
+            }
+        }
+        return out;
+    }
+
+    /** Who owns the rules folder (who can change the rules), or "unknown". */
+    String owner() {
+        try {
+            return Files.getOwner(rulesDir).getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "unknown";
+        }
+    }
+
     private Map<Path, Long> stamps() {
         Map<Path, Long> m = new TreeMap<>();
         List<Path> all = new ArrayList<>(ruleFiles());

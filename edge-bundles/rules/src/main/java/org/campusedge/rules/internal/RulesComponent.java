@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +79,9 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
 
     private final DeviceRegistry registry;
     private final RuleFiles files;
+    /** What configuration was in force, in the trail. */
+    private final InForceRecords inForce;
+    private final AutoCloseable inventoryListener;
     private final TransitionJournal journal;
     private final AlarmBook alarms;
     private final DrillDesk drills;
@@ -113,6 +117,10 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
                 calendarFile.isBlank() ? null : CampusHome.resolve(calendarFile),
                 scheduleFile.isBlank() ? null : CampusHome.resolve(scheduleFile));
         this.bus = bus;
+        this.inForce = new InForceRecords(e -> bus.publish(List.of(e)).exceptionally(t -> {
+            LOG.error("A record of the configuration in force could not be stored: {}", t.toString());
+            return null;
+        }), registry.schoolId());
         this.journal = new TransitionJournal(bus::publish, Clock.systemUTC());
         this.alarms = new AlarmBook(journal, registry, Clock.systemUTC(), Duration.ofSeconds(config.escalateAfterSeconds()));
         this.paReports = new PaReportWatch(Duration.ofSeconds(Math.max(1, config.paReportSeconds())), Clock.systemUTC(), () -> this);
@@ -120,6 +128,8 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
         this.engine = new RuleEngine(List.of(), calendar);
         this.schedule = BroadcastSchedule.none(registry.timezone());
         reload();
+        inForce.inventory(registry);
+        this.inventoryListener = registry.addListener(inForce::inventory);
         // the alarms active before a restart are active again, and the engine knows them as raised
         List<CampusEvent> history = new java.util.ArrayList<>(store.query(EventQuery.all(100_000).withKind("alarm.*")
                 .between(Clock.systemUTC().instant().minus(Duration.ofDays(RESTORE_DAYS)), null).latestFirst()));
@@ -181,6 +191,7 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
         schedule = loaded.schedule();
         schedule.advance(Clock.systemUTC().instant(), calendar); // from now on: nothing from before the load plays
         LOG.info("{} rule(s) and {} scheduled broadcast(s) in force", loaded.rules().size(), schedule.items().size());
+        inForce.rules(files.fingerprints(), loaded.rules().size(), files.owner());
     }
 
     @Override
@@ -380,7 +391,8 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws Exception {
+        inventoryListener.close();
         timer.shutdownNow();
         drillReports.shutdown();
         subscription.close();
