@@ -64,7 +64,14 @@ final class EventTable {
             // a data-protection officer's subject-access export and erasure find one card's events
             // without reading every event; partial, so only card events pay for it
             new SchemaMigrations.Step(4, "an index of card events by pseudonym", SchemaMigrations.statements(
-                    "CREATE INDEX IF NOT EXISTS events_by_card ON events(" + CARD + ") WHERE " + CARD_KINDS))));
+                    "CREATE INDEX IF NOT EXISTS events_by_card ON events(" + CARD + ") WHERE " + CARD_KINDS)),
+            // what is kept of card events once retention deletes them: counts, never a card
+            new SchemaMigrations.Step(5, "hourly card counts per reader", SchemaMigrations.statements(
+                    "CREATE TABLE IF NOT EXISTS card_counts (hour INTEGER NOT NULL, device_ref INTEGER NOT NULL REFERENCES devices(ref),"
+                            + " kind TEXT NOT NULL, direction TEXT NOT NULL, n INTEGER NOT NULL,"
+                            + " PRIMARY KEY (hour, device_ref, kind, direction)) WITHOUT ROWID",
+                    "CREATE VIEW IF NOT EXISTS card_counts_log AS SELECT strftime('%Y-%m-%d %H:00', k.hour * 3600, 'unixepoch') AS hour_utc,"
+                            + " d.device_id, d.building, d.zone, k.kind, k.direction, k.n FROM card_counts k JOIN devices d ON d.ref = k.device_ref"))));
 
     /** Brings the file to the latest schema; refuses a file from a newer gateway. */
     static SchemaMigrations.Result migrate(Connection c) throws SQLException {
@@ -253,6 +260,31 @@ final class EventTable {
             }
         }
         return total;
+    }
+
+    /**
+     * Deletes up to {@code limit} card events from before the cutoff, first adding them to the hourly
+     * counts per reader, kind and direction ({@code card_counts}), in the caller's transaction: the
+     * swipes go, the attendance figures stay. Returns how many were deleted.
+     */
+    static int countAndDeleteCardsBefore(Connection c, String idCutoff, int limit) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS expiring_cards (id TEXT PRIMARY KEY) WITHOUT ROWID");
+            s.execute("DELETE FROM expiring_cards");
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO expiring_cards SELECT id FROM events WHERE " + CARD_KINDS
+                + " AND id < ? LIMIT ?")) {
+            ps.setString(1, idCutoff);
+            ps.setInt(2, limit);
+            ps.executeUpdate();
+        }
+        try (Statement s = c.createStatement()) {
+            // WHERE true: an INSERT ... SELECT with an upsert needs a WHERE for SQLite to parse ON CONFLICT as the upsert's
+            s.executeUpdate("INSERT INTO card_counts (hour, device_ref, kind, direction, n) SELECT occurred_at / 3600000, device_ref, kind,"
+                    + " ifnull(json_extract(attributes, '$.direction'), ''), count(*) FROM events WHERE true AND id IN (SELECT id FROM expiring_cards)"
+                    + " GROUP BY 1, 2, 3, 4 ON CONFLICT (hour, device_ref, kind, direction) DO UPDATE SET n = n + excluded.n");
+            return s.executeUpdate("DELETE FROM events WHERE id IN (SELECT id FROM expiring_cards)");
+        }
     }
 
     /** Deletes up to {@code limit} events from before the cutoff whose kind matches none of {@code classified}. */

@@ -12,15 +12,17 @@ import java.util.List;
 record Retention(String name, List<String> kinds, int days, String why) {
 
     static final String OTHER = "other";
+    /** The class whose events are counted (per reader, hour, kind, direction) before they go. */
+    static final String CARDS = "cards";
 
     /** The classes of a store's configuration, in the order the admin page shows them. */
     static List<Retention> of(SqliteEventStore.Config c) {
         List<Retention> out = new ArrayList<>();
         out.add(new Retention("readings", List.of("*.reading"), c.retentionDays(),
                 "lab and energy readings: a lesson's and a month's figures; the city keeps the summaries"));
-        out.add(new Retention("cards", List.of("card.*"), c.cardRetentionDays(),
-                "each swipe is a child's whereabouts (PIPL art. 28): kept only for a week's questions; attendance goes to the"
-                        + " city as counts per gate and period, never as swipes"));
+        out.add(new Retention(CARDS, List.of("card.*"), c.cardRetentionDays(),
+                "each swipe is a child's whereabouts (PIPL art. 28): kept only for a week's questions; what stays is the count per"
+                        + " reader and hour (card_counts) for attendance figures, and the city gets counts per gate and period, never swipes"));
         out.add(new Retention("cameras", List.of("camera.*"), c.cameraRetentionDays(),
                 "what a camera reported (line crossings, tampering, motion): as long as investigations usually look back"));
         out.add(new Retention("alarms and audit", List.of("alarm.*", "audit.*"), c.alarmRetentionDays(),

@@ -62,6 +62,7 @@ final class RetentionJob {
                 }
             }
             total += inChunks(c -> r.kinds().isEmpty() ? EventTable.deleteOthersBefore(c, classified, cutoff, CHUNK)
+                    : r.name().equals(Retention.CARDS) ? EventTable.countAndDeleteCardsBefore(c, cutoff, CHUNK)
                     : EventTable.deleteBefore(c, r.kinds(), cutoff, CHUNK));
         } catch (RuntimeException e) {
             LOG.warn("Retention could not delete old {}: {}", r.name(), e.getMessage());

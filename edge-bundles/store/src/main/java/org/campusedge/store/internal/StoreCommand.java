@@ -74,9 +74,11 @@ public final class StoreCommand {
         if (args.length >= 1 && args[0].equals("backup")) {
             Path into = args.length >= 2 ? Path.of(args[1]) : home.resolve("backups").resolve("campus-edge-"
                     + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
-            System.exit(backup(home, into.toAbsolutePath().normalize()));
+            into = into.toAbsolutePath().normalize();
+            System.exit(BackupArchive.isArchive(into) ? backupToArchive(home, into) : backup(home, into));
         } else if (args.length == 2 && args[0].equals("restore")) {
-            System.exit(restore(home, Path.of(args[1]).toAbsolutePath().normalize()));
+            Path from = Path.of(args[1]).toAbsolutePath().normalize();
+            System.exit(BackupArchive.isArchive(from) ? restoreFromArchive(home, from) : restore(home, from));
         } else if (args.length == 1 && args[0].equals("schema")) {
             System.exit(schema(home, null));
         } else if (args.length == 3 && args[0].equals("schema") && args[1].equals("--same-as")) {
@@ -93,13 +95,49 @@ public final class StoreCommand {
             System.exit(verify(v.isEmpty() ? CampusHome.configuredPath(home, "store.path", "data/campus-edge.db") : Path.of(v.get(0)),
                     witness));
         }
-        System.err.println("usage: bin/campus-edge backup [--home HOME] [FOLDER]   a consistent copy of the databases, while the gateway runs\n"
-                + "       bin/campus-edge restore [--home HOME] FOLDER    brings one back (the gateway stopped)\n"
+        System.err.println("usage: bin/campus-edge backup [--home HOME] [FOLDER | FILE.zip]   a consistent copy of the databases, while"
+                + " the gateway runs\n"
+                + "       bin/campus-edge restore [--home HOME] FOLDER | FILE.zip    brings one back (the gateway stopped)\n"
                 + "       bin/campus-edge verify [--home HOME] [--witness SEQ:HASH] [DB]   checks the tamper-evident trail of alarms and"
                 + " audit records (against a head the city holds, if given)\n"
                 + "       bin/campus-edge schema [--home HOME] [--same-as BACKUP]   each database's schema version (exit 1 when one"
                 + " differs from the backup's)");
         System.exit(2);
+    }
+
+    /** {@code backup FILE.zip}: the backup taken into a folder beside it, packed, the folder removed. */
+    static int backupToArchive(Path home, Path zip) throws IOException {
+        if (Files.exists(zip)) {
+            System.err.println("backup: " + zip + " exists; give a new file");
+            return 1;
+        }
+        Path work = BackupArchive.workFolder(zip);
+        BackupArchive.delete(work);
+        try {
+            int status = backup(home, work);
+            if (status == 0) {
+                BackupArchive.pack(work, zip);
+                System.out.println("backup: packed into " + zip + " (" + (Files.size(zip) >> 20) + " MB)");
+            }
+            return status;
+        } finally {
+            BackupArchive.delete(work);
+        }
+    }
+
+    /** {@code restore FILE.zip}: unpacked beside it, checked and restored as a folder would be, the folder removed. */
+    static int restoreFromArchive(Path home, Path zip) throws IOException {
+        Path work = BackupArchive.workFolder(zip);
+        BackupArchive.delete(work);
+        try {
+            BackupArchive.unpack(zip, work);
+            return restore(home, work);
+        } catch (IOException e) {
+            System.err.println("restore: " + e.getMessage());
+            return 1;
+        } finally {
+            BackupArchive.delete(work);
+        }
     }
 
     /** The bytes of the home's databases and their logs: what a backup copies at most. */

@@ -328,6 +328,20 @@ class SqliteEventStoreTest {
                 "camera.intrusion", 3L, "alarm.raised", 5L, "audit.login-failed", 5L, "device.offline", 4L, "broadcast.played", 4L), left);
         assertEquals(5, store.retention().size());
         assertTrue(store.retention().get(1).startsWith("cards (card.*): 7 days"), store.retention().get(1));
+        // the swipes went; their counts stayed, per reader, hour, kind and direction: 5 of each kind, none of their cards
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("classes.db")); Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("SELECT kind, sum(n), count(*) FROM card_counts_log WHERE device_id = 'd' GROUP BY kind ORDER BY kind")) {
+            List<String> counts = new ArrayList<>();
+            while (rs.next()) {
+                counts.add(rs.getString(1) + " " + rs.getLong(2) + " in " + rs.getLong(3) + " hours");
+            }
+            assertEquals(List.of("card.denied 5 in 5 hours", "card.swipe 5 in 5 hours"), counts);
+        }
+        store.applyRetention(); // again: nothing counted twice
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("classes.db")); Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("SELECT sum(n) FROM card_counts")) {
+            assertEquals(10, rs.getLong(1));
+        }
     }
 
     private static CampusEvent withId(CampusEvent e, long millis) {
@@ -462,7 +476,7 @@ class SqliteEventStoreTest {
             s.execute("PRAGMA user_version = 7");
         }
         e = assertThrows(java.sql.SQLException.class, () -> new SqliteEventStore(config(file, 10, 10)));
-        assertTrue(e.getMessage().contains("written by a newer release (schema 7; this release knows up to 4)"), e.getMessage());
+        assertTrue(e.getMessage().contains("written by a newer release (schema 7; this release knows up to 5)"), e.getMessage());
     }
 
     @Test

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A store written by the release before this one (commit 1f78f2b, schema 3: 510 events of every
  * class, 60 of them alarms and audit records linked in the trail; its event ids beside it) opened by
- * this release: migrated to schema 4 with every event found and the trail intact. And the same file
+ * this release: migrated to schema 5 with every event found and the trail intact. And the same file
  * with the migration interrupted, by a failing step and by the process being killed in the middle
  * of it: the file is left at schema 3, whole, and the next start migrates it.
  */
@@ -68,6 +68,12 @@ class StoreUpgradeTest {
         return out;
     }
 
+    private static long count(Path f, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.getLong(1);
+        }
+    }
+
     private static boolean hasIndex(Path f, String name) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = '" + name + "'")) {
@@ -90,9 +96,10 @@ class StoreUpgradeTest {
         } finally {
             store.close();
         }
-        assertEquals(4, userVersion(f));
+        assertEquals(5, userVersion(f));
         assertEquals(new HashSet<>(releaseIds()), ids(f), "every event the older release wrote");
         assertTrue(hasIndex(f, "events_by_card"));
+        assertTrue(count(f, "SELECT count(*) FROM sqlite_master WHERE name = 'card_counts'") == 1, "schema 5: the card counts");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN SELECT id FROM events WHERE " + EventTable.CARD_KINDS + " AND "
                         + EventTable.CARD + " = '" + String.format("%032x", 3) + "'")) {
@@ -111,7 +118,7 @@ class StoreUpgradeTest {
         upgradedWhole(f);
         SqliteEventStore again = open(f); // a second start migrates nothing
         again.close();
-        assertEquals(4, userVersion(f));
+        assertEquals(5, userVersion(f));
     }
 
     @Test
