@@ -3,7 +3,6 @@ package org.campusedge.rules.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -11,7 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.campusedge.api.Alarm;
 import org.campusedge.api.Alarms;
-import org.campusedge.api.BroadcastResult;
 import org.campusedge.api.Broadcasts;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.CampusHome;
@@ -86,6 +84,7 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
     private final AlarmBook alarms;
     private final DrillDesk drills;
     private final PaReportWatch paReports;
+    private final SchedulePlayer player;
     /** When the event being evaluated was handed to the rules (under this component's lock), null on the timer. */
     private java.time.Instant handedAt;
     private final java.util.concurrent.ExecutorService drillReports;
@@ -117,6 +116,7 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
                 calendarFile.isBlank() ? null : CampusHome.resolve(calendarFile),
                 scheduleFile.isBlank() ? null : CampusHome.resolve(scheduleFile));
         this.bus = bus;
+        this.player = new SchedulePlayer(bus, registry);
         this.inForce = new InForceRecords(e -> bus.publish(List.of(e)).exceptionally(t -> {
             LOG.error("A record of the configuration in force could not be stored: {}", t.toString());
             return null;
@@ -272,32 +272,7 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
             due = schedule.advance(Clock.systemUTC().instant(), calendar);
             controller = schedule.controller();
         }
-        for (BroadcastSchedule.Item item : due.skipped()) {
-            LOG.warn("Scheduled broadcast {} at {} skipped: the gateway's clock leapt past it", item.id(), item.at());
-            recordMissed(controller, item, "the gateway's clock leapt past it (gateway down or clock set)");
-        }
-        Broadcasts pa = broadcasts;
-        for (BroadcastSchedule.Item item : due.play()) {
-            if (pa == null) {
-                LOG.warn("Scheduled broadcast {}: no broadcast service", item.id());
-                recordMissed(controller, item, "no broadcast service");
-                continue;
-            }
-            // the command route stores what the controller said, or broadcast.fault when it is down
-            pa.send(item.request(controller)).thenAccept(r -> {
-                if (r.outcome() != BroadcastResult.Outcome.ACCEPTED) {
-                    LOG.warn("Scheduled broadcast {} on {}: {} {}", item.id(), controller, r.outcome(), r.message());
-                }
-            });
-        }
-    }
-
-    /** A scheduled broadcast that was never sent, on record as broadcast.missed about the controller. */
-    private void recordMissed(String controller, BroadcastSchedule.Item item, String reason) {
-        registry.device(controller).ifPresent(d -> bus.publish(List.of(CampusEvent.builder().device(d)
-                .kind("broadcast.missed").severity(Severity.WARNING)
-                .attributes(Map.of("schedule", item.id(), "at", item.at().toString(), "reason", reason))
-                .build())));
+        player.play(due, controller, broadcasts);
     }
 
     private void apply(RuleEngine.Decision d) {

@@ -68,6 +68,7 @@ final class BackupArchive {
         }
     }
 
+    /** Deletes a folder and what is in it (a backup's, or the work folder beside an archive); nothing when it is not there. */
     static void delete(Path tree) throws IOException {
         if (!Files.exists(tree)) {
             return;

@@ -91,7 +91,7 @@ public final class ScheduledBackups {
             int status = StoreCommand.backup(home, into);
             if (status != 0) {
                 LOG.error("Scheduled backup into {} failed (status {}); the next is tried at its time", into, status);
-                delete(into); // no half backup left to fill the disk
+                BackupArchive.delete(into); // no half backup left to fill the disk
                 return null;
             }
             LOG.info("Scheduled backup into {} in {} ms", into, (System.nanoTime() - t0) / 1_000_000);
@@ -132,7 +132,7 @@ public final class ScheduledBackups {
         List<Path> all = new ArrayList<>(scheduled());
         while (all.size() > keep) {
             Path old = all.remove(0);
-            delete(old);
+            BackupArchive.delete(old);
             LOG.info("Removed the oldest scheduled backup {}", old);
         }
         // what a backup killed halfway (a power cut) left: a scheduled folder without its manifest, older than the newest whole one
@@ -140,19 +140,8 @@ public final class ScheduledBackups {
         try (Stream<Path> s = Files.list(folder)) {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith(PREFIX) && !Files.exists(p.resolve("backup.properties"))
                     && p.getFileName().toString().compareTo(newest) < 0).toList()) {
-                delete(p);
+                BackupArchive.delete(p);
                 LOG.info("Removed an unfinished scheduled backup {}", p);
-            }
-        }
-    }
-
-    private static void delete(Path tree) throws IOException {
-        if (!Files.exists(tree)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(tree)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }

@@ -208,7 +208,7 @@ public final class SqliteEventStore implements EventStore {
         }
         this.checkpoints = singleThread("store-checkpoint");
         this.retentionTimer = singleThread("store-retention");
-        checkpoints.scheduleWithFixedDelay(this::checkpoint, 200, 200, TimeUnit.MILLISECONDS);
+        checkpoints.scheduleWithFixedDelay(() -> checkpoint("PASSIVE"), 200, 200, TimeUnit.MILLISECONDS);
         this.retention = new RetentionJob(writer, Retention.of(config));
         long every = Math.max(1, config.retentionIntervalMinutes());
         retentionTimer.scheduleWithFixedDelay(retention::runAll, 1, every * 60, TimeUnit.SECONDS);
@@ -243,26 +243,30 @@ public final class SqliteEventStore implements EventStore {
         return writer.append(events);
     }
 
-    @Override
-    public List<CampusEvent> query(EventQuery query) {
+    /** A read on the reader's connection, one at a time. */
+    @FunctionalInterface
+    private interface Read<T> {
+        T on(Connection c) throws SQLException;
+    }
+
+    private <T> T read(String what, Read<T> read) {
         synchronized (readerConnection) {
             try {
-                return EventTable.query(readerConnection, query);
+                return read.on(readerConnection);
             } catch (SQLException e) {
-                throw new IllegalStateException("query failed: " + e.getMessage(), e);
+                throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
             }
         }
     }
 
     @Override
+    public List<CampusEvent> query(EventQuery query) {
+        return read("query", c -> EventTable.query(c, query));
+    }
+
+    @Override
     public List<CampusEvent> cardEvents(java.util.Collection<String> pseudonyms) {
-        synchronized (readerConnection) {
-            try {
-                return EventTable.cardEvents(readerConnection, pseudonyms);
-            } catch (SQLException e) {
-                throw new IllegalStateException("query failed: " + e.getMessage(), e);
-            }
-        }
+        return read("query", c -> EventTable.cardEvents(c, pseudonyms));
     }
 
     @Override
@@ -273,28 +277,16 @@ public final class SqliteEventStore implements EventStore {
         }
         // on the writer's thread, as one statement: atomic, and in order with the appends before it
         return writer.submit(c -> EventTable.eraseCardEvents(c, list)).thenApply(n -> {
-            // the log still holds the pages as they were before: copy it into the file and empty it, on the
-            // checkpoint connection (best effort: a reader in the middle of a query leaves it for a later one)
-            checkpoints.execute(() -> {
-                try (Statement st = checkpointConnection.createStatement()) {
-                    st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-                } catch (SQLException | RuntimeException e) {
-                    LOG.debug("checkpoint after an erasure failed: {}", e.getMessage());
-                }
-            });
+            // the log still holds the pages as they were before: copy it into the file and empty it (best
+            // effort: a reader in the middle of a query leaves it for a later checkpoint)
+            checkpoints.execute(() -> checkpoint("TRUNCATE"));
             return (Integer) n;
         });
     }
 
     @Override
     public long count(EventQuery query) {
-        synchronized (readerConnection) {
-            try {
-                return EventTable.count(readerConnection, query);
-            } catch (SQLException e) {
-                throw new IllegalStateException("count failed: " + e.getMessage(), e);
-            }
-        }
+        return read("count", c -> EventTable.count(c, query));
     }
 
     @Override
@@ -305,29 +297,8 @@ public final class SqliteEventStore implements EventStore {
 
     @Override
     public java.util.Optional<org.campusedge.api.TrailStatus> verifyTrail() {
-        synchronized (readerConnection) {
-            try {
-                Trail.Head written = writer.trailHead();
-                Trail.Check c;
-                readerConnection.setAutoCommit(false); // one snapshot: an expiry meanwhile must not look like missing links
-                try {
-                    c = Trail.verify(readerConnection);
-                } finally {
-                    readerConnection.rollback();
-                    readerConnection.setAutoCommit(true);
-                }
-                if (c.intact() && c.head().seq() < written.seq()) {
-                    // the newest links were cut off: the chain that is left checks, but this gateway wrote more
-                    c = new Trail.Check(c.links(), c.head().seq() + 1, null, "links " + (c.head().seq() + 1) + "–" + written.seq()
-                            + " (the newest) are missing: the trail was cut short", null);
-                }
-                Trail.Head head = c.intact() ? c.head() : written;
-                return java.util.Optional.of(new org.campusedge.api.TrailStatus(c.links(), head.seq(), head.hash(), c.brokenAt(),
-                        c.eventId(), c.problem()));
-            } catch (SQLException e) {
-                throw new IllegalStateException("the trail could not be read: " + e.getMessage(), e);
-            }
-        }
+        Trail.Head written = writer.trailHead();
+        return java.util.Optional.of(read("the trail's check", c -> Trail.status(c, written)));
     }
 
     @Override
@@ -352,11 +323,12 @@ public final class SqliteEventStore implements EventStore {
     }
 
     /** Copies committed pages from the WAL into the database file without holding up the writer (PASSIVE). */
-    private void checkpoint() {
+    /** A checkpoint on the checkpoint connection: PASSIVE (every 200 ms) or TRUNCATE (after an erasure). */
+    private void checkpoint(String mode) {
         try (Statement st = checkpointConnection.createStatement()) {
-            st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            st.execute("PRAGMA wal_checkpoint(" + mode + ")");
         } catch (SQLException | RuntimeException e) {
-            LOG.debug("checkpoint failed: {}", e.getMessage());
+            LOG.debug("checkpoint ({}) failed: {}", mode, e.getMessage());
         }
     }
 

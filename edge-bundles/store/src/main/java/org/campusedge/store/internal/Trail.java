@@ -129,6 +129,29 @@ final class Trail {
     }
 
     /**
+     * The trail as the admin page and the city's witness see it: checked link by link on {@code reader}
+     * in one snapshot (an expiry meanwhile must not look like missing links), and held against what
+     * the writer last committed ({@code written}), so that newest links cut off are found too.
+     */
+    static org.campusedge.api.TrailStatus status(Connection reader, Head written) throws SQLException {
+        Check c;
+        reader.setAutoCommit(false);
+        try {
+            c = verify(reader);
+        } finally {
+            reader.rollback();
+            reader.setAutoCommit(true);
+        }
+        if (c.intact() && c.head().seq() < written.seq()) {
+            // the newest links were cut off: the chain that is left checks, but this gateway wrote more
+            c = new Check(c.links(), c.head().seq() + 1, null, "links " + (c.head().seq() + 1) + "–" + written.seq()
+                    + " (the newest) are missing: the trail was cut short", null);
+        }
+        Head head = c.intact() ? c.head() : written;
+        return new org.campusedge.api.TrailStatus(c.links(), head.seq(), head.hash(), c.brokenAt(), c.eventId(), c.problem());
+    }
+
+    /**
      * Checks the whole chain from its anchor: every link's number follows the last, its event is
      * there, and the hash recomputed from the stored event and the previous hash is the stored one.
      */
