@@ -211,6 +211,13 @@ try {
   await Promise.all([guard.waitForURL(/\/login/), guard.click("#password-form button[type=submit]")]);
   check((await loginAs("guard-wang", "correct-horse-42")).url().includes("/login?failed"), "the guard's old password is refused");
   check((await loginAs("guard-wang", "battery-staple-43")).url().endsWith("/security.html"), "the guard's new password works");
+  // a guard may not ask for a child's card records: only an admin (the data-protection officer) may
+  const nosy = await loginAs("guard-wang", "battery-staple-43");
+  await nosy.waitForFunction(() => typeof me !== "undefined" && me && me.csrf, null, { timeout: 5000 });
+  const nosyStatus = await nosy.evaluate(async () => (await fetch("/api/subject/export", { method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": me.csrf },
+    body: new URLSearchParams({ card: "3101200000", reference: "curious" }) })).status);
+  check(nosyStatus === 403, `a guard's export request is refused: ${nosyStatus}`);
   await admin.goto(`${base}/admin.html`);
   await admin.waitForSelector('#users tr[data-user="teacher-li"]');
   await admin.click('#users button[data-reset="teacher-li"]');

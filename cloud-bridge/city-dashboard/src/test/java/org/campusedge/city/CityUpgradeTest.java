@@ -83,4 +83,21 @@ class CityUpgradeTest {
             assertEquals(List.of("acknowledged"), db.query("SELECT state FROM alarms", rs -> rs.getString(1)));
         }
     }
+
+    /** A database someone already changed by hand (no by_user column, by_role there) still migrates. */
+    @Test
+    void aDatabaseChangedByHandStillMigrates() throws Exception {
+        Path f = releaseFile();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE alarms DROP COLUMN by_user");
+            s.execute("ALTER TABLE alarms ADD COLUMN by_role TEXT");
+        }
+        try (CityDatabase db = CityDatabase.open("jdbc:sqlite:" + f)) {
+            assertEquals(8, db.count("messages"));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f)) {
+            assertEquals(2, Schema.MIGRATIONS.version(c));
+            assertFalse(SchemaMigrations.hasColumn(c, "alarms", "note"));
+        }
+    }
 }

@@ -109,6 +109,27 @@ class UpgradeIT {
         String said = run(2, older.resolve("bin/campus-edge").toString(), "--home", dir.resolve("home").toString(), "upgrade", junk.toString());
         assertTrue(said.contains("is not a Campus Edge release"), said);
         assertFalse(Files.exists(root.resolve("current")), "nothing switched");
+        // an archive that looks like a release but would plant a link out of releases/, or name itself "..": refused
+        Path evil = Files.createDirectories(dir.resolve("evil/campus-edge/bin"));
+        Files.writeString(evil.resolve("campus-edge"), "#!/bin/sh\n");
+        evil.resolve("campus-edge").toFile().setExecutable(true);
+        Files.writeString(evil.getParent().resolve("RELEASE"), "campus-edge-9.9\n");
+        Files.createSymbolicLink(evil.getParent().resolve("bundles"), Path.of("/etc"));
+        Path withLink = dir.resolve("with-link.tar.gz");
+        run(0, "tar", "-czf", withLink.toString(), "-C", dir.resolve("evil").toString(), "campus-edge");
+        String linked = run(2, older.resolve("bin/campus-edge").toString(), "--home", dir.resolve("home").toString(), "upgrade", withLink.toString());
+        assertTrue(linked.contains("holds symbolic links"), linked);
+        Files.delete(evil.getParent().resolve("bundles"));
+        Files.writeString(evil.getParent().resolve("RELEASE"), "..\n");
+        Path dotted = dir.resolve("dotted.tar.gz");
+        run(0, "tar", "-czf", dotted.toString(), "-C", dir.resolve("evil").toString(), "campus-edge");
+        String dots = run(2, older.resolve("bin/campus-edge").toString(), "--home", dir.resolve("home").toString(), "upgrade", dotted.toString());
+        assertTrue(dots.contains("cannot be a folder name"), dots);
+        assertFalse(Files.exists(root.resolve("current")), "nothing switched");
+        try (Stream<Path> r = Files.list(root.resolve("releases"))) {
+            assertEquals(List.of("campus-edge-older"), r.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList(),
+                    "nothing unpacked into releases/");
+        }
         String notLaidOut = run(2, GatewayFixture.distribution().resolve("bin/campus-edge").toString(), "--home",
                 dir.resolve("home").toString(), "rollback");
         assertTrue(notLaidOut.contains("is not installed as ROOT/releases/NAME"), notLaidOut);
