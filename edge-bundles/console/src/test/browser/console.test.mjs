@@ -49,6 +49,10 @@ async function loginAs(user, password) {
   // the console's certificate is self-signed, made at the gateway's first start: the browser is told to accept it, as
   // an admin does after comparing its fingerprint; what it got is checked after the admin's login (subject, Secure cookie)
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN", ignoreHTTPSErrors: true });
+  // every refusal by the Content-Security-Policy is collected per page: a page that needs one (an inline script, an
+  // inline style) fails its cspClean check
+  await context.addInitScript(() => document.addEventListener("securitypolicyviolation",
+    (e) => (window.__csp ||= []).push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`)));
   const page = await context.newPage();
   const first = await page.goto(`${base}/login`);
   page.tls = await first.securityDetails();
@@ -56,6 +60,22 @@ async function loginAs(user, password) {
   await page.fill("#password", password);
   await Promise.all([page.waitForNavigation(), page.click("#submit")]);
   return page;
+}
+
+async function cspClean(page, what) {
+  const refused = await page.evaluate(() => window.__csp || []);
+  check(refused.length === 0, `${what}: nothing refused by the Content-Security-Policy ${JSON.stringify(refused)}`);
+}
+
+// What an ECharts chart in a page draws: per series its name and [time or category, value] data; the x axis's bounds.
+function chartOf(page, selector) {
+  return page.evaluate((selector) => {
+    const el = document.querySelector(selector);
+    const chart = el && echarts.getInstanceByDom(el);
+    if (!chart) return null;
+    const o = chart.getOption();
+    return { series: o.series.map((s) => ({ name: s.name, data: s.data })), xMin: o.xAxis[0].min, xMax: o.xAxis[0].max };
+  }, selector);
 }
 
 try {
@@ -106,6 +126,7 @@ try {
     `the energy server's certificate is listed as refused (SHA-1 ${refusedCert})`);
   check(/SHA-1 [0-9a-f]{40}/.test(await admin.textContent("#own-certificate")), "the gateway's own certificate thumbprint is shown");
   await admin.screenshot({ path: `${shots}/admin.png`, fullPage: true });
+  await cspClean(admin, "the admin page");
   admin.once("dialog", (d) => d.accept());
   await admin.click(`#certificates button[data-trust="${refusedCert}"]`);
   await admin.waitForSelector(`#certificates tr[data-thumbprint="${refusedCert}"] td.online`, { timeout: 5000 });
@@ -156,30 +177,78 @@ try {
   await guard.waitForSelector("header h1:has-text('Security')");
   check(true, "the English switch works");
   await guard.screenshot({ path: `${shots}/security-en.png`, fullPage: true });
+  await cspClean(guard, "the security page");
 
-  // teacher: live lab values change on the lab page; the security page is refused
+  // teacher: the lab page charts each quantity live, benches overlaid, on a time axis that moves; the security page is refused
   const teacher = await loginAs("teacher-li", "correct-horse-42");
   check(teacher.url().endsWith("/lab.html"), "a teacher lands on the lab page");
   await teacher.selectOption("#room", { label: process.env.LAB_ROOM });
-  const value = teacher.locator(".card .value").first();
-  await teacher.waitForFunction(() => [...document.querySelectorAll(".card .value")].some((v) => v.textContent !== "–"),
-    null, { timeout: 10000 });
-  const first = await value.textContent();
-  await teacher.waitForFunction((v) => document.querySelector(".card .value").textContent !== v, first, { timeout: 10000 });
-  check(true, `a live lab value changed (${first} -> ${await value.textContent()})`);
-  // a recording for the lesson, downloaded as CSV
+  const temperature = '.chart-panel[data-point="temperature"] .chart';
+  await teacher.waitForFunction((sel) => { const el = document.querySelector(sel); const c = el && echarts.getInstanceByDom(el);
+    return c && c.getOption().series.some((s) => s.data.length >= 2); }, temperature, { timeout: 20000 });
+  const before = await chartOf(teacher, temperature);
+  const benches = await teacher.locator("#benches input[type=checkbox]").count();
+  check(before.series.length === benches && benches >= 2, `the temperature chart overlays the lab's ${benches} benches`);
+  check(before.xMax - before.xMin === 15 * 60 * 1000, "the time axis shows the last 15 minutes by default");
+  const lastOf = (c) => Math.max(...c.series.map((s) => (s.data.length ? s.data[s.data.length - 1][0] : 0)));
+  await teacher.waitForFunction(([sel, last]) => { const o = echarts.getInstanceByDom(document.querySelector(sel)).getOption();
+    return Math.max(...o.series.map((s) => (s.data.length ? s.data[s.data.length - 1][0] : 0))) > last; },
+    [temperature, lastOf(before)], { timeout: 10000 });
+  const after = await chartOf(teacher, temperature);
+  check(after.xMax > before.xMax, `the time axis advances (${new Date(before.xMax).toISOString()} -> ${new Date(after.xMax).toISOString()})`);
+  check(true, `a new reading was drawn live (last at ${new Date(lastOf(before)).toISOString()} -> ${new Date(lastOf(after)).toISOString()})`);
+  const legend = await teacher.evaluate((sel) => echarts.getInstanceByDom(document.querySelector(sel)).getOption().legend[0], temperature);
+  const panelTitle = await teacher.textContent('.chart-panel[data-point="temperature"] h2');
+  const pressureTitle = await teacher.textContent('.chart-panel[data-point="pressure"] h2').catch(() => "");
+  check(panelTitle.includes("°C") && (pressureTitle === "" || pressureTitle.includes("kPa")) && legend.orient === "vertical",
+    `units as a teacher reads them: "${panelTitle}", "${pressureTitle}"`);
+  const pressure = await chartOf(teacher, '.chart-panel[data-point="pressure"] .chart');
+  check(!pressure || pressure.series.every((s) => s.data.every(([, v]) => v === null || (v > 50 && v < 210))), "pressure is drawn in kPa, not Pa");
+  // compare two benches: the others are unticked, the chart keeps the two and the URL says so
+  for (let i = 2; i < benches; i++) await teacher.locator("#benches input[type=checkbox]").nth(i).uncheck();
+  await teacher.click('#window button[data-minutes="5"]');
+  const two = await chartOf(teacher, temperature);
+  check(two.series.length === 2 && two.xMax - two.xMin === 5 * 60 * 1000, "two benches compared over the last 5 minutes");
+  const url = new URL(teacher.url());
+  check(url.searchParams.get("window") === "5" && url.searchParams.get("benches").split(",").length === 2,
+    `the choice is kept in the URL (${url.search})`);
+  // projector mode: large and black on white, kept across a reload through the URL
+  await teacher.click("#projector");
+  await teacher.reload();
+  await teacher.waitForFunction((sel) => { const el = document.querySelector(sel); const c = el && echarts.getInstanceByDom(el);
+    return c && c.getOption().series.length === 2 && c.getOption().series.some((s) => s.data.length > 0); }, temperature, { timeout: 20000 });
+  const look = await teacher.evaluate(() => ({ on: document.documentElement.classList.contains("projector"),
+    font: parseFloat(getComputedStyle(document.body).fontSize), bg: getComputedStyle(document.body).backgroundColor }));
+  check(look.on && look.font >= 20 && look.bg === "rgb(255, 255, 255)", `projector mode survives a reload: ${JSON.stringify(look)}`);
+  await teacher.screenshot({ path: `${shots}/lab-projector.png` });
+  await teacher.click("#projector");
+  await cspClean(teacher, "the lab page");
+  // a recording for the lesson: its charts afterwards, and its CSV
   await teacher.fill("#rec-title", "波义耳定律 Boyle's law");
   await teacher.click("#rec-start");
   await teacher.waitForSelector("#recordings tbody tr", { timeout: 5000 });
-  await teacher.waitForTimeout(2000);
+  check(await teacher.locator("#rec-start").isDisabled(), "while recording, Start is disabled and the page says it records");
+  await teacher.waitForTimeout(3000);
   await teacher.click("#rec-stop");
   await teacher.waitForFunction(() => !document.querySelector("#recordings tbody tr td:nth-child(4)").textContent.includes("…"),
     null, { timeout: 5000 });
+  await teacher.click("#recordings button.show");
+  await teacher.waitForSelector("#replay:not([hidden])", { timeout: 5000 });
+  const replay = await chartOf(teacher, temperature);
+  const span = replay.xMax - replay.xMin;
+  check(span >= 2500 && span < 60000 && replay.series.some((s) => s.data.length > 0)
+    && replay.series.every((s) => s.data.every(([t]) => t >= replay.xMin && t <= replay.xMax)),
+    `the recording's charts show its ${Math.round(span / 1000)} s and only them`);
+  await teacher.screenshot({ path: `${shots}/lab-recording.png`, fullPage: true });
+  await teacher.waitForTimeout(1500);
+  check((await chartOf(teacher, temperature)).xMax === replay.xMax, "a recording's charts stand still");
   const [download] = await Promise.all([teacher.waitForEvent("download"), teacher.click("#recordings a.csv")]);
   const csv = await (await import("node:fs/promises")).readFile(await download.path(), "utf8");
   const lines = csv.trim().split(/\r?\n/);
   check(lines[0].replace(/^\ufeff/, "") === "time,device,point,value,unit" && lines.length > 20,
     `the lesson's recording downloads as CSV (${lines.length - 1} readings)`);
+  await teacher.click("#replay-close");
+  await teacher.waitForSelector("#replay", { state: "hidden", timeout: 5000 });
   await teacher.screenshot({ path: `${shots}/lab.png`, fullPage: true });
   const refused = await teacher.goto(`${base}/security.html`);
   check(refused.status() === 403, "a teacher is refused the security page (403)");
@@ -188,8 +257,22 @@ try {
   await teacher.goto(`${base}/energy.html`);
   await teacher.waitForFunction(() => [...document.querySelectorAll("#buildings td.value")].some((td) => parseFloat(td.textContent) > 0),
     null, { timeout: 20000 });
-  const bars = await teacher.locator("#chart g.bar").count();
-  check(bars >= 4, `the energy page charts ${bars} buildings and shows the current draw`);
+  const energyChart = await chartOf(teacher, "#chart");
+  const bars = energyChart.series[0].data.filter((v) => v > 0).length;
+  check(bars >= 4 && energyChart.series[1].data.some((v) => v > 0), `the energy page charts ${bars} buildings and shows the current draw`);
+  await cspClean(teacher, "the energy page");
+  // the policy holds against what it is for: markup that slipped past escaping cannot run a script or an inline handler
+  const ran = await teacher.evaluate(async () => {
+    const holder = document.createElement("div");
+    holder.innerHTML = `<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" onload="window.__pwned = 'handler'">`;
+    document.body.append(holder);
+    const s = document.createElement("script");
+    s.textContent = "window.__pwned = 'script'";
+    document.body.append(s);
+    await new Promise((r) => setTimeout(r, 300));
+    return { pwned: window.__pwned ?? null, refused: (window.__csp || []).length };
+  });
+  check(ran.pwned === null && ran.refused >= 2, `an injected inline script and handler do not run (${JSON.stringify(ran)})`);
   await teacher.screenshot({ path: `${shots}/energy.png`, fullPage: true });
   const ack = await teacher.evaluate(async () => {
     const me = await (await fetch("/api/me")).json();

@@ -1,4 +1,4 @@
-// Campus Edge city dashboard. Every visible string comes from I18N; data come from /api/...; charts are inline SVG.
+// Campus Edge city dashboard. Every visible string comes from I18N; data come from /api/...; charts are Apache ECharts (served by the dashboard itself).
 'use strict';
 
 const I18N = {
@@ -15,7 +15,7 @@ const I18N = {
     cityWide: '全市', chosen: '指定学校', send: '发送', status: '状态', code: '代码', response: '回复',
     st_pending: '等待中', st_answered: '已回复', st_timeout: '超时', st_failed: '失败', honoUp: 'Hono 已连接',
     honoDown: 'Hono 未连接', none: '无', ago: '{d}前', min: '分钟', h: '小时', d: '天', s: '秒', chooseSchools: '请选择学校',
-    raised: '新告警', critical: '严重', totals: '合计', noSchools: '尚无学校', sent: '已发送至 {n} 所学校',
+    raised: '新告警', critical: '严重', otherAlarms: '非严重', totals: '合计', noSchools: '尚无学校', sent: '已发送至 {n} 所学校',
     state_raised: '已触发', state_acknowledged: '已确认', state_escalated: '已升级',
     ledger: '投递台账', hops_occurred: '发生', hops_received: '网关收到', hops_stored: '存储', hops_raised: '触发',
     hops_queued: '排队', hops_city: '城市存储',
@@ -36,7 +36,7 @@ const I18N = {
     priority: 'Priority', cityWide: 'City-wide', chosen: 'Chosen schools', send: 'Send', status: 'Status', code: 'Code',
     response: 'Response', st_pending: 'pending', st_answered: 'answered', st_timeout: 'timed out', st_failed: 'failed',
     honoUp: 'Hono connected', honoDown: 'Hono not connected', none: 'none', ago: '{d} ago', min: 'min', h: 'h', d: 'd', s: 's',
-    chooseSchools: 'Choose at least one school', raised: 'raised', critical: 'critical', totals: 'Totals',
+    chooseSchools: 'Choose at least one school', raised: 'raised', critical: 'critical', otherAlarms: 'not critical', totals: 'Totals',
     noSchools: 'no schools yet', sent: 'sent to {n} schools', state_raised: 'raised', state_acknowledged: 'acknowledged',
     state_escalated: 'escalated', ledger: 'Ledger', hops_occurred: 'occurred', hops_received: 'received', hops_stored: 'stored',
     hops_raised: 'raised', hops_queued: 'queued', hops_city: 'stored at the city', drillsOpen: 'Alarms of drills in progress (not counted)', districtDrill: 'District drill',
@@ -193,7 +193,8 @@ function renderEnergy(e) {
     el('td', { class: 'num' }, num(s.peakKw)), el('td', { class: 'num' }, s.enrolment === null ? '–' : s.enrolment),
     el('td', { class: 'num' }, num(s.kwhPerStudent, 3)))));
   const week = e.range === '7d';
-  barChart($('#energy-trend'), e.trend.map(p => ({ label: week ? clock(p.t, true).split(' ')[0] : clock(p.t), a: p.kwh, b: 0 })), 'kWh');
+  barChart($('#energy-trend'), e.trend.map(p => ({ label: week ? clock(p.t, true).split(' ')[0] : clock(p.t), a: p.kwh })),
+    { a: t('energy') + ' (kWh)' });
 }
 function renderSafety(s) {
   fill('#alarms-table', s.open.map(a => el('tr', { 'data-school': a.school, 'data-alarm': a.alarmId },
@@ -204,7 +205,8 @@ function renderSafety(s) {
     el('td', {}, label(a)), el('td', {}, t('drill') + ' · ' + (a.rule || '–')), el('td', {}, a.device || '–'),
     el('td', {}, t('state_' + a.state)), el('td', { class: 'num' }, duration(a.ageMs))))
     .concat(s.drills.length ? [] : [el('tr', {}, el('td', { colspan: 5 }, t('none')))]));
-  barChart($('#alarms-chart'), s.raisedPerHour.map(p => ({ label: clock(p.t), a: p.raised, b: p.critical })), t('raised'));
+  barChart($('#alarms-chart'), s.raisedPerHour.map(p => ({ label: clock(p.t), a: p.raised, b: p.critical })),
+    { a: t('otherAlarms'), b: t('critical') });
 }
 function renderHealth(h) {
   const totals = Object.entries(h.totals).map(([f, v]) => f + ' ' + v.online + '/' + (v.online + v.offline));
@@ -269,37 +271,30 @@ async function pollBroadcast(batch, started) {
   setTimeout(() => pollBroadcast(batch, started), 1000);
 }
 
-// ---- charts ------------------------------------------------------------------------------------------
-const SVG = 'http://www.w3.org/2000/svg';
-function svg(tag, attrs, text) {
-  const e = document.createElementNS(SVG, tag);
-  Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v));
-  if (text !== undefined) { e.textContent = text; }
-  return e;
-}
-// bars of a (and b drawn over it, e.g. the critical part); labels every few bars
-function barChart(container, points, unit) {
-  const w = 720, h = 180, left = 40, bottom = 20, top = 10;
-  const max = Math.max(1, ...points.map(p => p.a));
-  const root = svg('svg', { viewBox: '0 0 ' + w + ' ' + h, role: 'img', 'aria-label': unit });
-  const bw = (w - left) / Math.max(points.length, 1);
-  root.append(svg('text', { x: 2, y: top + 8 }, num(max, max < 10 ? 1 : 0)));
-  root.append(svg('text', { x: 2, y: h - bottom }, '0'));
-  root.append(svg('line', { x1: left, y1: h - bottom, x2: w, y2: h - bottom, stroke: '#d5dde6' }));
-  const every = Math.ceil(points.length / 12);
-  points.forEach((p, i) => {
-    const x = left + i * bw + 1;
-    const ha = (h - bottom - top) * p.a / max;
-    const bar = svg('rect', { x: x, y: h - bottom - ha, width: Math.max(bw - 2, 1), height: ha, class: 'bar-rect' });
-    bar.append(svg('title', {}, p.label + ': ' + num(p.a) + ' ' + unit));
-    root.append(bar);
-    if (p.b > 0) {
-      const hb = (h - bottom - top) * p.b / max;
-      root.append(svg('rect', { x: x, y: h - bottom - hb, width: Math.max(bw - 2, 1), height: hb, class: 'bar-crit' }));
-    }
-    if (i % every === 0) { root.append(svg('text', { x: x, y: h - 5 }, p.label)); }
-  });
-  container.replaceChildren(root);
+// ---- charts (Apache ECharts, served by the dashboard at /vendor/) -------------------------------------
+const charts = new Map();
+// bars of a per label; where b is given, the part b of each bar (e.g. the critical alarms) stacked in red on top.
+// Tooltips are drawn on the canvas (richText): the Content-Security-Policy refuses ECharts' inline-styled HTML ones.
+function barChart(container, points, names) {
+  let chart = charts.get(container.id);
+  if (!chart) {
+    chart = echarts.init(container, null, { renderer: 'canvas' });
+    new ResizeObserver(() => chart.resize()).observe(container);
+    charts.set(container.id, chart);
+  }
+  const axis = { axisLabel: { color: '#5b6b7c' }, axisLine: { lineStyle: { color: '#d5dde6' } }, splitLine: { lineStyle: { color: '#e8edf2' } } };
+  const series = names.b
+    ? [{ name: names.a, type: 'bar', stack: 'all', data: points.map(p => p.a - (p.b || 0)), itemStyle: { color: '#1f6feb' } },
+       { name: names.b, type: 'bar', stack: 'all', data: points.map(p => p.b || 0), itemStyle: { color: '#c62828' } }]
+    : [{ name: names.a, type: 'bar', data: points.map(p => p.a), itemStyle: { color: '#1f6feb' } }];
+  container.setAttribute('aria-label', names.a);
+  chart.setOption({
+    animation: false, grid: { left: 56, right: 16, top: 36, bottom: 28 },
+    legend: { top: 0, selectedMode: false }, tooltip: { trigger: 'axis', renderMode: 'richText' },
+    xAxis: { type: 'category', data: points.map(p => p.label), ...axis },
+    yAxis: { type: 'value', minInterval: 1, ...axis },
+    series: series,
+  }, { replaceMerge: ['series'] });
 }
 
 // An alarm's ledger at the city: each hop the school reported and when the city stored it, as +ms from the device's event.

@@ -47,6 +47,9 @@ const I18N = {
     subjectExported: "已导出，记录条数：", subjectErased: "已删除，记录条数：", subjectEraseConfirm: "删除这张卡的全部刷卡记录？此操作不可撤销。",
     retention: "数据保留期限（逐类，及理由）", trail: "防篡改记录链（报警与审计）", trailCheck: "立即校验",
     trailIntact: "完整", trailBroken: "已被篡改，首个断点：", trailNone: "本存储不保存记录链", unprofiled: "档案中没有的测点（已保存并标记）", unprofiledHint: "在该设备的档案 points 中加入：",
+    benches: "实验台", timeWindow: "时间范围", projector: "投影模式", showingRecording: "正在查看课堂记录：", backToLive: "返回实时",
+    noReadings: "该实验室最近 45 分钟没有读数。", noRecordings: "暂无课堂记录", recordingNow: "正在记录：", showCharts: "查看图表",
+    none: "无", ended: "结束",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -109,6 +112,9 @@ const I18N = {
     subjectExported: "Exported, events:", subjectErased: "Erased, events:", subjectEraseConfirm: "Erase every swipe of this card? This cannot be undone.",
     retention: "What is kept for how long, and why", trail: "Tamper-evident trail (alarms and audit)", trailCheck: "Check now",
     trailIntact: "intact", trailBroken: "BROKEN, first at link", trailNone: "this store keeps no trail", unprofiled: "Points not in its profile (kept, marked)", unprofiledHint: "Add to the points of its profile:",
+    benches: "Benches", timeWindow: "Show the last", projector: "Projector mode", showingRecording: "Showing the recording",
+    backToLive: "Back to live", noReadings: "No readings from this lab in the last 45 minutes.", noRecordings: "No recordings yet",
+    recordingNow: "Recording:", showCharts: "Charts", none: "none", ended: "Ended",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";
@@ -153,14 +159,18 @@ function header(active) {
   const links = { security: "/security.html", lab: "/lab.html", energy: "/energy.html", admin: "/admin.html" };
   const nav = Object.entries(links).map(([k, href]) => `<a href="${href}" ${k === active ? 'aria-current="page"' : ""}>${t(k)}</a>`).join(" ");
   document.body.insertAdjacentHTML("afterbegin", `<header><h1>${t("title")} · ${t(active)}</h1><nav>${nav}</nav>
-    <span id="who" class="muted"></span><button class="lang" onclick="switchLang()">${t("lang")}</button>
-    <button id="change-password" onclick="document.getElementById('password-form').hidden = false">${t("changePassword")}</button>
-    <button id="logout" onclick="logout()">${t("logout")}</button></header>
+    <span id="who" class="muted"></span><button class="lang">${t("lang")}</button>
+    <button id="change-password">${t("changePassword")}</button>
+    <button id="logout">${t("logout")}</button></header>
     <form id="password-form" class="password" hidden>
       <input name="current" id="pw-current" type="password" required autocomplete="current-password" placeholder="${t("currentPassword")}">
       <input name="password" id="pw-new" type="password" required minlength="10" autocomplete="new-password" placeholder="${t("newPassword")}">
       <button type="submit" class="act">${t("save")}</button> <span id="pw-result" class="error"></span>
     </form>`);
+  // no inline handlers: the console's Content-Security-Policy allows scripts from its own files only
+  document.querySelector("header .lang").addEventListener("click", switchLang);
+  document.getElementById("change-password").addEventListener("click", () => { document.getElementById("password-form").hidden = false; });
+  document.getElementById("logout").addEventListener("click", logout);
   document.getElementById("password-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {

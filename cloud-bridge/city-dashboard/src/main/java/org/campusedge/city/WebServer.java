@@ -35,8 +35,11 @@ final class WebServer implements AutoCloseable {
     static final String COOKIE = "city_session";
     static final String CSRF_HEADER = "X-CSRF-Token";
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+    /** The charting library, from its WebJar (named by its version, so a browser keeps it). */
+    static final String ECHARTS = "/vendor/echarts-5.3.1/echarts.min.js";
     private static final Map<String, String> STATIC = Map.of(
-            "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/style.css", "style.css");
+            "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/style.css", "style.css",
+            ECHARTS, ECHARTS.substring(1));
 
     private final Users users;
     private final Sessions sessions;
@@ -219,7 +222,7 @@ final class WebServer implements AutoCloseable {
         }
         String type = file.endsWith(".html") ? "text/html; charset=utf-8"
                 : file.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.getResponseHeaders().set("Cache-Control", path.startsWith("/vendor/") ? "public, max-age=31536000, immutable" : "no-cache");
         Http.send(ex, 200, type, bytes);
     }
 

@@ -93,18 +93,22 @@ final class ApiViews {
         g.writeEndArray();
     }
 
+    /** The labs and their sensor kits: {room: [{id, bench}]}, the bench being the kit's zone in the inventory. */
     static void labs(JsonGenerator g, DeviceRegistry registry) throws IOException {
-        Map<String, java.util.List<String>> rooms = new java.util.TreeMap<>();
+        Map<String, java.util.List<Device>> rooms = new java.util.TreeMap<>();
         for (Device d : registry.devices()) {
             if (d.family().equals("lab") && d.location().room() != null) {
-                rooms.computeIfAbsent(d.location().room(), r -> new ArrayList<>()).add(d.id());
+                rooms.computeIfAbsent(d.location().room(), r -> new ArrayList<>()).add(d);
             }
         }
         g.writeStartObject();
         for (var r : rooms.entrySet()) {
             g.writeArrayFieldStart(r.getKey());
-            for (String id : r.getValue()) {
-                g.writeString(id);
+            for (Device d : r.getValue().stream().sorted(java.util.Comparator.comparing(Device::id)).toList()) {
+                g.writeStartObject();
+                g.writeStringField("id", d.id());
+                g.writeStringField("bench", d.location().zone() == null ? d.id() : d.location().zone());
+                g.writeEndObject();
             }
             g.writeEndArray();
         }

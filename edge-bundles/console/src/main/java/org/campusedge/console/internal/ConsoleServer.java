@@ -36,6 +36,9 @@ final class ConsoleServer implements AutoCloseable {
     /** How long an alarm change waits for the store before the person is told it is not stored yet. */
     static final int STORE_WAIT_SECONDS = 10;
     private static final Set<String> ASSETS = Set.of("/app.js", "/style.css", "/login.html", "/forbidden.html", "/screen.html");
+    /** The pages' scripts and the charting library (ECharts, from its WebJar), open to all like /app.js: they hold no data. */
+    private static final java.util.regex.Pattern SCRIPTS = java.util.regex.Pattern.compile(
+            "/pages/[a-z-]{1,32}\\.js|/vendor/echarts-[0-9.]{1,16}/(echarts\\.min\\.js|LICENSE|NOTICE)");
 
     private final Users users;
     private final Sessions sessions;
@@ -177,7 +180,9 @@ final class ConsoleServer implements AutoCloseable {
                 } else {
                     asset(ex, "/login.html");
                 }
-            } else if (ASSETS.contains(path)) {
+            } else if (path.equals("/favicon.ico")) {
+                Http.send(ex, 204, "image/x-icon", new byte[0]); // none: not a 404 in every browser's console
+            } else if (ASSETS.contains(path) || SCRIPTS.matcher(path).matches()) {
                 asset(ex, path);
             } else if (PAGES.containsKey(path)) {
                 Optional<Sessions.Session> s = session(ex);
@@ -308,6 +313,24 @@ final class ConsoleServer implements AutoCloseable {
                     Http.text(ex, 503, "the recording mark could not be stored: " + e.getMessage());
                 }
             });
+            // the lab's last minutes (45 at most) for the live charts to start from, and a recording's charts
+            case "GET /api/lab/history" -> allowed(ex, teacher, () -> {
+                Map<String, String> q = Http.form(ex.rawQuery());
+                int minutes = Math.max(1, Math.min(45, parseInt(q.get("minutes"), 45)));
+                java.time.Instant now = java.time.Instant.now();
+                Http.json(ex, 200, g -> recordings.series(q.getOrDefault("room", ""), now.minus(Duration.ofMinutes(minutes)), now, g));
+            });
+            case "GET /api/lab/recording.json" -> allowed(ex, teacher, () -> {
+                Map<String, String> q = Http.form(ex.rawQuery());
+                java.io.StringWriter w = new java.io.StringWriter();
+                try (com.fasterxml.jackson.core.JsonGenerator g = Http.JSON.createGenerator(w)) {
+                    recordings.recordingSeries(q.getOrDefault("room", ""), q.getOrDefault("id", ""), g);
+                } catch (IllegalArgumentException e) {
+                    Http.text(ex, 404, e.getMessage());
+                    return;
+                }
+                Http.send(ex, 200, "application/json; charset=utf-8", w.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            });
             case "GET /api/lab/recordings" -> allowed(ex, teacher, () -> {
                 String room = Http.form(ex.rawQuery()).getOrDefault("room", "");
                 Http.json(ex, 200, g -> ApiViews.recordings(g, recordings.list(room)));
@@ -359,6 +382,14 @@ final class ConsoleServer implements AutoCloseable {
         }
     }
 
+    private static int parseInt(String s, int otherwise) {
+        try {
+            return s == null ? otherwise : Integer.parseInt(s.strip());
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
     private interface Action {
         void run() throws IOException;
     }
@@ -382,8 +413,14 @@ final class ConsoleServer implements AutoCloseable {
                 return;
             }
             String type = path.endsWith(".html") ? "text/html; charset=utf-8" : path.endsWith(".js")
-                    ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
-            Http.send(ex, status, type, in.readAllBytes());
+                    ? "text/javascript; charset=utf-8" : path.endsWith(".css") ? "text/css; charset=utf-8" : "text/plain; charset=utf-8";
+            byte[] bytes = in.readAllBytes();
+            if (path.startsWith("/vendor/")) {
+                // a megabyte, named by its version: fetched once per browser, not on every page
+                Http.send(ex, status, type, bytes, "public, max-age=31536000, immutable");
+            } else {
+                Http.send(ex, status, type, bytes);
+            }
         }
     }
 

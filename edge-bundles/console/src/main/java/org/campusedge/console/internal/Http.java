@@ -89,9 +89,23 @@ final class Http {
         ex.send(303, new byte[0]);
     }
 
+    /**
+     * What a console page may load and run: its own scripts, styles and the API, nothing inline (a
+     * device's name or an alarm's text that slipped past escaping cannot run), no frames, no forms
+     * posted elsewhere. ECharts draws on a canvas and needs no more.
+     */
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+            + " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
     static void send(WebExchange ex, int status, String type, byte[] bytes) throws IOException {
+        send(ex, status, type, bytes, "no-store");
+    }
+
+    static void send(WebExchange ex, int status, String type, byte[] bytes, String cacheControl) throws IOException {
         ex.responseHeaders().put("Content-Type", type);
-        ex.responseHeaders().put("Cache-Control", "no-store");
+        ex.responseHeaders().put("Cache-Control", cacheControl);
+        ex.responseHeaders().put("Content-Security-Policy", CSP);
+        ex.responseHeaders().put("Referrer-Policy", "no-referrer");
         ex.responseHeaders().put("X-Content-Type-Options", "nosniff");
         ex.responseHeaders().put("X-Frame-Options", "DENY");
         ex.send(status, bytes);

@@ -114,6 +114,82 @@ final class LabRecordings {
         }
     }
 
+    /** The most points a chart series gets: beyond it, consecutive readings are averaged (a chart is ~1,000 pixels wide). */
+    static final int MAX_PER_SERIES = 900;
+
+    /** A recording's readings as chart series (see {@link #series}). */
+    void recordingSeries(String room, String recordingId, com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
+        Recording r = list(room).stream().filter(x -> x.id().equals(recordingId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no recording " + recordingId + " in " + room));
+        series(room, r.start(), r.stop() == null ? Instant.now() : r.stop(), g);
+    }
+
+    /**
+     * A lab's numeric readings between two instants, for charts: {@code {from, to, points: {name: {unit,
+     * devices: {id: [[epoch ms, value], ...]}}}}}, oldest first, at most {@link #MAX_PER_SERIES} pairs a
+     * series (runs of consecutive readings averaged, time and value, beyond that).
+     */
+    void series(String room, Instant from, Instant to, com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
+        Map<String, String> units = new java.util.TreeMap<>();
+        Map<String, Map<String, List<double[]>>> byPoint = new java.util.TreeMap<>();
+        for (Device d : sensors(room)) {
+            for (CampusEvent e : store.query(new EventQuery(from, to, d.id(), "lab.reading", MAX_ROWS))) {
+                for (Measurement m : e.measurements()) {
+                    if (m.value() == null || !Double.isFinite(m.value())) {
+                        continue;
+                    }
+                    units.putIfAbsent(m.name(), m.unit() == null ? "" : m.unit());
+                    byPoint.computeIfAbsent(m.name(), n -> new java.util.TreeMap<>()).computeIfAbsent(d.id(), n -> new ArrayList<>())
+                            .add(new double[] {m.time().toEpochMilli(), m.value()});
+                }
+            }
+        }
+        g.writeStartObject();
+        g.writeNumberField("from", from.toEpochMilli());
+        g.writeNumberField("to", to.toEpochMilli());
+        g.writeObjectFieldStart("points");
+        for (var p : byPoint.entrySet()) {
+            g.writeObjectFieldStart(p.getKey());
+            g.writeStringField("unit", units.get(p.getKey()));
+            g.writeObjectFieldStart("devices");
+            for (var d : p.getValue().entrySet()) {
+                g.writeArrayFieldStart(d.getKey());
+                for (double[] pair : thin(d.getValue(), MAX_PER_SERIES)) {
+                    g.writeStartArray();
+                    g.writeNumber((long) pair[0]);
+                    g.writeNumber(pair[1]);
+                    g.writeEndArray();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /** At most {@code max} pairs: the pairs as they are, or the means of runs of ceil(n / max) consecutive ones. */
+    static List<double[]> thin(List<double[]> pairs, int max) {
+        pairs.sort(Comparator.comparingDouble(p -> p[0]));
+        if (pairs.size() <= max) {
+            return pairs;
+        }
+        int run = (pairs.size() + max - 1) / max;
+        List<double[]> out = new ArrayList<>(max);
+        for (int i = 0; i < pairs.size(); i += run) {
+            int end = Math.min(pairs.size(), i + run);
+            double t = 0;
+            double v = 0;
+            for (int j = i; j < end; j++) {
+                t += pairs.get(j)[0];
+                v += pairs.get(j)[1];
+            }
+            out.add(new double[] {Math.round(t / (end - i)), v / (end - i)});
+        }
+        return out;
+    }
+
     private static String csvText(String s) {
         return s == null ? "" : "\"" + s.replace("\"", "\"\"") + "\"";
     }

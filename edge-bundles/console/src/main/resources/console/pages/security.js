@@ -1,0 +1,216 @@
+// The security page (console/security.html); loaded after the page's markup, with /app.js before it.
+header("security");
+translate();
+let known = new Set();
+async function loadAlarms() {
+  let r;
+  try {
+    r = await fetch("/api/alarms");
+  } catch (e) {
+    return; // the gateway is away: the feed notices and says so; the list keeps its age
+  }
+  if (r.status === 401) { signedOut(); return; }
+  if (!r.ok) return; // busy (503): the next beat or alarm reads it again
+  const alarms = await r.json();
+  dataAt = Date.now();
+  const body = document.querySelector("#alarms tbody");
+  body.innerHTML = alarms.map((a) => `<tr data-key="${esc(a.key)}" class="${known.has(a.key) ? "" : "new"}${a.drill ? " drill" : ""}">
+    <td><span class="sev sev-${a.severity}">${a.severity}</span>${a.escalated ? ` <span class="muted">${t("escalated")}</span>` : ""}</td>
+    <td>${a.drill ? `<span class="drill-badge">${t("drillBadge")}</span> ` : ""}<a href="#" class="ledger-link">${esc(a.message)}</a></td><td>${esc(a.building)} ${esc(a.zone)}</td><td>${timeOf(a.raisedAt)}</td>
+    <td class="state">${t(a.state)}${a.acknowledgedBy ? " · " + esc(a.acknowledgedBy) : ""}</td><td>${a.count}</td>
+    <td>${a.state === "RAISED" ? `<button class="act ack">${t("acknowledge")}</button>` : ""}
+        <button class="act clear">${t("clear")}</button></td></tr>`).join("");
+  known = new Set(alarms.map((a) => a.key));
+  body.querySelectorAll("tr").forEach((tr) => markReal(tr));
+  document.getElementById("no-alarms").hidden = alarms.length > 0;
+  body.querySelectorAll("a.ledger-link").forEach((l) => l.addEventListener("click", (ev) => {
+    ev.preventDefault();
+    showLedger(l.closest("tr").dataset.key);
+  }));
+  if (ledgerKey) showLedger(ledgerKey);
+  body.querySelectorAll("button.ack, button.clear").forEach((b) => b.addEventListener("click", async () => {
+    const key = b.closest("tr").dataset.key;
+    const note = prompt(t("note")) ?? "";
+    try {
+      await post(b.classList.contains("ack") ? "/api/alarms/acknowledge" : "/api/alarms/clear", { key, note });
+    } catch (err) {
+      alert(err.message); // 503: not stored yet, the gateway keeps trying; 409: someone else was first
+    }
+    loadAlarms();
+  }));
+}
+async function loadDevices() {
+  const all = await (await fetch("/api/devices")).json();
+  document.getElementById("buildings").innerHTML = [...new Set(all.map((d) => d.building).filter(Boolean))].sort()
+    .map((b) => `<option value="${esc(b)}">`).join("");
+  const devices = all.filter((d) => d.presence === "OFFLINE" || d.presence === "FAILING");
+  document.querySelector("#devices tbody").innerHTML = devices.map((d) => `<tr><td class="offline">${esc(d.device)}${
+    d.presence === "FAILING" ? ` (${esc(t("failing"))})` : ""}</td>
+    <td>${esc(d.family)}</td><td>${esc(d.building)}</td><td>${d.since ? timeOf(d.since) : ""}</td></tr>`).join("");
+  document.getElementById("all-online").hidden = devices.length > 0;
+}
+async function loadTimeline() {
+  const q = new URLSearchParams({ kind: document.getElementById("f-kind").value, hours: document.getElementById("f-hours").value,
+    building: document.getElementById("f-building").value, device: document.getElementById("f-device").value, limit: 200 });
+  const events = await (await fetch(`/api/events?${q}`)).json();
+  document.querySelector("#timeline tbody").innerHTML = events.map((e) => {
+    const a = e.attributes || {};
+    const snapshot = a.snapshotUrl && /^https?:\/\//.test(a.snapshotUrl)
+      ? ` <a href="${esc(a.snapshotUrl)}" target="_blank" rel="noopener noreferrer" class="snapshot">${t("snapshot")}</a>` : "";
+    const details = Object.entries(a).filter(([k]) => k !== "snapshotUrl").map(([k, v]) => `${esc(k)}=${esc(v)}`).join(" ");
+    return `<tr><td>${timeOf(e.time)}</td><td><span class="sev sev-${e.severity}">${e.severity}</span></td><td>${esc(e.kind)}</td>
+      <td>${esc(e.device)}</td><td>${esc(e.building)}</td><td class="muted">${details}${snapshot}</td></tr>`;
+  }).join("");
+}
+// Drills: the running one is a banner on top (amber, with the way to stop it); a real alarm that interrupts one
+// is a red banner that stays until someone has read it. Starting one is a form under the alarms.
+async function loadDrill() {
+  let r;
+  try { r = await fetch("/api/drill"); } catch (e) { return; }
+  if (!r.ok) return;
+  const d = await r.json();
+  const cams = document.getElementById("drill-camera");
+  if (!cams.options.length) {
+    cams.innerHTML = d.cameras.map((c) => `<option value="${esc(c.id)}">${esc(c.id)} · ${esc(c.building)} ${esc(c.zone)}</option>`).join("");
+  }
+  const banner = document.getElementById("drill-banner");
+  banner.hidden = !d.current;
+  // a real alarm that stopped a drill: red until someone here has read it (remembered in this browser), and its row marked
+  realDuringDrill = d.interrupted ? d.interrupted.realAlarm : null;
+  if (d.interrupted && localStorage.getItem("campus.drill.read") !== d.interrupted.id) {
+    document.getElementById("drill-interrupted-text").textContent = d.interrupted.message || "";
+    document.getElementById("drill-interrupted").hidden = false;
+    document.getElementById("drill-interrupted").dataset.id = d.interrupted.id;
+  }
+  document.querySelectorAll("#alarms tr").forEach((tr) => markReal(tr));
+  if (d.current) {
+    const c = d.current;
+    document.getElementById("drill-text").textContent = `${c.name} · ${c.device} · ${t("drillUntil")} ${timeOf(c.endsAt)} · ${c.startedBy}`;
+  }
+}
+// An alarm's delivery ledger: every hop from the device's event to the city, with its time, read again as the alarm changes.
+let ledgerKey = null;
+async function showLedger(key) {
+  ledgerKey = key;
+  const r = await fetch(`/api/alarms/ledger?${new URLSearchParams({ key })}`);
+  if (!r.ok) return;
+  const l = await r.json();
+  document.getElementById("ledger-alarm").textContent = key;
+  document.querySelector("#ledger tbody").innerHTML = l.hops.map((h) => `<tr data-hop="${esc(h.hop)}"><td>${timeOf(h.at)}</td>
+    <td class="num">${h.afterMs}</td><td>${esc(t("hop_" + h.hop))}</td><td class="muted">${esc(h.detail)}</td></tr>`).join("");
+  document.getElementById("ledger-section").hidden = false;
+}
+document.getElementById("ledger-close").addEventListener("click", () => {
+  ledgerKey = null;
+  document.getElementById("ledger-section").hidden = true;
+});
+let realDuringDrill = null;
+function markReal(tr) {
+  if (tr.dataset.key && tr.dataset.key === realDuringDrill && !tr.querySelector(".real-badge")) {
+    tr.children[1].insertAdjacentHTML("afterbegin", `<span class="real-badge">${t("realBadge")}</span> `);
+  }
+}
+function drillEvent() {
+  loadDrill();
+  loadAlarms();
+}
+document.getElementById("drill-interrupted-ok").addEventListener("click", () => {
+  const box = document.getElementById("drill-interrupted");
+  localStorage.setItem("campus.drill.read", box.dataset.id || "");
+  box.hidden = true;
+});
+document.getElementById("drill-stop").addEventListener("click", async () => {
+  if (!confirm(t("stopDrillConfirm"))) return;
+  try { await post("/api/drill/stop", {}); } catch (err) { alert(err.message); }
+  loadDrill();
+});
+document.getElementById("drill-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const out = document.getElementById("drill-result");
+  out.textContent = "";
+  try {
+    await post("/api/drill/start", Object.fromEntries(new FormData(e.target)));
+    document.getElementById("drill-panel").open = false;
+  } catch (err) {
+    out.textContent = err.message;
+  }
+  loadDrill();
+});
+document.getElementById("filters").addEventListener("submit", (e) => { e.preventDefault(); loadTimeline(); });
+document.querySelectorAll("[data-ph]").forEach((el) => { el.placeholder = t(el.dataset.ph); });
+whoAmI().then(() => {
+  // a wall screen's login: large type, nothing to press, and its own words when its login ends
+  if (me.role === "wall_screen") document.documentElement.classList.add("wall");
+  loadTimeline();
+  loadAlarms();
+  loadDevices();
+  loadDrill();
+  setInterval(loadDevices, 10000);
+  setInterval(loadDrill, 30000);
+  openFeed();
+  // a safety net, not the mechanism: should the console's feed ever shed a notification under load,
+  // the list is still right within half a minute (the alarms themselves are never shed)
+  setInterval(loadAlarms, 30000);
+  setInterval(showStatus, 1000);
+});
+
+// The feed's state is on screen at all times: live (with the last word from the gateway), reconnecting
+// (with how old the list is), or signed out (a banner and a way back in). The gateway sends a beat every
+// 5 s; three missed beats and the connection is called dead and made again.
+let feed = null, heardAt = 0, dataAt = 0, state = "connecting", retryMs = 1000, retryTimer = null;
+const BEAT_MISSED_MS = 15000;
+function openFeed() {
+  if (state === "signed-out") return;
+  if (feed) feed.close();
+  feed = new EventSource("/api/stream?topic=alarms");
+  // pushed, not polled: every alarm transition arrives as an event; the list is then read again
+  feed.addEventListener("alarm", () => {
+    heardAt = Date.now();
+    loadAlarms();
+    if (document.getElementById("f-kind").value === "alarm.*") loadTimeline();
+  });
+  feed.addEventListener("drill", (ev) => { heardAt = Date.now(); drillEvent(ev); });
+  feed.addEventListener("beat", () => { heardAt = Date.now(); if (state !== "live") { state = "live"; loadAlarms(); } showStatus(); });
+  feed.onopen = () => { heardAt = Date.now(); retryMs = 1000; state = "live"; loadAlarms(); loadDrill(); showStatus(); };
+  feed.onerror = () => feedLost();
+}
+function feedLost() {
+  if (state === "signed-out") return;
+  if (feed) { feed.close(); feed = null; }
+  state = "reconnecting";
+  showStatus();
+  if (retryTimer) return;
+  retryTimer = setTimeout(async () => {
+    retryTimer = null;
+    // the gateway is back, or its answer says why not: a session that ended is not retried
+    try {
+      const r = await fetch("/api/me");
+      if (r.status === 401) { signedOut(); return; }
+      if (r.ok) { openFeed(); return; }
+    } catch (e) { /* the gateway is away: try again */ }
+    retryMs = Math.min(retryMs * 2, 10000);
+    feedLost();
+  }, retryMs * (0.75 + Math.random() / 2)); // jittered: the screens of a school do not come back in step
+}
+function signedOut() {
+  state = "signed-out";
+  if (feed) { feed.close(); feed = null; }
+  if (me && me.role === "wall_screen") document.querySelector("#session-banner span").textContent = t("screenEnded");
+  document.getElementById("session-banner").hidden = false;
+  document.getElementById("alarm-section").classList.add("stale");
+  document.querySelectorAll("#alarms button").forEach((b) => { b.disabled = true; });
+  showStatus();
+}
+function ago(ms) {
+  const s = Math.round((Date.now() - ms) / 1000);
+  return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
+}
+function showStatus() {
+  if (state === "live" && Date.now() - heardAt > BEAT_MISSED_MS) feedLost();
+  const el = document.getElementById("feed-status");
+  el.dataset.state = state;
+  el.textContent = state === "live" ? `● ${t("feedLive")} · ${t("lastHeard")} ${ago(heardAt)}`
+    : state === "connecting" ? `○ ${t("feedConnecting")}`
+    : `■ ${t(state === "signed-out" ? "feedSignedOut" : "feedReconnecting")} · ${t("dataAge")} ${dataAt ? ago(dataAt) : "—"}`;
+  document.getElementById("alarm-section").classList.toggle("stale", state !== "live" && state !== "connecting");
+}
