@@ -49,7 +49,8 @@ const I18N = {
     trailIntact: "完整", trailBroken: "已被篡改，首个断点：", trailNone: "本存储不保存记录链", unprofiled: "档案中没有的测点（已保存并标记）", unprofiledHint: "在该设备的档案 points 中加入：",
     benches: "实验台", timeWindow: "时间范围", projector: "投影模式", showingRecording: "正在查看课堂记录：", backToLive: "返回实时",
     noReadings: "该实验室最近 45 分钟没有读数。", noRecordings: "暂无课堂记录", recordingNow: "正在记录：", showCharts: "查看图表",
-    none: "无", ended: "结束",
+    none: "无", ended: "结束", newest: "最新", older: "更早", page: "第 {n} 页", labAlarms: "本实验室的报警",
+    timelineNone: "没有符合筛选条件的事件",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -115,6 +116,7 @@ const I18N = {
     benches: "Benches", timeWindow: "Show the last", projector: "Projector mode", showingRecording: "Showing the recording",
     backToLive: "Back to live", noReadings: "No readings from this lab in the last 45 minutes.", noRecordings: "No recordings yet",
     recordingNow: "Recording:", showCharts: "Charts", none: "none", ended: "Ended",
+    newest: "Newest", older: "Older", page: "page {n}", labAlarms: "Alarms in this lab", timelineNone: "No events match the filter",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";
@@ -135,6 +137,7 @@ async function whoAmI() {
   const r = await fetch("/api/me");
   if (r.status === 401) { location.href = "/login"; throw new Error("not logged in"); }
   me = await r.json();
+  document.querySelectorAll("header nav a[data-page]").forEach((a) => { a.hidden = !PAGE_ROLES[a.dataset.page].includes(me.role); });
   const who = document.getElementById("who");
   if (who) who.textContent = `${me.user} · ${me.school}`;
   return me;
@@ -155,9 +158,13 @@ async function logout() {
   location.href = "/login";
 }
 
+// The pages and the roles that may open them (the console's server refuses the others with 403): the navigation shows
+// a link only once the signed-in role is known, and only to a page that role may open.
+const PAGE_ROLES = { security: ["security", "admin", "wall_screen"], lab: ["teacher", "admin"], energy: ["security", "teacher", "admin"],
+  admin: ["admin"] };
 function header(active) {
   const links = { security: "/security.html", lab: "/lab.html", energy: "/energy.html", admin: "/admin.html" };
-  const nav = Object.entries(links).map(([k, href]) => `<a href="${href}" ${k === active ? 'aria-current="page"' : ""}>${t(k)}</a>`).join(" ");
+  const nav = Object.entries(links).map(([k, href]) => `<a href="${href}" data-page="${k}" hidden ${k === active ? 'aria-current="page"' : ""}>${t(k)}</a>`).join(" ");
   document.body.insertAdjacentHTML("afterbegin", `<header><h1>${t("title")} · ${t(active)}</h1><nav>${nav}</nav>
     <span id="who" class="muted"></span><button class="lang">${t("lang")}</button>
     <button id="change-password">${t("changePassword")}</button>
@@ -185,6 +192,16 @@ function header(active) {
 
 function esc(s) {
   return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+}
+
+// The school's texts are written in both languages, Chinese first ("实验室温度过高 A lab sensor reads above 50 °C",
+// "北围墙 North Fence"): each such pair is shown in the chosen language only. Text in one language is left as it is.
+// A leading number ("201 物理实验室 Physics Lab") belongs to both; a leading Latin word ("pH 超出安全范围 pH below 2")
+// is the English half's own.
+const PAIR = /((?:[A-Za-z0-9]+ )?)(\p{Script=Han}[\p{Script=Han}\p{N}\s，。、；！？“”·-]*?)\s*([A-Za-z][^\p{Script=Han}:@()（）]*[^\s\p{Script=Han}:@()（）])/gu;
+function oneLanguage(text) {
+  if (text === null || text === undefined) return "";
+  return String(text).replace(PAIR, (all, lead, zh, en) => (lang === "en" ? (/^\d+ $/.test(lead) ? lead : "") + en : (lead + zh).trim()));
 }
 
 function timeOf(iso) {

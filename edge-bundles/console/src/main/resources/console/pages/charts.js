@@ -24,9 +24,14 @@ function formatValue(v, u) {
 
 const QUANTITIES = {
   temperature: { "zh-CN": "温度", en: "Temperature" }, humidity: { "zh-CN": "相对湿度", en: "Relative humidity" },
-  co2: { "zh-CN": "二氧化碳", en: "CO₂" }, ph: { "zh-CN": "pH 值", en: "pH" }, o2: { "zh-CN": "氧气", en: "O₂" },
+  co2: { "zh-CN": "二氧化碳", en: "CO₂" }, ph: { "zh-CN": "pH 值", en: "pH", min: 0, max: 14 }, o2: { "zh-CN": "氧气", en: "O₂" },
   light: { "zh-CN": "光照度", en: "Light" }, pressure: { "zh-CN": "气压", en: "Pressure" },
 };
+// a quantity with a scale of its own (pH 0-14) is drawn on it; the others around their readings
+function axisRange(point) {
+  const q = QUANTITIES[point];
+  return q && q.min !== undefined ? { min: q.min, max: q.max, scale: false } : { scale: true };
+}
 function quantityName(point) {
   const q = QUANTITIES[point];
   return q ? (q[lang] || q["zh-CN"]) : point;

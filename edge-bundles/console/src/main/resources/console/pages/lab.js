@@ -117,7 +117,7 @@ function render() {
         textStyle: { color: look.text, fontSize: look.font }, formatter: (name) => `${name}  ${formatValue(latest[name], u)}` },
       tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: (v) => formatValue(v, u) },
       xAxis: { type: "time", min: from, max: to, ...axisStyle(look) },
-      yAxis: { type: "value", scale: true, ...axisStyle(look) },
+      yAxis: { type: "value", ...axisRange(point), ...axisStyle(look) },
       series,
     }, { replaceMerge: ["series"] });
   }
@@ -171,6 +171,37 @@ async function watch(room, labs) {
   if (r.ok && view.room === room) load(live, await r.json());
   render();
   loadRecordings();
+  loadAlarms();
+}
+
+// The lab's safety alarms (pH, CO2, temperature of its kits): the teacher in the room sees them above the charts, in
+// projector mode too, and may acknowledge or clear them; pushed by the gateway as they change.
+let alarmFeed = null;
+async function loadAlarms() {
+  const r = await fetch("/api/alarms");
+  if (!r.ok) return;
+  const mine = (await r.json()).filter((a) => a.room === view.room);
+  document.querySelector("#alarms tbody").innerHTML = mine.map((a) => `<tr data-key="${esc(a.key)}">
+    <td><span class="sev sev-${a.severity}">${a.severity}</span></td><td>${esc(oneLanguage(a.message))}</td><td>${timeOf(a.raisedAt)}</td>
+    <td class="state">${t(a.state)}${a.acknowledgedBy ? " · " + esc(a.acknowledgedBy) : ""}</td>
+    <td>${a.state === "RAISED" ? `<button type="button" class="act ack">${t("acknowledge")}</button>` : ""}
+      <button type="button" class="act clear">${t("clear")}</button></td></tr>`).join("");
+  document.getElementById("lab-alarms").hidden = mine.length === 0;
+  document.querySelectorAll("#alarms button").forEach((b) => b.addEventListener("click", async () => {
+    const key = b.closest("tr").dataset.key;
+    try {
+      await post(b.classList.contains("ack") ? "/api/alarms/acknowledge" : "/api/alarms/clear", { key, note: "" });
+    } catch (err) {
+      alert(err.message);
+    }
+    loadAlarms();
+  }));
+}
+function watchAlarms() {
+  if (alarmFeed) alarmFeed.close();
+  alarmFeed = new EventSource("/api/stream?topic=alarms");
+  alarmFeed.addEventListener("alarm", () => loadAlarms());
+  alarmFeed.onopen = () => loadAlarms();
 }
 
 async function loadRecordings() {
@@ -253,4 +284,5 @@ whoAmI().then(async () => {
   if (view.room && labs[view.room]) select.value = view.room;
   select.addEventListener("change", () => { view.chosen.clear(); watch(select.value, labs); });
   if (select.value) watch(select.value, labs);
+  watchAlarms();
 });

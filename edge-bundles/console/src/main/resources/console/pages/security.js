@@ -16,7 +16,7 @@ async function loadAlarms() {
   const body = document.querySelector("#alarms tbody");
   body.innerHTML = alarms.map((a) => `<tr data-key="${esc(a.key)}" class="${known.has(a.key) ? "" : "new"}${a.drill ? " drill" : ""}">
     <td><span class="sev sev-${a.severity}">${a.severity}</span>${a.escalated ? ` <span class="muted">${t("escalated")}</span>` : ""}</td>
-    <td>${a.drill ? `<span class="drill-badge">${t("drillBadge")}</span> ` : ""}<a href="#" class="ledger-link">${esc(a.message)}</a></td><td>${esc(a.building)} ${esc(a.zone)}</td><td>${timeOf(a.raisedAt)}</td>
+    <td>${a.drill ? `<span class="drill-badge">${t("drillBadge")}</span> ` : ""}<a href="#" class="ledger-link">${esc(oneLanguage(a.message))}</a></td><td>${esc(oneLanguage(a.building))} ${esc(a.zone)}</td><td>${timeOf(a.raisedAt)}</td>
     <td class="state">${t(a.state)}${a.acknowledgedBy ? " · " + esc(a.acknowledgedBy) : ""}</td><td>${a.count}</td>
     <td>${a.state === "RAISED" ? `<button class="act ack">${t("acknowledge")}</button>` : ""}
         <button class="act clear">${t("clear")}</button></td></tr>`).join("");
@@ -49,19 +49,55 @@ async function loadDevices() {
     <td>${esc(d.family)}</td><td>${esc(d.building)}</td><td>${d.since ? timeOf(d.since) : ""}</td></tr>`).join("");
   document.getElementById("all-online").hidden = devices.length > 0;
 }
+// The timeline, a page of 50 at a time, newest first; the filters and the page are in the URL, so that a reload, the
+// back button or a link sent to a colleague open the same view. "Older" follows the store's cursor; "back" is the
+// browser's.
+const TIMELINE_FILTERS = ["kind", "building", "device", "hours"];
+function timelineQuery() {
+  const url = new URLSearchParams(location.search);
+  const q = new URLSearchParams({ limit: 50 });
+  TIMELINE_FILTERS.forEach((f) => { if (url.get(f)) q.set(f, url.get(f)); });
+  if (url.get("before")) { q.set("before", url.get("before")); q.set("beforeId", url.get("beforeId") || ""); }
+  return q;
+}
+function filtersFromUrl() {
+  const url = new URLSearchParams(location.search);
+  if (url.get("kind")) document.getElementById("f-kind").value = url.get("kind");
+  if (url.get("hours")) document.getElementById("f-hours").value = url.get("hours");
+  document.getElementById("f-building").value = url.get("building") || "";
+  document.getElementById("f-device").value = url.get("device") || "";
+}
+function goTo(cursor, page) {
+  const url = new URLSearchParams(location.search);
+  ["before", "beforeId", "page"].forEach((k) => url.delete(k));
+  if (cursor && cursor.before) { url.set("before", cursor.before); url.set("beforeId", cursor.beforeId); url.set("page", page); }
+  history.pushState(null, "", `${location.pathname}?${url}`);
+  loadTimeline();
+}
+let nextCursor = null;
 async function loadTimeline() {
-  const q = new URLSearchParams({ kind: document.getElementById("f-kind").value, hours: document.getElementById("f-hours").value,
-    building: document.getElementById("f-building").value, device: document.getElementById("f-device").value, limit: 200 });
-  const events = await (await fetch(`/api/events?${q}`)).json();
-  document.querySelector("#timeline tbody").innerHTML = events.map((e) => {
+  const r = await fetch(`/api/events?${timelineQuery()}`);
+  if (!r.ok) return;
+  const page = await r.json();
+  nextCursor = page.next;
+  document.querySelector("#timeline tbody").innerHTML = page.events.map((e) => {
     const a = e.attributes || {};
     const snapshot = a.snapshotUrl && /^https?:\/\//.test(a.snapshotUrl)
       ? ` <a href="${esc(a.snapshotUrl)}" target="_blank" rel="noopener noreferrer" class="snapshot">${t("snapshot")}</a>` : "";
-    const details = Object.entries(a).filter(([k]) => k !== "snapshotUrl").map(([k, v]) => `${esc(k)}=${esc(v)}`).join(" ");
-    return `<tr><td>${timeOf(e.time)}</td><td><span class="sev sev-${e.severity}">${e.severity}</span></td><td>${esc(e.kind)}</td>
-      <td>${esc(e.device)}</td><td>${esc(e.building)}</td><td class="muted">${details}${snapshot}</td></tr>`;
-  }).join("");
+    const details = Object.entries(a).filter(([k]) => k !== "snapshotUrl")
+      .map(([k, v]) => `${esc(k)}=${esc(k === "message" ? oneLanguage(v) : v)}`).join(" ");
+    return `<tr data-event="${esc(e.id)}"><td>${timeOf(e.time)}</td><td><span class="sev sev-${e.severity}">${e.severity}</span></td><td>${esc(e.kind)}</td>
+      <td>${esc(e.device)}</td><td>${esc(oneLanguage(e.building))}</td><td class="muted">${details}${snapshot}</td></tr>`;
+  }).join("") || `<tr class="none"><td colspan="6" class="muted">${t("timelineNone")}</td></tr>`;
+  const n = Number(new URLSearchParams(location.search).get("page") || 1);
+  document.getElementById("page-number").textContent = t("page").replace("{n}", n);
+  document.getElementById("page-older").disabled = !nextCursor;
+  document.getElementById("page-newest").disabled = !new URLSearchParams(location.search).get("before");
 }
+document.getElementById("page-older").addEventListener("click",
+  () => goTo(nextCursor, Number(new URLSearchParams(location.search).get("page") || 1) + 1));
+document.getElementById("page-newest").addEventListener("click", () => goTo(null));
+window.addEventListener("popstate", () => { filtersFromUrl(); loadTimeline(); });
 // Drills: the running one is a banner on top (amber, with the way to stop it); a real alarm that interrupts one
 // is a red banner that stays until someone has read it. Starting one is a form under the alarms.
 async function loadDrill() {
@@ -136,7 +172,14 @@ document.getElementById("drill-form").addEventListener("submit", async (e) => {
   }
   loadDrill();
 });
-document.getElementById("filters").addEventListener("submit", (e) => { e.preventDefault(); loadTimeline(); });
+document.getElementById("filters").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const url = new URLSearchParams();
+  for (const [k, v] of new FormData(e.target)) if (v) url.set(k, v);
+  history.pushState(null, "", `${location.pathname}?${url}`);
+  loadTimeline();
+});
+filtersFromUrl();
 document.querySelectorAll("[data-ph]").forEach((el) => { el.placeholder = t(el.dataset.ph); });
 whoAmI().then(() => {
   // a wall screen's login: large type, nothing to press, and its own words when its login ends
@@ -167,7 +210,7 @@ function openFeed() {
   feed.addEventListener("alarm", () => {
     heardAt = Date.now();
     loadAlarms();
-    if (document.getElementById("f-kind").value === "alarm.*") loadTimeline();
+    if (document.getElementById("f-kind").value === "alarm.*" && !new URLSearchParams(location.search).get("before")) loadTimeline();
   });
   feed.addEventListener("drill", (ev) => { heardAt = Date.now(); drillEvent(ev); });
   feed.addEventListener("beat", () => { heardAt = Date.now(); if (state !== "live") { state = "live"; loadAlarms(); } showStatus(); });

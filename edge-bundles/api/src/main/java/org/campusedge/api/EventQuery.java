@@ -8,16 +8,17 @@ import java.time.Instant;
  * @param kind        an exact kind, or a pattern with {@code *} (e.g. {@code camera.*})
  * @param building    the device's building, exactly as the inventory names it
  * @param newestFirst newest events first (a timeline); otherwise oldest first
- * @param afterId     with {@code from}: a cursor, the events after ({@code from}, {@code afterId}) in
- *                    the store's (time, id) order, so that a reader can page through any number of
- *                    events of one millisecond
+ * @param afterId     a cursor, so that a reader can page through any number of events of one
+ *                    millisecond: oldest first, with {@code from}, the events after ({@code from},
+ *                    {@code afterId}) in the store's (time, id) order; newest first, with {@code to},
+ *                    the events before ({@code to}, {@code afterId})
  */
 public record EventQuery(Instant from, Instant to, String deviceId, String kind, int limit, String building,
                          boolean newestFirst, String afterId) {
 
     public EventQuery {
-        if (afterId != null && from == null) {
-            throw new IllegalArgumentException("a cursor (afterId) needs its time (from)");
+        if (afterId != null && (newestFirst ? to == null : from == null)) {
+            throw new IllegalArgumentException("a cursor (afterId) needs its time (from, or to when newest first)");
         }
     }
 
@@ -34,6 +35,11 @@ public record EventQuery(Instant from, Instant to, String deviceId, String kind,
     /** The events after the one at {@code time} with {@code id}, oldest first: the next page for a reader's cursor. */
     public EventQuery after(Instant time, String id) {
         return new EventQuery(time, to, deviceId, kind, limit, building, false, id);
+    }
+
+    /** The events before the one at {@code time} with {@code id}, newest first: a timeline's next page. */
+    public EventQuery before(Instant time, String id) {
+        return new EventQuery(from, time, deviceId, kind, limit, building, true, id);
     }
 
     /** Everything, up to {@code limit} events. */
@@ -57,8 +63,8 @@ public record EventQuery(Instant from, Instant to, String deviceId, String kind,
         return new EventQuery(start, end, deviceId, kind, limit, building, newestFirst, null);
     }
 
-    /** The same filter, newest events first. */
+    /** The same filter, newest events first (without a cursor: it would mean the other way). */
     public EventQuery latestFirst() {
-        return new EventQuery(from, to, deviceId, kind, limit, building, true, afterId);
+        return new EventQuery(from, to, deviceId, kind, limit, building, true, null);
     }
 }

@@ -91,15 +91,27 @@ class ConsoleBrowserIT {
             for (int i = 1; i <= 4; i++) {
                 physics.add(new LabSensor("lab-phys-1-s" + i, false, i, System.currentTimeMillis()));
             }
+            // a chemistry bench's pH probe reads 13 for 8 s: the lab's WARNING, which its teachers see and the guards do not
+            String chem = "lab-chem-1-s1";
+            for (int i = 0; i < 8; i++) {
+                assertEquals(org.eclipse.californium.core.coap.CoAP.ResponseCode.CHANGED, GatewayFixture.postAs(gw, chem,
+                        gw.deviceKeys().secret(chem), chem, "[{\"n\":\"ph\",\"v\":13.0}]").getCode());
+                Thread.sleep(1000);
+            }
+            assertTrue(GatewayFixture.eventually(15, () -> !GatewayFixture.rows(gw.storePath(), "SELECT 1 FROM event_log WHERE kind = 'alarm.raised'"
+                    + " AND json_extract(attributes, '$.rule') = 'lab-ph-out-of-range'").isEmpty()), "no pH alarm was raised");
+            String labAlarm = GatewayFixture.rows(gw.storePath(), "SELECT json_extract(attributes, '$.alarm') FROM event_log"
+                    + " WHERE kind = 'alarm.raised' AND json_extract(attributes, '$.rule') = 'lab-ph-out-of-range'").get(0);
             String newKey;
             try (LabSensorSimulator sensors = new LabSensorSimulator(URI.create("coaps://127.0.0.1:" + gw.coapsPort()), physics, gw.deviceKeys())) {
                 sensors.start(7, 300);
                 String output = BrowserScript.run(tests, "console.test.mjs", java.util.Map.of("CONSOLE_URL", gw.consoleUrl(),
                         "ADMIN_PASSWORD", adminPassword, "DEVICE_HTTP", "http://127.0.0.1:" + gw.httpPort(),
                         "CAMERA_KEY", gw.deviceKeys().secret("cam-fence-north-1"),
-                        "LAB_ROOM", "201 物理实验室 Physics Lab"));
-                BrowserScript.assertScreenshots("admin.png", "security-alarm.png", "security-acknowledged.png", "lab.png",
-                        "teacher-refused.png", "energy.png");
+                        "LAB_ROOM", "201 物理实验室 Physics Lab", "CHEM_ROOM", "301 化学实验室 Chemistry Lab", "LAB_ALARM", labAlarm));
+                BrowserScript.assertScreenshots("admin.png", "security-alarm.png", "security-acknowledged.png", "security-phone.png",
+                        "security-page-2.png", "lab.png", "lab-projector.png", "lab-recording.png", "lab-alarm.png", "teacher-refused.png",
+                        "energy.png");
                 // the key the page showed is the one the gateway now holds for the kit, and it never reached the log
                 Matcher k = Pattern.compile("NEW_KEY lab-bio-1-s1 (\\S+)").matcher(output);
                 assertTrue(k.find(), output);

@@ -26,11 +26,18 @@ final class ApiViews {
     private ApiViews() {
     }
 
-    static void alarms(JsonGenerator g, Alarms alarms, DeviceRegistry registry) throws IOException {
+    /** The active alarms the role sees (see {@link AlarmAudience}), each with its audience and place. */
+    static void alarms(JsonGenerator g, Alarms alarms, DeviceRegistry registry, Users.Role role) throws IOException {
         g.writeStartArray();
         for (Alarm a : alarms.active()) {
+            AlarmAudience audience = AlarmAudience.of(a.deviceId(), registry);
+            if (!audience.seenBy(role, a.severity())) {
+                continue;
+            }
             Device d = a.deviceId() == null ? null : registry.device(a.deviceId()).orElse(null);
             g.writeStartObject();
+            g.writeStringField("audience", audience.name().toLowerCase(java.util.Locale.ROOT));
+            g.writeStringField("room", d == null ? null : d.location().room());
             g.writeStringField("key", a.key());
             g.writeStringField("rule", a.ruleId());
             g.writeStringField("severity", a.severity().name());
@@ -49,21 +56,61 @@ final class ApiViews {
         g.writeEndArray();
     }
 
-    /** The timeline: newest first, by kind pattern (never readings), building, device and hours back. */
-    static void events(JsonGenerator g, Map<String, String> q, EventStore store) throws IOException {
+    /**
+     * A page of the timeline: newest first, by kind pattern (never readings), building, device and
+     * hours back, {@code limit} events (50 by default) before the cursor ({@code before}, {@code
+     * beforeId}) when there is one; {@code next} is the cursor of the page after, null at the end. Alarm
+     * events the role does not see (see {@link AlarmAudience}) are left out.
+     */
+    static void events(JsonGenerator g, Map<String, String> q, EventStore store, DeviceRegistry registry, Users.Role role) throws IOException {
         String kind = q.getOrDefault("kind", "camera.*");
         if (!TIMELINE_KINDS.contains(kind)) {
             kind = "camera.*"; // readings are the lab page's and the energy page's; the timeline is for what happens
         }
         int hours = parse(q.get("hours"), 24, 1, 24 * 31);
+        int limit = parse(q.get("limit"), 50, 1, 500);
         Instant now = Instant.now();
         EventQuery query = new EventQuery(now.minusSeconds(hours * 3600L), now.plusSeconds(3600), blank(q.get("device")), kind,
-                parse(q.get("limit"), 200, 1, 1000), blank(q.get("building")), true);
-        g.writeStartArray();
-        for (CampusEvent e : store.query(query)) {
-            g.writeRawValue(LiveFeed.json(e));
+                limit, blank(q.get("building")), true);
+        Instant before = instant(q.get("before"));
+        if (before != null && blank(q.get("beforeId")) != null) {
+            query = query.before(before, q.get("beforeId"));
+        }
+        List<CampusEvent> page = store.query(query);
+        g.writeStartObject();
+        g.writeArrayFieldStart("events");
+        for (CampusEvent e : page) {
+            if (!e.kind().startsWith("alarm.") || AlarmAudience.of(e.deviceId(), registry).seenBy(role, severityOf(e))) {
+                g.writeRawValue(LiveFeed.json(e));
+            }
         }
         g.writeEndArray();
+        if (page.size() == limit) {
+            CampusEvent last = page.get(page.size() - 1);
+            g.writeObjectFieldStart("next");
+            g.writeStringField("before", last.occurredAt().toString());
+            g.writeStringField("beforeId", last.id());
+            g.writeEndObject();
+        } else {
+            g.writeNullField("next");
+        }
+        g.writeEndObject();
+    }
+
+    private static Instant instant(String s) {
+        try {
+            return s == null || s.isBlank() ? null : Instant.parse(s);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    static org.campusedge.api.Severity severityOf(CampusEvent alarmEvent) {
+        try {
+            return org.campusedge.api.Severity.valueOf(alarmEvent.attributes().getOrDefault("alarmSeverity", "INFO"));
+        } catch (IllegalArgumentException bad) {
+            return org.campusedge.api.Severity.INFO;
+        }
     }
 
     static String blank(String s) {

@@ -307,7 +307,8 @@ final class EventTable {
 
     private static String where(EventQuery q, List<Object> args) {
         StringBuilder w = new StringBuilder();
-        if (q.from() != null && q.afterId() != null) {
+        boolean newestCursor = q.afterId() != null && q.newestFirst();
+        if (q.from() != null && q.afterId() != null && !newestCursor) {
             // a row-value comparison: SQLite walks the (kind, occurred_at) or time index from the cursor on
             and(w).append("e.occurred_at >= ? AND (e.occurred_at, e.id) > (?, ?)");
             args.add(q.from().toEpochMilli());
@@ -317,7 +318,13 @@ final class EventTable {
             and(w).append("e.occurred_at >= ?");
             args.add(q.from().toEpochMilli());
         }
-        if (q.to() != null) {
+        if (newestCursor) {
+            // a timeline's next page: back from the cursor, the same index walked the other way
+            and(w).append("e.occurred_at <= ? AND (e.occurred_at, e.id) < (?, ?)");
+            args.add(q.to().toEpochMilli());
+            args.add(q.to().toEpochMilli());
+            args.add(q.afterId());
+        } else if (q.to() != null) {
             and(w).append("e.occurred_at < ?");
             args.add(q.to().toEpochMilli());
         }

@@ -152,6 +152,38 @@ class SqliteEventStoreTest {
     }
 
     @Test
+    void aTimelinePagesBackwardsThroughEventsOfOneMillisecondWithoutLosingOrRepeatingAny() throws Exception {
+        store = new SqliteEventStore(config(dir.resolve("pages.db"), 1000, 10_000));
+        Instant t0 = Instant.parse("2026-11-22T08:00:00Z");
+        List<CampusEvent> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 23; i++) { // 23 motions, 10 of them in one millisecond, 5 alarms between them
+            events.add(CampusEvent.builder().schoolId("sch-1").deviceId("cam-" + (i % 3)).kind("camera.motion")
+                    .occurredAt(i < 10 ? t0 : t0.plusMillis(i)).receivedAt(t0).build());
+            if (i % 5 == 0) {
+                events.add(CampusEvent.builder().schoolId("sch-1").deviceId("cam-9").kind("camera.intrusion")
+                        .occurredAt(t0.plusMillis(i)).receivedAt(t0).build());
+            }
+        }
+        store.append(events).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        EventQuery first = new EventQuery(t0.minusSeconds(60), t0.plusSeconds(60), null, "camera.motion", 4, null, true);
+        List<String> seen = new java.util.ArrayList<>();
+        List<CampusEvent> page = store.query(first);
+        int pages = 0;
+        while (!page.isEmpty()) {
+            pages++;
+            assertTrue(page.size() <= 4);
+            page.forEach(e -> seen.add(e.id()));
+            CampusEvent last = page.get(page.size() - 1);
+            page = store.query(first.before(last.occurredAt(), last.id()));
+        }
+        List<String> expected = store.query(new EventQuery(t0.minusSeconds(60), t0.plusSeconds(60), null, "camera.motion", 100, null, true))
+                .stream().map(CampusEvent::id).toList();
+        assertEquals(23, expected.size());
+        assertEquals(expected, seen, "pages of 4, newest first, joined: every motion once, in the timeline's order");
+        assertEquals(6, pages);
+    }
+
+    @Test
     void readingsThatFillTheQueueCannotKeepAnIntrusionOut() throws Exception {
         store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("lanes.db"), "NORMAL", 1000, 100, 5, 0, 0));
         java.util.concurrent.CountDownLatch disk = new java.util.concurrent.CountDownLatch(1);
