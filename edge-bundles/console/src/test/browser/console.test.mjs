@@ -48,7 +48,8 @@ async function digestPost(url, user, password, headers, body) {
 async function loginAs(user, password) {
   // the console's certificate is self-signed, made at the gateway's first start: the browser is told to accept it, as
   // an admin does after comparing its fingerprint; what it got is checked after the admin's login (subject, Secure cookie)
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN", ignoreHTTPSErrors: true });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN", timezoneId: "Asia/Shanghai",
+    ignoreHTTPSErrors: true });
   // every refusal by the Content-Security-Policy is collected per page: a page that needs one (an inline script, an
   // inline style) fails its cspClean check
   await context.addInitScript(() => document.addEventListener("securitypolicyviolation",
@@ -97,6 +98,19 @@ try {
     await admin.waitForSelector(`#users td:text-is("${name}")`, { timeout: 5000 });
   }
   check(true, "admin created a security user and a teacher");
+  // labs: teacher-li is granted the physics and the chemistry lab at any time; teacher-zhao has only her lesson (the calendar)
+  await admin.fill("#new-name", "teacher-zhao");
+  await admin.selectOption("#new-role", "teacher");
+  await admin.fill("#new-password", "correct-horse-42");
+  await admin.click("#new-user button[type=submit]");
+  await admin.waitForSelector('#grant-user option[value="teacher-zhao"]', { state: "attached", timeout: 5000 });
+  for (const room of [process.env.LAB_ROOM, process.env.CHEM_ROOM]) {
+    await admin.selectOption("#grant-user", "teacher-li");
+    await admin.selectOption("#grant-room", room);
+    await admin.click("#new-grant button[type=submit]");
+    await admin.waitForSelector(`#lab-grants tr[data-grant="teacher-li|${room}"]`, { timeout: 5000 });
+  }
+  check(true, "the admin granted teacher-li the physics and the chemistry lab");
   await admin.waitForSelector("#bundles tbody tr", { timeout: 5000 });
   await admin.waitForSelector("#components tbody tr", { timeout: 5000 });
   const inactive = await admin.locator("#bundles td.offline, #components td.offline").count();
@@ -240,7 +254,7 @@ try {
   // teacher: the lab page charts each quantity live, benches overlaid, on a time axis that moves; the security page is refused
   const teacher = await loginAs("teacher-li", "correct-horse-42");
   check(new URL(teacher.url()).pathname === "/lab.html", "a teacher lands on the lab page");
-  await teacher.selectOption("#room", { label: process.env.LAB_ROOM });
+  await teacher.selectOption("#room", { value: process.env.LAB_ROOM });
   const temperature = '.chart-panel[data-point="temperature"] .chart';
   await teacher.waitForFunction((sel) => { const el = document.querySelector(sel); const c = el && echarts.getInstanceByDom(el);
     return c && c.getOption().series.some((s) => s.data.length >= 2); }, temperature, { timeout: 20000 });
@@ -282,7 +296,7 @@ try {
   await teacher.click("#projector");
   await cspClean(teacher, "the lab page");
   // the chemistry lab's pH alarm is on its page, above the charts, for the teacher to acknowledge
-  await teacher.selectOption("#room", { label: process.env.CHEM_ROOM });
+  await teacher.selectOption("#room", { value: process.env.CHEM_ROOM });
   await teacher.waitForSelector("#lab-alarms:not([hidden]) #alarms tbody tr", { timeout: 10000 });
   await teacher.click("#projector");
   await teacher.screenshot({ path: `${shots}/lab-alarm.png` });
@@ -291,7 +305,34 @@ try {
   await teacher.click("#lab-alarms button.ack");
   await teacher.waitForSelector("#lab-alarms td.state:has-text('teacher-li')", { timeout: 5000 });
   check(true, "and acknowledges it there");
-  await teacher.selectOption("#room", { label: process.env.LAB_ROOM });
+  await teacher.selectOption("#room", { value: process.env.LAB_ROOM });
+  await teacher.waitForFunction((sel) => { const el = document.querySelector(sel); const c = el && echarts.getInstanceByDom(el);
+    return c && c.getOption().series.some((s) => s.data.length > 0); }, temperature, { timeout: 20000 });
+  // outside her lessons a lab she was not granted is refused, with her next lesson there, and nothing live is sent
+  await teacher.selectOption("#room", { value: process.env.BIO_ROOM });
+  await teacher.waitForSelector("#closed:not([hidden])", { timeout: 5000 });
+  const closedText = await teacher.textContent("#closed");
+  check(/08:00/.test(closedText) && await teacher.locator("#charts").isHidden(),
+    `a teacher outside her lesson is told so, with her next one: "${closedText.replace(/\s+/g, " ").trim()}"`);
+  await teacher.screenshot({ path: `${shots}/lab-closed.png` });
+  const bio = encodeURIComponent(process.env.BIO_ROOM);
+  const refusedLab = await teacher.evaluate(async (bio) => [(await fetch(`/api/lab/history?room=${bio}`)).status,
+    (await fetch(`/api/stream?topic=lab&room=${bio}`)).status, (await fetch(`/api/lab/recordings?room=${bio}`)).status], bio);
+  check(refusedLab[0] === 403 && refusedLab[1] === 403 && refusedLab[2] === 200, `and by the API: history, live feed ${refusedLab}`);
+  // teacher-zhao, in her biology lesson now: the lab is open to her, the others are not, and she sees no chemistry alarm
+  const zhao = await loginAs("teacher-zhao", "correct-horse-42");
+  await zhao.waitForFunction(() => document.getElementById("room").options.length > 0, null, { timeout: 5000 });
+  const zhaoLabs = await zhao.evaluate(async () => Object.fromEntries(Object.entries(await (await fetch("/api/labs")).json())
+    .map(([room, l]) => [room, l.why])));
+  check(zhaoLabs[process.env.BIO_ROOM] === "lesson" && zhaoLabs[process.env.LAB_ROOM] === "not-her-lesson",
+    `in her lesson a teacher watches that lab and no other: ${JSON.stringify(zhaoLabs)}`);
+  check(await zhao.inputValue("#room") === process.env.BIO_ROOM && await zhao.locator("#lesson").isVisible(),
+    `her lab opens by itself, with the lesson: "${(await zhao.textContent("#lesson")).trim()}"`);
+  const zhaoAlarms = await zhao.evaluate(async () => (await (await fetch("/api/alarms")).json()).map((a) => a.rule));
+  check(!zhaoAlarms.includes("lab-ph-out-of-range"), `nor the alarms of another teacher's lab (${JSON.stringify(zhaoAlarms)})`);
+  await zhao.screenshot({ path: `${shots}/lab-lesson.png` });
+  await zhao.close();
+  await teacher.selectOption("#room", { value: process.env.LAB_ROOM });
   await teacher.waitForFunction((sel) => { const el = document.querySelector(sel); const c = el && echarts.getInstanceByDom(el);
     return c && c.getOption().series.some((s) => s.data.length > 0); }, temperature, { timeout: 20000 });
   // a recording for the lesson: its charts afterwards, and its CSV

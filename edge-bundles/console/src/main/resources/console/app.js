@@ -51,6 +51,9 @@ const I18N = {
     noReadings: "该实验室最近 45 分钟没有读数。", noRecordings: "暂无课堂记录", recordingNow: "正在记录：", showCharts: "查看图表",
     none: "无", ended: "结束", newest: "最新", older: "更早", page: "第 {n} 页", labAlarms: "本实验室的报警",
     timelineNone: "没有符合筛选条件的事件",
+    labGrants: "教师可随时查看的实验室", labGrantsHelp: "教师在课表（校历 labTimetables 中写明 teachers）所列本人课时内（前后各 15 分钟）可查看该实验室的实时数据与记录；在此授权后可随时查看（如实验室管理员、学科组长）。",
+    teacher: "教师", grant: "授权", labClosed: "此实验室现在不在您的课时内。", nextLesson: "您在此的下一节课：", askAdmin: "如需随时查看，请管理员在“管理”页授权。",
+    lessonNow: "本节课：", grantedLab: "管理员已授权", closedMark: "（非本人课时）", ownRecordings: "您本人的课堂记录仍可查看与下载。",
   },
   en: {
     title: "Campus Edge", security: "Security", lab: "Lab", admin: "Admin", logout: "Log out", lang: "中文",
@@ -117,6 +120,10 @@ const I18N = {
     backToLive: "Back to live", noReadings: "No readings from this lab in the last 45 minutes.", noRecordings: "No recordings yet",
     recordingNow: "Recording:", showCharts: "Charts", none: "none", ended: "Ended",
     newest: "Newest", older: "Older", page: "page {n}", labAlarms: "Alarms in this lab", timelineNone: "No events match the filter",
+    labGrants: "Labs teachers may watch at any time", labGrantsHelp: "A teacher watches a lab's live data and recordings in her own lessons by the timetable (the calendar's labTimetables naming her in teachers), from 15 minutes before to 15 minutes after; granted here, at any time (a lab technician, a head of science).",
+    teacher: "Teacher", grant: "Grant", labClosed: "This lab is not in one of your lessons now.", nextLesson: "Your next lesson here:",
+    askAdmin: "To watch it at any time, ask the admin to grant it on the Admin page.", lessonNow: "This lesson:", grantedLab: "granted by the admin",
+    closedMark: " (not your lesson)", ownRecordings: "Your own recordings stay yours to see and download.",
   },
 };
 const lang = localStorage.getItem("campus.lang") || "zh-CN";

@@ -26,6 +26,34 @@ document.getElementById("users").addEventListener("click", async (e) => {
   }
   loadUsers();
 });
+// Labs the admin lets a teacher watch at any time; in her own lessons (the calendar's lab timetables) she needs none.
+async function loadGrants() {
+  const [grants, users, labs] = await Promise.all([(await fetch("/api/lab/grants")).json(), (await fetch("/api/users")).json(),
+    (await fetch("/api/labs")).json()]);
+  document.querySelector("#lab-grants tbody").innerHTML = grants.map((g) => `<tr data-grant="${esc(g.user)}|${esc(g.room)}">
+    <td>${esc(g.user)}</td><td>${esc(oneLanguage(g.room))}</td>
+    <td><button type="button" class="act" data-revoke-user="${esc(g.user)}" data-revoke-room="${esc(g.room)}">${t("revoke")}</button></td></tr>`)
+    .join("") || `<tr><td colspan="3" class="muted">${t("none")}</td></tr>`;
+  document.getElementById("grant-user").innerHTML = users.filter((u) => u.role === "teacher")
+    .map((u) => `<option value="${esc(u.name)}">${esc(u.name)}</option>`).join("");
+  document.getElementById("grant-room").innerHTML = Object.keys(labs)
+    .map((r) => `<option value="${esc(r)}">${esc(oneLanguage(r))}</option>`).join("");
+}
+document.getElementById("lab-grants").addEventListener("click", async (e) => {
+  const user = e.target.getAttribute("data-revoke-user");
+  if (!user) return;
+  try { await post("/api/lab/grants/revoke", { user, room: e.target.getAttribute("data-revoke-room") }); }
+  catch (err) { document.getElementById("grant-result").textContent = err.message; }
+  loadGrants();
+});
+document.getElementById("new-grant").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const out = document.getElementById("grant-result");
+  out.textContent = "";
+  try { await post("/api/lab/grants", Object.fromEntries(new FormData(e.target))); }
+  catch (err) { out.textContent = err.message; }
+  loadGrants();
+});
 async function loadDevices() {
   const devices = await (await fetch("/api/devices")).json();
   document.querySelector("#devices tbody").innerHTML = devices.map((d) => `<tr><td>${esc(d.device)}</td><td>${esc(d.family)}</td>
@@ -102,6 +130,7 @@ document.getElementById("new-user").addEventListener("submit", async (e) => {
     document.getElementById("user-result").textContent = "✓";
     e.target.reset();
     loadUsers();
+    loadGrants();
   } catch (err) {
     document.getElementById("user-result").textContent = err.message;
   }
@@ -208,5 +237,5 @@ async function loadAdmin() {
   document.querySelector("#bundles tbody").innerHTML = a.bundles.map((b) => `<tr><td>${esc(b.name)}</td><td>${esc(b.version)}</td>
     <td class="${b.state === "ACTIVE" ? "online" : "offline"}">${esc(b.state)}</td></tr>`).join("");
 }
-whoAmI().then(() => { loadUsers(); loadScreens(); loadDevices(); loadCredentials(); loadCertificates(); loadAdmin();
+whoAmI().then(() => { loadUsers(); loadGrants(); loadScreens(); loadDevices(); loadCredentials(); loadCertificates(); loadAdmin();
   setInterval(() => { loadAdmin(); loadCertificates(); }, 10000); });

@@ -15,6 +15,7 @@ const view = {
   chosen: new Set((params.get("benches") || "").split(",").filter((b) => b)),
   minutes: [5, 15, 45].includes(Number(params.get("window"))) ? Number(params.get("window")) : 15,
   replay: null, // {id, title, from, to, data} while a recording is shown
+  open: false, // whether the lab is open to her now (her lesson, a grant, the admin)
 };
 const live = new Map(); // point -> {unit, devices: Map(device -> [[ms, value], ...] oldest first)}
 const panels = new Map(); // point -> {el, chart}
@@ -90,6 +91,7 @@ function firstAtOrAfter(s, ms) {
 }
 
 function render() {
+  if (!view.open && !view.replay) return;
   const store = view.replay ? view.replay.data : live;
   const to = view.replay ? view.replay.to : Date.now() + skew;
   const from = view.replay ? view.replay.from : to - view.minutes * 60 * 1000;
@@ -147,10 +149,25 @@ function windowButtons() {
   document.querySelectorAll("#window button").forEach((b) => b.setAttribute("aria-pressed", String(Number(b.dataset.minutes) === view.minutes)));
 }
 
+function lessonText(l) {
+  const day = new Date(l.start).toLocaleDateString(lang === "en" ? "en-GB" : "zh-CN", { weekday: "short", month: "long", day: "numeric" });
+  const hm = (iso) => new Date(iso).toLocaleTimeString(lang === "en" ? "en-GB" : "zh-CN", { hour: "2-digit", minute: "2-digit", hour12: false });
+  return `${day} ${hm(l.start)}–${hm(l.end)}${l.class ? " · " + oneLanguage(l.class) : ""}`;
+}
+
 async function watch(room, labs) {
-  if (feed) feed.close();
+  if (feed) { feed.close(); feed = null; }
   view.room = room;
-  view.benches = labs[room] || [];
+  const lab = labs[room] || { kits: [], open: false };
+  view.benches = lab.kits;
+  view.open = lab.open;
+  // a lab outside her lessons (and not granted): said plainly, with her next lesson there; nothing live is opened
+  document.getElementById("closed").hidden = lab.open;
+  document.getElementById("closed-next").textContent = lab.lesson && !lab.open ? `${t("nextLesson")} ${lessonText(lab.lesson)}` : "";
+  document.getElementById("lesson").hidden = !lab.open || (!lab.lesson && lab.why !== "granted");
+  document.getElementById("lesson").textContent = lab.why === "granted" ? t("grantedLab") : lab.lesson ? `${t("lessonNow")} ${lessonText(lab.lesson)}` : "";
+  ["benches", "window", "projector", "charts", "rec-form"].forEach((id) => { document.getElementById(id).hidden = !lab.open; });
+  document.body.classList.toggle("lab-closed", !lab.open);
   const ids = new Set(view.benches.map((b) => b.id));
   view.chosen = new Set([...view.chosen].filter((id) => ids.has(id)));
   if (!view.chosen.size) view.chosen = new Set(ids);
@@ -160,6 +177,12 @@ async function watch(room, labs) {
   panels.forEach((p) => { p.chart.dispose(); p.el.remove(); });
   panels.clear();
   keepInUrl();
+  if (!lab.open) {
+    document.getElementById("no-readings").hidden = true;
+    document.getElementById("window").hidden = true;
+    loadRecordings();
+    return;
+  }
   feed = new EventSource(`/api/stream?topic=lab&room=${encodeURIComponent(room)}`);
   feed.addEventListener("reading", (m) => {
     const r = JSON.parse(m.data);
@@ -235,6 +258,7 @@ async function showRecording(rec, csvHref) {
   document.getElementById("replay-csv").href = csvHref;
   document.getElementById("replay").hidden = false;
   document.getElementById("window").hidden = true;
+  document.getElementById("charts").hidden = false; // her own recording, even outside her lessons
   render();
   window.scrollTo(0, 0);
 }
@@ -242,7 +266,8 @@ async function showRecording(rec, csvHref) {
 function closeReplay(draw = true) {
   view.replay = null;
   document.getElementById("replay").hidden = true;
-  document.getElementById("window").hidden = false;
+  document.getElementById("window").hidden = !view.open;
+  document.getElementById("charts").hidden = !view.open;
   if (draw) render();
 }
 
@@ -280,8 +305,10 @@ setInterval(() => { if (!view.replay && !document.hidden) render(); }, 1000);
 whoAmI().then(async () => {
   const labs = await (await fetch("/api/labs")).json();
   const select = document.getElementById("room");
-  select.innerHTML = Object.keys(labs).map((r) => `<option>${esc(r)}</option>`).join("");
-  if (view.room && labs[view.room]) select.value = view.room;
+  select.innerHTML = Object.keys(labs).map((r) => `<option value="${esc(r)}">${esc(oneLanguage(r))}${labs[r].open ? "" : esc(t("closedMark"))}</option>`).join("");
+  // the lab in the URL; else the first one open to her now
+  const firstOpen = Object.keys(labs).find((r) => labs[r].open);
+  if (view.room && labs[view.room]) select.value = view.room; else if (firstOpen) select.value = firstOpen;
   select.addEventListener("change", () => { view.chosen.clear(); watch(select.value, labs); });
   if (select.value) watch(select.value, labs);
   watchAlarms();

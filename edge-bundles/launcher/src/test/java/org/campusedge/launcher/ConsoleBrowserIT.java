@@ -36,7 +36,20 @@ class ConsoleBrowserIT {
     void securityAndTeacherScenariosInHeadlessChromium() throws Exception {
         Path tests = Path.of("../console/src/test/browser").toAbsolutePath().normalize();
         Path calendar = dir.resolve("no-school.yaml");
-        Files.writeString(calendar, "# no school hours: every moment is night\nschoolHours: {}\n");
+        // no school hours (every moment is night); the biology lab booked now for teacher-zhao's lesson, and for teacher-li's
+        // two days from now: a teacher watches a lab in her own lessons only, unless the admin grants it
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneId.of("Asia/Shanghai"));
+        java.time.LocalTime from = now.toLocalTime().minusHours(1).isAfter(now.toLocalTime()) ? java.time.LocalTime.MIN
+                : now.toLocalTime().minusHours(1);
+        java.time.LocalTime to = now.toLocalTime().plusHours(1).isBefore(now.toLocalTime()) ? java.time.LocalTime.of(23, 59)
+                : now.toLocalTime().plusHours(1);
+        java.time.format.DateTimeFormatter hm = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
+        String today = now.getDayOfWeek().name().toLowerCase(java.util.Locale.ROOT);
+        String later = now.plusDays(2).getDayOfWeek().name().toLowerCase(java.util.Locale.ROOT);
+        Files.writeString(calendar, "# no school hours: every moment is night\nschoolHours: {}\nlabTimetables:\n"
+                + "  \"401 生物实验室 Biology Lab\":\n"
+                + "    - {days: [" + today + "], time: \"" + from.format(hm) + "-" + to.format(hm) + "\", class: 初一(4)班 生物, teachers: [teacher-zhao]}\n"
+                + "    - {days: [" + later + "], time: \"08:00-09:40\", class: 初一(2)班 生物, teachers: [teacher-li]}\n");
         // the example school, with its meters behind the Milo simulator instead of the school's energy server
         EnergyMeterServer meters = new EnergyMeterServer(List.of(new EnergyMeterServer.Meter("meter-teaching-1", "teaching", 180),
                 new EnergyMeterServer.Meter("meter-science-1", "science", 120), new EnergyMeterServer.Meter("meter-canteen-1", "canteen", 150),
@@ -108,9 +121,9 @@ class ConsoleBrowserIT {
                 String output = BrowserScript.run(tests, "console.test.mjs", java.util.Map.of("CONSOLE_URL", gw.consoleUrl(),
                         "ADMIN_PASSWORD", adminPassword, "DEVICE_HTTP", "http://127.0.0.1:" + gw.httpPort(),
                         "CAMERA_KEY", gw.deviceKeys().secret("cam-fence-north-1"),
-                        "LAB_ROOM", "201 物理实验室 Physics Lab", "CHEM_ROOM", "301 化学实验室 Chemistry Lab", "LAB_ALARM", labAlarm));
+                        "LAB_ROOM", "201 物理实验室 Physics Lab", "CHEM_ROOM", "301 化学实验室 Chemistry Lab", "BIO_ROOM", "401 生物实验室 Biology Lab", "LAB_ALARM", labAlarm));
                 BrowserScript.assertScreenshots("admin.png", "security-alarm.png", "security-acknowledged.png", "security-phone.png",
-                        "security-page-2.png", "lab.png", "lab-projector.png", "lab-recording.png", "lab-alarm.png", "teacher-refused.png",
+                        "security-page-2.png", "lab.png", "lab-projector.png", "lab-recording.png", "lab-alarm.png", "lab-closed.png", "lab-lesson.png", "teacher-refused.png",
                         "energy.png");
                 // the key the page showed is the one the gateway now holds for the kit, and it never reached the log
                 Matcher k = Pattern.compile("NEW_KEY lab-bio-1-s1 (\\S+)").matcher(output);

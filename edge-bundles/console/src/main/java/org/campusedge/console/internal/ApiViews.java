@@ -26,12 +26,17 @@ final class ApiViews {
     private ApiViews() {
     }
 
-    /** The active alarms the role sees (see {@link AlarmAudience}), each with its audience and place. */
-    static void alarms(JsonGenerator g, Alarms alarms, DeviceRegistry registry, Users.Role role) throws IOException {
+    /** Whether the signed-in user sees an alarm about a device, of a severity. */
+    interface Visible {
+        boolean sees(String deviceId, org.campusedge.api.Severity severity);
+    }
+
+    /** The active alarms the user sees (see {@link AlarmAudience}), each with its audience and place. */
+    static void alarms(JsonGenerator g, Alarms alarms, DeviceRegistry registry, Visible visible) throws IOException {
         g.writeStartArray();
         for (Alarm a : alarms.active()) {
             AlarmAudience audience = AlarmAudience.of(a.deviceId(), registry);
-            if (!audience.seenBy(role, a.severity())) {
+            if (!visible.sees(a.deviceId(), a.severity())) {
                 continue;
             }
             Device d = a.deviceId() == null ? null : registry.device(a.deviceId()).orElse(null);
@@ -62,7 +67,7 @@ final class ApiViews {
      * beforeId}) when there is one; {@code next} is the cursor of the page after, null at the end. Alarm
      * events the role does not see (see {@link AlarmAudience}) are left out.
      */
-    static void events(JsonGenerator g, Map<String, String> q, EventStore store, DeviceRegistry registry, Users.Role role) throws IOException {
+    static void events(JsonGenerator g, Map<String, String> q, EventStore store, Visible visible) throws IOException {
         String kind = q.getOrDefault("kind", "camera.*");
         if (!TIMELINE_KINDS.contains(kind)) {
             kind = "camera.*"; // readings are the lab page's and the energy page's; the timeline is for what happens
@@ -80,7 +85,7 @@ final class ApiViews {
         g.writeStartObject();
         g.writeArrayFieldStart("events");
         for (CampusEvent e : page) {
-            if (!e.kind().startsWith("alarm.") || AlarmAudience.of(e.deviceId(), registry).seenBy(role, severityOf(e))) {
+            if (!e.kind().startsWith("alarm.") || visible.sees(e.deviceId(), severityOf(e))) {
                 g.writeRawValue(LiveFeed.json(e));
             }
         }
@@ -138,28 +143,6 @@ final class ApiViews {
             g.writeEndObject();
         }
         g.writeEndArray();
-    }
-
-    /** The labs and their sensor kits: {room: [{id, bench}]}, the bench being the kit's zone in the inventory. */
-    static void labs(JsonGenerator g, DeviceRegistry registry) throws IOException {
-        Map<String, java.util.List<Device>> rooms = new java.util.TreeMap<>();
-        for (Device d : registry.devices()) {
-            if (d.family().equals("lab") && d.location().room() != null) {
-                rooms.computeIfAbsent(d.location().room(), r -> new ArrayList<>()).add(d);
-            }
-        }
-        g.writeStartObject();
-        for (var r : rooms.entrySet()) {
-            g.writeArrayFieldStart(r.getKey());
-            for (Device d : r.getValue().stream().sorted(java.util.Comparator.comparing(Device::id)).toList()) {
-                g.writeStartObject();
-                g.writeStringField("id", d.id());
-                g.writeStringField("bench", d.location().zone() == null ? d.id() : d.location().zone());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
-        g.writeEndObject();
     }
 
     static void recordings(JsonGenerator g, List<LabRecordings.Recording> list) throws IOException {

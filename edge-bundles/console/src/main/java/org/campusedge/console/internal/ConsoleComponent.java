@@ -72,6 +72,9 @@ public final class ConsoleComponent {
         @AttributeDefinition(description = "File of the wall screens' logins (hashes of their tokens); made when the first is")
         String screensFile() default "data/console-screens";
 
+        @AttributeDefinition(description = "File of the labs the admin let teachers watch at any time (beyond their lessons)")
+        String labGrantsFile() default "data/console-lab-grants";
+
         @AttributeDefinition(description = "Minutes without a request after which a session ends")
         int sessionIdleMinutes() default 30;
 
@@ -90,6 +93,10 @@ public final class ConsoleComponent {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile org.campusedge.api.CardSubjects cardSubjects;
+
+    /** The calendar's lab timetables (from the rules bundle): without them a teacher sees only the labs granted her. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile org.campusedge.api.LabTimetables timetables;
 
     private final ConsoleServer server;
     private final EventBus.Subscription subscription;
@@ -136,6 +143,7 @@ public final class ConsoleComponent {
         server = new ConsoleServer(config.host(), config.port(), tls, users, new Sessions(Clock.systemUTC(),
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
+                new LabAccess(new LabGrants(CampusHome.resolve(config.labGrantsFile())), () -> timetables, Clock.systemUTC()),
                 new AdminView(context, registry, rules, counters, scr, () -> cloud, store), new CredentialsView(credentials, registry, () -> certificates),
                 new DrillView(drills, registry, store), new Screens(CampusHome.resolve(config.screensFile())), () -> cardSubjects,
                 ConsoleServer.defaultLimits(), e -> bus.publish(java.util.List.of(e)).exceptionally(t -> {

@@ -47,7 +47,7 @@ final class ConsoleServer implements AutoCloseable {
     private final DeviceHealth health;
     private final DeviceRegistry registry;
     private final EventStore store;
-    private final LabRecordings recordings;
+    private final LabApi labs;
     private final EnergyToday energy;
     private final AdminView admin;
     private final CredentialsView credentials;
@@ -64,7 +64,7 @@ final class ConsoleServer implements AutoCloseable {
 
     /** @param tls the console's key and certificate; null: plain HTTP (tests of the pages' logic only) */
     ConsoleServer(String host, int port, org.campusedge.net.TlsIdentity tls, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
-                  DeviceRegistry registry, EventStore store, LabRecordings recordings, AdminView admin, CredentialsView credentials,
+                  DeviceRegistry registry, EventStore store, LabRecordings recordings, LabAccess labAccess, AdminView admin, CredentialsView credentials,
                   DrillView drills, Screens screens, java.util.function.Supplier<org.campusedge.api.CardSubjects> cardSubjects,
                   BoundedHttpServer.Limits limits, java.util.function.Consumer<org.campusedge.api.CampusEvent> audit) throws IOException {
         this.cookieAttributes = "; Path=/; HttpOnly; SameSite=Strict" + (tls == null ? "" : "; Secure");
@@ -77,7 +77,7 @@ final class ConsoleServer implements AutoCloseable {
         this.subjects = new SubjectRequests(store, cardSubjects, this.audit);
         this.ledger = new AlarmLedger(store);
         this.store = store;
-        this.recordings = recordings;
+        this.labs = new LabApi(labAccess, recordings, registry, feed, sessions, users, this.audit);
         this.energy = new EnergyToday(store, registry);
         this.users = users;
         this.sessions = sessions;
@@ -256,11 +256,12 @@ final class ConsoleServer implements AutoCloseable {
                 Http.text(ex, 200, "bye");
             }
             // each role its alarms: a guard security's (and every CRITICAL one), a teacher the labs', the admin all
-            case "GET /api/alarms" -> allowed(ex, security || teacher, () -> Http.json(ex, 200, g -> ApiViews.alarms(g, alarms, registry, role)));
+            case "GET /api/alarms" -> allowed(ex, security || teacher, () -> Http.json(ex, 200,
+                    g -> ApiViews.alarms(g, alarms, registry, (device, severity) -> sees(s.user(), device, severity))));
             case "POST /api/alarms/acknowledge", "POST /api/alarms/clear" -> allowed(ex, security || teacher, () -> {
                 Map<String, String> form = Http.form(Http.body(ex));
                 String key = form.getOrDefault("key", "");
-                if (!seesAlarm(role, key)) {
+                if (!seesAlarm(s.user(), key)) {
                     Http.text(ex, 403, "not one of your role's alarms");
                     return;
                 }
@@ -283,7 +284,7 @@ final class ConsoleServer implements AutoCloseable {
             });
             case "GET /api/alarms/ledger" -> allowed(ex, security || teacher, () -> {
                 String key = Http.form(ex.rawQuery()).getOrDefault("key", "");
-                if (!seesAlarm(role, key)) {
+                if (!seesAlarm(s.user(), key)) {
                     Http.text(ex, 403, "not one of your role's alarms");
                     return;
                 }
@@ -294,7 +295,7 @@ final class ConsoleServer implements AutoCloseable {
             case "POST /api/drill/stop" -> allowed(ex, security, () -> drills.stop(ex, s.user().name()));
             case "GET /api/events" -> allowed(ex, security, () -> {
                 Map<String, String> q = Http.form(ex.rawQuery());
-                Http.json(ex, 200, g -> ApiViews.events(g, q, store, registry, role));
+                Http.json(ex, 200, g -> ApiViews.events(g, q, store, (device, severity) -> sees(s.user(), device, severity)));
             });
             case "GET /api/devices" -> allowed(ex, security || role == Users.Role.ADMIN, () -> Http.json(ex, 200, g -> ApiViews.devices(g, health, registry)));
             case "GET /api/admin" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, admin::write));
@@ -309,64 +310,18 @@ final class ConsoleServer implements AutoCloseable {
             case "POST /api/certificates/trust", "POST /api/certificates/distrust" -> allowed(ex, role == Users.Role.ADMIN,
                     () -> credentials.trustOrDistrust(ex, path.endsWith("/trust"), s.user().name(), audit));
             case "GET /api/energy" -> Http.json(ex, 200, g -> ApiViews.energy(g, energy.meters()));
-            case "GET /api/labs" -> allowed(ex, teacher, () -> Http.json(ex, 200, g -> ApiViews.labs(g, registry)));
-            case "POST /api/lab/recording" -> allowed(ex, teacher, () -> {
-                Map<String, String> form = Http.form(Http.body(ex));
-                try {
-                    boolean done = recordings.mark(form.getOrDefault("room", ""), "start".equals(form.get("action")),
-                            form.get("title"), s.user().name());
-                    Http.text(ex, done ? 200 : 409, done ? "done" : "a recording is already running, or none is");
-                } catch (IllegalArgumentException e) {
-                    Http.text(ex, 400, e.getMessage());
-                } catch (Exception e) {
-                    Http.text(ex, 503, "the recording mark could not be stored: " + e.getMessage());
-                }
-            });
-            // the lab's last minutes (45 at most) for the live charts to start from, and a recording's charts
-            case "GET /api/lab/history" -> allowed(ex, teacher, () -> {
-                Map<String, String> q = Http.form(ex.rawQuery());
-                int minutes = Math.max(1, Math.min(45, parseInt(q.get("minutes"), 45)));
-                java.time.Instant now = java.time.Instant.now();
-                Http.json(ex, 200, g -> recordings.series(q.getOrDefault("room", ""), now.minus(Duration.ofMinutes(minutes)), now, g));
-            });
-            case "GET /api/lab/recording.json" -> allowed(ex, teacher, () -> {
-                Map<String, String> q = Http.form(ex.rawQuery());
-                java.io.StringWriter w = new java.io.StringWriter();
-                try (com.fasterxml.jackson.core.JsonGenerator g = Http.JSON.createGenerator(w)) {
-                    recordings.recordingSeries(q.getOrDefault("room", ""), q.getOrDefault("id", ""), g);
-                } catch (IllegalArgumentException e) {
-                    Http.text(ex, 404, e.getMessage());
-                    return;
-                }
-                Http.send(ex, 200, "application/json; charset=utf-8", w.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            });
-            case "GET /api/lab/recordings" -> allowed(ex, teacher, () -> {
-                String room = Http.form(ex.rawQuery()).getOrDefault("room", "");
-                Http.json(ex, 200, g -> ApiViews.recordings(g, recordings.list(room)));
-            });
-            case "GET /api/lab/recording.csv" -> allowed(ex, teacher, () -> {
-                Map<String, String> q = Http.form(ex.rawQuery());
-                java.io.StringWriter csv = new java.io.StringWriter();
-                try {
-                    recordings.csv(q.getOrDefault("room", ""), q.getOrDefault("id", ""), csv);
-                } catch (IllegalArgumentException e) {
-                    Http.text(ex, 404, e.getMessage());
-                    return;
-                }
-                ex.responseHeaders().put("Content-Disposition", "attachment; filename=\"lab-recording-" + q.get("id") + ".csv\"");
-                Http.send(ex, 200, "text/csv; charset=utf-8", csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            });
+            case "GET /api/labs", "GET /api/lab/history", "GET /api/lab/recordings", "GET /api/lab/recording.json",
+                 "GET /api/lab/recording.csv", "POST /api/lab/recording", "GET /api/lab/grants", "POST /api/lab/grants",
+                 "POST /api/lab/grants/revoke" -> allowed(ex, teacher, () -> labs.handle(ex, method + " " + path, s));
             case "GET /api/stream" -> {
                 Map<String, String> q = Http.form(ex.rawQuery());
                 String topic = q.getOrDefault("topic", "");
                 if (topic.equals("alarms")) {
                     allowed(ex, security || teacher, () -> feed.serve(ex, e -> e.kind().startsWith("alarm.")
-                            ? AlarmAudience.of(e.deviceId(), registry).seenBy(role, ApiViews.severityOf(e))
+                            ? sees(s.user(), e.deviceId(), ApiViews.severityOf(e))
                             : e.kind().startsWith("audit.drill-") && security, () -> sessions.isLive(s.id())));
                 } else if (topic.equals("lab")) {
-                    String room = q.getOrDefault("room", "");
-                    allowed(ex, teacher, () -> feed.serve(ex, e -> e.kind().equals("lab.reading") && room.equals(e.location().room()),
-                            () -> sessions.isLive(s.id())));
+                    allowed(ex, teacher, () -> labs.handle(ex, "GET /api/stream", s));
                 } else {
                     Http.text(ex, 400, "topic must be alarms or lab");
                 }
@@ -383,7 +338,13 @@ final class ConsoleServer implements AutoCloseable {
             }));
             case "POST /api/users" -> allowed(ex, role == Users.Role.ADMIN, () -> accounts.save(ex, s));
             case "POST /api/users/reset" -> allowed(ex, role == Users.Role.ADMIN, () -> accounts.reset(ex, s));
-            case "POST /api/users/remove" -> allowed(ex, role == Users.Role.ADMIN, () -> accounts.remove(ex, s));
+            case "POST /api/users/remove" -> allowed(ex, role == Users.Role.ADMIN, () -> {
+                accounts.remove(ex, s);
+                String name = Http.form(Http.body(ex)).getOrDefault("name", "");
+                if (users.role(name).isEmpty()) {
+                    labs.access().grants().forget(name); // a later user of that name starts with no labs
+                }
+            });
             case "POST /api/password" -> accounts.changeOwn(ex, s);
             case "GET /api/screens" -> allowed(ex, role == Users.Role.ADMIN, () -> screens.list(ex));
             case "POST /api/screens" -> allowed(ex, role == Users.Role.ADMIN, () -> screens.add(ex, s));
@@ -393,13 +354,24 @@ final class ConsoleServer implements AutoCloseable {
     }
 
     /**
-     * Whether the role sees this alarm. One no longer active (cleared meanwhile, or never) is left to
-     * the alarm book to answer (409) for security and the admin, as before; a teacher sees only active
-     * lab alarms.
+     * Whether the user sees an alarm about this device: its audience is her role's ({@link AlarmAudience}),
+     * and for a teacher the lab is one she may watch now ({@link LabAccess}).
      */
-    private boolean seesAlarm(Users.Role role, String key) {
-        return alarms.get(key).map(a -> AlarmAudience.of(a.deviceId(), registry).seenBy(role, a.severity()))
-                .orElse(role != Users.Role.TEACHER);
+    private boolean sees(Users.User u, String deviceId, org.campusedge.api.Severity severity) {
+        if (!AlarmAudience.of(deviceId, registry).seenBy(u.role(), severity)) {
+            return false;
+        }
+        return u.role() != Users.Role.TEACHER
+                || labs.access().mayWatch(u, registry.device(deviceId).map(d -> d.location().room()).orElse(null));
+    }
+
+    /**
+     * Whether the user sees this alarm. One no longer active (cleared meanwhile, or never) is left to
+     * the alarm book to answer (409) for security and the admin, as before; a teacher sees only active
+     * lab alarms of her labs.
+     */
+    private boolean seesAlarm(Users.User u, String key) {
+        return alarms.get(key).map(a -> sees(u, a.deviceId(), a.severity())).orElse(u.role() != Users.Role.TEACHER);
     }
 
     private static int parseInt(String s, int otherwise) {

@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * the cloud unreachable: nothing here waits for it. Rule files and the calendar are reloaded when
  * they change; a bad file is reported (FILE: FIELD: REASON) and the rules in force stay.
  */
-@Component(service = {Alarms.class, RuleStatus.class, Drills.class, org.campusedge.api.DutyRosters.class}, immediate = true, configurationPid = RulesComponent.PID)
+@Component(service = {Alarms.class, RuleStatus.class, Drills.class, org.campusedge.api.DutyRosters.class, org.campusedge.api.LabTimetables.class},
+        immediate = true, configurationPid = RulesComponent.PID)
 @Designate(ocd = RulesComponent.Config.class)
-public final class RulesComponent implements Alarms, RuleStatus, Drills, org.campusedge.api.DutyRosters {
+public final class RulesComponent implements Alarms, RuleStatus, Drills, org.campusedge.api.DutyRosters, org.campusedge.api.LabTimetables {
 
     public static final String PID = "org.campusedge.rules";
     /** How far back the stored alarm history is read at start to find the alarms still active. */
@@ -92,7 +93,8 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
     private final ScheduledExecutorService timer;
     private final EventBus bus;
     private RuleEngine engine;
-    private SchoolCalendar calendar;
+    /** Replaced whole on a reload; read without the lock by the console's lab access checks. */
+    private volatile SchoolCalendar calendar;
     private BroadcastSchedule schedule;
     private List<String> problems = List.of();
     private java.time.Instant lastLoadAt;
@@ -308,6 +310,11 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
             }
             return fresh;
         }
+    }
+
+    @Override
+    public List<org.campusedge.api.LabTimetables.Lesson> lessons(String room, java.time.Instant from, java.time.Instant to) {
+        return calendar.lessons(room, from, to);
     }
 
     @Override

@@ -26,7 +26,7 @@ final class SchoolCalendar {
     private record Holiday(LocalDate from, LocalDate to, String name) {
     }
 
-    private record Slot(Set<DayOfWeek> days, Span time) {
+    private record Slot(Set<DayOfWeek> days, Span time, String className, Set<String> teachers) {
     }
 
     private final ZoneId zone;
@@ -73,7 +73,10 @@ final class SchoolCalendar {
                 Set<DayOfWeek> days = java.util.EnumSet.noneOf(DayOfWeek.class);
                 ((List<Object>) slot.get("days")).forEach(d -> days.add(DayOfWeek.valueOf(((String) d).toUpperCase(Locale.ROOT))));
                 String[] t = ((String) slot.get("time")).split("-");
-                list.add(new Slot(Set.copyOf(days), new Span(LocalTime.parse(t[0]), LocalTime.parse(t[1]))));
+                Set<String> teachers = new java.util.TreeSet<>();
+                ((List<Object>) slot.getOrDefault("teachers", List.of())).forEach(name -> teachers.add((String) name));
+                list.add(new Slot(Set.copyOf(days), new Span(LocalTime.parse(t[0]), LocalTime.parse(t[1])), (String) slot.get("class"),
+                        Set.copyOf(teachers)));
             }
             labs.put(room, List.copyOf(list));
         });
@@ -139,6 +142,34 @@ final class SchoolCalendar {
             }
         }
         return true;
+    }
+
+    /** The lessons booked in a room that overlap [{@code from}, {@code to}), in time order; 31 days at most are looked at. */
+    List<org.campusedge.api.LabTimetables.Lesson> lessons(String room, Instant from, Instant to) {
+        List<Slot> slots = room == null ? null : labs.get(room);
+        List<org.campusedge.api.LabTimetables.Lesson> out = new ArrayList<>();
+        if (slots == null || !from.isBefore(to)) {
+            return out;
+        }
+        LocalDate last = to.atZone(zone).toLocalDate();
+        LocalDate first = from.atZone(zone).toLocalDate();
+        for (LocalDate day = first; !day.isAfter(last) && !day.isAfter(first.plusDays(31)); day = day.plusDays(1)) {
+            if (isHoliday(day)) {
+                continue;
+            }
+            for (Slot s : slots) {
+                if (!s.days().contains(dayAs(day))) {
+                    continue;
+                }
+                Instant start = day.atTime(s.time().from()).atZone(zone).toInstant();
+                Instant end = day.atTime(s.time().to()).atZone(zone).toInstant();
+                if (start.isBefore(to) && end.isAfter(from)) {
+                    out.add(new org.campusedge.api.LabTimetables.Lesson(room, start, end, s.className(), s.teachers()));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(org.campusedge.api.LabTimetables.Lesson::start));
+        return out;
     }
 
     /** Who is on the roster's duty at {@code t}; empty when nobody is or the calendar has no such roster. */

@@ -46,6 +46,28 @@ class SchoolCalendarTest {
     }
 
     @Test
+    void aLabsLessonsAreItsSlotsOnTheirDaysWithTheirTeachersSkippingHolidaysAndFollowingMakeUpDays() {
+        SchoolCalendar c = SchoolCalendar.of(Map.of("schoolHours", Map.of("tuesday", "07:00-18:00"),
+                "holidays", List.of(Map.of("from", "2026-12-01", "name", "a holiday on a Tuesday")),
+                "makeUpDays", List.of(Map.of("date", "2026-11-28", "as", "tuesday", "name", "make-up day")),
+                "labTimetables", Map.of("301 Chemistry", List.of(Map.of("days", List.of("tuesday"), "time", "10:00-11:40",
+                        "class", "Grade 9 (2)", "teachers", List.of("teacher-li", "teacher-zhao"))))),
+                java.time.ZoneId.of("Asia/Shanghai"));
+        // Monday 23 November to Wednesday 2 December, Shanghai: Tuesday the 24th, the make-up Saturday the 28th; not the holiday
+        List<org.campusedge.api.LabTimetables.Lesson> lessons = c.lessons("301 Chemistry", Instant.parse("2026-11-22T16:00:00Z"),
+                Instant.parse("2026-12-02T16:00:00Z"));
+        assertEquals(List.of(Instant.parse("2026-11-24T02:00:00Z"), Instant.parse("2026-11-28T02:00:00Z")),
+                lessons.stream().map(org.campusedge.api.LabTimetables.Lesson::start).toList());
+        assertEquals(Instant.parse("2026-11-24T03:40:00Z"), lessons.get(0).end());
+        assertEquals(java.util.Set.of("teacher-li", "teacher-zhao"), lessons.get(0).teachers());
+        assertEquals("Grade 9 (2)", lessons.get(0).className());
+        // a lesson under way is one that overlaps: asked at 11:00 for an instant, it is there; at 11:40, not
+        assertEquals(1, c.lessons("301 Chemistry", Instant.parse("2026-11-24T03:00:00Z"), Instant.parse("2026-11-24T03:00:01Z")).size());
+        assertEquals(0, c.lessons("301 Chemistry", Instant.parse("2026-11-24T03:40:00Z"), Instant.parse("2026-11-24T03:41:00Z")).size());
+        assertEquals(0, c.lessons("401 Biology", Instant.parse("2026-11-22T16:00:00Z"), Instant.parse("2026-12-02T16:00:00Z")).size());
+    }
+
+    @Test
     void aLabIsScheduledEmptyOutsideItsBookedSlots() {
         assertFalse(calendar.isLabScheduledEmpty("301 Chemistry", Instant.parse("2026-11-24T02:30:00Z")), "Tuesday 10:30, booked");
         assertTrue(calendar.isLabScheduledEmpty("301 Chemistry", Instant.parse("2026-11-24T03:40:00Z")), "Tuesday 11:40, the slot ended");
