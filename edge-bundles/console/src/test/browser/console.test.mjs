@@ -372,6 +372,16 @@ try {
   const energyChart = await chartOf(teacher, "#chart");
   const bars = energyChart.series[0].data.filter((v) => v > 0).length;
   check(bars >= 4 && energyChart.series[1].data.some((v) => v > 0), `the energy page charts ${bars} buildings and shows the current draw`);
+  // today by hour against yesterday and last week's same day; each meter's draw against the night limit of the rules
+  await teacher.waitForFunction(() => { const c = echarts.getInstanceByDom(document.getElementById("hours-chart"));
+    return c && c.getOption().series[0].data.some((v) => v > 0); }, null, { timeout: 20000 });
+  const byHour = await chartOf(teacher, "#hours-chart");
+  const hour = new Date().toLocaleString("en-GB", { timeZone: "Asia/Shanghai", hour: "2-digit", hour12: false });
+  check(byHour.series.length === 3 && byHour.series[0].data.length === 24 && byHour.series[0].data[Number(hour)] > 0,
+    `the energy page charts today by hour (this hour, ${hour}:00: ${byHour.series[0].data[Number(hour)]} kWh) beside yesterday and last week`);
+  const draw = await teacher.evaluate(() => { const o = echarts.getInstanceByDom(document.getElementById("draw-chart")).getOption();
+    return { meters: o.yAxis[0].data.length, limit: o.series[0].markLine && o.series[0].markLine.data[0].xAxis }; });
+  check(draw.meters >= 4 && draw.limit === 60, `each meter's draw is drawn against the rule's 60 kW night limit: ${JSON.stringify(draw)}`);
   await cspClean(teacher, "the energy page");
   // the policy holds against what it is for: markup that slipped past escaping cannot run a script or an inline handler
   const ran = await teacher.evaluate(async () => {

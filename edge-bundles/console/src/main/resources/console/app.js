@@ -53,6 +53,9 @@ const I18N = {
     timelineNone: "没有符合筛选条件的事件",
     labGrants: "教师可随时查看的实验室", labGrantsHelp: "教师在课表（校历 labTimetables 中写明 teachers）所列本人课时内（前后各 15 分钟）可查看该实验室的实时数据与记录；在此授权后可随时查看（如实验室管理员、学科组长）。",
     teacher: "教师", grant: "授权", labClosed: "此实验室现在不在您的课时内。", nextLesson: "您在此的下一节课：", askAdmin: "如需随时查看，请管理员在“管理”页授权。",
+    energyByHour: "今日逐时用电（与昨日、上周同日对比）", drawPerMeter: "各电表当前功率", today: "今日", yesterday: "昨日",
+    lastWeekSameDay: "上周同日", wholeSchool: "全校", limitHelp: "虚线为规则 {rule} 的限值 {kw} kW（{when}）：超过的电表标为红色。",
+    when_outsideSchoolHours: "非上课时间", when_schoolHours: "上课时间", when_always: "任何时间",
     lessonNow: "本节课：", grantedLab: "管理员已授权", closedMark: "（非本人课时）", ownRecordings: "您本人的课堂记录仍可查看与下载。",
   },
   en: {
@@ -122,7 +125,11 @@ const I18N = {
     newest: "Newest", older: "Older", page: "page {n}", labAlarms: "Alarms in this lab", timelineNone: "No events match the filter",
     labGrants: "Labs teachers may watch at any time", labGrantsHelp: "A teacher watches a lab's live data and recordings in her own lessons by the timetable (the calendar's labTimetables naming her in teachers), from 15 minutes before to 15 minutes after; granted here, at any time (a lab technician, a head of science).",
     teacher: "Teacher", grant: "Grant", labClosed: "This lab is not in one of your lessons now.", nextLesson: "Your next lesson here:",
-    askAdmin: "To watch it at any time, ask the admin to grant it on the Admin page.", lessonNow: "This lesson:", grantedLab: "granted by the admin",
+    askAdmin: "To watch it at any time, ask the admin to grant it on the Admin page.", lessonNow: "This lesson:",
+    energyByHour: "Today by hour, against yesterday and the same day last week", drawPerMeter: "Each meter's draw now",
+    today: "today", yesterday: "yesterday", lastWeekSameDay: "same day last week", wholeSchool: "whole school",
+    limitHelp: "The dashed line is the limit of rule {rule}, {kw} kW ({when}): meters above it are red.",
+    when_outsideSchoolHours: "outside school hours", when_schoolHours: "in school hours", when_always: "at any time", grantedLab: "granted by the admin",
     closedMark: " (not your lesson)", ownRecordings: "Your own recordings stay yours to see and download.",
   },
 };

@@ -13,6 +13,18 @@ public interface RuleStatus {
 
     int scheduledBroadcasts();
 
+    /**
+     * A threshold rule in force: on which point of which kinds of event, its limits, and when it
+     * applies (the calendar's {@code when}, e.g. {@code outsideSchoolHours}); for pages that draw it.
+     */
+    record Threshold(String ruleId, java.util.Set<String> kinds, String point, Double above, Double below, String when) {
+    }
+
+    /** The threshold rules in force. */
+    default List<Threshold> thresholds() {
+        return List.of();
+    }
+
     /** Problems of the last load of the rule, calendar and schedule files (FILE: FIELD: REASON); empty when good. */
     List<String> loadErrors();
 

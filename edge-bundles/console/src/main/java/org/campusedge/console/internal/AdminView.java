@@ -41,6 +41,11 @@ final class AdminView {
         this.counters = counters;
     }
 
+    /** The rules in force (the energy page draws their power limits). */
+    RuleStatus rules() {
+        return rules;
+    }
+
     void write(JsonGenerator g) throws IOException {
         g.writeStartObject();
         g.writeStringField("school", registry.schoolId());

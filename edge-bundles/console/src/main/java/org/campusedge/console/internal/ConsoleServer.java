@@ -49,6 +49,8 @@ final class ConsoleServer implements AutoCloseable {
     private final EventStore store;
     private final LabApi labs;
     private final EnergyToday energy;
+    private final EnergyHours energyHours;
+    private final org.campusedge.api.RuleStatus rules;
     private final AdminView admin;
     private final CredentialsView credentials;
     private final DrillView drills;
@@ -79,6 +81,8 @@ final class ConsoleServer implements AutoCloseable {
         this.store = store;
         this.labs = new LabApi(labAccess, recordings, registry, feed, sessions, users, this.audit);
         this.energy = new EnergyToday(store, registry);
+        this.energyHours = new EnergyHours(store, registry, java.time.Clock.systemUTC());
+        this.rules = admin.rules();
         this.users = users;
         this.sessions = sessions;
         this.feed = feed;
@@ -310,6 +314,7 @@ final class ConsoleServer implements AutoCloseable {
             case "POST /api/certificates/trust", "POST /api/certificates/distrust" -> allowed(ex, role == Users.Role.ADMIN,
                     () -> credentials.trustOrDistrust(ex, path.endsWith("/trust"), s.user().name(), audit));
             case "GET /api/energy" -> Http.json(ex, 200, g -> ApiViews.energy(g, energy.meters()));
+            case "GET /api/energy/hours" -> Http.json(ex, 200, g -> energyHours.write(g, rules.thresholds()));
             case "GET /api/labs", "GET /api/lab/history", "GET /api/lab/recordings", "GET /api/lab/recording.json",
                  "GET /api/lab/recording.csv", "POST /api/lab/recording", "GET /api/lab/grants", "POST /api/lab/grants",
                  "POST /api/lab/grants/revoke" -> allowed(ex, teacher, () -> labs.handle(ex, method + " " + path, s));

@@ -223,6 +223,17 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
     }
 
     @Override
+    public synchronized List<Threshold> thresholds() {
+        return engine.rules().stream().filter(r -> r.kind() == Rule.Kind.THRESHOLD)
+                .map(r -> new Threshold(r.id(), r.match().kinds(), r.match().point(), r.above(), r.below(), switch (r.when()) {
+                    case ALWAYS -> "always";
+                    case SCHOOL_HOURS -> "schoolHours";
+                    case OUTSIDE_SCHOOL_HOURS -> "outsideSchoolHours";
+                    case LAB_SCHEDULED_EMPTY -> "labScheduledEmpty";
+                })).toList();
+    }
+
+    @Override
     public synchronized int scheduledBroadcasts() {
         return schedule.items().size();
     }

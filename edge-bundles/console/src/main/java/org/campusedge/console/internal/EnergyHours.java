@@ -1,0 +1,152 @@
+package org.campusedge.console.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.campusedge.api.Device;
+import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.EventQuery;
+import org.campusedge.api.EventStore;
+import org.campusedge.api.Measurement;
+
+/**
+ * A day's consumption by hour per building, from the meters' cumulative energy: for each meter and
+ * hour, its first energy reading in the hour and the first of the next (the last of the hour for the
+ * hour under way): short indexed queries (a meter's points come as one event each, so a few rows are
+ * read to find the energy one). A day before today is kept for ten minutes,
+ * today for one, so that screens refreshing it do not multiply the queries.
+ */
+final class EnergyHours {
+
+    /** Rows read to find a meter's energy reading among its other points' (power, voltage, current, breaker). */
+    private static final int ROWS = 12;
+
+    private record Cached(Map<String, double[]> byBuilding, long at) {
+    }
+
+    private final EventStore store;
+    private final DeviceRegistry registry;
+    private final Clock clock;
+    private final Map<LocalDate, Cached> cache = new ConcurrentHashMap<>();
+
+    EnergyHours(EventStore store, DeviceRegistry registry, Clock clock) {
+        this.store = store;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /** kWh per hour (24 values, NaN where nothing is known yet) per building, for a day in the school's time zone. */
+    Map<String, double[]> day(LocalDate date) {
+        ZoneId zone = registry.timezone();
+        boolean today = date.equals(LocalDate.now(clock.withZone(zone)));
+        long now = clock.millis();
+        Cached c = cache.get(date);
+        if (c != null && now - c.at() < (today ? 60_000 : 600_000)) {
+            return c.byBuilding();
+        }
+        Map<String, double[]> out = new TreeMap<>();
+        for (Device meter : registry.devices()) {
+            if (!meter.family().equals("energy")) {
+                continue;
+            }
+            double[] hours = meterHours(meter.id(), date, zone);
+            double[] sum = out.computeIfAbsent(meter.location().building() == null ? "-" : meter.location().building(), b -> nan());
+            for (int h = 0; h < 24; h++) {
+                if (!Double.isNaN(hours[h])) {
+                    sum[h] = (Double.isNaN(sum[h]) ? 0 : sum[h]) + hours[h];
+                }
+            }
+        }
+        cache.keySet().removeIf(d -> d.isBefore(date.minusDays(8)) || d.isAfter(date.plusDays(8)));
+        cache.put(date, new Cached(out, now));
+        return out;
+    }
+
+    private double[] meterHours(String meter, LocalDate date, ZoneId zone) {
+        double[] out = nan();
+        Instant midnight = date.atStartOfDay(zone).toInstant();
+        Double[] first = new Double[25];
+        for (int h = 0; h <= 24; h++) {
+            Instant from = midnight.plus(Duration.ofHours(h));
+            if (from.isAfter(clock.instant())) {
+                break;
+            }
+            first[h] = Measurement.firstValue(store.query(new EventQuery(from, from.plus(Duration.ofHours(1)), meter, "energy.reading",
+                    ROWS)), "energy");
+        }
+        for (int h = 0; h < 24; h++) {
+            if (first[h] == null) {
+                continue;
+            }
+            Double end = first[h + 1];
+            if (end == null) { // the hour under way, or a meter that went quiet: up to its last reading in the hour
+                Instant from = midnight.plus(Duration.ofHours(h));
+                end = Measurement.firstValue(store.query(new EventQuery(from, from.plus(Duration.ofHours(1)), meter, "energy.reading",
+                        ROWS).latestFirst()), "energy");
+            }
+            if (end != null) {
+                out[h] = Math.max(0, end - first[h]); // a meter replaced mid-day starts again from zero: not negative use
+            }
+        }
+        return out;
+    }
+
+    private static double[] nan() {
+        double[] a = new double[24];
+        Arrays.fill(a, Double.NaN);
+        return a;
+    }
+
+    /**
+     * Today, yesterday and the same weekday last week, by hour per building, and the power limits of the
+     * threshold rules on the meters: {@code {dates: {today, yesterday, lastWeek}, today: {building: [24
+     * kWh or null]}, yesterday: ..., lastWeek: ..., limits: [{rule, above, when}]}}.
+     */
+    void write(com.fasterxml.jackson.core.JsonGenerator g, List<org.campusedge.api.RuleStatus.Threshold> thresholds) throws java.io.IOException {
+        LocalDate today = LocalDate.now(clock.withZone(registry.timezone()));
+        Map<String, LocalDate> days = new java.util.LinkedHashMap<>();
+        days.put("today", today);
+        days.put("yesterday", today.minusDays(1));
+        days.put("lastWeek", today.minusWeeks(1));
+        g.writeStartObject();
+        g.writeObjectFieldStart("dates");
+        for (var d : days.entrySet()) {
+            g.writeStringField(d.getKey(), d.getValue().toString());
+        }
+        g.writeEndObject();
+        for (var d : days.entrySet()) {
+            g.writeObjectFieldStart(d.getKey());
+            for (var b : day(d.getValue()).entrySet()) {
+                g.writeArrayFieldStart(b.getKey());
+                for (double v : b.getValue()) {
+                    if (Double.isNaN(v)) {
+                        g.writeNull();
+                    } else {
+                        g.writeNumber(Math.round(v * 10) / 10.0);
+                    }
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        }
+        g.writeArrayFieldStart("limits");
+        for (var t : thresholds) {
+            if ("power".equals(t.point()) && t.above() != null && (t.kinds().isEmpty() || t.kinds().contains("energy.reading"))) {
+                g.writeStartObject();
+                g.writeStringField("rule", t.ruleId());
+                g.writeNumberField("above", t.above());
+                g.writeStringField("when", t.when());
+                g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+}
