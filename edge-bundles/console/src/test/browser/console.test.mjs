@@ -162,7 +162,7 @@ try {
   const guardAck = await guard.evaluate(async (key) => (await fetch("/api/alarms/acknowledge", { method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": me.csrf }, body: new URLSearchParams({ key }) })).status,
     process.env.LAB_ALARM);
-  check(guardAck === 403, `nor may she acknowledge it by its key (${guardAck})`);
+  check(guardAck === 409, `nor may she acknowledge it by its key, answered as if there were none (${guardAck})`);
   await guard.evaluate(() => { window.notReloaded = true; });
   const now = new Date(Date.now() + 8 * 3600_000).toISOString().replace("Z", "+08:00").replace(/\.\d+/, "");
   const alert = `<?xml version="1.0" encoding="UTF-8"?>
@@ -195,6 +195,9 @@ try {
   await guard.click("#alarms tbody tr button.ack");
   await guard.waitForSelector("#alarms tbody tr td.state:has-text('guard-wang')", { timeout: 5000 });
   check(true, "the guard acknowledged the alarm with a note");
+  const guardLedger = await guard.evaluate(async () => (await (await fetch("/api/alarms/ledger?key="
+    + encodeURIComponent("perimeter-intrusion-night:cam-fence-north-1"))).json()).hops.length);
+  check(guardLedger >= 3, `the guard reads the alarm's ledger by its key (${guardLedger} hops)`);
   await guard.screenshot({ path: `${shots}/security-acknowledged.png`, fullPage: true });
   const zhText = await guard.textContent("#alarms tbody tr a.ledger-link");
   check(zhText.includes("非上课时间围墙入侵") && !zhText.includes("Someone crossed"), `the alarm's text in Chinese only: "${zhText}"`);
@@ -398,11 +401,13 @@ try {
   await teacher.screenshot({ path: `${shots}/energy.png`, fullPage: true });
   const ack = await teacher.evaluate(async () => {
     const me = await (await fetch("/api/me")).json();
-    const r = await fetch("/api/alarms/acknowledge", { method: "POST", headers: { "X-CSRF-Token": me.csrf,
-      "Content-Type": "application/x-www-form-urlencoded" }, body: "key=x" });
-    return r.status;
+    const post = async (key) => (await fetch("/api/alarms/acknowledge", { method: "POST", headers: { "X-CSRF-Token": me.csrf,
+      "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ key }) })).status;
+    const ledger = await (await fetch("/api/alarms/ledger?key=" + encodeURIComponent("perimeter-intrusion-night:cam-fence-north-1"))).json();
+    return { perimeter: await post("perimeter-intrusion-night:cam-fence-north-1"), unknown: await post("x"), ledgerHops: ledger.hops.length };
   });
-  check(ack === 403, "a teacher cannot acknowledge alarms through the API either");
+  check(ack.perimeter === 409 && ack.unknown === 409 && ack.ledgerHops === 0,
+    `a teacher can neither acknowledge the guards' alarm through the API nor read its ledger: ${JSON.stringify(ack)}`);
   const noCsrf = await guard.evaluate(async () => (await fetch("/api/alarms/clear", { method: "POST", body: "key=x" })).status);
   check(noCsrf === 403, "a state change without the CSRF token is refused");
 

@@ -184,11 +184,17 @@ async function watch(room, labs) {
     return;
   }
   feed = new EventSource(`/api/stream?topic=lab&room=${encodeURIComponent(room)}`);
+  // the gateway ends the feed when her lesson is over (and refuses it again): the page then says so
+  feed.onerror = () => { if (feed && feed.readyState === EventSource.CLOSED) reopen(room); };
   feed.addEventListener("reading", (m) => {
     const r = JSON.parse(m.data);
     if (r.point) add(live, r.point, r.unit, r.device, Date.parse(r.time), r.value);
   });
-  const r = await fetch(`/api/lab/history?room=${encodeURIComponent(room)}&minutes=45`);
+  let r = await fetch(`/api/lab/history?room=${encodeURIComponent(room)}&minutes=45`);
+  for (let tries = 0; r.status === 503 && tries < 5; tries++) { // other labs' data being read: a moment later
+    await new Promise((ok) => setTimeout(ok, 1000 + Math.random() * 1000));
+    r = await fetch(`/api/lab/history?room=${encodeURIComponent(room)}&minutes=45`);
+  }
   const date = Date.parse(r.headers.get("Date") || "");
   if (Number.isFinite(date) && Math.abs(date - Date.now()) > 2000) skew = date - Date.now();
   if (r.ok && view.room === room) load(live, await r.json());
@@ -233,7 +239,7 @@ async function loadRecordings() {
   const running = list.find((r) => !r.stop);
   document.getElementById("rec-start").disabled = !!running;
   document.getElementById("rec-stop").disabled = !running;
-  document.getElementById("rec-state").textContent = running ? `● ${t("recordingNow")} ${esc(running.title)} · ${timeOf(running.start)}` : "";
+  document.getElementById("rec-state").textContent = running ? `● ${t("recordingNow")} ${running.title} · ${timeOf(running.start)}` : "";
   const csv = (r) => `/api/lab/recording.csv?room=${encodeURIComponent(room)}&id=${encodeURIComponent(r.id)}`;
   document.querySelector("#recordings tbody").innerHTML = list.map((r) => `<tr data-recording="${esc(r.id)}"><td>${esc(r.title)}</td>
     <td>${esc(r.by)}</td><td>${timeOf(r.start)}</td><td>${r.stop ? timeOf(r.stop) : "…"}</td>
@@ -301,6 +307,11 @@ document.getElementById("projector").setAttribute("aria-pressed", String(documen
 windowButtons();
 // the axis moves on every second, with or without new readings; a recording's charts stand still
 setInterval(() => { if (!view.replay && !document.hidden) render(); }, 1000);
+
+async function reopen(room) {
+  const labs = await (await fetch("/api/labs")).json();
+  if (view.room === room) watch(room, labs);
+}
 
 whoAmI().then(async () => {
   const labs = await (await fetch("/api/labs")).json();

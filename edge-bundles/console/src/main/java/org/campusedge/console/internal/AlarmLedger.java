@@ -54,6 +54,12 @@ final class AlarmLedger {
         g.writeEndObject();
     }
 
+    /** The latest raise of the alarm {@code key} among the last raises of 30 days, to tell whose alarm it was. */
+    Optional<CampusEvent> lastRaise(String key) {
+        return store.query(EventQuery.all(MAX).withKind("alarm.raised").between(Instant.now().minus(Duration.ofDays(30)), null)
+                .latestFirst()).stream().filter(e -> key.equals(e.attributes().get("alarm"))).findFirst();
+    }
+
     /**
      * The ledger of the alarm {@code key}: of the raise at {@code raisedAt} when it is known (an active
      * alarm: found however many other alarms were raised since), else of its latest raise among the

@@ -62,6 +62,19 @@ final class LabAccess {
         return new Decision(false, "not-her-lesson", mine(book.lessons(room, now, now.plus(Duration.ofDays(7))), u).orElse(null));
     }
 
+    /**
+     * For a teacher reading her own recording when the lab is no longer open to her: the end (with the
+     * margin) of her lesson the recording started in, which is as far as she may read it; empty when
+     * it started in no lesson of hers (under a grant since revoked), and she may read none of it.
+     */
+    Optional<Instant> lessonEnd(Users.User u, String room, Instant start) {
+        LabTimetables book = timetables.get();
+        if (book == null || u.role() != Users.Role.TEACHER) {
+            return Optional.empty();
+        }
+        return mine(book.lessons(room, start.minus(MARGIN), start.plus(MARGIN)), u).map(l -> l.end().plus(MARGIN));
+    }
+
     private static Optional<LabTimetables.Lesson> mine(List<LabTimetables.Lesson> lessons, Users.User u) {
         return lessons.stream().filter(l -> l.teachers().contains(u.name())).findFirst();
     }

@@ -57,8 +57,13 @@ final class LabApi {
                 String room = form.getOrDefault("room", "");
                 if (open(ex, me, room)) {
                     try {
-                        boolean done = recordings.mark(room, "start".equals(form.get("action")), form.get("title"), me.name());
-                        Http.text(ex, done ? 200 : 409, done ? "done" : "a recording is already running, or none is");
+                        LabRecordings.Mark done = recordings.mark(room, "start".equals(form.get("action")), form.get("title"), me.name(),
+                                me.role() == Users.Role.ADMIN, r -> abandoned(r, room));
+                        switch (done) {
+                            case DONE -> Http.text(ex, 200, "done");
+                            case CONFLICT -> Http.text(ex, 409, "a recording is already running, or none is");
+                            case NOT_YOURS -> Http.text(ex, 403, "another teacher's recording: she, or the admin, stops it");
+                        }
                     } catch (IllegalArgumentException e) {
                         Http.text(ex, 400, e.getMessage());
                     } catch (Exception e) {
@@ -72,7 +77,7 @@ final class LabApi {
                 if (open(ex, me, room)) {
                     int minutes = ApiViews.parse(q.get("minutes"), 45, 1, 45);
                     Instant now = Instant.now();
-                    Http.json(ex, 200, g -> recordings.series(room, now.minus(Duration.ofMinutes(minutes)), now, g));
+                    heavy(ex, () -> Http.json(ex, 200, g -> recordings.series(room, now.minus(Duration.ofMinutes(minutes)), now, g)));
                 }
             }
             // the recordings: all of them while the lab is hers; her own at any time
@@ -87,8 +92,16 @@ final class LabApi {
                 String room = q.getOrDefault("room", "");
                 if (open(ex, me, room)) {
                     // ends when the session does, or when the lesson (and its margin) is over
-                    feed.serve(ex, e -> e.kind().equals("lab.reading") && room.equals(e.location().room()),
-                            () -> sessions.isLive(s.id()) && access.mayWatch(me, room));
+                    // the lesson is looked up again every few seconds, not for every reading
+                    long[] checkedAt = {System.nanoTime()};
+                    boolean[] allowed = {true};
+                    feed.serve(ex, e -> e.kind().equals("lab.reading") && room.equals(e.location().room()), () -> {
+                        if (System.nanoTime() - checkedAt[0] > 5_000_000_000L) {
+                            allowed[0] = access.mayWatch(me, room);
+                            checkedAt[0] = System.nanoTime();
+                        }
+                        return allowed[0] && sessions.isLive(s.id());
+                    }, me.role() == Users.Role.TEACHER);
                 }
             }
             default -> Http.text(ex, 404, "no such API");
@@ -117,29 +130,67 @@ final class LabApi {
         return d.open();
     }
 
+    /**
+     * A recording's charts or CSV: whole while the lab is open to the reader; her own also afterwards,
+     * up to the end of the lesson she recorded it in (a recording she left running shows nobody else's lesson).
+     */
     private void recording(WebExchange ex, Users.User me, Map<String, String> q, boolean csv) throws IOException {
         String room = q.getOrDefault("room", "");
         String id = q.getOrDefault("id", "");
-        var rec = recordings.list(room).stream().filter(r -> r.id().equals(id)).findFirst();
-        if (rec.isEmpty()) {
+        var found = recordings.list(room).stream().filter(r -> r.id().equals(id)).findFirst();
+        if (found.isEmpty()) {
             Http.text(ex, 404, "no recording " + id + " in " + room);
             return;
         }
-        if (!me.name().equals(rec.get().by()) && !open(ex, me, room)) {
+        LabRecordings.Recording rec = found.get();
+        Instant cap = null;
+        if (!access.mayWatch(me, room)) {
+            java.util.Optional<Instant> until = me.name().equals(rec.by()) ? access.lessonEnd(me, room, rec.start()) : java.util.Optional.empty();
+            if (until.isEmpty()) {
+                open(ex, me, room); // answers 403 with the reason
+                return;
+            }
+            cap = until.get();
+        }
+        Instant upTo = cap;
+        heavy(ex, () -> {
+            StringWriter w = new StringWriter();
+            if (csv) {
+                recordings.csv(rec, upTo, w);
+                ex.responseHeaders().put("Content-Disposition", "attachment; filename=\"lab-recording-" + id.replaceAll("[^A-Za-z0-9_-]", "")
+                        + ".csv\"");
+                Http.send(ex, 200, "text/csv; charset=utf-8", w.toString().getBytes(StandardCharsets.UTF_8));
+            } else {
+                try (JsonGenerator g = Http.JSON.createGenerator(w)) {
+                    recordings.recordingSeries(rec, upTo, g);
+                }
+                Http.send(ex, 200, "application/json; charset=utf-8", w.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    /** Whether a running recording was left by a teacher who may no longer watch its lab (or is no longer a user). */
+    private boolean abandoned(LabRecordings.Recording r, String room) {
+        return users.role(r.by()).map(role -> !access.mayWatch(new Users.User(r.by(), role), room)).orElse(true);
+    }
+
+    /**
+     * Runs a read of many readings (a lab's history, a recording) when fewer than two are under way,
+     * else answers 503: a few teachers' downloads cannot keep the store's reader from the guards' pages.
+     */
+    private void heavy(WebExchange ex, Action read) throws IOException {
+        if (!heavyReads.tryAcquire()) {
+            Http.text(ex, 503, "the gateway is reading another lab's data; try again in a moment");
             return;
         }
-        StringWriter w = new StringWriter();
-        if (csv) {
-            recordings.csv(room, id, w);
-            ex.responseHeaders().put("Content-Disposition", "attachment; filename=\"lab-recording-" + id + ".csv\"");
-            Http.send(ex, 200, "text/csv; charset=utf-8", w.toString().getBytes(StandardCharsets.UTF_8));
-        } else {
-            try (JsonGenerator g = Http.JSON.createGenerator(w)) {
-                recordings.recordingSeries(room, id, g);
-            }
-            Http.send(ex, 200, "application/json; charset=utf-8", w.toString().getBytes(StandardCharsets.UTF_8));
+        try {
+            read.run();
+        } finally {
+            heavyReads.release();
         }
     }
+
+    private final java.util.concurrent.Semaphore heavyReads = new java.util.concurrent.Semaphore(2);
 
     /**
      * The labs and their sensor kits, and for each whether it is open to the user now and why:

@@ -19,6 +19,8 @@ final class LabGrants {
     record Grant(String user, String room) {
     }
 
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
+
     private final Path file;
     private final Set<String> lines = new TreeSet<>();
 
@@ -48,8 +50,8 @@ final class LabGrants {
 
     /** Adds (true) or removes (false) a grant; false when there was nothing to change. */
     synchronized boolean set(String user, String room, boolean granted) throws IOException {
-        if (user.contains("\t") || user.contains("\n") || room.contains("\t") || room.contains("\n")) {
-            throw new IllegalArgumentException("a name or room with a tab or a line break");
+        if (CONTROL.matcher(user).find() || CONTROL.matcher(room).find() || user.isEmpty() || room.isEmpty()) {
+            throw new IllegalArgumentException("an empty name or room, or one with a control character (tab, line break)");
         }
         String line = user + "\t" + room;
         boolean changed = granted ? lines.add(line) : lines.remove(line);

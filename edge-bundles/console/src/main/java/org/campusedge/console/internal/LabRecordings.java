@@ -29,6 +29,8 @@ final class LabRecordings {
     }
 
     static final int MAX_ROWS = 200_000;
+    /** The longest stretch a recording is read for: a recording nobody stopped does not grow without end. */
+    static final java.time.Duration MAX_LENGTH = java.time.Duration.ofHours(4);
 
     private final EventBus bus;
     private final EventStore store;
@@ -45,38 +47,58 @@ final class LabRecordings {
                 .sorted(Comparator.comparing(Device::id)).toList();
     }
 
-    /** Starts (or stops) a recording in a room; false when there is nothing to stop, or already one running. */
-    synchronized boolean mark(String room, boolean start, String title, String user) throws Exception {
+    /** What became of a start or a stop. */
+    enum Mark { DONE, CONFLICT, NOT_YOURS }
+
+    /**
+     * Starts (or stops) a recording in a room. Only one runs at a time: a start while one runs is a
+     * conflict, unless the one running was left behind by a teacher who may no longer watch the room
+     * ({@code abandoned}), which is then stopped first. A recording is stopped by the teacher who
+     * started it, by the admin ({@code mayStopAny}), or by anyone once it is abandoned.
+     */
+    synchronized Mark mark(String room, boolean start, String title, String user, boolean mayStopAny,
+                           java.util.function.Predicate<Recording> abandoned) throws Exception {
         List<Device> lab = sensors(room);
         if (lab.isEmpty()) {
             throw new IllegalArgumentException("no lab sensors in room '" + room + "'");
         }
         Optional<Recording> running = list(room).stream().filter(r -> r.stop() == null).findFirst();
-        if (start == running.isPresent()) {
-            return false;
+        if (start && running.isPresent()) {
+            if (!abandoned.test(running.get())) {
+                return Mark.CONFLICT;
+            }
+            publish(lab.get(0), running.get(), "stop", "gateway: its teacher's lesson is over", running.get().title());
+        } else if (!start && running.isEmpty()) {
+            return Mark.CONFLICT;
+        } else if (!start && !running.get().by().equals(user) && !mayStopAny && !abandoned.test(running.get())) {
+            return Mark.NOT_YOURS;
         }
-        CampusEvent e = CampusEvent.builder().device(lab.get(0)).kind("lab.recording").severity(Severity.INFO)
-                .attributes(Map.of("action", start ? "start" : "stop", "room", room, "by", user,
-                        "title", start ? (title == null || title.isBlank() ? "lesson" : title.strip()) : running.get().title(),
-                        "recording", start ? "" : running.get().id()))
-                .build();
-        bus.publish(List.of(e)).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS); // durable before the teacher is told
-        return true;
+        publish(lab.get(0), start ? null : running.get(), start ? "start" : "stop", user,
+                start ? (title == null || title.isBlank() ? "lesson" : title.strip()) : running.get().title());
+        return Mark.DONE;
     }
 
-    /** The room's recordings, newest first. */
+    private void publish(Device kit, Recording stopped, String action, String by, String title) throws Exception {
+        CampusEvent e = CampusEvent.builder().device(kit).kind("lab.recording").severity(Severity.INFO)
+                .attributes(Map.of("action", action, "room", kit.location().room(), "by", by, "title", title,
+                        "recording", stopped == null ? "" : stopped.id()))
+                .build();
+        bus.publish(List.of(e)).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS); // durable before the teacher is told
+    }
+
+    /**
+     * The room's recordings, newest first: the newest marks of all labs (a year of lessons is far
+     * fewer), those naming this room, put back in the order they were made.
+     */
     List<Recording> list(String room) {
-        List<Device> lab = sensors(room);
-        if (lab.isEmpty()) {
-            return List.of();
-        }
-        // the newest marks (a year of lessons is far fewer), put back in the order they were made
-        List<CampusEvent> marks = new ArrayList<>(store.query(EventQuery.all(2000).withKind("lab.recording")
-                .withDevice(lab.get(0).id()).latestFirst()));
+        List<CampusEvent> marks = new ArrayList<>(store.query(EventQuery.all(5000).withKind("lab.recording").latestFirst()));
         java.util.Collections.reverse(marks);
         List<Recording> out = new ArrayList<>();
         for (CampusEvent m : marks) {
             Map<String, String> a = m.attributes();
+            if (!room.equals(a.get("room"))) {
+                continue;
+            }
             if ("start".equals(a.get("action"))) {
                 out.add(new Recording(m.id(), room, a.get("title"), a.get("by"), m.occurredAt(), null));
             } else if ("stop".equals(a.get("action"))) {
@@ -92,61 +114,89 @@ final class LabRecordings {
         return out;
     }
 
-    /** Writes a recording's readings as CSV (UTF-8 with a BOM, so that spreadsheet programs read the Chinese right). */
-    void csv(String room, String recordingId, Writer out) throws IOException {
-        Recording r = list(room).stream().filter(x -> x.id().equals(recordingId)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no recording " + recordingId + " in " + room));
+    /** The readings a recording is read for: from its start to its stop (now while it runs), {@link #MAX_LENGTH} at most. */
+    static Instant end(Recording r, Instant cap) {
         Instant stop = r.stop() == null ? Instant.now() : r.stop();
-        out.write('\ufeff');
-        out.write("time,device,point,value,unit\r\n");
-        int rows = 0;
-        for (Device d : sensors(room)) {
-            for (CampusEvent e : store.query(new EventQuery(r.start(), stop, d.id(), "lab.reading", MAX_ROWS))) {
-                for (Measurement m : e.measurements()) {
-                    if (rows++ >= MAX_ROWS) {
-                        return;
-                    }
-                    out.write(m.time() + "," + d.id() + "," + m.name() + "," + (m.value() != null ? m.value()
-                            : m.booleanValue() != null ? m.booleanValue() : csvText(m.stringValue())) + "," + (m.unit() == null ? "" : m.unit())
-                            + "\r\n");
-                }
-            }
-        }
+        Instant end = stop.isAfter(r.start().plus(MAX_LENGTH)) ? r.start().plus(MAX_LENGTH) : stop;
+        return cap != null && cap.isBefore(end) ? cap : end;
     }
 
-    /** The most points a chart series gets: beyond it, consecutive readings are averaged (a chart is ~1,000 pixels wide). */
-    static final int MAX_PER_SERIES = 900;
+    /** Readings read from the store at a time, oldest first, with a cursor: a long lesson is never one big list in memory. */
+    static final int PAGE = 5_000;
 
-    /** A recording's readings as chart series (see {@link #series}). */
-    void recordingSeries(String room, String recordingId, com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
-        Recording r = list(room).stream().filter(x -> x.id().equals(recordingId)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no recording " + recordingId + " in " + room));
-        series(room, r.start(), r.stop() == null ? Instant.now() : r.stop(), g);
+    /** What one reading does with a reading (a CSV line, a chart bucket); false to stop (the row cap reached). */
+    private interface Sink {
+        boolean take(Device kit, Measurement m) throws IOException;
+    }
+
+    /** Feeds every reading of the room's kits in [from, to) to the sink, a page at a time, MAX_ROWS at most; false when cut short. */
+    private boolean read(String room, Instant from, Instant to, Sink sink) throws IOException {
+        int rows = 0;
+        for (Device kit : sensors(room)) {
+            EventQuery q = new EventQuery(from, to, kit.id(), "lab.reading", PAGE);
+            while (true) {
+                List<CampusEvent> page = store.query(q);
+                for (CampusEvent e : page) {
+                    for (Measurement m : e.measurements()) {
+                        if (++rows > MAX_ROWS || !sink.take(kit, m)) {
+                            return false;
+                        }
+                    }
+                }
+                if (page.size() < PAGE) {
+                    break;
+                }
+                CampusEvent last = page.get(page.size() - 1);
+                q = q.after(last.occurredAt(), last.id());
+            }
+        }
+        return true;
     }
 
     /**
-     * A lab's numeric readings between two instants, for charts: {@code {from, to, points: {name: {unit,
-     * devices: {id: [[epoch ms, value], ...]}}}}}, oldest first, at most {@link #MAX_PER_SERIES} pairs a
-     * series (runs of consecutive readings averaged, time and value, beyond that).
+     * Writes a recording's readings as CSV (UTF-8 with a BOM, so that spreadsheet programs read the
+     * Chinese right), up to {@code cap} when the reader may see no further. A text that a spreadsheet
+     * would take for a formula (= + - @) is quoted with a leading apostrophe.
+     */
+    void csv(Recording r, Instant cap, Writer out) throws IOException {
+        out.write('\ufeff');
+        out.write("time,device,point,value,unit\r\n");
+        read(r.room(), r.start(), end(r, cap), (kit, m) -> {
+            out.write(m.time() + "," + csvText(kit.id()) + "," + csvText(m.name()) + "," + (m.value() != null ? m.value().toString()
+                    : m.booleanValue() != null ? m.booleanValue().toString() : csvText(m.stringValue())) + "," + csvText(m.unit()) + "\r\n");
+            return true;
+        });
+    }
+
+    /** The most points a chart series gets (a chart is ~1,000 pixels wide): readings are averaged in time buckets beyond it. */
+    static final int MAX_PER_SERIES = 900;
+
+    /** A recording's readings as chart series (see {@link #series}), up to {@code cap} when the reader may see no further. */
+    void recordingSeries(Recording r, Instant cap, com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
+        series(r.room(), r.start(), end(r, cap), g);
+    }
+
+    /**
+     * A lab's numeric readings between two instants, for charts: {@code {from, to, truncated, points:
+     * {name: {unit, devices: {id: [[epoch ms, value], ...]}}}}}, oldest first; each series is at most
+     * {@link #MAX_PER_SERIES} pairs, the means of the readings in equal slices of the span.
      */
     void series(String room, Instant from, Instant to, com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
         Map<String, String> units = new java.util.TreeMap<>();
-        Map<String, Map<String, List<double[]>>> byPoint = new java.util.TreeMap<>();
-        for (Device d : sensors(room)) {
-            for (CampusEvent e : store.query(new EventQuery(from, to, d.id(), "lab.reading", MAX_ROWS))) {
-                for (Measurement m : e.measurements()) {
-                    if (m.value() == null || !Double.isFinite(m.value())) {
-                        continue;
-                    }
-                    units.putIfAbsent(m.name(), m.unit() == null ? "" : m.unit());
-                    byPoint.computeIfAbsent(m.name(), n -> new java.util.TreeMap<>()).computeIfAbsent(d.id(), n -> new ArrayList<>())
-                            .add(new double[] {m.time().toEpochMilli(), m.value()});
-                }
+        Map<String, Map<String, Buckets>> byPoint = new java.util.TreeMap<>();
+        boolean whole = read(room, from, to, (kit, m) -> {
+            if (m.value() != null && Double.isFinite(m.value())) {
+                units.putIfAbsent(m.name(), m.unit() == null ? "" : m.unit());
+                byPoint.computeIfAbsent(m.name(), n -> new java.util.TreeMap<>())
+                        .computeIfAbsent(kit.id(), n -> new Buckets(from.toEpochMilli(), to.toEpochMilli(), MAX_PER_SERIES))
+                        .add(m.time().toEpochMilli(), m.value());
             }
-        }
+            return true;
+        });
         g.writeStartObject();
         g.writeNumberField("from", from.toEpochMilli());
         g.writeNumberField("to", to.toEpochMilli());
+        g.writeBooleanField("truncated", !whole);
         g.writeObjectFieldStart("points");
         for (var p : byPoint.entrySet()) {
             g.writeObjectFieldStart(p.getKey());
@@ -154,7 +204,7 @@ final class LabRecordings {
             g.writeObjectFieldStart("devices");
             for (var d : p.getValue().entrySet()) {
                 g.writeArrayFieldStart(d.getKey());
-                for (double[] pair : thin(d.getValue(), MAX_PER_SERIES)) {
+                for (double[] pair : d.getValue().pairs()) {
                     g.writeStartArray();
                     g.writeNumber((long) pair[0]);
                     g.writeNumber(pair[1]);
@@ -169,28 +219,49 @@ final class LabRecordings {
         g.writeEndObject();
     }
 
-    /** At most {@code max} pairs: the pairs as they are, or the means of runs of ceil(n / max) consecutive ones. */
-    static List<double[]> thin(List<double[]> pairs, int max) {
-        pairs.sort(Comparator.comparingDouble(p -> p[0]));
-        if (pairs.size() <= max) {
-            return pairs;
+    /**
+     * A series squeezed into at most {@code max} points, in constant memory: the span [from, to] in
+     * {@code max} equal slices, each the mean time and mean value of the readings in it.
+     */
+    static final class Buckets {
+        private final long from;
+        private final long span;
+        private final double[] time;
+        private final double[] value;
+        private final int[] n;
+
+        Buckets(long from, long to, int max) {
+            this.from = from;
+            this.span = Math.max(1, to - from + 1);
+            this.time = new double[max];
+            this.value = new double[max];
+            this.n = new int[max];
         }
-        int run = (pairs.size() + max - 1) / max;
-        List<double[]> out = new ArrayList<>(max);
-        for (int i = 0; i < pairs.size(); i += run) {
-            int end = Math.min(pairs.size(), i + run);
-            double t = 0;
-            double v = 0;
-            for (int j = i; j < end; j++) {
-                t += pairs.get(j)[0];
-                v += pairs.get(j)[1];
+
+        void add(long t, double v) {
+            int i = (int) Math.max(0, Math.min(n.length - 1, (t - from) * n.length / span));
+            time[i] += t;
+            value[i] += v;
+            n[i]++;
+        }
+
+        List<double[]> pairs() {
+            List<double[]> out = new ArrayList<>();
+            for (int i = 0; i < n.length; i++) {
+                if (n[i] > 0) {
+                    out.add(new double[] {Math.round(time[i] / n[i]), value[i] / n[i]});
+                }
             }
-            out.add(new double[] {Math.round(t / (end - i)), v / (end - i)});
+            return out;
         }
-        return out;
     }
 
-    private static String csvText(String s) {
-        return s == null ? "" : "\"" + s.replace("\"", "\"\"") + "\"";
+    /** A CSV field: quoted, quotes doubled, and a leading = + - @ (a formula to a spreadsheet) made text. */
+    static String csvText(String s) {
+        if (s == null) {
+            return "";
+        }
+        String t = !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 ? "'" + s : s;
+        return "\"" + t.replace("\"", "\"\"") + "\"";
     }
 }

@@ -36,6 +36,8 @@ final class LiveFeed {
     private final Set<Client> clients = new CopyOnWriteArraySet<>();
     private final AtomicLong dropped = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    /** Streams of the labs' pages (teachers'): at most half of all, so that the guards' alarm pages always find room. */
+    private final java.util.concurrent.atomic.AtomicInteger labOpen = new java.util.concurrent.atomic.AtomicInteger();
     private final int maxClients;
 
     LiveFeed(int maxClients) {
@@ -77,8 +79,22 @@ final class LiveFeed {
 
     /** Serves one browser until it goes away or its session ends; holds the calling thread. */
     void serve(WebExchange ex, Predicate<CampusEvent> filter, java.util.function.BooleanSupplier sessionLive) throws IOException {
+        serve(ex, filter, sessionLive, false);
+    }
+
+    /** As above; {@code labPage}: a teacher's stream, of which at most half of the live pages may be. */
+    void serve(WebExchange ex, Predicate<CampusEvent> filter, java.util.function.BooleanSupplier sessionLive, boolean labPage)
+            throws IOException {
+        if (labPage && labOpen.incrementAndGet() > maxClients / 2) {
+            labOpen.decrementAndGet();
+            Http.text(ex, 503, "too many lab pages open: half of the live pages are kept for the security office");
+            return;
+        }
         if (open.incrementAndGet() > maxClients) {
             open.decrementAndGet();
+            if (labPage) {
+                labOpen.decrementAndGet();
+            }
             Http.text(ex, 503, "too many live pages open");
             return;
         }
@@ -108,6 +124,9 @@ final class LiveFeed {
         } finally {
             clients.remove(c);
             open.decrementAndGet();
+            if (labPage) {
+                labOpen.decrementAndGet();
+            }
         }
     }
 

@@ -46,6 +46,11 @@ class LabAccessTest {
         assertFalse(after.open());
         assertNull(after.lesson(), "no next lesson of hers within the week");
         assertFalse(at(START.plusSeconds(60), none).mayWatch(zhao, "201 Physics"), "another lab during her lesson");
+        // her own recording, read the next day: as far as the end of the lesson she started it in, and no further
+        LabAccess nextDay = at(START.plusSeconds(86_400), none);
+        assertEquals(java.util.Optional.of(LESSON.end().plus(LabAccess.MARGIN)), nextDay.lessonEnd(zhao, BIO, START.plusSeconds(120)));
+        assertEquals(java.util.Optional.empty(), nextDay.lessonEnd(zhao, BIO, START.plusSeconds(3 * 3600)), "started outside her lesson");
+        assertEquals(java.util.Optional.empty(), nextDay.lessonEnd(new Users.User("teacher-li", Users.Role.TEACHER), BIO, START));
     }
 
     @Test
@@ -82,6 +87,9 @@ class LabAccessTest {
         LabGrants grants = new LabGrants(dir.resolve("grants"));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> grants.set("teacher-li", BIO + "\nteacher-evil\t" + BIO, true));
+        // readAllLines splits at a lone carriage return too
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> grants.set("teacher-li", BIO + "\rteacher-evil\t" + BIO, true));
         assertFalse(new LabGrants(dir.resolve("grants")).has("teacher-evil", BIO));
     }
 }

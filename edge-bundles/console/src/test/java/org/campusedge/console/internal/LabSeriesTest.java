@@ -2,32 +2,36 @@ package org.campusedge.console.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The lab charts' series are thinned to what a chart can show, by averaging runs of readings, in time order. */
+/**
+ * The lab charts' series are squeezed into time buckets in constant memory, whatever the number of
+ * readings; a recording's CSV cannot smuggle a formula into the teacher's spreadsheet.
+ */
 class LabSeriesTest {
 
     @Test
-    void aShortSeriesIsKeptAsItIsInTimeOrder() {
-        List<double[]> pairs = new ArrayList<>(List.of(new double[] {3000, 3}, new double[] {1000, 1}, new double[] {2000, 2}));
-        List<double[]> out = LabRecordings.thin(pairs, 10);
-        assertSame(pairs, out);
+    void fewReadingsAreKeptAsTheyAreInTimeOrder() {
+        LabRecordings.Buckets b = new LabRecordings.Buckets(0, 45 * 60_000, 900);
+        b.add(20_000, 3); // buckets of 3 s: three readings 9 s and more apart stay three
+        b.add(1000, 1);
+        b.add(10_000, 2);
+        List<double[]> out = b.pairs();
+        assertEquals(3, out.size());
         assertArrayEquals(new double[] {1000, 1}, out.get(0));
-        assertArrayEquals(new double[] {3000, 3}, out.get(2));
+        assertArrayEquals(new double[] {20_000, 3}, out.get(2));
     }
 
     @Test
-    void aLongSeriesBecomesTheMeansOfRunsOfConsecutiveReadings() {
-        List<double[]> pairs = new ArrayList<>();
-        for (int i = 2699; i >= 0; i--) { // 45 minutes at one reading a second, arriving newest first
-            pairs.add(new double[] {i * 1000.0, i % 2 == 0 ? 20 : 22});
+    void fortyFiveMinutesAtOneReadingASecondBecomeNineHundredMeansOfThreeSeconds() {
+        LabRecordings.Buckets b = new LabRecordings.Buckets(0, 2_699_999, 900);
+        for (int i = 2699; i >= 0; i--) { // arriving in any order
+            b.add(i * 1000L, i % 2 == 0 ? 20 : 22);
         }
-        List<double[]> out = LabRecordings.thin(pairs, LabRecordings.MAX_PER_SERIES);
-        assertEquals(900, out.size()); // runs of 3
+        List<double[]> out = b.pairs();
+        assertEquals(900, out.size());
         assertArrayEquals(new double[] {1000, 62 / 3.0}, out.get(0), 1e-9); // 20, 22, 20 at 0, 1, 2 s
         assertArrayEquals(new double[] {4000, 64 / 3.0}, out.get(1), 1e-9); // 22, 20, 22 at 3, 4, 5 s
         for (int i = 1; i < out.size(); i++) {
@@ -36,13 +40,21 @@ class LabSeriesTest {
     }
 
     @Test
-    void aRunThatDoesNotDivideEvenlyEndsWithAShorterOne() {
-        List<double[]> pairs = new ArrayList<>();
-        for (int i = 0; i < 11; i++) {
-            pairs.add(new double[] {i, i});
-        }
-        List<double[]> out = LabRecordings.thin(pairs, 5); // runs of 3: 0-2, 3-5, 6-8, 9-10
-        assertEquals(4, out.size());
-        assertArrayEquals(new double[] {10, 9.5}, out.get(3), 1e-9); // round(9.5) = 10 ms
+    void aReadingOutsideTheSpanLandsInTheNearestBucketRatherThanFailing() {
+        LabRecordings.Buckets b = new LabRecordings.Buckets(1000, 2000, 10);
+        b.add(-5, 1);
+        b.add(99_999, 2);
+        assertEquals(List.of(-5.0, 99_999.0), b.pairs().stream().map(p -> p[0]).toList());
+    }
+
+    @Test
+    void aCsvTextIsQuotedAndAFormulaIsDefused() {
+        assertEquals("\"lab-bio-1-s1\"", LabRecordings.csvText("lab-bio-1-s1"));
+        assertEquals("\"'=HYPERLINK(\"\"http://x\"\")\"", LabRecordings.csvText("=HYPERLINK(\"http://x\")"));
+        assertEquals("\"'+1\"", LabRecordings.csvText("+1"));
+        assertEquals("\"'@SUM(A1)\"", LabRecordings.csvText("@SUM(A1)"));
+        assertEquals("\"'-2\"", LabRecordings.csvText("-2"));
+        assertEquals("\"°C\"", LabRecordings.csvText("°C"));
+        assertEquals("", LabRecordings.csvText(null));
     }
 }
