@@ -71,6 +71,10 @@ try {
     return c && c.getOption().series[0].data.length > 0; }, null, { timeout: 20000 });
   const hours = await page.evaluate(() => echarts.getInstanceByDom(document.getElementById("energy-trend")).getOption().xAxis[0].data);
   check(hours.length === 24 && hours.every((h) => /^\d\d:00$/.test(h)), `energy: the trend chart has a bar per hour of the last 24 (${hours[0]} … ${hours[23]})`);
+  const districts = await page.evaluate(() => echarts.getInstanceByDom(document.getElementById("district-trend")).getOption().series.map((x) => x.name));
+  check(districts.includes("江城区"), `energy: a trend line per district (${districts})`);
+  const ranked = await page.evaluate(() => echarts.getInstanceByDom(document.getElementById("per-student-chart")).getOption().yAxis[0].data);
+  check(ranked.some((n) => n.includes(school)), `energy: the schools ranked by kWh per student (${ranked})`);
   await cspClean("energy");
   await page.screenshot({ path: `${shots}/city-energy.png`, fullPage: true });
 
@@ -86,6 +90,10 @@ try {
     .catch(() => {});
   const perHour = await drawn("alarms-chart");
   check(perHour && perHour.length === 2 && perHour[1] >= 1, `safety: the alarms-per-hour chart has the critical alarm (not critical, critical: ${perHour})`);
+  const heat = await page.evaluate(() => { const o = echarts.getInstanceByDom(document.getElementById("alarms-heatmap")).getOption();
+    return { schools: o.yAxis[0].data, hours: o.xAxis[0].data.length, cells: o.series[0].data }; });
+  check(heat.hours === 24 && heat.schools.includes(school) && heat.cells.some((c) => c[1] === heat.schools.indexOf(school) && c[2] >= 1),
+    `safety: the heatmap of alarms by school and hour has this school's (${JSON.stringify(heat.cells)})`);
   await cspClean("safety");
   await page.screenshot({ path: `${shots}/city-safety.png`, fullPage: true });
 

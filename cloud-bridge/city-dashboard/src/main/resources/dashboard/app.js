@@ -6,6 +6,7 @@ const I18N = {
     title: '城市教育局 · 校园物联网看板', login: '登录', user: '用户名', password: '密码', signIn: '登录', logout: '退出',
     loginFailed: '用户名或密码错误', energy: '能耗', safety: '安全', health: '设备状态', quiet: '静默网关', broadcast: '广播',
     todayTotal: '今日总用电', last24h: '最近 24 小时', last7d: '最近 7 天', districts: '各区', perSchool: '各校（按今日用电排序）',
+    perStudentRanked: '人均用电最多的学校（今日，kWh/人）', heatmap: '各校每小时新告警（24 小时，告警最多的 20 所学校）',
     district: '区', schools: '学校数', todayKwh: '今日 kWh', peakKw: '峰值 kW', enrolment: '学生数', kwhPerStudent: '人均 kWh',
     school: '学校', openCritical: '未解除的严重告警', rule: '规则', kind: '类型', device: '设备', building: '楼宇', state: '状态',
     age: '持续时间', raisedPerHour: '每小时新告警（24 小时）', family: '设备类别', online: '在线', offline: '离线',
@@ -26,7 +27,9 @@ const I18N = {
     title: 'City Education Bureau · Campus IoT Dashboard', login: 'Log in', user: 'User', password: 'Password', signIn: 'Log in',
     logout: 'Log out', loginFailed: 'Wrong user or password', energy: 'Energy', safety: 'Safety', health: 'Device health',
     quiet: 'Quiet gateways', broadcast: 'Broadcast', todayTotal: "Today's total", last24h: 'Last 24 h', last7d: 'Last 7 days',
-    districts: 'Districts', perSchool: "Schools (by today's use)", district: 'District', schools: 'Schools', todayKwh: 'Today kWh',
+    districts: 'Districts', perSchool: "Schools (by today's use)",
+    perStudentRanked: 'Schools using the most per student (today, kWh per student)',
+    heatmap: 'Alarms raised per school and hour (24 h, the 20 schools with the most)', district: 'District', schools: 'Schools', todayKwh: 'Today kWh',
     peakKw: 'Peak kW', enrolment: 'Students', kwhPerStudent: 'kWh per student', school: 'School',
     openCritical: 'Open critical alarms', rule: 'Rule', kind: 'Kind', device: 'Device', building: 'Building', state: 'State',
     age: 'Age', raisedPerHour: 'Alarms raised per hour (24 h)', family: 'Family', online: 'Online', offline: 'Offline',
@@ -195,6 +198,8 @@ function renderEnergy(e) {
   const week = e.range === '7d';
   barChart($('#energy-trend'), e.trend.map(p => ({ label: week ? clock(p.t, true).split(' ')[0] : clock(p.t), a: p.kwh })),
     { a: t('energy') + ' (kWh)' });
+  districtChart($('#district-trend'), e.districtTrend || {}, week);
+  perStudentChart($('#per-student-chart'), e.schools);
 }
 function renderSafety(s) {
   fill('#alarms-table', s.open.map(a => el('tr', { 'data-school': a.school, 'data-alarm': a.alarmId },
@@ -207,6 +212,7 @@ function renderSafety(s) {
     .concat(s.drills.length ? [] : [el('tr', {}, el('td', { colspan: 5 }, t('none')))]));
   barChart($('#alarms-chart'), s.raisedPerHour.map(p => ({ label: clock(p.t), a: p.raised, b: p.critical })),
     { a: t('otherAlarms'), b: t('critical') });
+  heatmapChart($('#alarms-heatmap'), s.raisedBySchoolHour || [], s.raisedPerHour.map(p => p.t));
 }
 function renderHealth(h) {
   const totals = Object.entries(h.totals).map(([f, v]) => f + ' ' + v.online + '/' + (v.online + v.offline));
@@ -273,16 +279,69 @@ async function pollBroadcast(batch, started) {
 
 // ---- charts (Apache ECharts, served by the dashboard at /vendor/) -------------------------------------
 const charts = new Map();
-// bars of a per label; where b is given, the part b of each bar (e.g. the critical alarms) stacked in red on top.
-// Tooltips are drawn on the canvas (richText): the Content-Security-Policy refuses ECharts' inline-styled HTML ones.
-function barChart(container, points, names) {
+function chartIn(container) {
   let chart = charts.get(container.id);
   if (!chart) {
     chart = echarts.init(container, null, { renderer: 'canvas' });
     new ResizeObserver(() => chart.resize()).observe(container);
     charts.set(container.id, chart);
   }
-  const axis = { axisLabel: { color: '#5b6b7c' }, axisLine: { lineStyle: { color: '#d5dde6' } }, splitLine: { lineStyle: { color: '#e8edf2' } } };
+  return chart;
+}
+const AXIS = { axisLabel: { color: '#5b6b7c' }, axisLine: { lineStyle: { color: '#d5dde6' } }, splitLine: { lineStyle: { color: '#e8edf2' } } };
+const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#7F7F7F'];
+
+// one line per district over the same hours or days as the city's trend
+function districtChart(container, trend, week) {
+  const names = Object.keys(trend);
+  const first = names.length ? trend[names[0]] : [];
+  container.setAttribute('aria-label', t('districts'));
+  chartIn(container).setOption({
+    animation: false, color: PALETTE, grid: { left: 56, right: 16, top: 36, bottom: 28 },
+    legend: { top: 0 }, tooltip: { trigger: 'axis', renderMode: 'richText' },
+    xAxis: { type: 'category', data: first.map(p => week ? clock(p.t, true).split(' ')[0] : clock(p.t)), ...AXIS },
+    yAxis: { type: 'value', name: 'kWh', ...AXIS },
+    series: names.map(d => ({ name: d || '–', type: 'line', showSymbol: false, data: trend[d].map(p => p.kwh) })),
+  }, { replaceMerge: ['series'] });
+}
+
+// the schools using the most energy per student today, most at the top
+function perStudentChart(container, schools) {
+  const top = schools.filter(s => s.kwhPerStudent !== null).sort((a, b) => b.kwhPerStudent - a.kwhPerStudent).slice(0, 15).reverse();
+  container.setAttribute('aria-label', t('perStudentRanked'));
+  container.style.height = Math.max(160, top.length * 28 + 50) + 'px'; // a row per school (CSSOM: allowed by the policy)
+  chartIn(container).setOption({
+    animation: false, grid: { left: 200, right: 60, top: 10, bottom: 28 }, tooltip: { trigger: 'axis', renderMode: 'richText' },
+    xAxis: { type: 'value', name: 'kWh', ...AXIS }, yAxis: { type: 'category', data: top.map(s => label(s)), ...AXIS },
+    series: [{ name: t('kwhPerStudent'), type: 'bar', barMaxWidth: 18, data: top.map(s => s.kwhPerStudent), itemStyle: { color: '#1f6feb' },
+      label: { show: true, position: 'right', formatter: p => num(p.value, 3) } }],
+  }, { replaceMerge: ['series'] });
+}
+
+// alarms raised per school (rows: the 20 with the most) and hour (columns: the last 24)
+function heatmapChart(container, cells, hours) {
+  const totals = new Map();
+  cells.forEach(c => totals.set(c.school, (totals.get(c.school) || 0) + c.raised));
+  const schools = [...totals.keys()].sort((a, b) => totals.get(a) - totals.get(b) || (a < b ? 1 : -1)).slice(-20);
+  const col = new Map(hours.map((t, i) => [t, i]));
+  const data = cells.filter(c => schools.includes(c.school) && col.has(c.t)).map(c => [col.get(c.t), schools.indexOf(c.school), c.raised]);
+  const max = Math.max(1, ...data.map(d => d[2]));
+  container.setAttribute('aria-label', t('heatmap'));
+  container.style.height = Math.max(180, schools.length * 26 + 90) + 'px';
+  chartIn(container).setOption({
+    animation: false, grid: { left: 120, right: 20, top: 10, bottom: 60 }, tooltip: { renderMode: 'richText' },
+    xAxis: { type: 'category', data: hours.map(t => clock(t)), splitArea: { show: true }, ...AXIS },
+    yAxis: { type: 'category', data: schools, splitArea: { show: true }, ...AXIS },
+    visualMap: { min: 0, max: max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120,
+      inRange: { color: ['#fff5f0', '#fb6a4a', '#a50f15'] } },
+    series: [{ name: t('raised'), type: 'heatmap', data: data, label: { show: data.length < 200 } }],
+  }, { replaceMerge: ['series'] });
+}
+// bars of a per label; where b is given, the part b of each bar (e.g. the critical alarms) stacked in red on top.
+// Tooltips are drawn on the canvas (richText): the Content-Security-Policy refuses ECharts' inline-styled HTML ones.
+function barChart(container, points, names) {
+  const chart = chartIn(container);
+  const axis = AXIS;
   const series = names.b
     ? [{ name: names.a, type: 'bar', stack: 'all', data: points.map(p => p.a - (p.b || 0)), itemStyle: { color: '#1f6feb' } },
        { name: names.b, type: 'bar', stack: 'all', data: points.map(p => p.b || 0), itemStyle: { color: '#c62828' } }]

@@ -69,6 +69,26 @@ final class DashboardViews {
         boolean week = "7d".equals(range);
         out.put("range", week ? "7d" : "24h");
         out.set("trend", week ? dailyTrend(now) : hourlyTrend(now));
+        out.set("districtTrend", districtTrend(week, now));
+        return out;
+    }
+
+    /** The same trend per district: {district: [{t, kwh}]} over the same hours (24 h) or days (7 d). */
+    private ObjectNode districtTrend(boolean week, long now) throws SQLException {
+        long offset = week ? zone.getRules().getOffset(Instant.ofEpochMilli(now)).getTotalSeconds() * 1000L : 0;
+        long step = week ? DAY : HOUR;
+        long from = week ? LocalDate.ofInstant(Instant.ofEpochMilli(now), zone).minusDays(6).atStartOfDay(zone).toInstant().toEpochMilli()
+                : (now / HOUR) * HOUR - 23 * HOUR;
+        Map<String, Map<Long, Double>> byDistrict = new TreeMap<>();
+        // every district with a school has its line, at zero where its schools sent no energy
+        db.query("SELECT DISTINCT COALESCE(district, '') FROM schools",
+                rs -> byDistrict.computeIfAbsent(rs.getString(1), d -> buckets(from, step, week ? 7 : 24)));
+        db.query("SELECT COALESCE(s.district, ''), ((e.period_start + " + offset + ") / " + step + ") * " + step + " - " + offset
+                        + ", SUM(e.kwh) FROM energy e JOIN schools s ON s.id = e.school WHERE e.period_start >= ? GROUP BY 1, 2 ORDER BY 1, 2",
+                rs -> add(byDistrict.computeIfAbsent(rs.getString(1), d -> buckets(from, step, week ? 7 : 24)), rs.getLong(2), rs.getDouble(3)),
+                from);
+        ObjectNode out = JSON.objectNode();
+        byDistrict.forEach((d, b) -> out.set(d, series(b)));
         return out;
     }
 
@@ -145,6 +165,11 @@ final class DashboardViews {
                     double[] v = {rs.getLong(2), rs.getLong(3)};
                     return hours.computeIfPresent(t, (k, old) -> v);
                 }, from);
+        // alarms raised per school and hour (not drills: their counts are kept apart), for the heatmap
+        ArrayNode cells = out.putArray("raisedBySchoolHour");
+        db.query("SELECT school, (period_start / " + HOUR + ") * " + HOUR + ", SUM(raised) FROM alarm_counts WHERE period_start >= ?"
+                        + " GROUP BY 1, 2 HAVING SUM(raised) > 0 ORDER BY 1, 2",
+                rs -> cells.addObject().put("school", rs.getString(1)).put("t", rs.getLong(2)).put("raised", rs.getLong(3)), from);
         ArrayNode series = out.putArray("raisedPerHour");
         hours.forEach((t, v) -> series.addObject().put("t", t).put("raised", (long) v[0]).put("critical", (long) v[1]));
         return out;
