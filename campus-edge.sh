@@ -9,6 +9,7 @@
 #   ./campus-edge.sh bench alarms [--scale K] [--probes N]  alarm latency to the console under load
 #   ./campus-edge.sh bench siege [--scale 10] [--steps 1,2,3,4] [--seconds 60]  every attack at once, at rising strength
 #   ./campus-edge.sh bench heap                             what each bound costs in heap (the README's arithmetic)
+#   ./campus-edge.sh bench lab-page [--seconds 60] [--throttle 4]  the teacher's lab page redrawing live, in Chromium
 #   ./campus-edge.sh bench cloud [--schools 50] [--duration S]  50 schools through the Hono sandbox to the city dashboard
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -64,6 +65,11 @@ case $cmd in
     if [[ ${1:-} == siege ]]; then
       shift
       exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.SiegeBenchmark "$@"
+    fi
+    if [[ ${1:-} == lab-page ]]; then
+      shift
+      .ci/install-test-tools
+      exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.LabPageBenchmark "$@"
     fi
     if [[ ${1:-} == alarms ]]; then
       shift

@@ -79,9 +79,44 @@ function panel(point) {
   const after = [...charts.children].find((c) => rank(c.dataset.point) > rank(point)
     || (rank(c.dataset.point) === rank(point) && c.dataset.point > point));
   charts.insertBefore(el, after || null);
-  p = { el, chart: makeChart(el.querySelector(".chart")) };
+  p = { el, chart: makeChart(el.querySelector(".chart")), onScreen: true, drawnAt: 0 };
   panels.set(point, p);
+  // a chart off the screen is redrawn every few seconds only: the one the class looks at, every second
+  onScreen.observe(el);
   return p;
+}
+
+const onScreen = new IntersectionObserver((entries) => entries.forEach((e) => {
+  const p = panels.get(e.target.dataset.point);
+  if (p) p.onScreen = e.isIntersecting;
+}), { rootMargin: "100px" });
+
+// What a chart of w pixels can show of a series: the lowest and highest reading of each 2-pixel slice of the
+// span (in time order), so that a 45-minute window of 2,700 readings is drawn from a few hundred, peaks kept.
+function forScreen(series, start, from, to, w) {
+  const slices = Math.max(50, Math.floor(w / 4));
+  if (series.length - start <= slices * 2) return series.slice(start);
+  const data = series;
+  const out = [];
+  const width = (to - from) / slices;
+  let i = start;
+  for (let k = 0; k < slices && i < data.length; k++) {
+    const end = from + (k + 1) * width;
+    let lo = null, hi = null;
+    for (; i < data.length && (data[i][0] < end || k === slices - 1); i++) {
+      const d = data[i];
+      if (d[1] === null) { if (lo) { out.push(...(lo[0] <= hi[0] ? [lo, hi] : [hi, lo])); lo = hi = null; } out.push(d); continue; }
+      if (!lo || d[1] < lo[1]) lo = d;
+      if (!hi || d[1] > hi[1]) hi = d;
+    }
+    if (lo) out.push(...(lo === hi ? [lo] : lo[0] <= hi[0] ? [lo, hi] : [hi, lo]));
+  }
+  if (out[out.length - 1] !== data[data.length - 1]) out.push(data[data.length - 1]); // the line ends at the newest reading
+  return out;
+}
+
+function firstDue(due) {
+  return panels.get(due.values().next().value);
 }
 
 function firstAtOrAfter(s, ms) {
@@ -90,8 +125,21 @@ function firstAtOrAfter(s, ms) {
   return lo;
 }
 
-function render() {
+function render(all = true) {
   if (!view.open && !view.replay) return;
+  const now = Date.now();
+  // A chart is redrawn when its time axis has moved a pixel (every second on the last 5 minutes, every few on the last 45:
+  // the newest values beside it with it); one off the screen every few seconds. Those drawn longest ago first, and in one
+  // second no more than fit in a frame's time (16 ms, one chart at least): a slow laptop redraws less often, never janks.
+  let due = null;
+  if (!all) {
+    const span = view.minutes * 60 * 1000;
+    due = new Set([...panels].filter(([, p]) => {
+      const every = Math.max(1000, span / Math.max(100, p.el.querySelector(".chart").clientWidth - 250));
+      return now - p.drawnAt >= (p.onScreen ? every : every + 5000);
+    }).sort(([, a], [, b]) => a.drawnAt - b.drawnAt).map(([point]) => point));
+  }
+  const started = performance.now();
   const store = view.replay ? view.replay.data : live;
   const to = view.replay ? view.replay.to : Date.now() + skew;
   const from = view.replay ? view.replay.from : to - view.minutes * 60 * 1000;
@@ -99,15 +147,25 @@ function render() {
   const shown = view.benches.filter((b) => view.chosen.has(b.id));
   for (const [point, q] of store) {
     const p = panel(point);
+    if (due && (!due.has(point) || (performance.now() - started > 16 && p !== firstDue(due)))) continue;
+    p.drawnAt = now;
     const u = q.unit;
     const latest = {};
+    const w = p.el.querySelector(".chart").clientWidth || 600;
     const series = shown.map((b) => {
       const s = q.devices.get(b.id) || [];
-      const data = s.slice(firstAtOrAfter(s, from));
-      latest[b.bench] = data.length ? data[data.length - 1][1] : null;
-      return { name: b.bench, type: "line", showSymbol: false, sampling: "lttb", data, animation: false,
+      const data = forScreen(s, firstAtOrAfter(s, from), from, to, w);
+      latest[b.bench] = s.length ? s[s.length - 1][1] : null;
+      return { id: b.id, name: b.bench, type: "line", showSymbol: false, data, animation: false,
         lineStyle: { width: look.width }, itemStyle: { color: PALETTE[view.benches.indexOf(b) % PALETTE.length] } };
     });
+    const formatter = (name) => `${name}  ${formatValue(latest[name], u)}`;
+    // the whole option when something but the data changed (benches, the look, a recording); else the data and the axis only
+    const shape = `${shown.map((b) => b.id).join()}|${document.documentElement.classList.contains("projector")}|${!!view.replay}`;
+    if (p.shape === shape) {
+      p.chart.setOption({ legend: { formatter }, xAxis: { min: from, max: to }, series: series.map((x) => ({ id: x.id, data: x.data })) });
+      continue;
+    }
     const title = `${quantityName(point)}${u.unit ? ` (${u.unit})` : ""}`;
     p.el.querySelector("h2").textContent = title;
     p.el.querySelector(".chart").setAttribute("aria-label", title);
@@ -116,12 +174,13 @@ function render() {
       // the benches and their latest values in a column beside the chart, like a table the class can read
       grid: { left: look.font * 4.5, right: look.font * 15, top: look.font, bottom: look.font * 2.5 },
       legend: { orient: "vertical", right: 0, top: "middle", selectedMode: false, itemGap: look.font * 0.6,
-        textStyle: { color: look.text, fontSize: look.font }, formatter: (name) => `${name}  ${formatValue(latest[name], u)}` },
+        textStyle: { color: look.text, fontSize: look.font }, formatter },
       tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: (v) => formatValue(v, u) },
       xAxis: { type: "time", min: from, max: to, ...axisStyle(look) },
       yAxis: { type: "value", ...axisRange(point), ...axisStyle(look) },
       series,
     }, { replaceMerge: ["series"] });
+    p.shape = shape;
   }
   for (const [point, p] of panels) p.el.hidden = !store.has(point);
   document.getElementById("no-readings").hidden = store.size > 0;
@@ -306,7 +365,7 @@ document.getElementById("projector").addEventListener("click", () => {
 document.getElementById("projector").setAttribute("aria-pressed", String(document.documentElement.classList.contains("projector")));
 windowButtons();
 // the axis moves on every second, with or without new readings; a recording's charts stand still
-setInterval(() => { if (!view.replay && !document.hidden) render(); }, 1000);
+setInterval(() => { if (!view.replay && !document.hidden) render(false); }, 1000);
 
 async function reopen(room) {
   const labs = await (await fetch("/api/labs")).json();
