@@ -49,7 +49,7 @@ const I18N = {
     trailIntact: "完整", trailBroken: "已被篡改，首个断点：", trailNone: "本存储不保存记录链", unprofiled: "档案中没有的测点（已保存并标记）", unprofiledHint: "在该设备的档案 points 中加入：",
     benches: "实验台", timeWindow: "时间范围", projector: "投影模式", showingRecording: "正在查看课堂记录：", backToLive: "返回实时",
     noReadings: "该实验室最近 45 分钟没有读数。", noRecordings: "暂无课堂记录", recordingNow: "正在记录：", showCharts: "查看图表",
-    none: "无", ended: "结束", newest: "最新", older: "更早", page: "第 {n} 页", labAlarms: "本实验室的报警",
+    none: "无", ended: "结束", userRules: "用户名：小写字母、数字和 . _ -，以字母或数字开头，最多 32 个字符；密码至少 10 个字符。", newest: "最新", older: "更早", page: "第 {n} 页", labAlarms: "本实验室的报警",
     timelineNone: "没有符合筛选条件的事件",
     labGrants: "教师可随时查看的实验室", labGrantsHelp: "教师在课表（校历 labTimetables 中写明 teachers）所列本人课时内（前后各 15 分钟）可查看该实验室的实时数据与记录；在此授权后可随时查看（如实验室管理员、学科组长）。",
     teacher: "教师", grant: "授权", labClosed: "此实验室现在不在您的课时内。", nextLesson: "您在此的下一节课：", askAdmin: "如需随时查看，请管理员在“管理”页授权。",
@@ -122,6 +122,7 @@ const I18N = {
     benches: "Benches", timeWindow: "Show the last", projector: "Projector mode", showingRecording: "Showing the recording",
     backToLive: "Back to live", noReadings: "No readings from this lab in the last 45 minutes.", noRecordings: "No recordings yet",
     recordingNow: "Recording:", showCharts: "Charts", none: "none", ended: "Ended",
+    userRules: "Name: lower-case letters, digits and . _ -, starting with a letter or digit, 32 at most; password: 10 characters or more.",
     newest: "Newest", older: "Older", page: "page {n}", labAlarms: "Alarms in this lab", timelineNone: "No events match the filter",
     labGrants: "Labs teachers may watch at any time", labGrantsHelp: "A teacher watches a lab's live data and recordings in her own lessons by the timetable (the calendar's labTimetables naming her in teachers), from 15 minutes before to 15 minutes after; granted here, at any time (a lab technician, a head of science).",
     teacher: "Teacher", grant: "Grant", labClosed: "This lab is not in one of your lessons now.", nextLesson: "Your next lesson here:",
@@ -184,8 +185,8 @@ function header(active) {
     <button id="change-password">${t("changePassword")}</button>
     <button id="logout">${t("logout")}</button></header>
     <form id="password-form" class="password" hidden>
-      <input name="current" id="pw-current" type="password" required autocomplete="current-password" placeholder="${t("currentPassword")}">
-      <input name="password" id="pw-new" type="password" required minlength="10" autocomplete="new-password" placeholder="${t("newPassword")}">
+      <label>${t("currentPassword")} <input name="current" id="pw-current" type="password" required autocomplete="current-password"></label>
+      <label>${t("newPassword")} <input name="password" id="pw-new" type="password" required minlength="10" autocomplete="new-password"></label>
       <button type="submit" class="act">${t("save")}</button> <span id="pw-result" class="error"></span>
     </form>`);
   // no inline handlers: the console's Content-Security-Policy allows scripts from its own files only
