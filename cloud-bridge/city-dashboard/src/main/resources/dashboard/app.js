@@ -288,7 +288,10 @@ function chartIn(container) {
   }
   return chart;
 }
-const AXIS = { axisLabel: { color: '#5b6b7c' }, axisLine: { lineStyle: { color: '#d5dde6' } }, splitLine: { lineStyle: { color: '#e8edf2' } } };
+// the console's dark look
+const AXIS = { axisLabel: { color: '#8b9bab' }, axisLine: { lineStyle: { color: '#263341' } }, splitLine: { lineStyle: { color: '#263341' } },
+  nameTextStyle: { color: '#8b9bab' } };
+const LEGEND = { top: 0, textStyle: { color: '#e6edf3' } };
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#7F7F7F'];
 
 // one line per district over the same hours or days as the city's trend
@@ -298,7 +301,7 @@ function districtChart(container, trend, week) {
   container.setAttribute('aria-label', t('districts'));
   chartIn(container).setOption({
     animation: false, color: PALETTE, grid: { left: 56, right: 16, top: 36, bottom: 28 },
-    legend: { top: 0 }, tooltip: { trigger: 'axis', renderMode: 'richText' },
+    legend: LEGEND, tooltip: { trigger: 'axis', renderMode: 'richText' },
     xAxis: { type: 'category', data: first.map(p => week ? clock(p.t, true).split(' ')[0] : clock(p.t)), ...AXIS },
     yAxis: { type: 'value', name: 'kWh', ...AXIS },
     series: names.map(d => ({ name: d || '–', type: 'line', showSymbol: false, data: trend[d].map(p => p.kwh) })),
@@ -314,7 +317,7 @@ function perStudentChart(container, schools) {
     animation: false, grid: { left: 200, right: 60, top: 10, bottom: 28 }, tooltip: { trigger: 'axis', renderMode: 'richText' },
     xAxis: { type: 'value', name: 'kWh', ...AXIS }, yAxis: { type: 'category', data: top.map(s => label(s)), ...AXIS },
     series: [{ name: t('kwhPerStudent'), type: 'bar', barMaxWidth: 18, data: top.map(s => s.kwhPerStudent), itemStyle: { color: '#1f6feb' },
-      label: { show: true, position: 'right', formatter: p => num(p.value, 3) } }],
+      label: { show: true, position: 'right', color: '#e6edf3', formatter: p => num(p.value, 3) } }],
   }, { replaceMerge: ['series'] });
 }
 
@@ -330,11 +333,11 @@ function heatmapChart(container, cells, hours) {
   container.style.height = Math.max(180, schools.length * 26 + 90) + 'px';
   chartIn(container).setOption({
     animation: false, grid: { left: 120, right: 20, top: 10, bottom: 60 }, tooltip: { renderMode: 'richText' },
-    xAxis: { type: 'category', data: hours.map(t => clock(t)), splitArea: { show: true }, ...AXIS },
-    yAxis: { type: 'category', data: schools, splitArea: { show: true }, ...AXIS },
+    xAxis: { type: 'category', data: hours.map(t => clock(t)), ...AXIS },
+    yAxis: { type: 'category', data: schools, ...AXIS },
     visualMap: { min: 0, max: max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120,
-      inRange: { color: ['#fff5f0', '#fb6a4a', '#a50f15'] } },
-    series: [{ name: t('raised'), type: 'heatmap', data: data, label: { show: data.length < 200 } }],
+      textStyle: { color: '#8b9bab' }, inRange: { color: ['#17212c', '#f5a524', '#e5484d'] } },
+    series: [{ name: t('raised'), type: 'heatmap', data: data, label: { show: data.length < 200, color: '#fff' } }],
   }, { replaceMerge: ['series'] });
 }
 // bars of a per label; where b is given, the part b of each bar (e.g. the critical alarms) stacked in red on top.
@@ -349,7 +352,7 @@ function barChart(container, points, names) {
   container.setAttribute('aria-label', names.a);
   chart.setOption({
     animation: false, grid: { left: 56, right: 16, top: 36, bottom: 28 },
-    legend: { top: 0, selectedMode: false }, tooltip: { trigger: 'axis', renderMode: 'richText' },
+    legend: { ...LEGEND, selectedMode: false }, tooltip: { trigger: 'axis', renderMode: 'richText' },
     xAxis: { type: 'category', data: points.map(p => p.label), ...axis },
     yAxis: { type: 'value', minInterval: 1, ...axis },
     series: series,
