@@ -245,6 +245,7 @@ async function watch(room, labs) {
   feed = new EventSource(`/api/stream?topic=lab&room=${encodeURIComponent(room)}`);
   // the gateway ends the feed when her lesson is over (and refuses it again): the page then says so
   feed.onerror = () => { if (feed && feed.readyState === EventSource.CLOSED) reopen(room); };
+  feed.addEventListener("alarm", () => loadAlarms()); // the lab's alarms come on the same stream
   feed.addEventListener("reading", (m) => {
     const r = JSON.parse(m.data);
     if (r.point) add(live, r.point, r.unit, r.device, Date.parse(r.time), r.value);
@@ -263,8 +264,7 @@ async function watch(room, labs) {
 }
 
 // The lab's safety alarms (pH, CO2, temperature of its kits): the teacher in the room sees them above the charts, in
-// projector mode too, and may acknowledge or clear them; pushed by the gateway as they change.
-let alarmFeed = null;
+// projector mode too, and may acknowledge or clear them; their changes come on the lab's live stream.
 async function loadAlarms() {
   const r = await fetch("/api/alarms");
   if (!r.ok) return;
@@ -284,12 +284,6 @@ async function loadAlarms() {
     }
     loadAlarms();
   }));
-}
-function watchAlarms() {
-  if (alarmFeed) alarmFeed.close();
-  alarmFeed = new EventSource("/api/stream?topic=alarms");
-  alarmFeed.addEventListener("alarm", () => loadAlarms());
-  alarmFeed.onopen = () => loadAlarms();
 }
 
 async function loadRecordings() {
@@ -381,5 +375,4 @@ whoAmI().then(async () => {
   if (view.room && labs[view.room]) select.value = view.room; else if (firstOpen) select.value = firstOpen;
   select.addEventListener("change", () => { view.chosen.clear(); watch(select.value, labs); });
   if (select.value) watch(select.value, labs);
-  watchAlarms();
 });

@@ -82,13 +82,20 @@ async function loadTimeline() {
   nextCursor = page.next;
   document.querySelector("#timeline tbody").innerHTML = page.events.map((e) => {
     const a = e.attributes || {};
-    const snapshot = a.snapshotUrl && /^https?:\/\//.test(a.snapshotUrl)
-      ? ` <a href="${esc(a.snapshotUrl)}" target="_blank" rel="noopener noreferrer" class="snapshot">${t("snapshot")}</a>` : "";
+    // the camera's picture, fetched by the gateway from the camera (the browser cannot reach the camera network)
+    const proxied = a.snapshotUrl && /^https?:\/\//.test(a.snapshotUrl)
+      ? `/api/snapshot?${new URLSearchParams({ device: e.device, url: a.snapshotUrl })}` : null;
+    const snapshot = proxied ? ` <a href="${esc(proxied)}" target="_blank" rel="noopener" class="snapshot"><img class="thumb" loading="lazy"
+      src="${esc(proxied)}" alt="${esc(t("snapshot"))}"></a>` : "";
     const details = Object.entries(a).filter(([k]) => k !== "snapshotUrl")
       .map(([k, v]) => `${esc(k)}=${esc(k === "message" ? oneLanguage(v) : v)}`).join(" ");
     return `<tr data-event="${esc(e.id)}"><td>${timeOf(e.time)}</td><td><span class="sev sev-${e.severity}">${e.severity}</span></td><td>${esc(e.kind)}</td>
       <td>${esc(e.device)}</td><td>${esc(oneLanguage(e.building))}</td><td class="muted">${details}${snapshot}</td></tr>`;
   }).join("") || `<tr class="none"><td colspan="6" class="muted">${t("timelineNone")}</td></tr>`;
+  // a picture the camera could not give (offline, refused) is said in words, not a broken image
+  document.querySelectorAll("#timeline img.thumb").forEach((img) => img.addEventListener("error", () => {
+    img.replaceWith(document.createTextNode(t("snapshotMissing")));
+  }));
   const n = Number(new URLSearchParams(location.search).get("page") || 1);
   document.getElementById("page-number").textContent = t("page").replace("{n}", n);
   document.getElementById("page-older").disabled = !nextCursor;

@@ -55,14 +55,20 @@ class ConsoleBrowserIT {
                 new EnergyMeterServer.Meter("meter-science-1", "science", 120), new EnergyMeterServer.Meter("meter-canteen-1", "canteen", 150),
                 new EnergyMeterServer.Meter("meter-dormitory-1", "dormitory", 200)), () -> java.time.LocalTime.of(11, 0), 500).secured();
         meters.start(EnergyMeterServer.freePort());
+        // the perimeter camera's picture endpoint (ISAPI, Digest with the camera's key) on its inventory address
+        java.util.concurrent.atomic.AtomicReference<GatewayProcess> running = new java.util.concurrent.atomic.AtomicReference<>();
+        org.campusedge.simulators.camera.SnapshotServer camera = new org.campusedge.simulators.camera.SnapshotServer("cam-fence-north-1",
+                id -> running.get() == null ? null : running.get().deviceKeys().secret(id));
         Path school = dir.resolve("school.yaml");
         Files.writeString(school, Files.readString(GatewayFixture.distribution().resolve("device-profiles/schools/example-school.yaml"))
-                .replace("opc.tcp://10.20.6.5:4840/campus-energy", meters.endpointUrl()));
-        try (meters; GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "rules.calendarFile=" + calendar,
+                .replace("opc.tcp://10.20.6.5:4840/campus-energy", meters.endpointUrl())
+                .replace("address: http://10.20.8.12\n", "address: " + camera.base() + "\n"));
+        try (meters; camera; GatewayProcess gw = GatewayFixture.start(dir.resolve("gw"), "rules.calendarFile=" + calendar,
                 "registry.inventoryFile=" + school, "health.checkIntervalSeconds=1")) {
             // the installer sets up the energy server's user with the password the gateway issued; its certificate
             // is trusted by the admin in the browser (console.test.mjs)
             meters.users(java.util.Map.of("ems-campus-energy", gw.deviceKeys().secret("ems-campus-energy")));
+            running.set(gw);
             Matcher m = ADMIN_PASSWORD.matcher(gw.console());
             assertTrue(m.find(), "the first start did not print the admin's password:\n" + gw.console());
             // HTTPS: the fingerprint is printed with the password; plain HTTP only redirects; the HTTPS port speaks no HTTP
@@ -121,7 +127,13 @@ class ConsoleBrowserIT {
                 String output = BrowserScript.run(tests, "console.test.mjs", java.util.Map.of("CONSOLE_URL", gw.consoleUrl(),
                         "ADMIN_PASSWORD", adminPassword, "DEVICE_HTTP", "http://127.0.0.1:" + gw.httpPort(),
                         "CAMERA_KEY", gw.deviceKeys().secret("cam-fence-north-1"),
-                        "LAB_ROOM", "201 物理实验室 Physics Lab", "CHEM_ROOM", "301 化学实验室 Chemistry Lab", "BIO_ROOM", "401 生物实验室 Biology Lab", "LAB_ALARM", labAlarm));
+                        "LAB_ROOM", "201 物理实验室 Physics Lab", "CHEM_ROOM", "301 化学实验室 Chemistry Lab", "BIO_ROOM", "401 生物实验室 Biology Lab", "LAB_ALARM", labAlarm,
+                        "SNAPSHOT_URL", camera.base() + org.campusedge.simulators.camera.SnapshotServer.PICTURE,
+                        "CAMERA_CONFIG_URL", camera.base() + org.campusedge.simulators.camera.SnapshotServer.CONFIGURATION));
+                // the console fetched the picture the camera reported, with the camera's key, and nothing else from it
+                assertTrue(camera.served() >= 1, "no snapshot was fetched from the camera");
+                assertEquals(0, camera.refused(), "the console's Digest login was refused by the camera");
+                assertEquals(0, camera.configurationAsked(), "the console fetched the camera's configuration for someone");
                 BrowserScript.assertScreenshots("admin.png", "security-alarm.png", "security-acknowledged.png", "security-phone.png",
                         "security-page-2.png", "lab.png", "lab-projector.png", "lab-recording.png", "lab-alarm.png", "lab-closed.png", "lab-lesson.png", "teacher-refused.png",
                         "energy.png");

@@ -51,6 +51,7 @@ final class ConsoleServer implements AutoCloseable {
     private final LabApi labs;
     private final EnergyToday energy;
     private final EnergyHours energyHours;
+    private final CameraSnapshots snapshots;
     private final org.campusedge.api.RuleStatus rules;
     private final AdminView admin;
     private final CredentialsView credentials;
@@ -83,6 +84,7 @@ final class ConsoleServer implements AutoCloseable {
         this.labs = new LabApi(labAccess, recordings, registry, feed, sessions, users, this.audit);
         this.energy = new EnergyToday(store, registry);
         this.energyHours = new EnergyHours(store, registry, java.time.Clock.systemUTC());
+        this.snapshots = new CameraSnapshots(registry, store, credentials::credentials);
         this.rules = admin.rules();
         this.users = users;
         this.sessions = sessions;
@@ -296,6 +298,16 @@ final class ConsoleServer implements AutoCloseable {
                     return;
                 }
                 Http.json(ex, 200, g -> ledger.write(g, key, alarms.get(key).map(org.campusedge.api.Alarm::raisedAt).orElse(null)));
+            });
+            // a camera's snapshot, fetched by the gateway from the camera (only a URL the camera itself reported)
+            case "GET /api/snapshot" -> allowed(ex, security, () -> {
+                Map<String, String> q = Http.form(ex.rawQuery());
+                CameraSnapshots.Answer a = snapshots.fetch(q.getOrDefault("device", ""), q.getOrDefault("url", ""));
+                if (a.status() == 200) {
+                    Http.send(ex, 200, a.type(), a.body(), "private, max-age=300");
+                } else {
+                    Http.text(ex, a.status(), a.why());
+                }
             });
             case "GET /api/drill" -> allowed(ex, security, () -> Http.json(ex, 200, drills::write));
             case "POST /api/drill/start" -> allowed(ex, security, () -> drills.start(ex, s.user().name()));

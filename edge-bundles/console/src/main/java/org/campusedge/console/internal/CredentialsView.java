@@ -31,6 +31,11 @@ final class CredentialsView {
         this.certificates = certificates;
     }
 
+    /** The devices' credentials (the console signs its requests to a camera with the camera's key). */
+    DeviceCredentials credentials() {
+        return credentials;
+    }
+
     void write(JsonGenerator g) throws IOException {
         Map<String, DeviceCredentials.Entry> entries = new TreeMap<>();
         credentials.entries().forEach(e -> entries.put(e.deviceId(), e));

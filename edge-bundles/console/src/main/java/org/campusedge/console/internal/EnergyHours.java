@@ -21,7 +21,7 @@ import org.campusedge.api.Measurement;
  * hour, its first energy reading in the hour and the first of the next (the last of the hour for the
  * hour under way): short indexed queries (a meter's points come as one event each, so a few rows are
  * read to find the energy one). A day before today is kept for ten minutes,
- * today for one, so that screens refreshing it do not multiply the queries.
+ * today for ten seconds, so that screens refreshing it do not multiply the queries.
  */
 final class EnergyHours {
 
@@ -48,7 +48,7 @@ final class EnergyHours {
         boolean today = date.equals(LocalDate.now(clock.withZone(zone)));
         long now = clock.millis();
         Cached c = cache.get(date);
-        if (c != null && now - c.at() < (today ? 60_000 : 600_000)) {
+        if (c != null && now - c.at() < (today ? 10_000 : 600_000)) {
             return c.byBuilding();
         }
         Map<String, double[]> out = new TreeMap<>();

@@ -95,7 +95,9 @@ final class LabApi {
                     // the lesson is looked up again every few seconds, not for every reading
                     long[] checkedAt = {System.nanoTime()};
                     boolean[] allowed = {true};
-                    feed.serve(ex, e -> e.kind().equals("lab.reading") && room.equals(e.location().room()), () -> {
+                    // the lab's readings and its alarms' changes, on one stream (a staff room's browsers share one address's connections)
+                    feed.serve(ex, e -> room.equals(e.location().room()) && (e.kind().equals("lab.reading") || e.kind().startsWith("alarm.")
+                            && AlarmAudience.of(e.deviceId(), registry).seenBy(me.role(), ApiViews.severityOf(e))), () -> {
                         if (System.nanoTime() - checkedAt[0] > 5_000_000_000L) {
                             allowed[0] = access.mayWatch(me, room);
                             checkedAt[0] = System.nanoTime();
