@@ -396,7 +396,8 @@ try {
   check(bars >= 4 && energyChart.series[1].data.some((v) => v > 0), `the energy page charts ${bars} buildings and shows the current draw`);
   // today by hour against yesterday and last week's same day; each meter's draw against the night limit of the rules
   await teacher.waitForFunction(() => { const c = echarts.getInstanceByDom(document.getElementById("hours-chart"));
-    return c && c.getOption().series[0].data.some((v) => v > 0); }, null, { timeout: 20000 });
+    return c && c.getOption().series[0].data.some((v) => v > 0); }, null, { timeout: 30000 })
+    .catch(async () => console.log(`     the hours the page has: ${await teacher.evaluate(() => JSON.stringify(hours))}`));
   const byHour = await chartOf(teacher, "#hours-chart");
   const hour = new Date().toLocaleString("en-GB", { timeZone: "Asia/Shanghai", hour: "2-digit", hour12: false });
   check(byHour.series.length === 3 && byHour.series[0].data.length === 24 && byHour.series[0].data[Number(hour)] > 0,

@@ -19,14 +19,16 @@ import org.campusedge.api.Measurement;
 /**
  * A day's consumption by hour per building, from the meters' cumulative energy: for each meter and
  * hour, its first energy reading in the hour and the first of the next (the last of the hour for the
- * hour under way): short indexed queries (a meter's points come as one event each, so a few rows are
- * read to find the energy one). A day before today is kept for ten minutes,
+ * hour under way): short indexed queries, paged on until the energy reading is found (a meter's points
+ * come as one event each, its energy less often than the others). A day before today is kept for ten minutes,
  * today for ten seconds, so that screens refreshing it do not multiply the queries.
  */
 final class EnergyHours {
 
-    /** Rows read to find a meter's energy reading among its other points' (power, voltage, current, breaker). */
-    private static final int ROWS = 12;
+    /** Rows read at a time to find a meter's energy reading among its other points' (power, voltage, current, breaker). */
+    static final int ROWS = 50;
+    /** The most rows read for one hour's end: an hour of a meter reporting its other points every half second. */
+    private static final int MAX_ROWS = 20_000;
 
     private record Cached(Map<String, double[]> byBuilding, long at) {
     }
@@ -78,8 +80,7 @@ final class EnergyHours {
             if (from.isAfter(clock.instant())) {
                 break;
             }
-            first[h] = Measurement.firstValue(store.query(new EventQuery(from, from.plus(Duration.ofHours(1)), meter, "energy.reading",
-                    ROWS)), "energy");
+            first[h] = energy(new EventQuery(from, from.plus(Duration.ofHours(1)), meter, "energy.reading", ROWS));
         }
         for (int h = 0; h < 24; h++) {
             if (first[h] == null) {
@@ -88,14 +89,36 @@ final class EnergyHours {
             Double end = first[h + 1];
             if (end == null) { // the hour under way, or a meter that went quiet: up to its last reading in the hour
                 Instant from = midnight.plus(Duration.ofHours(h));
-                end = Measurement.firstValue(store.query(new EventQuery(from, from.plus(Duration.ofHours(1)), meter, "energy.reading",
-                        ROWS).latestFirst()), "energy");
+                end = energy(new EventQuery(from, from.plus(Duration.ofHours(1)), meter, "energy.reading", ROWS).latestFirst());
             }
             if (end != null) {
                 out[h] = Math.max(0, end - first[h]); // a meter replaced mid-day starts again from zero: not negative use
             }
         }
         return out;
+    }
+
+    /**
+     * The first energy value the query finds, paging on with the store's cursor: a meter reports its
+     * other points (power, voltage, current) on every change and its energy far less often, so the
+     * energy reading may be many rows in. Up to {@link #MAX_ROWS} rows are read.
+     */
+    private Double energy(EventQuery q) {
+        return firstValue(store, q, "energy");
+    }
+
+    /** The first value of a point the query finds, paging on (see {@link #energy}); null when none in {@link #MAX_ROWS} rows. */
+    static Double firstValue(EventStore store, EventQuery q, String point) {
+        for (int read = 0; read < MAX_ROWS; read += ROWS) {
+            List<org.campusedge.api.CampusEvent> page = store.query(q);
+            Double v = Measurement.firstValue(page, point);
+            if (v != null || page.size() < ROWS) {
+                return v;
+            }
+            org.campusedge.api.CampusEvent last = page.get(page.size() - 1);
+            q = q.newestFirst() ? q.before(last.occurredAt(), last.id()) : q.after(last.occurredAt(), last.id());
+        }
+        return null;
     }
 
     private static double[] nan() {

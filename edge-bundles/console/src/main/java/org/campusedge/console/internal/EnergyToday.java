@@ -11,7 +11,6 @@ import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
-import org.campusedge.api.Measurement;
 
 /**
  * Today's energy per building for the energy page: for each meter, the cumulative energy now minus
@@ -54,11 +53,12 @@ final class EnergyToday {
     }
 
     private Meter meter(Device d, Instant midnight, Instant later) {
-        EventQuery today = new EventQuery(midnight, later, d.id(), "energy.reading", 20);
-        Double first = Measurement.firstValue(store.query(today), "energy");
+        // a meter's points come as one event each, its energy less often than the others: paged on until found
+        EventQuery today = new EventQuery(midnight, later, d.id(), "energy.reading", EnergyHours.ROWS);
+        Double first = EnergyHours.firstValue(store, today, "energy");
         List<CampusEvent> latest = store.query(today.latestFirst());
-        Double last = Measurement.firstValue(latest, "energy");
-        Double kw = Measurement.firstValue(latest, "power");
+        Double last = EnergyHours.firstValue(store, today.latestFirst(), "energy");
+        Double kw = EnergyHours.firstValue(store, today.latestFirst(), "power");
         Instant at = latest.isEmpty() ? null : latest.get(0).occurredAt();
         return new Meter(d.id(), d.location().building(), first == null || last == null ? null : Math.max(0, last - first), kw, at);
     }
