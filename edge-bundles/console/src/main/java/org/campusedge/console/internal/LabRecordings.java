@@ -74,7 +74,8 @@ final class LabRecordings {
             return Mark.NOT_YOURS;
         }
         publish(lab.get(0), start ? null : running.get(), start ? "start" : "stop", user,
-                start ? (title == null || title.isBlank() ? "lesson" : title.strip()) : running.get().title());
+                start ? (title == null || title.isBlank() ? "lesson" : title.strip().substring(0, Math.min(120, title.strip().length())))
+                        : running.get().title()); // a lesson's title, 120 characters at most (the page's field says so too)
         return Mark.DONE;
     }
 
