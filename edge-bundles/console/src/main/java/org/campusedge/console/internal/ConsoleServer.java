@@ -33,7 +33,6 @@ final class ConsoleServer implements AutoCloseable {
             "/lab.html", Set.of(Users.Role.TEACHER, Users.Role.ADMIN),
             "/admin.html", Set.of(Users.Role.ADMIN),
             "/energy.html", Set.of(Users.Role.SECURITY, Users.Role.TEACHER, Users.Role.ADMIN));
-    static final String NO_SUCH_ALARM = "no such active alarm of yours, already acknowledged, or a change to it is still being stored";
     /** How long an alarm change waits for the store before the person is told it is not stored yet. */
     static final int STORE_WAIT_SECONDS = 10;
     private static final Set<String> ASSETS = Set.of("/app.js", "/style.css", "/login.html", "/forbidden.html", "/screen.html");
@@ -44,7 +43,6 @@ final class ConsoleServer implements AutoCloseable {
     private final Users users;
     private final Sessions sessions;
     private final LiveFeed feed;
-    private final Alarms alarms;
     private final DeviceHealth health;
     private final DeviceRegistry registry;
     private final EventStore store;
@@ -57,7 +55,7 @@ final class ConsoleServer implements AutoCloseable {
     private final CredentialsView credentials;
     private final DrillView drills;
     private final SubjectRequests subjects;
-    private final AlarmLedger ledger;
+    private final AlarmApi alarmApi;
     private final BoundedHttpServer server;
     private final Accounts accounts;
     private final AuditLog audit;
@@ -79,7 +77,7 @@ final class ConsoleServer implements AutoCloseable {
         this.credentials = credentials;
         this.drills = drills;
         this.subjects = new SubjectRequests(store, cardSubjects, this.audit);
-        this.ledger = new AlarmLedger(store);
+        this.alarmApi = new AlarmApi(alarms, registry, new AlarmLedger(store), labAccess, store);
         this.store = store;
         this.labs = new LabApi(labAccess, recordings, registry, feed, sessions, users, this.audit);
         this.energy = new EnergyToday(store, registry);
@@ -89,7 +87,6 @@ final class ConsoleServer implements AutoCloseable {
         this.users = users;
         this.sessions = sessions;
         this.feed = feed;
-        this.alarms = alarms;
         this.health = health;
         this.registry = registry;
         this.server = new BoundedHttpServer("school console", host, port, limits, new Handler.Abstract() {
@@ -120,11 +117,6 @@ final class ConsoleServer implements AutoCloseable {
      * refusals within 10 s is ignored for 30 s, and every body (16 KiB at most) is read by the server
      * within 10 s before a console thread sees the request, so slow senders hold no thread.
      */
-    /** The role the city is told changed an alarm (never the login: what leaves the school names roles, not people). */
-    private static String roleName(Sessions.Session s) {
-        return s.user().role().name().toLowerCase(java.util.Locale.ROOT);
-    }
-
     static BoundedHttpServer.Limits defaultLimits() {
         return new BoundedHttpServer.Limits(256, 32, Duration.ofSeconds(10), Duration.ofSeconds(30), 16 * 1024, 96, 96, 50, 200, 50,
                 30, true, Duration.ofSeconds(10), Http.MAX_BODY);
@@ -263,42 +255,10 @@ final class ConsoleServer implements AutoCloseable {
                 Http.text(ex, 200, "bye");
             }
             // each role its alarms: a guard security's (and every CRITICAL one), a teacher the labs', the admin all
-            case "GET /api/alarms" -> allowed(ex, security || teacher, () -> Http.json(ex, 200,
-                    g -> ApiViews.alarms(g, alarms, registry, (device, severity) -> sees(s.user(), device, severity))));
-            case "POST /api/alarms/acknowledge", "POST /api/alarms/clear" -> allowed(ex, security || teacher, () -> {
-                Map<String, String> form = Http.form(Http.body(ex));
-                String key = form.getOrDefault("key", "");
-                if (!seesAlarm(s.user(), key)) {
-                    // as for an alarm that is not there: the answer does not tell that a hidden one is
-                    Http.text(ex, 409, NO_SUCH_ALARM);
-                    return;
-                }
-                String note = form.getOrDefault("note", "");
-                boolean ack = path.endsWith("acknowledge");
-                java.util.concurrent.CompletableFuture<Boolean> change = (ack ? alarms.acknowledge(key, s.user().name(), roleName(s), note)
-                        : alarms.clear(key, s.user().name(), roleName(s), note)).toCompletableFuture();
-                try {
-                    // answered once it is durable, not before: a screen must not show a change a restart would undo
-                    boolean done = change.get(STORE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-                    Http.text(ex, done ? 200 : 409, done ? "done" : NO_SUCH_ALARM);
-                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                    Http.text(ex, 503, "not stored yet: the event store is failing (" + storeFailure() + "). The gateway keeps"
-                            + " trying and the alarm shows " + (ack ? "acknowledged" : "cleared") + " once it is stored.");
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    Http.text(ex, 503, "interrupted");
-                }
-            });
-            case "GET /api/alarms/ledger" -> allowed(ex, security || teacher, () -> {
-                String key = Http.form(ex.rawQuery()).getOrDefault("key", "");
-                boolean visible = alarms.get(key).isPresent() ? seesAlarm(s.user(), key)
-                        : ledger.lastRaise(key).map(r -> sees(s.user(), r.deviceId(), ApiViews.severityOf(r))).orElse(true);
-                if (!visible) {
-                    Http.json(ex, 200, g -> ledger.write(g, "", null)); // as for an alarm never raised: no hops
-                    return;
-                }
-                Http.json(ex, 200, g -> ledger.write(g, key, alarms.get(key).map(org.campusedge.api.Alarm::raisedAt).orElse(null)));
-            });
+            case "GET /api/alarms" -> allowed(ex, security || teacher, () -> alarmApi.list(ex, s.user()));
+            case "POST /api/alarms/acknowledge", "POST /api/alarms/clear" -> allowed(ex, security || teacher,
+                    () -> alarmApi.change(ex, s.user(), path.endsWith("acknowledge")));
+            case "GET /api/alarms/ledger" -> allowed(ex, security || teacher, () -> alarmApi.ledger(ex, s.user()));
             // a camera's snapshot, fetched by the gateway from the camera (only a URL the camera itself reported)
             case "GET /api/snapshot" -> allowed(ex, security, () -> {
                 Map<String, String> q = Http.form(ex.rawQuery());
@@ -314,7 +274,7 @@ final class ConsoleServer implements AutoCloseable {
             case "POST /api/drill/stop" -> allowed(ex, security, () -> drills.stop(ex, s.user().name()));
             case "GET /api/events" -> allowed(ex, security, () -> {
                 Map<String, String> q = Http.form(ex.rawQuery());
-                Http.json(ex, 200, g -> ApiViews.events(g, q, store, (device, severity) -> sees(s.user(), device, severity)));
+                Http.json(ex, 200, g -> ApiViews.events(g, q, store, (device, severity) -> alarmApi.sees(s.user(), device, severity)));
             });
             case "GET /api/devices" -> allowed(ex, security || role == Users.Role.ADMIN, () -> Http.json(ex, 200, g -> ApiViews.devices(g, health, registry)));
             case "GET /api/admin" -> allowed(ex, role == Users.Role.ADMIN, () -> Http.json(ex, 200, admin::write));
@@ -338,7 +298,7 @@ final class ConsoleServer implements AutoCloseable {
                 String topic = q.getOrDefault("topic", "");
                 if (topic.equals("alarms")) {
                     allowed(ex, security || teacher, () -> feed.serve(ex, e -> e.kind().startsWith("alarm.")
-                            ? sees(s.user(), e.deviceId(), ApiViews.severityOf(e))
+                            ? alarmApi.sees(s.user(), e.deviceId(), ApiViews.severityOf(e))
                             : e.kind().startsWith("audit.drill-") && security, () -> sessions.isLive(s.id()), role == Users.Role.TEACHER));
                 } else if (topic.equals("lab")) {
                     allowed(ex, teacher, () -> labs.handle(ex, "GET /api/stream", s));
@@ -370,35 +330,6 @@ final class ConsoleServer implements AutoCloseable {
             case "POST /api/screens" -> allowed(ex, role == Users.Role.ADMIN, () -> screens.add(ex, s));
             case "POST /api/screens/revoke" -> allowed(ex, role == Users.Role.ADMIN, () -> screens.revoke(ex, s));
             default -> Http.text(ex, 404, "no such API");
-        }
-    }
-
-    /**
-     * Whether the user sees an alarm about this device: its audience is her role's ({@link AlarmAudience}),
-     * and for a teacher the lab is one she may watch now ({@link LabAccess}).
-     */
-    private boolean sees(Users.User u, String deviceId, org.campusedge.api.Severity severity) {
-        if (!AlarmAudience.of(deviceId, registry).seenBy(u.role(), severity)) {
-            return false;
-        }
-        return u.role() != Users.Role.TEACHER
-                || labs.access().mayWatch(u, registry.device(deviceId).map(d -> d.location().room()).orElse(null));
-    }
-
-    /**
-     * Whether the user sees this alarm. One no longer active (cleared meanwhile, or never) is left to
-     * the alarm book to answer (409) for security and the admin, as before; a teacher sees only active
-     * lab alarms of her labs.
-     */
-    private boolean seesAlarm(Users.User u, String key) {
-        return alarms.get(key).map(a -> sees(u, a.deviceId(), a.severity())).orElse(u.role() != Users.Role.TEACHER);
-    }
-
-    private static int parseInt(String s, int otherwise) {
-        try {
-            return s == null ? otherwise : Integer.parseInt(s.strip());
-        } catch (NumberFormatException e) {
-            return otherwise;
         }
     }
 
@@ -439,10 +370,5 @@ final class ConsoleServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-    }
-
-    private String storeFailure() {
-        String why = store.stats().lastFailure();
-        return why == null ? "no answer in " + STORE_WAIT_SECONDS + " s" : why;
     }
 }
