@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.campusedge.web.Sessions;
 
 /**
  * The dashboard's JSON API under {@code /api/} for a logged-in user (the web server checks the session and
@@ -22,11 +23,13 @@ final class Api {
     private final CityDashboard dashboard;
     private final DashboardViews views;
     private final Users users;
+    private final Sessions<String> sessions;
 
-    Api(CityDashboard dashboard, DashboardViews views, Users users) {
+    Api(CityDashboard dashboard, DashboardViews views, Users users, Sessions<String> sessions) {
         this.dashboard = dashboard;
         this.views = views;
         this.users = users;
+        this.sessions = sessions;
     }
 
     /**
@@ -49,13 +52,13 @@ final class Api {
         boolean get = method.equals("GET");
         Users.Role needed = needed(method, p);
         if (role.compareTo(needed) < 0) {
-            return new Reply(403, Http.JSON.createObjectNode().put("error", "a " + role.label() + " may not do this; it needs "
+            return new Reply(403, Json.MAPPER.createObjectNode().put("error", "a " + role.label() + " may not do this; it needs "
                     + needed.label()));
         }
         switch (p[0]) {
             case "users":
                 if (get) {
-                    ObjectNode o = Http.JSON.createObjectNode();
+                    ObjectNode o = Json.MAPPER.createObjectNode();
                     users.roles().forEach((n, r) -> o.put(n, r.label()));
                     return ok(o);
                 }
@@ -66,17 +69,18 @@ final class Api {
                         throw new IllegalArgumentException("a user needs a name, a password and a role");
                     }
                     users.put(name, password.toCharArray(), Users.Role.parse(String.valueOf(text(body, "role"))));
-                    return ok(Http.JSON.createObjectNode().put("user", name).put("role", users.role(name).orElseThrow().label()));
+                    sessions.closeWhere(name::equals); // a new password or role ends the user's sessions
+                    return ok(Json.MAPPER.createObjectNode().put("user", name).put("role", users.role(name).orElseThrow().label()));
                 }
                 break;
             case "overview":
                 if (get) {
-                    ObjectNode o = Http.JSON.createObjectNode();
+                    ObjectNode o = Json.MAPPER.createObjectNode();
                     o.put("connected", dashboard.connected());
                     o.put("tenant", dashboard.config().tenant());
                     o.put("quietMinutes", dashboard.config().quietMinutes());
-                    o.set("stats", Http.JSON.valueToTree(dashboard.stats()));
-                    o.set("messages", Http.JSON.valueToTree(dashboard.database().countsByType()));
+                    o.set("stats", Json.MAPPER.valueToTree(dashboard.stats()));
+                    o.set("messages", Json.MAPPER.valueToTree(dashboard.database().countsByType()));
                     return ok(o);
                 }
                 break;
@@ -101,23 +105,23 @@ final class Api {
             case "broadcast":
                 if (p.length == 1 && method.equals("POST")) {
                     BroadcastResult r = dashboard.broadcast(order(body), user);
-                    ObjectNode o = Http.JSON.createObjectNode().put("batch", r.batch());
-                    o.set("schools", Http.JSON.valueToTree(r.schools()));
+                    ObjectNode o = Json.MAPPER.createObjectNode().put("batch", r.batch());
+                    o.set("schools", Json.MAPPER.valueToTree(r.schools()));
                     return new Reply(202, o);
                 }
                 if (p.length == 2 && get) {
                     List<CommandRecord> rows = dashboard.database().commands(p[1]);
                     if (rows.isEmpty()) {
-                        return new Reply(404, Http.JSON.createObjectNode().put("error", "no such broadcast"));
+                        return new Reply(404, Json.MAPPER.createObjectNode().put("error", "no such broadcast"));
                     }
-                    ObjectNode o = Http.JSON.createObjectNode().put("batch", p[1])
+                    ObjectNode o = Json.MAPPER.createObjectNode().put("batch", p[1])
                             .put("done", rows.stream().allMatch(CommandRecord::done));
-                    o.set("results", Http.JSON.valueToTree(rows));
+                    o.set("results", Json.MAPPER.valueToTree(rows));
                     return ok(o);
                 }
                 break;
             default:
-                return new Reply(404, Http.JSON.createObjectNode().put("error", "not found"));
+                return new Reply(404, Json.MAPPER.createObjectNode().put("error", "not found"));
         }
         return notAllowed();
     }
@@ -132,11 +136,11 @@ final class Api {
                 if (rules == null || yaml == null) {
                     throw new IllegalArgumentException("rules needs a name and a yaml");
                 }
-                json = Http.JSON.createObjectNode().put("name", rules).put("yaml", yaml).toString();
+                json = Json.MAPPER.createObjectNode().put("name", rules).put("yaml", yaml).toString();
             }
             case "drill" -> {
                 // start ({minutes, name}) or stop ({stop: true}) the school's drill; the school picks the camera
-                ObjectNode d = Http.JSON.createObjectNode();
+                ObjectNode d = Json.MAPPER.createObjectNode();
                 if (body != null && body.path("stop").asBoolean(false)) {
                     d.put("stop", true);
                 } else {
@@ -146,14 +150,14 @@ final class Api {
                 json = d.toString();
             }
             default -> {
-                return new Reply(404, Http.JSON.createObjectNode().put("error", "unknown command " + name));
+                return new Reply(404, Json.MAPPER.createObjectNode().put("error", "unknown command " + name));
             }
         }
         try {
             return ok(dashboard.command(school, name, json, user)
                     .get(dashboard.config().commandTimeout().toMillis() + 6_000, TimeUnit.MILLISECONDS));
         } catch (TimeoutException | ExecutionException e) {
-            return new Reply(504, Http.JSON.createObjectNode().put("error", "no outcome"));
+            return new Reply(504, Json.MAPPER.createObjectNode().put("error", "no outcome"));
         }
     }
 
@@ -195,6 +199,6 @@ final class Api {
     }
 
     private static Reply notAllowed() {
-        return new Reply(405, Http.JSON.createObjectNode().put("error", "method not allowed"));
+        return new Reply(405, Json.MAPPER.createObjectNode().put("error", "method not allowed"));
     }
 }

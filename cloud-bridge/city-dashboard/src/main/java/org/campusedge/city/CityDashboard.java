@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.hono.application.client.ApplicationClient;
 import org.eclipse.hono.application.client.MessageContext;
+import org.campusedge.web.Sessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,8 +75,10 @@ public final class CityDashboard implements AutoCloseable {
                 System.out.println("city-dashboard: first start - HTTPS certificate made, SHA-256 fingerprint " + tls.fingerprint());
             }
             d.tlsCertificate = keys.resolveSibling("city-tls.crt");
-            d.web = new WebServer(config.httpHost(), config.httpPort(), users, new Sessions(System::currentTimeMillis),
-                    new Api(d, new DashboardViews(db, ZoneId.systemDefault()), users), tls);
+            Sessions<String> sessions = new Sessions<>(java.time.Clock.systemUTC(), Duration.ofMinutes(30), Duration.ofHours(12),
+                    WebServer.MAX_SESSIONS);
+            d.web = new WebServer(config.httpHost(), config.httpPort(), users, sessions,
+                    new Api(d, new DashboardViews(db, ZoneId.systemDefault()), users, sessions), tls);
             users.createAdminIfNone().ifPresent(password -> System.out.println(
                     "city-dashboard: first start - created user 'admin' with password: " + password
                             + "  (shown only now; it is stored hashed in " + config.usersFile() + ")"));

@@ -181,7 +181,7 @@ final class DashboardViews {
             return null;
         }
         try {
-            return Http.JSON.readTree(json);
+            return Json.MAPPER.readTree(json);
         } catch (java.io.IOException e) {
             return null;
         }

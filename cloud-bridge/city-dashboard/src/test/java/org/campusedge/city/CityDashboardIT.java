@@ -170,7 +170,7 @@ class CityDashboardIT {
         assertEquals("s1", s1.school());
         assertEquals("answered", s1.status());
         assertEquals(200, s1.code());
-        JsonNode response = Http.JSON.readTree(s1.response());
+        JsonNode response = Json.MAPPER.readTree(s1.response());
         assertEquals("accepted", response.get("outcome").asText());
         assertEquals("broadcast", response.get("command").asText());
         assertTrue(s1.answeredAtMs() >= s1.sentAtMs());
@@ -194,7 +194,7 @@ class CityDashboardIT {
                         .replaceAll("-----[A-Z ]+-----", "")))));
         verify.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
         assertTrue(verify.verify(java.util.Base64.getUrlDecoder().decode(parts[2])), "not signed with the key the dashboard publishes");
-        JsonNode claims = Http.JSON.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+        JsonNode claims = Json.MAPPER.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
         assertEquals("s1", claims.get("sub").asText());
         assertEquals("broadcast", claims.get("cmd").asText());
         assertTrue(claims.get("exp").asLong() > claims.get("iat").asLong());
@@ -215,7 +215,7 @@ class CityDashboardIT {
                 .get(10, TimeUnit.SECONDS);
         assertEquals("answered", rules.status());
         assertEquals(400, rules.code());
-        assertEquals("invalid rule set", Http.JSON.readTree(rules.response()).get("error").asText());
+        assertEquals("invalid rule set", Json.MAPPER.readTree(rules.response()).get("error").asText());
 
         gateway.silent = true;
         long sent = System.currentTimeMillis();

@@ -49,7 +49,7 @@ class DashboardViewsTest {
         send("gw-s1", Events.energy("s1", Instant.parse("2026-11-23T02:00:00Z"), 20, 500));
         send("gw-s2", Events.energy("s2", Instant.parse("2026-11-23T02:05:00Z"), 100, null));
         send("gw-s1", Events.energy("s1", Instant.parse("2026-11-22T10:00:00Z"), 7, 500));
-        JsonNode e = Http.JSON.valueToTree(views.energy("24h", now.toEpochMilli()));
+        JsonNode e = Json.MAPPER.valueToTree(views.energy("24h", now.toEpochMilli()));
         // each energy summary adds 1.5 kWh of the library
         assertEquals(2, e.get("schools").size());
         JsonNode top = e.get("schools").get(0);
@@ -67,7 +67,7 @@ class DashboardViewsTest {
             trendSum += p.get("kwh").asDouble();
         }
         assertEquals(134.5 + 8.5, trendSum, 1e-9);
-        JsonNode week = Http.JSON.valueToTree(views.energy("7d", now.toEpochMilli()));
+        JsonNode week = Json.MAPPER.valueToTree(views.energy("7d", now.toEpochMilli()));
         assertEquals(7, week.get("trend").size());
         assertEquals(134.5, week.get("trend").get(6).get("kwh").asDouble(), 1e-9);
         assertEquals(8.5, week.get("trend").get(5).get("kwh").asDouble(), 1e-9);
@@ -80,7 +80,7 @@ class DashboardViewsTest {
         send("s1.cam-gate-1", Events.alarm("s1", "ev-2", "al-2", "raised", raised, raised, null));
         send("s1.cam-gate-1", Events.alarm("s1", "ev-3", "al-2", "cleared", raised, raised.plusSeconds(10), null));
         send("gw-s1", Events.alarms("s1", Instant.parse("2026-11-23T01:00:00Z")));
-        JsonNode s = Http.JSON.valueToTree(views.safety(now.toEpochMilli()));
+        JsonNode s = Json.MAPPER.valueToTree(views.safety(now.toEpochMilli()));
         assertEquals(1, s.get("open").size());
         assertEquals("al-1", s.get("open").get(0).get("alarmId").asText());
         assertEquals(1_800_000, s.get("open").get(0).get("ageMs").asLong());
@@ -100,7 +100,7 @@ class DashboardViewsTest {
                 .replace("\"byRole\":null", "\"byRole\":null,\"drill\":\"D1\""));
         send("s1.cam-gate-1", Events.alarm("s1", "ev-3", "al-3", "raised", raised, raised, null)
                 .replace("\"byRole\":null", "\"byRole\":null,\"duringDrill\":\"D1\""));
-        JsonNode s = Http.JSON.valueToTree(views.safety(now.toEpochMilli()));
+        JsonNode s = Json.MAPPER.valueToTree(views.safety(now.toEpochMilli()));
         assertEquals(2, s.get("open").size(), s.toString());
         assertEquals(2, s.get("openBySchool").get("s1").asInt());
         assertEquals("D1", s.get("open").get(1).get("duringDrill").asText(), s.toString());
@@ -114,7 +114,7 @@ class DashboardViewsTest {
         send("gw-s1", Events.health("s1", Instant.parse("2026-11-23T01:00:00Z"), 50, 10));
         send("gw-s1", Events.health("s1", Instant.parse("2026-11-23T01:05:00Z"), 58, 2));
         send("gw-s2", Events.health("s2", Instant.parse("2026-11-23T01:05:00Z"), 10, 0));
-        JsonNode h = Http.JSON.valueToTree(views.health());
+        JsonNode h = Json.MAPPER.valueToTree(views.health());
         assertEquals(2, h.get("schools").size());
         assertEquals(2, h.get("schools").get(0).get("families").get("camera").get("offline").asInt());
         assertEquals(68, h.get("totals").get("camera").get("online").asLong());
@@ -128,7 +128,7 @@ class DashboardViewsTest {
         send("gw-fresh", Events.lab("fresh", Instant.parse("2026-11-23T01:00:00Z")));
         send("gw-gone", Events.lab("gone", Instant.parse("2026-11-23T01:00:00Z")));
         ingest.handle("gw-gone", Ingest.EMPTY_NOTIFICATION, null, 0);
-        JsonNode q = Http.JSON.valueToTree(views.quiet(now.toEpochMilli(), 15));
+        JsonNode q = Json.MAPPER.valueToTree(views.quiet(now.toEpochMilli(), 15));
         assertEquals(2, q.size());
         assertEquals("old", q.get(0).get("school").asText());
         assertEquals("quiet", q.get(0).get("reason").asText());

@@ -57,9 +57,9 @@ class PostgresTest {
             assertEquals(List.of(2), db.query("SELECT MAX(version) FROM schema_version", rs -> rs.getInt(1)), "migrated on PostgreSQL too");
 
             DashboardViews views = new DashboardViews(db, ZoneId.of("Asia/Shanghai"));
-            JsonNode energy = Http.JSON.valueToTree(views.energy("24h", now.toEpochMilli()));
+            JsonNode energy = Json.MAPPER.valueToTree(views.energy("24h", now.toEpochMilli()));
             assertEquals(11.5, energy.get("todayKwh").asDouble(), 1e-9);
-            assertEquals(11.5, Http.JSON.valueToTree(views.energy("7d", now.toEpochMilli())).get("trend").get(6).get("kwh").asDouble(), 1e-9);
+            assertEquals(11.5, Json.MAPPER.valueToTree(views.energy("7d", now.toEpochMilli())).get("trend").get(6).get("kwh").asDouble(), 1e-9);
             assertEquals(1, views.safety(now.toEpochMilli()).get("open").size());
             assertEquals(2, views.health().get("schools").get(0).get("families").size());
             assertEquals(1, views.quiet(now.toEpochMilli(), 15).size());

@@ -11,6 +11,8 @@ import org.campusedge.api.Alarms;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventStore;
 import org.campusedge.api.Severity;
+import org.campusedge.web.Http;
+import org.campusedge.web.WebExchange;
 
 /**
  * The alarms a console user sees and acts on: the list, acknowledge and clear, the delivery ledger.

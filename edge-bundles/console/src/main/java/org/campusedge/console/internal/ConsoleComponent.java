@@ -13,6 +13,7 @@ import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
 import org.campusedge.api.EventStore;
 import org.campusedge.api.RuleStatus;
+import org.campusedge.web.Sessions;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -140,8 +141,8 @@ public final class ConsoleComponent {
             }
             LOG.info("Console: HTTPS with the certificate in {} (SHA-256 {})", keys, tls.fingerprint());
         }
-        server = new ConsoleServer(config.host(), config.port(), tls, users, new Sessions(Clock.systemUTC(),
-                Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours())), feed, alarms, health,
+        server = new ConsoleServer(config.host(), config.port(), tls, users, new Sessions<>(Clock.systemUTC(),
+                Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofHours(config.sessionHours()), ConsoleServer.MAX_SESSIONS), feed, alarms, health,
                 registry, store, new LabRecordings(bus, store, registry),
                 new LabAccess(new LabGrants(CampusHome.resolve(config.labGrantsFile())), () -> timetables, Clock.systemUTC()),
                 new AdminView(context, registry, rules, counters, scr, () -> cloud, store), new CredentialsView(credentials, registry, () -> certificates),

@@ -1,7 +1,6 @@
 package org.campusedge.console.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -17,6 +16,10 @@ import org.eclipse.jetty.util.Callback;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.campusedge.web.ExchangeServer;
+import org.campusedge.web.Http;
+import org.campusedge.web.WebExchange;
+import org.campusedge.web.Sessions;
 
 /**
  * The school console over HTTP: the pages (login, security, lab, admin), their JSON API and the
@@ -27,6 +30,11 @@ import org.slf4j.LoggerFactory;
 final class ConsoleServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
+    static final String COOKIE = "campus_session";
+    /** Sessions kept at most (a school has a few hundred staff); past it the idle and the expired go first. */
+    static final int MAX_SESSIONS = 5_000;
+    /** The largest request body: forms and small JSON, no uploads. */
+    static final int MAX_BODY = 16 * 1024;
 
     private static final Map<String, Set<Users.Role>> PAGES = Map.of(
             "/security.html", Set.of(Users.Role.SECURITY, Users.Role.ADMIN, Users.Role.WALL_SCREEN),
@@ -41,7 +49,7 @@ final class ConsoleServer implements AutoCloseable {
             "/pages/[a-z-]{1,32}\\.js|/vendor/echarts-[0-9.]{1,16}/(echarts\\.min\\.js|LICENSE|NOTICE)");
 
     private final Users users;
-    private final Sessions sessions;
+    private final Sessions<Users.User> sessions;
     private final LiveFeed feed;
     private final DeviceHealth health;
     private final DeviceRegistry registry;
@@ -65,11 +73,11 @@ final class ConsoleServer implements AutoCloseable {
     private final String cookieAttributes;
 
     /** @param tls the console's key and certificate; null: plain HTTP (tests of the pages' logic only) */
-    ConsoleServer(String host, int port, org.campusedge.net.TlsIdentity tls, Users users, Sessions sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
+    ConsoleServer(String host, int port, org.campusedge.net.TlsIdentity tls, Users users, Sessions<Users.User> sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
                   DeviceRegistry registry, EventStore store, LabRecordings recordings, LabAccess labAccess, AdminView admin, CredentialsView credentials,
                   DrillView drills, Screens screens, java.util.function.Supplier<org.campusedge.api.CardSubjects> cardSubjects,
                   BoundedHttpServer.Limits limits, java.util.function.Consumer<org.campusedge.api.CampusEvent> audit) throws IOException {
-        this.cookieAttributes = "; Path=/; HttpOnly; SameSite=Strict" + (tls == null ? "" : "; Secure");
+        this.cookieAttributes = Http.cookieAttributes(tls != null);
         this.audit = new AuditLog(audit, registry.schoolId());
         this.screens = new ScreenLogins(screens, sessions, this.audit, cookieAttributes, tls != null);
         this.accounts = new Accounts(users, sessions, this.audit, cookieAttributes);
@@ -89,24 +97,7 @@ final class ConsoleServer implements AutoCloseable {
         this.feed = feed;
         this.health = health;
         this.registry = registry;
-        this.server = new BoundedHttpServer("school console", host, port, limits, new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                WebExchange ex = new WebExchange(request, response);
-                try {
-                    ConsoleServer.this.handle(ex);
-                    callback.succeeded();
-                } catch (IOException | RuntimeException e) {
-                    callback.failed(e);
-                }
-                return true;
-            }
-        }, tls);
-        try {
-            server.start();
-        } catch (Exception e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        this.server = ExchangeServer.start("school console", host, port, limits, tls, this::handle);
     }
 
     /**
@@ -119,7 +110,7 @@ final class ConsoleServer implements AutoCloseable {
      */
     static BoundedHttpServer.Limits defaultLimits() {
         return new BoundedHttpServer.Limits(256, 32, Duration.ofSeconds(10), Duration.ofSeconds(30), 16 * 1024, 96, 96, 50, 200, 50,
-                30, true, Duration.ofSeconds(10), Http.MAX_BODY);
+                30, true, Duration.ofSeconds(10), MAX_BODY);
     }
 
     /**
@@ -173,7 +164,7 @@ final class ConsoleServer implements AutoCloseable {
             } else if (path.equals("/login")) {
                 asset(ex, "/login.html"); // a person logging in on a screen's browser is not made the screen
             } else if (path.equals("/")) {
-                Optional<Sessions.Session> s = session(ex);
+                Optional<Sessions.Session<Users.User>> s = session(ex);
                 if (s.isPresent()) {
                     Http.redirect(ex, home(s.get().user().role()));
                 } else {
@@ -184,7 +175,7 @@ final class ConsoleServer implements AutoCloseable {
             } else if (ASSETS.contains(path) || SCRIPTS.matcher(path).matches()) {
                 asset(ex, path);
             } else if (PAGES.containsKey(path)) {
-                Optional<Sessions.Session> s = session(ex);
+                Optional<Sessions.Session<Users.User>> s = session(ex);
                 if (s.isEmpty()) {
                     Http.redirect(ex, "/login");
                 } else if (!PAGES.get(path).contains(s.get().user().role())) {
@@ -213,23 +204,23 @@ final class ConsoleServer implements AutoCloseable {
     }
 
     /** The request's live session; else, for a wall screen's browser, a new one from its screen cookie. */
-    private Optional<Sessions.Session> session(WebExchange ex) {
-        Optional<Sessions.Session> s = sessions.find(Http.cookie(ex, Http.COOKIE));
+    private Optional<Sessions.Session<Users.User>> session(WebExchange ex) {
+        Optional<Sessions.Session<Users.User>> s = sessions.find(Http.cookie(ex, ConsoleServer.COOKIE));
         return s.isPresent() ? s : screens.fromCookie(ex);
     }
 
     private void api(WebExchange ex, String path, String method) throws IOException {
-        Optional<Sessions.Session> found = session(ex);
+        Optional<Sessions.Session<Users.User>> found = session(ex);
         if (found.isEmpty()) {
             Http.text(ex, 401, "log in first");
             return;
         }
-        Sessions.Session s = found.get();
+        Sessions.Session<Users.User> s = found.get();
         Users.Role role = s.user().role();
         boolean screen = role == Users.Role.WALL_SCREEN;
         boolean security = role == Users.Role.SECURITY || role == Users.Role.ADMIN || screen; // for a screen: to read only
         boolean teacher = role == Users.Role.TEACHER || role == Users.Role.ADMIN;
-        if (method.equals("POST") && !s.csrf().equals(ex.header("X-CSRF-Token"))) {
+        if (method.equals("POST") && !Http.csrfMatches(ex, s.csrf())) {
             Http.text(ex, 403, "missing or wrong CSRF token");
             return;
         }
@@ -248,7 +239,7 @@ final class ConsoleServer implements AutoCloseable {
             });
             case "POST /api/logout" -> {
                 sessions.close(s.id());
-                ex.responseHeaders().add("Set-Cookie", Http.COOKIE + "=; Max-Age=0" + cookieAttributes);
+                ex.responseHeaders().add("Set-Cookie", ConsoleServer.COOKIE + "=; Max-Age=0" + cookieAttributes);
                 if (screen) {
                     screens.forget(ex);
                 }
@@ -350,21 +341,7 @@ final class ConsoleServer implements AutoCloseable {
     }
 
     private static void sendResource(WebExchange ex, int status, String path) throws IOException {
-        try (InputStream in = ConsoleServer.class.getClassLoader().getResourceAsStream("console" + path)) {
-            if (in == null) {
-                Http.text(ex, 404, "not found");
-                return;
-            }
-            String type = path.endsWith(".html") ? "text/html; charset=utf-8" : path.endsWith(".js")
-                    ? "text/javascript; charset=utf-8" : path.endsWith(".css") ? "text/css; charset=utf-8" : "text/plain; charset=utf-8";
-            byte[] bytes = in.readAllBytes();
-            if (path.startsWith("/vendor/")) {
-                // a megabyte, named by its version: fetched once per browser, not on every page
-                Http.send(ex, status, type, bytes, "public, max-age=31536000, immutable");
-            } else {
-                Http.send(ex, status, type, bytes);
-            }
-        }
+        Http.resource(ex, status, ConsoleServer.class.getClassLoader(), "console", path);
     }
 
     @Override

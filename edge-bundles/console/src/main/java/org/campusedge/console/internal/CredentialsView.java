@@ -9,6 +9,8 @@ import org.campusedge.api.DeviceCredentials;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.ServerCertificates;
 import java.util.function.Supplier;
+import org.campusedge.web.Http;
+import org.campusedge.web.WebExchange;
 
 /**
  * The admin page's view of how devices and servers prove who they are: every device of the inventory

@@ -13,6 +13,8 @@ import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.Drill;
 import org.campusedge.api.Drills;
+import org.campusedge.web.Http;
+import org.campusedge.web.WebExchange;
 
 /**
  * The security page's drill controls: what drill runs (GET /api/drill), start one on a camera

@@ -13,6 +13,9 @@ import java.util.TreeMap;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.LabTimetables;
+import org.campusedge.web.Http;
+import org.campusedge.web.WebExchange;
+import org.campusedge.web.Sessions;
 
 /**
  * The lab page's API ({@code /api/labs}, {@code /api/lab/...}, the lab's live feed) and the admin's
@@ -26,11 +29,11 @@ final class LabApi {
     private final LabRecordings recordings;
     private final DeviceRegistry registry;
     private final LiveFeed feed;
-    private final Sessions sessions;
+    private final Sessions<Users.User> sessions;
     private final Users users;
     private final AuditLog audit;
 
-    LabApi(LabAccess access, LabRecordings recordings, DeviceRegistry registry, LiveFeed feed, Sessions sessions, Users users, AuditLog audit) {
+    LabApi(LabAccess access, LabRecordings recordings, DeviceRegistry registry, LiveFeed feed, Sessions<Users.User> sessions, Users users, AuditLog audit) {
         this.access = access;
         this.recordings = recordings;
         this.registry = registry;
@@ -45,7 +48,7 @@ final class LabApi {
     }
 
     /** Answers a lab request of a teacher or the admin (the caller checked the role and the CSRF token). */
-    void handle(WebExchange ex, String request, Sessions.Session s) throws IOException {
+    void handle(WebExchange ex, String request, Sessions.Session<Users.User> s) throws IOException {
         Users.User me = s.user();
         Map<String, String> q = Http.form(ex.rawQuery());
         switch (request) {

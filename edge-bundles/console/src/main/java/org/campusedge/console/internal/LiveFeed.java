@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.Measurement;
+import org.campusedge.web.Http;
+import org.campusedge.web.WebExchange;
 
 /**
  * Pushes events to browsers as Server-Sent Events: each open page is a client with its own filter

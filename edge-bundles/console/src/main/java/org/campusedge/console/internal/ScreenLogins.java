@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import org.campusedge.api.Severity;
+import org.campusedge.web.Http;
+import org.campusedge.web.WebExchange;
+import org.campusedge.web.Sessions;
 
 /**
  * The wall screens' logins over HTTP (see {@link Screens}): an admin makes, lists and revokes them;
@@ -18,12 +21,12 @@ final class ScreenLogins {
     static final long COOKIE_SECONDS = 400L * 24 * 3600;
 
     private final Screens screens;
-    private final Sessions sessions;
+    private final Sessions<Users.User> sessions;
     private final AuditLog audit;
     private final String cookieAttributes;
     private final String scheme;
 
-    ScreenLogins(Screens screens, Sessions sessions, AuditLog audit, String cookieAttributes, boolean https) {
+    ScreenLogins(Screens screens, Sessions<Users.User> sessions, AuditLog audit, String cookieAttributes, boolean https) {
         this.screens = screens;
         this.sessions = sessions;
         this.audit = audit;
@@ -38,7 +41,7 @@ final class ScreenLogins {
             return;
         }
         String token = Http.form(Http.body(ex)).get("token");
-        Optional<Sessions.Session> s = open(ex, token);
+        Optional<Sessions.Session<Users.User>> s = open(ex, token);
         if (s.isEmpty()) {
             Http.text(ex, 403, "this screen link is not valid, or it was revoked: ask the admin for a new one");
             return;
@@ -48,7 +51,7 @@ final class ScreenLogins {
     }
 
     /** The session of the screen whose cookie this request carries; empty without a screen cookie in force. */
-    Optional<Sessions.Session> fromCookie(WebExchange ex) {
+    Optional<Sessions.Session<Users.User>> fromCookie(WebExchange ex) {
         return open(ex, Http.cookie(ex, Screens.COOKIE));
     }
 
@@ -57,19 +60,19 @@ final class ScreenLogins {
      * screen revoked while its session was being opened does not keep it: the check is made again
      * after, and revoking closes the sessions it finds (one or the other sees the session).
      */
-    private Optional<Sessions.Session> open(WebExchange ex, String token) {
+    private Optional<Sessions.Session<Users.User>> open(WebExchange ex, String token) {
         Optional<String> name = screens.check(token);
         if (name.isEmpty()) {
             return Optional.empty();
         }
         String user = Screens.USER_PREFIX + name.get();
-        Optional<Sessions.Session> live = sessions.liveOf(user).flatMap(s -> sessions.find(s.id()));
-        Sessions.Session s = live.orElseGet(() -> sessions.open(new Users.User(user, Users.Role.WALL_SCREEN)));
+        Optional<Sessions.Session<Users.User>> live = sessions.liveOf(u -> u.name().equals(user)).flatMap(s -> sessions.find(s.id()));
+        Sessions.Session<Users.User> s = live.orElseGet(() -> sessions.open(new Users.User(user, Users.Role.WALL_SCREEN)));
         if (screens.check(token).isEmpty()) {
             sessions.close(s.id());
             return Optional.empty();
         }
-        ex.responseHeaders().add("Set-Cookie", Http.COOKIE + "=" + s.id() + cookieAttributes);
+        ex.responseHeaders().add("Set-Cookie", ConsoleServer.COOKIE + "=" + s.id() + cookieAttributes);
         if (live.isEmpty()) {
             audit.record("audit.screen-login", Severity.INFO, Map.of("screen", name.get(), "address", ex.remoteAddress()));
         }
@@ -97,7 +100,7 @@ final class ScreenLogins {
     }
 
     /** {@code POST /api/screens} (name): a new screen's link and its QR code, shown this once. */
-    void add(WebExchange ex, Sessions.Session admin) throws IOException {
+    void add(WebExchange ex, Sessions.Session<Users.User> admin) throws IOException {
         String name = Http.form(Http.body(ex)).getOrDefault("name", "");
         String token;
         try {
@@ -120,13 +123,13 @@ final class ScreenLogins {
     }
 
     /** {@code POST /api/screens/revoke} (name): the screen's link stops working and its open pages end now. */
-    void revoke(WebExchange ex, Sessions.Session admin) throws IOException {
+    void revoke(WebExchange ex, Sessions.Session<Users.User> admin) throws IOException {
         String name = Http.form(Http.body(ex)).getOrDefault("name", "");
         boolean revoked;
         try {
             revoked = screens.revoke(name);
         } finally {
-            sessions.closeUser(Screens.USER_PREFIX + name); // even when the file could not be written: its pages end now
+            sessions.closeWhere(u -> u.name().equals(Screens.USER_PREFIX + name)); // even when the file could not be written: its pages end now
         }
         if (!revoked) {
             Http.text(ex, 404, "no screen of that name");

@@ -12,6 +12,9 @@ import org.campusedge.api.CardSubjects;
 import org.campusedge.api.EventStore;
 import org.campusedge.api.Severity;
 import org.campusedge.api.json.EventCodec;
+import org.campusedge.web.Http;
+import org.campusedge.web.WebExchange;
+import org.campusedge.web.Sessions;
 
 /**
  * The data-protection officer's requests about one child's card (PIPL arts. 45 and 47), on the
@@ -39,7 +42,7 @@ final class SubjectRequests {
     }
 
     /** {@code card}, {@code reference}: answers the card's events as a JSON download. */
-    void export(WebExchange ex, Sessions.Session s) throws IOException {
+    void export(WebExchange ex, Sessions.Session<Users.User> s) throws IOException {
         Request r = request(ex);
         if (r == null) {
             return;
@@ -64,7 +67,7 @@ final class SubjectRequests {
     }
 
     /** {@code card}, {@code reference}, {@code confirm=ERASE}: deletes the card's events; answers how many. */
-    void erase(WebExchange ex, Sessions.Session s) throws IOException {
+    void erase(WebExchange ex, Sessions.Session<Users.User> s) throws IOException {
         Request r = request(ex);
         if (r == null) {
             return;

@@ -1,4 +1,4 @@
-package org.campusedge.console.internal;
+package org.campusedge.web;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,59 +12,59 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 
 /**
- * One console request and its answer, on a Jetty request handled by a thread of the console's own
- * (the console's handlers read and write in the blocking style). Headers are set before the answer
- * starts; an answer is sent once.
+ * One request and its answer, on a Jetty request of a {@link BoundedHttpServer} handled by a thread
+ * of the application's own (the console's and the city dashboard's handlers read and write in the
+ * blocking style). Headers are set before the answer starts; an answer is sent once.
  */
-final class WebExchange {
+public final class WebExchange {
 
     private final Request request;
     private final Response response;
     private boolean committed;
 
-    WebExchange(Request request, Response response) {
+    public WebExchange(Request request, Response response) {
         this.request = request;
         this.response = response;
     }
 
-    String path() {
+    public String path() {
         return Request.getPathInContext(request);
     }
 
-    String method() {
+    public String method() {
         return request.getMethod();
     }
 
     /** The query string as sent (still encoded), or null. */
-    String rawQuery() {
+    public String rawQuery() {
         return request.getHttpURI().getQuery();
     }
 
     /** The client's address, for the login throttle and the audit. */
-    String remoteAddress() {
+    public String remoteAddress() {
         return BoundedHttpServer.source(request).getHostAddress();
     }
 
-    String header(String name) {
+    public String header(String name) {
         return request.getHeaders().get(name);
     }
 
     /** The request body, read in full (and bounded) by the server before this request reached a console thread. */
-    InputStream body() {
+    public InputStream body() {
         Object read = request.getAttribute(BoundedHttpServer.BODY);
         return new java.io.ByteArrayInputStream(read instanceof byte[] b ? b : new byte[0]);
     }
 
-    HttpFields.Mutable responseHeaders() {
+    public HttpFields.Mutable responseHeaders() {
         return response.getHeaders();
     }
 
-    boolean committed() {
+    public boolean committed() {
         return committed;
     }
 
     /** Sends a whole answer. */
-    void send(int status, byte[] bytes) throws IOException {
+    public void send(int status, byte[] bytes) throws IOException {
         committed = true;
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
@@ -75,7 +75,7 @@ final class WebExchange {
      * Starts an answer of unknown length (the live feed) and returns where to write it; each flush
      * sends what was written. Closing the stream ends the answer.
      */
-    OutputStream stream(int status) {
+    public OutputStream stream(int status) {
         committed = true;
         response.setStatus(status);
         return Content.Sink.asOutputStream(response);
