@@ -47,6 +47,8 @@ final class WebServer implements AutoCloseable {
         this.users = users;
         this.sessions = sessions;
         this.logins = new Logins<>(users.file(), new LoginThrottle(System::currentTimeMillis));
+        // someone else changed the users file: the sessions of those whose password or role changed end
+        users.file().onChanges(names -> sessions.closeWhere(names::contains));
         this.api = api;
         this.cookieAttributes = Http.cookieAttributes(tls != null);
         this.server = ExchangeServer.start("city dashboard", host, port, limits(), tls, this::handle);
@@ -75,6 +77,7 @@ final class WebServer implements AutoCloseable {
                 serveStatic(ex, method, path);
                 return;
             }
+            users.file().reloadIfChanged();
             Sessions.Session<String> session = sessions.find(Http.cookie(ex, COOKIE)).orElse(null);
             if (path.equals("/api/session") && method.equals("GET")) {
                 if (session == null) {

@@ -10,7 +10,15 @@ package org.campusedge.api;
  * @param retentionDeleted readings deleted by the retention job
  * @param walBytes       size of the write-ahead log now (it is emptied by checkpoints)
  * @param lastFailure    why the last failed commit failed, or null
+ * @param commitNanos    time the successful commits took, in all (writing the rows and the commit's sync):
+ *                       over {@code commits}, the mean wait of an acknowledgement for the disk
  */
 public record StoreStats(long eventsWritten, long commits, int queued, long failedAppends, long retentionDeleted,
-                         long walBytes, String lastFailure) {
+                         long walBytes, String lastFailure, long commitNanos) {
+
+    /** A store that does not time its commits. */
+    public StoreStats(long eventsWritten, long commits, int queued, long failedAppends, long retentionDeleted, long walBytes,
+                      String lastFailure) {
+        this(eventsWritten, commits, queued, failedAppends, retentionDeleted, walBytes, lastFailure, 0);
+    }
 }

@@ -28,6 +28,19 @@ public interface Watchdog {
      */
     void fatal(String part, Throwable cause);
 
+    /**
+     * A watched part as the watchdog sees it now: whether work is waiting for it and for how long it
+     * has then made no progress ({@code silent}; zero while it is idle). At {@code maxSilence} the
+     * gateway stops.
+     */
+    record Part(String name, boolean busy, Duration silent, Duration maxSilence) {
+    }
+
+    /** The parts watched now, for a health check; none when this watchdog keeps no such account. */
+    default java.util.List<Part> parts() {
+        return java.util.List.of();
+    }
+
     /** The watch on one part. */
     interface Heartbeat extends AutoCloseable {
         /** The part made progress. Cheap enough to call for every message. */

@@ -135,6 +135,10 @@ public final class Http {
      * (named by its version) is kept by the browser for a year. 404 when there is none.
      */
     public static void resource(WebExchange ex, int status, ClassLoader loader, String folder, String path) throws IOException {
+        if (!path.matches("(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}){1,4}") || path.contains("..")) {
+            text(ex, 404, "not found"); // only plain names under the folder: never a way out of it
+            return;
+        }
         try (InputStream in = loader.getResourceAsStream(folder + path)) {
             if (in == null) {
                 text(ex, 404, "not found");

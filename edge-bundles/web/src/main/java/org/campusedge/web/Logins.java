@@ -59,15 +59,25 @@ public final class Logins<R extends Enum<R>> {
         }
         Optional<R> role;
         try {
+            // again, now that this attempt has its turn: attempts sent side by side all passed the first look
+            // while the others were being tried, and would otherwise each get a guess past the throttle
+            wait = throttle.waitMs(name, address);
+            if (wait > 0) {
+                return new Throttled<>((wait + 999) / 1000);
+            }
             role = name.isEmpty() ? Optional.empty() : users.check(name, password);
+            // counted before the turn is handed on, so the next attempt's second look sees this failure
+            if (role.isEmpty()) {
+                throttle.failed(name, address);
+            } else {
+                throttle.succeeded(name, address);
+            }
         } finally {
             checks.release();
         }
         if (role.isEmpty()) {
-            throttle.failed(name, address);
             return new Refused<>();
         }
-        throttle.succeeded(name, address);
         return new Accepted<>(name, role.get());
     }
 }

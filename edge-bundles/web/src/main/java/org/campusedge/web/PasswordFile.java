@@ -47,13 +47,22 @@ public final class PasswordFile<R extends Enum<R>> {
     private long loadedSize = -1;
 
     /**
-     * @param legacyRole the role of a line written before roles were (the city's first admin)
+     * @param legacyRole the role of a line written before roles were (the city's first admin); null: an
+     *                   application that never wrote that layout (the console) reads no such line
      */
     public PasswordFile(Path file, Class<R> roles, R legacyRole) throws IOException {
         this.file = file;
         this.roles = roles;
         this.legacyRole = legacyRole;
         load();
+    }
+
+    /** Told the names whose password or role changed, or who were removed, when the file is read again. */
+    private volatile java.util.function.Consumer<java.util.Set<String>> changes = names -> { };
+
+    /** @param listener told the users someone else changed or removed in the file (their sessions should end) */
+    public void onChanges(java.util.function.Consumer<java.util.Set<String>> listener) {
+        this.changes = listener;
     }
 
     private synchronized void load() throws IOException {
@@ -64,7 +73,7 @@ public final class PasswordFile<R extends Enum<R>> {
                 String[] f = line.split(":");
                 if (f.length == 5 && !f[1].chars().allMatch(Character::isDigit)) { // name:ROLE:iterations:salt:hash
                     read.put(f[0], new Entry<>(parseRole(f[1]), Integer.parseInt(f[2]), b64.decode(f[3]), b64.decode(f[4])));
-                } else if (f.length == 4 || f.length == 5) { // the city's: name:iterations:salt:hash[:role]
+                } else if (legacyRole != null && (f.length == 4 || f.length == 5)) { // the city's: name:iterations:salt:hash[:role]
                     read.put(f[0], new Entry<>(f.length == 5 ? parseRole(f[4]) : legacyRole, Integer.parseInt(f[1]), b64.decode(f[2]),
                             b64.decode(f[3])));
                 }
@@ -72,8 +81,18 @@ public final class PasswordFile<R extends Enum<R>> {
             loadedModified = Files.getLastModifiedTime(file).toMillis();
             loadedSize = Files.size(file);
         }
+        java.util.Set<String> changed = new java.util.HashSet<>();
+        users.forEach((name, e) -> {
+            Entry<R> now = read.get(name);
+            if (now == null || now.role() != e.role() || !MessageDigest.isEqual(now.hash(), e.hash())) {
+                changed.add(name);
+            }
+        });
         users.clear();
         users.putAll(read);
+        if (!changed.isEmpty()) {
+            changes.accept(changed);
+        }
     }
 
     private R parseRole(String label) {

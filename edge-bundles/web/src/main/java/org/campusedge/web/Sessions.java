@@ -15,9 +15,10 @@ import java.util.function.Predicate;
  * Browser sessions: a random 256-bit id (the cookie) with its own CSRF token, ending after {@code
  * idle} without a request or {@code absolute} after it opened, whichever comes first. A session
  * may be anonymous (its user null): the city's login form carries the CSRF token of one, and the
- * login replaces it with a new id. At most {@code max} sessions are kept: when full, the expired
- * and the anonymous ones go first, then the least recently used, so a flood of new sessions
- * cannot grow the heap (nor push out a logged-in guard before an anonymous visitor).
+ * login replaces it with a new id. A user keeps at most {@value #PER_USER} sessions (a new login
+ * ends their least recently used one), and at most {@code max} sessions are kept in all: when full,
+ * the expired and the anonymous ones go first, then the least recently used, so a flood of new
+ * sessions cannot grow the heap, and one account logging in over and over pushes out only its own.
  *
  * @param <U> who a session is for
  */
@@ -27,6 +28,8 @@ public final class Sessions<U> {
     public record Session<U>(String id, U user, String csrf, Instant created, Instant lastUsed) {
     }
 
+    /** Sessions one user keeps at most: browsers on a few desks and a phone. */
+    public static final int PER_USER = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, Session<U>> sessions = new ConcurrentHashMap<>();
@@ -45,6 +48,13 @@ public final class Sessions<U> {
     /** A new session, anonymous when {@code user} is null. */
     public Session<U> open(U user) {
         Instant now = clock.instant();
+        if (user != null) {
+            java.util.List<Session<U>> own = sessions.values().stream().filter(s -> user.equals(s.user()))
+                    .sorted(Comparator.comparing(Session::lastUsed)).toList();
+            for (int i = 0; i <= own.size() - PER_USER; i++) {
+                sessions.remove(own.get(i).id());
+            }
+        }
         if (sessions.size() >= max) {
             sessions.values().removeIf(s -> expired(s, now) || s.user() == null);
             while (sessions.size() >= max) {

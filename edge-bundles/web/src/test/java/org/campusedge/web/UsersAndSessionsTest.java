@@ -83,10 +83,15 @@ class UsersAndSessionsTest {
         assertThrows(IllegalArgumentException.class, () -> running.remove("admin", Role.ADMIN), "the last admin");
         assertTrue(running.remove("guard-wang", Role.ADMIN));
         assertFalse(running.remove("guard-wang", Role.ADMIN));
+        running.put("teacher-wu", Role.VIEWER, "correct-horse-44".toCharArray());
+        java.util.List<java.util.Set<String>> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        running.onChanges(told::add);
         Thread.sleep(20); // a later modification time than the application's own write
         PasswordFile<Role> commandLine = new PasswordFile<>(file, Role.class, Role.ADMIN); // bin/campus-edge console-password admin
         commandLine.put("admin", Role.ADMIN, "recovered-password-2".toCharArray());
+        commandLine.remove("teacher-wu", Role.ADMIN); // and the file's size changes too, whatever the clock's grain
         assertTrue(running.check("admin", "first-password-1".toCharArray()).isEmpty(), "the running application kept the lost password");
+        assertEquals(java.util.List.of(java.util.Set.of("admin", "teacher-wu")), told, "whose sessions must end");
         assertTrue(running.check("admin", "recovered-password-2".toCharArray()).isPresent());
         running.put("teacher-li", Role.VIEWER, "correct-horse-43".toCharArray());
         assertTrue(new PasswordFile<>(file, Role.class, Role.ADMIN).check("admin", "recovered-password-2".toCharArray()).isPresent(),
@@ -110,6 +115,63 @@ class UsersAndSessionsTest {
         Logins.Outcome<Role> ok = logins.attempt("admin", "right-password-1".toCharArray(), "10.0.0.9");
         assertEquals(new Logins.Accepted<>("admin", Role.ADMIN), ok);
         assertInstanceOf(Logins.Refused.class, logins.attempt("", "".toCharArray(), "10.0.0.9"));
+    }
+
+    /**
+     * Guesses sent side by side: each passed the throttle's first look while two others were being
+     * hashed, so each got a guess past the throttle (a login throttle of 5 gave 24 guesses from 24
+     * parallel requests before the second look).
+     */
+    @Test
+    void guessesSentSideBySideDoNotGetPastTheThrottle() throws Exception {
+        PasswordFile<Role> users = new PasswordFile<>(dir.resolve("users"), Role.class, Role.ADMIN);
+        users.put("admin", Role.ADMIN, "right-password-1".toCharArray());
+        Logins<Role> logins = new Logins<>(users, new LoginThrottle(System::currentTimeMillis));
+        int parallel = 24;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Logins.Outcome<Role>>> tries = new java.util.ArrayList<>();
+            for (int i = 0; i < parallel; i++) {
+                String guess = "guess-" + i;
+                tries.add(pool.submit(() -> {
+                    go.await();
+                    return logins.attempt("admin", guess.toCharArray(), "10.0.0.66");
+                }));
+            }
+            go.countDown();
+            int tried = 0;
+            for (var t : tries) {
+                Logins.Outcome<Role> o = t.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                if (o instanceof Logins.Refused) {
+                    tried++;
+                }
+            }
+            // the fifth failure lands while at most one other check runs: that one is the only extra guess
+            assertTrue(tried <= LoginThrottle.FREE + 1, tried + " of " + parallel + " parallel guesses were tried");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void oneAccountLoggingInOverAndOverPushesOutOnlyItsOwnSessions() {
+        Instant[] now = {Instant.parse("2026-11-24T00:00:00Z")};
+        Sessions<String> sessions = new Sessions<>(clock(now), Duration.ofMinutes(30), Duration.ofHours(12), 200);
+        java.util.List<Sessions.Session<String>> staff = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            staff.add(sessions.open("guard-" + i));
+        }
+        Sessions.Session<String> last = null;
+        for (int i = 0; i < 5_000; i++) { // a teacher's account, or a script with its password
+            now[0] = now[0].plusMillis(10);
+            last = sessions.open("teacher-li");
+        }
+        for (Sessions.Session<String> s : staff) {
+            assertTrue(sessions.isLive(s.id()), s.user() + " was pushed out by another account's logins");
+        }
+        assertTrue(sessions.isLive(last.id()));
+        assertTrue(sessions.size() <= 40 + Sessions.PER_USER, "sessions kept: " + sessions.size());
     }
 
     @Test

@@ -57,6 +57,7 @@ final class Accounts {
             record("audit.login-failed", Severity.NOTICE, Map.of("user", printable(name), "address", address));
             Http.redirect(ex, "/login?failed=1");
         } else {
+            ex.responseHeaders().put("Retry-After", "5");
             Http.text(ex, 503, "too many logins at once; try again");
         }
     }
@@ -68,6 +69,7 @@ final class Accounts {
         String address = ex.remoteAddress();
         Logins.Outcome<Users.Role> outcome = logins.attempt(name, form.getOrDefault("current", "").toCharArray(), address);
         if (outcome instanceof Logins.Throttled<Users.Role> t) {
+            ex.responseHeaders().put("Retry-After", Long.toString(t.seconds()));
             Http.text(ex, 429, "too many wrong passwords; try again in " + t.seconds() + " s");
             return;
         }
@@ -77,6 +79,7 @@ final class Accounts {
             return;
         }
         if (!(outcome instanceof Logins.Accepted<Users.Role> accepted)) {
+            ex.responseHeaders().put("Retry-After", "5");
             Http.text(ex, 503, "too many logins at once; try again");
             return;
         }

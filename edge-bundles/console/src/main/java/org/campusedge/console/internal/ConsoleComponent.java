@@ -99,6 +99,15 @@ public final class ConsoleComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile org.campusedge.api.LabTimetables timetables;
 
+    /** The gateway's watchdog, whose watched parts the health answer reports. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile org.campusedge.api.Watchdog watchdog;
+
+    /** Every server's per-address guard (the device ports, this console), for the metrics. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            fieldOption = org.osgi.service.component.annotations.FieldOption.UPDATE)
+    private final java.util.List<org.campusedge.net.SourceGuard> connectors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final ConsoleServer server;
     private final EventBus.Subscription subscription;
     private final ServiceRegistration<ConsoleComponent> registration;
@@ -150,7 +159,9 @@ public final class ConsoleComponent {
                 ConsoleServer.defaultLimits(), e -> bus.publish(java.util.List.of(e)).exceptionally(t -> {
                     LOG.error("A console audit record could not be stored: {}", t.toString());
                     return null;
-                }));
+                }), new Monitoring(new GatewayMetrics(new GatewayMetrics.Sources(counters, registry, health, store, bus, alarms,
+                        () -> cloud, () -> java.util.List.copyOf(connectors))), new GatewayHealth(store::stats, health::devices, () -> cloud, () -> watchdog),
+                        CampusHome.resolve("data/metrics-token")));
         try {
             subscription = bus.subscribe("console", 10_000, feed::publish);
             Dictionary<String, Object> props = new Hashtable<>();
@@ -171,6 +182,8 @@ public final class ConsoleComponent {
             }
             throw e;
         }
+        LOG.info("Console: /metrics (Prometheus) and /health for an admin's session or the token in {}",
+                CampusHome.resolve("data/metrics-token"));
         LOG.info("School console on {}://{}:{}/{}", tls == null ? "http" : "https", config.host(), server.port(),
                 redirect == null ? "" : " (plain HTTP on " + redirect.port() + " redirects there)");
     }

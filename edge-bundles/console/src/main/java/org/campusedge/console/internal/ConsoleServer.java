@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.campusedge.web.ExchangeServer;
 import org.campusedge.web.Http;
+import org.campusedge.web.ScrapeToken;
 import org.campusedge.web.WebExchange;
 import org.campusedge.web.Sessions;
 
@@ -68,6 +69,7 @@ final class ConsoleServer implements AutoCloseable {
     private final Accounts accounts;
     private final AuditLog audit;
     private final ScreenLogins screens;
+    private final Monitoring monitoring;
 
     /** Cookie attributes: {@code Secure} when the console is HTTPS, so a session id never travels in clear. */
     private final String cookieAttributes;
@@ -76,7 +78,9 @@ final class ConsoleServer implements AutoCloseable {
     ConsoleServer(String host, int port, org.campusedge.net.TlsIdentity tls, Users users, Sessions<Users.User> sessions, LiveFeed feed, Alarms alarms, DeviceHealth health,
                   DeviceRegistry registry, EventStore store, LabRecordings recordings, LabAccess labAccess, AdminView admin, CredentialsView credentials,
                   DrillView drills, Screens screens, java.util.function.Supplier<org.campusedge.api.CardSubjects> cardSubjects,
-                  BoundedHttpServer.Limits limits, java.util.function.Consumer<org.campusedge.api.CampusEvent> audit) throws IOException {
+                  BoundedHttpServer.Limits limits, java.util.function.Consumer<org.campusedge.api.CampusEvent> audit,
+                  Monitoring monitoring) throws IOException {
+        this.monitoring = monitoring;
         this.cookieAttributes = Http.cookieAttributes(tls != null);
         this.audit = new AuditLog(audit, registry.schoolId());
         this.screens = new ScreenLogins(screens, sessions, this.audit, cookieAttributes, tls != null);
@@ -94,6 +98,8 @@ final class ConsoleServer implements AutoCloseable {
         this.rules = admin.rules();
         this.users = users;
         this.sessions = sessions;
+        // someone else changed the users file (bin/campus-edge console-password): those users' sessions end
+        users.file().onChanges(names -> sessions.closeWhere(u -> names.contains(u.name())));
         this.feed = feed;
         this.health = health;
         this.registry = registry;
@@ -184,6 +190,13 @@ final class ConsoleServer implements AutoCloseable {
                 } else {
                     asset(ex, path);
                 }
+            } else if ((path.equals("/metrics") || path.equals("/health")) && method.equals("GET")) {
+                Optional<Sessions.Session<Users.User>> s = monitoring.bearer(ex) ? Optional.empty() : session(ex);
+                if (monitoring.bearer(ex) || s.isPresent() && s.get().user().role() == Users.Role.ADMIN) {
+                    monitoring.serve(ex, path);
+                } else {
+                    ScrapeToken.refuse(ex, s.isPresent());
+                }
             } else if (path.startsWith("/api/")) {
                 api(ex, path, method);
             } else {
@@ -205,6 +218,7 @@ final class ConsoleServer implements AutoCloseable {
 
     /** The request's live session; else, for a wall screen's browser, a new one from its screen cookie. */
     private Optional<Sessions.Session<Users.User>> session(WebExchange ex) {
+        users.reloadIfChanged(); // a password reset on the command line ends that user's sessions before this request
         Optional<Sessions.Session<Users.User>> s = sessions.find(Http.cookie(ex, ConsoleServer.COOKIE));
         return s.isPresent() ? s : screens.fromCookie(ex);
     }

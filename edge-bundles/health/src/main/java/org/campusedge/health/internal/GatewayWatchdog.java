@@ -63,7 +63,7 @@ public final class GatewayWatchdog implements Watchdog {
         final long maxSilenceNanos;
         final BooleanSupplier busy;
         volatile long lastBeat = System.nanoTime();
-        long busySince; // nanos at which the checks first saw work waiting since the last idle moment; 0 = idle (checker thread only)
+        volatile long busySince; // nanos at which the checks first saw work waiting since the last idle moment; 0 = idle (checker thread only)
 
         Watched(String part, Duration maxSilence, BooleanSupplier busy) {
             this.part = part;
@@ -118,6 +118,17 @@ public final class GatewayWatchdog implements Watchdog {
     @Override
     public void fatal(String part, Throwable cause) {
         stop(part + " died: " + cause, cause);
+    }
+
+    @Override
+    public java.util.List<Part> parts() {
+        long now = System.nanoTime();
+        return parts.values().stream().sorted(java.util.Comparator.comparing(w -> w.part)).map(w -> {
+            long since = w.busySince; // written by the checker thread; a second's staleness does not matter here
+            boolean busy = since != 0;
+            return new Part(w.part, busy, busy ? Duration.ofNanos(Math.max(0, now - Math.max(w.lastBeat, since))) : Duration.ZERO,
+                    Duration.ofNanos(w.maxSilenceNanos));
+        }).toList();
     }
 
     /** The parts watched now, for the status report. */

@@ -90,6 +90,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final SpaceBudget space;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong commitNanos = new AtomicLong();
     private final PreparedStatement insert;
     /** The tamper-evident trail of alarm transitions and audit records, linked in each commit that carries them. */
     private final Trail trail;
@@ -198,6 +199,11 @@ final class GroupCommitWriter implements AutoCloseable {
         return space.freeBytes();
     }
 
+    /** Time spent writing and committing the successful group commits (what an acknowledgement waits for), in all. */
+    long commitNanos() {
+        return commitNanos.get();
+    }
+
     /** The reason of the last failed commit, or null if none failed. */
     String lastFailure() {
         return lastFailure;
@@ -273,6 +279,7 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         List<Append> done = List.copyOf(batch);
         Exception failure = null;
+        long started = System.nanoTime();
         try {
             List<EventTable.Row> rows = batch.stream().flatMap(a -> java.util.Arrays.stream(a.rows())).toList();
             for (EventTable.Row r : rows) {
@@ -283,6 +290,7 @@ final class GroupCommitWriter implements AutoCloseable {
             trail.committed();
             written.addAndGet(events);
             commits.incrementAndGet();
+            commitNanos.addAndGet(System.nanoTime() - started);
         } catch (SQLException | RuntimeException e) {
             failure = e;
             admission.failed(events);
