@@ -77,8 +77,11 @@ public final class CityDashboard implements AutoCloseable {
             d.tlsCertificate = keys.resolveSibling("city-tls.crt");
             Sessions<String> sessions = new Sessions<>(java.time.Clock.systemUTC(), Duration.ofMinutes(30), Duration.ofHours(12),
                     WebServer.MAX_SESSIONS);
+            CityDashboard dashboard = d;
             d.web = new WebServer(config.httpHost(), config.httpPort(), users, sessions,
-                    new Api(d, new DashboardViews(db, ZoneId.systemDefault()), users, sessions), tls);
+                    new Api(d, new DashboardViews(db, ZoneId.systemDefault()), users, sessions),
+                    new CityMonitoring(dashboard::stats, dashboard::connected,
+                            config.usersFile().toAbsolutePath().resolveSibling("city-metrics-token")), tls);
             users.createAdminIfNone().ifPresent(password -> System.out.println(
                     "city-dashboard: first start - created user 'admin' with password: " + password
                             + "  (shown only now; it is stored hashed in " + config.usersFile() + ")"));

@@ -11,6 +11,7 @@ import org.campusedge.net.TlsIdentity;
 import org.campusedge.web.ExchangeServer;
 import org.campusedge.web.Http;
 import org.campusedge.web.Logins;
+import org.campusedge.web.ScrapeToken;
 import org.campusedge.web.Sessions;
 import org.campusedge.web.WebExchange;
 import org.slf4j.Logger;
@@ -38,13 +39,16 @@ final class WebServer implements AutoCloseable {
     private final Sessions<String> sessions;
     private final Logins<Users.Role> logins;
     private final Api api;
+    private final CityMonitoring monitoring;
     private final BoundedHttpServer server;
     /** Cookie attributes: {@code Secure} over HTTPS, so a session id never travels in clear. */
     private final String cookieAttributes;
 
     /** @param tls the dashboard's key and certificate; null: plain HTTP (not for a real bureau) */
-    WebServer(String host, int port, Users users, Sessions<String> sessions, Api api, TlsIdentity tls) throws IOException {
+    WebServer(String host, int port, Users users, Sessions<String> sessions, Api api, CityMonitoring monitoring, TlsIdentity tls)
+            throws IOException {
         this.users = users;
+        this.monitoring = monitoring;
         this.sessions = sessions;
         this.logins = new Logins<>(users.file(), new LoginThrottle(System::currentTimeMillis));
         // someone else changed the users file: the sessions of those whose password or role changed end
@@ -73,6 +77,10 @@ final class WebServer implements AutoCloseable {
         String method = ex.method();
         String path = ex.path();
         try {
+            if ((path.equals("/metrics") || path.equals("/health")) && method.equals("GET")) {
+                monitoring(ex, path);
+                return;
+            }
             if (!path.startsWith("/api/")) {
                 serveStatic(ex, method, path);
                 return;
@@ -129,6 +137,21 @@ final class WebServer implements AutoCloseable {
             if (!ex.committed()) {
                 reply(ex, 500, Json.error("internal error"));
             }
+        }
+    }
+
+    /** For the bureau's monitoring: the scrape token, or an admin's session. */
+    private void monitoring(WebExchange ex, String path) throws IOException {
+        if (monitoring.bearer(ex)) {
+            monitoring.serve(ex, path);
+            return;
+        }
+        users.file().reloadIfChanged();
+        Sessions.Session<String> session = sessions.find(Http.cookie(ex, COOKIE)).filter(s -> s.user() != null).orElse(null);
+        if (session != null && users.role(session.user()).orElse(null) == Users.Role.ADMIN) {
+            monitoring.serve(ex, path);
+        } else {
+            ScrapeToken.refuse(ex, session != null);
         }
     }
 

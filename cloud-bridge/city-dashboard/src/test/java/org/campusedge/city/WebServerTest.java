@@ -299,4 +299,43 @@ class WebServerTest {
             }
         }
     }
+
+    /** The bureau's monitoring: with the token file's token, or as an admin; nobody else, a viewer included. */
+    @Test
+    void metricsAndHealthForTheScraperAndTheAdminOnly() throws Exception {
+        String token = Files.readString(dir.resolve("city-metrics-token")).strip();
+        HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create(dashboard.url() + "metrics")).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, scrape.statusCode(), scrape.body());
+        assertTrue(scrape.body().contains("campus_edge_city_messages_total{outcome=\"received\"} 0"), scrape.body());
+        assertTrue(scrape.body().contains("campus_edge_city_hono_connected 0"), "Hono is not there in this test: " + scrape.body());
+        assertTrue(scrape.body().contains("jvm_memory_used_bytes{area=\"heap\"}"));
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(dashboard.url() + "health")).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode());
+        assertTrue(health.body().contains("\"status\":\"DEGRADED\""), health.body());
+        for (String wrong : new String[] {null, "Bearer " + token.substring(1), "Bearer " + token + token, token, "Basic YWRtaW46YWRtaW4="}) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(dashboard.url() + "metrics")).timeout(Duration.ofSeconds(10));
+            if (wrong != null) {
+                b.header("Authorization", wrong);
+            }
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, r.statusCode(), String.valueOf(wrong));
+            assertFalse(r.body().contains("campus_edge_city"), r.body());
+        }
+        // a viewer looks at the dashboard, not at the machine; the admin does
+        HttpResponse<String> session = get("/api/session", null);
+        HttpResponse<String> admin = post("/api/login", cookieOf(session), json(session).get("csrf").asText(),
+                "{\"user\":\"admin\",\"password\":\"" + adminPassword + "\"}");
+        String adminCookie = cookieOf(admin);
+        assertEquals(200, get("/metrics", adminCookie).statusCode());
+        assertEquals(200, post("/api/users", adminCookie, json(admin).get("csrf").asText(),
+                "{\"name\":\"viewer-zhao\",\"password\":\"viewer-password-1\",\"role\":\"viewer\"}").statusCode());
+        HttpResponse<String> s2 = get("/api/session", null);
+        HttpResponse<String> viewer = post("/api/login", cookieOf(s2), json(s2).get("csrf").asText(),
+                "{\"user\":\"viewer-zhao\",\"password\":\"viewer-password-1\"}");
+        assertEquals(200, viewer.statusCode(), viewer.body());
+        assertEquals(403, get("/metrics", cookieOf(viewer)).statusCode());
+        assertEquals(403, get("/health", cookieOf(viewer)).statusCode());
+    }
 }
