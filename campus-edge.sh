@@ -15,13 +15,18 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 build() {
-  # build when nothing is built yet or a source is newer than the distribution
-  local dist=edge-bundles/launcher/target/campus-edge/campus-edge
-  if [[ ! -d $dist/bundles || ! -f simulators/devices/target/runtime-classpath.txt || ! -f simulators/bench/target/runtime-classpath.txt \
-        || -n $(find . \( -path ./run -o -name node_modules \) -prune -o \( -name '*.java' -o -name '*.yaml' -o -name 'pom.xml' -o -name '*.json' \) \
-                 -newer $dist/lib -print -quit) ]]; then
+  # build when nothing is built yet or a source is newer than the last build this script made (its stamp: the
+  # distribution's folders keep their old times when a build rewrites the files in them, so they cannot tell)
+  local dist=edge-bundles/launcher/target/campus-edge/campus-edge stamp=edge-bundles/launcher/target/.campus-edge-built
+  if [[ ! -d $dist/bundles || ! -f $stamp || ! -f simulators/devices/target/runtime-classpath.txt || ! -f simulators/bench/target/runtime-classpath.txt \
+        || -n $(find . \( -path ./run -o -name node_modules -o -name target \) -prune -o \
+                 \( -name '*.java' -o -name '*.yaml' -o -name 'pom.xml' -o -name '*.json' -o -name '*.js' -o -name '*.html' -o -name '*.css' -o -name '*.bnd' \) \
+                 -newer $stamp -print -quit) ]]; then
     echo "Building Campus Edge (mvn -B -DskipTests install) ..."
+    local started
+    started=$(mktemp)
     mvn -B -q -DskipTests install
+    mv "$started" $stamp # the time the build started: a source saved during it is built next time
   fi
 }
 
@@ -78,7 +83,7 @@ case $cmd in
     exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.LabBenchmark "$@"
     ;;
   *)
-    sed -n '2,8p' "$0"
+    sed -n '2,/^set /p' "$0" | grep '^#'
     exit 2
     ;;
 esac

@@ -13,46 +13,40 @@ import java.util.TreeMap;
 
 /**
  * The gateway's settings file ({@code conf/gateway.properties}) plus command-line overrides, turned
- * into one ConfigAdmin configuration per PID. A key's prefix names the configuration
- * ({@code store.path} is property {@code path} of {@code org.campusedge.store}); values of keys
+ * into one ConfigAdmin configuration per PID the bundles define (their Metatype, {@link SettingsCatalog}).
+ * A key's prefix names the configuration ({@code store.path} is property {@code path} of
+ * {@code org.campusedge.store}); values of keys
  * that name files or folders are resolved against the gateway's home, or against the running
  * release's program folder when they start with {@code ${app}/} (its device profiles).
  */
 final class GatewaySettings {
-
-    /** Key prefix to ConfigAdmin PID. */
-    static final Map<String, String> PIDS = Map.ofEntries(
-            Map.entry("store", "org.campusedge.store"),
-            Map.entry("registry", "org.campusedge.registry"),
-            Map.entry("credentials", "org.campusedge.credentials"),
-            Map.entry("camel", "org.campusedge.camel"),
-            Map.entry("health", "org.campusedge.health"),
-            Map.entry("rules", "org.campusedge.rules"),
-            Map.entry("notify", "org.campusedge.notify"),
-            Map.entry("console", "org.campusedge.console"),
-            Map.entry("outbox", "org.campusedge.outbox"),
-            Map.entry("cloud", "org.campusedge.cloud"),
-            Map.entry("watchdog", "org.campusedge.watchdog"));
 
     /** What a path setting starts with to name a file of the program folder rather than the home. */
     static final String APP = "${app}/";
 
     private final Path home;
     private final Path app;
+    private final SettingsCatalog catalog;
     private final Map<String, String> values = new TreeMap<>();
 
-    private GatewaySettings(Path home, Path app) {
+    private GatewaySettings(Path home, Path app, SettingsCatalog catalog) {
         this.home = home;
         this.app = app;
+        this.catalog = catalog;
     }
 
     /** Settings of a home that is also the program folder (a development or test home). */
-    static GatewaySettings load(Path home, Path file, List<String> overrides) throws IOException {
-        return load(home, home, file, overrides);
+    static GatewaySettings load(Path home, Path file, List<String> overrides, SettingsCatalog catalog) throws IOException {
+        return load(home, home, file, overrides, catalog);
     }
 
-    static GatewaySettings load(Path home, Path app, Path file, List<String> overrides) throws IOException {
-        GatewaySettings s = new GatewaySettings(home, app);
+    /**
+     * The settings file and the overrides, each key checked against the bundles' own definitions
+     * ({@link SettingsCatalog}): an unknown prefix or a key its configuration lacks (a typo) is an
+     * {@link IllegalArgumentException} naming the keys there are, before anything starts.
+     */
+    static GatewaySettings load(Path home, Path app, Path file, List<String> overrides, SettingsCatalog catalog) throws IOException {
+        GatewaySettings s = new GatewaySettings(home, app, catalog);
         if (file != null) {
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -68,9 +62,9 @@ final class GatewaySettings {
             s.values.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
         }
         for (String key : s.values.keySet()) {
-            int dot = key.indexOf('.');
-            if (dot <= 0 || !PIDS.containsKey(key.substring(0, dot))) {
-                throw new IllegalArgumentException("unknown setting '" + key + "': keys start with one of " + PIDS.keySet());
+            java.util.Optional<String> problem = catalog.problem(key);
+            if (problem.isPresent()) {
+                throw new IllegalArgumentException(problem.get());
             }
         }
         return s;
@@ -79,13 +73,14 @@ final class GatewaySettings {
     /** The configuration for each PID, with paths made absolute. */
     Map<String, Hashtable<String, Object>> configurations() {
         Map<String, Hashtable<String, Object>> out = new TreeMap<>();
-        for (String pid : PIDS.values()) {
+        Map<String, String> pids = catalog.pids();
+        for (String pid : pids.values()) {
             out.put(pid, new Hashtable<>());
         }
         values.forEach((key, value) -> {
             int dot = key.indexOf('.');
             String name = key.substring(dot + 1);
-            out.get(PIDS.get(key.substring(0, dot))).put(name, isPath(name) ? resolve(value) : value);
+            out.get(pids.get(key.substring(0, dot))).put(name, isPath(name) ? resolve(value) : value);
         });
         return out;
     }

@@ -57,8 +57,14 @@ public final class Main {
                 case "--home" -> home = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--conf" -> conf = Path.of(args[++i]);
                 case "--set" -> overrides.add(args[++i]);
+                case "--settings" -> {
+                    // every setting with its default and meaning, from the bundles' own definitions (docs/SETTINGS.md)
+                    Path app = Path.of(System.getProperty("campus.app", home.toString())).toAbsolutePath().normalize();
+                    System.out.print(SettingsCatalog.read(app.resolve("bundles")).markdown());
+                    return;
+                }
                 case "-h", "--help" -> {
-                    System.out.println("usage: campus-edge [--home DIR] [--conf FILE] [--set key=value]...");
+                    System.out.println("usage: campus-edge [--home DIR] [--conf FILE] [--set key=value]... | --settings (every setting)");
                     return;
                 }
                 default -> {
@@ -93,7 +99,8 @@ public final class Main {
         }
         GatewaySettings settings;
         try {
-            settings = GatewaySettings.load(home, app, Files.exists(conf) ? conf : null, overrides);
+            settings = GatewaySettings.load(home, app, Files.exists(conf) ? conf : null, overrides,
+                    SettingsCatalog.read(app.resolve("bundles")));
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("campus-edge: bad settings in " + conf + ": " + e.getMessage());
             System.exit(2);

@@ -15,6 +15,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GatewaySettingsTest {
 
+    /** The settings the gateway's bundles define, read from them as they are on this test's class path. */
+    static final SettingsCatalog CATALOG = fromClassPath();
+
+    static SettingsCatalog fromClassPath() {
+        try {
+            return SettingsCatalog.read(java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                    .map(Path::of).filter(Files::exists).toList());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @TempDir
     Path home;
 
@@ -27,7 +39,7 @@ class GatewaySettingsTest {
                 camel.coapPort = 5683
                 camel.templatesDir =
                 """);
-        GatewaySettings s = GatewaySettings.load(home, conf, List.of("camel.coapPort=0", "store.synchronous=NORMAL"));
+        GatewaySettings s = GatewaySettings.load(home, conf, List.of("camel.coapPort=0", "store.synchronous=NORMAL"), CATALOG);
         Map<String, Hashtable<String, Object>> c = s.configurations();
         assertEquals(home.resolve("data/x.db").toString(), c.get("org.campusedge.store").get("path"));
         assertEquals("30", c.get("org.campusedge.store").get("retentionDays"));
@@ -40,14 +52,24 @@ class GatewaySettingsTest {
     @Test
     void anUnknownPrefixOrAMalformedOverrideIsRefusedWithTheKey() throws Exception {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> GatewaySettings.load(home, null, List.of("stroe.path=x")));
+                () -> GatewaySettings.load(home, null, List.of("stroe.path=x"), CATALOG));
         assertTrue(unknown.getMessage().contains("stroe.path"), unknown.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> GatewaySettings.load(home, null, List.of("camel.coapPort")));
+        assertThrows(IllegalArgumentException.class, () -> GatewaySettings.load(home, null, List.of("camel.coapPort"), CATALOG));
+        // a typo in a known configuration was taken and ignored before; now it is refused, with the keys there are
+        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+                () -> GatewaySettings.load(home, null, List.of("store.retentionDay=3"), CATALOG));
+        assertTrue(typo.getMessage().contains("store.retentionDay") && typo.getMessage().contains("retentionDays"), typo.getMessage());
     }
 
     @Test
-    void everyPidGetsAConfigurationEvenWithoutSettings() throws Exception {
-        assertEquals(GatewaySettings.PIDS.size(), GatewaySettings.load(home, null, List.of()).configurations().size());
+    void everyPidTheBundlesDefineGetsAConfigurationEvenWithoutSettings() throws Exception {
+        Map<String, Hashtable<String, Object>> c = GatewaySettings.load(home, null, List.of(), CATALOG).configurations();
+        assertEquals(CATALOG.pids().size(), c.size());
+        for (String pid : List.of("org.campusedge.store", "org.campusedge.registry", "org.campusedge.credentials", "org.campusedge.camel",
+                "org.campusedge.health", "org.campusedge.rules", "org.campusedge.notify", "org.campusedge.console", "org.campusedge.outbox",
+                "org.campusedge.cloud", "org.campusedge.watchdog")) {
+            assertTrue(c.containsKey(pid), pid + " is not among " + c.keySet());
+        }
     }
 
     /** A home apart from the program: ${app}/ names the release's files; an older home's device-profiles/ path still finds them. */
@@ -57,7 +79,7 @@ class GatewaySettingsTest {
         Files.createDirectories(app.resolve("device-profiles/profiles"));
         Path h = Files.createDirectories(home.resolve("h"));
         var c = GatewaySettings.load(h, app, null, List.of("registry.profilesDir=${app}/device-profiles/profiles",
-                "registry.inventoryFile=conf/school.yaml", "rules.rulesDir=device-profiles/profiles")).configurations();
+                "registry.inventoryFile=conf/school.yaml", "rules.rulesDir=device-profiles/profiles"), CATALOG).configurations();
         assertEquals(app.resolve("device-profiles/profiles").toString(), c.get("org.campusedge.registry").get("profilesDir"));
         assertEquals(h.resolve("conf/school.yaml").toString(), c.get("org.campusedge.registry").get("inventoryFile"));
         assertEquals(app.resolve("device-profiles/profiles").toString(), c.get("org.campusedge.rules").get("rulesDir"),

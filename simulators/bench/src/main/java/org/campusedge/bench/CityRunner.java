@@ -142,6 +142,10 @@ public final class CityRunner {
         System.out.printf("  Hono sandbox    device side amqps://127.0.0.1:%d, northbound amqps://127.0.0.1:%d (test CA %s)%n",
                 sandbox.devicePort(), sandbox.northPort(), honoCa);
         System.out.printf("  summaries reach the city every %d s; a CRITICAL alarm at once. Ctrl-C stops everything.%n", summarySeconds);
+        if (drillAfter > 0 && duration > 0 && drillAfter + 10 > duration) {
+            System.out.printf("  no drill: it would start %d s in, as the run ends after %d s (--drill-after, --duration)%n", drillAfter, duration);
+            drillAfter = 0;
+        }
         if (drillAfter > 0) {
             System.out.printf("  in %d s the security office of %s starts a DRILL (演练): a night intrusion played at a perimeter"
                     + " camera, by day too,%n  so you see intrusion -> alarm -> PA -> WeCom -> city, each marked as a drill (--drill-after 0: none)%n",

@@ -44,12 +44,12 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     public @interface Config {
 
         @AttributeDefinition(name = "Profiles directory",
-                description = "Directory with one YAML file per device profile (device-profiles/profiles).")
-        String profilesDir();
+                description = "Directory with one YAML file per device profile (${app}/: the running release's)")
+        String profilesDir() default "${app}/device-profiles/profiles";
 
         @AttributeDefinition(name = "Inventory file",
-                description = "The school's inventory YAML (e.g. device-profiles/schools/<school>.yaml).")
-        String inventoryFile();
+                description = "The school's inventory YAML: its devices (examples in ${app}/device-profiles/schools/)")
+        String inventoryFile() default "conf/school.yaml";
 
         @AttributeDefinition(name = "Reload interval (s)", min = "1",
                 description = "How often the files' modification times and sizes are checked.")

@@ -57,13 +57,13 @@ public final class RulesComponent implements Alarms, RuleStatus, Drills, org.cam
     @ObjectClassDefinition(name = "Campus Edge rules and alarms", description = "Rules, calendar and alarm escalation")
     public @interface Config {
         @AttributeDefinition(description = "Folder of rule sets (*.yaml, schema rules.schema.json)")
-        String rulesDir() default "device-profiles/rules";
+        String rulesDir() default "conf/rules";
 
         @AttributeDefinition(description = "The school calendar (schema calendar.schema.json); empty: no school hours")
-        String calendarFile() default "device-profiles/calendars/example-school.yaml";
+        String calendarFile() default "conf/calendar.yaml";
 
         @AttributeDefinition(description = "The broadcast schedule (schema schedule.schema.json); empty: none")
-        String scheduleFile() default "device-profiles/schedules/example-school.yaml";
+        String scheduleFile() default "conf/schedule.yaml";
 
         @AttributeDefinition(description = "Seconds after which an unacknowledged CRITICAL alarm escalates")
         int escalateAfterSeconds() default 300;

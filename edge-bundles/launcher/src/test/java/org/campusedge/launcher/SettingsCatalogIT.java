@@ -1,0 +1,83 @@
+package org.campusedge.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One source of settings: the bundles' Metatype. The reference (docs/SETTINGS.md) is what {@code
+ * bin/campus-edge settings} prints from the distribution's bundles; the shipped defaults name only
+ * settings that exist, with the bundles' own defaults; the READMEs' settings tables name only
+ * settings that exist. Any of them drifting from the bundles fails here, saying how to mend it.
+ */
+class SettingsCatalogIT {
+
+    private static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
+
+    @Test
+    void theReferenceIsWhatTheBundlesDefine() throws Exception {
+        String printed = GatewayFixture.campusEdge(0, "settings");
+        SettingsCatalog catalog = SettingsCatalog.read(GatewayFixture.distribution().resolve("bundles"));
+        assertEquals(catalog.markdown(), printed, "bin/campus-edge settings prints the catalog");
+        String doc = Files.readString(REPO.resolve("docs/SETTINGS.md"), StandardCharsets.UTF_8);
+        if (!doc.equals(printed)) {
+            Path fresh = Path.of("target/SETTINGS.md");
+            Files.writeString(fresh, printed, StandardCharsets.UTF_8);
+            fail("docs/SETTINGS.md differs from the bundles' settings: cp edge-bundles/launcher/" + fresh + " docs/SETTINGS.md"
+                    + " (or bin/campus-edge settings > docs/SETTINGS.md)");
+        }
+        assertTrue(catalog.sections().size() >= 11 && printed.contains("`store.path`") && printed.contains("`cloud.host`"), printed);
+    }
+
+    @Test
+    void theShippedDefaultsAreSettingsWithTheBundlesDefaults() throws Exception {
+        SettingsCatalog catalog = SettingsCatalog.read(GatewayFixture.distribution().resolve("bundles"));
+        Properties shipped = new Properties();
+        try (var in = Files.newBufferedReader(GatewayFixture.distribution().resolve("defaults/gateway.properties"), StandardCharsets.UTF_8)) {
+            shipped.load(in);
+        }
+        List<String> wrong = new ArrayList<>();
+        for (String key : new java.util.TreeSet<>(shipped.stringPropertyNames())) {
+            String value = shipped.getProperty(key).trim();
+            catalog.problem(key).ifPresentOrElse(wrong::add, () -> {
+                String dflt = catalog.find(key).orElseThrow().defaultValue();
+                if (!dflt.equals(value)) {
+                    wrong.add(key + " = " + value + " in defaults/gateway.properties, but the bundle's default is '" + dflt + "'");
+                }
+            });
+        }
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+
+    @Test
+    void theReadmesNameOnlySettingsThatExist() throws Exception {
+        SettingsCatalog catalog = SettingsCatalog.read(GatewayFixture.distribution().resolve("bundles"));
+        Pattern key = Pattern.compile("`((" + String.join("|", catalog.pids().keySet()) + ")\\.[a-z][A-Za-z]*)`");
+        List<String> wrong = new ArrayList<>();
+        int named = 0;
+        for (String readme : List.of("README.md", "README.zh-CN.md", "docs/OPERATIONS.md", "docs/OPERATIONS.zh-CN.md")) {
+            for (String line : Files.readAllLines(REPO.resolve(readme), StandardCharsets.UTF_8)) {
+                if (!line.startsWith("| `")) {
+                    continue; // the settings tables' rows; prose names files too (`outbox.db`)
+                }
+                Matcher m = key.matcher(line.substring(0, line.indexOf('|', 1)));
+                while (m.find()) {
+                    named++;
+                    catalog.problem(m.group(1)).ifPresent(p -> wrong.add(readme + ": " + p));
+                }
+            }
+        }
+        assertTrue(named > 40, "the READMEs' settings tables were not found: " + named + " keys");
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+}
