@@ -19,14 +19,15 @@ build() {
   # distribution's folders keep their old times when a build rewrites the files in them, so they cannot tell)
   local dist=edge-bundles/launcher/target/campus-edge/campus-edge stamp=edge-bundles/launcher/target/.campus-edge-built
   if [[ ! -d $dist/bundles || ! -f $stamp || ! -f simulators/devices/target/runtime-classpath.txt || ! -f simulators/bench/target/runtime-classpath.txt \
-        || -n $(find . \( -path ./run -o -name node_modules -o -name target \) -prune -o \
-                 \( -name '*.java' -o -name '*.yaml' -o -name 'pom.xml' -o -name '*.json' -o -name '*.js' -o -name '*.html' -o -name '*.css' -o -name '*.bnd' \) \
-                 -newer $stamp -print -quit) ]]; then
+        || -n $(find . \( -path ./run -o -name node_modules -o -name target -o -name .git \) -prune -o -type f \
+                 \( -path '*/src/*' -o -name pom.xml -o -name '*.bnd' -o -path './device-profiles/*' \) -newer $stamp -print -quit) ]]; then
     echo "Building Campus Edge (mvn -B -DskipTests install) ..."
     local started
     started=$(mktemp)
+    trap 'rm -f "$started"' EXIT
     mvn -B -q -DskipTests install
     mv "$started" $stamp # the time the build started: a source saved during it is built next time
+    trap - EXIT
   fi
 }
 

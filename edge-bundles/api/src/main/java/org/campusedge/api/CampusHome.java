@@ -12,8 +12,16 @@ public final class CampusHome {
     private CampusHome() {
     }
 
-    /** The path, made absolute against the installation folder when it is relative. */
+    /**
+     * The path, made absolute against the installation folder when it is relative; one that starts
+     * with {@code ${app}/} names a file of the running release's program folder (system property
+     * {@code campus.app}), as in the settings (a component's own default may say so too).
+     */
     public static Path resolve(String path) {
+        if (path.startsWith("${app}/")) {
+            String app = System.getProperty("campus.app", System.getProperty("campus.home", "."));
+            return Path.of(app).resolve(path.substring("${app}/".length())).toAbsolutePath().normalize();
+        }
         Path p = Path.of(path);
         return p.isAbsolute() ? p : Path.of(System.getProperty("campus.home", ".")).resolve(p).toAbsolutePath().normalize();
     }

@@ -12,13 +12,14 @@ package org.campusedge.api;
  * @param lastFailure    why the last failed commit failed, or null
  * @param commitNanos    time the successful commits took, in all (writing the rows and the commit's sync):
  *                       over {@code commits}, the mean wait of an acknowledgement for the disk
+ * @param failing        the newest commit failed (a full or read-only disk): nothing is being stored now
  */
 public record StoreStats(long eventsWritten, long commits, int queued, long failedAppends, long retentionDeleted,
-                         long walBytes, String lastFailure, long commitNanos) {
+                         long walBytes, String lastFailure, long commitNanos, boolean failing) {
 
-    /** A store that does not time its commits. */
+    /** A store that does not time its commits nor tell whether the newest failed. */
     public StoreStats(long eventsWritten, long commits, int queued, long failedAppends, long retentionDeleted, long walBytes,
                       String lastFailure) {
-        this(eventsWritten, commits, queued, failedAppends, retentionDeleted, walBytes, lastFailure, 0);
+        this(eventsWritten, commits, queued, failedAppends, retentionDeleted, walBytes, lastFailure, 0, false);
     }
 }

@@ -52,11 +52,13 @@ public final class Main {
         Path home = Path.of(System.getProperty("campus.home", ".")).toAbsolutePath().normalize();
         Path conf = null;
         List<String> overrides = new ArrayList<>();
+        boolean checkOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--home" -> home = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--conf" -> conf = Path.of(args[++i]);
                 case "--set" -> overrides.add(args[++i]);
+                case "--check-settings" -> checkOnly = true;
                 case "--settings" -> {
                     // every setting with its default and meaning, from the bundles' own definitions (docs/SETTINGS.md)
                     Path app = Path.of(System.getProperty("campus.app", home.toString())).toAbsolutePath().normalize();
@@ -64,7 +66,7 @@ public final class Main {
                     return;
                 }
                 case "-h", "--help" -> {
-                    System.out.println("usage: campus-edge [--home DIR] [--conf FILE] [--set key=value]... | --settings (every setting)");
+                    System.out.println("usage: campus-edge [--home DIR] [--conf FILE] [--set key=value]... [--check-settings] | --settings (every setting)");
                     return;
                 }
                 default -> {
@@ -74,6 +76,19 @@ public final class Main {
             }
         }
         Path app = Path.of(System.getProperty("campus.app", home.toString())).toAbsolutePath().normalize();
+        if (checkOnly) {
+            // before an upgrade switches to this release: do the home's settings fit its bundles? (no lock: the old one runs)
+            Path file = conf != null ? conf : home.resolve("conf/gateway.properties");
+            try {
+                GatewaySettings.load(home, app, Files.exists(file) ? file : null, overrides, SettingsCatalog.read(app.resolve("bundles")));
+                System.out.println("campus-edge: the settings in " + file + " fit " + app.getFileName());
+                return;
+            } catch (IllegalArgumentException | IOException e) {
+                System.err.println("campus-edge: " + file + " does not fit " + app.getFileName() + ": " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+        }
         System.setProperty("campus.home", home.toString()); // what the bundles resolve relative paths against
         System.setProperty("campus.app", app.toString());
         Files.createDirectories(home.resolve("run"));

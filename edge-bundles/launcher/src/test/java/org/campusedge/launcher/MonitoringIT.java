@@ -101,6 +101,16 @@ class MonitoringIT {
                     .header("Cookie", teacher).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(403, asTeacher.statusCode(), asTeacher.body());
 
+            // a scraper pointed at the plain port is not redirected (it would send its token again, in clear)
+            int plainPort = Integer.parseInt(gw.status().getProperty("console.redirect.port"));
+            HttpClient plain = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+            for (String path : new String[] {"/metrics", "/health"}) {
+                HttpResponse<String> r = plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + plainPort + path)).timeout(TIMEOUT)
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(400, r.statusCode(), path + " on the plain port: " + r.headers());
+                assertTrue(r.headers().firstValue("Location").isEmpty(), "redirected: " + r.headers());
+            }
+
             // the kit was served throughout, and the scraper still is
             assertEquals(ResponseCode.CHANGED, GatewayFixture.post(gw, "lab-phys-1-s1", GatewayFixture.pack(t0, 10, "lab-phys-1-s1")).getCode());
             assertEquals(200, get(http, gw, "/metrics", "Bearer " + token).statusCode());

@@ -56,6 +56,14 @@ class UpgradeIT {
                 + "store.cameraRetentionDays = 0\nstore.alarmRetentionDays = 0\n";
         Files.writeString(home.resolve("conf/gateway.properties"), settings, StandardCharsets.UTF_8);
 
+        // a key the new release's bundles do not define (a typo, or a setting a release dropped) would stop it at its start:
+        // the upgrade finds out first and switches nothing
+        Files.writeString(home.resolve("conf/gateway.properties"), settings + "store.retentionDay = 3\n", StandardCharsets.UTF_8);
+        String refused = run(2, root.resolve("current/bin/campus-edge").toString(), "--home", home.toString(), "upgrade", archive.toString());
+        assertTrue(refused.contains("store.retentionDay") && refused.contains("Nothing was switched"), refused);
+        assertEquals(Path.of("releases/campus-edge-older"), Files.readSymbolicLink(root.resolve("current")));
+        Files.writeString(home.resolve("conf/gateway.properties"), settings, StandardCharsets.UTF_8);
+
         String upgraded = run(0, root.resolve("current/bin/campus-edge").toString(), "--home", home.toString(), "upgrade", archive.toString());
         String newName = Files.readString(distribution.resolve("RELEASE"), StandardCharsets.UTF_8).trim();
         assertTrue(upgraded.contains("current is " + newName + " (previous: campus-edge-older)"), upgraded);

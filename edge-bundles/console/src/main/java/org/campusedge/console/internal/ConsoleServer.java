@@ -129,6 +129,12 @@ final class ConsoleServer implements AutoCloseable {
                 new Handler.Abstract() {
                     @Override
                     public boolean handle(Request request, Response response, Callback callback) {
+                        String asked = Request.getPathInContext(request);
+                        if (request.getHeaders().get("Authorization") != null || "/metrics".equals(asked) || "/health".equals(asked)) {
+                            // a scraper pointed at the plain port would follow a redirect and send its token again, in clear
+                            BoundedHttpServer.answer(response, callback, 400, "use https on port " + httpsPort + "; nothing is answered in clear");
+                            return true;
+                        }
                         String hostHeader = String.valueOf(Request.getServerName(request));
                         String target = hostHeader.matches("[A-Za-z0-9.:\\[\\]-]{1,255}") ? hostHeader : "localhost";
                         if (target.contains(":") && !target.startsWith("[")) {

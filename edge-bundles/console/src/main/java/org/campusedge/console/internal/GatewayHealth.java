@@ -12,7 +12,8 @@ import org.campusedge.api.StoreStats;
 import org.campusedge.api.Watchdog;
 
 /**
- * The answer a supervisor polls ({@code GET /health}): {@code DOWN} (HTTP 503) when one of the
+ * The answer a supervisor polls ({@code GET /health}): {@code DOWN} (HTTP 503) when the store's
+ * newest commit failed (a full or read-only disk: nothing is being stored), or when one of the
  * gateway's vital parts (the store writer, an ingest server, a bus subscriber, the outbox drainer)
  * has had work waiting and made no progress for half of what its watchdog allows (at the whole of
  * it the gateway stops itself, so this is the warning before); {@code DEGRADED} (200) when the link
@@ -57,7 +58,11 @@ final class GatewayHealth {
         }
         g.writeEndArray();
         StoreStats s = store.get();
+        if (s.failing()) {
+            status = Status.DOWN; // a full or read-only disk: the writer beats, but nothing is stored
+        }
         g.writeObjectFieldStart("store");
+        g.writeStringField("status", s.failing() ? "FAILING" : "OK");
         g.writeNumberField("eventsWritten", s.eventsWritten());
         g.writeNumberField("queued", s.queued());
         g.writeNumberField("failedAppends", s.failedAppends());

@@ -114,6 +114,8 @@ final class GatewayMetrics {
         CounterWithCallback.builder().name("campus_edge_store_commit_seconds")
                 .help("Time the commits took (rows and sync); over campus_edge_store_commits_total, the mean commit")
                 .callback(cb -> cb.call(store.stats().commitNanos() / 1e9)).register(registry);
+        GaugeWithCallback.builder().name("campus_edge_store_failing").help("1 while the store's newest commit failed (nothing is being stored)")
+                .callback(cb -> cb.call(store.stats().failing() ? 1 : 0)).register(registry);
         GaugeWithCallback.builder().name("campus_edge_store_queued_events").help("Events waiting for the next commit")
                 .callback(cb -> cb.call(store.stats().queued())).register(registry);
         GaugeWithCallback.builder().name("campus_edge_store_wal_bytes").help("Size of the store's write-ahead log")

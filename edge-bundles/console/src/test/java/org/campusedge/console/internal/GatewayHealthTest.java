@@ -38,7 +38,9 @@ class GatewayHealthTest {
         }
     };
 
-    private final GatewayHealth health = new GatewayHealth(() -> new StoreStats(120, 12, 3, 0, 0, 4096, null),
+    private final AtomicReference<StoreStats> store = new AtomicReference<>(new StoreStats(120, 12, 3, 0, 0, 4096, null));
+
+    private final GatewayHealth health = new GatewayHealth(store::get,
             () -> List.of(new DeviceHealth.State("cam-1", "camera", DeviceHealth.Presence.ONLINE, Instant.now(), Instant.now()),
                     new DeviceHealth.State("lab-1", "lab", DeviceHealth.Presence.OFFLINE, null, Instant.now())),
             () -> cloud.get() == null ? null : cloud::get, () -> watchdog);
@@ -68,6 +70,17 @@ class GatewayHealthTest {
 
         parts.set(List.of(new Watchdog.Part("store writer", false, Duration.ZERO, Duration.ofSeconds(60))));
         assertEquals("UP", ask()[0], "an idle part may stay silent for ever");
+    }
+
+    /** A full disk: the writer keeps beating (the watchdog sees no stall), but every commit fails. */
+    @Test
+    void aStoreWhoseNewestCommitFailedIsDown() throws Exception {
+        store.set(new StoreStats(120, 12, 40, 600, 0, 4096, "database or disk is full", 1_000_000, true));
+        String[] down = ask();
+        assertEquals("DOWN", down[0], down[1]);
+        assertTrue(down[1].contains("\"status\":\"FAILING\"") && down[1].contains("disk is full"), down[1]);
+        store.set(new StoreStats(130, 13, 0, 600, 0, 4096, "database or disk is full", 1_100_000, false));
+        assertEquals("UP", ask()[0], "a commit went through again: an old failure is history, not health");
     }
 
     @Test

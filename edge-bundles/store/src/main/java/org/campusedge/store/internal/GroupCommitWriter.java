@@ -91,6 +91,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong commitNanos = new AtomicLong();
+    /** The newest commit failed (set and cleared by the writer thread). */
+    private volatile boolean newestFailed;
     private final PreparedStatement insert;
     /** The tamper-evident trail of alarm transitions and audit records, linked in each commit that carries them. */
     private final Trail trail;
@@ -204,6 +206,11 @@ final class GroupCommitWriter implements AutoCloseable {
         return commitNanos.get();
     }
 
+    /** True when the newest commit failed: until one succeeds, nothing is being stored. */
+    boolean newestFailed() {
+        return newestFailed;
+    }
+
     /** The reason of the last failed commit, or null if none failed. */
     String lastFailure() {
         return lastFailure;
@@ -291,10 +298,12 @@ final class GroupCommitWriter implements AutoCloseable {
             written.addAndGet(events);
             commits.incrementAndGet();
             commitNanos.addAndGet(System.nanoTime() - started);
+            newestFailed = false;
         } catch (SQLException | RuntimeException e) {
             failure = e;
             admission.failed(events);
             lastFailure = e.getMessage();
+            newestFailed = true;
             LOG.warn("A group commit of {} events failed: {}", events, e.getMessage());
             Transactions.restart(connection, insert, devices);
             trail.rolledBack(connection);

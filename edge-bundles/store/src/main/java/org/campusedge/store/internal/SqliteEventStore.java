@@ -292,7 +292,7 @@ public final class SqliteEventStore implements EventStore {
     @Override
     public StoreStats stats() {
         return new StoreStats(writer.written(), writer.commits(), writer.queued(), writer.failed(),
-                retention.deleted(), walBytes(), writer.lastFailure(), writer.commitNanos());
+                retention.deleted(), walBytes(), writer.lastFailure(), writer.commitNanos(), writer.newestFailed());
     }
 
     @Override

@@ -439,12 +439,14 @@ class SqliteEventStoreTest {
         assertTrue(full.getCause().getMessage().toLowerCase().contains("full"), full.getCause().getMessage());
         assertEquals(1, store.count(EventQuery.all(0)));
         assertTrue(store.stats().lastFailure().toLowerCase().contains("full"));
+        assertTrue(store.stats().failing(), "the newest commit failed: a health check must say so");
 
         // space again: the writer is in a proper transaction, the new devices are written once
         store.onWriter(c -> c.createStatement().executeQuery("PRAGMA max_page_count = 1073741823")).get(10, TimeUnit.SECONDS);
         store.append(big).toCompletableFuture().get(30, TimeUnit.SECONDS);
         store.append(List.of(reading("d1", 2, t.plusSeconds(9)))).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(5_002, countInFreshConnection(file));
+        assertTrue(!store.stats().failing() && store.stats().commitNanos() > 0, "stored again: " + store.stats());
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT device_id) FROM devices")) {
