@@ -180,40 +180,15 @@ final class GroupCommitWriter implements AutoCloseable {
         return running;
     }
 
-    long written() {
-        return written.get();
-    }
-
-    long commits() {
-        return commits.get();
-    }
-
-    long failed() {
-        return admission.failed();
-    }
-
-    int queued() {
-        return admission.queued();
+    /** What the writer has done: the store adds what the retention job deleted and the write-ahead log's size. */
+    org.campusedge.api.StoreStats stats(long retentionDeleted, long walBytes) {
+        return new org.campusedge.api.StoreStats(written.get(), commits.get(), admission.queued(), admission.failed(), retentionDeleted,
+                walBytes, lastFailure, commitNanos.get(), newestFailed);
     }
 
     /** Bytes the store may still write (the smaller of its cap and the file system's free space). */
     long freeBytes() {
         return space.freeBytes();
-    }
-
-    /** Time spent writing and committing the successful group commits (what an acknowledgement waits for), in all. */
-    long commitNanos() {
-        return commitNanos.get();
-    }
-
-    /** True when the newest commit failed: until one succeeds, nothing is being stored. */
-    boolean newestFailed() {
-        return newestFailed;
-    }
-
-    /** The reason of the last failed commit, or null if none failed. */
-    String lastFailure() {
-        return lastFailure;
     }
 
     private void loop() {

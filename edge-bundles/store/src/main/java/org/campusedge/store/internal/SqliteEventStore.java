@@ -291,8 +291,7 @@ public final class SqliteEventStore implements EventStore {
 
     @Override
     public StoreStats stats() {
-        return new StoreStats(writer.written(), writer.commits(), writer.queued(), writer.failed(),
-                retention.deleted(), walBytes(), writer.lastFailure(), writer.commitNanos(), writer.newestFailed());
+        return writer.stats(retention.deleted(), walBytes());
     }
 
     @Override
@@ -372,7 +371,8 @@ public final class SqliteEventStore implements EventStore {
             LOG.debug("checkpoint at close failed", e);
         }
         closeQuietly(writerConnection);
-        LOG.info("Event store closed ({} events written in {} commits)", writer.written(), writer.commits());
+        StoreStats done = writer.stats(0, 0);
+        LOG.info("Event store closed ({} events written in {} commits)", done.eventsWritten(), done.commits());
     }
 
     private static void closeQuietly(Connection c) {
