@@ -165,10 +165,10 @@ class ProfilesDataTest {
         LoadResult r = loader.load(PROFILES, SCHOOLS.resolve("example-school.yaml"), ROOT);
         Map<String, Long> perFamily = r.devices().values().stream()
                 .collect(Collectors.groupingBy(Device::family, TreeMap::new, Collectors.counting()));
-        assertEquals(Set.of("lab", "card", "camera", "broadcast", "energy"), perFamily.keySet(), perFamily.toString());
+        assertEquals(Set.of("lab", "card", "camera", "broadcast", "energy", "nvr"), perFamily.keySet(), perFamily.toString());
         r.devices().values().stream().filter(d -> d.family().equals("camera"))
                 .forEach(d -> assertNotNull(d.properties().get("place"), d.id() + " needs a place for the simulator"));
-        r.devices().values().stream().filter(d -> d.family().equals("broadcast") || d.family().equals("energy"))
+        r.devices().values().stream().filter(d -> d.family().equals("broadcast") || d.family().equals("energy") || d.family().equals("nvr"))
                 .forEach(d -> assertNotNull(d.address(), d.id() + ": the gateway connects out, it needs an address"));
     }
 }

@@ -32,6 +32,7 @@ import org.campusedge.camel.ingest.IngestHeaders;
 import org.campusedge.camel.ingest.IngressCounters;
 import org.campusedge.camel.ingest.Text;
 import org.campusedge.net.DigestClient;
+import org.campusedge.net.DigestLogins;
 
 /**
  * The step of a broadcast controller's command route that talks to the controller's HTTP API
@@ -58,14 +59,8 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
     private final Map<String, Boolean> reachableAtLastQuery = new ConcurrentHashMap<>();
     private final DeviceCredentials credentials;
     /** Per controller: the secret its Digest client was made with, and the client (it keeps the controller's nonce). */
-    private final Map<String, Login> logins = new ConcurrentHashMap<>();
+    private final DigestLogins logins = new DigestLogins();
 
-    private record Login(String secret, DigestClient digest) {
-        @Override
-        public String toString() {
-            return "Login[" + digest.username() + "]"; // never the secret
-        }
-    }
 
     public BroadcastCommand(DeviceRegistry registry, IngressCounters counters, HttpClient http, Duration timeout) {
         this(registry, counters, http, timeout, null);
@@ -149,16 +144,9 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
 
     /** The Digest client for a controller's current secret, or null when its commands carry no credentials. */
     private DigestClient digestFor(Device controller) {
-        if (credentials == null || controller.unprotected()) {
-            return null;
-        }
-        String secret = credentials.secret(controller.id()).map(DeviceCredentials.Secret::value).orElse(null);
-        if (secret == null) {
-            logins.remove(controller.id());
-            return null; // revoked: the controller refuses the command, and the refusal is on record
-        }
-        return logins.compute(controller.id(), (id, l) -> l != null && l.secret().equals(secret) ? l
-                : new Login(secret, new DigestClient(id, secret))).digest();
+        boolean none = credentials == null || controller.unprotected();
+        return logins.of(controller.id(), none ? null
+                : credentials.secret(controller.id()).map(DeviceCredentials.Secret::value).orElse(null));
     }
 
     static String json(BroadcastRequest r) throws IOException {
@@ -283,7 +271,7 @@ public final class BroadcastCommand extends AsyncProcessorSupport {
         }
         boolean unreachable = result.outcome() == Outcome.UNREACHABLE;
         return CampusEvent.builder().device(controller)
-                .kind(unreachable ? "broadcast.fault" : "broadcast.requested")
+                .kind(unreachable ? BroadcastFamily.FAULT : BroadcastFamily.REQUESTED)
                 .severity(unreachable || result.outcome() == Outcome.REFUSED ? Severity.WARNING
                         : r.priority() >= BroadcastRequest.EMERGENCY ? Severity.NOTICE : Severity.INFO)
                 .occurredAt(asked)

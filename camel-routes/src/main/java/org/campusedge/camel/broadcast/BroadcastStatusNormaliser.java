@@ -83,7 +83,7 @@ public final class BroadcastStatusNormaliser implements Processor {
                 .id(EventIds.forKey(time.toEpochMilli(), controller.id() + "|" + event + "|" + f.get("taskId") + "|" + zone
                         + "|" + time.toEpochMilli()))
                 .device(controller)
-                .kind(fault ? "broadcast.fault" : "broadcast.played")
+                .kind(fault ? BroadcastFamily.FAULT : BroadcastFamily.PLAYED)
                 .severity(fault ? Severity.WARNING : Severity.INFO)
                 .occurredAt(time)
                 .receivedAt(now)

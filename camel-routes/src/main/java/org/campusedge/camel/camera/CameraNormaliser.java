@@ -63,14 +63,14 @@ public final class CameraNormaliser implements Processor {
             return null;
         }
         String kind = switch (type) {
-            case "vmd", "motion", "motiondetection" -> "camera.motion";
-            case "linedetection", "fielddetection", "regionentrance", "regionexiting", "intrusion" -> "camera.intrusion";
-            case "shelteralarm", "tamperdetection", "videoloss", "videotampering" -> "camera.tamper";
-            default -> "camera.alert";
+            case "vmd", "motion", "motiondetection" -> CameraFamily.MOTION;
+            case "linedetection", "fielddetection", "regionentrance", "regionexiting", "intrusion" -> CameraFamily.INTRUSION;
+            case "shelteralarm", "tamperdetection", "videoloss", "videotampering" -> CameraFamily.TAMPER;
+            default -> CameraFamily.ALERT;
         };
         Severity severity = !active ? Severity.INFO : switch (kind) {
-            case "camera.intrusion", "camera.tamper" -> Severity.WARNING;
-            case "camera.motion" -> Severity.NOTICE;
+            case CameraFamily.INTRUSION, CameraFamily.TAMPER -> Severity.WARNING;
+            case CameraFamily.MOTION -> Severity.NOTICE;
             default -> Severity.INFO;
         };
         Instant occurred = time(a.dateTime(), now);

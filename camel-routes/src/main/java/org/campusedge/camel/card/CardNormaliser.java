@@ -59,7 +59,7 @@ public final class CardNormaliser implements Processor {
         return CampusEvent.builder()
                 .id(EventIds.forKey(s.timeMillis(), reader.id() + "|" + s.seq() + "|" + s.timeMillis()))
                 .device(reader)
-                .kind(s.granted() ? "card.swipe" : "card.denied")
+                .kind(s.granted() ? CardFamily.SWIPE : CardFamily.DENIED)
                 .severity(s.granted() ? Severity.INFO : Severity.NOTICE)
                 .occurredAt(Instant.ofEpochMilli(s.timeMillis()))
                 .receivedAt(now)

@@ -106,7 +106,7 @@ public final class EnergyControl extends AsyncProcessorSupport {
             attrs.put("reason", result.message().length() > 200 ? result.message().substring(0, 200) : result.message());
         }
         return CampusEvent.builder().device(meter)
-                .kind("energy.control")
+                .kind(EnergyFamily.CONTROL)
                 .severity(result.outcome() == Outcome.DONE ? Severity.NOTICE : Severity.WARNING)
                 .occurredAt(asked)
                 .receivedAt(Instant.now())

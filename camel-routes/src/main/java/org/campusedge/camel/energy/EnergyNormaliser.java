@@ -66,7 +66,7 @@ public final class EnergyNormaliser implements Processor {
         };
         boolean outOfRange = m.value() != null && !point.inRange(m.value());
         return CampusEvent.builder().device(meter)
-                .kind("energy.reading")
+                .kind(EnergyFamily.READING)
                 .occurredAt(time)
                 .receivedAt(now)
                 .measurements(List.of(m))

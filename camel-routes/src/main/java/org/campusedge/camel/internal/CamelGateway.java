@@ -1,63 +1,51 @@
 package org.campusedge.camel.internal;
 
-import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NoErrorHandlerBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.impl.engine.PooledExchangeFactory;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
-import org.campusedge.api.BroadcastRequest;
 import org.campusedge.api.Broadcasts;
-import org.campusedge.api.Device;
+import org.campusedge.api.CardSubjects;
 import org.campusedge.api.DeviceControls;
+import org.campusedge.api.DeviceCredentials;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
+import org.campusedge.api.ServerCertificates;
 import org.campusedge.api.Watchdog;
-import org.campusedge.camel.broadcast.BroadcastCommand;
-import org.campusedge.camel.broadcast.BroadcastStatusNormaliser;
-import org.campusedge.camel.broadcast.GatewayBroadcasts;
-import org.campusedge.camel.camera.CameraNormaliser;
-import org.campusedge.camel.command.CommandSender;
-import org.campusedge.camel.camera.IsapiAlertParser;
-import org.campusedge.camel.card.CardComponent;
-import org.campusedge.camel.card.CardNormaliser;
 import org.campusedge.camel.card.CardPseudonymiser;
 import org.campusedge.camel.card.CardServer;
-import org.campusedge.api.DeviceCredentials;
-import org.campusedge.camel.coap.CoapDeviceAuth;
-import org.campusedge.camel.coap.CoapIngestComponent;
 import org.campusedge.camel.coap.GatewayCoapServer;
-import org.campusedge.camel.energy.EnergyControl;
-import org.campusedge.camel.energy.EnergyNormaliser;
-import org.campusedge.camel.energy.GatewayControls;
-import org.campusedge.camel.energy.MeterConnections;
-import org.campusedge.camel.energy.OpcUaComponent;
-import org.campusedge.camel.energy.OpcUaPki;
+import org.campusedge.camel.command.CommandSender;
+import org.campusedge.camel.family.DeviceFamily;
+import org.campusedge.camel.family.Families;
+import org.campusedge.camel.family.FamilyContext;
 import org.campusedge.camel.http.GatewayHttpServer;
 import org.campusedge.camel.http.HttpDeviceAuth;
 import org.campusedge.camel.http.HttpIngestComponent;
 import org.campusedge.camel.ingest.DeviceRates;
 import org.campusedge.camel.ingest.IngestProcessor;
 import org.campusedge.camel.ingest.IngressCounters;
-import org.campusedge.camel.lab.LabNormaliser;
-import org.campusedge.camel.lab.SenmlParser;
-import org.campusedge.camel.observe.ObserveComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's one CamelContext: it loads the YAML route templates (one per device family, named
- * after the family), binds the connectors' beans, and keeps exactly one route per inventory device
- * whose family has a template, adding and removing routes as the inventory changes.
+ * The gateway's one CamelContext: it finds the device families ({@link DeviceFamily}, each naming
+ * its route templates, components and beans), binds what they bring, and keeps exactly one route
+ * per inventory device whose family is installed (and a command route where the family commands
+ * its devices), adding and removing routes as the inventory changes. It owns the connectors the
+ * families share (CoAP and coaps, the card readers' TCP port, the device HTTP port) and knows no
+ * family by name.
  */
 public final class CamelGateway implements AutoCloseable {
 
@@ -74,31 +62,42 @@ public final class CamelGateway implements AutoCloseable {
                     cardSecretFile, GatewayHttpServer.Settings.defaults("127.0.0.1", 0), 60, 2000,
                     cardSecretFile.resolveSibling("opcua-pki"), CardPseudonymiser.Rotation.never());
         }
+
+        /** The settings of the families still configured among the Camel routes' ({@code camel.*}), by name. */
+        Map<String, Object> familySettings() {
+            Map<String, Object> out = new HashMap<>();
+            out.put("maxPackRecords", maxPackRecords);
+            out.put("cardSecretFile", cardSecretFile);
+            out.put("cardRotation", cardRotation);
+            out.put("controllerPollSeconds", controllerPollSeconds);
+            if (opcuaPkiDir != null) {
+                out.put("opcuaPkiDir", opcuaPkiDir);
+            }
+            return out;
+        }
     }
 
     private final EventBus bus;
     private final DeviceRegistry registry;
     private final Settings settings;
-    /** The school's card pseudonyms, once started. */
-    private volatile CardPseudonymiser pseudonymiser;
     private final ClassLoader classLoader;
     private final Map<String, String> templates;
+    private final Map<String, DeviceFamily> families;
+    /** A family's own configuration (its PID's properties), for families that have one. */
+    private final java.util.function.Function<String, Map<String, Object>> familyConfiguration;
     private final IngressCounters counters = new IngressCounters();
     private volatile DeviceRoutes deviceRoutes;
     private final Watchdog watchdog;
     private final DeviceCredentials credentials;
+    private final List<FamilyContext> contexts = new ArrayList<>();
+    private final List<DeviceFamily> bound = new ArrayList<>();
     private AutoCloseable credentialsListener;
     private GatewayCoapServer coap;
     private CardServer cards;
     private GatewayHttpServer http;
     private CommandSender commands;
-    private GatewayBroadcasts broadcasts;
-    private GatewayControls controls;
-    private MeterConnections meters;
-    private OpcUaPki pki;
-    private volatile ObserveComponent observe;
-    private final ScheduledExecutorService observeTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "coap-observe");
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "device-families-timer");
         t.setDaemon(true);
         return t;
     });
@@ -107,7 +106,7 @@ public final class CamelGateway implements AutoCloseable {
 
     /**
      * @param templates file name (e.g. {@code lab.yaml}) to YAML text; the template id inside must be
-     *                  the file's base name, which is the device family it serves
+     *                  the file's base name: a family, or a family and a mode or {@code command}
      */
     public CamelGateway(EventBus bus, DeviceRegistry registry, Settings settings, ClassLoader classLoader,
                         Map<String, String> templates) {
@@ -120,12 +119,22 @@ public final class CamelGateway implements AutoCloseable {
     }
 
     /**
-     * @param credentials the devices' credentials: with them, lab kits must prove who they are over
-     *                    coaps (DTLS-PSK) unless the inventory marks them {@code security: none}; null
-     *                    takes every device over plain CoAP (tests of the routes' logic)
+     * @param credentials the devices' credentials: with them, devices must prove who they are unless
+     *                    the inventory marks them {@code security: none}; null takes every device
+     *                    unproven (tests of the routes' logic)
      */
     public CamelGateway(EventBus bus, DeviceRegistry registry, Settings settings, ClassLoader classLoader,
                         Map<String, String> templates, Watchdog watchdog, DeviceCredentials credentials) {
+        this(bus, registry, settings, classLoader, templates, watchdog, credentials, Families.found(classLoader), pid -> Map.of());
+    }
+
+    /**
+     * @param families            the device families to serve, by name
+     * @param familyConfiguration a family's configuration PID to its properties (empty: the family's defaults)
+     */
+    public CamelGateway(EventBus bus, DeviceRegistry registry, Settings settings, ClassLoader classLoader,
+                        Map<String, String> templates, Watchdog watchdog, DeviceCredentials credentials,
+                        Map<String, DeviceFamily> families, java.util.function.Function<String, Map<String, Object>> familyConfiguration) {
         this.credentials = credentials;
         this.watchdog = watchdog;
         this.bus = bus;
@@ -133,29 +142,17 @@ public final class CamelGateway implements AutoCloseable {
         this.settings = settings;
         this.classLoader = classLoader;
         this.templates = new TreeMap<>(templates);
+        this.families = java.util.Collections.unmodifiableMap(new TreeMap<>(families));
+        this.familyConfiguration = familyConfiguration;
     }
 
     /**
-     * Builds the context and every device's route, and only then opens the CoAP port, so that a
-     * device of the inventory is never answered 4.04 because its route did not exist yet.
+     * Builds the context and every device's route, and only then opens the ports, so that a device
+     * of the inventory is never answered "unknown" because its route did not exist yet.
      */
     public synchronized void start() throws Exception {
         coap = new GatewayCoapServer(settings.coap(), watchdog, credentials);
         cards = new CardServer(settings.cardHost(), settings.cardPort(), counters, settings.cardLimits(), watchdog, registry, credentials);
-        if (credentials != null) {
-            CardServer server = cards;
-            credentialsListener = credentials.addListener(ids -> {
-                server.dropReaders(ids);
-                MeterConnections m = meters;
-                if (m != null) {
-                    m.credentialsChanged(ids);
-                }
-                ObserveComponent o = observe;
-                if (o != null) {
-                    o.credentialsChanged(ids);
-                }
-            });
-        }
         http = new GatewayHttpServer(settings.http(), credentials == null ? null : new HttpDeviceAuth(registry, credentials));
         DefaultCamelContext ctx = new DefaultCamelContext(false);
         context = ctx;
@@ -173,37 +170,40 @@ public final class CamelGateway implements AutoCloseable {
             ctx.setLoadHealthChecks(false);
             ctx.getCamelContextExtension().setExchangeFactory(new PooledExchangeFactory());
             ctx.build();
-            CoapDeviceAuth auth = new CoapDeviceAuth(registry, credentials, settings.coap().securePort());
-            ctx.addComponent("campus-coap", new CoapIngestComponent(coap.server(), counters, auth));
-            ctx.getRegistry().bind("labNormaliser", new LabNormaliser(registry, new SenmlParser(settings.maxPackRecords()), counters));
-            ctx.addComponent("campus-card", new CardComponent(cards));
-            observe = new ObserveComponent(ObserveComponent.configuration(), observeTimer, counters, auth::plainAllowed, credentials);
-            ctx.addComponent("campus-observe", observe);
-            pseudonymiser = CardPseudonymiser.fromFile(settings.cardSecretFile(), settings.cardRotation(), registry::timezone);
-            ctx.getRegistry().bind("cardNormaliser", new CardNormaliser(registry, pseudonymiser));
-            ctx.addComponent("campus-http", new HttpIngestComponent(http, counters));
-            ctx.getRegistry().bind("cameraNormaliser", new CameraNormaliser(registry, new IsapiAlertParser(), registry.timezone()));
-            ctx.getRegistry().bind("broadcastStatus", new BroadcastStatusNormaliser(registry));
-            ctx.getRegistry().bind("broadcastCommand", new BroadcastCommand(registry, counters,
-                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(), Duration.ofSeconds(5), credentials));
-            meters = meterConnections();
-            ctx.addComponent("campus-opcua", new OpcUaComponent(meters, registry, counters));
-            ctx.getRegistry().bind("energyNormaliser", new EnergyNormaliser(registry));
-            ctx.getRegistry().bind("energyControl", new EnergyControl(registry, meters));
             ctx.getRegistry().bind("ingest", new IngestProcessor(bus, new DeviceRates(settings.maxEventsPerDevicePerSecond(),
                     2 * settings.maxEventsPerDevicePerSecond())));
-            for (Map.Entry<String, String> t : templates.entrySet()) {
-                PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(t.getKey(), t.getValue()));
-                LOG.info("Loaded route template {}", t.getKey());
+            // the device HTTP port is shared: cameras and PA controllers post to it, each family's routes on their paths
+            ctx.addComponent("campus-http", new HttpIngestComponent(http, counters));
+            FamilyContext.Connectors connectors = new FamilyContext.Connectors(coap, cards, http);
+            java.util.Set<String> loaded = new java.util.TreeSet<>();
+            for (DeviceFamily f : families.values()) {
+                List<String> problems = Families.problems(f, templates.keySet());
+                if (!problems.isEmpty()) {
+                    throw new IllegalStateException(String.join("; ", problems));
+                }
+                Map<String, Object> config = f.configurationPid() == null ? settings.familySettings()
+                        : familyConfiguration.apply(f.configurationPid());
+                FamilyContext fc = new FamilyContext(ctx, registry, counters, credentials, watchdog, connectors, timer, config);
+                f.bind(fc);
+                bound.add(f);
+                contexts.add(fc);
+                for (String t : f.templates()) {
+                    PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(t, templates.get(t)));
+                    loaded.add(t);
+                }
+                LOG.info("Device family {} ({}): templates {}", f.name(), f.capabilities(), f.templates());
+            }
+            Families.profileProblems(registry, families).forEach(p -> LOG.warn("{}", p));
+            if (credentials != null) {
+                credentialsListener = credentials.addListener(ids -> bound.forEach(f -> f.credentialsChanged(ids)));
             }
             ctx.start();
             commands = new CommandSender(ctx);
-            broadcasts = new GatewayBroadcasts(commands);
-            controls = new GatewayControls(commands);
-            // a controller speaks only when something plays: ask each for its zones now and then, so that
-            // a dead one goes offline (and is on record as a broadcast.fault) before anyone needs it
-            observeTimer.scheduleWithFixedDelay(this::pollControllers, 5, settings.controllerPollSeconds(), TimeUnit.SECONDS);
-            deviceRoutes = new DeviceRoutes(ctx, registry, templates.keySet(), classLoader);
+            for (int i = 0; i < bound.size(); i++) {
+                contexts.get(i).commands(commands);
+                bound.get(i).started(contexts.get(i));
+            }
+            deviceRoutes = new DeviceRoutes(ctx, registry, loaded, classLoader);
             // listen first, then reconcile: a change in between is not missed, at worst seen twice
             registryListener = registry.addListener(r -> {
                 DeviceRoutes routes = deviceRoutes;
@@ -219,6 +219,11 @@ public final class CamelGateway implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The families served, by name. */
+    public Map<String, DeviceFamily> families() {
+        return families;
     }
 
     /** Ids of the device routes running now. */
@@ -237,65 +242,45 @@ public final class CamelGateway implements AutoCloseable {
         return counters;
     }
 
-    /**
-     * The meters' connections: secured (the gateway's OPC UA certificates, made at the first start in
-     * {@code opcuaPkiDir}, and the meter servers' passwords from the credentials) when the gateway has
-     * the devices' credentials; else unsecured, for tests of the routes' logic.
-     */
-    private MeterConnections meterConnections() throws java.io.IOException {
-        if (credentials == null || settings.opcuaPkiDir() == null) {
-            return new MeterConnections(500);
+    /** What the families offer the rest of the gateway, by type (once started). */
+    public Map<Class<?>, Object> services() {
+        Map<Class<?>, Object> out = new HashMap<>();
+        for (DeviceFamily f : bound) {
+            f.services().forEach((type, service) -> {
+                if (out.putIfAbsent(type, service) != null) {
+                    throw new IllegalStateException("two device families offer " + type.getName());
+                }
+            });
         }
-        pki = OpcUaPki.open(settings.opcuaPkiDir(), MeterConnections.APPLICATION_URI + ":" + registry.schoolId(),
-                "Campus Edge gateway " + registry.schoolId());
-        return new MeterConnections(500, pki, id -> credentials.secret(id).map(DeviceCredentials.Secret::value).orElse(null),
-                counters::unproven);
+        return out;
+    }
+
+    private <T> T service(Class<T> type) {
+        return type.cast(services().get(type));
     }
 
     /** The OPC UA trust list and the gateway's certificate; null when the meters are read unsecured. */
-    public OpcUaPki serverCertificates() {
-        return pki;
+    public ServerCertificates serverCertificates() {
+        return service(ServerCertificates.class);
     }
 
-    public int cardPort() {
-        return cards.port();
-    }
-
-    private void pollControllers() {
-        try {
-            Set<String> routes = routes();
-            for (Device d : registry.devices()) {
-                if (d.family().equals("broadcast") && routes.contains("broadcast-command-" + d.id())) {
-                    broadcasts.send(BroadcastRequest.status(d.id()));
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Polling the broadcast controllers failed: {}", e.toString());
-        }
+    /** Which pseudonyms a card had: for the data-protection officer's export and erasure (once started). */
+    public CardSubjects cardSubjects() {
+        return service(CardSubjects.class);
     }
 
     /** Writes to devices' control points (meters' breakers), through their command routes. */
-    /** Which pseudonyms a card had: for the data-protection officer's export and erasure (once started). */
-    public org.campusedge.api.CardSubjects cardSubjects() {
-        return (cardNumber, from, to) -> {
-            if (cardNumber == null || !cardNumber.matches("\\d{4,20}")) {
-                throw new IllegalArgumentException("a card number is 4 to 20 digits");
-            }
-            CardPseudonymiser p = pseudonymiser;
-            if (p == null) {
-                throw new IllegalStateException("the card readers' side has not started");
-            }
-            return p.pseudonymsBetween(cardNumber, from, to);
-        };
-    }
-
     public DeviceControls controls() {
-        return controls;
+        return service(DeviceControls.class);
     }
 
     /** Commands to the broadcast controllers, through their command routes. */
     public Broadcasts broadcasts() {
-        return broadcasts;
+        return service(Broadcasts.class);
+    }
+
+    public int cardPort() {
+        return cards.port();
     }
 
     public int httpPort() {
@@ -356,18 +341,15 @@ public final class CamelGateway implements AutoCloseable {
             context = null;
         }
         deviceRoutes = null;
-        if (meters != null) {
-            meters.close(); // after the routes: they hand their meters back on stop
-            meters = null;
-        }
-        if (pki != null) {
+        for (DeviceFamily f : bound) { // after the routes: a family's routes may hand back what it holds on stop
             try {
-                pki.close();
-            } catch (java.io.IOException e) {
-                LOG.debug("Closing the OPC UA trust list: {}", e.toString());
+                f.close();
+            } catch (Exception e) {
+                LOG.warn("Closing the {} family: {}", f.name(), e.toString());
             }
-            pki = null;
         }
-        observeTimer.shutdownNow();
+        bound.clear();
+        contexts.clear();
+        timer.shutdownNow();
     }
 }

@@ -12,9 +12,7 @@ import java.util.Enumeration;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.TreeMap;
-import org.campusedge.api.Broadcasts;
 import org.campusedge.api.CampusHome;
-import org.campusedge.api.DeviceControls;
 import org.campusedge.api.DeviceCredentials;
 import org.campusedge.api.DeviceCounters;
 import org.campusedge.api.DeviceRegistry;
@@ -27,8 +25,11 @@ import org.campusedge.net.SourceGuard;
 import java.time.Duration;
 import org.campusedge.camel.coap.GatewayCoapServer;
 import org.campusedge.camel.http.GatewayHttpServer;
+import org.campusedge.camel.family.Families;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -192,10 +193,8 @@ public final class CamelGatewayComponent {
 
     private final CamelGateway gateway;
     private final ServiceRegistration<DeviceCounters> registration;
-    private final ServiceRegistration<Broadcasts> broadcasts;
-    private final ServiceRegistration<DeviceControls> controls;
-    private final ServiceRegistration<org.campusedge.api.CardSubjects> cardSubjects;
-    private ServiceRegistration<org.campusedge.api.ServerCertificates> certificates;
+    /** What the device families offer (PA broadcasts, meter controls, card subjects, the OPC UA trust list). */
+    private final java.util.List<ServiceRegistration<?>> familyServices = new java.util.ArrayList<>();
     /** The connectors' per-source guards, for the report of misbehaving addresses (run/sources.tsv). */
     private final java.util.List<ServiceRegistration<SourceGuard>> sources = new java.util.ArrayList<>();
 
@@ -203,7 +202,8 @@ public final class CamelGatewayComponent {
     public CamelGatewayComponent(BundleContext bundleContext, Config config, @Reference(name = "bus") EventBus bus,
                                  @Reference(name = "registry") DeviceRegistry registry,
                                  @Reference(name = "watchdog") Watchdog watchdog,
-                                 @Reference(name = "credentials") DeviceCredentials credentials) throws Exception {
+                                 @Reference(name = "credentials") DeviceCredentials credentials,
+                                 @Reference(name = "configurations") ConfigurationAdmin configurations) throws Exception {
         ClassLoader bundleLoader = CamelGatewayComponent.class.getClassLoader();
         Map<String, String> templates = config.templatesDir().isBlank()
                 ? bundledTemplates(bundleContext) : templatesIn(CampusHome.resolve(config.templatesDir()));
@@ -211,7 +211,8 @@ public final class CamelGatewayComponent {
         if (CardPseudonymiser.adoptLegacy(settings.cardSecretFile(), CampusHome.resolve("data/card-secret"))) {
             LOG.info("The card secret moved from data/card-secret to {}: kept with the settings, never in a backup", settings.cardSecretFile());
         }
-        gateway = new CamelGateway(bus, registry, settings, bundleLoader, templates, watchdog, credentials);
+        gateway = new CamelGateway(bus, registry, settings, bundleLoader, templates, watchdog, credentials,
+                Families.found(bundleLoader), pid -> configuration(configurations, pid));
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         current.setContextClassLoader(bundleLoader);
@@ -229,17 +230,37 @@ public final class CamelGatewayComponent {
         props.put(CARD_PORT_PROPERTY, gateway.cardPort());
         props.put(HTTP_PORT_PROPERTY, gateway.httpPort());
         registration = bundleContext.registerService(DeviceCounters.class, gateway.counters(), props);
-        broadcasts = bundleContext.registerService(Broadcasts.class, gateway.broadcasts(), null);
-        controls = bundleContext.registerService(DeviceControls.class, gateway.controls(), null);
-        cardSubjects = bundleContext.registerService(org.campusedge.api.CardSubjects.class, gateway.cardSubjects(), null);
-        if (gateway.serverCertificates() != null) {
-            certificates = bundleContext.registerService(org.campusedge.api.ServerCertificates.class, gateway.serverCertificates(), null);
-        }
+        gateway.services().forEach((type, service) -> familyServices.add(register(bundleContext, type, service)));
         for (SourceGuard g : java.util.List.of(gateway.coap().sources(), gateway.http().sources(), gateway.cards().sources())) {
             sources.add(bundleContext.registerService(SourceGuard.class, g, null));
         }
         LOG.info("Camel routes running: {} device routes, CoAP on udp/{} and coaps on udp/{}, card readers on tcp/{}, device HTTP on tcp/{}",
                 gateway.routes().size(), gateway.coapPort(), gateway.coapsPort(), gateway.cardPort(), gateway.httpPort());
+    }
+
+    private static <T> ServiceRegistration<T> register(BundleContext bc, Class<T> type, Object service) {
+        return bc.registerService(type, type.cast(service), null);
+    }
+
+    /**
+     * A device family's own configuration, as the launcher made it from {@code gateway.properties}
+     * (read once: a change takes effect when the Camel routes start again); empty when there is none.
+     */
+    static Map<String, Object> configuration(ConfigurationAdmin configurations, String pid) {
+        try {
+            Configuration[] found = configurations.listConfigurations("(" + org.osgi.framework.Constants.SERVICE_PID + "=" + pid + ")");
+            Map<String, Object> out = new java.util.HashMap<>();
+            if (found != null && found.length > 0 && found[0].getProperties() != null) {
+                Dictionary<String, Object> p = found[0].getProperties();
+                for (Enumeration<String> keys = p.keys(); keys.hasMoreElements(); ) {
+                    String k = keys.nextElement();
+                    out.put(k, p.get(k));
+                }
+            }
+            return out;
+        } catch (IOException | org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException("the configuration " + pid + " could not be read: " + e, e);
+        }
     }
 
     /** The connectors' settings and bounds from the configuration. */
@@ -293,12 +314,7 @@ public final class CamelGatewayComponent {
     @Deactivate
     void deactivate() throws Exception {
         sources.forEach(ServiceRegistration::unregister);
-        controls.unregister();
-        cardSubjects.unregister();
-        if (certificates != null) {
-            certificates.unregister();
-        }
-        broadcasts.unregister();
+        familyServices.forEach(ServiceRegistration::unregister);
         registration.unregister();
         gateway.close();
     }

@@ -117,7 +117,7 @@ public final class LabNormaliser implements Processor {
     private static CampusEvent reading(Device device, String pointName, String unit, Measurement m, Instant now, Map<String, String> quality) {
         return CampusEvent.builder().device(device)
                 .id(id(device, pointName, m, now))
-                .kind("lab.reading")
+                .kind(LabFamily.READING)
                 .occurredAt(m.time())
                 .receivedAt(now)
                 .measurements(List.of(new Measurement(pointName, unit, m.value(), m.stringValue(),

@@ -49,7 +49,10 @@ final class TestRegistry implements DeviceRegistry {
             new Point("breaker", null, Point.Type.BOOLEAN, null, null, null, "Breaker", null, true)),
             List.of("energy.reading", "energy.control"), Duration.ofMinutes(1));
 
-    private static final List<Profile> PROFILES = List.of(LAB, LAB_FAST, CAMERA, BROADCAST, ENERGY);
+    static final Profile NVR = new Profile("nvr-isapi", "nvr", "http-isapi-poll", "NVR", List.of(),
+            List.of("nvr.status", "nvr.not-recording", "nvr.disk-fault", "nvr.retention-short"), Duration.ofSeconds(10));
+
+    private static final List<Profile> PROFILES = List.of(LAB, LAB_FAST, CAMERA, BROADCAST, ENERGY, NVR);
 
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -70,6 +73,16 @@ final class TestRegistry implements DeviceRegistry {
 
     static Device broadcastController(String id, String address) {
         return new Device(id, "sch-test", BROADCAST.id(), "broadcast", new Location("Admin", "1", "PA room", null), address, null);
+    }
+
+    static Device camera(String id, String zone) {
+        return new Device(id, "sch-test", CAMERA.id(), "camera", new Location("Gate", null, null, zone), null, null);
+    }
+
+    /** A video recorder at {@code address}; {@code channels} as the inventory gives it ("1=cam-a,2=cam-b"). */
+    static Device recorder(String id, String address, String channels) {
+        return new Device(id, "sch-test", NVR.id(), "nvr", new Location("Security office", "1", "Control room", "office"), address,
+                Map.of("channels", channels));
     }
 
     static Device meter(String id, String endpointUrl, String nodes) {

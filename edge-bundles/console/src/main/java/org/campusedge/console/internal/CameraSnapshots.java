@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.Device;
@@ -43,10 +42,7 @@ final class CameraSnapshots {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final Semaphore fetching = new Semaphore(4);
     /** Per camera, the key its Digest login was made with: a rotated key makes a new one. */
-    private record Login(String secret, DigestClient digest) {
-    }
-
-    private final ConcurrentHashMap<String, Login> logins = new ConcurrentHashMap<>();
+    private final org.campusedge.net.DigestLogins logins = new org.campusedge.net.DigestLogins();
 
     CameraSnapshots(DeviceRegistry registry, EventStore store, java.util.function.Supplier<DeviceCredentials> credentials) {
         this.registry = registry;
@@ -118,16 +114,8 @@ final class CameraSnapshots {
 
     private DigestClient login(Device camera) {
         DeviceCredentials creds = credentials.get();
-        if (creds == null || camera.unprotected()) {
-            return null;
-        }
-        String secret = creds.secret(camera.id()).map(DeviceCredentials.Secret::value).orElse(null);
-        if (secret == null) {
-            logins.remove(camera.id());
-            return null;
-        }
-        return logins.compute(camera.id(), (id, l) -> l != null && l.secret().equals(secret) ? l
-                : new Login(secret, new DigestClient(id, secret))).digest();
+        boolean none = creds == null || camera.unprotected();
+        return logins.of(camera.id(), none ? null : creds.secret(camera.id()).map(DeviceCredentials.Secret::value).orElse(null));
     }
 
     /** Whether one of the camera's events of the last week carries exactly this snapshot URL. */

@@ -17,7 +17,7 @@ import org.campusedge.simulators.card.CardReaderSimulator;
 public record SchoolInventory(String schoolId, String schoolName, int enrolment, List<String> labSensors,
                               List<String> observedLabSensors,
                               List<CardReaderSimulator.Placement> cardReaders, List<CameraSimulator.Placement> cameras,
-                              List<String> meters, List<String> controllers) {
+                              List<String> meters, List<String> controllers, List<String> recorders) {
 
     /** Reads {@code device-profiles/schools/*.yaml}: a device of a {@code lab-*} profile is a lab sensor, and so on. */
     public static SchoolInventory read(Path file) throws IOException {
@@ -28,6 +28,7 @@ public record SchoolInventory(String schoolId, String schoolName, int enrolment,
         List<CameraSimulator.Placement> cameras = new ArrayList<>();
         List<String> meters = new ArrayList<>();
         List<String> controllers = new ArrayList<>();
+        List<String> recorders = new ArrayList<>();
         for (JsonNode d : root.path("devices")) {
             String profile = d.path("profile").asText();
             String id = d.path("id").asText();
@@ -42,10 +43,12 @@ public record SchoolInventory(String schoolId, String schoolName, int enrolment,
                 meters.add(id);
             } else if (profile.startsWith("broadcast-")) {
                 controllers.add(id);
+            } else if (profile.startsWith("nvr-")) {
+                recorders.add(id);
             }
         }
         JsonNode school = root.path("school");
         return new SchoolInventory(school.path("id").asText(), school.path("name").asText(),
-                school.path("enrolment").asInt(1000), lab, observed, cards, cameras, meters, controllers);
+                school.path("enrolment").asInt(1000), lab, observed, cards, cameras, meters, controllers, recorders);
     }
 }

@@ -30,6 +30,8 @@ public final class SimulatedSchool implements AutoCloseable {
     private final Path inventoryFile;
     private final EnergyMeterServer meters;
     private final List<BroadcastController> controllers;
+    /** The security office's video recorder, recording every camera; null in a school without cameras. */
+    private final org.campusedge.simulators.nvr.VideoRecorder recorder;
     private final ObservableLabSensors observed;
     private final java.util.concurrent.atomic.AtomicReference<org.campusedge.simulators.net.DeviceKeys> kitKeys;
     private LabSensorSimulator labs;
@@ -43,7 +45,9 @@ public final class SimulatedSchool implements AutoCloseable {
     private SimulatedSchool(SchoolSize size, SchoolClock clock, Path inventoryFile, EnergyMeterServer meters,
                             List<BroadcastController> controllers, ObservableLabSensors observed,
                             java.util.concurrent.atomic.AtomicReference<org.campusedge.simulators.net.DeviceKeys> kitKeys,
-                            org.campusedge.simulators.notify.RobotReceiver robots, org.campusedge.simulators.notify.MailServer mail) {
+                            org.campusedge.simulators.notify.RobotReceiver robots, org.campusedge.simulators.notify.MailServer mail,
+                            org.campusedge.simulators.nvr.VideoRecorder recorder) {
+        this.recorder = recorder;
         this.robots = robots;
         this.mail = mail;
         this.kitKeys = kitKeys;
@@ -90,7 +94,11 @@ public final class SimulatedSchool implements AutoCloseable {
             robots.close();
             throw new java.io.IOException("the school's mail server did not start: " + e, e);
         }
+        // 40 days of recordings on every channel: more than the 30 the school must keep
+        org.campusedge.simulators.nvr.VideoRecorder recorder = size.cameras() > 0
+                ? new org.campusedge.simulators.nvr.VideoRecorder(size.cameras(), 40) : null;
         try {
+            String recorderAddress = recorder == null ? null : recorder.start(0).toString();
             // each observed kit a coaps server of its own; its key is set up at attach, once the gateway issued it
             java.util.Map<String, Integer> observePorts = observed.startSecured(java.util.Map.of(), id -> {
                 org.campusedge.simulators.net.DeviceKeys k = kitKeys.get();
@@ -107,14 +115,17 @@ public final class SimulatedSchool implements AutoCloseable {
             }
             Path file = dir.resolve("school.yaml");
             Files.writeString(file, SchoolGenerator.inventory(schoolId, "江城市模拟中学 " + schoolId, 1500 * Math.max(1, size.readers() / 12),
-                    size, meters.endpointUrl(), addresses, observeAddress));
-            return new SimulatedSchool(size, clock, file, meters, controllers, observed, kitKeys, robots, mail);
+                    size, meters.endpointUrl(), addresses, observeAddress, recorderAddress));
+            return new SimulatedSchool(size, clock, file, meters, controllers, observed, kitKeys, robots, mail, recorder);
         } catch (Exception e) {
             robots.close();
             mail.close();
             observed.close();
             meters.close();
             controllers.forEach(BroadcastController::close);
+            if (recorder != null) {
+                recorder.close();
+            }
             throw e;
         }
     }
@@ -194,6 +205,10 @@ public final class SimulatedSchool implements AutoCloseable {
             controllers.get(i).credentials(id, gateway.deviceKeys().secret(id));
             controllers.get(i).reportTo(URI.create("http://127.0.0.1:" + gateway.httpPort() + "/campus/broadcast/" + id));
         }
+        if (recorder != null) {
+            // the recorder is set up with its key: the gateway's polls must prove they come from a holder of it
+            recorder.credentials(SchoolGenerator.RECORDER, gateway.deviceKeys().secret(SchoolGenerator.RECORDER));
+        }
         List<LabSensor> sensors = new ArrayList<>();
         long lessonStart = System.currentTimeMillis();
         for (int i = 0; i < inventory.labSensors().size(); i++) {
@@ -231,6 +246,11 @@ public final class SimulatedSchool implements AutoCloseable {
         return meters;
     }
 
+    /** The security office's video recorder (null in a school without cameras). */
+    public org.campusedge.simulators.nvr.VideoRecorder recorder() {
+        return recorder;
+    }
+
     public List<BroadcastController> controllers() {
         return List.copyOf(controllers);
     }
@@ -252,6 +272,9 @@ public final class SimulatedSchool implements AutoCloseable {
             cameras.close();
         }
         controllers.forEach(BroadcastController::close);
+        if (recorder != null) {
+            recorder.close();
+        }
         observed.close();
         meters.close();
         robots.close();
