@@ -50,6 +50,11 @@ public final class BroadcastFamily implements DeviceFamily {
     }
 
     @Override
+    public Set<String> protocols() {
+        return Set.of("http-pa");
+    }
+
+    @Override
     public Set<String> eventKinds() {
         return Set.of(REQUESTED, PLAYED, FAULT);
     }

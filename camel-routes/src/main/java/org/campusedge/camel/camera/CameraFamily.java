@@ -29,6 +29,11 @@ public final class CameraFamily implements DeviceFamily {
     }
 
     @Override
+    public Set<String> protocols() {
+        return Set.of("http-isapi");
+    }
+
+    @Override
     public Set<String> eventKinds() {
         return Set.of(MOTION, INTRUSION, TAMPER, ALERT);
     }

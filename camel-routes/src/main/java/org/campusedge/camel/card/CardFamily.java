@@ -35,6 +35,11 @@ public final class CardFamily implements DeviceFamily {
     }
 
     @Override
+    public Set<String> protocols() {
+        return Set.of("tcp-frame");
+    }
+
+    @Override
     public Set<String> eventKinds() {
         return Set.of(SWIPE, DENIED);
     }

@@ -44,6 +44,11 @@ public final class EnergyFamily implements DeviceFamily {
     }
 
     @Override
+    public Set<String> protocols() {
+        return Set.of("opcua");
+    }
+
+    @Override
     public Set<String> eventKinds() {
         return Set.of(READING, CONTROL);
     }

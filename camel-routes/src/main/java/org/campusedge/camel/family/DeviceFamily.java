@@ -36,6 +36,9 @@ public interface DeviceFamily {
 
     Set<Capability> capabilities();
 
+    /** The wire protocols its profiles may name ({@code protocol: coap-senml}); a profile naming another is reported at start. */
+    Set<String> protocols();
+
     /** Every event kind the family's routes produce; a profile of the family that names another is reported at start. */
     Set<String> eventKinds();
 

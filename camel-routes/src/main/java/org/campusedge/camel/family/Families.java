@@ -63,8 +63,9 @@ public final class Families {
     }
 
     /**
-     * The inventory's profiles whose declared events their family does not produce, or whose family
-     * no {@link DeviceFamily} serves (their devices get no route): each a sentence.
+     * The inventory's profiles whose protocol their family does not speak, whose declared events it
+     * does not produce, or whose family no {@link DeviceFamily} serves (their devices get no route):
+     * each a sentence.
      */
     public static List<String> profileProblems(DeviceRegistry registry, Map<String, DeviceFamily> families) {
         List<String> out = new ArrayList<>();
@@ -78,6 +79,9 @@ public final class Families {
                 out.add("profile " + d.profileId() + ": no device family '" + d.family() + "' is installed; its devices get no route");
                 return;
             }
+            registry.profile(d.profileId()).map(Profile::protocol).filter(p -> p != null && !f.protocols().contains(p))
+                    .ifPresent(p -> out.add("profile " + d.profileId() + ": protocol " + p + " is not one the " + f.name()
+                            + " family speaks (" + new java.util.TreeSet<>(f.protocols()) + ")"));
             registry.profile(d.profileId()).map(Profile::events).orElse(List.of()).stream()
                     .filter(k -> !f.eventKinds().contains(k))
                     .forEach(k -> out.add("profile " + d.profileId() + ": lists event " + k + ", which the " + f.name()

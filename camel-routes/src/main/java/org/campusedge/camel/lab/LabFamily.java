@@ -32,6 +32,11 @@ public final class LabFamily implements DeviceFamily {
     }
 
     @Override
+    public Set<String> protocols() {
+        return Set.of("coap-senml");
+    }
+
+    @Override
     public Set<String> eventKinds() {
         return Set.of(READING);
     }

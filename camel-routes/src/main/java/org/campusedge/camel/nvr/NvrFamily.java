@@ -59,6 +59,11 @@ public final class NvrFamily implements DeviceFamily {
     }
 
     @Override
+    public Set<String> protocols() {
+        return Set.of("http-isapi-poll");
+    }
+
+    @Override
     public Set<String> eventKinds() {
         return Set.of(STATUS, NOT_RECORDING, DISK_FAULT, RETENTION_SHORT);
     }

@@ -277,8 +277,14 @@ class WebServerTest {
             assertTrue(System.nanoTime() - started < Duration.ofSeconds(5).toNanos(), "the operator waited for the slow connections");
             String cookie = cookieOf(session);
             String csrf = json(session).get("csrf").asText();
-            HttpResponse<String> huge = post("/api/login", cookie, csrf, "{\"user\":\"admin\",\"password\":\"" + "x".repeat(200_000) + "\"}");
-            assertEquals(413, huge.statusCode(), "a 200 KB login was taken: " + huge.body());
+            try {
+                HttpResponse<String> huge = post("/api/login", cookie, csrf, "{\"user\":\"admin\",\"password\":\"" + "x".repeat(200_000)
+                        + "\"}");
+                assertEquals(413, huge.statusCode(), "a 200 KB login was taken: " + huge.body());
+            } catch (java.io.IOException closedMidBody) {
+                // the server answered 413 and closed while the client was still sending: the TCP reset can take the answer
+                // with it (seen once in CI). Refused either way; that the server still serves is checked below.
+            }
             for (int i = 0; i < 2_000; i++) { // anonymous sessions, as fast as one client gets them
                 java.net.http.HttpResponse<String> r = get("/api/session", null);
                 if (r.statusCode() != 200) { // the per-source rate stepped in: that is a bound too
