@@ -177,19 +177,42 @@ public final class CamelGateway implements AutoCloseable {
             FamilyContext.Connectors connectors = new FamilyContext.Connectors(coap, cards, http);
             java.util.Set<String> loaded = new java.util.TreeSet<>();
             for (DeviceFamily f : families.values()) {
+                // a family that cannot start (a template missing from a custom folder, a setting it cannot read) is left
+                // out, loudly, and the others run: the lab and the gates do not stop for a recorder's typo
                 List<String> problems = Families.problems(f, templates.keySet());
                 if (!problems.isEmpty()) {
-                    throw new IllegalStateException(String.join("; ", problems));
+                    LOG.error("Device family {} left out, its devices get no route: {}", f.name(), String.join("; ", problems));
+                    continue;
                 }
                 Map<String, Object> config = f.configurationPid() == null ? settings.familySettings()
                         : familyConfiguration.apply(f.configurationPid());
                 FamilyContext fc = new FamilyContext(ctx, registry, counters, credentials, watchdog, connectors, timer, config);
-                f.bind(fc);
-                bound.add(f);
+                bound.add(f); // before bind: a half-bound family is closed too
                 contexts.add(fc);
-                for (String t : f.templates()) {
-                    PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(t, templates.get(t)));
-                    loaded.add(t);
+                try {
+                    f.bind(fc);
+                    for (String t : f.templates()) {
+                        PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(t, templates.get(t)));
+                        loaded.add(t);
+                    }
+                } catch (Exception e) {
+                    LOG.error("Device family {} left out, its devices get no route: {}", f.name(), e.toString());
+                    bound.remove(f);
+                    contexts.remove(fc);
+                    for (String t : f.templates()) {
+                        loaded.remove(t);
+                        try {
+                            ctx.removeRouteTemplates(t.substring(0, t.lastIndexOf('.')));
+                        } catch (Exception removing) {
+                            LOG.warn("Removing the route template {}: {}", t, removing.toString());
+                        }
+                    }
+                    try {
+                        f.close();
+                    } catch (Exception closing) {
+                        LOG.warn("Closing the {} family: {}", f.name(), closing.toString());
+                    }
+                    continue;
                 }
                 LOG.info("Device family {} ({}): templates {}", f.name(), f.capabilities(), f.templates());
             }

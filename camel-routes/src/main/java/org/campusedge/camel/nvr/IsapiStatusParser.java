@@ -65,7 +65,8 @@ final class IsapiStatusParser {
                         text.setLength(0);
                     }
                 } else if (e == XMLStreamConstants.CHARACTERS && field != null && text.length() < 256) {
-                    text.append(r.getText());
+                    String t = r.getText();
+                    text.append(t, 0, Math.min(t.length(), 256 - text.length()));
                 } else if (e == XMLStreamConstants.END_ELEMENT) {
                     if (r.getLocalName().equals("hdd") && hdd != null) {
                         if (out.size() == MAX_ITEMS) {
@@ -95,6 +96,8 @@ final class IsapiStatusParser {
                 throw refused("the working status is not a JSON object");
             }
             boolean inChannels = false;
+            int channelsDepth = -1;
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
             int depth = 1;
             Integer number = null;
             boolean online = true;
@@ -115,8 +118,12 @@ final class IsapiStatusParser {
                         }
                     }
                     case END_OBJECT, END_ARRAY -> {
+                        if (depth == channelsDepth) { // the end of ChanStatus: what follows is not a channel
+                            inChannels = false;
+                            channelsDepth = -1;
+                        }
                         if (t == JsonToken.END_OBJECT && depth == channelDepth) {
-                            if (number != null) {
+                            if (number != null && number > 0 && seen.add(number)) {
                                 if (out.size() == MAX_ITEMS) {
                                     throw refused("more than " + MAX_ITEMS + " channels");
                                 }
@@ -128,8 +135,9 @@ final class IsapiStatusParser {
                     }
                     case FIELD_NAME -> {
                         String name = p.currentName();
-                        if (name.equals("ChanStatus")) {
+                        if (name.equals("ChanStatus") && !inChannels) {
                             inChannels = true;
+                            channelsDepth = depth + 1; // the array (or object) that follows
                         } else if (channelDepth == depth) {
                             JsonToken v = p.nextToken();
                             if (v.isStructStart()) {
@@ -157,11 +165,19 @@ final class IsapiStatusParser {
     Instant firstMatchStart(byte[] body) {
         XMLStreamReader r = reader(body);
         boolean inSpan = false;
+        boolean root = true;
         try {
             while (r.hasNext()) {
                 int e = next(r);
                 if (e == XMLStreamConstants.START_ELEMENT) {
                     String name = r.getLocalName();
+                    if (root && !name.equals("CMSearchResult")) {
+                        throw refused("not a CMSearchResult document (root " + name + ")");
+                    }
+                    root = false;
+                    if (name.equals("numOfMatches") && r.getElementText().trim().equals("0")) {
+                        return null;
+                    }
                     if (name.equals("timeSpan")) {
                         inSpan = true;
                     } else if (inSpan && name.equals("startTime")) {

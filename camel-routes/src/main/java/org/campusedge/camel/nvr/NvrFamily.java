@@ -95,8 +95,13 @@ public final class NvrFamily implements DeviceFamily {
         poll = c.timer().scheduleWithFixedDelay(this::pollRecorders, 1, seconds, TimeUnit.SECONDS);
     }
 
+    /** A setting, at least 1 (a zero timeout or period would make no sense and a zero timeout is refused by the HTTP client). */
     private static int setting(FamilyContext c, String key) {
-        return c.setting(key, Integer.class, Integer.valueOf(DEFAULTS.get(key)));
+        int v = c.setting(key, Integer.class, Integer.valueOf(DEFAULTS.get(key)));
+        if (v < 1) {
+            throw new IllegalArgumentException("nvr." + key + " must be 1 or more, was " + v);
+        }
+        return v;
     }
 
     /** Each recorder with a route is asked; its route stores what it said. */

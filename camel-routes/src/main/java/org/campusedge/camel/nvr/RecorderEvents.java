@@ -38,11 +38,19 @@ final class RecorderEvents {
         List<CampusEvent> out = new ArrayList<>();
         Map<Integer, String> cameras = cameras(nvr);
         int recording = 0;
+        java.util.Set<Integer> listed = new java.util.HashSet<>();
         for (RecorderStatus.Channel c : s.channels()) {
+            listed.add(c.number());
             if (c.recording()) {
                 recording++;
             } else {
                 out.add(channelEvent(nvr, NvrFamily.NOT_RECORDING, c.number(), cameras, now, Map.of("online", Boolean.toString(c.online())),
+                        List.of(Measurement.numeric("recording", null, 0, now))));
+            }
+        }
+        for (Integer mapped : cameras.keySet()) { // a camera the school expects recorded, on a channel the recorder does not list
+            if (!listed.contains(mapped)) {
+                out.add(channelEvent(nvr, NvrFamily.NOT_RECORDING, mapped, cameras, now, Map.of("missing", "true"),
                         List.of(Measurement.numeric("recording", null, 0, now))));
             }
         }
@@ -58,6 +66,11 @@ final class RecorderEvents {
                 out.add(CampusEvent.builder().id(EventIds.forKey(now.toEpochMilli(), nvr.id() + "|disk|" + d.id())).device(nvr)
                         .kind(NvrFamily.DISK_FAULT).severity(Severity.WARNING).occurredAt(now).receivedAt(now).attributes(attrs).build());
             }
+        }
+        if (s.disks().isEmpty()) { // nothing to record on at all
+            out.add(CampusEvent.builder().id(EventIds.forKey(now.toEpochMilli(), nvr.id() + "|disk|none")).device(nvr)
+                    .kind(NvrFamily.DISK_FAULT).severity(Severity.WARNING).occurredAt(now).receivedAt(now)
+                    .attributes(Map.of("disk", "-", "status", "no disk")).build());
         }
         Double keptDays = null;
         if (lastOldest != null && !lastOldest.isEmpty()) {

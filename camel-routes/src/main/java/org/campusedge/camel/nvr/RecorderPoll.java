@@ -23,6 +23,7 @@ import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.RejectedInputException;
 import org.campusedge.camel.ingest.IngestHeaders;
 import org.campusedge.camel.ingest.IngressCounters;
+import org.campusedge.camel.ingest.Text;
 import org.campusedge.net.DigestClient;
 import org.campusedge.net.DigestLogins;
 import org.slf4j.Logger;
@@ -57,6 +58,8 @@ final class RecorderPoll extends AsyncProcessorSupport {
     private final Map<String, Map<Integer, Instant>> oldest = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> polls = new ConcurrentHashMap<>();
     private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
+    /** The recorders being polled now: a poll still in flight when the next is due is not doubled. */
+    private final java.util.Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
 
     RecorderPoll(DeviceRegistry registry, IngressCounters counters, DeviceCredentials credentials, HttpClient http, Duration timeout,
@@ -80,33 +83,59 @@ final class RecorderPoll extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
-        URI base = URI.create(exchange.getIn().getHeader(ADDRESS, String.class));
-        DigestClient digest = digestFor(nvr);
-        boolean search = polls.computeIfAbsent(nvr.id(), k -> new AtomicLong()).getAndIncrement() % retentionEvery == 0;
-        get(base, "/ISAPI/ContentMgmt/Storage/hdd", digest, nvr)
-                .thenCombine(get(base, "/ISAPI/System/workingstatus?format=json", digest, nvr), (hdd, working) -> {
-                    List<RecorderStatus.Disk> disks = parser.disks(hdd);
-                    List<RecorderStatus.Channel> channels = parser.channels(working);
-                    return new RecorderStatus(disks, channels, null);
-                })
-                .thenCompose(s -> search ? oldest(base, digest, nvr, s) : CompletableFuture.completedFuture(s))
-                .whenComplete((status, failure) -> {
-                    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                    if (failure != null) {
-                        problem(nvr, failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure);
-                        exchange.getIn().setBody(List.of());
-                    } else {
-                        if (lastProblem.remove(nvr.id()) != null) {
-                            LOG.info("Recorder {} answers again", nvr.id());
-                        }
-                        if (status.oldest() != null) {
-                            oldest.put(nvr.id(), status.oldest());
-                        }
-                        exchange.getIn().setBody(events.of(nvr, status, retentionOf(nvr), oldest.get(nvr.id()), now));
-                    }
-                    callback.done(false);
-                });
+        URI base;
+        try {
+            base = URI.create(exchange.getIn().getHeader(ADDRESS, String.class));
+            if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme())) || base.getHost() == null) {
+                throw new IllegalArgumentException("'" + base + "' is not http://HOST[:PORT]");
+            }
+        } catch (RuntimeException e) {
+            problem(nvr, new Refused("the inventory's address is not the recorder's URL: " + e.getMessage()));
+            exchange.getIn().setBody(List.of());
+            callback.done(true);
+            return true;
+        }
+        if (!inFlight.add(nvr.id())) { // the poll before is still running (and will be cut off at its deadline): not doubled
+            LOG.debug("Recorder {}: the previous poll had not ended when the next was due", nvr.id());
+            exchange.getIn().setBody(List.of());
+            callback.done(true);
+            return true;
+        }
+        CompletableFuture<RecorderStatus> poll;
+        try {
+            DigestClient digest = digestFor(nvr);
+            boolean search = polls.computeIfAbsent(nvr.id(), k -> new AtomicLong()).getAndIncrement() % retentionEvery == 0;
+            // one request after the other: the first is challenged, the second goes out on the recorder's nonce (two in
+            // parallel would both be challenged, and a recorder giving both the same nonce would refuse the second retry)
+            poll = get(base, "/ISAPI/ContentMgmt/Storage/hdd", digest, nvr)
+                    .thenCompose(hdd -> get(base, "/ISAPI/System/workingstatus?format=json", digest, nvr)
+                            .thenApply(working -> new RecorderStatus(parser.disks(hdd), parser.channels(working), null)))
+                    .thenCompose(s -> search ? oldest(base, digest, nvr, s) : CompletableFuture.completedFuture(s));
+        } catch (RuntimeException e) {
+            poll = CompletableFuture.failedFuture(e);
+        }
+        poll.whenComplete((status, failure) -> {
+            inFlight.remove(nvr.id());
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            if (failure != null) {
+                problem(nvr, failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+                exchange.getIn().setBody(List.of());
+            } else {
+                if (lastProblem.remove(nvr.id()) != null) {
+                    LOG.info("Recorder {} answers again", nvr.id());
+                }
+                if (status.oldest() != null) {
+                    oldest.merge(nvr.id(), status.oldest(), (before, found) -> {
+                        Map<Integer, Instant> m = new HashMap<>(before);
+                        m.putAll(found);
+                        return m;
+                    });
+                }
+                exchange.getIn().setBody(events.of(nvr, status, retentionOf(nvr), oldest.get(nvr.id()), now));
+            }
+            callback.done(false);
+        });
         return false;
     }
 
@@ -123,26 +152,42 @@ final class RecorderPoll extends AsyncProcessorSupport {
     private void problem(Device nvr, Throwable failure) {
         String why;
         if (failure instanceof RejectedInputException r) {
-            why = r.getMessage();
+            why = Text.answer(r.getMessage());
             counters.rejected(nvr.id(), why);
         } else if (failure instanceof Refused r) {
             why = r.getMessage();
             counters.rejected(nvr.id(), why);
+        } else if (failure instanceof java.util.concurrent.CancellationException) {
+            why = "the recorder did not finish its answer within " + 2 * timeout.toSeconds() + " s";
+            counters.rejected(nvr.id(), why);
         } else {
             why = "unreachable: " + failure;
         }
+        why = Text.answer(why); // a device's words: one line, short
         if (!why.equals(lastProblem.put(nvr.id(), why))) {
             LOG.warn("Recorder {}: {}", nvr.id(), why);
         }
     }
 
-    /** Each channel's oldest recording, one search per channel, one after the other (a recorder's search is slow). */
+    /**
+     * Each channel's oldest recording, one search per channel the inventory maps to a camera (every channel when it maps
+     * none), one after the other (a recorder's search is slow). A search that fails or cannot be read leaves that
+     * channel unknown until the next round: the disks and channels of this poll are reported all the same.
+     */
     private CompletableFuture<RecorderStatus> oldest(URI base, DigestClient digest, Device nvr, RecorderStatus s) {
         Map<Integer, Instant> found = new HashMap<>();
+        java.util.Set<Integer> mapped = RecorderEvents.cameras(nvr).keySet();
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (RecorderStatus.Channel c : s.channels()) {
+            if (!mapped.isEmpty() && !mapped.contains(c.number())) {
+                continue;
+            }
             chain = chain.thenCompose(v -> send(base, "/ISAPI/ContentMgmt/search", "POST", searchFor(c.number()), digest, nvr)
-                    .thenAccept(body -> found.put(c.number(), parser.firstMatchStart(body))));
+                    .thenAccept(body -> found.put(c.number(), parser.firstMatchStart(body)))
+                    .exceptionally(e -> {
+                        problem(nvr, e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
+                        return null;
+                    }));
         }
         return chain.thenApply(v -> new RecorderStatus(s.disks(), s.channels(), found));
     }
@@ -163,7 +208,12 @@ final class RecorderPoll extends AsyncProcessorSupport {
             if (authorization != null) {
                 b.header("Authorization", authorization);
             }
-            return http.sendAsync(b.build(), BoundedBody.upTo(IsapiStatusParser.MAX_BYTES));
+            CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(b.build(), BoundedBody.upTo(IsapiStatusParser.MAX_BYTES));
+            // the request's timeout covers the headers only: a body trickled a byte at a time would hold the poll (and a
+            // connection) for ever, so the whole answer gets twice that, then the exchange is cancelled
+            CompletableFuture.delayedExecutor(2 * timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(() -> answer.cancel(true));
+            return answer;
         }).thenApply(r -> {
             counters.seen(nvr.id());
             if (r.statusCode() == 401 || r.statusCode() == 403) {

@@ -23,10 +23,13 @@ record RecorderStatus(List<Disk> disks, List<Channel> channels, Map<Integer, Ins
     /** One disk: its state in the recorder's words ({@code ok}, {@code error}, {@code smartFailed}, ...). */
     record Disk(String id, String name, String status, long capacityMb, long freeMb) {
 
-        /** Whether the disk records: the states in which a Hikvision recorder writes or will write to it. */
+        /**
+         * Whether the disk records: the states in which a Hikvision recorder writes to it. Formatting is not one: it
+         * erases what was kept.
+         */
         boolean healthy() {
             return switch (status.toLowerCase(java.util.Locale.ROOT)) {
-                case "ok", "idle", "sleeping", "formating", "formatting" -> true;
+                case "ok", "idle", "sleeping" -> true;
                 default -> false;
             };
         }

@@ -172,6 +172,52 @@ class NvrRouteTest {
         assertTrue(events("nvr-evil", NvrFamily.DISK_FAULT).isEmpty(), "an entity bomb became a disk fault");
     }
 
+    /**
+     * A recorder that answers 200 and then trickles its body a byte every 200 ms: the request's timeout covers only the
+     * headers, so without a deadline on the whole answer each poll would hold a connection for ever and the next poll
+     * would open two more. Here each is cut after twice the timeout and a poll is never doubled.
+     */
+    @Test
+    void aTricklingRecorderIsCutOffAndNeverPolledTwiceAtOnce() throws Exception {
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        AtomicInteger started = new AtomicInteger();
+        hostile = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        hostile.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "trickler");
+            t.setDaemon(true);
+            return t;
+        }));
+        hostile.createContext("/ISAPI/", ex -> {
+            started.incrementAndGet();
+            most.accumulateAndGet(open.incrementAndGet(), Math::max);
+            try (var out = ex.getResponseBody()) {
+                ex.sendResponseHeaders(200, 0);
+                for (int i = 0; i < 300; i++) {
+                    out.write('<');
+                    out.flush();
+                    Thread.sleep(200);
+                }
+            } catch (java.io.IOException | InterruptedException cut) {
+                // the gateway gave up: what it should
+            } finally {
+                open.decrementAndGet();
+            }
+        });
+        hostile.start();
+        registry.put(new org.campusedge.api.Device("nvr-slow", "sch-test", TestRegistry.NVR.id(), "nvr",
+                org.campusedge.api.Location.UNKNOWN, "http://127.0.0.1:" + hostile.getAddress().getPort(), Map.of(), true));
+        int sound = events("nvr-main", NvrFamily.STATUS).size();
+        // each poll's first request is cut off after 4 s (twice the 2 s timeout) and the next poll asks again
+        assertTrue(Await.eventually(25, () -> started.get() >= 4), "the trickled polls were not cut off and made again: "
+                + started.get() + " requests, " + gateway.counters().of("nvr-slow"));
+        String why = gateway.counters().of("nvr-slow").lastError();
+        assertTrue(why != null && why.contains("did not finish its answer"), "not counted against the recorder: " + why);
+        assertTrue(most.get() <= 3, "polls piled up on the trickling recorder: " + most.get() + " connections at once");
+        assertTrue(events("nvr-main", NvrFamily.STATUS).size() > sound, "the sound recorder was not read meanwhile");
+        assertTrue(events("nvr-slow", NvrFamily.STATUS).isEmpty());
+    }
+
     @Test
     void aSilentRecorderStoresNothingAndTheOtherPollsGoOn() throws Exception {
         assertTrue(Await.eventually(15, () -> !events("nvr-main", NvrFamily.STATUS).isEmpty()));

@@ -76,6 +76,49 @@ class IsapiStatusParserTest {
                 + "</startTime></timeSpan></CMSearchResult>")));
     }
 
+    @Test
+    void channelsAfterTheirListDuplicatesAndBadNumbersAreNotChannels() {
+        assertEquals(List.of(new RecorderStatus.Channel(1, true, true)), parser.channels(b("{\"WorkingStatus\":{\"ChanStatus\":["
+                + "{\"chanNo\":1,\"record\":1},{\"chanNo\":1,\"record\":0},{\"chanNo\":0,\"record\":1},{\"chanNo\":-3,\"record\":1}],"
+                + "\"HDStatus\":[{\"chanNo\":9,\"record\":0}]}}")));
+    }
+
+    @Test
+    void aSearchAnswerMustBeASearchResultAndNoMatchesIsNone() {
+        // a device echoing the gateway's own request back would otherwise report recordings since 2000
+        assertThrows(RejectedInputException.class, () -> parser.firstMatchStart(b(RecorderPoll.searchFor(1))));
+        assertNull(parser.firstMatchStart(b("<CMSearchResult><numOfMatches>0</numOfMatches><matchList><searchMatchItem><timeSpan>"
+                + "<startTime>2000-01-01T00:00:00Z</startTime></timeSpan></searchMatchItem></matchList></CMSearchResult>")));
+    }
+
+    @Test
+    void formattingErasesAndIsNoSoundDisk() {
+        assertTrue(!new RecorderStatus.Disk("1", "hdd1", "formating", 1, 1).healthy());
+    }
+
+    @Test
+    void aMappedCameraTheRecorderDoesNotListAndARecorderWithoutDisksAreReported() {
+        org.campusedge.api.Device nvr = new org.campusedge.api.Device("nvr-1", "s", "nvr-isapi", "nvr", org.campusedge.api.Location.UNKNOWN,
+                "http://127.0.0.1:1", java.util.Map.of("channels", "1=cam-a,5=cam-e"));
+        org.campusedge.api.DeviceRegistry none = new org.campusedge.api.DeviceRegistry() {
+            public String schoolId() { return "s"; }
+            public java.util.Optional<org.campusedge.api.Device> device(String id) { return java.util.Optional.empty(); }
+            public java.util.Collection<org.campusedge.api.Device> devices() { return List.of(); }
+            public java.util.Optional<org.campusedge.api.Profile> profile(String id) { return java.util.Optional.empty(); }
+            public java.util.Collection<org.campusedge.api.Profile> profiles() { return List.of(); }
+            public List<String> loadErrors() { return List.of(); }
+            public long generation() { return 0; }
+            public AutoCloseable addListener(Listener l) { return () -> { }; }
+        };
+        List<org.campusedge.api.CampusEvent> events = new RecorderEvents(none).of(nvr, new RecorderStatus(List.of(),
+                List.of(new RecorderStatus.Channel(1, true, true)), null), java.time.Duration.ofDays(30), null, Instant.now());
+        assertEquals(List.of(NvrFamily.STATUS, NvrFamily.NOT_RECORDING, NvrFamily.DISK_FAULT),
+                events.stream().map(org.campusedge.api.CampusEvent::kind).toList());
+        assertEquals("5", events.get(1).attributes().get("channel"));
+        assertEquals("true", events.get(1).attributes().get("missing"));
+        assertEquals("cam-e", events.get(1).attributes().get("camera"));
+    }
+
     /** The family's defaults are the ones its Metatype (what docs/SETTINGS.md and the launcher read) says. */
     @Test
     void theFamilysMetatypeDefaultsAreItsOwn() throws Exception {
