@@ -45,6 +45,7 @@ public final class NvrFamily implements DeviceFamily {
 
     private ScheduledFuture<?> poll;
     private DeviceRegistry registry;
+    private org.campusedge.camel.ingest.IngressCounters counters;
     private CommandSender commands;
     private CamelContext camel;
 
@@ -81,6 +82,7 @@ public final class NvrFamily implements DeviceFamily {
     @Override
     public void bind(FamilyContext c) {
         registry = c.registry();
+        counters = c.counters();
         int timeout = setting(c, "timeoutSeconds");
         c.bind("nvrPoll", new RecorderPoll(c.registry(), c.counters(), c.credentials(),
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeout)).build(), Duration.ofSeconds(timeout),
@@ -109,7 +111,17 @@ public final class NvrFamily implements DeviceFamily {
         try {
             for (Device d : registry.devices()) {
                 if (d.family().equals(name()) && camel.getRoute("nvr-" + d.id()) != null) {
-                    commands.send("direct:nvr-" + d.id(), d.id(), "none", Object.class, () -> null, e -> null);
+                    // a poll that read the recorder and whose events were stored counts as one message taken from it
+                    commands.send("direct:nvr-" + d.id(), d.id(), "CampusRecorderStored", Boolean.class, () -> false, e -> {
+                        if (e != null) {
+                            counters.record(d.id(), e);
+                        }
+                        return false;
+                    }).thenAccept(read -> {
+                        if (Boolean.TRUE.equals(read)) {
+                            counters.accepted(d.id());
+                        }
+                    });
                 }
             }
         } catch (RuntimeException e) {

@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class RecorderPoll extends AsyncProcessorSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecorderPoll.class);
+    /** Header set true when a poll read the recorder and left its events to be stored. */
+    static final String READ = "CampusRecorderRead";
     /** Header with the recorder's base URL, from the inventory's address. */
     static final String ADDRESS = "CampusDeviceAddress";
 
@@ -133,6 +135,7 @@ final class RecorderPoll extends AsyncProcessorSupport {
                     });
                 }
                 exchange.getIn().setBody(events.of(nvr, status, retentionOf(nvr), oldest.get(nvr.id()), now));
+                exchange.getIn().setHeader(READ, Boolean.TRUE);
             }
             callback.done(false);
         });

@@ -94,6 +94,7 @@ class NvrRouteTest {
         assertTrue(events("nvr-main", NvrFamily.DISK_FAULT).isEmpty());
         assertTrue(events("nvr-main", NvrFamily.RETENTION_SHORT).isEmpty());
         assertEquals(0, nvr.refusedLogins(), "the gateway's Digest answers were refused");
+        assertTrue(Await.eventually(5, () -> gateway.counters().of("nvr-main").accepted() >= 1), "a stored poll was not counted");
     }
 
     @Test
