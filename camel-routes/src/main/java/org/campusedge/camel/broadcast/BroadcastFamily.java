@@ -8,11 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.camel.CamelContext;
 import org.campusedge.api.BroadcastRequest;
 import org.campusedge.api.Broadcasts;
 import org.campusedge.api.Device;
-import org.campusedge.api.DeviceRegistry;
 import org.campusedge.camel.family.DeviceFamily;
 import org.campusedge.camel.family.FamilyContext;
 import org.slf4j.Logger;
@@ -36,8 +34,6 @@ public final class BroadcastFamily implements DeviceFamily {
 
     private volatile GatewayBroadcasts broadcasts;
     private ScheduledFuture<?> poll;
-    private DeviceRegistry registry;
-    private CamelContext camel;
 
     @Override
     public String name() {
@@ -66,7 +62,6 @@ public final class BroadcastFamily implements DeviceFamily {
 
     @Override
     public void bind(FamilyContext c) {
-        registry = c.registry();
         c.bind("broadcastStatus", new BroadcastStatusNormaliser(c.registry()));
         c.bind("broadcastCommand", new BroadcastCommand(c.registry(), c.counters(),
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(), Duration.ofSeconds(5), c.credentials()));
@@ -75,18 +70,15 @@ public final class BroadcastFamily implements DeviceFamily {
     @Override
     public void started(FamilyContext c) {
         broadcasts = new GatewayBroadcasts(c.commands());
-        camel = c.commands().context();
         int seconds = c.setting("controllerPollSeconds", Integer.class, 60);
-        poll = c.timer().scheduleWithFixedDelay(this::pollControllers, 5, seconds, TimeUnit.SECONDS);
+        poll = c.timer().scheduleWithFixedDelay(() -> pollControllers(c), 5, seconds, TimeUnit.SECONDS);
     }
 
     /** Each controller that has its command route is asked for its zones; the answer (or none) is what the route records. */
-    private void pollControllers() {
+    private void pollControllers(FamilyContext c) {
         try {
-            for (Device d : registry.devices()) {
-                if (d.family().equals(name()) && camel.getRoute("broadcast-command-" + d.id()) != null) {
-                    broadcasts.send(BroadcastRequest.status(d.id()));
-                }
+            for (Device d : c.devicesWithRoute(name(), "broadcast-command-")) {
+                broadcasts.send(BroadcastRequest.status(d.id()));
             }
         } catch (RuntimeException e) {
             LOG.warn("Polling the broadcast controllers failed: {}", e.toString());

@@ -31,11 +31,6 @@ public final class CommandSender implements AutoCloseable {
         this.producer = context.createProducerTemplate();
     }
 
-    /** The context whose routes the commands go into. */
-    public CamelContext context() {
-        return context;
-    }
-
     /**
      * @param noRoute what to answer when the device has no command route (not in the inventory)
      * @param notSent what to answer when the route failed before it made a result

@@ -79,10 +79,15 @@ public final class Families {
                 out.add("profile " + d.profileId() + ": no device family '" + d.family() + "' is installed; its devices get no route");
                 return;
             }
-            registry.profile(d.profileId()).map(Profile::protocol).filter(p -> p != null && !f.protocols().contains(p))
-                    .ifPresent(p -> out.add("profile " + d.profileId() + ": protocol " + p + " is not one the " + f.name()
-                            + " family speaks (" + new java.util.TreeSet<>(f.protocols()) + ")"));
-            registry.profile(d.profileId()).map(Profile::events).orElse(List.of()).stream()
+            Profile profile = registry.profile(d.profileId()).orElse(null);
+            if (profile == null) {
+                return;
+            }
+            if (profile.protocol() != null && !f.protocols().contains(profile.protocol())) {
+                out.add("profile " + d.profileId() + ": protocol " + profile.protocol() + " is not one the " + f.name()
+                        + " family speaks (" + new java.util.TreeSet<>(f.protocols()) + ")");
+            }
+            profile.events().stream()
                     .filter(k -> !f.eventKinds().contains(k))
                     .forEach(k -> out.add("profile " + d.profileId() + ": lists event " + k + ", which the " + f.name()
                             + " family never produces (it produces " + new java.util.TreeSet<>(f.eventKinds()) + ")"));

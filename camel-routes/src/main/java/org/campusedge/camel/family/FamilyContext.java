@@ -91,6 +91,12 @@ public final class FamilyContext {
         this.commands = commands;
     }
 
+    /** The inventory's devices of a family that have a route {@code routePrefix + id} running now: whom a poll asks. */
+    public java.util.List<org.campusedge.api.Device> devicesWithRoute(String family, String routePrefix) {
+        return registry.devices().stream().filter(d -> d.family().equals(family) && camel.getRoute(routePrefix + d.id()) != null)
+                .toList();
+    }
+
     /** A setting of the family, or {@code fallback} when it is not set or of another type. */
     public <T> T setting(String key, Class<T> type, T fallback) {
         Object v = settings.get(key);

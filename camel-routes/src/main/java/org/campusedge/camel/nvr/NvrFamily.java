@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.camel.CamelContext;
 import org.campusedge.api.Device;
-import org.campusedge.api.DeviceRegistry;
 import org.campusedge.camel.command.CommandSender;
 import org.campusedge.camel.family.DeviceFamily;
 import org.campusedge.camel.family.FamilyContext;
@@ -44,10 +42,6 @@ public final class NvrFamily implements DeviceFamily {
             "retentionEvery", "10", "timeoutSeconds", "5");
 
     private ScheduledFuture<?> poll;
-    private DeviceRegistry registry;
-    private org.campusedge.camel.ingest.IngressCounters counters;
-    private CommandSender commands;
-    private CamelContext camel;
 
     @Override
     public String name() {
@@ -81,8 +75,6 @@ public final class NvrFamily implements DeviceFamily {
 
     @Override
     public void bind(FamilyContext c) {
-        registry = c.registry();
-        counters = c.counters();
         int timeout = setting(c, "timeoutSeconds");
         c.bind("nvrPoll", new RecorderPoll(c.registry(), c.counters(), c.credentials(),
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeout)).build(), Duration.ofSeconds(timeout),
@@ -91,10 +83,8 @@ public final class NvrFamily implements DeviceFamily {
 
     @Override
     public void started(FamilyContext c) {
-        commands = c.commands();
-        camel = commands.context();
-        int seconds = Math.max(1, setting(c, "pollSeconds"));
-        poll = c.timer().scheduleWithFixedDelay(this::pollRecorders, 1, seconds, TimeUnit.SECONDS);
+        int seconds = setting(c, "pollSeconds");
+        poll = c.timer().scheduleWithFixedDelay(() -> pollRecorders(c), 1, seconds, TimeUnit.SECONDS);
     }
 
     /** A setting, at least 1 (a zero timeout or period would make no sense and a zero timeout is refused by the HTTP client). */
@@ -107,22 +97,21 @@ public final class NvrFamily implements DeviceFamily {
     }
 
     /** Each recorder with a route is asked; its route stores what it said. */
-    private void pollRecorders() {
+    private void pollRecorders(FamilyContext c) {
+        CommandSender commands = c.commands();
         try {
-            for (Device d : registry.devices()) {
-                if (d.family().equals(name()) && camel.getRoute("nvr-" + d.id()) != null) {
-                    // a poll that read the recorder and whose events were stored counts as one message taken from it
-                    commands.send("direct:nvr-" + d.id(), d.id(), "CampusRecorderStored", Boolean.class, () -> false, e -> {
-                        if (e != null) {
-                            counters.record(d.id(), e);
-                        }
-                        return false;
-                    }).thenAccept(read -> {
-                        if (Boolean.TRUE.equals(read)) {
-                            counters.accepted(d.id());
-                        }
-                    });
-                }
+            for (Device d : c.devicesWithRoute(name(), "nvr-")) {
+                // a poll that read the recorder and whose events were stored counts as one message taken from it
+                commands.send("direct:nvr-" + d.id(), d.id(), "CampusRecorderStored", Boolean.class, () -> false, e -> {
+                    if (e != null) {
+                        c.counters().record(d.id(), e);
+                    }
+                    return false;
+                }).thenAccept(read -> {
+                    if (Boolean.TRUE.equals(read)) {
+                        c.counters().accepted(d.id());
+                    }
+                });
             }
         } catch (RuntimeException e) {
             LOG.warn("Polling the video recorders failed: {}", e.toString());

@@ -63,7 +63,6 @@ final class RecorderPoll extends AsyncProcessorSupport {
     /** The recorders being polled now: a poll still in flight when the next is due is not doubled. */
     private final java.util.Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
-
     RecorderPoll(DeviceRegistry registry, IngressCounters counters, DeviceCredentials credentials, HttpClient http, Duration timeout,
                  Duration retention, int retentionEvery) {
         this.registry = registry;
