@@ -73,8 +73,14 @@ try {
   check(hours.length === 24 && hours.every((h) => /^\d\d:00$/.test(h)), `energy: the trend chart has a bar per hour of the last 24 (${hours[0]} … ${hours[23]})`);
   const districts = await page.evaluate(() => echarts.getInstanceByDom(document.getElementById("district-trend")).getOption().series.map((x) => x.name));
   check(districts.includes("江城区"), `energy: a trend line per district (${districts})`);
+  const quietSchool = process.env.QUIET_SCHOOL;
+  await page.waitForFunction((q) => echarts.getInstanceByDom(document.getElementById("per-student-chart")).getOption().yAxis[0].data
+    .some((n) => n.includes(q)), quietSchool, { timeout: 20000 });
   const ranked = await page.evaluate(() => echarts.getInstanceByDom(document.getElementById("per-student-chart")).getOption().yAxis[0].data);
-  check(ranked.some((n) => n.includes(school)), `energy: the schools ranked by kWh per student (${ranked})`);
+  const at = (id) => ranked.findIndex((n) => n.includes(id));
+  // the chart's category axis runs bottom-up: the most per student is the last entry, drawn at the top
+  check(at(school) >= 0 && at(quietSchool) > at(school),
+    `energy: the schools ranked by kWh per student, 0.5 kWh (${quietSchool}) above 0 (${school}): ${ranked}`);
   await cspClean("energy");
   await page.screenshot({ path: `${shots}/city-energy.png`, fullPage: true });
 
@@ -107,6 +113,18 @@ try {
   await page.click("#tabs button[data-view=quiet]");
   await page.waitForSelector("#quiet-schools", { state: "visible", timeout: 5000 });
   check((await page.locator(`#quiet-schools tbody tr:has-text("${school}")`).count()) === 0, "quiet: the live school is not listed as quiet");
+  await page.waitForSelector(`#quiet-schools tbody tr[data-school="${quietSchool}"][data-reason="quiet"]`, { timeout: 5000 });
+  const silent = await page.locator(`#quiet-schools tbody tr[data-school="${quietSchool}"]`).innerText();
+  check(/2\s*(小时|h)/.test(silent), `quiet: the school silent for two hours is listed with how long (${silent.replace(/\s+/g, " ")})`);
+  await page.screenshot({ path: `${shots}/city-quiet.png`, fullPage: true });
+  // a bureau officer's phone: the page fits its width
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.click("#tabs button[data-view=safety]");
+  await page.waitForSelector(`#alarms-table tbody tr:has-text("perimeter-intrusion-night")`, { timeout: 20000 });
+  const phoneFit = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+  check(phoneFit.page <= phoneFit.screen, `on a phone the dashboard fits the screen: ${JSON.stringify(phoneFit)}`);
+  await page.screenshot({ path: `${shots}/city-phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1400, height: 900 });
 
   // English, then the emergency broadcast to every school, and each school's answer
   await page.selectOption("#lang", "en");

@@ -149,8 +149,36 @@ try {
   check(/^[0-9a-f]{40}$/.test(refusedCert) && (await admin.textContent("#certificates tbody tr")).includes("urn:campusedge:sim:energy-server"),
     `the energy server's certificate is listed as refused (SHA-1 ${refusedCert})`);
   check(/SHA-1 [0-9a-f]{40}/.test(await admin.textContent("#own-certificate")), "the gateway's own certificate thumbprint is shown");
+  // a point the kit's profile lacks (the chemistry bench's conductivity probe): listed with one button giving the lines to add
+  await admin.waitForSelector('#counters button[data-point="conductivity"]', { timeout: 15000 });
+  await admin.click('#counters button[data-point="conductivity"]');
+  await admin.waitForSelector("#profile-hint:not([hidden])", { timeout: 5000 });
+  const snippet = await admin.textContent("#profile-snippet");
+  const hint = await admin.textContent("#profile-hint-text");
+  check(snippet.includes("- name: conductivity\n    unit: \"mS/cm\"\n    type: number") && hint.includes("lab-sensor-kit.yaml"),
+    `"add to profile" gives the lines for lab-sensor-kit.yaml: ${JSON.stringify(snippet)}`);
+  // the password rule is said before anything is refused, and a short password never leaves the browser
+  const rules = await admin.textContent("#new-user-rules");
+  check(/10/.test(rules) && await admin.locator("#new-user-rules").isVisible(), `the new-user form states its rules: ${rules}`);
+  await admin.fill("#new-name", "guard-short");
+  await admin.fill("#new-password", "short");
+  await admin.click("#new-user button[type=submit]");
+  const tooShort = await admin.evaluate(() => document.getElementById("new-password").validationMessage);
+  await admin.waitForTimeout(500);
+  check(tooShort.length > 0 && await admin.locator('#users td:text-is("guard-short")').count() === 0,
+    `a 5-character password is stopped by the form (${tooShort}) and no user is made`);
+  await admin.fill("#new-name", "");
+  await admin.fill("#new-password", "");
+  // an empty table says so
+  const emptySays = await admin.evaluate(() => getComputedStyle(document.getElementById("screens"), "::after").content);
+  check(await admin.locator("#screens tbody tr").count() === 0 && emptySays === '"无"', `the empty wall-screen table says ${emptySays}`);
+  await admin.evaluate(() => window.scrollTo(0, 0));
   await admin.screenshot({ path: `${shots}/admin.png`, fullPage: true });
   await cspClean(admin, "the admin page");
+  const words = await admin.evaluate(() => { const zh = Object.keys(I18N["zh-CN"]), en = Object.keys(I18N.en);
+    return { one: zh.filter((k) => !en.includes(k)).concat(en.filter((k) => !zh.includes(k))),
+      bare: [...document.querySelectorAll("[data-t]")].map((e) => e.dataset.t).filter((k) => !zh.includes(k)) }; });
+  check(words.one.length === 0 && words.bare.length === 0, `every label in both languages (${JSON.stringify(words)})`);
   admin.once("dialog", (d) => d.accept());
   await admin.click(`#certificates button[data-trust="${refusedCert}"]`);
   await admin.waitForSelector(`#certificates tr[data-thumbprint="${refusedCert}"] td.online`, { timeout: 5000 });
@@ -190,6 +218,8 @@ try {
   console.log(`     alarm on screen ${seenAfter} ms after the camera posted`);
   check(seenAfter <= 3000, `the alarm appeared without a reload in ${seenAfter} ms`);
   check(await guard.evaluate(() => window.notReloaded === true), "the page was not reloaded");
+  await guard.waitForSelector("#timeline tbody tr:has-text('camera.intrusion'):has-text('cam-fence-north-1')", { timeout: 5000 });
+  check(await guard.evaluate(() => window.notReloaded === true), "the timeline's newest page shows the intrusion with its alarm, not reloaded");
   await guard.screenshot({ path: `${shots}/security-alarm.png`, fullPage: true });
   // the timeline, filtered by building and kind, shows the intrusion with its snapshot link
   await guard.fill("#f-building", "北围墙 North Fence");
@@ -253,7 +283,7 @@ try {
   check(true, "a reload keeps the page, Back returns to the newest");
   // on a phone: nothing wider than the screen, the alarm and its button large enough to press
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: "zh-CN", ignoreHTTPSErrors: true, storageState: await guard.context().storageState() });
+    locale: "zh-CN", timezoneId: "Asia/Shanghai", ignoreHTTPSErrors: true, storageState: await guard.context().storageState() });
   const pocket = await phone.newPage();
   await pocket.goto(`${base}/security.html`);
   await pocket.waitForSelector("#alarms tbody tr .sev-CRITICAL", { timeout: 10000 });
@@ -298,6 +328,9 @@ try {
     `units as a teacher reads them: "${panelTitle}", "${pressureTitle}"`);
   const pressure = await chartOf(teacher, '.chart-panel[data-point="pressure"] .chart');
   check(!pressure || pressure.series.every((s) => s.data.every(([, v]) => v === null || (v > 50 && v < 210))), "pressure is drawn in kPa, not Pa");
+  await teacher.click('#window button[data-minutes="45"]');
+  const long = await chartOf(teacher, temperature);
+  check(long.xMax - long.xMin === 45 * 60 * 1000 && long.series.some((s) => s.data.length >= 2), "the last 45 minutes on one axis");
   // compare two benches: the others are unticked, the chart keeps the two and the URL says so
   for (let i = 2; i < benches; i++) await teacher.locator("#benches input[type=checkbox]").nth(i).uncheck();
   await teacher.click('#window button[data-minutes="5"]');
@@ -384,6 +417,18 @@ try {
   await teacher.click("#replay-close");
   await teacher.waitForSelector("#replay", { state: "hidden", timeout: 5000 });
   await teacher.screenshot({ path: `${shots}/lab.png`, fullPage: true });
+  // the lab page on a phone (a teacher walking between benches): one chart a row, nothing wider than the screen
+  const labPhone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    locale: "zh-CN", timezoneId: "Asia/Shanghai", ignoreHTTPSErrors: true, storageState: await teacher.context().storageState() });
+  const hand = await labPhone.newPage();
+  await hand.goto(teacher.url());
+  await hand.waitForFunction((sel) => { const el = document.querySelector(sel); const c = el && echarts.getInstanceByDom(el);
+    return c && c.getOption().series.some((s) => s.data.length >= 2); }, temperature, { timeout: 20000 });
+  const labFit = await hand.evaluate((sel) => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth,
+    chart: Math.round(document.querySelector(sel).getBoundingClientRect().width) }), temperature);
+  check(labFit.page <= labFit.screen && labFit.chart >= 300, `on a phone the lab page fits and its charts are full width: ${JSON.stringify(labFit)}`);
+  await hand.screenshot({ path: `${shots}/lab-phone.png` });
+  await labPhone.close();
   const refused = await teacher.goto(`${base}/security.html`);
   check(refused.status() === 403, "a teacher is refused the security page (403)");
   await teacher.screenshot({ path: `${shots}/teacher-refused.png`, fullPage: true });
@@ -406,6 +451,7 @@ try {
     return { meters: o.yAxis[0].data.length, limit: o.series[0].markLine && o.series[0].markLine.data[0].xAxis }; });
   check(draw.meters >= 4 && draw.limit === 60, `each meter's draw is drawn against the rule's 60 kW night limit: ${JSON.stringify(draw)}`);
   await cspClean(teacher, "the energy page");
+  await teacher.screenshot({ path: `${shots}/energy.png`, fullPage: true });
   // the policy holds against what it is for: markup that slipped past escaping cannot run a script or an inline handler
   const ran = await teacher.evaluate(async () => {
     const holder = document.createElement("div");
@@ -418,7 +464,6 @@ try {
     return { pwned: window.__pwned ?? null, refused: (window.__csp || []).length };
   });
   check(ran.pwned === null && ran.refused >= 2, `an injected inline script and handler do not run (${JSON.stringify(ran)})`);
-  await teacher.screenshot({ path: `${shots}/energy.png`, fullPage: true });
   const ack = await teacher.evaluate(async () => {
     const me = await (await fetch("/api/me")).json();
     const post = async (key) => (await fetch("/api/alarms/acknowledge", { method: "POST", headers: { "X-CSRF-Token": me.csrf,

@@ -231,11 +231,25 @@ async function loadAdmin() {
     `<tr><th>${esc(k)}</th><td class="${cls}" data-cloud="${esc(k)}">${esc(v)}</td></tr>`).join("");
   document.querySelector("#counters tbody").innerHTML = a.counters.map((c) => `<tr><td>${esc(c.device)}</td><td>${c.accepted}</td>
     <td class="${c.rejected ? "offline" : ""}">${c.rejected}</td><td>${c.deferred}</td><td class="muted">${esc(c.lastError)}</td>
-    <td class="muted">${(c.unprofiled || []).map((u) => `<span title="${esc(t("unprofiledHint"))} {name: ${esc(u.point)}, unit: ${esc(u.unit || "")}}">${esc(u.point)}${u.unit ? ` (${esc(u.unit)})` : ""} ×${u.readings}</span>`).join(", ")}</td></tr>`).join("");
+    <td class="muted">${(c.unprofiled || []).map((u) => `<span class="unprofiled">${esc(u.point)}${u.unit ? ` (${esc(u.unit)})` : ""} ×${u.readings}
+      <button class="act" data-profile="${esc(c.profile || "")}" data-point="${esc(u.point)}" data-unit="${esc(u.unit || "")}">${t("addToProfile")}</button></span>`).join(" ")}</td></tr>`).join("");
   document.querySelector("#components tbody").innerHTML = a.components.map((c) => `<tr><td>${esc(c.name)}</td>
     <td class="${c.state === "ACTIVE" || c.state === "SATISFIED" ? "online" : "offline"}">${esc(c.state)}</td></tr>`).join("");
   document.querySelector("#bundles tbody").innerHTML = a.bundles.map((b) => `<tr><td>${esc(b.name)}</td><td>${esc(b.version)}</td>
     <td class="${b.state === "ACTIVE" ? "online" : "offline"}">${esc(b.state)}</td></tr>`).join("");
 }
+// "add to profile": the lines to add under the profile's points, shown and copied (the unit quoted: "%RH", "uS/cm")
+document.getElementById("counters").addEventListener("click", async (e) => {
+  const b = e.target.closest("button[data-point]");
+  if (!b) return;
+  const snippet = `  - name: ${b.dataset.point}\n` + (b.dataset.unit ? `    unit: ${JSON.stringify(b.dataset.unit)}\n` : "")
+    + "    type: number\n    description: " + JSON.stringify(b.dataset.point) + "\n";
+  let copied = false;
+  try { await navigator.clipboard.writeText(snippet); copied = true; } catch (err) { /* no clipboard here: the lines are shown */ }
+  const file = (b.dataset.profile || "?") + ".yaml";
+  document.getElementById("profile-hint-text").textContent = t(copied ? "unprofiledHint" : "unprofiledHintNoCopy").replace("{file}", file);
+  document.getElementById("profile-snippet").textContent = snippet;
+  document.getElementById("profile-hint").hidden = false;
+});
 whoAmI().then(() => { loadUsers(); loadGrants(); loadScreens(); loadDevices(); loadCredentials(); loadCertificates(); loadAdmin();
   setInterval(() => { loadAdmin(); loadCertificates(); }, 10000); });

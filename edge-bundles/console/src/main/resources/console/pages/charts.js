@@ -56,6 +56,6 @@ function makeChart(el) {
 }
 
 function axisStyle(look) {
-  return { axisLabel: { color: look.muted, fontSize: look.font }, axisLine: { lineStyle: { color: look.line } },
+  return { axisLabel: { color: look.muted, fontSize: look.font, hideOverlap: true }, axisLine: { lineStyle: { color: look.line } },
     splitLine: { lineStyle: { color: look.line } }, nameTextStyle: { color: look.muted, fontSize: look.font } };
 }

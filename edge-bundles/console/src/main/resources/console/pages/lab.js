@@ -161,7 +161,8 @@ function render(all = true) {
     });
     const formatter = (name) => `${name}  ${formatValue(latest[name], u)}`;
     // the whole option when something but the data changed (benches, the look, a recording); else the data and the axis only
-    const shape = `${shown.map((b) => b.id).join()}|${document.documentElement.classList.contains("projector")}|${!!view.replay}`;
+    const narrow = w < 560; // a phone: the benches under the chart, not beside it
+    const shape = `${shown.map((b) => b.id).join()}|${document.documentElement.classList.contains("projector")}|${!!view.replay}|${narrow}`;
     if (p.shape === shape) {
       p.chart.setOption({ legend: { formatter }, xAxis: { min: from, max: to }, series: series.map((x) => ({ id: x.id, data: x.data })) });
       continue;
@@ -172,9 +173,10 @@ function render(all = true) {
     p.chart.setOption({
       animation: false,
       // the benches and their latest values in a column beside the chart, like a table the class can read
-      grid: { left: look.font * 4.5, right: look.font * 15, top: look.font, bottom: look.font * 2.5 },
-      legend: { orient: "vertical", right: 0, top: "middle", selectedMode: false, itemGap: look.font * 0.6,
-        textStyle: { color: look.text, fontSize: look.font }, formatter },
+      grid: narrow ? { left: look.font * 4.5, right: look.font, top: look.font, bottom: look.font * (2.5 + 1.6 * Math.ceil(shown.length / 2)) }
+        : { left: look.font * 4.5, right: look.font * 15, top: look.font, bottom: look.font * 2.5 },
+      legend: { orient: narrow ? "horizontal" : "vertical", ...(narrow ? { left: 0, bottom: 0 } : { right: 0, top: "middle" }),
+        selectedMode: false, itemGap: look.font * 0.6, textStyle: { color: look.text, fontSize: look.font }, formatter },
       tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: (v) => formatValue(v, u) },
       xAxis: { type: "time", min: from, max: to, ...axisStyle(look) },
       yAxis: { type: "value", ...axisRange(point), ...axisStyle(look) },

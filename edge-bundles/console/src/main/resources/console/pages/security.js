@@ -217,7 +217,8 @@ function openFeed() {
   feed.addEventListener("alarm", () => {
     heardAt = Date.now();
     loadAlarms();
-    if (document.getElementById("f-kind").value === "alarm.*" && !new URLSearchParams(location.search).get("before")) loadTimeline();
+    // the newest page follows: the event that raised (or cleared) the alarm is stored before the alarm is told
+    if (!new URLSearchParams(location.search).get("before")) loadTimeline();
   });
   feed.addEventListener("drill", (ev) => { heardAt = Date.now(); drillEvent(ev); });
   feed.addEventListener("beat", () => { heardAt = Date.now(); if (state !== "live") { state = "live"; loadAlarms(); } showStatus(); });

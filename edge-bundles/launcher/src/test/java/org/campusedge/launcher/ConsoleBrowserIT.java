@@ -121,6 +121,10 @@ class ConsoleBrowserIT {
                     + " AND json_extract(attributes, '$.rule') = 'lab-ph-out-of-range'").isEmpty()), "no pH alarm was raised");
             String labAlarm = GatewayFixture.rows(gw.storePath(), "SELECT json_extract(attributes, '$.alarm') FROM event_log"
                     + " WHERE kind = 'alarm.raised' AND json_extract(attributes, '$.rule') = 'lab-ph-out-of-range'").get(0);
+            // a student's conductivity probe the kit's profile lacks: kept, and listed on the admin page for the profile
+            String chem2 = "lab-chem-1-s2";
+            assertEquals(org.eclipse.californium.core.coap.CoAP.ResponseCode.CHANGED, GatewayFixture.postAs(gw, chem2,
+                    gw.deviceKeys().secret(chem2), chem2, "[{\"n\":\"ph\",\"v\":7.0},{\"n\":\"conductivity\",\"u\":\"mS/cm\",\"v\":1.2}]").getCode());
             String newKey;
             try (LabSensorSimulator sensors = new LabSensorSimulator(URI.create("coaps://127.0.0.1:" + gw.coapsPort()), physics, gw.deviceKeys())) {
                 sensors.start(7, 300);
@@ -136,7 +140,7 @@ class ConsoleBrowserIT {
                 assertEquals(0, camera.configurationAsked(), "the console fetched the camera's configuration for someone");
                 BrowserScript.assertScreenshots("admin.png", "security-alarm.png", "security-acknowledged.png", "security-phone.png",
                         "security-page-2.png", "lab.png", "lab-projector.png", "lab-recording.png", "lab-alarm.png", "lab-closed.png", "lab-lesson.png", "teacher-refused.png",
-                        "energy.png");
+                        "energy.png", "lab-phone.png", "security-en.png");
                 // the key the page showed is the one the gateway now holds for the kit, and it never reached the log
                 Matcher k = Pattern.compile("NEW_KEY lab-bio-1-s1 (\\S+)").matcher(output);
                 assertTrue(k.find(), output);

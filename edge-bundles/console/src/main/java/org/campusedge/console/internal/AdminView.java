@@ -94,6 +94,7 @@ final class AdminView {
         for (DeviceCounters.Counts c : counters.all()) {
             g.writeStartObject();
             g.writeStringField("device", c.deviceId());
+            g.writeStringField("profile", registry.device(c.deviceId()).map(org.campusedge.api.Device::profileId).orElse(""));
             g.writeNumberField("accepted", c.accepted());
             g.writeNumberField("rejected", c.rejected());
             g.writeNumberField("deferred", c.deferred());
