@@ -179,6 +179,14 @@ try {
     return { one: zh.filter((k) => !en.includes(k)).concat(en.filter((k) => !zh.includes(k))),
       bare: [...document.querySelectorAll("[data-t]")].map((e) => e.dataset.t).filter((k) => !zh.includes(k)) }; });
   check(words.one.length === 0 && words.bare.length === 0, `every label in both languages (${JSON.stringify(words)})`);
+  // and no word defined twice in one language (the later silently wins: the certificates' "subject" became the card section's title)
+  const source = await admin.evaluate(async () => (await fetch("/app.js")).text());
+  const twice = ["\"zh-CN\": {", "en: {"].flatMap((open) => {
+    const from = source.indexOf(open), block = source.slice(from + open.length, source.indexOf("\n  }", from));
+    const keys = [...block.replace(/"(?:[^"\\]|\\.)*"/g, '""').matchAll(/([A-Za-z_]\w*)\s*:/g)].map((m) => m[1]);
+    return keys.filter((k, i) => keys.indexOf(k) !== i);
+  });
+  check(twice.length === 0, `no word is defined twice in the console's languages (${twice})`);
   admin.once("dialog", (d) => d.accept());
   await admin.click(`#certificates button[data-trust="${refusedCert}"]`);
   await admin.waitForSelector(`#certificates tr[data-thumbprint="${refusedCert}"] td.online`, { timeout: 5000 });
