@@ -1,18 +1,24 @@
 package org.campusedge.city;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.cloudevents.CloudEventData;
+import io.cloudevents.jackson.JsonCloudEventData;
+import io.cloudevents.jackson.JsonFormat;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-/** Reads a message body as a structured-mode CloudEvent 1.0 in JSON. */
+/** Reads a message body as a structured-mode CloudEvent 1.0 in JSON, with the CloudEvents Java SDK. */
 final class CloudEventParser {
 
-    static final String CONTENT_TYPE = "application/cloudevents+json";
+    static final String CONTENT_TYPE = JsonFormat.CONTENT_TYPE;
+    /** The school, an extension attribute besides {@code source}. */
+    static final String SCHOOL = "school";
+    private static final JsonFormat FORMAT = new JsonFormat();
     static final String SOURCE_PREFIX = "/campus-edge/";
     private static final int MAX_BYTES = 1 << 20;
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -30,7 +36,7 @@ final class CloudEventParser {
         return base.equals(CONTENT_TYPE);
     }
 
-    /** The event of a body; fails with the reason when it is not one. */
+    /** The event of a body, read by the CloudEvents SDK; fails with the reason when it is not one. */
     static CloudEvent parse(byte[] body) throws BadMessageException {
         if (body == null || body.length == 0) {
             throw new BadMessageException("empty body");
@@ -38,38 +44,50 @@ final class CloudEventParser {
         if (body.length > MAX_BYTES) {
             throw new BadMessageException("body larger than " + MAX_BYTES + " bytes");
         }
-        String json = new String(body, StandardCharsets.UTF_8);
-        JsonNode root;
+        io.cloudevents.CloudEvent e;
         try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new BadMessageException("not JSON: " + e.getOriginalMessage());
+            e = FORMAT.deserialize(body);
+        } catch (RuntimeException bad) { // EventDeserializationException, and the SDK's checks of the attributes
+            Throwable why = bad.getCause() != null && bad.getCause().getMessage() != null ? bad.getCause() : bad;
+            throw new BadMessageException("not a CloudEvent: " + oneLine(why.getMessage()));
         }
-        if (root == null || !root.isObject()) {
-            throw new BadMessageException("not a JSON object");
-        }
-        if (!"1.0".equals(text(root, "specversion"))) {
-            throw new BadMessageException("specversion is not 1.0");
-        }
-        String id = required(root, "id");
-        String type = required(root, "type");
-        String school = text(root, "school");
-        String source = text(root, "source");
+        String id = nonBlank(e.getId(), "id");
+        String type = nonBlank(e.getType(), "type");
+        Object extension = e.getExtension(SCHOOL);
+        String school = extension instanceof String s ? s : null;
+        String source = e.getSource() == null ? null : e.getSource().toString();
         if (school == null && source != null && source.startsWith(SOURCE_PREFIX)) {
             school = source.substring(SOURCE_PREFIX.length());
         }
         if (school == null || school.isBlank()) {
             throw new BadMessageException("no school (extension attribute or source)");
         }
-        String time = text(root, "time");
-        Long timeMs = time == null ? null : instant(time, "time");
-        JsonNode data = root.get("data");
-        if (data == null || data.isNull()) {
-            data = JsonNodeFactory.instance.objectNode();
-        } else if (!data.isObject()) {
+        Long timeMs = e.getTime() == null ? null : e.getTime().toInstant().toEpochMilli();
+        JsonNode data = data(e.getData());
+        return new CloudEvent(id, type, school, e.getSubject(), timeMs, data, new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** The data as a JSON object: an empty one when there is none. */
+    private static JsonNode data(CloudEventData data) throws BadMessageException {
+        JsonNode node;
+        if (data == null) {
+            return JsonNodeFactory.instance.objectNode();
+        } else if (data instanceof JsonCloudEventData json) {
+            node = json.getNode();
+        } else {
+            try {
+                node = MAPPER.readTree(data.toBytes());
+            } catch (IOException bad) {
+                throw new BadMessageException("data is not JSON");
+            }
+        }
+        if (node == null || node.isNull()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        if (!node.isObject()) {
             throw new BadMessageException("data is not a JSON object");
         }
-        return new CloudEvent(id, type, school, text(root, "subject"), timeMs, data, json);
+        return node;
     }
 
     /** An RFC 3339 time in epoch milliseconds. */
@@ -81,16 +99,15 @@ final class CloudEventParser {
         }
     }
 
-    private static String required(JsonNode node, String field) throws BadMessageException {
-        String v = text(node, field);
+    private static String nonBlank(String v, String field) throws BadMessageException {
         if (v == null || v.isBlank()) {
             throw new BadMessageException("no " + field);
         }
         return v;
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || !v.isTextual() ? null : v.asText();
+    private static String oneLine(String s) {
+        String line = s == null ? "" : s.replaceAll("\\s+", " ");
+        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
     }
 }

@@ -43,7 +43,8 @@ final class Events {
                         + "\"raised\":[{\"rule\":\"camera.intrusion\",\"severity\":\"CRITICAL\",\"count\":2}],"
                         + "\"cleared\":[{\"rule\":\"camera.intrusion\",\"severity\":\"CRITICAL\",\"count\":1}],"
                         + "\"open\":[{\"rule\":\"camera.intrusion\",\"severity\":\"CRITICAL\",\"count\":1,\"oldestSince\":\"" + start + "\"},"
-                        + "{\"rule\":\"meter.offline\",\"severity\":\"WARNING\",\"count\":3,\"oldestSince\":\"" + start + "\"}]}");
+                        + "{\"rule\":\"meter.offline\",\"severity\":\"WARNING\",\"count\":3,\"oldestSince\":\"" + start + "\"}],"
+                        + "\"drillAlarmsRaised\":0}");
     }
 
     static String health(String school, Instant start, int cameraOnline, int cameraOffline) {
@@ -66,7 +67,10 @@ final class Events {
 
     /** An alarm transition as this release's gateways send it: the role that changed it, no person. */
     static String alarm(String school, String eventId, String alarmId, String state, Instant raisedAt, Instant at, String byRole) {
-        return alarmWith(school, eventId, alarmId, state, raisedAt, at, "\"byRole\":" + (byRole == null ? "null" : "\"" + byRole + "\""));
+        // a raise carries the event that raised it and its hops so far, as the gateway sends it
+        String raise = state.equals("raised") ? ",\"trigger\":\"ev-" + alarmId + "\",\"hops\":{\"occurred\":\"" + raisedAt
+                + "\",\"raised\":\"" + raisedAt + "\"}" : "";
+        return alarmWith(school, eventId, alarmId, state, raisedAt, at, "\"byRole\":" + (byRole == null ? "null" : "\"" + byRole + "\"") + raise);
     }
 
     /** As gateways before roles-not-people sent it: the staff login and their note. */
