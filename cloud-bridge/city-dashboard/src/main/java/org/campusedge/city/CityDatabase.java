@@ -4,23 +4,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.Query;
 
 /**
- * The dashboard's database over JDBC: SQLite by default (WAL, one writer connection and one reader
- * connection), or PostgreSQL by URL. Writes go through {@link #store}, {@link #gatewaySeen} and the command
- * methods, one at a time; reads (the dashboard's views and the read helpers below) use the reader connection.
+ * The dashboard's database, on Jdbi over JDBC: SQLite by default (WAL, one writer connection and one
+ * reader connection), or PostgreSQL by URL. Writes go through {@link #store}, {@link #gatewaySeen} and
+ * the command methods, one at a time, on the writer's handle; reads (the dashboard's views and the read
+ * helpers below) on the reader's. Statements, binding, transactions and savepoints are Jdbi's; a
+ * failure surfaces as the {@link SQLException} Jdbi wrapped.
  */
 public final class CityDatabase implements AutoCloseable {
 
@@ -32,12 +35,12 @@ public final class CityDatabase implements AutoCloseable {
         T map(ResultSet rs) throws SQLException;
     }
 
-    private final Connection writer;
-    /** A batch is open on the writer (guarded by the writer's lock). */
-    private boolean batching;
-    private final Connection reader;
+    private final Handle writer;
+    private final Handle reader;
+    /** Names the savepoints of a batch's writes. */
+    private final AtomicLong savepoints = new AtomicLong();
 
-    private CityDatabase(Connection writer, Connection reader) {
+    private CityDatabase(Handle writer, Handle reader) {
         this.writer = writer;
         this.reader = reader;
     }
@@ -66,8 +69,8 @@ public final class CityDatabase implements AutoCloseable {
                     st.execute("PRAGMA busy_timeout=10000");
                 }
             }
-            w.setAutoCommit(false);
-            return new CityDatabase(w, r);
+            Handle writer = Jdbi.open(w);
+            return new CityDatabase(writer, memory ? writer : Jdbi.open(r));
         } catch (SQLException | RuntimeException e) {
             closeQuietly(r);
             closeQuietly(w);
@@ -102,42 +105,37 @@ public final class CityDatabase implements AutoCloseable {
      */
     Stored store(CloudEvent e, String device, long receivedAtMs) throws BadMessageException, SQLException {
         synchronized (writer) {
-            Savepoint sp = begin();
-            try {
-                seen(e.school(), receivedAtMs, null);
-                int inserted = update(writer, "INSERT INTO messages (school, id, type, device, time, received_at_ms, payload)"
+            return inTransaction(h -> {
+                seen(h, e.school(), receivedAtMs, null);
+                int inserted = h.execute("INSERT INTO messages (school, id, type, device, time, received_at_ms, payload)"
                                 + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (school, id) DO NOTHING",
                         e.school(), e.id(), e.type(), device, e.timeMs(), receivedAtMs,
                         CloudEvent.ALARM.equals(e.type()) ? PeopleOut.scrub(e.json()) : e.json());
                 if (inserted > 0) {
-                    new SummaryWriter(writer, e, receivedAtMs).write();
+                    new SummaryWriter(h, e, receivedAtMs).write();
                 }
-                end(sp);
                 return inserted > 0 ? Stored.NEW : Stored.DUPLICATE;
-            } catch (BadMessageException | SQLException | RuntimeException ex) {
-                undo(sp);
-                throw ex;
-            }
+            });
         }
     }
 
     /** Records that a school's gateway was heard from now; {@code connected} null leaves that flag as it is. */
     void gatewaySeen(String school, Boolean connected, long nowMs) throws SQLException {
         synchronized (writer) {
-            Savepoint sp = begin();
             try {
-                seen(school, nowMs, connected);
-                end(sp);
-            } catch (SQLException | RuntimeException ex) {
-                undo(sp);
-                throw ex;
+                inTransaction(h -> {
+                    seen(h, school, nowMs, connected);
+                    return null;
+                });
+            } catch (BadMessageException impossible) {
+                throw new IllegalStateException(impossible);
             }
         }
     }
 
-    private void seen(String school, long nowMs, Boolean connected) throws SQLException {
+    private static void seen(Handle h, String school, long nowMs, Boolean connected) {
         Integer flag = connected == null ? null : connected ? 1 : 0;
-        update(writer, "INSERT INTO schools (id, gateway, last_seen_ms, connected) VALUES (?, ?, ?, ?)"
+        h.execute("INSERT INTO schools (id, gateway, last_seen_ms, connected) VALUES (?, ?, ?, ?)"
                         + " ON CONFLICT (id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms,"
                         + " connected = COALESCE(excluded.connected, schools.connected)",
                 school, Commands.gatewayOf(school), nowMs, flag);
@@ -159,12 +157,56 @@ public final class CityDatabase implements AutoCloseable {
     private void write(String sql, Object... params) throws SQLException {
         synchronized (writer) {
             try {
-                update(writer, sql, params);
-                writer.commit();
-            } catch (SQLException | RuntimeException ex) {
-                rollback();
-                throw ex;
+                inTransaction(h -> h.execute(sql, params));
+            } catch (BadMessageException impossible) {
+                throw new IllegalStateException(impossible);
             }
+        }
+    }
+
+    /** One write the writer's handle runs: a message's rows, a school seen, a command. */
+    private interface Write<T> {
+        T run(Handle h) throws BadMessageException, SQLException;
+    }
+
+    /**
+     * A write as its own transaction; within a {@link #batch}, as a savepoint of the batch's
+     * transaction, undone alone when it fails. Callers hold the writer's lock.
+     */
+    private <T> T inTransaction(Write<T> write) throws BadMessageException, SQLException {
+        boolean inBatch;
+        try {
+            inBatch = writer.isInTransaction();
+        } catch (JdbiException ex) {
+            throw sql(ex); // the connection is gone
+        }
+        if (!inBatch) {
+            try {
+                return writer.inTransaction(write::run); // committed, or rolled back when it throws
+            } catch (JdbiException ex) {
+                throw sql(ex);
+            } catch (BadMessageException | SQLException | RuntimeException ex) {
+                throw ex;
+            } catch (Exception other) {
+                throw new IllegalStateException(other); // Write throws nothing else
+            }
+        }
+        String savepoint = "w" + savepoints.incrementAndGet();
+        try {
+            writer.savepoint(savepoint);
+            T out = write.run(writer);
+            writer.releaseSavepoint(savepoint);
+            return out;
+        } catch (BadMessageException | SQLException | RuntimeException ex) {
+            try {
+                writer.rollbackToSavepoint(savepoint);
+            } catch (JdbiException broken) {
+                // the connection is broken; the batch's commit reports it
+            }
+            if (ex instanceof JdbiException j) {
+                throw sql(j);
+            }
+            throw ex;
         }
     }
 
@@ -174,90 +216,36 @@ public final class CityDatabase implements AutoCloseable {
      */
     void batch(Runnable writes) throws SQLException {
         synchronized (writer) {
-            batching = true;
             try {
-                writes.run();
-                writer.commit();
-            } catch (SQLException | RuntimeException ex) {
-                rollback();
-                throw ex;
-            } finally {
-                batching = false;
+                writer.useTransaction(h -> writes.run());
+            } catch (JdbiException ex) {
+                throw sql(ex);
             }
         }
     }
 
-    /** Within a batch, a savepoint for one write; outside, null (the write is its own transaction). */
-    private Savepoint begin() throws SQLException {
-        return batching ? writer.setSavepoint() : null;
-    }
-
-    private void end(Savepoint sp) throws SQLException {
-        if (sp == null) {
-            writer.commit();
-        } else {
-            writer.releaseSavepoint(sp);
-        }
-    }
-
-    private void undo(Savepoint sp) {
-        if (sp == null) {
-            rollback();
-            return;
-        }
-        try {
-            writer.rollback(sp);
-        } catch (SQLException ignored) {
-            // the connection is broken; the batch's commit reports it
-        }
-    }
-
-    private void rollback() {
-        try {
-            writer.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the next write reports it
-        }
-    }
-
-    static int update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, params);
-            return ps.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object... params) throws SQLException {
-        for (int i = 0; i < params.length; i++) {
-            Object p = params[i];
-            if (p == null) {
-                ps.setNull(i + 1, Types.NULL);
-            } else if (p instanceof Integer n) {
-                ps.setInt(i + 1, n);
-            } else if (p instanceof Long n) {
-                ps.setLong(i + 1, n);
-            } else if (p instanceof Double n) {
-                ps.setDouble(i + 1, n);
-            } else {
-                ps.setString(i + 1, p.toString());
+    /** The JDBC failure behind a Jdbi one (what callers and their logs have always been given). */
+    private static SQLException sql(JdbiException ex) {
+        for (Throwable t = ex.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                return s;
             }
         }
+        return new SQLException(ex.getMessage(), ex);
     }
 
     // ---- reads --------------------------------------------------------------------------------------------
 
-    /** Runs a query on the reader connection. */
+    /** Runs a query on the reader's handle, its parameters bound in order. */
     <T> List<T> query(String sql, Row<T> row, Object... params) throws SQLException {
         synchronized (reader) {
-            try (PreparedStatement ps = reader.prepareStatement(sql)) {
-                bind(ps, params);
-                List<T> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(row.map(rs));
-                    }
+            try (Query q = reader.createQuery(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    q.bind(i, params[i]);
                 }
-                return out;
+                return q.map((rs, ctx) -> row.map(rs)).list();
+            } catch (JdbiException ex) {
+                throw sql(ex);
             }
         }
     }
@@ -338,6 +326,14 @@ public final class CityDatabase implements AutoCloseable {
             synchronized (reader) {
                 closeQuietly(reader);
             }
+        }
+    }
+
+    private static void closeQuietly(Handle h) {
+        try {
+            h.close(); // closes its connection
+        } catch (JdbiException ignored) {
+            // closing anyway
         }
     }
 

@@ -1,10 +1,10 @@
 package org.campusedge.city;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Writes the rows a summary or alarm event contributes (energy, alarm_counts, health, attendance, lab, alarms,
@@ -13,12 +13,12 @@ import java.util.Map;
  */
 final class SummaryWriter {
 
-    private final Connection c;
+    private final Handle c;
     private final CloudEvent e;
     private final JsonNode data;
     private final long receivedAtMs;
 
-    SummaryWriter(Connection c, CloudEvent e, long receivedAtMs) {
+    SummaryWriter(Handle c, CloudEvent e, long receivedAtMs) {
         this.c = c;
         this.e = e;
         this.data = e.data();
@@ -48,7 +48,7 @@ final class SummaryWriter {
             double kwh = requiredNumber(b, "kwh");
             JsonNode peak = b.get("peakKw");
             Double peakKw = peak != null && peak.isNumber() ? peak.asDouble() : null;
-            CityDatabase.update(c, "INSERT INTO energy (school, building, period_start, period_end, kwh, peak_kw)"
+            c.execute("INSERT INTO energy (school, building, period_start, period_end, kwh, peak_kw)"
                             + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (school, building, period_start)"
                             + " DO UPDATE SET period_end = excluded.period_end, kwh = excluded.kwh, peak_kw = excluded.peak_kw",
                     e.school(), building, start, end, kwh, peakKw);
@@ -70,7 +70,7 @@ final class SummaryWriter {
         for (Map.Entry<String, int[]> en : counts.entrySet()) {
             String[] ks = en.getKey().split("\u0000", 2);
             int[] v = en.getValue();
-            CityDatabase.update(c, "INSERT INTO alarm_counts (school, period_start, rule, severity, raised, cleared, open)"
+            c.execute("INSERT INTO alarm_counts (school, period_start, rule, severity, raised, cleared, open)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (school, period_start, rule, severity)"
                             + " DO UPDATE SET raised = excluded.raised, cleared = excluded.cleared, open = excluded.open",
                     e.school(), start, ks[0], ks[1], v[0], v[1], v[2]);
@@ -82,7 +82,7 @@ final class SummaryWriter {
         long at = periodEnd();
         school();
         for (JsonNode f : array(data, "families")) {
-            CityDatabase.update(c, "INSERT INTO health (school, family, online, offline, at) VALUES (?, ?, ?, ?, ?)"
+            c.execute("INSERT INTO health (school, family, online, offline, at) VALUES (?, ?, ?, ?, ?)"
                             + " ON CONFLICT (school, family, at) DO UPDATE SET online = excluded.online, offline = excluded.offline",
                     e.school(), requiredText(f, "family"), (int) requiredNumber(f, "online"),
                     (int) requiredNumber(f, "offline"), at);
@@ -94,7 +94,7 @@ final class SummaryWriter {
         periodEnd();
         school();
         for (JsonNode g : array(data, "gates")) {
-            CityDatabase.update(c, "INSERT INTO attendance (school, period_start, gate, in_count, out_count) VALUES (?, ?, ?, ?, ?)"
+            c.execute("INSERT INTO attendance (school, period_start, gate, in_count, out_count) VALUES (?, ?, ?, ?, ?)"
                             + " ON CONFLICT (school, period_start, gate) DO UPDATE SET in_count = excluded.in_count,"
                             + " out_count = excluded.out_count",
                     e.school(), start, requiredText(g, "gate"), (int) requiredNumber(g, "in"), (int) requiredNumber(g, "out"));
@@ -105,7 +105,7 @@ final class SummaryWriter {
         long start = periodStart();
         periodEnd();
         school();
-        CityDatabase.update(c, "INSERT INTO lab (school, period_start, readings, active_kits, recordings) VALUES (?, ?, ?, ?, ?)"
+        c.execute("INSERT INTO lab (school, period_start, readings, active_kits, recordings) VALUES (?, ?, ?, ?, ?)"
                         + " ON CONFLICT (school, period_start) DO UPDATE SET readings = excluded.readings,"
                         + " active_kits = excluded.active_kits, recordings = excluded.recordings",
                 e.school(), start, (long) requiredNumber(data, "readings"), (int) requiredNumber(data, "activeKits"),
@@ -120,7 +120,7 @@ final class SummaryWriter {
         long updated = e.timeMs() != null ? e.timeMs() : receivedAtMs;
         String device = optionalText(data, "deviceId");
         // a drill's alarm (drill: the drill's id) is shown as a drill and kept out of every alarm figure
-        CityDatabase.update(c, "INSERT INTO alarms (school, alarm_id, rule, severity, kind, device, building, state, message,"
+        c.execute("INSERT INTO alarms (school, alarm_id, rule, severity, kind, device, building, state, message,"
                         + " raised_at, updated_at, by_role, drill, during_drill, trigger_id, ledger)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT (school, alarm_id) DO UPDATE SET state = excluded.state,"
@@ -173,7 +173,7 @@ final class SummaryWriter {
             return;
         }
         JsonNode enrolment = s.get("enrolment");
-        CityDatabase.update(c, "UPDATE schools SET name = COALESCE(?, name), district = COALESCE(?, district),"
+        c.execute("UPDATE schools SET name = COALESCE(?, name), district = COALESCE(?, district),"
                         + " enrolment = ? WHERE id = ?",
                 optionalText(s, "name"), optionalText(s, "district"),
                 enrolment != null && enrolment.isNumber() ? enrolment.asInt() : null, e.school());

@@ -192,6 +192,27 @@ class IngestTest {
     }
 
     @Test
+    void aBadMessageInAGroupCommitIsUndoneAloneAndTheOthersAreCommitted() throws Exception {
+        // the consumers' group commit: one transaction, a savepoint per message; a summary whose data do not fit
+        // fails after its messages row was written, and only that message is undone
+        String noPeriod = Events.energy("s1", start.plusSeconds(300), 1, 800).replace("\"periodStart\"", "\"periodBegin\"");
+        List<Ingest.Outcome> outcomes = new java.util.ArrayList<>();
+        db.batch(() -> {
+            outcomes.add(send("gw-s1", Events.lab("s1", start)));
+            outcomes.add(send("gw-s1", noPeriod));
+            outcomes.add(send("gw-s1", Events.energy("s1", start, 2.5, 800)));
+        });
+        assertEquals(List.of(Ingest.Outcome.STORED, Ingest.Outcome.MALFORMED, Ingest.Outcome.STORED), outcomes);
+        assertEquals(2, db.count("messages"));
+        assertEquals(List.of(Events.summaryId("s1", "energy", start)), db.query("SELECT id FROM messages WHERE type = ?",
+                rs -> rs.getString(1), CloudEvent.ENERGY));
+        assertEquals(1, db.count("lab"));
+        // and a write after the batch is its own transaction again
+        assertEquals(Ingest.Outcome.STORED, send("gw-s1", Events.health("s1", start, 3, 1)));
+        assertEquals(3, db.count("messages"));
+    }
+
+    @Test
     void aDatabaseFailureThrowsSoTheMessageIsReleased() {
         db.close();
         assertThrows(IllegalStateException.class, () -> send("gw-s1", Events.lab("s1", start)));
