@@ -1,9 +1,11 @@
 package org.campusedge.camel.internal;
 
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
-/** Waiting on a condition with a deadline, for the Camel-level tests: no sleeps standing in for one. */
+/** Waiting on a condition with a deadline, for the Camel-level tests (Awaitility): no sleeps standing in for one. */
 final class Await {
 
     private Await() {
@@ -11,13 +13,12 @@ final class Await {
 
     /** True as soon as the check holds, false if it still does not after {@code seconds}. */
     static boolean eventually(int seconds, BooleanSupplier check) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (check.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
+        try {
+            Awaitility.await().pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .atMost(Duration.ofSeconds(seconds)).until(check::getAsBoolean);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return check.getAsBoolean();
     }
 }

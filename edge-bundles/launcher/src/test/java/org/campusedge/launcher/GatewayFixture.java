@@ -188,15 +188,16 @@ final class GatewayFixture {
         return said;
     }
 
+    /** True as soon as the check holds (Awaitility, polling every 100 ms on this thread), false when it still does not after {@code seconds}. */
     static boolean eventually(int seconds, Check check) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(100);
+        try {
+            org.awaitility.Awaitility.await().pollInSameThread().pollDelay(java.time.Duration.ZERO)
+                    .pollInterval(java.time.Duration.ofMillis(100)).atMost(java.time.Duration.ofSeconds(seconds))
+                    .until(check::holds);
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return false;
         }
-        return true;
     }
 
     /**

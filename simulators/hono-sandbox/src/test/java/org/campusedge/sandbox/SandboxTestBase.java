@@ -84,12 +84,12 @@ abstract class SandboxTestBase {
     /** Waits (bounded) until a condition holds, e.g. a counter that is updated after a disposition. */
     static void eventually(final java.util.function.BooleanSupplier condition, final String what)
             throws InterruptedException {
-        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within 5 s: " + what);
-            }
-            Thread.sleep(10);
+        try {
+            org.awaitility.Awaitility.await(what).pollInSameThread().pollDelay(java.time.Duration.ZERO)
+                    .pollInterval(java.time.Duration.ofMillis(10)).atMost(java.time.Duration.ofSeconds(5))
+                    .until(condition::getAsBoolean);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("not within 5 s: " + what);
         }
     }
 

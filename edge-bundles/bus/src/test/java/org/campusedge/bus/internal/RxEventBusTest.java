@@ -65,16 +65,16 @@ class RxEventBusTest {
         buses.forEach(RxEventBus::deactivate); // frees the subscriber threads even when a test failed
     }
 
-    /** Waits, with short sleeps, until the condition holds or the time is up. */
+    /** Waits (Awaitility, polling every 5 ms on this thread) until the condition holds or the time is up. */
     static boolean eventually(java.util.function.BooleanSupplier condition, long seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(5);
+        try {
+            org.awaitility.Awaitility.await().pollInSameThread().pollDelay(java.time.Duration.ZERO)
+                    .pollInterval(java.time.Duration.ofMillis(5)).atMost(java.time.Duration.ofSeconds(seconds))
+                    .until(condition::getAsBoolean);
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return false;
         }
-        return true;
     }
 
     @Test
