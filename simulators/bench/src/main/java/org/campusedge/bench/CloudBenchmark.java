@@ -65,7 +65,7 @@ public final class CloudBenchmark {
             String classpath = Files.readString(Path.of(o.get("--fleet-classpath"))).strip();
             Path fleetClasses = Path.of(o.get("--fleet-classpath")).getParent().resolve("classes");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                    "-cp", fleetClasses + java.io.File.pathSeparator + classpath, "org.campusedge.hono.internal.SchoolFleet",
+                    "-cp", fleetClasses + java.io.File.pathSeparator + classpath, "org.campusedge.fleet.SchoolFleet",
                     "--schools", Integer.toString(schools), "--port", Integer.toString(sandbox.devicePort()), "--tenant", "bench",
                     "--password", "bench-secret", "--backlog", o.get("--backlog"), "--duration", o.get("--duration"),
                     "--period-ms", o.get("--period-ms"), "--alarm-every-ms", o.get("--alarm-every-ms"), "--dir", home.resolve("fleet").toString()));

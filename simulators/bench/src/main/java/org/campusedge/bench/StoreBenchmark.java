@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.Location;
 import org.campusedge.api.Measurement;
-import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.store.files.EventStoreFile;
 
 /**
  * The event store alone: producer threads append packs of ten lab readings as fast as the group
@@ -30,7 +30,7 @@ public final class StoreBenchmark {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int rounds = 5;
         Path dir = Files.createTempDirectory("store-bench");
-        SqliteEventStore store = new SqliteEventStore(config(dir.resolve("events.db"), sync));
+        EventStoreFile store = EventStoreFile.open(dir.resolve("events.db"), sync, 20_000, 200_000);
         System.out.printf(Locale.ROOT, "Store benchmark: synchronous=%s, %d producers, packs of 10, %d rounds of %d s%n",
                 sync, producers, rounds, seconds);
         List<Double> rates = new ArrayList<>();
@@ -62,7 +62,7 @@ public final class StoreBenchmark {
         store.close();
     }
 
-    private static void produce(SqliteEventStore store, long end, AtomicLong seq) {
+    private static void produce(EventStoreFile store, long end, AtomicLong seq) {
         Semaphore inFlight = new Semaphore(64); // like connectors: bounded appends waiting for their commit
         Location loc = new Location("Science", "3F", "301", "bench-1");
         while (System.nanoTime() < end) {
@@ -79,9 +79,5 @@ public final class StoreBenchmark {
             f.whenComplete((v, e) -> inFlight.release());
         }
         inFlight.acquireUninterruptibly(64);
-    }
-
-    static SqliteEventStore.Config config(Path file, String sync) {
-        return SqliteEventStore.config(file, sync, 20_000, 200_000);
     }
 }

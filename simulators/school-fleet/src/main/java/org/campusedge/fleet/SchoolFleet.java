@@ -1,4 +1,4 @@
-package org.campusedge.hono.internal;
+package org.campusedge.fleet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.campusedge.api.Outbox;
-import org.campusedge.store.internal.SqliteOutbox;
+import org.campusedge.hono.uplink.SchoolUplink;
+import org.campusedge.store.files.OutboxFile;
 
 /**
  * Many schools' cloud links in one process, for the cloud benchmark: each school has the gateway's
@@ -42,14 +43,14 @@ public final class SchoolFleet {
         int schools = Integer.parseInt(o.get("--schools"));
         Path dir = Path.of(o.get("--dir"));
         Files.createDirectories(dir);
-        List<SqliteOutbox> outboxes = new ArrayList<>();
+        List<OutboxFile> outboxes = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (int s = 0; s < schools; s++) {
             String id = "sch-bench-%02d".formatted(s + 1);
             ids.add(id);
             Path file = dir.resolve(id + "-outbox.db");
             Files.deleteIfExists(file);
-            outboxes.add(new SqliteOutbox(file, 256L * 1024 * 1024));
+            outboxes.add(OutboxFile.open(file, 256L * 1024 * 1024));
         }
         AtomicLong queued = new AtomicLong();
         int backlog = Integer.parseInt(o.get("--backlog"));
@@ -59,16 +60,11 @@ public final class SchoolFleet {
             }
         }
         System.out.printf("fleet: %d schools, backlog of %d messages queued before connecting%n", schools, queued.get());
-        List<HonoLink> links = new ArrayList<>();
-        List<Drainer> drainers = new ArrayList<>();
+        List<SchoolUplink> drainers = new ArrayList<>();
         for (int s = 0; s < schools; s++) {
-            HonoLink link = new HonoLink(new HonoLink.Settings(o.get("--host"), Integer.parseInt(o.get("--port")), o.get("--tenant"),
-                    "gw-" + ids.get(s), o.get("--password"), false, null, Duration.ofSeconds(10)), m -> { }, () -> { });
-            Drainer d = new Drainer(outboxes.get(s), link, 1000, Duration.ofMillis(200), Duration.ofSeconds(5));
-            links.add(link);
-            drainers.add(d);
-            link.start();
-            d.start();
+            drainers.add(SchoolUplink.start(outboxes.get(s), new SchoolUplink.Settings(o.get("--host"), Integer.parseInt(o.get("--port")),
+                    o.get("--tenant"), "gw-" + ids.get(s), o.get("--password"), false, null, Duration.ofSeconds(10)),
+                    1000, Duration.ofMillis(200), Duration.ofSeconds(5)));
         }
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
         long periodMs = Long.parseLong(o.get("--period-ms"));
@@ -95,26 +91,25 @@ public final class SchoolFleet {
         while (System.nanoTime() < end) {
             Thread.sleep(5000);
             System.out.printf("fleet: queued %d, accepted %d, waiting %d%n", queued.get(),
-                    drainers.stream().mapToLong(d -> d.accepted.get()).sum(), waiting(outboxes));
+                    drainers.stream().mapToLong(SchoolUplink::accepted).sum(), waiting(outboxes));
         }
         load.shutdownNow();
         long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (waiting(outboxes) > 0 && System.nanoTime() < drainEnd) {
             Thread.sleep(200);
         }
-        long accepted = drainers.stream().mapToLong(d -> d.accepted.get()).sum();
-        long refused = drainers.stream().mapToLong(d -> d.refused.get()).sum();
+        long accepted = drainers.stream().mapToLong(SchoolUplink::accepted).sum();
+        long refused = drainers.stream().mapToLong(SchoolUplink::refused).sum();
         long left = waiting(outboxes);
         System.out.printf("fleet: done; queued %d, accepted %d, retried %d, still waiting %d%n", queued.get(), accepted, refused, left);
         for (int s = 0; s < schools; s++) {
             drainers.get(s).close();
-            links.get(s).close();
             outboxes.get(s).close();
         }
         System.exit(left == 0 ? 0 : 1);
     }
 
-    private static long waiting(List<SqliteOutbox> outboxes) {
+    private static long waiting(List<OutboxFile> outboxes) {
         return outboxes.stream().mapToLong(x -> {
             Outbox.Stats st = x.stats();
             return st.critical() + st.telemetry();
@@ -135,16 +130,16 @@ public final class SchoolFleet {
             data.put("building", "北围墙 North Fence");
             data.put("message", "line crossing at the north fence");
             data.put("raisedAt", now.toString());
-            outbox.enqueue(Outbox.Lane.CRITICAL, id, HonoAddress.eventFor(school, "cam-fence-1"), CloudEvents.CONTENT_TYPE,
-                    CloudEvents.envelope(id, school, CloudEvents.ALARM, "cam-fence-1", now, data));
+            outbox.enqueue(Outbox.Lane.CRITICAL, id, SchoolUplink.eventAddress(school, "cam-fence-1"), SchoolUplink.CONTENT_TYPE,
+                    SchoolUplink.message(id, school, SchoolUplink.ALARM, "cam-fence-1", now, data));
         } else {
             data.put("periodStart", now.minusSeconds(300).toString());
             data.put("periodEnd", now.toString());
             data.put("school", Map.of("id", school, "name", school, "district", "江城区", "enrolment", 1200));
             data.put("buildings", List.of(Map.of("building", "教学楼 Teaching Building", "kwh", 12.5, "peakKw", 40.0, "meters", 4)));
             data.put("totalKwh", 12.5);
-            outbox.enqueue(Outbox.Lane.TELEMETRY, id, "telemetry", CloudEvents.CONTENT_TYPE,
-                    CloudEvents.envelope(id, school, CloudEvents.SUMMARY + "energy.v1", null, now, data));
+            outbox.enqueue(Outbox.Lane.TELEMETRY, id, SchoolUplink.TELEMETRY, SchoolUplink.CONTENT_TYPE,
+                    SchoolUplink.message(id, school, SchoolUplink.SUMMARY + "energy.v1", null, now, data));
         }
         queued.incrementAndGet();
     }

@@ -37,9 +37,9 @@ import org.sqlite.SQLiteDataSource;
  * queries use a second connection (WAL lets readers run beside the writer), and a background job
  * deletes readings older than the retention period.
  */
-@Component(configurationPid = SqliteEventStore.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = EventStore.class, configurationPid = SqliteEventStore.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = SqliteEventStore.Config.class)
-public final class SqliteEventStore implements EventStore {
+public final class SqliteEventStore implements org.campusedge.store.files.EventStoreFile {
 
     public static final String PID = "org.campusedge.store";
 

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * event store's so that its checkpoints never meet the readings' write load. The budget counts the
  * payload bytes; when an enqueue goes over it, the oldest telemetry is deleted until it fits.
  */
-@Component(configurationPid = SqliteOutbox.PID)
+@Component(service = Outbox.class, configurationPid = SqliteOutbox.PID)
 @Designate(ocd = SqliteOutbox.Config.class)
-public final class SqliteOutbox implements Outbox, AutoCloseable {
+public final class SqliteOutbox implements org.campusedge.store.files.OutboxFile {
 
     public static final String PID = "org.campusedge.outbox";
 

@@ -2,8 +2,7 @@ package org.campusedge.simulators.net;
 
 import java.nio.file.Path;
 import java.util.Map;
-import org.campusedge.api.DeviceCredentials.Secret;
-import org.campusedge.registry.internal.SecretsFile;
+import org.campusedge.registry.secrets.DeviceSecretsFile;
 
 /**
  * The secrets simulated devices are configured with: read from a gateway's secrets file
@@ -11,14 +10,14 @@ import org.campusedge.registry.internal.SecretsFile;
  */
 public final class DeviceKeys {
 
-    private final Map<String, Secret> secrets;
+    private final Map<String, String> secrets;
 
-    private DeviceKeys(Map<String, Secret> secrets) {
+    private DeviceKeys(Map<String, String> secrets) {
         this.secrets = secrets;
     }
 
     public static DeviceKeys of(Path secretsFile) {
-        return new DeviceKeys(new SecretsFile(secretsFile).read().secrets());
+        return new DeviceKeys(DeviceSecretsFile.read(secretsFile));
     }
 
     /** Devices configured with no key (they speak plain CoAP, or are attackers). */
@@ -28,8 +27,7 @@ public final class DeviceKeys {
 
     /** The device's secret, or null when it has none (or it was revoked). */
     public String secret(String deviceId) {
-        Secret s = secrets.get(deviceId);
-        return s == null || s.value().equals(SecretsFile.REVOKED) ? null : s.value();
+        return secrets.get(deviceId);
     }
 
     public boolean isEmpty() {

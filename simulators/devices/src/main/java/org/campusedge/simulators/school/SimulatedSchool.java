@@ -153,13 +153,7 @@ public final class SimulatedSchool implements AutoCloseable {
         java.util.List<String> ids = new java.util.ArrayList<>(SchoolInventory.read(inventoryFile).observedLabSensors());
         ids.add(EnergyMeterServer.CREDENTIAL);
         Path secrets = Files.createDirectories(gatewayHome.resolve("conf")).resolve("device-secrets");
-        new org.campusedge.registry.internal.SecretsFile(secrets).update(m -> {
-            for (String id : ids) {
-                m.putIfAbsent(id, new org.campusedge.api.DeviceCredentials.Secret(org.campusedge.registry.internal.SecretsFile.newSecret(),
-                        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
-            }
-            return null;
-        });
+        org.campusedge.registry.secrets.DeviceSecretsFile.issue(secrets, ids);
         org.campusedge.simulators.net.DeviceKeys keys = org.campusedge.simulators.net.DeviceKeys.of(secrets);
         kitKeys.set(keys);
         meters.users(java.util.Map.of(EnergyMeterServer.CREDENTIAL, keys.secret(EnergyMeterServer.CREDENTIAL)));
