@@ -65,7 +65,11 @@ class SettingsCatalogIT {
         Pattern key = Pattern.compile("`((" + String.join("|", catalog.pids().keySet()) + ")\\.[a-z][A-Za-z]*)`");
         List<String> wrong = new ArrayList<>();
         int named = 0;
-        for (String readme : List.of("README.md", "README.zh-CN.md", "docs/OPERATIONS.md", "docs/OPERATIONS.zh-CN.md")) {
+        List<String> docs = new ArrayList<>(List.of("README.md", "README.zh-CN.md"));
+        try (java.util.stream.Stream<Path> files = Files.list(REPO.resolve("docs"))) {
+            files.map(f -> "docs/" + f.getFileName()).filter(f -> f.endsWith(".md") && !f.equals("docs/SETTINGS.md")).sorted().forEach(docs::add);
+        }
+        for (String readme : docs) {
             for (String line : Files.readAllLines(REPO.resolve(readme), StandardCharsets.UTF_8)) {
                 if (!line.startsWith("| `")) {
                     continue; // the settings tables' rows; prose names files too (`outbox.db`)
