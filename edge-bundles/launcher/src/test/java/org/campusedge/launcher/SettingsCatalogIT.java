@@ -23,11 +23,24 @@ import org.junit.jupiter.api.Test;
 class SettingsCatalogIT {
 
     private static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
+    /** The distribution this module's package phase built (the failsafe configuration names it). */
+    private static final Path DISTRIBUTION = Path.of(System.getProperty("campus.distribution", "target/campus-edge/campus-edge"));
+
+    /** What {@code bin/campus-edge settings} prints. */
+    private static String settingsPrinted() throws Exception {
+        Process p = new ProcessBuilder(DISTRIBUTION.resolve("bin/campus-edge").toString(), "settings").redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/campus-edge settings failed: " + said);
+        }
+        return said;
+    }
 
     @Test
     void theReferenceIsWhatTheBundlesDefine() throws Exception {
-        String printed = GatewayFixture.campusEdge(0, "settings");
-        SettingsCatalog catalog = SettingsCatalog.read(GatewayFixture.distribution().resolve("bundles"));
+        String printed = settingsPrinted();
+        SettingsCatalog catalog = SettingsCatalog.read(DISTRIBUTION.resolve("bundles"));
         assertEquals(catalog.markdown(), printed, "bin/campus-edge settings prints the catalog");
         String doc = Files.readString(REPO.resolve("docs/SETTINGS.md"), StandardCharsets.UTF_8);
         if (!doc.equals(printed)) {
@@ -41,9 +54,9 @@ class SettingsCatalogIT {
 
     @Test
     void theShippedDefaultsAreSettingsWithTheBundlesDefaults() throws Exception {
-        SettingsCatalog catalog = SettingsCatalog.read(GatewayFixture.distribution().resolve("bundles"));
+        SettingsCatalog catalog = SettingsCatalog.read(DISTRIBUTION.resolve("bundles"));
         Properties shipped = new Properties();
-        try (var in = Files.newBufferedReader(GatewayFixture.distribution().resolve("defaults/gateway.properties"), StandardCharsets.UTF_8)) {
+        try (var in = Files.newBufferedReader(DISTRIBUTION.resolve("defaults/gateway.properties"), StandardCharsets.UTF_8)) {
             shipped.load(in);
         }
         List<String> wrong = new ArrayList<>();
@@ -61,7 +74,7 @@ class SettingsCatalogIT {
 
     @Test
     void theReadmesNameOnlySettingsThatExist() throws Exception {
-        SettingsCatalog catalog = SettingsCatalog.read(GatewayFixture.distribution().resolve("bundles"));
+        SettingsCatalog catalog = SettingsCatalog.read(DISTRIBUTION.resolve("bundles"));
         Pattern key = Pattern.compile("`((" + String.join("|", catalog.pids().keySet()) + ")\\.[a-z][A-Za-z]*)`");
         List<String> wrong = new ArrayList<>();
         int named = 0;
