@@ -155,7 +155,7 @@ try {
   await admin.waitForSelector("#profile-hint:not([hidden])", { timeout: 5000 });
   const snippet = await admin.textContent("#profile-snippet");
   const hint = await admin.textContent("#profile-hint-text");
-  check(snippet.includes("- name: conductivity\n    unit: \"mS/cm\"\n    type: number") && hint.includes("lab-sensor-kit.yaml"),
+  check(snippet.includes("- name: \"conductivity\"\n    unit: \"mS/cm\"\n    type: number") && hint.includes("lab-sensor-kit.yaml"),
     `"add to profile" gives the lines for lab-sensor-kit.yaml: ${JSON.stringify(snippet)}`);
   // the password rule is said before anything is refused, and a short password never leaves the browser
   const rules = await admin.textContent("#new-user-rules");

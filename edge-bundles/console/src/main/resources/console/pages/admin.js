@@ -232,7 +232,7 @@ async function loadAdmin() {
   document.querySelector("#counters tbody").innerHTML = a.counters.map((c) => `<tr><td>${esc(c.device)}</td><td>${c.accepted}</td>
     <td class="${c.rejected ? "offline" : ""}">${c.rejected}</td><td>${c.deferred}</td><td class="muted">${esc(c.lastError)}</td>
     <td class="muted">${(c.unprofiled || []).map((u) => `<span class="unprofiled">${esc(u.point)}${u.unit ? ` (${esc(u.unit)})` : ""} ×${u.readings}
-      <button class="act" data-profile="${esc(c.profile || "")}" data-point="${esc(u.point)}" data-unit="${esc(u.unit || "")}">${t("addToProfile")}</button></span>`).join(" ")}</td></tr>`).join("");
+      ${u.point === "…" ? "" : `<button class="act" data-profile="${esc(c.profile || "")}" data-point="${esc(u.point)}" data-unit="${esc(u.unit || "")}">${t("addToProfile")}</button>`}</span>`).join(" ")}</td></tr>`).join("");
   document.querySelector("#components tbody").innerHTML = a.components.map((c) => `<tr><td>${esc(c.name)}</td>
     <td class="${c.state === "ACTIVE" || c.state === "SATISFIED" ? "online" : "offline"}">${esc(c.state)}</td></tr>`).join("");
   document.querySelector("#bundles tbody").innerHTML = a.bundles.map((b) => `<tr><td>${esc(b.name)}</td><td>${esc(b.version)}</td>
@@ -242,7 +242,8 @@ async function loadAdmin() {
 document.getElementById("counters").addEventListener("click", async (e) => {
   const b = e.target.closest("button[data-point]");
   if (!b) return;
-  const snippet = `  - name: ${b.dataset.point}\n` + (b.dataset.unit ? `    unit: ${JSON.stringify(b.dataset.unit)}\n` : "")
+  // quoted, so that a point called null, yes or 1.5 stays a name in YAML
+  const snippet = `  - name: ${JSON.stringify(b.dataset.point)}\n` + (b.dataset.unit ? `    unit: ${JSON.stringify(b.dataset.unit)}\n` : "")
     + "    type: number\n    description: " + JSON.stringify(b.dataset.point) + "\n";
   let copied = false;
   try { await navigator.clipboard.writeText(snippet); copied = true; } catch (err) { /* no clipboard here: the lines are shown */ }

@@ -75,10 +75,25 @@ function goTo(cursor, page) {
   loadTimeline();
 }
 let nextCursor = null;
+// one read of the timeline at a time: a burst of alarm transitions makes one more read after the one in
+// flight, not one each, and only the newest read asked for is drawn (an older answer arriving last is dropped)
+let timelineAsked = 0, timelineBusy = false, timelineAgain = false;
 async function loadTimeline() {
+  const asked = ++timelineAsked;
+  if (timelineBusy) { timelineAgain = true; return; }
+  timelineBusy = true;
+  try {
+    await readTimeline(asked);
+  } finally {
+    timelineBusy = false;
+    if (timelineAgain) { timelineAgain = false; loadTimeline(); }
+  }
+}
+async function readTimeline(asked) {
   const r = await fetch(`/api/events?${timelineQuery()}`);
-  if (!r.ok) return;
+  if (!r.ok || asked !== timelineAsked) return;
   const page = await r.json();
+  if (asked !== timelineAsked) return;
   nextCursor = page.next;
   document.querySelector("#timeline tbody").innerHTML = page.events.map((e) => {
     const a = e.attributes || {};

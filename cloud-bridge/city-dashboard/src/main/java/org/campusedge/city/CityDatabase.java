@@ -217,6 +217,11 @@ public final class CityDatabase implements AutoCloseable {
     void batch(Runnable writes) throws SQLException {
         synchronized (writer) {
             try {
+                if (writer.isInTransaction()) {
+                    // Jdbi would join it and commit nothing: Hono would be told of rows never committed
+                    writer.rollback();
+                    throw new SQLException("the writer was left in a transaction; rolled back, the batch is not run");
+                }
                 writer.useTransaction(h -> writes.run());
             } catch (JdbiException ex) {
                 throw sql(ex);

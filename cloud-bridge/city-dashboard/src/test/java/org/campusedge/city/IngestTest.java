@@ -213,6 +213,28 @@ class IngestTest {
     }
 
     @Test
+    void aTimeTooFarOffOrDataInAnotherFormIsABadMessageAndTheNextIsStored() throws Exception {
+        // a year the SDK takes but no millisecond count holds: the old parsers threw ArithmeticException, which the
+        // consumer took for a database failure and released to Hono for ever
+        String far = Events.lab("s1", start).replaceFirst("\"time\":\"[^\"]*\"", "\"time\":\"+300000000-01-01T00:00:00Z\"");
+        assertEquals(Ingest.Outcome.MALFORMED, send("gw-s1", far));
+        String farRaise = Events.alarm("s1", "ev-far", "al-far", "raised", start, start, null)
+                .replace("\"raisedAt\":\"" + start + "\"", "\"raisedAt\":\"+300000000-01-01T00:00:00Z\"");
+        assertEquals(Ingest.Outcome.MALFORMED, send("s1.cam-gate-1", farRaise));
+        // an alarm whose data come base64-encoded (or as a string): past the scrub of people's names, so refused
+        String alarm = Events.olderAlarm("s1", "ev-b64", "al-b64", "acknowledged", start, start.plusSeconds(5), "guard-wang", "went");
+        int d = alarm.indexOf("\"data\":");
+        String data = alarm.substring(d + 7, alarm.length() - 1);
+        String b64 = alarm.substring(0, d) + "\"data_base64\":\"" + java.util.Base64.getEncoder().encodeToString(Events.bytes(data)) + "\"}";
+        assertEquals(Ingest.Outcome.MALFORMED, send("s1.cam-gate-1", b64));
+        String asString = alarm.substring(0, d) + "\"data\":" + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(data) + "}";
+        assertEquals(Ingest.Outcome.MALFORMED, send("s1.cam-gate-1", asString));
+        assertEquals(0, db.count("messages"));
+        assertEquals(Ingest.Outcome.STORED, send("gw-s1", Events.lab("s1", start)));
+        assertEquals(0, ingest.stats().failures());
+    }
+
+    @Test
     void aDatabaseFailureThrowsSoTheMessageIsReleased() {
         db.close();
         assertThrows(IllegalStateException.class, () -> send("gw-s1", Events.lab("s1", start)));
