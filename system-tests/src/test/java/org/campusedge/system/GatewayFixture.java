@@ -190,6 +190,9 @@ final class GatewayFixture {
 
     /** True as soon as the check holds (Awaitility, polling every 100 ms on this thread), false when it still does not after {@code seconds}. */
     static boolean eventually(int seconds, Check check) throws Exception {
+        if (seconds <= 0) {
+            return check.holds(); // no time to wait: one look (Awaitility wants a deadline after its first poll)
+        }
         try {
             org.awaitility.Awaitility.await().pollInSameThread().pollDelay(java.time.Duration.ZERO)
                     .pollInterval(java.time.Duration.ofMillis(100)).atMost(java.time.Duration.ofSeconds(seconds))
