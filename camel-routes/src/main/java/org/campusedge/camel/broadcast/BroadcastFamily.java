@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.campusedge.api.BroadcastRequest;
 import org.campusedge.api.Broadcasts;
 import org.campusedge.api.Device;
+import org.campusedge.api.Families;
 import org.campusedge.camel.family.DeviceFamily;
 import org.campusedge.camel.family.FamilyContext;
 import org.slf4j.Logger;
@@ -27,17 +28,17 @@ public final class BroadcastFamily implements DeviceFamily {
     private static final Logger LOG = LoggerFactory.getLogger(BroadcastFamily.class);
 
     /** A command the gateway sent, with who asked and what the controller said. */
-    public static final String REQUESTED = "broadcast.requested";
-    public static final String PLAYED = "broadcast.played";
+    public static final String REQUESTED = Families.BROADCAST_REQUESTED;
+    public static final String PLAYED = Families.BROADCAST_PLAYED;
     /** A zone or amplifier fault the controller reported, or the controller unreachable. */
-    public static final String FAULT = "broadcast.fault";
+    public static final String FAULT = Families.BROADCAST_FAULT;
 
     private volatile GatewayBroadcasts broadcasts;
     private ScheduledFuture<?> poll;
 
     @Override
     public String name() {
-        return "broadcast";
+        return Families.BROADCAST;
     }
 
     @Override

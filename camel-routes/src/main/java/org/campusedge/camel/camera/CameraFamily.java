@@ -3,6 +3,7 @@ package org.campusedge.camel.camera;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.campusedge.api.Families;
 import org.campusedge.camel.family.DeviceFamily;
 import org.campusedge.camel.family.FamilyContext;
 
@@ -13,14 +14,14 @@ import org.campusedge.camel.family.FamilyContext;
 public final class CameraFamily implements DeviceFamily {
 
     public static final String MOTION = "camera.motion";
-    public static final String INTRUSION = "camera.intrusion";
+    public static final String INTRUSION = Families.CAMERA_INTRUSION;
     public static final String TAMPER = "camera.tamper";
     /** Any other alarm type, kept with its type. */
     public static final String ALERT = "camera.alert";
 
     @Override
     public String name() {
-        return "camera";
+        return Families.CAMERA;
     }
 
     @Override

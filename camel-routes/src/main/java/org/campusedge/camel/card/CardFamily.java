@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.campusedge.api.CardSubjects;
+import org.campusedge.api.Families;
 import org.campusedge.camel.family.DeviceFamily;
 import org.campusedge.camel.family.FamilyContext;
 
@@ -18,15 +19,15 @@ import org.campusedge.camel.family.FamilyContext;
  */
 public final class CardFamily implements DeviceFamily {
 
-    public static final String SWIPE = "card.swipe";
-    public static final String DENIED = "card.denied";
+    public static final String SWIPE = Families.CARD_SWIPE;
+    public static final String DENIED = Families.CARD_DENIED;
 
     private volatile CardPseudonymiser pseudonymiser;
     private volatile CardServer server;
 
     @Override
     public String name() {
-        return "card";
+        return Families.CARD;
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.campusedge.api.DeviceControls;
 import org.campusedge.api.DeviceCredentials;
+import org.campusedge.api.Families;
 import org.campusedge.api.ServerCertificates;
 import org.campusedge.camel.family.DeviceFamily;
 import org.campusedge.camel.family.FamilyContext;
@@ -25,9 +26,9 @@ public final class EnergyFamily implements DeviceFamily {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnergyFamily.class);
 
-    public static final String READING = "energy.reading";
+    public static final String READING = Families.ENERGY_READING;
     /** A write to a control point (a breaker), with who asked and what the server said. */
-    public static final String CONTROL = "energy.control";
+    public static final String CONTROL = Families.ENERGY_CONTROL;
 
     private MeterConnections meters;
     private OpcUaPki pki;
@@ -35,7 +36,7 @@ public final class EnergyFamily implements DeviceFamily {
 
     @Override
     public String name() {
-        return "energy";
+        return Families.ENERGY;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.campusedge.camel.lab;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.campusedge.api.Families;
 import org.campusedge.camel.coap.CoapDeviceAuth;
 import org.campusedge.camel.coap.CoapIngestComponent;
 import org.campusedge.camel.family.DeviceFamily;
@@ -17,13 +18,13 @@ import org.campusedge.camel.observe.ObserveComponent;
 public final class LabFamily implements DeviceFamily {
 
     /** One reading of a pack. */
-    public static final String READING = "lab.reading";
+    public static final String READING = Families.LAB_READING;
 
     private volatile ObserveComponent observe;
 
     @Override
     public String name() {
-        return "lab";
+        return Families.LAB;
     }
 
     @Override

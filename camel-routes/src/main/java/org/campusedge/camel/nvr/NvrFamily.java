@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.campusedge.api.Device;
+import org.campusedge.api.Families;
 import org.campusedge.camel.command.CommandSender;
 import org.campusedge.camel.family.DeviceFamily;
 import org.campusedge.camel.family.FamilyContext;
@@ -45,7 +46,7 @@ public final class NvrFamily implements DeviceFamily {
 
     @Override
     public String name() {
-        return "nvr";
+        return Families.NVR;
     }
 
     @Override

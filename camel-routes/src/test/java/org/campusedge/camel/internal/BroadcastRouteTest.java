@@ -16,9 +16,9 @@ import org.campusedge.api.BroadcastResult;
 import org.campusedge.api.BroadcastResult.Outcome;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.EventQuery;
-import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.bus.standalone.StandaloneBus;
 import org.campusedge.simulators.broadcast.BroadcastController;
-import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.store.files.EventStoreFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +34,8 @@ class BroadcastRouteTest {
     @TempDir
     Path dir;
 
-    private SqliteEventStore store;
-    private RxEventBus bus;
+    private EventStoreFile store;
+    private StandaloneBus bus;
     private CamelGateway gateway;
     private BroadcastController pa;
     private TestRegistry registry;
@@ -44,8 +44,8 @@ class BroadcastRouteTest {
     void start() throws Exception {
         pa = new BroadcastController(List.of("teaching-1f", "teaching-2f", "playground"), 300);
         URI api = pa.start(0);
-        store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));
-        bus = new RxEventBus(store);
+        store = EventStoreFile.open(dir.resolve("events.db"), "NORMAL", 1000, 100_000);
+        bus = StandaloneBus.over(store);
         registry = new TestRegistry();
         registry.put(TestRegistry.broadcastController("pa-main", api.toString()));
         gateway = new CamelGateway(bus, registry, CamelGateway.Settings.loopback(dir.resolve("card-secret")),
@@ -57,7 +57,7 @@ class BroadcastRouteTest {
     @AfterEach
     void stop() throws Exception {
         gateway.close();
-        bus.deactivate();
+        bus.close();
         store.close();
         pa.close();
     }

@@ -15,10 +15,10 @@ import java.util.List;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.Severity;
-import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.bus.standalone.StandaloneBus;
 import org.campusedge.simulators.camera.AlertDocuments;
 import org.campusedge.simulators.camera.Camera;
-import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.store.files.EventStoreFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,8 +33,8 @@ class CameraRouteTest {
     @TempDir
     Path dir;
 
-    private SqliteEventStore store;
-    private RxEventBus bus;
+    private EventStoreFile store;
+    private StandaloneBus bus;
     private CamelGateway gateway;
     private final HttpClient http = HttpClient.newHttpClient();
     private Camera perimeter;
@@ -42,8 +42,8 @@ class CameraRouteTest {
 
     @BeforeEach
     void start() throws Exception {
-        store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));
-        bus = new RxEventBus(store);
+        store = EventStoreFile.open(dir.resolve("events.db"), "NORMAL", 1000, 100_000);
+        bus = StandaloneBus.over(store);
         TestRegistry registry = new TestRegistry();
         registry.put(TestRegistry.camera("cam-fence-1"));
         registry.put(TestRegistry.camera("cam-hall-2"));
@@ -58,7 +58,7 @@ class CameraRouteTest {
     @AfterEach
     void stop() throws Exception {
         gateway.close();
-        bus.deactivate();
+        bus.close();
         store.close();
     }
 

@@ -11,9 +11,9 @@ import org.campusedge.api.CampusEvent;
 import org.campusedge.api.ControlRequest;
 import org.campusedge.api.ControlResult;
 import org.campusedge.api.EventQuery;
-import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.bus.standalone.StandaloneBus;
 import org.campusedge.simulators.energy.EnergyMeterServer;
-import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.store.files.EventStoreFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,8 +28,8 @@ class EnergyRouteTest {
     @TempDir
     Path dir;
 
-    private SqliteEventStore store;
-    private RxEventBus bus;
+    private EventStoreFile store;
+    private StandaloneBus bus;
     private CamelGateway gateway;
     private EnergyMeterServer meters;
     private int port;
@@ -40,8 +40,8 @@ class EnergyRouteTest {
                 new EnergyMeterServer.Meter("meter-b", "canteen", 150)), () -> LocalTime.of(10, 0), 200);
         port = EnergyMeterServer.freePort();
         meters.start(port);
-        store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));
-        bus = new RxEventBus(store);
+        store = EventStoreFile.open(dir.resolve("events.db"), "NORMAL", 1000, 100_000);
+        bus = StandaloneBus.over(store);
         TestRegistry registry = new TestRegistry();
         registry.put(TestRegistry.meter("meter-a", meters.endpointUrl(), EnergyMeterServer.nodesPattern("meter-a")));
         registry.put(TestRegistry.meter("meter-b", meters.endpointUrl(), EnergyMeterServer.nodesPattern("meter-b")));
@@ -53,7 +53,7 @@ class EnergyRouteTest {
     @AfterEach
     void stop() throws Exception {
         gateway.close();
-        bus.deactivate();
+        bus.close();
         store.close();
         meters.close();
     }

@@ -13,10 +13,10 @@ import org.campusedge.api.Device;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.Location;
 import org.campusedge.api.ServerCertificates;
-import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.bus.standalone.StandaloneBus;
 import org.campusedge.camel.energy.OpcUaPki;
 import org.campusedge.simulators.energy.EnergyMeterServer;
-import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.store.files.EventStoreFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,8 +36,8 @@ class EnergySecurityTest {
     @TempDir
     Path dir;
 
-    private SqliteEventStore store;
-    private RxEventBus bus;
+    private EventStoreFile store;
+    private StandaloneBus bus;
     private CamelGateway gateway;
     private EnergyMeterServer ems;
     private EnergyMeterServer other;
@@ -54,8 +54,8 @@ class EnergySecurityTest {
         other = new EnergyMeterServer(List.of(new EnergyMeterServer.Meter("meter-b", "canteen", 150)), () -> LocalTime.of(10, 0), 200)
                 .secured();
         other.start(EnergyMeterServer.freePort());
-        store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));
-        bus = new RxEventBus(store);
+        store = EventStoreFile.open(dir.resolve("events.db"), "NORMAL", 1000, 100_000);
+        bus = StandaloneBus.over(store);
         keys.put("ems", SECRET);
         keys.put("meter-b", "meter-b-secret-0123456789");
         other.users(Map.of("meter-b", "meter-b-secret-0123456789"));
@@ -70,7 +70,7 @@ class EnergySecurityTest {
     @AfterEach
     void stop() throws Exception {
         gateway.close();
-        bus.deactivate();
+        bus.close();
         store.close();
         ems.close();
         other.close();

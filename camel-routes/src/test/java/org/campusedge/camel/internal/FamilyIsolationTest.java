@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.bus.standalone.StandaloneBus;
 import org.campusedge.camel.family.DeviceFamily;
 import org.campusedge.camel.family.Families;
 import org.campusedge.camel.family.FamilyContext;
-import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.store.files.EventStoreFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,9 +41,9 @@ class FamilyIsolationTest {
         TestRegistry registry = new TestRegistry();
         registry.put(TestRegistry.camera("cam-1"));
         registry.put(TestRegistry.labDevice("lab-1"));
-        SqliteEventStore store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));
+        EventStoreFile store = EventStoreFile.open(dir.resolve("events.db"), "NORMAL", 1000, 100_000);
         try {
-            RxEventBus bus = new RxEventBus(store);
+            StandaloneBus bus = StandaloneBus.over(store);
             CamelGateway gateway = new CamelGateway(bus, registry, CamelGateway.Settings.loopback(dir.resolve("card-secret")),
                     getClass().getClassLoader(), CamelGatewayComponent.templatesIn(Path.of("templates")),
                     org.campusedge.api.Watchdog.loggingOnly(), null, families, pid -> Map.of());
@@ -55,7 +55,7 @@ class FamilyIsolationTest {
                 assertEquals(null, gateway.routeErrors().get("camera-cam-1"), "a left-out family's devices are not route errors");
             } finally {
                 gateway.close();
-                bus.deactivate();
+                bus.close();
             }
         } finally {
             store.close();

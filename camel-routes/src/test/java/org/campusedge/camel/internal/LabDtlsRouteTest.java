@@ -7,9 +7,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.campusedge.api.EventQuery;
-import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.bus.standalone.StandaloneBus;
 import org.campusedge.simulators.net.CoapsClient;
-import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.store.files.EventStoreFile;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -28,15 +28,15 @@ class LabDtlsRouteTest {
     @TempDir
     Path dir;
 
-    private SqliteEventStore store;
-    private RxEventBus bus;
+    private EventStoreFile store;
+    private StandaloneBus bus;
     private CamelGateway gateway;
     private final MemoryCredentials keys = new MemoryCredentials();
 
     @BeforeEach
     void start() throws Exception {
-        store = new SqliteEventStore(LabRouteTest.storeConfig(dir.resolve("events.db"), 10_000));
-        bus = new RxEventBus(store);
+        store = LabRouteTest.store(dir.resolve("events.db"), 10_000);
+        bus = StandaloneBus.over(store);
         TestRegistry registry = new TestRegistry();
         registry.put(TestRegistry.labDevice("lab-a"));
         registry.put(TestRegistry.labDevice("lab-b"));
@@ -57,7 +57,7 @@ class LabDtlsRouteTest {
     @AfterEach
     void stop() throws Exception {
         gateway.close();
-        bus.deactivate();
+        bus.close();
         store.close();
     }
 

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.campusedge.api.EventQuery;
-import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.bus.standalone.StandaloneBus;
 import org.campusedge.simulators.lab.LabSensor;
 import org.campusedge.simulators.lab.ObservableLabSensors;
-import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.store.files.EventStoreFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +27,8 @@ class LabObserveDtlsTest {
     @TempDir
     Path dir;
 
-    private SqliteEventStore store;
-    private RxEventBus bus;
+    private EventStoreFile store;
+    private StandaloneBus bus;
     private CamelGateway gateway;
     private ObservableLabSensors kits;
 
@@ -40,7 +40,7 @@ class LabObserveDtlsTest {
         if (kits != null) {
             kits.close();
         }
-        bus.deactivate();
+        bus.close();
         store.close();
     }
 
@@ -59,8 +59,8 @@ class LabObserveDtlsTest {
         kits = new ObservableLabSensors(List.of(new LabSensor("lab-watch-1", false, 1, System.currentTimeMillis()),
                 new LabSensor("lab-watch-2", true, 2, System.currentTimeMillis())), 7, 200);
         Map<String, Integer> ports = kits.startSecured(Map.of(), onKit::get);
-        store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 20_000, 200_000));
-        bus = new RxEventBus(store);
+        store = EventStoreFile.open(dir.resolve("events.db"), "NORMAL", 20_000, 200_000);
+        bus = StandaloneBus.over(store);
         TestRegistry registry = new TestRegistry();
         for (String kit : List.of("lab-watch-1", "lab-watch-2")) {
             registry.put(TestRegistry.observedLabDevice(kit, "coaps://127.0.0.1:" + ports.get(kit) + "/lab/" + kit));

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.campusedge.api.EventQuery;
-import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.bus.standalone.StandaloneBus;
 import org.campusedge.simulators.lab.LabSensor;
 import org.campusedge.simulators.lab.ObservableLabSensors;
-import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.store.files.EventStoreFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +23,8 @@ class LabObserveTest {
     @TempDir
     Path dir;
 
-    private SqliteEventStore store;
-    private RxEventBus bus;
+    private EventStoreFile store;
+    private StandaloneBus bus;
     private CamelGateway gateway;
     private ObservableLabSensors sensors;
 
@@ -36,7 +36,7 @@ class LabObserveTest {
         if (sensors != null) {
             sensors.close();
         }
-        bus.deactivate();
+        bus.close();
         store.close();
     }
 
@@ -49,8 +49,8 @@ class LabObserveTest {
     void notificationsAreStoredAndTheObservationSurvivesASensorReboot() throws Exception {
         sensors = new ObservableLabSensors(List.of(new LabSensor("lab-obs-1", false, 1, System.currentTimeMillis())), 7, 200);
         int port = sensors.start(0);
-        store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 20_000, 200_000));
-        bus = new RxEventBus(store);
+        store = EventStoreFile.open(dir.resolve("events.db"), "NORMAL", 20_000, 200_000);
+        bus = StandaloneBus.over(store);
         TestRegistry registry = new TestRegistry();
         registry.put(TestRegistry.observedLabDevice("lab-obs-1", "coap://127.0.0.1:" + port + "/lab/lab-obs-1"));
         gateway = new CamelGateway(bus, registry, CamelGateway.Settings.loopback(dir.resolve("card-secret")), getClass().getClassLoader(),

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.EventQuery;
-import org.campusedge.bus.internal.RxEventBus;
-import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.bus.standalone.StandaloneBus;
+import org.campusedge.store.files.EventStoreFile;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -29,8 +29,8 @@ class LabRouteTest {
     @TempDir
     Path dir;
 
-    private SqliteEventStore store;
-    private RxEventBus bus;
+    private EventStoreFile store;
+    private StandaloneBus bus;
     private TestRegistry registry;
     private CamelGateway gateway;
 
@@ -40,8 +40,8 @@ class LabRouteTest {
     }
 
     private void start(int maxQueuedEvents) throws Exception {
-        store = new SqliteEventStore(storeConfig(dir.resolve("events.db"), maxQueuedEvents));
-        bus = new RxEventBus(store);
+        store = store(dir.resolve("events.db"), maxQueuedEvents);
+        bus = StandaloneBus.over(store);
         registry = new TestRegistry();
         registry.put(TestRegistry.labDevice("lab-chem-1-s1"));
         gateway = new CamelGateway(bus, registry,
@@ -53,7 +53,7 @@ class LabRouteTest {
     @AfterEach
     void stop() throws Exception {
         gateway.close();
-        bus.deactivate();
+        bus.close();
         store.close();
     }
 
@@ -184,7 +184,7 @@ class LabRouteTest {
         assertTrue(gateway.counters().of("lab-chem-1-s1").lastError().contains("closed"));
     }
 
-    static SqliteEventStore.Config storeConfig(Path file, int maxQueuedEvents) {
-        return SqliteEventStore.config(file, "NORMAL", 20_000, maxQueuedEvents);
+    static EventStoreFile store(Path file, int maxQueuedEvents) throws Exception {
+        return EventStoreFile.open(file, "NORMAL", 20_000, maxQueuedEvents);
     }
 }

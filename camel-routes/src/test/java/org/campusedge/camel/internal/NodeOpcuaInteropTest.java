@@ -9,10 +9,10 @@ import org.campusedge.api.CampusEvent;
 import org.campusedge.api.ControlRequest;
 import org.campusedge.api.ControlResult;
 import org.campusedge.api.EventQuery;
-import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.bus.standalone.StandaloneBus;
 import org.campusedge.simulators.energy.EnergyMeterServer;
 import org.campusedge.simulators.energy.NodeOpcuaMeter;
-import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.store.files.EventStoreFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,8 +37,8 @@ class NodeOpcuaInteropTest {
         NodeOpcuaMeter[] server = {first};
         MemoryCredentials keys = new MemoryCredentials();
         keys.put("meter-node", "not-the-node-password-00"); // wrong at first
-        SqliteEventStore store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));
-        RxEventBus bus = new RxEventBus(store);
+        EventStoreFile store = EventStoreFile.open(dir.resolve("events.db"), "NORMAL", 1000, 100_000);
+        StandaloneBus bus = StandaloneBus.over(store);
         TestRegistry registry = new TestRegistry();
         registry.put(TestRegistry.meter("meter-node", first.endpointUrl(), first.nodesPattern()));
         CamelGateway gateway = new CamelGateway(bus, registry, CamelGateway.Settings.loopback(dir.resolve("card-secret")),
@@ -75,13 +75,13 @@ class NodeOpcuaInteropTest {
                     "no readings after node-opcua restarted: " + before + " -> " + power(store));
         } finally {
             gateway.close();
-            bus.deactivate();
+            bus.close();
             store.close();
             server[0].close();
         }
     }
 
-    private static long power(SqliteEventStore store) {
+    private static long power(EventStoreFile store) {
         return store.query(EventQuery.all(100_000).withDevice("meter-node")).stream()
                 .filter(e -> e.kind().equals("energy.reading") && e.measurement().name().equals("power")).count();
     }

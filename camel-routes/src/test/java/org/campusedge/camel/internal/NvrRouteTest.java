@@ -15,11 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.Measurement;
-import org.campusedge.bus.internal.RxEventBus;
+import org.campusedge.bus.standalone.StandaloneBus;
 import org.campusedge.camel.family.Families;
 import org.campusedge.camel.nvr.NvrFamily;
 import org.campusedge.simulators.nvr.VideoRecorder;
-import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.store.files.EventStoreFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,8 +37,8 @@ class NvrRouteTest {
     @TempDir
     Path dir;
 
-    private SqliteEventStore store;
-    private RxEventBus bus;
+    private EventStoreFile store;
+    private StandaloneBus bus;
     private CamelGateway gateway;
     private VideoRecorder nvr;
     private TestRegistry registry;
@@ -52,8 +52,8 @@ class NvrRouteTest {
         keys = new MemoryCredentials();
         keys.put("nvr-main", "k-" + "nvr-main-secret-0123456789");
         nvr.credentials("nvr-main", "k-" + "nvr-main-secret-0123456789");
-        store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));
-        bus = new RxEventBus(store);
+        store = EventStoreFile.open(dir.resolve("events.db"), "NORMAL", 1000, 100_000);
+        bus = StandaloneBus.over(store);
         registry = new TestRegistry();
         registry.put(TestRegistry.camera("cam-gate", "gate"));
         registry.put(TestRegistry.camera("cam-yard", "playground"));
@@ -69,7 +69,7 @@ class NvrRouteTest {
     @AfterEach
     void stop() throws Exception {
         gateway.close();
-        bus.deactivate();
+        bus.close();
         store.close();
         nvr.close();
         if (hostile != null) {

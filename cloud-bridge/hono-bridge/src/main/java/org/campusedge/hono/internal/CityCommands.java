@@ -22,6 +22,7 @@ import org.campusedge.api.CampusEvent;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
+import org.campusedge.api.Families;
 import org.campusedge.api.Severity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -222,7 +223,7 @@ final class CityCommands {
         if (!(p instanceof Long pr) || pr < 0 || pr > 100) {
             return error(400, "priority must be a whole number 0-100");
         }
-        Device controller = registry.devices().stream().filter(d -> d.family().equals("broadcast"))
+        Device controller = registry.devices().stream().filter(d -> d.family().equals(Families.BROADCAST))
                 .min((a, b) -> a.id().compareTo(b.id())).orElse(null);
         if (controller == null) {
             return error(503, "this school has no broadcast controller in its inventory");
@@ -280,7 +281,7 @@ final class CityCommands {
             return error(400, "name must be a string of at most " + MAX_NAME + " characters");
         }
         try {
-            org.campusedge.api.Drill d = desk.start(null, "camera.intrusion", Duration.ofMinutes(m), n, "city:" + user)
+            org.campusedge.api.Drill d = desk.start(null, Families.CAMERA_INTRUSION, Duration.ofMinutes(m), n, "city:" + user)
                     .toCompletableFuture().get(MAX_WAIT_S - 2, TimeUnit.SECONDS);
             out.put("drill", d.id());
             out.put("device", d.deviceId());

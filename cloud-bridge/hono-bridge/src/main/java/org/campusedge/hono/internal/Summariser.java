@@ -16,6 +16,7 @@ import org.campusedge.api.DeviceHealth;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
+import org.campusedge.api.Families;
 import org.campusedge.api.Measurement;
 import org.campusedge.api.SchoolInfo;
 
@@ -84,14 +85,14 @@ final class Summariser {
         }
         List<Sample> power = new ArrayList<>();
         for (Device d : registry.devices()) {
-            if (!d.family().equals("energy")) {
+            if (!d.family().equals(Families.ENERGY)) {
                 continue;
             }
             String building = d.location().building() == null ? "-" : d.location().building();
             double[] b = byBuilding.computeIfAbsent(building, k -> new double[3]);
             b[2]++;
-            List<CampusEvent> readings = store.query(new EventQuery(from, to, d.id(), "energy.reading", MAX_READ));
-            Double before = Measurement.firstValue(store.query(new EventQuery(null, from, d.id(), "energy.reading", 5).latestFirst()), "energy");
+            List<CampusEvent> readings = store.query(new EventQuery(from, to, d.id(), Families.ENERGY_READING, MAX_READ));
+            Double before = Measurement.firstValue(store.query(new EventQuery(null, from, d.id(), Families.ENERGY_READING, 5).latestFirst()), "energy");
             Double first = null;
             Double last = null;
             for (CampusEvent e : readings) {
@@ -247,11 +248,11 @@ final class Summariser {
         long in = 0;
         long out = 0;
         for (Device d : registry.devices()) {
-            if (!d.family().equals("card")) {
+            if (!d.family().equals(Families.CARD)) {
                 continue;
             }
             long[] c = byGate.computeIfAbsent(d.id(), k -> new long[2]);
-            for (CampusEvent e : store.query(new EventQuery(from, to, d.id(), "card.swipe", MAX_READ))) {
+            for (CampusEvent e : store.query(new EventQuery(from, to, d.id(), Families.CARD_SWIPE, MAX_READ))) {
                 String dir = e.attributes().getOrDefault("direction", "");
                 if (dir.equals("in")) {
                     c[0]++;
@@ -274,7 +275,7 @@ final class Summariser {
         o.put("gates", gates);
         o.put("in", in);
         o.put("out", out);
-        o.put("denied", store.count(new EventQuery(from, to, null, "card.denied", Integer.MAX_VALUE)));
+        o.put("denied", store.count(new EventQuery(from, to, null, Families.CARD_DENIED, Integer.MAX_VALUE)));
         return o;
     }
 
@@ -282,14 +283,14 @@ final class Summariser {
         long readings = 0;
         long active = 0;
         for (Device d : registry.devices()) {
-            if (!d.family().equals("lab")) {
+            if (!d.family().equals(Families.LAB)) {
                 continue;
             }
-            long n = store.count(new EventQuery(from, to, d.id(), "lab.reading", Integer.MAX_VALUE));
+            long n = store.count(new EventQuery(from, to, d.id(), Families.LAB_READING, Integer.MAX_VALUE));
             readings += n;
             active += n > 0 ? 1 : 0;
         }
-        long recordings = store.query(new EventQuery(from, to, null, "lab.recording", MAX_READ)).stream()
+        long recordings = store.query(new EventQuery(from, to, null, Families.LAB_RECORDING, MAX_READ)).stream()
                 .filter(e -> "start".equals(e.attributes().get("action"))).count();
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("readings", readings);

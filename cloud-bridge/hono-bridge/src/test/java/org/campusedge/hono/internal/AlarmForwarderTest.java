@@ -13,8 +13,8 @@ import org.campusedge.api.CampusEvent;
 import org.campusedge.api.Device;
 import org.campusedge.api.Outbox;
 import org.campusedge.api.Severity;
-import org.campusedge.store.internal.SqliteEventStore;
-import org.campusedge.store.internal.SqliteOutbox;
+import org.campusedge.store.files.EventStoreFile;
+import org.campusedge.store.files.OutboxFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,15 +25,15 @@ class AlarmForwarderTest {
 
     @TempDir
     Path dir;
-    private SqliteEventStore store;
-    private SqliteOutbox outbox;
+    private EventStoreFile store;
+    private OutboxFile outbox;
     private final Device camera = MemoryRegistry.device("cam-gate-1", "camera", "Gate");
     private final Instant start = Instant.parse("2026-11-23T01:00:00Z");
 
     @BeforeEach
     void open() throws Exception {
-        store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));
-        outbox = new SqliteOutbox(dir.resolve("outbox.db"), 10_000_000);
+        store = EventStoreFile.open(dir.resolve("events.db"), "NORMAL", 1000, 100_000);
+        outbox = OutboxFile.open(dir.resolve("outbox.db"), 10_000_000);
     }
 
     @AfterEach

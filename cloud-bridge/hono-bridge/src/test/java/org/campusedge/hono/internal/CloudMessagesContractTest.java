@@ -16,8 +16,8 @@ import org.campusedge.api.Measurement;
 import org.campusedge.api.Outbox;
 import org.campusedge.api.Severity;
 import org.campusedge.cloud.messages.CloudMessageSchemas;
-import org.campusedge.store.internal.SqliteEventStore;
-import org.campusedge.store.internal.SqliteOutbox;
+import org.campusedge.store.files.EventStoreFile;
+import org.campusedge.store.files.OutboxFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,8 +32,8 @@ class CloudMessagesContractTest {
 
     @TempDir
     Path dir;
-    private SqliteEventStore store;
-    private SqliteOutbox outbox;
+    private EventStoreFile store;
+    private OutboxFile outbox;
     private final Device meter = MemoryRegistry.device("meter-a", "energy", "Teaching");
     private final Device gate = MemoryRegistry.device("card-gate", "card", "Gate");
     private final Device lab = MemoryRegistry.device("lab-1", "lab", "Science");
@@ -44,8 +44,8 @@ class CloudMessagesContractTest {
 
     @BeforeEach
     void open() throws Exception {
-        store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));
-        outbox = new SqliteOutbox(dir.resolve("outbox.db"), 10_000_000);
+        store = EventStoreFile.open(dir.resolve("events.db"), "NORMAL", 1000, 100_000);
+        outbox = OutboxFile.open(dir.resolve("outbox.db"), 10_000_000);
     }
 
     @AfterEach

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.campusedge.api.Outbox;
-import org.campusedge.store.internal.SqliteOutbox;
+import org.campusedge.store.files.OutboxFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +60,7 @@ class DrainerTest {
 
     @Test
     void aMessageRefusedForGoodIsParkedAndDoesNotBlockTheLane() throws Exception {
-        try (SqliteOutbox outbox = new SqliteOutbox(dir.resolve("outbox.db"), 10_000_000)) {
+        try (OutboxFile outbox = OutboxFile.open(dir.resolve("outbox.db"), 10_000_000)) {
             outbox.enqueue(Outbox.Lane.CRITICAL, "bad", "event//s.unknown-device", "application/json", new byte[] {1});
             outbox.enqueue(Outbox.Lane.CRITICAL, "good", "event//s.d", "application/json", new byte[] {2});
             outbox.enqueue(Outbox.Lane.CRITICAL, "unsendable", "bogus//x", "application/json", new byte[] {3});
@@ -92,7 +92,7 @@ class DrainerTest {
 
     @Test
     void aNewCriticalMessageCutsATelemetryBackOffShort() throws Exception {
-        try (SqliteOutbox outbox = new SqliteOutbox(dir.resolve("outbox.db"), 10_000_000)) {
+        try (OutboxFile outbox = OutboxFile.open(dir.resolve("outbox.db"), 10_000_000)) {
             outbox.enqueue(Outbox.Lane.TELEMETRY, "t0", "telemetry", "application/json", new byte[] {1});
             PickyCloud cloud = new PickyCloud();
             cloud.refuseForGood.clear();
@@ -117,7 +117,7 @@ class DrainerTest {
 
     @Test
     void criticalFirstOrderKeptAndBackedOffWhileRefused() throws Exception {
-        try (SqliteOutbox outbox = new SqliteOutbox(dir.resolve("outbox.db"), 10_000_000)) {
+        try (OutboxFile outbox = OutboxFile.open(dir.resolve("outbox.db"), 10_000_000)) {
             for (int i = 0; i < 3; i++) {
                 outbox.enqueue(Outbox.Lane.TELEMETRY, "t" + i, "telemetry", "application/json", new byte[] {1});
             }

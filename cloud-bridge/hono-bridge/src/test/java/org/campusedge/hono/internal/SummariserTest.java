@@ -13,7 +13,7 @@ import org.campusedge.api.Device;
 import org.campusedge.api.DeviceHealth;
 import org.campusedge.api.Measurement;
 import org.campusedge.api.Severity;
-import org.campusedge.store.internal.SqliteEventStore;
+import org.campusedge.store.files.EventStoreFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class SummariserTest {
 
     @TempDir
     Path dir;
-    private SqliteEventStore store;
+    private EventStoreFile store;
     private final Device meterA = MemoryRegistry.device("meter-a", "energy", "Teaching");
     private final Device meterB = MemoryRegistry.device("meter-b", "energy", "Teaching");
     private final Device gate = MemoryRegistry.device("card-gate", "card", "Gate");
@@ -36,7 +36,7 @@ class SummariserTest {
 
     @BeforeEach
     void open() throws Exception {
-        store = new SqliteEventStore(SqliteEventStore.config(dir.resolve("events.db"), "NORMAL", 1000, 100_000));
+        store = EventStoreFile.open(dir.resolve("events.db"), "NORMAL", 1000, 100_000);
     }
 
     @AfterEach

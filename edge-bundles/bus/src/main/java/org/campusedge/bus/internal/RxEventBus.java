@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * stalled, and the {@link Watchdog} stops the gateway.
  */
 @Component(service = EventBus.class)
-public final class RxEventBus implements EventBus {
+public final class RxEventBus implements org.campusedge.bus.standalone.StandaloneBus {
 
     private static final Logger LOG = LoggerFactory.getLogger(RxEventBus.class);
     /** Urgent events a subscriber may have waiting; alarms come a few a second at most. */
@@ -93,6 +93,12 @@ public final class RxEventBus implements EventBus {
             out.add(new SubscriberStats(s.name, s.capacity, s.delivered.sum(), s.shed.sum(), s.failed.sum()));
         }
         return out;
+    }
+
+    /** As {@link #deactivate()}: the door's {@code close}. */
+    @Override
+    public void close() {
+        deactivate();
     }
 
     @Deactivate

@@ -2,6 +2,7 @@ package org.campusedge.console.internal;
 
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.Families;
 import org.campusedge.api.Severity;
 
 /**
@@ -20,8 +21,8 @@ enum AlarmAudience {
             return SECURITY;
         }
         return switch (family) {
-            case "lab" -> LAB;
-            case "energy" -> FACILITIES;
+            case Families.LAB -> LAB;
+            case Families.ENERGY -> FACILITIES;
             default -> SECURITY;
         };
     }

@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
+import org.campusedge.api.Families;
 
 /**
  * An alarm's delivery ledger, read from the store: each hop of its latest raise with its time —
@@ -86,7 +87,7 @@ final class AlarmLedger {
         time(a.get("triggerStoredAt")).ifPresent(t -> hops.add(new Hop("stored", t, "durable, handed to the rules")));
         hops.add(new Hop("raised", from, a.getOrDefault("rule", "") + " · " + a.getOrDefault("alarmSeverity", "")));
         // the PA: the request the alarm made, then what the controller reported for its task, zone by zone
-        List<CampusEvent> requests = find("broadcast.requested", from, to, e -> key.equals(e.attributes().get("alarm")));
+        List<CampusEvent> requests = find(Families.BROADCAST_REQUESTED, from, to, e -> key.equals(e.attributes().get("alarm")));
         for (CampusEvent q : requests) {
             Map<String, String> qa = q.attributes();
             hops.add(new Hop("pa-commanded", q.occurredAt(), q.deviceId() + " · " + qa.getOrDefault("outcome", "") + " · zones "
@@ -95,9 +96,9 @@ final class AlarmLedger {
             if (task != null) {
                 // from a minute before the request: the controller's report carries its own clock
                 for (CampusEvent p : find("broadcast.*", q.occurredAt().minusSeconds(60), to, e -> task.equals(e.attributes().get("taskId"))
-                        && (e.kind().equals("broadcast.played") || e.kind().equals("broadcast.fault")))) {
-                    hops.add(new Hop(p.kind().equals("broadcast.played") ? "pa-played" : "pa-failed", p.occurredAt(),
-                            p.attributes().getOrDefault("zone", "") + (p.kind().equals("broadcast.fault")
+                        && (e.kind().equals(Families.BROADCAST_PLAYED) || e.kind().equals(Families.BROADCAST_FAULT)))) {
+                    hops.add(new Hop(p.kind().equals(Families.BROADCAST_PLAYED) ? "pa-played" : "pa-failed", p.occurredAt(),
+                            p.attributes().getOrDefault("zone", "") + (p.kind().equals(Families.BROADCAST_FAULT)
                                     ? " · " + p.attributes().getOrDefault("reason", "") : "")));
                 }
             }

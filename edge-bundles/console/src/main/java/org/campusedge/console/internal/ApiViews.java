@@ -15,6 +15,7 @@ import org.campusedge.api.DeviceHealth;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
+import org.campusedge.api.Families;
 
 /** The JSON the console's pages read: alarms, the event timeline, device health, labs, recordings. */
 final class ApiViews {
@@ -22,7 +23,7 @@ final class ApiViews {
     /** What the timeline offers: every kind of happening, never the readings. */
     /** What the security timeline shows (never readings, nor lab recordings: those are the labs' teachers'). */
     static final java.util.Set<String> TIMELINE_KINDS = java.util.Set.of("camera.*", "alarm.*", "card.*", "device.*",
-            "broadcast.*", "energy.control");
+            "broadcast.*", Families.ENERGY_CONTROL);
 
     private ApiViews() {
     }

@@ -16,6 +16,7 @@ import org.campusedge.api.DeviceCredentials;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
+import org.campusedge.api.Families;
 import org.campusedge.net.DigestClient;
 
 /**
@@ -51,7 +52,7 @@ final class CameraSnapshots {
     }
 
     Answer fetch(String deviceId, String url) {
-        Device camera = registry.device(deviceId).filter(d -> d.family().equals("camera")).orElse(null);
+        Device camera = registry.device(deviceId).filter(d -> d.family().equals(Families.CAMERA)).orElse(null);
         if (camera == null) {
             return refused("no such camera");
         }

@@ -13,6 +13,7 @@ import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.Drill;
 import org.campusedge.api.Drills;
+import org.campusedge.api.Families;
 import org.campusedge.web.Http;
 import org.campusedge.web.WebExchange;
 
@@ -66,7 +67,7 @@ final class DrillView {
             g.writeEndObject();
         }
         g.writeArrayFieldStart("cameras");
-        for (Device c : registry.devices().stream().filter(x -> x.family().equals("camera"))
+        for (Device c : registry.devices().stream().filter(x -> x.family().equals(Families.CAMERA))
                 .sorted(Comparator.comparing(Device::id)).toList()) {
             g.writeStartObject();
             g.writeStringField("id", c.id());
@@ -98,7 +99,7 @@ final class DrillView {
             return;
         }
         try {
-            Drill d = drills.start(form.getOrDefault("device", ""), "camera.intrusion", Duration.ofMinutes(minutes),
+            Drill d = drills.start(form.getOrDefault("device", ""), Families.CAMERA_INTRUSION, Duration.ofMinutes(minutes),
                     form.getOrDefault("name", ""), "user:" + user).toCompletableFuture().get(ConsoleServer.STORE_WAIT_SECONDS,
                     TimeUnit.SECONDS);
             Http.json(ex, 200, g -> {

@@ -14,6 +14,7 @@ import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
+import org.campusedge.api.Families;
 import org.campusedge.api.Measurement;
 
 /**
@@ -55,7 +56,7 @@ final class EnergyHours {
         }
         Map<String, double[]> out = new TreeMap<>();
         for (Device meter : registry.devices()) {
-            if (!meter.family().equals("energy")) {
+            if (!meter.family().equals(Families.ENERGY)) {
                 continue;
             }
             double[] hours = meterHours(meter.id(), date, zone);
@@ -80,7 +81,7 @@ final class EnergyHours {
             if (from.isAfter(clock.instant())) {
                 break;
             }
-            first[h] = energy(new EventQuery(from, from.plus(Duration.ofHours(1)), meter, "energy.reading", ROWS));
+            first[h] = energy(new EventQuery(from, from.plus(Duration.ofHours(1)), meter, Families.ENERGY_READING, ROWS));
         }
         for (int h = 0; h < 24; h++) {
             if (first[h] == null) {
@@ -89,7 +90,7 @@ final class EnergyHours {
             Double end = first[h + 1];
             if (end == null) { // the hour under way, or a meter that went quiet: up to its last reading in the hour
                 Instant from = midnight.plus(Duration.ofHours(h));
-                end = energy(new EventQuery(from, from.plus(Duration.ofHours(1)), meter, "energy.reading", ROWS).latestFirst());
+                end = energy(new EventQuery(from, from.plus(Duration.ofHours(1)), meter, Families.ENERGY_READING, ROWS).latestFirst());
             }
             if (end != null) {
                 out[h] = Math.max(0, end - first[h]); // a meter replaced mid-day starts again from zero: not negative use
@@ -161,7 +162,7 @@ final class EnergyHours {
         }
         g.writeArrayFieldStart("limits");
         for (var t : thresholds) {
-            if ("power".equals(t.point()) && t.above() != null && (t.kinds().isEmpty() || t.kinds().contains("energy.reading"))) {
+            if ("power".equals(t.point()) && t.above() != null && (t.kinds().isEmpty() || t.kinds().contains(Families.ENERGY_READING))) {
                 g.writeStartObject();
                 g.writeStringField("rule", t.ruleId());
                 g.writeNumberField("above", t.above());

@@ -11,6 +11,7 @@ import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
+import org.campusedge.api.Families;
 
 /**
  * Today's energy per building for the energy page: for each meter, the cumulative energy now minus
@@ -44,7 +45,7 @@ final class EnergyToday {
         ZoneId zone = registry.timezone();
         Instant midnight = LocalDate.now(zone).atStartOfDay(zone).toInstant();
         Instant later = Instant.now().plusSeconds(60);
-        List<Meter> out = registry.devices().stream().filter(d -> d.family().equals("energy"))
+        List<Meter> out = registry.devices().stream().filter(d -> d.family().equals(Families.ENERGY))
                 .sorted((a, b) -> a.id().compareTo(b.id()))
                 .map(d -> meter(d, midnight, later)).toList();
         cached = out;
@@ -54,7 +55,7 @@ final class EnergyToday {
 
     private Meter meter(Device d, Instant midnight, Instant later) {
         // a meter's points come as one event each, its energy less often than the others: paged on until found
-        EventQuery today = new EventQuery(midnight, later, d.id(), "energy.reading", EnergyHours.ROWS);
+        EventQuery today = new EventQuery(midnight, later, d.id(), Families.ENERGY_READING, EnergyHours.ROWS);
         Double first = EnergyHours.firstValue(store, today, "energy");
         List<CampusEvent> latest = store.query(today.latestFirst());
         Double last = EnergyHours.firstValue(store, today.latestFirst(), "energy");

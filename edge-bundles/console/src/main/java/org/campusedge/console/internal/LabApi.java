@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.campusedge.api.Device;
 import org.campusedge.api.DeviceRegistry;
+import org.campusedge.api.Families;
 import org.campusedge.api.LabTimetables;
 import org.campusedge.web.Http;
 import org.campusedge.web.WebExchange;
@@ -99,7 +100,7 @@ final class LabApi {
                     long[] checkedAt = {System.nanoTime()};
                     boolean[] allowed = {true};
                     // the lab's readings and its alarms' changes, on one stream (a staff room's browsers share one address's connections)
-                    feed.serve(ex, e -> room.equals(e.location().room()) && (e.kind().equals("lab.reading") || e.kind().startsWith("alarm.")
+                    feed.serve(ex, e -> room.equals(e.location().room()) && (e.kind().equals(Families.LAB_READING) || e.kind().startsWith("alarm.")
                             && AlarmAudience.of(e.deviceId(), registry).seenBy(me.role(), ApiViews.severityOf(e))), () -> {
                         if (System.nanoTime() - checkedAt[0] > 5_000_000_000L) {
                             allowed[0] = access.mayWatch(me, room);
@@ -204,7 +205,7 @@ final class LabApi {
     private void labs(JsonGenerator g, Users.User me) throws IOException {
         Map<String, List<Device>> rooms = new TreeMap<>();
         for (Device d : registry.devices()) {
-            if (d.family().equals("lab") && d.location().room() != null) {
+            if (d.family().equals(Families.LAB) && d.location().room() != null) {
                 rooms.computeIfAbsent(d.location().room(), r -> new ArrayList<>()).add(d);
             }
         }
@@ -254,7 +255,7 @@ final class LabApi {
             Http.text(ex, 400, "'" + user + "' is not a teacher of this console");
             return;
         }
-        if (granted && registry.devices().stream().noneMatch(d -> d.family().equals("lab") && room.equals(d.location().room()))) {
+        if (granted && registry.devices().stream().noneMatch(d -> d.family().equals(Families.LAB) && room.equals(d.location().room()))) {
             Http.text(ex, 400, "no lab '" + room + "' in the inventory");
             return;
         }

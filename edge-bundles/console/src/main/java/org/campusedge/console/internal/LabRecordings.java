@@ -14,6 +14,7 @@ import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
+import org.campusedge.api.Families;
 import org.campusedge.api.Measurement;
 import org.campusedge.api.Severity;
 
@@ -43,7 +44,7 @@ final class LabRecordings {
     }
 
     private List<Device> sensors(String room) {
-        return registry.devices().stream().filter(d -> d.family().equals("lab") && room.equals(d.location().room()))
+        return registry.devices().stream().filter(d -> d.family().equals(Families.LAB) && room.equals(d.location().room()))
                 .sorted(Comparator.comparing(Device::id)).toList();
     }
 
@@ -80,7 +81,7 @@ final class LabRecordings {
     }
 
     private void publish(Device kit, Recording stopped, String action, String by, String title) throws Exception {
-        CampusEvent e = CampusEvent.builder().device(kit).kind("lab.recording").severity(Severity.INFO)
+        CampusEvent e = CampusEvent.builder().device(kit).kind(Families.LAB_RECORDING).severity(Severity.INFO)
                 .attributes(Map.of("action", action, "room", kit.location().room(), "by", by, "title", title,
                         "recording", stopped == null ? "" : stopped.id()))
                 .build();
@@ -92,7 +93,7 @@ final class LabRecordings {
      * fewer), those naming this room, put back in the order they were made.
      */
     List<Recording> list(String room) {
-        List<CampusEvent> marks = new ArrayList<>(store.query(EventQuery.all(5000).withKind("lab.recording").latestFirst()));
+        List<CampusEvent> marks = new ArrayList<>(store.query(EventQuery.all(5000).withKind(Families.LAB_RECORDING).latestFirst()));
         java.util.Collections.reverse(marks);
         List<Recording> out = new ArrayList<>();
         for (CampusEvent m : marks) {
@@ -134,7 +135,7 @@ final class LabRecordings {
     private boolean read(String room, Instant from, Instant to, Sink sink) throws IOException {
         int rows = 0;
         for (Device kit : sensors(room)) {
-            EventQuery q = new EventQuery(from, to, kit.id(), "lab.reading", PAGE);
+            EventQuery q = new EventQuery(from, to, kit.id(), Families.LAB_READING, PAGE);
             while (true) {
                 List<CampusEvent> page = store.query(q);
                 for (CampusEvent e : page) {

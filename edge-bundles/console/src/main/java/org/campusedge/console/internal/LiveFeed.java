@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.campusedge.api.CampusEvent;
+import org.campusedge.api.Families;
 import org.campusedge.api.Measurement;
 import org.campusedge.web.Http;
 import org.campusedge.web.WebExchange;
@@ -137,7 +138,7 @@ final class LiveFeed {
     }
 
     static String message(CampusEvent e) {
-        String event = e.kind().startsWith("alarm.") ? "alarm" : e.kind().equals("lab.reading") ? "reading"
+        String event = e.kind().startsWith("alarm.") ? "alarm" : e.kind().equals(Families.LAB_READING) ? "reading"
                 : e.kind().startsWith("audit.drill-") ? "drill" : "event";
         return "event: " + event + "\ndata: " + json(e) + "\n\n";
     }

@@ -17,6 +17,7 @@ import org.campusedge.api.Drill;
 import org.campusedge.api.EventIds;
 import org.campusedge.api.EventQuery;
 import org.campusedge.api.EventStore;
+import org.campusedge.api.Families;
 import org.campusedge.api.Severity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +135,7 @@ final class DrillDesk {
      * it: the drill would show nothing.
      */
     CompletableFuture<Drill> start(String deviceId, String kind, Duration length, String name, String by, List<Rule> rules) {
-        String event = kind == null || kind.isBlank() ? "camera.intrusion" : kind;
+        String event = kind == null || kind.isBlank() ? Families.CAMERA_INTRUSION : kind;
         Device device;
         if (deviceId == null || deviceId.isBlank()) {
             device = registry.devices().stream().sorted(java.util.Comparator.comparing(Device::id))

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.campusedge.api.Alarms;
 import org.campusedge.api.CampusEvent;
+import org.campusedge.api.Families;
 import org.campusedge.api.Severity;
 import org.campusedge.api.StallWatch;
 
@@ -48,7 +49,7 @@ final class PaReportWatch {
         Map<String, String> a = e.attributes();
         String controller = e.deviceId();
         switch (e.kind()) {
-            case "broadcast.requested" -> {
+            case Families.BROADCAST_REQUESTED -> {
                 String outcome = a.get("outcome");
                 boolean taken = "accepted".equals(outcome) || "partial".equals(outcome);
                 if (taken && "play".equals(a.get("action"))) {
@@ -59,7 +60,7 @@ final class PaReportWatch {
                 }
             }
             // the controller's own report: a fault the gateway records about a command it could not deliver carries "action"
-            case "broadcast.played", "broadcast.fault" -> {
+            case Families.BROADCAST_PLAYED, Families.BROADCAST_FAULT -> {
                 if (!a.containsKey("action")) {
                     settle(controller, a.get("taskId"));
                     // also clears an alarm of this controller restored after a restart

@@ -7,6 +7,7 @@ import org.campusedge.api.Broadcasts;
 import org.campusedge.api.CampusEvent;
 import org.campusedge.api.DeviceRegistry;
 import org.campusedge.api.EventBus;
+import org.campusedge.api.Families;
 import org.campusedge.api.Severity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ final class SchedulePlayer {
 
     private void recordMissed(String controller, BroadcastSchedule.Item item, String reason) {
         registry.device(controller).ifPresent(d -> bus.publish(List.of(CampusEvent.builder().device(d)
-                .kind("broadcast.missed").severity(Severity.WARNING)
+                .kind(Families.BROADCAST_MISSED).severity(Severity.WARNING)
                 .attributes(Map.of("schedule", item.id(), "at", item.at().toString(), "reason", reason))
                 .build())));
     }
