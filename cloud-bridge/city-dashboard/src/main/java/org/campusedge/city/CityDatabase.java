@@ -121,16 +121,10 @@ public final class CityDatabase implements AutoCloseable {
 
     /** Records that a school's gateway was heard from now; {@code connected} null leaves that flag as it is. */
     void gatewaySeen(String school, Boolean connected, long nowMs) throws SQLException {
-        synchronized (writer) {
-            try {
-                inTransaction(h -> {
-                    seen(h, school, nowMs, connected);
-                    return null;
-                });
-            } catch (BadMessageException impossible) {
-                throw new IllegalStateException(impossible);
-            }
-        }
+        write(h -> {
+            seen(h, school, nowMs, connected);
+            return null;
+        });
     }
 
     private static void seen(Handle h, String school, long nowMs, Boolean connected) {
@@ -144,20 +138,21 @@ public final class CityDatabase implements AutoCloseable {
     /** Adds a command as pending. */
     void commandSent(String id, String batch, String school, String command, String body, long sentAtMs, String issuedBy)
             throws SQLException {
-        write("INSERT INTO commands (id, batch, school, command, body, sent_at_ms, status, issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                id, batch, school, command, body, sentAtMs, "pending", issuedBy);
+        write(h -> h.execute("INSERT INTO commands (id, batch, school, command, body, sent_at_ms, status, issued_by)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, batch, school, command, body, sentAtMs, "pending", issuedBy));
     }
 
     /** Records a command's outcome. */
     void commandDone(String id, String status, Integer code, String response, long answeredAtMs) throws SQLException {
-        write("UPDATE commands SET status = ?, code = ?, response = ?, answered_at_ms = ? WHERE id = ?",
-                status, code, response, answeredAtMs, id);
+        write(h -> h.execute("UPDATE commands SET status = ?, code = ?, response = ?, answered_at_ms = ? WHERE id = ?",
+                status, code, response, answeredAtMs, id));
     }
 
-    private void write(String sql, Object... params) throws SQLException {
+    /** A write that reads no message (a school seen, a command): it cannot be a bad message. */
+    private void write(Write<?> write) throws SQLException {
         synchronized (writer) {
             try {
-                inTransaction(h -> h.execute(sql, params));
+                inTransaction(write);
             } catch (BadMessageException impossible) {
                 throw new IllegalStateException(impossible);
             }

@@ -1,6 +1,5 @@
 package org.campusedge.hono.internal;
 
-import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
 import java.net.URI;
@@ -44,10 +43,5 @@ final class CloudEvents {
             e.withSubject(subject);
         }
         return FORMAT.serialize(e.build());
-    }
-
-    /** The event a body holds (the gateway's tests read what it sent). */
-    static CloudEvent read(byte[] body) {
-        return FORMAT.deserialize(body);
     }
 }
