@@ -30,13 +30,13 @@ final class DeviceSide {
     private final Vertx vertx;
     private final SandboxConfig config;
     private final SandboxStats stats;
-    private final NorthSide north;
+    private final Northbound north;
     private final CommandRouter commands;
     private final Uploads uploads;
     private final Map<ProtonConnection, List<CommandRouter.Link>> connections = new HashMap<>();
 
     DeviceSide(final Vertx vertx, final SandboxConfig config, final SandboxStats stats, final Faults faults,
-            final NorthSide north, final CommandRouter commands) {
+            final Northbound north, final CommandRouter commands) {
         this.vertx = vertx;
         this.config = config;
         this.stats = stats;

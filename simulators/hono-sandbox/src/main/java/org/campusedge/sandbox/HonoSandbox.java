@@ -35,7 +35,8 @@ public final class HonoSandbox implements AutoCloseable {
     private final Context context;
     private final SandboxStats stats = new SandboxStats();
     private final Faults faults;
-    private final NorthSide north;
+    private final Northbound north;
+    private final KafkaNorth kafka;
     private final DeviceSide devices;
     private ProtonServer deviceServer;
     private ProtonServer northServer;
@@ -62,7 +63,9 @@ public final class HonoSandbox implements AutoCloseable {
             }
         });
         final CommandRouter commands = new CommandRouter(vertx, config.registry(), stats, config.forwardTimeout());
-        this.north = new NorthSide(vertx, config, stats, commands);
+        this.kafka = config.kafkaBootstrap() == null ? null
+                : new KafkaNorth(vertx, config.kafkaBootstrap(), config.registry(), stats, commands);
+        this.north = kafka != null ? kafka : new NorthSide(vertx, config, stats, commands);
         this.devices = new DeviceSide(vertx, config, stats, faults, north, commands);
     }
 
@@ -76,13 +79,26 @@ public final class HonoSandbox implements AutoCloseable {
     public static HonoSandbox start(final SandboxConfig config) {
         final HonoSandbox sandbox = new HonoSandbox(config);
         try {
+            if (sandbox.kafka != null) {
+                try {
+                    sandbox.onContext(p -> sandbox.kafka.start().onComplete(p));
+                } catch (final IllegalStateException e) {
+                    throw new IllegalStateException("Hono sandbox: cannot reach Kafka at " + config.kafkaBootstrap()
+                            + " (" + e.getMessage() + ")", e);
+                }
+            }
             sandbox.listen(config.devicePort(), config.northPort());
         } catch (final RuntimeException e) {
             sandbox.close();
             throw e;
         }
-        LOG.info("Hono sandbox listening: devices on {}:{}, northbound on {}:{}",
-                config.host(), sandbox.devicePort, config.host(), sandbox.northPort);
+        if (sandbox.kafka != null) {
+            LOG.info("Hono sandbox listening: devices on {}:{}, northbound on Kafka {}",
+                    config.host(), sandbox.devicePort, config.kafkaBootstrap());
+        } else {
+            LOG.info("Hono sandbox listening: devices on {}:{}, northbound on {}:{}",
+                    config.host(), sandbox.devicePort, config.host(), sandbox.northPort);
+        }
         return sandbox;
     }
 
@@ -91,7 +107,12 @@ public final class HonoSandbox implements AutoCloseable {
         return devicePort;
     }
 
-    /** @return the northbound (application) port actually bound */
+    /** @return the Kafka brokers the northbound goes to, or null when it is AMQP on {@link #northPort()} */
+    public String kafkaBootstrap() {
+        return config.kafkaBootstrap();
+    }
+
+    /** @return the northbound (application) port actually bound; -1 in Kafka mode (no AMQP northbound) */
     public int northPort() {
         return northPort;
     }
@@ -121,8 +142,7 @@ public final class HonoSandbox implements AutoCloseable {
         try {
             onContext(p -> {
                 devices.closeAll();
-                north.closeAll();
-                closeServers().onComplete(ar -> p.complete());
+                Future.join(north.closeAll(), closeServers()).onComplete(ar -> p.complete());
             });
         } catch (final RuntimeException e) {
             LOG.debug("error closing listeners", e);
@@ -133,12 +153,12 @@ public final class HonoSandbox implements AutoCloseable {
     private void listen(final int wantedDevicePort, final int wantedNorthPort) {
         onContext(p -> {
             final ProtonServer d = devices.createServer();
-            final ProtonServer n = north.createServer();
+            final ProtonServer n = north instanceof NorthSide amqp ? amqp.createServer() : null;
             listen(d, wantedDevicePort, "device")
                     .compose(port -> {
                         deviceServer = d;
                         devicePort = port;
-                        return listen(n, wantedNorthPort, "northbound");
+                        return n == null ? Future.succeededFuture(-1) : listen(n, wantedNorthPort, "northbound");
                     })
                     .onSuccess(port -> {
                         northServer = n;
@@ -183,7 +203,7 @@ public final class HonoSandbox implements AutoCloseable {
     private void goDown() {
         onContext(p -> {
             devices.closeAll();
-            north.closeAll();
+            north.goDown();
             closeServers().onComplete(ar -> p.complete());
         });
         LOG.info("Hono sandbox: listeners down");

@@ -16,7 +16,9 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -cp "target/campus-edge-hono-sandbox-0.1.0-SNAPSHOT.jar:target/lib/*" org.campusedge.sandbox.HonoSandboxMain \
  *   --registry FILE [--host 127.0.0.1] [--device-port 5672] [--north-port 15672] [--control-port 0] [--status-file PATH]
+ *   [--kafka HOST:PORT]
  * </pre>
+ * With {@code --kafka} the northbound is Hono's Kafka-based messaging on those brokers instead of the AMQP listener.
  * Writes the status file (properties {@code host}, {@code devicePort}, {@code northPort},
  * {@code controlPort}) once listening and stops cleanly on SIGTERM. Exit code 2 = bad arguments
  * or registry, 1 = cannot start.
@@ -24,7 +26,7 @@ import java.util.concurrent.CountDownLatch;
 public final class HonoSandboxMain {
 
     private static final String USAGE = "usage: HonoSandboxMain --registry FILE [--host 127.0.0.1] [--device-port 5672]"
-            + " [--north-port 15672] [--control-port 0] [--status-file PATH]";
+            + " [--north-port 15672] [--control-port 0] [--status-file PATH] [--kafka HOST:PORT]";
 
     private HonoSandboxMain() {
     }
@@ -42,7 +44,11 @@ public final class HonoSandboxMain {
         try {
             opts = parse(args);
             registry = Registry.load(Path.of(opts.get("--registry")));
-            config = SandboxConfig.builder()
+            final SandboxConfig.Builder builder = SandboxConfig.builder();
+            if (opts.containsKey("--kafka")) {
+                builder.kafka(opts.get("--kafka"));
+            }
+            config = builder
                     .registry(registry)
                     .host(opts.getOrDefault("--host", "127.0.0.1"))
                     .devicePort(port(opts, "--device-port", 5672))
@@ -86,8 +92,9 @@ public final class HonoSandboxMain {
             }
         }
         System.out.printf("Hono sandbox (a development stand-in, NOT Eclipse Hono) listening: devices amqp://%s:%d,"
-                + " northbound amqp://%s:%d, control http://127.0.0.1:%d%n",
-                config.host(), sandbox.devicePort(), config.host(), sandbox.northPort(), control.port());
+                + " northbound %s, control http://127.0.0.1:%d%n", config.host(), sandbox.devicePort(),
+                sandbox.kafkaBootstrap() != null ? "Kafka " + sandbox.kafkaBootstrap()
+                        : "amqp://" + config.host() + ":" + sandbox.northPort(), control.port());
         System.out.flush();
         try {
             stopped.await();
@@ -101,7 +108,7 @@ public final class HonoSandboxMain {
         for (int i = 0; i < args.length; i++) {
             final String key = args[i];
             switch (key) {
-                case "--registry", "--host", "--device-port", "--north-port", "--control-port", "--status-file" -> {
+                case "--registry", "--host", "--device-port", "--north-port", "--control-port", "--status-file", "--kafka" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(key + " needs a value\n" + USAGE);
                     }
@@ -140,6 +147,9 @@ public final class HonoSandboxMain {
         p.setProperty("devicePort", Integer.toString(sandbox.devicePort()));
         p.setProperty("northPort", Integer.toString(sandbox.northPort()));
         p.setProperty("controlPort", Integer.toString(control.port()));
+        if (sandbox.kafkaBootstrap() != null) {
+            p.setProperty("kafka", sandbox.kafkaBootstrap());
+        }
         final Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         final Path tmp = Files.createTempFile(dir, ".sandbox-status", ".tmp");

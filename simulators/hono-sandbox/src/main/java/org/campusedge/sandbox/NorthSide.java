@@ -25,7 +25,7 @@ import io.vertx.proton.ProtonServer;
  * {@code command_response/TENANT/REPLY_ID}; applications attach sender links to
  * {@code command/TENANT}. Runs on the sandbox's single vert.x context.
  */
-final class NorthSide {
+final class NorthSide implements Northbound {
 
     private static final Logger LOG = LoggerFactory.getLogger(NorthSide.class);
 
@@ -155,7 +155,8 @@ final class NorthSide {
      * @param waitForOutcome whether to wait for the consumer's disposition (else: accepted once sent)
      * @return the outcome; released when there is no consumer or no credit
      */
-    Future<Outcome> forward(final String address, final Message message, final boolean waitForOutcome) {
+    @Override
+    public Future<Outcome> forward(final String address, final Message message, final boolean waitForOutcome) {
         return send(address, message, waitForOutcome, true);
     }
 
@@ -184,7 +185,8 @@ final class NorthSide {
     }
 
     /** Sends Hono's empty notification for a device's command link, if anybody consumes events. */
-    void notifyTtd(final String tenantId, final String deviceId, final int ttd) {
+    @Override
+    public void notifyTtd(final String tenantId, final String deviceId, final int ttd) {
         send(Address.EVENT + "/" + tenantId, NorthboundMessages.emptyNotification(tenantId, deviceId, ttd), false, false)
                 .onSuccess(o -> {
                     if (o.isAccepted()) {
@@ -194,10 +196,12 @@ final class NorthSide {
     }
 
     /** Closes every northbound connection. */
-    void closeAll() {
+    @Override
+    public Future<Void> closeAll() {
         for (final ProtonConnection con : List.copyOf(connections)) {
             Links.drop(con);
             gone(con);
         }
+        return Future.succeededFuture();
     }
 }

@@ -25,8 +25,10 @@ public final class SandboxConfig {
     private final Duration forwardTimeout;
     private final java.nio.file.Path tlsKeyStore;
     private final String tlsPassword;
+    private final String kafkaBootstrap;
 
     private SandboxConfig(final Builder b) {
+        this.kafkaBootstrap = b.kafkaBootstrap;
         this.tlsKeyStore = b.tlsKeyStore;
         this.tlsPassword = b.tlsPassword;
         this.host = b.host;
@@ -52,6 +54,14 @@ public final class SandboxConfig {
     /** @return a builder with defaults (127.0.0.1, random ports) */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * @return the Kafka brokers ({@code host:port,...}) the northbound goes to (Hono's Kafka-based messaging), or
+     *         null for Hono's AMQP messaging network on {@link #northPort()}
+     */
+    public String kafkaBootstrap() {
+        return kafkaBootstrap;
     }
 
     /** @return the PKCS#12 key store both listeners serve TLS (AMQPS) with, or null for plain AMQP */
@@ -123,6 +133,20 @@ public final class SandboxConfig {
 
         private java.nio.file.Path tlsKeyStore;
         private String tlsPassword;
+        private String kafkaBootstrap;
+
+        /**
+         * @param bootstrap the Kafka brokers ({@code host:port,...}): the northbound is then Hono's Kafka topics,
+         *                  and there is no AMQP northbound listener
+         * @return this
+         */
+        public Builder kafka(final String bootstrap) {
+            if (bootstrap == null || !bootstrap.matches("[^,\\s]+:\\d{1,5}(,[^,\\s]+:\\d{1,5})*")) {
+                throw new IllegalArgumentException("not a Kafka bootstrap address (host:port[,host:port...]): " + bootstrap);
+            }
+            this.kafkaBootstrap = bootstrap;
+            return this;
+        }
 
         /**
          * @param value interface to bind

@@ -27,6 +27,7 @@ public final class SandboxStats {
     private final AtomicLong commandsRouted = new AtomicLong();
     private final AtomicLong commandsReleased = new AtomicLong();
     private final AtomicLong commandResponses = new AtomicLong();
+    private final AtomicLong commandsMalformed = new AtomicLong();
     private final AtomicInteger deviceConnections = new AtomicInteger();
     private final AtomicInteger northConnections = new AtomicInteger();
     private final AtomicLong logins = new AtomicLong();
@@ -136,6 +137,11 @@ public final class SandboxStats {
         return commandsReleased.get();
     }
 
+    /** @return command records on a Kafka command topic that were not a valid Hono command (skipped) */
+    public long commandsMalformed() {
+        return commandsMalformed.get();
+    }
+
     /** @return command responses forwarded northbound */
     public long commandResponsesRouted() {
         return commandResponses.get();
@@ -165,6 +171,7 @@ public final class SandboxStats {
         m.put("commandsRouted", commandsRouted());
         m.put("commandsReleased", commandsReleased());
         m.put("commandResponsesRouted", commandResponsesRouted());
+        m.put("commandsMalformed", commandsMalformed());
         m.put("deviceConnections", deviceConnections());
         m.put("northConnections", northConnections());
         try {
@@ -209,6 +216,10 @@ public final class SandboxStats {
 
     void commandReleased() {
         commandsReleased.incrementAndGet();
+    }
+
+    void commandMalformed() {
+        commandsMalformed.incrementAndGet();
     }
 
     void commandResponseRouted() {

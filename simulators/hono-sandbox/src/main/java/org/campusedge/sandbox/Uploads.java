@@ -29,10 +29,10 @@ final class Uploads {
     private final Registry registry;
     private final SandboxStats stats;
     private final Faults faults;
-    private final NorthSide north;
+    private final Northbound north;
 
     Uploads(final Vertx vertx, final Registry registry, final SandboxStats stats, final Faults faults,
-            final NorthSide north) {
+            final Northbound north) {
         this.vertx = vertx;
         this.registry = registry;
         this.stats = stats;
