@@ -21,10 +21,16 @@ import java.util.Objects;
  * @param commandTimeout how long a command waits for the gateway's response, default 10 s
  * @param honoTls        TLS (AMQPS) to Hono, default true; false only for a local trial against a plain sandbox
  * @param honoTrustStore the certificates to trust for Hono's (PEM .crt/.pem, JKS, PKCS#12), or null for the JVM's CAs
+ * @param kafkaBootstrap Hono's Kafka brokers ({@code host:port,...}) when the bureau's Hono runs on Kafka: the
+ *                       dashboard then consumes the tenant's topics and sends commands there, and the AMQP settings
+ *                       are unused; null (the default) for Hono's AMQP northbound
+ * @param kafkaGroup     the consumer group every dashboard instance of the bureau shares (they split the schools'
+ *                       partitions between them), default {@code campus-edge-city-dashboard}
  */
 public record CityConfig(String honoHost, int honoPort, String honoUser, String honoPassword, String tenant,
                          String jdbcUrl, String httpHost, int httpPort, Path usersFile, int quietMinutes,
-                         Duration commandTimeout, boolean honoTls, Path honoTrustStore) {
+                         Duration commandTimeout, boolean honoTls, Path honoTrustStore, String kafkaBootstrap,
+                         String kafkaGroup) {
 
     /** Checks the values. */
     public CityConfig {
@@ -39,6 +45,12 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
         }
         if (quietMinutes <= 0 || commandTimeout.isNegative() || commandTimeout.isZero()) {
             throw new IllegalArgumentException("quietMinutes and commandTimeout must be positive");
+        }
+        if (kafkaBootstrap != null && !kafkaBootstrap.matches("[^,\\s]+:\\d{1,5}(,[^,\\s]+:\\d{1,5})*")) {
+            throw new IllegalArgumentException("not a Kafka bootstrap address (host:port[,host:port...]): " + kafkaBootstrap);
+        }
+        if (kafkaGroup == null || !kafkaGroup.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException("a Kafka consumer group is 1-100 letters, digits, '.', '_' or '-': " + kafkaGroup);
         }
     }
 
@@ -62,6 +74,8 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
         private Path usersFile = Path.of("data", "city-users");
         private int quietMinutes = 15;
         private Duration commandTimeout = Duration.ofSeconds(10);
+        private String kafkaBootstrap;
+        private String kafkaGroup = "campus-edge-city-dashboard";
 
         private Builder() {
         }
@@ -105,10 +119,16 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
         /** How long a command waits for its response. */
         public Builder commandTimeout(Duration v) { commandTimeout = v; return this; }
 
+        /** Hono's Kafka brokers ({@code host:port,...}): the northbound is then Kafka; null for AMQP. */
+        public Builder kafka(String v) { kafkaBootstrap = v; return this; }
+
+        /** The consumer group the bureau's dashboard instances share. */
+        public Builder kafkaGroup(String v) { kafkaGroup = v; return this; }
+
         /** The configuration. */
         public CityConfig build() {
             return new CityConfig(honoHost, honoPort, honoUser, honoPassword, tenant, jdbcUrl, httpHost, httpPort,
-                    usersFile, quietMinutes, commandTimeout, honoTls, honoTrustStore);
+                    usersFile, quietMinutes, commandTimeout, honoTls, honoTrustStore, kafkaBootstrap, kafkaGroup);
         }
     }
 
@@ -120,7 +140,8 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
     @Override
     public String toString() {
         // never the password
-        return "CityConfig[hono=" + (honoTls ? "amqps://" : "amqp://") + honoHost + ":" + honoPort
+        return "CityConfig[hono=" + (kafkaBootstrap != null ? "kafka://" + kafkaBootstrap + " group " + kafkaGroup
+                : (honoTls ? "amqps://" : "amqp://") + honoHost + ":" + honoPort)
                 + (honoTrustStore == null ? "" : ", trusting " + honoTrustStore) + ", user=" + honoUser + ", tenant=" + tenant
                 + ", jdbc=" + jdbcUrl.replaceAll("[?;].*", "") + ", http=" + httpHost + ":" + httpPort + ", users=" + usersFile
                 + ", quietMinutes=" + quietMinutes + ", commandTimeout=" + commandTimeout + "]";

@@ -51,7 +51,8 @@ public final class CityDashboard implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.consumers = new HonoConsumers(context, client, config.tenant(), ingest::accept, 1_000, writer, db::batch);
+        this.consumers = new HonoConsumers(context, client, config.tenant(), ingest::accept, 1_000, writer, db::batch,
+                config.kafkaBootstrap() == null ? null : HonoClientFactory.kafkaConsumerConfig(config));
         this.signer = CommandSigner.loadOrCreate(config.signingKeyFile(), "city:" + config.tenant(), Duration.ofMinutes(5));
         this.commands = new Commands(context, client, config.tenant(), db, config.commandTimeout(), System::currentTimeMillis, signer);
     }
@@ -107,8 +108,8 @@ public final class CityDashboard implements AutoCloseable {
         vertx.setPeriodic(30_000, id -> {
             boolean up = consumers.open();
             if (!up && !down[0]) {
-                LOG.warn("not connected to Hono at {}:{} (tenant {}); still trying", config.honoHost(), config.honoPort(),
-                        config.tenant());
+                LOG.warn("not connected to Hono at {} (tenant {}); still trying", config.kafkaBootstrap() != null
+                        ? "Kafka " + config.kafkaBootstrap() : config.honoHost() + ":" + config.honoPort(), config.tenant());
             } else if (up && down[0]) {
                 LOG.info("connected to Hono again");
             }

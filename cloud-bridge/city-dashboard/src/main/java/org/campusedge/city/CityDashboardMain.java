@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
  * Runs the city dashboard until SIGTERM (or Ctrl-C):
  * {@code java -cp "campus-edge-city-dashboard.jar:lib/*" org.campusedge.city.CityDashboardMain [options]}.
  * Options: {@code --hono-host --hono-port --hono-user --hono-password --tenant --db (JDBC URL) --http-host
- * --http-port --users-file --quiet-minutes --command-timeout (seconds) --status-file PATH}. The status file, a
+ * --http-port --users-file --quiet-minutes --command-timeout (seconds) --status-file PATH --kafka HOST:PORT
+ * --kafka-group NAME}; with {@code --kafka} the northbound is Hono's Kafka topics, consumed in the group. The status file, a
  * properties file with {@code httpPort} and {@code url}, is written once the web server listens.
  */
 public final class CityDashboardMain {
@@ -33,7 +34,8 @@ public final class CityDashboardMain {
             if (option.equals("--help") || option.equals("-h")) {
                 System.out.println("options: --hono-host H --hono-port P --hono-user U --hono-password P --tenant T"
                         + " --db JDBC-URL --http-host H --http-port P --users-file F --quiet-minutes M"
-                        + " --command-timeout SECONDS --status-file F --hono-tls true|false --hono-trust CERT-FILE");
+                        + " --command-timeout SECONDS --status-file F --hono-tls true|false --hono-trust CERT-FILE"
+                        + " --kafka HOST:PORT[,HOST:PORT] --kafka-group NAME");
                 return;
             }
             if (i + 1 >= args.length) {
@@ -60,6 +62,8 @@ public final class CityDashboardMain {
                 case "--quiet-minutes" -> b.quietMinutes(Integer.parseInt(v));
                 case "--command-timeout" -> b.commandTimeout(Duration.ofSeconds(Long.parseLong(v)));
                 case "--status-file" -> statusFile = Path.of(v);
+                case "--kafka" -> b.kafka(v);
+                case "--kafka-group" -> b.kafkaGroup(v);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }

@@ -4,13 +4,19 @@ import io.vertx.core.Vertx;
 import org.eclipse.hono.application.client.ApplicationClient;
 import org.eclipse.hono.application.client.MessageContext;
 import org.eclipse.hono.application.client.amqp.ProtonBasedApplicationClient;
+import org.eclipse.hono.application.client.kafka.impl.KafkaApplicationClientImpl;
+import org.eclipse.hono.client.kafka.CommonKafkaClientConfigProperties;
+import org.eclipse.hono.client.kafka.consumer.MessagingKafkaConsumerConfigProperties;
+import org.eclipse.hono.client.kafka.producer.CachingKafkaProducerFactory;
+import org.eclipse.hono.client.kafka.producer.MessagingKafkaProducerConfigProperties;
 import org.eclipse.hono.client.amqp.config.ClientConfigProperties;
 import org.eclipse.hono.client.amqp.connection.HonoConnection;
 
 /**
- * The one place that knows Hono's AMQP northbound client. Everything else codes against
- * {@link ApplicationClient}, so a Kafka-based client ({@code KafkaApplicationClientImpl}) can replace this
- * factory without touching the rest of the dashboard.
+ * The one place that knows which of Hono's northbound clients the dashboard uses: the AMQP one
+ * ({@link ProtonBasedApplicationClient}) or, when {@link CityConfig#kafkaBootstrap()} is set, the Kafka one
+ * ({@link KafkaApplicationClientImpl}). Everything else codes against {@link ApplicationClient}; only the consumers
+ * ({@link HonoConsumers}) treat Kafka on their own, for when offsets are committed.
  */
 final class HonoClientFactory {
 
@@ -23,6 +29,12 @@ final class HonoClientFactory {
      * consumers can be re-created at once.
      */
     static ApplicationClient<? extends MessageContext> create(Vertx vertx, CityConfig config, Runnable onReconnect) {
+        if (config.kafkaBootstrap() != null) {
+            MessagingKafkaProducerConfigProperties producer = new MessagingKafkaProducerConfigProperties();
+            producer.setCommonClientConfig(common(config));
+            return new KafkaApplicationClientImpl(vertx, kafkaConsumerConfig(config),
+                    CachingKafkaProducerFactory.nonSharedFactory(vertx), producer);
+        }
         ClientConfigProperties props = new ClientConfigProperties();
         props.setName("campus-edge-city-dashboard");
         props.setHost(config.honoHost());
@@ -46,5 +58,31 @@ final class HonoClientFactory {
         HonoConnection connection = HonoConnection.newConnection(vertx, props);
         connection.addReconnectListener(con -> onReconnect.run());
         return new ProtonBasedApplicationClient(connection);
+    }
+
+    /**
+     * The consumers' Kafka settings: the bureau's shared group, so the instances split the partitions; a new group
+     * starts at the oldest record the topics keep, so nothing sent before the first start is missed (duplicates are
+     * dropped by event id).
+     */
+    static MessagingKafkaConsumerConfigProperties kafkaConsumerConfig(CityConfig config) {
+        MessagingKafkaConsumerConfigProperties consumer = new MessagingKafkaConsumerConfigProperties();
+        consumer.setCommonClientConfig(common(config));
+        consumer.setConsumerConfig(java.util.Map.of(
+                "group.id", config.kafkaGroup(),
+                "auto.offset.reset", "earliest",
+                // an instance that died hands its partitions on after 10 s (Kafka's default: 45 s)
+                "session.timeout.ms", "10000",
+                "heartbeat.interval.ms", "2000",
+                // offsets of stored records are committed every second: at most that much is read twice after a crash
+                "auto.commit.interval.ms", "1000"));
+        return consumer;
+    }
+
+    private static CommonKafkaClientConfigProperties common(CityConfig config) {
+        CommonKafkaClientConfigProperties common = new CommonKafkaClientConfigProperties();
+        common.setCommonClientConfig(java.util.Map.of("bootstrap.servers", config.kafkaBootstrap(),
+                "client.id", "campus-edge-city-dashboard"));
+        return common;
     }
 }

@@ -14,6 +14,12 @@ import org.eclipse.hono.application.client.ApplicationClient;
 import org.eclipse.hono.application.client.DownstreamMessage;
 import org.eclipse.hono.application.client.MessageConsumer;
 import org.eclipse.hono.application.client.MessageContext;
+import org.eclipse.hono.application.client.kafka.impl.KafkaDownstreamMessage;
+import org.eclipse.hono.client.kafka.HonoTopic;
+import org.eclipse.hono.client.kafka.consumer.AsyncHandlingAutoCommitKafkaConsumer;
+import org.eclipse.hono.client.kafka.consumer.MessagingKafkaConsumerConfigProperties;
+import io.vertx.core.buffer.Buffer;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * the client is ready, and opens a consumer again whenever it is closed (by the peer, or because the connection
  * was lost) — at once when the connection comes back ({@link #reopen()}), otherwise by retrying every
  * {@code retryMillis}. Every method runs on the client's vert.x context.
+ * <p>
+ * Either way a message is acknowledged only once its rows are committed: over AMQP the message is accepted then
+ * (released if the database fails, and Hono delivers it again); over Kafka the consumers are Hono's
+ * {@link AsyncHandlingAutoCommitKafkaConsumer}, which commits a partition's offset only past records whose handling
+ * is complete, and a batch the database refused is retried here until it is stored (Kafka would not deliver it
+ * again). Hono's Kafka application client's own consumers are not used for this: their offsets are committed
+ * whether or not the handler has stored the record yet.
  */
 final class HonoConsumers {
 
@@ -44,8 +57,17 @@ final class HonoConsumers {
     private volatile boolean ready;
     private volatile boolean closed;
 
+    private final MessagingKafkaConsumerConfigProperties kafka;
+
     HonoConsumers(Context context, ApplicationClient<? extends MessageContext> client, String tenant, Sink sink,
                   long retryMillis, Executor writer, Batcher batcher) {
+        this(context, client, tenant, sink, retryMillis, writer, batcher, null);
+    }
+
+    /** @param kafka the Kafka consumers' settings when the northbound is Kafka, else null */
+    HonoConsumers(Context context, ApplicationClient<? extends MessageContext> client, String tenant, Sink sink,
+                  long retryMillis, Executor writer, Batcher batcher, MessagingKafkaConsumerConfigProperties kafka) {
+        this.kafka = kafka;
         this.writer = writer;
         this.batcher = batcher;
         this.context = context;
@@ -124,10 +146,20 @@ final class HonoConsumers {
     }
 
     private Future<MessageConsumer> create(Slot slot, Handler<Throwable> onClose) {
+        if (kafka != null) {
+            String topic = new HonoTopic(slot == telemetry ? HonoTopic.Type.TELEMETRY : HonoTopic.Type.EVENT, tenant).toString();
+            AsyncHandlingAutoCommitKafkaConsumer<Buffer> consumer = new AsyncHandlingAutoCommitKafkaConsumer<>(
+                    context.owner(), Set.of(topic), record -> writeOffLoop(new KafkaDownstreamMessage(record)),
+                    kafka.getConsumerConfig(slot.name));
+            Promise<Void> ready = Promise.promise();
+            consumer.addOnKafkaConsumerReadyHandler(ready);
+            MessageConsumer handle = consumer::stop;
+            return consumer.start().compose(v -> ready.future()).map(v -> handle);
+        }
         if (client instanceof AmqpApplicationClient amqp) {
             // the AMQP client settles a message when the handler's future completes: the database write runs on the
             // writer thread, off the connection's event loop, and the message is accepted once it is durable
-            java.util.function.Function<DownstreamMessage<AmqpMessageContext>, Future<Void>> handler = this::writeOffLoop;
+            java.util.function.Function<DownstreamMessage<AmqpMessageContext>, Future<Void>> handler = m -> writeOffLoop(m);
             return slot == telemetry ? amqp.createTelemetryConsumer(tenant, handler, onClose)
                     : amqp.createEventConsumer(tenant, handler, onClose);
         }
@@ -142,7 +174,7 @@ final class HonoConsumers {
         void batch(Runnable writes) throws Exception;
     }
 
-    private record Pending(DownstreamMessage<AmqpMessageContext> message, Context origin, Promise<Void> done) {
+    private record Pending(DownstreamMessage<? extends MessageContext> message, Context origin, Promise<Void> done) {
     }
 
     private static final int MAX_BATCH = 500;
@@ -154,7 +186,7 @@ final class HonoConsumers {
      * stores what has queued up in one transaction, in arrival order, and completes each future on the event loop
      * the message came from once the commit is done (accepted), or failed (released, Hono delivers it again).
      */
-    private Future<Void> writeOffLoop(DownstreamMessage<AmqpMessageContext> m) {
+    private Future<Void> writeOffLoop(DownstreamMessage<? extends MessageContext> m) {
         Pending p = new Pending(m, Vertx.currentContext(), Promise.promise());
         pending.add(p);
         if (draining.compareAndSet(false, true)) {
@@ -167,33 +199,31 @@ final class HonoConsumers {
         try {
             List<Pending> batch = new ArrayList<>();
             while (pending.drainTo(batch, MAX_BATCH) > 0) {
-                Throwable[] failed = new Throwable[batch.size()];
-                try {
-                    batcher.batch(() -> {
-                        for (int i = 0; i < batch.size(); i++) {
-                            try {
-                                sink.accept(batch.get(i).message());
-                            } catch (RuntimeException e) {
-                                failed[i] = e;
-                            }
+                List<Pending> todo = batch;
+                while (!todo.isEmpty()) {
+                    Throwable[] failed = store(todo);
+                    List<Pending> again = new ArrayList<>();
+                    for (int i = 0; i < todo.size(); i++) {
+                        if (failed[i] != null && kafka != null) {
+                            if (!closed) {
+                                again.add(todo.get(i)); // Kafka will not deliver it again: keep it, in order, until stored
+                            } // closing: left incomplete, so its offset is not committed and the group reads it again
+                        } else {
+                            settle(todo.get(i), failed[i]);
                         }
-                    });
-                } catch (Exception e) {
-                    java.util.Arrays.fill(failed, e); // the commit failed: none of them is stored
-                }
-                boolean anyFailed = java.util.Arrays.stream(failed).anyMatch(java.util.Objects::nonNull);
-                for (int i = 0; i < batch.size(); i++) {
-                    settle(batch.get(i), failed[i]);
+                    }
+                    boolean anyFailed = java.util.Arrays.stream(failed).anyMatch(java.util.Objects::nonNull);
+                    if (anyFailed) {
+                        try {
+                            Thread.sleep(1000); // the database is failing: what is retried or released comes back, but not in a tight loop
+                        } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                    todo = again;
                 }
                 batch.clear();
-                if (anyFailed) {
-                    try {
-                        Thread.sleep(1000); // the database is failing: what is released comes back, but not in a tight loop
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
             }
         } finally {
             draining.set(false);
@@ -201,6 +231,25 @@ final class HonoConsumers {
                 writer.execute(this::drain);
             }
         }
+    }
+
+    /** Stores the messages as one transaction; returns, per message, why it was not stored (null: stored). */
+    private Throwable[] store(List<Pending> batch) {
+        Throwable[] failed = new Throwable[batch.size()];
+        try {
+            batcher.batch(() -> {
+                for (int i = 0; i < batch.size(); i++) {
+                    try {
+                        sink.accept(batch.get(i).message());
+                    } catch (RuntimeException e) {
+                        failed[i] = e;
+                    }
+                }
+            });
+        } catch (Exception e) {
+            java.util.Arrays.fill(failed, e); // the commit failed: none of them is stored
+        }
+        return failed;
     }
 
     private static void settle(Pending p, Throwable failure) {
