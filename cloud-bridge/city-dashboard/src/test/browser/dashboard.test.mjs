@@ -137,6 +137,10 @@ try {
   await page.click("#broadcast-send");
   await page.waitForSelector(`#broadcast-results tr[data-school="${school}"][data-ok="true"]`, { timeout: 60000 });
   check(true, "broadcast: the school answered 200 and the answer is shown");
+  const standing = await page.getAttribute(`#broadcast-results tr[data-school="${school}"]`, "data-status");
+  check(standing === "confirmed", `the school's row says it confirmed the broadcast (${standing})`);
+  const summary = await page.textContent("#broadcast-summary");
+  check(/1 confirmed/.test(summary) && /stands until/.test(summary), `the summary counts the schools and says until when it stands: ${summary}`);
   await page.screenshot({ path: `${shots}/city-broadcast.png`, fullPage: true });
   await cspClean("every view");
   console.log("ALL PASSED");

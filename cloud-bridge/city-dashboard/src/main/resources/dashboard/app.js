@@ -15,6 +15,8 @@ const I18N = {
     'role-viewer': '查看员', 'role-operator': '值班员', 'role-admin': '管理员', viewerCannotSend: '查看员不能发送广播',
     cityWide: '全市', chosen: '指定学校', send: '发送', status: '状态', code: '代码', response: '回复',
     st_pending: '等待中', st_answered: '已回复', st_timeout: '超时', st_failed: '失败', honoUp: 'Hono 已连接',
+    st_confirmed: '已确认', st_refused: '已拒绝', st_expired: '未送达（已过期）', validFor: '有效期（分钟）', attempts: '发送次数',
+    broadcastSummary: '已确认 {confirmed} · 等待中 {pending} · 已拒绝 {refused} · 未送达 {expired}；有效至 {until}',
     honoDown: 'Hono 未连接', none: '无', ago: '{d}前', min: '分钟', h: '小时', d: '天', s: '秒', chooseSchools: '请选择学校',
     raised: '新告警', critical: '严重', otherAlarms: '非严重', totals: '合计', noSchools: '尚无学校', sent: '已发送至 {n} 所学校',
     state_raised: '已触发', state_acknowledged: '已确认', state_escalated: '已升级',
@@ -38,6 +40,8 @@ const I18N = {
     'role-viewer': 'viewer', 'role-operator': 'operator', 'role-admin': 'admin', viewerCannotSend: 'a viewer cannot send broadcasts',
     priority: 'Priority', cityWide: 'City-wide', chosen: 'Chosen schools', send: 'Send', status: 'Status', code: 'Code',
     response: 'Response', st_pending: 'pending', st_answered: 'answered', st_timeout: 'timed out', st_failed: 'failed',
+    st_confirmed: 'confirmed', st_refused: 'refused', st_expired: 'never got it (expired)', validFor: 'Valid for (minutes)',
+    attempts: 'Tries', broadcastSummary: '{confirmed} confirmed · {pending} pending · {refused} refused · {expired} never got it; stands until {until}',
     honoUp: 'Hono connected', honoDown: 'Hono not connected', none: 'none', ago: '{d} ago', min: 'min', h: 'h', d: 'd', s: 's',
     chooseSchools: 'Choose at least one school', raised: 'raised', critical: 'critical', otherAlarms: 'not critical', totals: 'Totals',
     noSchools: 'no schools yet', sent: 'sent to {n} schools', state_raised: 'raised', state_acknowledged: 'acknowledged',
@@ -239,13 +243,22 @@ function renderBroadcast(b) {
   const table = $('#broadcast-results');
   table.dataset.batch = b.batch;
   table.dataset.done = String(!!b.done);
-  fill('#broadcast-results', b.results.map(r => {
+  // per school where it stands (tried again until it expires); the last answer or error of each
+  const rows = (b.targets && b.targets.length) ? b.targets.map(x => ({ school: x.school, status: x.shown, attempts: x.attempts,
+    code: x.code === undefined ? null : x.code, response: x.response })) :
+    b.results.map(r => ({ school: r.school, status: r.status, attempts: 1, code: r.code, response: r.response }));
+  if (b.targets && b.targets.length) {
+    const n = { confirmed: 0, pending: 0, refused: 0, expired: 0 };
+    b.targets.forEach(x => { n[x.shown] = (n[x.shown] || 0) + 1; });
+    $('#broadcast-summary').textContent = t('broadcastSummary', Object.assign(n, { until: new Date(b.expiresAtMs).toLocaleTimeString() }));
+  }
+  fill('#broadcast-results', rows.map(r => {
     const ok = r.code === null ? null : (r.code >= 200 && r.code < 300);
     let text = r.response || '';
     try { const j = JSON.parse(text); text = j.outcome || j.error || text; } catch (e) { /* plain text */ }
     return el('tr', { 'data-school': r.school, 'data-status': r.status, 'data-ok': ok === null ? null : String(ok) },
-      el('td', {}, r.school), el('td', {}, t('st_' + r.status)), el('td', { class: 'num' }, r.code === null ? '–' : r.code),
-      el('td', {}, text));
+      el('td', {}, r.school), el('td', {}, t('st_' + r.status)), el('td', { class: 'num' }, String(r.attempts)),
+      el('td', { class: 'num' }, r.code === null ? '–' : r.code), el('td', {}, text));
   }));
 }
 
@@ -259,7 +272,8 @@ async function sendBroadcast(ev) {
   if (scope === 'chosen' && !schools.length) { $('#broadcast-error').textContent = t('chooseSchools'); return; }
   const zones = $('#broadcast-zones').value.split(',').map(z => z.trim()).filter(z => z);
   const order = { text: $('#broadcast-text').value, zones: zones.length ? zones : ['all'],
-    priority: Number($('#broadcast-priority').value || 90), schools: schools };
+    priority: Number($('#broadcast-priority').value || 90), schools: schools,
+    validForMinutes: Number($('#broadcast-valid').value || 30) };
   try {
     const r = await api('/api/broadcast', { method: 'POST', body: JSON.stringify(order) });
     $('#broadcast-status').textContent = t('sent', { n: r.schools.length });
@@ -270,11 +284,12 @@ async function pollBroadcast(batch, started) {
   try {
     lastData.broadcast = await api('/api/broadcast/' + encodeURIComponent(batch));
     renderBroadcast(lastData.broadcast);
-    if (lastData.broadcast.done || Date.now() - started > 120000) { return; }
+    // until every school has confirmed, refused or expired (a broadcast stands for up to a day: stop polling after that)
+    if (lastData.broadcast.done || Date.now() - started > 24 * 3600 * 1000) { return; }
   } catch (e) {
     if (e.message === 'login') { return; }
   }
-  setTimeout(() => pollBroadcast(batch, started), 1000);
+  setTimeout(() => pollBroadcast(batch, started), Date.now() - started < 120000 ? 1000 : 5000);
 }
 
 // ---- charts (Apache ECharts, served by the dashboard at /vendor/) -------------------------------------

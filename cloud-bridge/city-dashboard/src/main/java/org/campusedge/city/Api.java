@@ -1,6 +1,7 @@
 package org.campusedge.city;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,8 +115,19 @@ final class Api {
                     if (rows.isEmpty()) {
                         return new Reply(404, Json.MAPPER.createObjectNode().put("error", "no such broadcast"));
                     }
-                    ObjectNode o = Json.MAPPER.createObjectNode().put("batch", p[1])
-                            .put("done", rows.stream().allMatch(CommandRecord::done));
+                    // every try, and per school where it stands: confirmed, refused, pending (tried again) or expired
+                    List<BroadcastTarget> targets = dashboard.database().broadcastTargets(p[1]);
+                    ArrayNode shown = Json.MAPPER.createArrayNode();
+                    for (BroadcastTarget t : targets) {
+                        ObjectNode row = Json.MAPPER.valueToTree(t);
+                        row.put("shown", t.shown(now));
+                        shown.add(row);
+                    }
+                    boolean settled = targets.isEmpty() ? rows.stream().allMatch(CommandRecord::done)
+                            : targets.stream().noneMatch(t -> t.shown(now).equals("pending"));
+                    ObjectNode o = Json.MAPPER.createObjectNode().put("batch", p[1]).put("done", settled);
+                    dashboard.database().broadcastExpiry(p[1]).ifPresent(e -> o.put("expiresAtMs", e));
+                    o.set("targets", shown);
                     o.set("results", Json.MAPPER.valueToTree(rows));
                     return ok(o);
                 }
@@ -166,7 +178,15 @@ final class Api {
         List<String> schools = strings(b.get("schools"));
         JsonNode pr = b.get("priority");
         int priority = pr == null || pr.isNull() ? BroadcastOrder.EMERGENCY : pr.asInt(-1);
-        return new BroadcastOrder(text(b, "text"), text(b, "clip"), zones, priority, schools);
+        JsonNode minutes = b.get("validForMinutes");
+        java.time.Duration validFor = null;
+        if (minutes != null && !minutes.isNull()) {
+            if (!minutes.isNumber() || minutes.asDouble() <= 0) {
+                throw new IllegalArgumentException("validForMinutes is a positive number of minutes");
+            }
+            validFor = java.time.Duration.ofSeconds(Math.round(minutes.asDouble() * 60));
+        }
+        return new BroadcastOrder(text(b, "text"), text(b, "clip"), zones, priority, schools, validFor);
     }
 
     private static List<String> strings(JsonNode n) {

@@ -26,11 +26,13 @@ import java.util.Objects;
  *                       are unused; null (the default) for Hono's AMQP northbound
  * @param kafkaGroup     the consumer group every dashboard instance of the bureau shares (they split the schools'
  *                       partitions between them), default {@code campus-edge-city-dashboard}
+ * @param broadcastRetry how long a broadcast waits for a school's answer before it tries that school again (until
+ *                       the broadcast expires), default the command timeout plus 5 s; longer than the command timeout
  */
 public record CityConfig(String honoHost, int honoPort, String honoUser, String honoPassword, String tenant,
                          String jdbcUrl, String httpHost, int httpPort, Path usersFile, int quietMinutes,
                          Duration commandTimeout, boolean honoTls, Path honoTrustStore, String kafkaBootstrap,
-                         String kafkaGroup) {
+                         String kafkaGroup, Duration broadcastRetry) {
 
     /** Checks the values. */
     public CityConfig {
@@ -45,6 +47,12 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
         }
         if (quietMinutes <= 0 || commandTimeout.isNegative() || commandTimeout.isZero()) {
             throw new IllegalArgumentException("quietMinutes and commandTimeout must be positive");
+        }
+        if (broadcastRetry == null) {
+            broadcastRetry = commandTimeout.plusSeconds(5);
+        }
+        if (broadcastRetry.compareTo(commandTimeout) <= 0) {
+            throw new IllegalArgumentException("broadcastRetry must be longer than commandTimeout (one try at a time per school)");
         }
         if (kafkaBootstrap != null && !kafkaBootstrap.matches("[^,\\s]+:\\d{1,5}(,[^,\\s]+:\\d{1,5})*")) {
             throw new IllegalArgumentException("not a Kafka bootstrap address (host:port[,host:port...]): " + kafkaBootstrap);
@@ -76,6 +84,7 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
         private Duration commandTimeout = Duration.ofSeconds(10);
         private String kafkaBootstrap;
         private String kafkaGroup = "campus-edge-city-dashboard";
+        private Duration broadcastRetry;
 
         private Builder() {
         }
@@ -125,10 +134,14 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
         /** The consumer group the bureau's dashboard instances share. */
         public Builder kafkaGroup(String v) { kafkaGroup = v; return this; }
 
+        /** How long a broadcast waits for a school's answer before trying it again (null: command timeout + 5 s). */
+        public Builder broadcastRetry(Duration v) { broadcastRetry = v; return this; }
+
         /** The configuration. */
         public CityConfig build() {
             return new CityConfig(honoHost, honoPort, honoUser, honoPassword, tenant, jdbcUrl, httpHost, httpPort,
-                    usersFile, quietMinutes, commandTimeout, honoTls, honoTrustStore, kafkaBootstrap, kafkaGroup);
+                    usersFile, quietMinutes, commandTimeout, honoTls, honoTrustStore, kafkaBootstrap, kafkaGroup,
+                    broadcastRetry);
         }
     }
 
@@ -144,6 +157,6 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
                 : (honoTls ? "amqps://" : "amqp://") + honoHost + ":" + honoPort)
                 + (honoTrustStore == null ? "" : ", trusting " + honoTrustStore) + ", user=" + honoUser + ", tenant=" + tenant
                 + ", jdbc=" + jdbcUrl.replaceAll("[?;].*", "") + ", http=" + httpHost + ":" + httpPort + ", users=" + usersFile
-                + ", quietMinutes=" + quietMinutes + ", commandTimeout=" + commandTimeout + "]";
+                + ", quietMinutes=" + quietMinutes + ", commandTimeout=" + commandTimeout + ", broadcastRetry=" + broadcastRetry + "]";
     }
 }

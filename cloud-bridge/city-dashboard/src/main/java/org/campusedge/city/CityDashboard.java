@@ -35,6 +35,7 @@ public final class CityDashboard implements AutoCloseable {
     private final java.util.concurrent.ExecutorService writer;
     private final Commands commands;
     private final CommandSigner signer;
+    private final java.util.concurrent.ScheduledExecutorService retrier;
     private java.nio.file.Path tlsCertificate;
     private WebServer web;
     private volatile boolean closing;
@@ -54,7 +55,13 @@ public final class CityDashboard implements AutoCloseable {
         this.consumers = new HonoConsumers(context, client, config.tenant(), ingest::accept, 1_000, writer, db::batch,
                 config.kafkaBootstrap() == null ? null : HonoClientFactory.kafkaConsumerConfig(config));
         this.signer = CommandSigner.loadOrCreate(config.signingKeyFile(), "city:" + config.tenant(), Duration.ofMinutes(5));
-        this.commands = new Commands(context, client, config.tenant(), db, config.commandTimeout(), System::currentTimeMillis, signer);
+        this.commands = new Commands(context, client, config.tenant(), db, config.commandTimeout(), System::currentTimeMillis, signer,
+                config.broadcastRetry());
+        this.retrier = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "city-broadcast-retry");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -103,6 +110,16 @@ public final class CityDashboard implements AutoCloseable {
 
     private void connect() {
         consumers.start();
+        // broadcasts a school has not answered yet: tried again until they expire, by whichever instance comes first
+        retrier.scheduleWithFixedDelay(() -> {
+            try {
+                commands.retryDue();
+            } catch (Exception e) {
+                if (!closing) {
+                    LOG.warn("cannot retry the pending broadcasts: {}", e.toString());
+                }
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         // Hono's client retries quietly: say so when the consumers stay down, and when they are back
         boolean[] down = {false};
         vertx.setPeriodic(30_000, id -> {
@@ -215,6 +232,7 @@ public final class CityDashboard implements AutoCloseable {
         if (web != null) {
             web.close();
         }
+        retrier.shutdownNow();
         await(consumers.close());
         Promise<Void> stopped = Promise.promise();
         context.runOnContext(v -> client.stop().onComplete(stopped));

@@ -148,11 +148,77 @@ public final class CityDatabase implements AutoCloseable {
                 status, code, response, answeredAtMs, id));
     }
 
+    /** Keeps a broadcast and its schools, each pending, tried once (by the issuer) and due again at {@code nextTryAtMs}. */
+    void broadcastIssued(String batch, String command, String body, String issuedBy, long issuedAtMs, long expiresAtMs,
+                         long nextTryAtMs, List<String> schools) throws SQLException {
+        write(h -> {
+            h.execute("INSERT INTO broadcasts (batch, command, body, issued_by, issued_at_ms, expires_at_ms)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)", batch, command, body, issuedBy, issuedAtMs, expiresAtMs);
+            for (String school : schools) {
+                h.execute("INSERT INTO broadcast_targets (batch, school, state, attempts, next_try_at_ms)"
+                        + " VALUES (?, ?, 'pending', 1, ?)", batch, school, nextTryAtMs);
+            }
+            return null;
+        });
+    }
+
+    /** A school of a broadcast whose next try is due. */
+    record DueTarget(String batch, String school, long dueAtMs, String command, String body, String issuedBy,
+                     long expiresAtMs) {
+    }
+
+    /** Pending schools of unexpired broadcasts whose next try is due, oldest first. */
+    List<DueTarget> dueBroadcastTargets(long nowMs, int limit) throws SQLException {
+        return query("SELECT t.batch, t.school, t.next_try_at_ms, b.command, b.body, b.issued_by, b.expires_at_ms"
+                        + " FROM broadcast_targets t JOIN broadcasts b ON b.batch = t.batch"
+                        + " WHERE t.state = 'pending' AND t.next_try_at_ms <= ? AND b.expires_at_ms > ?"
+                        + " ORDER BY t.next_try_at_ms LIMIT " + Math.max(1, limit),
+                rs -> new DueTarget(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getLong(7)), nowMs, nowMs);
+    }
+
+    /**
+     * Claims a due try: moves its next try to {@code nextTryAtMs} and counts the attempt, only if nobody (another
+     * dashboard instance) claimed it since it was read as due at {@code dueAtMs}.
+     *
+     * @return true when this caller is the one to send it
+     */
+    boolean claimBroadcastTry(String batch, String school, long dueAtMs, long nextTryAtMs) throws SQLException {
+        return write(h -> h.execute("UPDATE broadcast_targets SET next_try_at_ms = ?, attempts = attempts + 1"
+                + " WHERE batch = ? AND school = ? AND state = 'pending' AND next_try_at_ms = ?",
+                nextTryAtMs, batch, school, dueAtMs)) == 1;
+    }
+
+    /** A school's answer to a broadcast: it is confirmed (2xx) or refused (4xx) and no longer tried. */
+    void broadcastAnswered(String batch, String school, String state, int code, String response, long atMs) throws SQLException {
+        write(h -> h.execute("UPDATE broadcast_targets SET state = ?, code = ?, response = ?, answered_at_ms = ?"
+                + " WHERE batch = ? AND school = ? AND state = 'pending'", state, code, response, atMs, batch, school));
+    }
+
+    /** A try that got no answer: what was heard (Hono's error, a timeout) is kept while the school stays pending. */
+    void broadcastUnanswered(String batch, String school, Integer code, String response) throws SQLException {
+        write(h -> h.execute("UPDATE broadcast_targets SET code = ?, response = ? WHERE batch = ? AND school = ?"
+                + " AND state = 'pending'", code, response, batch, school));
+    }
+
+    /** A broadcast's expiry, if it is one. */
+    Optional<Long> broadcastExpiry(String batch) throws SQLException {
+        return query("SELECT expires_at_ms FROM broadcasts WHERE batch = ?", rs -> rs.getLong(1), batch).stream().findFirst();
+    }
+
+    /** A broadcast's schools and where each stands. */
+    List<BroadcastTarget> broadcastTargets(String batch) throws SQLException {
+        return query("SELECT t.school, t.state, t.attempts, t.code, t.response, t.answered_at_ms, b.expires_at_ms"
+                        + " FROM broadcast_targets t JOIN broadcasts b ON b.batch = t.batch WHERE t.batch = ? ORDER BY t.school",
+                rs -> new BroadcastTarget(rs.getString(1), rs.getString(2), rs.getInt(3), nullableInt(rs, 4), rs.getString(5),
+                        nullableLong(rs, 6), rs.getLong(7)), batch);
+    }
+
     /** A write that reads no message (a school seen, a command): it cannot be a bad message. */
-    private void write(Write<?> write) throws SQLException {
+    private <T> T write(Write<T> write) throws SQLException {
         synchronized (writer) {
             try {
-                inTransaction(write);
+                return inTransaction(write);
             } catch (BadMessageException impossible) {
                 throw new IllegalStateException(impossible);
             }

@@ -100,13 +100,22 @@ public final class CommandSigner {
 
     /** The signed command: a JWS of the claims around {@code bodyJson}. */
     public String sign(String command, String school, String user, String bodyJson) {
+        return sign(command, school, user, bodyJson, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #sign(String, String, String, String)}, valid no later than {@code notAfterMs} either (a broadcast's
+     * expiry: a school that gets a retry late must not play it after that).
+     */
+    public String sign(String command, String school, String user, String bodyJson, long notAfterMs) {
         try {
             long now = clockMillis.getAsLong() / 1000;
+            long exp = Math.min(now + validity.toSeconds(), notAfterMs / 1000);
             byte[] nonce = new byte[16];
             RANDOM.nextBytes(nonce);
             ObjectNode claims = MAPPER.createObjectNode()
                     .put("iss", issuer).put("sub", school).put("cmd", command).put("user", user == null ? "program" : user)
-                    .put("iat", now).put("exp", now + validity.toSeconds()).put("jti", B64URL.encodeToString(nonce));
+                    .put("iat", now).put("exp", exp).put("jti", B64URL.encodeToString(nonce));
             claims.set("body", MAPPER.readTree(bodyJson));
             String signingInput = B64URL.encodeToString("{\"alg\":\"EdDSA\",\"typ\":\"campus-command\"}".getBytes(StandardCharsets.UTF_8))
                     + "." + B64URL.encodeToString(MAPPER.writeValueAsBytes(claims));

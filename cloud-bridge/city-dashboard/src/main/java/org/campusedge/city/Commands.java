@@ -39,10 +39,12 @@ final class Commands {
     private final Duration timeout;
     private final LongSupplier clock;
     private final CommandSigner signer;
+    private final Duration retryEvery;
 
     Commands(Context context, ApplicationClient<? extends MessageContext> client, String tenant, CityDatabase db,
-             Duration timeout, LongSupplier clock, CommandSigner signer) {
+             Duration timeout, LongSupplier clock, CommandSigner signer, Duration retryEvery) {
         this.signer = signer;
+        this.retryEvery = retryEvery;
         this.context = context;
         this.client = client;
         this.tenant = tenant;
@@ -72,7 +74,11 @@ final class Commands {
         return school != null && school.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
     }
 
-    /** Sends a broadcast to its schools (every known school when it names none); returns at once. */
+    /**
+     * Sends a broadcast to its schools (every known school when it names none) and keeps it until it expires: a school
+     * that has not confirmed or refused it is tried again every {@code retryEvery} by {@link #retryDue} (on whichever
+     * dashboard instance gets there first). Returns at once; the result's future completes with the first tries.
+     */
     BroadcastResult broadcast(BroadcastOrder order, String issuedBy) throws SQLException {
         List<String> schools = order.schools().isEmpty()
                 ? db.query("SELECT id FROM schools ORDER BY id", rs -> rs.getString(1))
@@ -88,14 +94,65 @@ final class Commands {
         body.put("announcement", order.clip()); // a recording the schools' PA controllers have, by name
         String json = body.toString();
         String batch = "b-" + UUID.randomUUID();
+        long now = clock.getAsLong();
+        long expiresAt = now + order.validFor().toMillis();
+        // the first try of every school is this instance's: its next try is due one retry interval from now
+        db.broadcastIssued(batch, "broadcast", json, issuedBy, now, expiresAt, now + retryEvery.toMillis(), schools);
         List<CompletableFuture<CommandRecord>> sends = new ArrayList<>();
         for (String school : schools) {
-            sends.add(send(batch, school, "broadcast", json, issuedBy));
+            sends.add(sendTry(new CityDatabase.DueTarget(batch, school, now, "broadcast", json, issuedBy, expiresAt)));
         }
         CompletableFuture<List<CommandRecord>> all = CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                 .thenApply(v -> sends.stream().map(CompletableFuture::join).toList());
-        LOG.info("broadcast {} sent to {} schools", batch, schools.size());
+        LOG.info("broadcast {} sent to {} schools, standing until {}", batch, schools.size(), java.time.Instant.ofEpochMilli(expiresAt));
         return new BroadcastResult(batch, schools, all);
+    }
+
+    /**
+     * Sends the broadcast tries that are due: every pending school of an unexpired broadcast whose last try got no
+     * answer within the retry interval. A try is claimed in the database first, so two instances never both send it.
+     *
+     * @return how many tries were sent
+     */
+    int retryDue() throws SQLException {
+        int sent = 0;
+        for (CityDatabase.DueTarget t : db.dueBroadcastTargets(clock.getAsLong(), 200)) {
+            long now = clock.getAsLong();
+            if (now < t.expiresAtMs() && db.claimBroadcastTry(t.batch(), t.school(), t.dueAtMs(), now + retryEvery.toMillis())) {
+                LOG.info("broadcast {}: trying {} again (no answer yet)", t.batch(), t.school());
+                sendTry(t);
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    /** One try of a broadcast to one school, signed to expire with the broadcast; its answer is kept on the school's row. */
+    private CompletableFuture<CommandRecord> sendTry(CityDatabase.DueTarget t) throws SQLException {
+        String payload = signer.sign(t.command(), t.school(), t.issuedBy(), t.body(), t.expiresAtMs());
+        return sendPayload(t.batch(), t.school(), t.command(), t.body(), payload, t.issuedBy())
+                .whenComplete((row, error) -> answered(t, row));
+    }
+
+    /** 2xx: confirmed; 4xx but for "not found", "timeout" and "too many": refused; anything else: tried again. */
+    private void answered(CityDatabase.DueTarget t, CommandRecord row) {
+        if (row == null) {
+            return; // the outcome could not be recorded: the school stays pending and is tried again
+        }
+        try {
+            Integer code = row.code();
+            boolean answer = "answered".equals(row.status()) && code != null;
+            if (answer && code >= 200 && code < 300) {
+                db.broadcastAnswered(t.batch(), t.school(), "confirmed", code, row.response(), clock.getAsLong());
+            } else if (answer && code >= 400 && code < 500 && code != 404 && code != 408 && code != 429) {
+                db.broadcastAnswered(t.batch(), t.school(), "refused", code, row.response(), clock.getAsLong());
+            } else {
+                db.broadcastUnanswered(t.batch(), t.school(), code,
+                        row.status() + (row.response() == null ? "" : ": " + row.response()));
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("cannot record the answer of {} to broadcast {}: {}", t.school(), t.batch(), e.toString());
+        }
     }
 
     /**

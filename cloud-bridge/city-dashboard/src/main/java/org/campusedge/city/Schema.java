@@ -53,7 +53,9 @@ final class Schema {
     static final SchemaMigrations MIGRATIONS = new SchemaMigrations("the city database", SchemaMigrations.Kept.TABLE, List.of(
             new SchemaMigrations.Step(1, "the dashboard's tables", Schema::tables),
             new SchemaMigrations.Step(2, "roles, not people: an alarm says which role acknowledged it, never who nor their note",
-                    Schema::rolesNotPeople)));
+                    Schema::rolesNotPeople),
+            new SchemaMigrations.Step(3, "broadcasts kept until they expire: retried for each school until it answers",
+                    Schema::broadcasts)));
 
     private Schema() {
     }
@@ -111,5 +113,20 @@ final class Schema {
             }
             ps.executeBatch();
         }
+    }
+
+    /**
+     * A broadcast and, per school, where it stands: {@code pending} until the school's gateway confirms it
+     * ({@code confirmed}, a 2xx answer) or refuses it ({@code refused}, a 4xx answer); a pending school is tried
+     * again at {@code next_try_at_ms} until the broadcast expires. {@code attempts} counts the sends.
+     */
+    private static void broadcasts(Connection c) throws SQLException {
+        SchemaMigrations.statements(
+                "CREATE TABLE IF NOT EXISTS broadcasts (batch TEXT PRIMARY KEY, command TEXT NOT NULL, body TEXT NOT NULL,"
+                        + " issued_by TEXT, issued_at_ms BIGINT NOT NULL, expires_at_ms BIGINT NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS broadcast_targets (batch TEXT NOT NULL, school TEXT NOT NULL, state TEXT NOT NULL,"
+                        + " attempts INTEGER NOT NULL, next_try_at_ms BIGINT NOT NULL, code INTEGER, response TEXT,"
+                        + " answered_at_ms BIGINT, PRIMARY KEY (batch, school))",
+                "CREATE INDEX IF NOT EXISTS broadcast_targets_due ON broadcast_targets (state, next_try_at_ms)").apply(c);
     }
 }

@@ -79,13 +79,18 @@ class CityDashboardKafkaIT {
     }
 
     private CityDashboard dashboard(String name, String jdbcUrl, String group) throws Exception {
+        return dashboard(name, jdbcUrl, group, Duration.ofSeconds(5), null);
+    }
+
+    private CityDashboard dashboard(String name, String jdbcUrl, String group, Duration commandTimeout, Duration retry)
+            throws Exception {
         if (!Files.exists(dir.resolve("users"))) {
             Files.writeString(dir.resolve("users"), "");
         }
         CityDashboard d = track(CityDashboard.start(CityConfig.builder()
                 .kafka(broker.bootstrap()).kafkaGroup(group)
                 .tenant(tenant).jdbcUrl(jdbcUrl).httpPort(0)
-                .usersFile(dir.resolve("users-" + name)).commandTimeout(Duration.ofSeconds(5)).build()));
+                .usersFile(dir.resolve("users-" + name)).commandTimeout(commandTimeout).broadcastRetry(retry).build()));
         waitFor("the dashboard's Kafka consumers", Duration.ofSeconds(60), d::connected);
         return d;
     }
@@ -190,5 +195,55 @@ class CityDashboardKafkaIT {
                 e.getValue().sendAccepted("telemetry", Events.lab(e.getKey(), base.plusSeconds(300L * i)));
             }
         }
+    }
+
+    /**
+     * An emergency broadcast is not lost on a school whose link is down: it is tried again until it expires. A school
+     * back within the expiry gets it and confirms; one back after it never gets it, and is shown so.
+     */
+    @Test
+    void aSchoolDownDuringABroadcastPlaysItWhenBackWithinTheExpiryAndNotAfter() throws Exception {
+        startSandbox("s1", "s2", "s3");
+        CityDashboard d = dashboard("a", "jdbc:sqlite:" + dir.resolve("city.db"), "city-" + System.nanoTime(),
+                Duration.ofSeconds(2), Duration.ofSeconds(3));
+        Instant t = Instant.now().minusSeconds(300);
+        gateway("s1").sendAccepted("telemetry", Events.lab("s1", t));
+        for (String s : List.of("s2", "s3")) {
+            try (TestGateway down = TestGateway.connect(sandbox.host(), sandbox.devicePort(), tenant, s, PASSWORD, null)) {
+                down.sendAccepted("telemetry", Events.lab(s, t));
+            }
+        }
+        waitFor("three schools known", Duration.ofSeconds(30), () -> d.database().count("schools") == 3);
+
+        BroadcastResult r = d.broadcast(BroadcastOrder.cityWide("紧急疏散演练").standingFor(Duration.ofSeconds(20)));
+        long expiresAt = d.database().broadcastExpiry(r.batch()).orElseThrow();
+        waitFor("s1 confirmed at once", Duration.ofSeconds(10), () -> shown(d, r.batch(), "s1").equals("confirmed"));
+        waitFor("s2 tried again while its link is down", Duration.ofSeconds(15), () -> target(d, r.batch(), "s2").attempts() >= 2);
+        assertEquals("pending", shown(d, r.batch(), "s2"));
+
+        TestGateway s2 = gateway("s2"); // back within the expiry
+        waitFor("s2 confirmed once back", Duration.ofSeconds(15), () -> shown(d, r.batch(), "s2").equals("confirmed"));
+        assertTrue(System.currentTimeMillis() < expiresAt, "the test's timing: s2 came back within the expiry");
+        assertEquals(1, s2.commands.size(), "s2 played it once");
+        String jws = new String(((org.apache.qpid.proton.amqp.messaging.Data) s2.commands.get(0).getBody()).getValue().getArray(),
+                java.nio.charset.StandardCharsets.US_ASCII);
+        long exp = Json.MAPPER.readTree(java.util.Base64.getUrlDecoder().decode(jws.split("\\.")[1])).get("exp").asLong();
+        assertTrue(exp * 1000 <= expiresAt, "a late try is signed to expire with the broadcast: " + exp + " vs " + expiresAt);
+
+        waitFor("the broadcast to expire", Duration.ofSeconds(30), () -> System.currentTimeMillis() > expiresAt + 500);
+        TestGateway s3 = gateway("s3"); // back after the expiry
+        Thread.sleep(6_000); // two retry intervals: nothing may come
+        assertEquals(0, s3.commands.size(), "s3 came back after the expiry and must not get it");
+        assertEquals("expired", shown(d, r.batch(), "s3"), "shown as never got it");
+        assertTrue(target(d, r.batch(), "s3").attempts() >= 3, "s3 was tried while it was down");
+        assertEquals("confirmed", shown(d, r.batch(), "s1"));
+    }
+
+    private static BroadcastTarget target(CityDashboard d, String batch, String school) throws Exception {
+        return d.database().broadcastTargets(batch).stream().filter(x -> x.school().equals(school)).findFirst().orElseThrow();
+    }
+
+    private static String shown(CityDashboard d, String batch, String school) throws Exception {
+        return target(d, batch, school).shown(System.currentTimeMillis());
     }
 }

@@ -63,7 +63,8 @@ class CityUpgradeTest {
             }
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f)) {
-            assertEquals(2, Schema.MIGRATIONS.version(c));
+            assertEquals(3, Schema.MIGRATIONS.version(c));
+            assertTrue(SchemaMigrations.hasColumn(c, "broadcast_targets", "next_try_at_ms"), "step 3: broadcasts kept until they expire");
             assertFalse(SchemaMigrations.hasColumn(c, "alarms", "by_user"));
             assertFalse(SchemaMigrations.hasColumn(c, "alarms", "note"));
             assertTrue(SchemaMigrations.hasColumn(c, "alarms", "by_role"));
@@ -96,7 +97,7 @@ class CityUpgradeTest {
             assertEquals(8, db.count("messages"));
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f)) {
-            assertEquals(2, Schema.MIGRATIONS.version(c));
+            assertEquals(3, Schema.MIGRATIONS.version(c));
             assertFalse(SchemaMigrations.hasColumn(c, "alarms", "note"));
         }
     }

@@ -1,6 +1,8 @@
 package org.campusedge.city;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
@@ -54,7 +56,16 @@ class PostgresTest {
             assertEquals(now.toEpochMilli(), db.receivedAt("ev-1").getAsLong());
             assertEquals("acknowledged", db.query("SELECT state FROM alarms", rs -> rs.getString(1)).get(0));
             assertEquals("security", db.query("SELECT by_role FROM alarms", rs -> rs.getString(1)).get(0));
-            assertEquals(List.of(2), db.query("SELECT MAX(version) FROM schema_version", rs -> rs.getInt(1)), "migrated on PostgreSQL too");
+            assertEquals(List.of(3), db.query("SELECT MAX(version) FROM schema_version", rs -> rs.getInt(1)), "migrated on PostgreSQL too");
+            // a due broadcast try is claimed once: two dashboard instances reading it as due never both send it
+            db.broadcastIssued("b-1", "broadcast", "{}", null, 1_000L, 60_000L, 5_000L, List.of("s1"));
+            assertEquals(1, db.dueBroadcastTargets(5_000L, 10).size());
+            assertTrue(db.claimBroadcastTry("b-1", "s1", 5_000L, 20_000L), "the first instance claims it");
+            assertFalse(db.claimBroadcastTry("b-1", "s1", 5_000L, 20_000L), "the second, with the same reading, does not");
+            assertEquals(2, db.broadcastTargets("b-1").get(0).attempts());
+            db.broadcastAnswered("b-1", "s1", "confirmed", 200, "{}", 6_000L);
+            assertEquals("confirmed", db.broadcastTargets("b-1").get(0).shown(70_000L), "confirmed stays confirmed after the expiry");
+            assertEquals(0, db.dueBroadcastTargets(30_000L, 10).size());
 
             DashboardViews views = new DashboardViews(db, ZoneId.of("Asia/Shanghai"));
             JsonNode energy = Json.MAPPER.valueToTree(views.energy("24h", now.toEpochMilli()));

@@ -12,7 +12,9 @@ import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.message.Message;
 import org.eclipse.hono.client.command.CommandResponse;
+import org.eclipse.hono.client.ServerErrorException;
 import org.eclipse.hono.client.command.kafka.KafkaBasedCommand;
+import org.eclipse.hono.client.command.kafka.KafkaBasedCommandContext;
 import org.eclipse.hono.client.command.kafka.KafkaBasedCommandResponseSender;
 import org.eclipse.hono.client.kafka.CommonKafkaClientConfigProperties;
 import org.eclipse.hono.client.kafka.HonoTopic;
@@ -189,15 +191,19 @@ final class KafkaNorth implements Northbound {
         });
     }
 
+    /**
+     * The delivery failure response Hono's command router sends (its {@link KafkaBasedCommandContext}: content type
+     * {@code application/vnd.eclipse-hono-delivery-failure-notification+json}, body {@code {"error": ...}}), when
+     * the command asked for a response.
+     */
     private void respondWithError(final KafkaBasedCommand command, final int status, final String reason) {
-        if (command.isOneWay() || command.getCorrelationId() == null) {
-            return;
+        final KafkaBasedCommandContext context = new KafkaBasedCommandContext(command, responses,
+                NoopTracerFactory.create().buildSpan("deliver command").start());
+        if (status == 400) {
+            context.reject(reason);
+        } else {
+            context.release(new ServerErrorException(status, reason));
         }
-        final Buffer body = Buffer.buffer("{\"error\":\"" + String.valueOf(reason).replace("\\", "\\\\").replace("\"", "'") + "\"}");
-        responses.sendCommandResponse(TenantObject.from(command.getTenant(), true),
-                new RegistrationAssertion(command.getDeviceId()),
-                new CommandResponse(command.getTenant(), command.getDeviceId(), body, "application/json", status,
-                        command.getCorrelationId(), command.getDeviceId() + "/kafka", MessagingType.kafka), null);
     }
 
     private static Map<String, Object> properties(final Message message) {
