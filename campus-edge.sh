@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Campus Edge from a clone: the commands of the README's quick start.
 #   ./campus-edge.sh school [--schools N] [--scale K] ...   simulated school(s), their gateways, the Hono sandbox and the city dashboard
+#   ./campus-edge.sh school --kafka ...                     the same on Hono's Kafka messaging: a Kafka broker, two city dashboards, PostgreSQL
 #   ./campus-edge.sh edge [--scale K] [--duration S] ...     one simulated school and its gateway only, no cloud
 #   ./campus-edge.sh test                                   every test (installs the test tools first)
 #   ./campus-edge.sh bench [options]                        the lab ingest benchmark (see README)
@@ -18,7 +19,7 @@ build() {
   # build when nothing is built yet or a source is newer than the last build this script made (its stamp: the
   # distribution's folders keep their old times when a build rewrites the files in them, so they cannot tell)
   local dist=edge-bundles/launcher/target/campus-edge/campus-edge stamp=edge-bundles/launcher/target/.campus-edge-built
-  if [[ ! -d $dist/bundles || ! -f $stamp || ! -f simulators/devices/target/runtime-classpath.txt || ! -f simulators/bench/target/runtime-classpath.txt \
+  if [[ ! -d $dist/bundles || ! -f $stamp || ! -f simulators/devices/target/runtime-classpath.txt || ! -f simulators/bench/target/runtime-classpath.txt || ! -d simulators/kafka-broker/target/lib \
         || -n $(find . \( -path ./run -o -name node_modules -o -name target -o -name .git \) -prune -o -type f \
                  \( -path '*/src/*' -o -name pom.xml -o -name '*.bnd' -o -path './device-profiles/*' \) -newer $stamp -print -quit) ]]; then
     echo "Building Campus Edge (mvn -B -DskipTests install) ..."
@@ -31,6 +32,16 @@ build() {
   fi
 }
 
+need_postgresql() {
+  # Debian's PostgreSQL server binaries, for the city's database when it scales out (school --kafka)
+  if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    echo "Installing PostgreSQL (Debian package postgresql) for the city's database ..."
+    local sudo=; [[ $(id -u) -ne 0 ]] && sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+  fi
+}
+
 classpath() {
   echo "$1/target/classes:$(cat "$1/target/runtime-classpath.txt")"
 }
@@ -40,6 +51,7 @@ shift || true
 case $cmd in
   school)
     build
+    [[ " $* " == *" --kafka "* ]] && need_postgresql
     exec java -cp "$(classpath simulators/bench)" org.campusedge.bench.CityRunner "$@"
     ;;
   edge)

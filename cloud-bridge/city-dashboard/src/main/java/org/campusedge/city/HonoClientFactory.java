@@ -32,8 +32,10 @@ final class HonoClientFactory {
         if (config.kafkaBootstrap() != null) {
             MessagingKafkaProducerConfigProperties producer = new MessagingKafkaProducerConfigProperties();
             producer.setCommonClientConfig(common(config));
-            return new KafkaApplicationClientImpl(vertx, kafkaConsumerConfig(config),
-                    CachingKafkaProducerFactory.nonSharedFactory(vertx), producer);
+            // its only consumer is the command responses' (a group of its own, from the newest record: Hono's design)
+            MessagingKafkaConsumerConfigProperties responses = new MessagingKafkaConsumerConfigProperties();
+            responses.setCommonClientConfig(common(config));
+            return new KafkaApplicationClientImpl(vertx, responses, CachingKafkaProducerFactory.nonSharedFactory(vertx), producer);
         }
         ClientConfigProperties props = new ClientConfigProperties();
         props.setName("campus-edge-city-dashboard");

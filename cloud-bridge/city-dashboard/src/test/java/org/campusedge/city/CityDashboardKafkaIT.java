@@ -160,7 +160,7 @@ class CityDashboardKafkaIT {
      */
     @Test
     void twoInstancesShareTheSchoolsAndOneTakesOverWhenTheOtherStops() throws Exception {
-        try (TemporaryPostgres pg = TemporaryPostgres.start()) {
+        try (LocalPostgres pg = LocalPostgres.temporary()) {
             List<String> schools = List.of("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8");
             startSandbox(schools.toArray(String[]::new));
             String group = "city-" + System.nanoTime();

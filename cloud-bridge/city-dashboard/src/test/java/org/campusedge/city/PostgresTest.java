@@ -24,7 +24,7 @@ class PostgresTest {
     @Test
     void storesAndShowsOnPostgres() throws Exception {
         String given = System.getProperty("city.test.postgres", "");
-        try (TemporaryPostgres pg = given.isEmpty() ? TemporaryPostgres.start() : null) {
+        try (LocalPostgres pg = given.isEmpty() ? LocalPostgres.temporary() : null) {
             onPostgres(given.isEmpty() ? pg.jdbcUrl() : given);
         }
     }

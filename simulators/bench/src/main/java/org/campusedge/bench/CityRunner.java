@@ -32,10 +32,12 @@ public final class CityRunner {
 
     private static final String USAGE = """
             usage: CityRunner [--schools N] [--scale K] [--speed X] [--summary-seconds S] [--duration SECONDS] [--home DIR]
-                              [--console-port N] [--city-port N] [--drill-after SECONDS]
+                              [--console-port N] [--city-port N] [--drill-after SECONDS] [--kafka]
               N simulated schools (1), each the standard school times K, its clock X times real time (60);
               summaries to the city every S seconds (60 here; a gateway's default is 300); the first school's
-              security office starts a drill after 75 s (0: no drill)""";
+              security office starts a drill after 75 s (0: no drill). --kafka: Hono's Kafka-based messaging instead of
+              AMQP northbound: a Kafka broker, the sandbox producing to it, and two city dashboards in one consumer
+              group on one PostgreSQL (the city ports N and N+1)""";
 
     public static void main(String[] args) throws Exception {
         int schools = 1;
@@ -47,6 +49,7 @@ public final class CityRunner {
         int consolePort = 8443; // HTTPS; the console's plain port (8080) only redirects there
         int cityPort = 8090;
         Path home = Path.of("run/city");
+        boolean kafka = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -59,6 +62,7 @@ public final class CityRunner {
                     case "--home" -> home = Path.of(args[++i]);
                     case "--console-port" -> consolePort = Integer.parseInt(args[++i]);
                     case "--city-port" -> cityPort = Integer.parseInt(args[++i]);
+                    case "--kafka" -> kafka = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -80,11 +84,36 @@ public final class CityRunner {
         // AMQPS on both sides of the sandbox: its certificate is the test CA the gateways and the dashboard trust
         Path honoCa = home.resolve("hono-sandbox-ca.crt");
         org.campusedge.net.TlsIdentity.loadOrCreate(home.resolve("hono-sandbox-tls.p12"), honoCa, "Campus Edge Hono sandbox (test CA)");
-        HonoSandbox sandbox = HonoSandbox.start(SandboxConfig.builder().registry(registry.north("city-dashboard", "city-secret").build())
-                .tls(home.resolve("hono-sandbox-tls.p12"), new String(org.campusedge.net.TlsIdentity.STORE_PASSWORD)).build());
-        CityDashboard city = CityDashboard.start(CityConfig.builder().honoHost("127.0.0.1").honoPort(sandbox.northPort())
-                .honoUser("city-dashboard").honoPassword("city-secret").tenant(tenant).jdbcUrl("jdbc:sqlite:" + home.resolve("city.db"))
-                .httpPort(cityPort).usersFile(home.resolve("city-users")).honoTls(true).honoTrustStore(honoCa).build());
+        // --kafka: the bureau's side as it scales out - a Kafka broker (its own process), a PostgreSQL server, and two
+        // dashboards sharing the schools' partitions; both kept in this home, so a restart keeps what the city stored
+        org.campusedge.kafka.BrokerProcess broker = null;
+        org.campusedge.city.LocalPostgres postgres = null;
+        SandboxConfig.Builder sandboxConfig = SandboxConfig.builder().registry(registry.north("city-dashboard", "city-secret").build())
+                .tls(home.resolve("hono-sandbox-tls.p12"), new String(org.campusedge.net.TlsIdentity.STORE_PASSWORD));
+        String cityDb = "jdbc:sqlite:" + home.resolve("city.db");
+        if (kafka) {
+            System.out.println("Starting a Kafka broker and PostgreSQL for the city (in " + home + "/kafka and /postgres) ...");
+            broker = org.campusedge.kafka.BrokerProcess.start(Path.of(System.getProperty(org.campusedge.kafka.BrokerProcess.TARGET_PROPERTY,
+                    "simulators/kafka-broker/target")), home.resolve("kafka"), 8, java.time.Duration.ofSeconds(90));
+            postgres = org.campusedge.city.LocalPostgres.in(home.resolve("postgres"));
+            sandboxConfig.kafka(broker.bootstrap());
+            cityDb = postgres.jdbcUrl();
+        }
+        HonoSandbox sandbox = HonoSandbox.start(sandboxConfig.build());
+        List<CityDashboard> cities = new ArrayList<>();
+        for (int instance = 0; instance < (kafka ? 2 : 1); instance++) {
+            CityConfig.Builder cityConfig = CityConfig.builder().honoHost("127.0.0.1").honoPort(kafka ? 5671 : sandbox.northPort())
+                    .honoUser("city-dashboard").honoPassword("city-secret").tenant(tenant).jdbcUrl(cityDb)
+                    .httpPort(cityPort == 0 ? 0 : cityPort + instance).usersFile(home.resolve("city-users"))
+                    .honoTls(true).honoTrustStore(honoCa);
+            if (kafka) {
+                cityConfig.kafka(broker.bootstrap()).kafkaGroup(tenant + "-city-dashboard");
+            }
+            cities.add(CityDashboard.start(cityConfig.build()));
+        }
+        CityDashboard city = cities.get(0);
+        org.campusedge.kafka.BrokerProcess kafkaBroker = broker;
+        org.campusedge.city.LocalPostgres cityPostgres = postgres;
         List<SimulatedSchool> simulated = new ArrayList<>();
         List<GatewayProcess> gateways = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -103,8 +132,18 @@ public final class CityRunner {
                     System.err.println("stopping a gateway: " + e);
                 }
             }
-            city.close();
+            cities.forEach(CityDashboard::close);
             sandbox.close();
+            if (kafkaBroker != null) {
+                kafkaBroker.close();
+            }
+            if (cityPostgres != null) {
+                try {
+                    cityPostgres.close();
+                } catch (Exception e) {
+                    System.err.println("stopping PostgreSQL: " + e);
+                }
+            }
             stopped.countDown();
         }, "city-stop"));
         SchoolSize size = SchoolSize.standard().times(scale);
@@ -137,10 +176,18 @@ public final class CityRunner {
                     gateways.get(s).status().getProperty("log"));
             adminPassword(gateways.get(s));
         }
-        System.out.printf("  city dashboard  %s   (its admin password was printed above at its first start; users in %s)%n", city.url(),
-                home.resolve("city-users"));
-        System.out.printf("  Hono sandbox    device side amqps://127.0.0.1:%d, northbound amqps://127.0.0.1:%d (test CA %s)%n",
-                sandbox.devicePort(), sandbox.northPort(), honoCa);
+        for (CityDashboard c : cities) {
+            System.out.printf("  city dashboard  %s   (its admin password was printed above at its first start; users in %s)%n", c.url(),
+                    home.resolve("city-users"));
+        }
+        if (kafka) {
+            System.out.printf("  Hono sandbox    device side amqps://127.0.0.1:%d, northbound Kafka %s (topics hono.*.%s)%n",
+                    sandbox.devicePort(), broker.bootstrap(), tenant);
+            System.out.printf("  city database   %s (both dashboards; consumer group %s)%n", cityDb, tenant + "-city-dashboard");
+        } else {
+            System.out.printf("  Hono sandbox    device side amqps://127.0.0.1:%d, northbound amqps://127.0.0.1:%d (test CA %s)%n",
+                    sandbox.devicePort(), sandbox.northPort(), honoCa);
+        }
         System.out.printf("  summaries reach the city every %d s; a CRITICAL alarm at once. Ctrl-C stops everything.%n", summarySeconds);
         if (drillAfter > 0 && duration > 0 && drillAfter + 10 > duration) {
             System.out.printf("  no drill: it would start %d s in, as the run ends after %d s (--drill-after, --duration)%n", drillAfter, duration);
@@ -150,7 +197,7 @@ public final class CityRunner {
             System.out.printf("  in %d s the security office of %s starts a DRILL (演练): a night intrusion played at a perimeter"
                     + " camera, by day too,%n  so you see intrusion -> alarm -> PA -> WeCom -> city, each marked as a drill (--drill-after 0: none)%n",
                     drillAfter, ids.get(0));
-            QuickStartDrill drill = new QuickStartDrill(gateways.get(0), simulated.get(0), home.resolve("city.db"));
+            QuickStartDrill drill = new QuickStartDrill(gateways.get(0), simulated.get(0), cityDb);
             long delay = drillAfter;
             Thread t = new Thread(() -> {
                 try {
@@ -166,7 +213,9 @@ public final class CityRunner {
         System.out.println();
         long end = duration > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(duration) : Long.MAX_VALUE;
         while (!stopped.await(15, TimeUnit.SECONDS) && System.nanoTime() < end) {
-            System.out.printf("city: %s, by type %s%n", city.stats(), countsByType(home.resolve("city.db")));
+            for (CityDashboard c : cities) {
+                System.out.printf("city%s: %s, by type %s%n", cities.size() > 1 ? " " + c.httpPort() : "", c.stats(), countsByType(cityDb));
+            }
         }
         System.exit(0);
     }
@@ -181,9 +230,9 @@ public final class CityRunner {
         }
     }
 
-    private static String countsByType(Path db) {
+    private static String countsByType(String db) {
         StringBuilder sb = new StringBuilder();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(db); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT type, count(*) FROM messages GROUP BY type")) {
             while (rs.next()) {
                 sb.append(sb.length() == 0 ? "" : ", ").append(rs.getString(1).replace("org.campusedge.", "")).append('=').append(rs.getLong(2));

@@ -22,9 +22,9 @@ final class QuickStartDrill {
 
     private final GatewayProcess gateway;
     private final SimulatedSchool school;
-    private final Path cityDb;
+    private final String cityDb;
 
-    QuickStartDrill(GatewayProcess gateway, SimulatedSchool school, Path cityDb) {
+    QuickStartDrill(GatewayProcess gateway, SimulatedSchool school, String cityDb) {
         this.gateway = gateway;
         this.school = school;
         this.cityDb = cityDb;
@@ -97,7 +97,7 @@ final class QuickStartDrill {
     }
 
     private boolean atCity() {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + cityDb); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(cityDb); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM alarms WHERE drill IS NOT NULL")) {
             return rs.next() && rs.getLong(1) > 0;
         } catch (Exception e) {

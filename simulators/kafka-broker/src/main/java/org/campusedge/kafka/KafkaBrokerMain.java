@@ -39,6 +39,10 @@ public final class KafkaBrokerMain {
      * @param args see the class documentation
      */
     public static void main(final String[] args) {
+        // its own logging configuration, named so that it never shadows that of a program with this jar on its class path
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "kafka-broker-logback.xml");
+        }
         final Map<String, String> opts;
         try {
             opts = parse(args);
