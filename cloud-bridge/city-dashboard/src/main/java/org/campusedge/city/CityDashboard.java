@@ -52,7 +52,8 @@ public final class CityDashboard implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.consumers = new HonoConsumers(context, client, config.tenant(), ingest::accept, 1_000, writer, db::batch,
+        this.consumers = new HonoConsumers(context, client, config.tenant(), ingest::accept, 1_000, writer,
+                (messages, writes) -> db.batch(Ingest.schoolsOf(messages), writes),
                 config.kafkaBootstrap() == null ? null : HonoClientFactory.kafkaConsumerConfig(config));
         this.signer = CommandSigner.loadOrCreate(config.signingKeyFile(), "city:" + config.tenant(), Duration.ofMinutes(5));
         this.commands = new Commands(context, client, config.tenant(), db, config.commandTimeout(), System::currentTimeMillis, signer,

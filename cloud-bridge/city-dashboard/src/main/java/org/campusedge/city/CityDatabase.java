@@ -62,7 +62,7 @@ public final class CityDatabase implements AutoCloseable {
                     st.execute("PRAGMA busy_timeout=10000");
                 }
             }
-            Schema.create(w);
+            migrate(w, jdbcUrl.startsWith("jdbc:postgresql:"));
             r = memory ? w : DriverManager.getConnection(jdbcUrl);
             if (sqlite && !memory) {
                 try (Statement st = r.createStatement()) {
@@ -116,6 +116,28 @@ public final class CityDatabase implements AutoCloseable {
                 }
                 return inserted > 0 ? Stored.NEW : Stored.DUPLICATE;
             });
+        }
+    }
+
+    /** The lock several dashboard instances take on one PostgreSQL database, so only one of them migrates it at a time. */
+    static final long MIGRATION_LOCK = 0x63697479L; // "city"
+
+    /**
+     * Brings the schema up to date. On PostgreSQL, under a session advisory lock: dashboard instances that start
+     * together on a fresh database would otherwise create the same tables at once, and all but one fail.
+     */
+    private static void migrate(Connection c, boolean postgres) throws SQLException {
+        if (!postgres) {
+            Schema.create(c); // SQLite: one writer at a time; the file's lock serialises the migration
+            return;
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+            try {
+                Schema.create(c);
+            } finally {
+                st.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+            }
         }
     }
 
@@ -276,6 +298,16 @@ public final class CityDatabase implements AutoCloseable {
      * fails undone alone (a savepoint each): the group commit of the message consumers.
      */
     void batch(Runnable writes) throws SQLException {
+        batch(java.util.Set.of(), writes);
+    }
+
+    /**
+     * As {@link #batch(Runnable)}, first taking the row locks of these schools' {@code schools} rows in the order
+     * of their ids. Two dashboard instances store one school's telemetry and its events side by side (they are on
+     * different topics, so in different instances' batches) and both update its row: taken in one order, those
+     * locks cannot deadlock (PostgreSQL would break a deadlock only after a second, and fail one batch).
+     */
+    void batch(java.util.Set<String> schools, Runnable writes) throws SQLException {
         synchronized (writer) {
             try {
                 if (writer.isInTransaction()) {
@@ -283,7 +315,12 @@ public final class CityDatabase implements AutoCloseable {
                     writer.rollback();
                     throw new SQLException("the writer was left in a transaction; rolled back, the batch is not run");
                 }
-                writer.useTransaction(h -> writes.run());
+                writer.useTransaction(h -> {
+                    for (String school : new java.util.TreeSet<>(schools)) {
+                        h.execute("UPDATE schools SET last_seen_ms = last_seen_ms WHERE id = ?", school);
+                    }
+                    writes.run();
+                });
             } catch (JdbiException ex) {
                 throw sql(ex);
             }

@@ -169,9 +169,9 @@ final class HonoConsumers {
                 : client.createEventConsumer(tenant, sink::accept, onClose);
     }
 
-    /** Runs writes as one transaction (the database's group commit). */
+    /** Runs the writes of these messages as one transaction (the database's group commit). */
     interface Batcher {
-        void batch(Runnable writes) throws Exception;
+        void batch(List<DownstreamMessage<? extends MessageContext>> messages, Runnable writes) throws Exception;
     }
 
     private record Pending(DownstreamMessage<? extends MessageContext> message, Context origin, Promise<Void> done) {
@@ -237,7 +237,7 @@ final class HonoConsumers {
     private Throwable[] store(List<Pending> batch) {
         Throwable[] failed = new Throwable[batch.size()];
         try {
-            batcher.batch(() -> {
+            batcher.batch(batch.stream().<DownstreamMessage<? extends MessageContext>>map(Pending::message).toList(), () -> {
                 for (int i = 0; i < batch.size(); i++) {
                     try {
                         sink.accept(batch.get(i).message());

@@ -39,6 +39,22 @@ final class Ingest {
         this.clock = clock;
     }
 
+    /** The schools these messages speak for, by their Hono device ids ({@code gw-<school>}, {@code <school>.<device>}). */
+    static java.util.Set<String> schoolsOf(java.util.List<? extends DownstreamMessage<? extends MessageContext>> messages) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (DownstreamMessage<? extends MessageContext> m : messages) {
+            String device = m.getDeviceId();
+            String school = Commands.schoolOf(device);
+            if (school == null && device != null && device.indexOf('.') > 0) {
+                school = device.substring(0, device.indexOf('.'));
+            }
+            if (school != null) {
+                out.add(school);
+            }
+        }
+        return out;
+    }
+
     /** The consumers' handler. */
     void accept(DownstreamMessage<? extends MessageContext> m) {
         Buffer payload = m.getPayload();

@@ -29,6 +29,35 @@ class PostgresTest {
         }
     }
 
+    /**
+     * Dashboard instances started together on a fresh database (a bureau's deployment, the quick start with
+     * --kafka) each migrate it: one at a time, so none fails on a table another is creating.
+     */
+    @Test
+    void instancesStartingTogetherOnAFreshDatabaseAllStart() throws Exception {
+        try (LocalPostgres pg = LocalPostgres.temporary()) {
+            int n = 4;
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(n);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+            try {
+                List<java.util.concurrent.Future<Integer>> opened = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    opened.add(pool.submit(() -> {
+                        together.await();
+                        try (CityDatabase db = CityDatabase.open(pg.jdbcUrl())) {
+                            return db.query("SELECT MAX(version) FROM schema_version", rs -> rs.getInt(1)).get(0);
+                        }
+                    }));
+                }
+                for (var f : opened) {
+                    assertEquals(3, f.get(60, java.util.concurrent.TimeUnit.SECONDS), "every instance opened the migrated database");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     private void onPostgres(String url) throws Exception {
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
             for (String t : new String[] {"messages", "schools", "energy", "alarm_counts", "alarms", "health", "attendance", "lab", "commands"}) {

@@ -23,7 +23,8 @@ import org.campusedge.store.files.OutboxFile;
  * CloudEvent's {@code time} set to the moment it was queued, so the city's database tells how long
  * each took from the outbox to it. First a backlog is queued before any link is up (the city's
  * ingest rate when every school drains at once), then a steady load runs for a while; it ends when
- * every outbox is empty.
+ * every outbox is empty. With {@code --go-file PATH} the steady load waits until that file exists (the benchmark
+ * makes it once the city has caught up with the backlog), so its latencies are those of a steady state.
  */
 public final class SchoolFleet {
 
@@ -34,6 +35,7 @@ public final class SchoolFleet {
         Map<String, String> o = new LinkedHashMap<>(Map.of("--schools", "50", "--host", "127.0.0.1", "--port", "5672", "--tenant",
                 "bench", "--password", "bench-secret", "--backlog", "100", "--duration", "60", "--period-ms", "10000",
                 "--alarm-every-ms", "5000", "--dir", "run/fleet"));
+        o.put("--go-file", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!o.containsKey(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + o.keySet());
@@ -65,6 +67,19 @@ public final class SchoolFleet {
             drainers.add(SchoolUplink.start(outboxes.get(s), new SchoolUplink.Settings(o.get("--host"), Integer.parseInt(o.get("--port")),
                     o.get("--tenant"), "gw-" + ids.get(s), o.get("--password"), false, null, Duration.ofSeconds(10)),
                     1000, Duration.ofMillis(200), Duration.ofSeconds(5)));
+        }
+        if (!o.get("--go-file").isEmpty()) {
+            Path go = Path.of(o.get("--go-file"));
+            long last = 0;
+            while (!Files.exists(go)) {
+                Thread.sleep(100);
+                if (System.nanoTime() - last > TimeUnit.SECONDS.toNanos(5)) {
+                    last = System.nanoTime();
+                    System.out.printf("fleet: backlog: queued %d, accepted %d; the steady load waits for %s%n", queued.get(),
+                            drainers.stream().mapToLong(SchoolUplink::accepted).sum(), go);
+                }
+            }
+            System.out.println("fleet: steady load starts");
         }
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
         long periodMs = Long.parseLong(o.get("--period-ms"));
