@@ -53,7 +53,10 @@ public final class CityDashboard implements AutoCloseable {
             return t;
         });
         this.consumers = new HonoConsumers(context, client, config.tenant(), ingest::accept, 1_000, writer,
-                (messages, writes) -> db.batch(Ingest.schoolsOf(messages), writes),
+                (messages, writes) -> db.batch(Ingest.schoolsOf(messages), System.currentTimeMillis(), () -> {
+                    ingest.mark();
+                    writes.run();
+                }, ingest::backToMark),
                 config.kafkaBootstrap() == null ? null : HonoClientFactory.kafkaConsumerConfig(config));
         this.signer = CommandSigner.loadOrCreate(config.signingKeyFile(), "city:" + config.tenant(), Duration.ofMinutes(5));
         this.commands = new Commands(context, client, config.tenant(), db, config.commandTimeout(), System::currentTimeMillis, signer,

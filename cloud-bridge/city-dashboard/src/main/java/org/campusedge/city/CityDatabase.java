@@ -39,6 +39,11 @@ public final class CityDatabase implements AutoCloseable {
     private final Handle reader;
     /** Names the savepoints of a batch's writes. */
     private final AtomicLong savepoints = new AtomicLong();
+    /** A batch's first attempt: its writes run without savepoints; the first that fails poisons it (under the writer's lock). */
+    private boolean optimistic;
+    private boolean poisoned;
+    /** Schools whose row the running batch already marked as seen (under the writer's lock). */
+    private final java.util.Set<String> seenInBatch = new java.util.HashSet<>();
 
     private CityDatabase(Handle writer, Handle reader) {
         this.writer = writer;
@@ -149,7 +154,10 @@ public final class CityDatabase implements AutoCloseable {
         });
     }
 
-    private static void seen(Handle h, String school, long nowMs, Boolean connected) {
+    private void seen(Handle h, String school, long nowMs, Boolean connected) {
+        if (connected == null && seenInBatch.contains(school)) {
+            return; // the batch marked its row at its start: one statement less for each message
+        }
         Integer flag = connected == null ? null : connected ? 1 : 0;
         h.execute("INSERT INTO schools (id, gateway, last_seen_ms, connected) VALUES (?, ?, ?, ?)"
                         + " ON CONFLICT (id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms,"
@@ -274,6 +282,17 @@ public final class CityDatabase implements AutoCloseable {
                 throw new IllegalStateException(other); // Write throws nothing else
             }
         }
+        if (optimistic) {
+            if (poisoned) {
+                throw new BatchPoisoned(); // the transaction is to be rolled back: do not add to it
+            }
+            try {
+                return write.run(writer);
+            } catch (BadMessageException | SQLException | RuntimeException ex) {
+                poisoned = true; // its part-done rows are in the transaction: the batch runs again, with savepoints
+                throw new BatchPoisoned();
+            }
+        }
         String savepoint = "w" + savepoints.incrementAndGet();
         try {
             writer.savepoint(savepoint);
@@ -308,6 +327,17 @@ public final class CityDatabase implements AutoCloseable {
      * locks cannot deadlock (PostgreSQL would break a deadlock only after a second, and fail one batch).
      */
     void batch(java.util.Set<String> schools, Runnable writes) throws SQLException {
+        batch(schools, System.currentTimeMillis(), writes, () -> { });
+    }
+
+    /**
+     * As {@link #batch(java.util.Set, Runnable)}, faster: the writes first run without a savepoint each (two
+     * statements less per write). Should one of them fail, that attempt is rolled back whole (its own part-done
+     * rows with it), {@code beforeRetry} runs (to forget what the attempt counted) and the writes run again, each
+     * in its savepoint as before, so the failing one is undone alone. The schools' rows are marked as seen at
+     * {@code nowMs} at the start, so their writes need not each do it.
+     */
+    void batch(java.util.Set<String> schools, long nowMs, Runnable writes, Runnable beforeRetry) throws SQLException {
         synchronized (writer) {
             try {
                 if (writer.isInTransaction()) {
@@ -315,15 +345,58 @@ public final class CityDatabase implements AutoCloseable {
                     writer.rollback();
                     throw new SQLException("the writer was left in a transaction; rolled back, the batch is not run");
                 }
-                writer.useTransaction(h -> {
-                    for (String school : new java.util.TreeSet<>(schools)) {
-                        h.execute("UPDATE schools SET last_seen_ms = last_seen_ms WHERE id = ?", school);
-                    }
-                    writes.run();
-                });
+                optimistic = true;
+                poisoned = false;
+                try {
+                    writer.useTransaction(h -> {
+                        markSeen(h, schools, nowMs);
+                        writes.run();
+                        if (poisoned) {
+                            throw new BatchPoisoned(); // rolls the attempt back
+                        }
+                    });
+                    return;
+                } catch (BatchPoisoned again) {
+                    // one write failed: run them again, each undone alone if it fails
+                } finally {
+                    optimistic = false;
+                    seenInBatch.clear();
+                }
+                beforeRetry.run();
+                try {
+                    writer.useTransaction(h -> {
+                        markSeen(h, schools, nowMs);
+                        writes.run();
+                    });
+                } finally {
+                    seenInBatch.clear();
+                }
             } catch (JdbiException ex) {
                 throw sql(ex);
             }
+        }
+    }
+
+    /**
+     * Takes the schools' rows in the order of their ids and marks them seen at {@code nowMs}. Two dashboard
+     * instances store one school's telemetry and its events side by side (different topics, so different
+     * instances' batches) and both update its row: taken in one order, those locks cannot deadlock (PostgreSQL
+     * would break a deadlock only after a second, and fail one batch). A school without a row yet gets it from its
+     * first write.
+     */
+    private void markSeen(Handle h, java.util.Set<String> schools, long nowMs) {
+        for (String school : new java.util.TreeSet<>(schools)) {
+            if (h.execute("UPDATE schools SET last_seen_ms = CASE WHEN last_seen_ms IS NULL OR last_seen_ms < ? THEN ? ELSE"
+                    + " last_seen_ms END WHERE id = ?", nowMs, nowMs, school) == 1) {
+                seenInBatch.add(school);
+            }
+        }
+    }
+
+    /** A batch's first attempt had a write fail: it is rolled back and run again with savepoints. */
+    private static final class BatchPoisoned extends RuntimeException {
+        BatchPoisoned() {
+            super("a write of the batch failed; the batch runs again, each write in its savepoint", null, false, false);
         }
     }
 

@@ -238,6 +238,7 @@ final class HonoConsumers {
         Throwable[] failed = new Throwable[batch.size()];
         try {
             batcher.batch(batch.stream().<DownstreamMessage<? extends MessageContext>>map(Pending::message).toList(), () -> {
+                java.util.Arrays.fill(failed, null); // the writes may run twice (see CityDatabase.batch): the last run tells
                 for (int i = 0; i < batch.size(); i++) {
                     try {
                         sink.accept(batch.get(i).message());

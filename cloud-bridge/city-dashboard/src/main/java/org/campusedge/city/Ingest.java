@@ -128,6 +128,23 @@ final class Ingest {
         }
     }
 
+    private long[] mark = new long[8];
+
+    /** Remembers the counters (the writer's thread, before a batch's attempt). */
+    void mark() {
+        mark = new long[] {received.sum(), stored.sum(), duplicates.sum(), unsupported.sum(), malformed.sum(), connects.sum(),
+            disconnects.sum(), failures.sum()};
+    }
+
+    /** Sets the counters back to the {@link #mark}: a batch's attempt was rolled back and runs again, to be counted then. */
+    void backToMark() {
+        LongAdder[] all = {received, stored, duplicates, unsupported, malformed, connects, disconnects, failures};
+        for (int i = 0; i < all.length; i++) {
+            all[i].reset();
+            all[i].add(mark[i]);
+        }
+    }
+
     /** The counters now. */
     IngestStats stats() {
         return new IngestStats(received.sum(), stored.sum(), duplicates.sum(), unsupported.sum(), malformed.sum(),

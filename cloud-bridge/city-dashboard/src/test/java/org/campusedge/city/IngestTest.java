@@ -197,19 +197,43 @@ class IngestTest {
         // fails after its messages row was written, and only that message is undone
         String noPeriod = Events.energy("s1", start.plusSeconds(300), 1, 800).replace("\"periodStart\"", "\"periodBegin\"");
         List<Ingest.Outcome> outcomes = new java.util.ArrayList<>();
-        db.batch(() -> {
-            outcomes.add(send("gw-s1", Events.lab("s1", start)));
-            outcomes.add(send("gw-s1", noPeriod));
-            outcomes.add(send("gw-s1", Events.energy("s1", start, 2.5, 800)));
-        });
+        send("gw-s1", Events.lab("s1", start.minusSeconds(600))); // s1 has a row: the batch marks it seen first
+        IngestStats before = ingest.stats();
+        int[] attempts = {0};
+        // as the consumers run it: the writes may run twice (first without savepoints), the last run tells
+        db.batch(java.util.Set.of("s1"), start.toEpochMilli(), () -> {
+            attempts[0]++;
+            ingest.mark();
+            outcomes.clear();
+            for (String m : List.of(Events.lab("s1", start), noPeriod, Events.energy("s1", start, 2.5, 800))) {
+                try {
+                    outcomes.add(send("gw-s1", m));
+                } catch (RuntimeException e) {
+                    outcomes.add(null); // the consumers' catch: this attempt is rolled back and run again
+                }
+            }
+        }, ingest::backToMark);
+        assertEquals(2, attempts[0], "the bad message poisoned the attempt without savepoints; the second had them");
         assertEquals(List.of(Ingest.Outcome.STORED, Ingest.Outcome.MALFORMED, Ingest.Outcome.STORED), outcomes);
-        assertEquals(2, db.count("messages"));
+        IngestStats after = ingest.stats();
+        assertEquals(3, after.received() - before.received(), "counted once, though run twice");
+        assertEquals(2, after.stored() - before.stored());
+        assertEquals(1, after.malformed() - before.malformed());
+        assertEquals(3, db.count("messages"));
         assertEquals(List.of(Events.summaryId("s1", "energy", start)), db.query("SELECT id FROM messages WHERE type = ?",
                 rs -> rs.getString(1), CloudEvent.ENERGY));
-        assertEquals(1, db.count("lab"));
+        assertEquals(2, db.count("lab"));
         // and a write after the batch is its own transaction again
         assertEquals(Ingest.Outcome.STORED, send("gw-s1", Events.health("s1", start, 3, 1)));
-        assertEquals(3, db.count("messages"));
+        assertEquals(4, db.count("messages"));
+        // a batch without a bad message runs once
+        attempts[0] = 0;
+        db.batch(java.util.Set.of("s1"), start.toEpochMilli(), () -> {
+            attempts[0]++;
+            send("gw-s1", Events.health("s1", start.plusSeconds(900), 3, 1));
+        }, () -> { });
+        assertEquals(1, attempts[0]);
+        assertEquals(5, db.count("messages"));
     }
 
     @Test

@@ -81,27 +81,27 @@ public final class SchoolFleet {
             }
             System.out.println("fleet: steady load starts");
         }
+        // each school on its own timers, their phases spread evenly over the period (gateways are not in lockstep:
+        // a thousand schools summarising in the same millisecond is a burst no city sees)
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
         long periodMs = Long.parseLong(o.get("--period-ms"));
         long alarmMs = Long.parseLong(o.get("--alarm-every-ms"));
-        AtomicLong round = new AtomicLong();
-        load.scheduleAtFixedRate(() -> {
-            long r = round.incrementAndGet();
-            for (int s = 0; s < schools; s++) {
+        for (int s = 0; s < schools; s++) {
+            int school = s;
+            AtomicLong round = new AtomicLong();
+            AtomicLong alarms = new AtomicLong();
+            load.scheduleAtFixedRate(() -> {
+                long r = round.incrementAndGet();
                 for (int k = 0; k < 5; k++) {
-                    queue(outboxes.get(s), ids.get(s), false, "p" + r + "-" + k, queued);
+                    queue(outboxes.get(school), ids.get(school), false, "p" + r + "-" + k, queued);
                 }
-                drainers.get(s).wakeUp();
-            }
-        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
-        AtomicLong alarms = new AtomicLong();
-        load.scheduleAtFixedRate(() -> {
-            long a = alarms.incrementAndGet();
-            for (int s = 0; s < schools; s++) {
-                queue(outboxes.get(s), ids.get(s), true, "a" + a, queued);
-                drainers.get(s).wakeUp();
-            }
-        }, alarmMs, alarmMs, TimeUnit.MILLISECONDS);
+                drainers.get(school).wakeUp();
+            }, periodMs * (s + 1) / schools, periodMs, TimeUnit.MILLISECONDS);
+            load.scheduleAtFixedRate(() -> {
+                queue(outboxes.get(school), ids.get(school), true, "a" + alarms.incrementAndGet(), queued);
+                drainers.get(school).wakeUp();
+            }, alarmMs * (s + 1) / schools, alarmMs, TimeUnit.MILLISECONDS);
+        }
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(o.get("--duration")));
         while (System.nanoTime() < end) {
             Thread.sleep(5000);
