@@ -250,7 +250,10 @@ function renderBroadcast(b) {
   if (b.targets && b.targets.length) {
     const n = { confirmed: 0, pending: 0, refused: 0, expired: 0 };
     b.targets.forEach(x => { n[x.shown] = (n[x.shown] || 0) + 1; });
-    $('#broadcast-summary').textContent = t('broadcastSummary', Object.assign(n, { until: new Date(b.expiresAtMs).toLocaleTimeString() }));
+    const until = Number.isFinite(b.expiresAtMs) ? new Date(b.expiresAtMs).toLocaleTimeString() : '–';
+    $('#broadcast-summary').textContent = t('broadcastSummary', Object.assign(n, { until: until }));
+  } else {
+    $('#broadcast-summary').textContent = '';
   }
   fill('#broadcast-results', rows.map(r => {
     const ok = r.code === null ? null : (r.code >= 200 && r.code < 300);
@@ -277,12 +280,17 @@ async function sendBroadcast(ev) {
   try {
     const r = await api('/api/broadcast', { method: 'POST', body: JSON.stringify(order) });
     $('#broadcast-status').textContent = t('sent', { n: r.schools.length });
+    polling = r.batch; // the page follows the newest broadcast; an older one's poll stops
     pollBroadcast(r.batch, Date.now());
   } catch (e) { $('#broadcast-error').textContent = e.message; }
 }
+let polling = null;
 async function pollBroadcast(batch, started) {
+  if (polling !== batch) { return; }
   try {
-    lastData.broadcast = await api('/api/broadcast/' + encodeURIComponent(batch));
+    const b = await api('/api/broadcast/' + encodeURIComponent(batch));
+    if (polling !== batch) { return; }
+    lastData.broadcast = b;
     renderBroadcast(lastData.broadcast);
     // until every school has confirmed, refused or expired (a broadcast stands for up to a day: stop polling after that)
     if (lastData.broadcast.done || Date.now() - started > 24 * 3600 * 1000) { return; }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bureau's city-wide emergency broadcast: one order on the dashboard reaches the PA simulators of
  * three schools, each through its own gateway and Hono, and each school's answer comes back to the
- * dashboard's database.
+ * dashboard's database: on Hono's AMQP network, and on its Kafka topics.
  */
 class CityBroadcastIT {
 
@@ -27,10 +27,22 @@ class CityBroadcastIT {
 
     @Test
     void aCityWideBroadcastPlaysInThreeSchoolsAndEveryAnswerComesBack() throws Exception {
+        threeSchools(null);
+    }
+
+    /** The same through Hono's Kafka command topics: a real broker, the sandbox and the dashboard on Kafka. */
+    @Test
+    void onKafkaTooThroughHonosCommandTopics() throws Exception {
+        try (org.campusedge.kafka.BrokerProcess broker = org.campusedge.kafka.BrokerProcess.start(dir.resolve("kafka"), 4)) {
+            threeSchools(broker.bootstrap());
+        }
+    }
+
+    private void threeSchools(String kafka) throws Exception {
         List<String> schools = List.of("sch-city-a", "sch-city-b", "sch-city-c");
         List<BroadcastController> pas = new ArrayList<>();
         List<GatewayProcess> gateways = new ArrayList<>();
-        try (CloudFixture cloud = CloudFixture.start(dir.resolve("city"), schools)) {
+        try (CloudFixture cloud = CloudFixture.start(dir.resolve("city"), schools, kafka)) {
             for (String s : schools) {
                 BroadcastController pa = new BroadcastController(List.of("playground", "teaching-1f"), 200);
                 pas.add(pa);

@@ -40,6 +40,14 @@ final class CloudFixture implements AutoCloseable {
     }
 
     static CloudFixture start(Path dir, List<String> schools) throws Exception {
+        return start(dir, schools, null);
+    }
+
+    /**
+     * As {@link #start(Path, List)}; with {@code kafka} (a broker's bootstrap address) the sandbox's northbound and the
+     * dashboard are on Hono's Kafka messaging instead of AMQP.
+     */
+    static CloudFixture start(Path dir, List<String> schools, String kafka) throws Exception {
         Registry.Builder r = Registry.builder().tenant(TENANT);
         for (String s : schools) {
             r.gateway("gw-" + s, "pw-" + s, List.of(s + ".*"));
@@ -49,16 +57,24 @@ final class CloudFixture implements AutoCloseable {
         // AMQPS on both sides, with the sandbox's own certificate as the test CA the gateways and the dashboard trust
         Path ca = dir.resolve("hono-sandbox-ca.crt");
         org.campusedge.net.TlsIdentity.loadOrCreate(dir.resolve("hono-sandbox-tls.p12"), ca, "Campus Edge Hono sandbox (test CA)");
-        HonoSandbox sandbox = HonoSandbox.start(SandboxConfig.builder().registry(registry).north("city-dashboard", "city-secret")
-                .tls(dir.resolve("hono-sandbox-tls.p12"), new String(org.campusedge.net.TlsIdentity.STORE_PASSWORD)).build());
+        SandboxConfig.Builder sandboxConfig = SandboxConfig.builder().registry(registry).north("city-dashboard", "city-secret")
+                .tls(dir.resolve("hono-sandbox-tls.p12"), new String(org.campusedge.net.TlsIdentity.STORE_PASSWORD));
+        if (kafka != null) {
+            sandboxConfig.kafka(kafka);
+        }
+        HonoSandbox sandbox = HonoSandbox.start(sandboxConfig.build());
         Path db = dir.resolve("city.db");
         java.io.PrintStream out = System.out;
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
         try {
             System.setOut(new java.io.PrintStream(new org.campusedge.system.CloudFixture.Tee(out, printed), true, "UTF-8"));
-            CityDashboard city = CityDashboard.start(CityConfig.builder().honoHost("127.0.0.1").honoPort(sandbox.northPort())
+            CityConfig.Builder cityConfig = CityConfig.builder().honoHost("127.0.0.1").honoPort(kafka != null ? 5671 : sandbox.northPort())
                     .honoUser("city-dashboard").honoPassword("city-secret").tenant(TENANT).jdbcUrl("jdbc:sqlite:" + db)
-                    .httpPort(0).usersFile(dir.resolve("city-users")).honoTls(true).honoTrustStore(ca).build());
+                    .httpPort(0).usersFile(dir.resolve("city-users")).honoTls(true).honoTrustStore(ca);
+            if (kafka != null) {
+                cityConfig.kafka(kafka).kafkaGroup("city-" + System.nanoTime());
+            }
+            CityDashboard city = CityDashboard.start(cityConfig.build());
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("user 'admin' with password: (\\S+)")
                     .matcher(printed.toString(java.nio.charset.StandardCharsets.UTF_8));
             return new CloudFixture(sandbox, city, db, m.find() ? m.group(1) : null, dir);

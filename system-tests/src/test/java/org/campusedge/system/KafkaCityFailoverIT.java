@@ -99,7 +99,7 @@ class KafkaCityFailoverIT {
         }
         return new ProcessBuilder(java(), "-Xmx256m", "-cp", jar + File.pathSeparator + target.resolve("lib") + "/*",
                 "org.campusedge.city.CityDashboardMain", "--kafka", bootstrap, "--kafka-group", "city", "--tenant", TENANT,
-                "--db", jdbcUrl, "--http-port", "0", "--users-file", dir.resolve("users-" + name).toString(),
+                "--db", jdbcUrl, "--http-port", "0", "--users-file", dir.resolve(name).resolve("users").toString(),
                 "--status-file", dir.resolve(name + ".status").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
     }

@@ -26,13 +26,15 @@ import java.util.Objects;
  *                       are unused; null (the default) for Hono's AMQP northbound
  * @param kafkaGroup     the consumer group every dashboard instance of the bureau shares (they split the schools'
  *                       partitions between them), default {@code campus-edge-city-dashboard}
+ * @param kafkaClient    more Kafka client settings for the bureau's brokers, e.g. {@code security.protocol=SASL_SSL},
+ *                       {@code sasl.mechanism}, {@code sasl.jaas.config}, {@code ssl.truststore.location}; empty by default
  * @param broadcastRetry how long a broadcast waits for a school's answer before it tries that school again (until
  *                       the broadcast expires), default the command timeout plus 5 s; longer than the command timeout
  */
 public record CityConfig(String honoHost, int honoPort, String honoUser, String honoPassword, String tenant,
                          String jdbcUrl, String httpHost, int httpPort, Path usersFile, int quietMinutes,
                          Duration commandTimeout, boolean honoTls, Path honoTrustStore, String kafkaBootstrap,
-                         String kafkaGroup, Duration broadcastRetry) {
+                         String kafkaGroup, java.util.Map<String, String> kafkaClient, Duration broadcastRetry) {
 
     /** Checks the values. */
     public CityConfig {
@@ -48,6 +50,7 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
         if (quietMinutes <= 0 || commandTimeout.isNegative() || commandTimeout.isZero()) {
             throw new IllegalArgumentException("quietMinutes and commandTimeout must be positive");
         }
+        kafkaClient = kafkaClient == null ? java.util.Map.of() : java.util.Map.copyOf(kafkaClient);
         if (broadcastRetry == null) {
             broadcastRetry = commandTimeout.plusSeconds(5);
         }
@@ -85,6 +88,7 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
         private String kafkaBootstrap;
         private String kafkaGroup = "campus-edge-city-dashboard";
         private Duration broadcastRetry;
+        private java.util.Map<String, String> kafkaClient = java.util.Map.of();
 
         private Builder() {
         }
@@ -134,6 +138,9 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
         /** The consumer group the bureau's dashboard instances share. */
         public Builder kafkaGroup(String v) { kafkaGroup = v; return this; }
 
+        /** More Kafka client settings (security, TLS) for the bureau's brokers. */
+        public Builder kafkaClient(java.util.Map<String, String> v) { kafkaClient = v; return this; }
+
         /** How long a broadcast waits for a school's answer before trying it again (null: command timeout + 5 s). */
         public Builder broadcastRetry(Duration v) { broadcastRetry = v; return this; }
 
@@ -141,7 +148,7 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
         public CityConfig build() {
             return new CityConfig(honoHost, honoPort, honoUser, honoPassword, tenant, jdbcUrl, httpHost, httpPort,
                     usersFile, quietMinutes, commandTimeout, honoTls, honoTrustStore, kafkaBootstrap, kafkaGroup,
-                    broadcastRetry);
+                    kafkaClient, broadcastRetry);
         }
     }
 
@@ -153,7 +160,9 @@ public record CityConfig(String honoHost, int honoPort, String honoUser, String 
     @Override
     public String toString() {
         // never the password
+        // the Kafka settings' names only: sasl.jaas.config holds a password
         return "CityConfig[hono=" + (kafkaBootstrap != null ? "kafka://" + kafkaBootstrap + " group " + kafkaGroup
+                + (kafkaClient.isEmpty() ? "" : " with " + new java.util.TreeSet<>(kafkaClient.keySet()))
                 : (honoTls ? "amqps://" : "amqp://") + honoHost + ":" + honoPort)
                 + (honoTrustStore == null ? "" : ", trusting " + honoTrustStore) + ", user=" + honoUser + ", tenant=" + tenant
                 + ", jdbc=" + jdbcUrl.replaceAll("[?;].*", "") + ", http=" + httpHost + ":" + httpPort + ", users=" + usersFile

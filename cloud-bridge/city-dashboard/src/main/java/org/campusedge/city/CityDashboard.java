@@ -117,6 +117,9 @@ public final class CityDashboard implements AutoCloseable {
         // broadcasts a school has not answered yet: tried again until they expire, by whichever instance comes first
         retrier.scheduleWithFixedDelay(() -> {
             try {
+                if (!consumers.open()) {
+                    return; // cut off from Hono: another instance may send the tries, this one would only time out
+                }
                 commands.retryDue();
             } catch (Exception e) {
                 if (!closing) {
@@ -237,6 +240,11 @@ public final class CityDashboard implements AutoCloseable {
             web.close();
         }
         retrier.shutdownNow();
+        try {
+            retrier.awaitTermination(5, TimeUnit.SECONDS); // a try being claimed finishes before the database closes
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         await(consumers.close());
         Promise<Void> stopped = Promise.promise();
         context.runOnContext(v -> client.stop().onComplete(stopped));

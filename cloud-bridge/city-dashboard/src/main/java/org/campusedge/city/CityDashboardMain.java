@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -cp "campus-edge-city-dashboard.jar:lib/*" org.campusedge.city.CityDashboardMain [options]}.
  * Options: {@code --hono-host --hono-port --hono-user --hono-password --tenant --db (JDBC URL) --http-host
  * --http-port --users-file --quiet-minutes --command-timeout (seconds) --status-file PATH --kafka HOST:PORT
- * --kafka-group NAME}; with {@code --kafka} the northbound is Hono's Kafka topics, consumed in the group. The status file, a
+ * --kafka-group NAME --kafka-config FILE}; with {@code --kafka} the northbound is Hono's Kafka topics, consumed in the
+ * group (the file: more Kafka client properties, e.g. the brokers' SASL and TLS settings). The status file, a
  * properties file with {@code httpPort} and {@code url}, is written once the web server listens.
  */
 public final class CityDashboardMain {
@@ -35,7 +36,8 @@ public final class CityDashboardMain {
                 System.out.println("options: --hono-host H --hono-port P --hono-user U --hono-password P --tenant T"
                         + " --db JDBC-URL --http-host H --http-port P --users-file F --quiet-minutes M"
                         + " --command-timeout SECONDS --status-file F --hono-tls true|false --hono-trust CERT-FILE"
-                        + " --kafka HOST:PORT[,HOST:PORT] --kafka-group NAME");
+                        + " --kafka HOST:PORT[,HOST:PORT] --kafka-group NAME --kafka-config FILE (Kafka client properties:"
+                        + " security.protocol, sasl.*, ssl.*)");
                 return;
             }
             if (i + 1 >= args.length) {
@@ -64,10 +66,16 @@ public final class CityDashboardMain {
                 case "--status-file" -> statusFile = Path.of(v);
                 case "--kafka" -> b.kafka(v);
                 case "--kafka-group" -> b.kafkaGroup(v);
+                case "--kafka-config" -> b.kafkaClient(properties(Path.of(v)));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
-        CityDashboard dashboard = CityDashboard.start(b.build());
+        CityConfig config = b.build();
+        if (config.kafkaBootstrap() != null && java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("--hono-"))) {
+            System.err.println("city-dashboard: --kafka given: the --hono-* (AMQP) settings are not used;"
+                    + " Kafka's security settings go in --kafka-config");
+        }
+        CityDashboard dashboard = CityDashboard.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             dashboard.close();
@@ -78,6 +86,17 @@ public final class CityDashboardMain {
         }
         System.out.println("city-dashboard: listening on " + dashboard.url());
         stopped.await();
+    }
+
+    /** A properties file (owner-only, as it may hold the Kafka password) as a map. */
+    private static java.util.Map<String, String> properties(Path file) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+        return out;
     }
 
     private static void writeStatus(Path file, CityDashboard d) throws IOException {

@@ -394,7 +394,7 @@ public final class CityDatabase implements AutoCloseable {
     }
 
     /** A batch's first attempt had a write fail: it is rolled back and run again with savepoints. */
-    private static final class BatchPoisoned extends RuntimeException {
+    static final class BatchPoisoned extends RuntimeException {
         BatchPoisoned() {
             super("a write of the batch failed; the batch runs again, each write in its savepoint", null, false, false);
         }

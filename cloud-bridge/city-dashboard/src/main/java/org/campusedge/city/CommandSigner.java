@@ -62,20 +62,59 @@ public final class CommandSigner {
         try {
             KeyFactory kf = KeyFactory.getInstance("Ed25519");
             KeyPair pair;
-            if (Files.exists(keyFile)) {
-                PrivateKey priv = kf.generatePrivate(new PKCS8EncodedKeySpec(pem(Files.readString(keyFile, StandardCharsets.US_ASCII))));
-                PublicKey pubKey = kf.generatePublic(new X509EncodedKeySpec(pem(Files.readString(pub, StandardCharsets.US_ASCII))));
-                pair = new KeyPair(pubKey, priv);
-            } else {
-                pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-                Files.createDirectories(keyFile.toAbsolutePath().getParent());
-                Files.writeString(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()), StandardCharsets.US_ASCII);
-                org.campusedge.net.OwnerOnlyFiles.write(keyFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded())
-                        .getBytes(StandardCharsets.US_ASCII));
+            if (!Files.exists(keyFile) && !create(keyFile, pub)) {
+                waitFor(pub); // another dashboard instance made the key in this folder a moment ago: use its key
             }
+            PrivateKey priv = kf.generatePrivate(new PKCS8EncodedKeySpec(pem(Files.readString(keyFile, StandardCharsets.US_ASCII))));
+            PublicKey pubKey = kf.generatePublic(new X509EncodedKeySpec(pem(Files.readString(pub, StandardCharsets.US_ASCII))));
+            pair = new KeyPair(pubKey, priv);
             return new CommandSigner(issuer, pair, pub, validity, System::currentTimeMillis);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException("the command signing key " + keyFile + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes a key pair in {@code keyFile} and {@code pub}, unless another process does so at the same moment: the
+     * private key appears at once and whole (a hard link to a finished file, which fails if the name is taken).
+     *
+     * @return false when another process made the key first
+     */
+    private static boolean create(Path keyFile, Path pub) throws IOException, GeneralSecurityException {
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path dir = keyFile.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmpKey = dir.resolve("." + keyFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path tmpPub = dir.resolve("." + pub.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            org.campusedge.net.OwnerOnlyFiles.write(tmpKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded())
+                    .getBytes(StandardCharsets.US_ASCII));
+            Files.writeString(tmpPub, pem("PUBLIC KEY", pair.getPublic().getEncoded()), StandardCharsets.US_ASCII);
+            try {
+                Files.createLink(keyFile.toAbsolutePath(), tmpKey);
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                return false;
+            }
+            Files.move(tmpPub, pub, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } finally {
+            Files.deleteIfExists(tmpKey);
+            Files.deleteIfExists(tmpPub);
+        }
+    }
+
+    private static void waitFor(Path pub) throws IOException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(pub)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the public half " + pub + " of the signing key did not appear");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
         }
     }
 

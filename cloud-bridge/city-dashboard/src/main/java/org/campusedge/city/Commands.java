@@ -92,8 +92,9 @@ final class Commands {
         body.putPOJO("zones", order.zones());
         body.put("priority", order.priority());
         body.put("announcement", order.clip()); // a recording the schools' PA controllers have, by name
-        String json = body.toString();
         String batch = "b-" + UUID.randomUUID();
+        body.put("batch", batch); // a school answers a later try of a broadcast its PA took as before, without playing it again
+        String json = body.toString();
         long now = clock.getAsLong();
         long expiresAt = now + order.validFor().toMillis();
         // the first try of every school is this instance's: its next try is due one retry interval from now

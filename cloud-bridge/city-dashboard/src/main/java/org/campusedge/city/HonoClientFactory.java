@@ -83,8 +83,10 @@ final class HonoClientFactory {
 
     private static CommonKafkaClientConfigProperties common(CityConfig config) {
         CommonKafkaClientConfigProperties common = new CommonKafkaClientConfigProperties();
-        common.setCommonClientConfig(java.util.Map.of("bootstrap.servers", config.kafkaBootstrap(),
-                "client.id", "campus-edge-city-dashboard"));
+        java.util.Map<String, String> settings = new java.util.HashMap<>(config.kafkaClient()); // security, TLS
+        settings.put("bootstrap.servers", config.kafkaBootstrap());
+        settings.put("client.id", "campus-edge-city-dashboard");
+        common.setCommonClientConfig(settings);
         return common;
     }
 }

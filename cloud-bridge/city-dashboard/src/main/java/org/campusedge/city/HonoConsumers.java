@@ -151,6 +151,10 @@ final class HonoConsumers {
             AsyncHandlingAutoCommitKafkaConsumer<Buffer> consumer = new AsyncHandlingAutoCommitKafkaConsumer<>(
                     context.owner(), Set.of(topic), record -> writeOffLoop(new KafkaDownstreamMessage(record)),
                     kafka.getConsumerConfig(slot.name));
+            // a broker whose name does not resolve yet (a start order) is tried again, for ever
+            consumer.setConsumerCreationRetriesTimeout(org.eclipse.hono.client.kafka.KafkaClientFactory.UNLIMITED_RETRIES_DURATION);
+            // every record is the city's to store, whatever time-to-live a tenant gives its messages
+            consumer.setRespectTtl(false);
             Promise<Void> ready = Promise.promise();
             consumer.addOnKafkaConsumerReadyHandler(ready);
             MessageConsumer handle = consumer::stop;

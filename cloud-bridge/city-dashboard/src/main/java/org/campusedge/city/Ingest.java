@@ -100,7 +100,7 @@ final class Ingest {
             warn(malformed, "skipped a malformed message from {}: {}", device, e.getMessage());
             return Outcome.MALFORMED;
         } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("22")) { // data exception: retrying cannot help
+            if (refusedForGood(e)) { // this message's data: retrying cannot help, and must not stop the ones after it
                 malformed.increment();
                 warn(malformed, "skipped a message from {} the database refuses: {}", device, e.getMessage());
                 return Outcome.MALFORMED;
@@ -108,7 +108,33 @@ final class Ingest {
             failures.increment();
             LOG.error("cannot store a message from {}: {}", device, e.toString());
             throw new IllegalStateException("database write failed", e);
+        } catch (CityDatabase.BatchPoisoned retried) {
+            throw retried; // the batch runs again: this message is handled (and counted) then
+        } catch (RuntimeException bug) {
+            // a fault of ours with this message's data (it would fail every time): skipped and counted, not retried
+            // for ever - on Kafka that would hold back every message after it
+            malformed.increment();
+            LOG.error("skipped a message from {} that the dashboard cannot store: {}", device, bug.toString(), bug);
+            return Outcome.MALFORMED;
         }
+    }
+
+    /**
+     * Whether the database refuses this message's data for good (so it is skipped, not retried): PostgreSQL's data
+     * exceptions (22), integrity violations (23), syntax or access rule violations (42), program limits such as a key
+     * too long for its index (54); SQLite's too big (18), constraint (19), type mismatch (20) and range (25). A
+     * connection lost, a lock timeout, a full disk are not: the message is tried again.
+     */
+    static boolean refusedForGood(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && state.length() >= 2) {
+            return switch (state.substring(0, 2)) {
+                case "22", "23", "42", "54" -> true;
+                default -> false;
+            };
+        }
+        int code = e.getErrorCode() & 0xff; // SQLite: the primary result code
+        return code == 18 || code == 19 || code == 20 || code == 25;
     }
 
     private Outcome notification(String device, Integer ttd) throws SQLException {

@@ -111,18 +111,29 @@ class CityDashboardKafkaIT {
         gw.sendAccepted("telemetry", energy); // a re-send: counted, not stored twice
         assertTrue(gw.send("telemetry", "application/json", "{}") instanceof Accepted);
         gw.sendAccepted("telemetry", "{broken");
+        // records nobody's adapter wrote, straight onto the tenant's topics: no headers, no key, binary junk
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> raw = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                java.util.Map.of("bootstrap.servers", broker.bootstrap()), new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>("hono.telemetry." + tenant, null, new byte[] {0, (byte) 0xff, 7}))
+                    .get(10, TimeUnit.SECONDS);
+            org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> lying = new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    "hono.event." + tenant, "gw-s1".getBytes(), Events.bytes(Events.alarm("s9", "ev-x", "al-x", "raised", start, start, null)));
+            lying.headers().add("content-type", Events.CE.getBytes()).add("device_id", "gw-s1".getBytes());
+            raw.send(lying).get(10, TimeUnit.SECONDS); // s1's gateway speaking for s9: refused
+        }
         gw.sendAccepted("telemetry", Events.health("s1", start, 58, 2)); // after the garbage: the consumer goes on
 
         CityDatabase db = d.database();
         waitFor("three messages stored", Duration.ofSeconds(30), () -> db.count("messages") == 3);
-        waitFor("the rest counted", Duration.ofSeconds(30), () -> d.stats().received() >= 7);
+        waitFor("the rest counted", Duration.ofSeconds(30), () -> d.stats().received() >= 9);
         StoredMessage alarm = db.message("ev-1").orElseThrow();
         assertEquals("s1.cam-gate-1", alarm.device());
         IngestStats s = d.stats();
         assertEquals(3, s.stored());
         assertEquals(1, s.duplicates());
-        assertEquals(1, s.unsupported());
-        assertEquals(1, s.malformed());
+        assertEquals(2, s.unsupported(), "the JSON without CloudEvent type and the junk record without any");
+        assertEquals(2, s.malformed(), "the broken JSON and the school speaking for another");
         waitFor("the connect notification, through Kafka too", Duration.ofSeconds(10), () -> d.stats().connects() >= 1);
         assertEquals(0, d.stats().failures());
     }

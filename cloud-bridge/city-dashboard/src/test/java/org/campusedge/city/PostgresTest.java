@@ -58,6 +58,43 @@ class PostgresTest {
         }
     }
 
+    /**
+     * A message the database refuses for good (here an id too long for PostgreSQL's index, SQLSTATE 54000) is
+     * skipped and counted, alone or in a group commit, and the messages after it are stored: retried for ever, it
+     * would hold back every message behind it on its Kafka partition.
+     */
+    @Test
+    void aMessageTheDatabaseRefusesForGoodIsSkippedAndTheNextStored() throws Exception {
+        try (LocalPostgres pg = LocalPostgres.temporary(); CityDatabase db = CityDatabase.open(pg.jdbcUrl())) {
+            Ingest ingest = new Ingest(db, System::currentTimeMillis);
+            Instant start = Instant.parse("2026-11-23T01:00:00Z");
+            byte[] noise = new byte[7000];
+            new java.util.Random(16).nextBytes(noise);
+            // random, so PostgreSQL's compression cannot bring it under an index row's 2,704 bytes
+            String hugeId = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(noise);
+            String poison = Events.event(hugeId, CloudEvent.LAB, "s1", null, start.plusSeconds(300),
+                    "{\"periodStart\":\"" + start + "\",\"periodEnd\":\"" + start.plusSeconds(300) + "\",\"readings\":1}");
+            byte[] body = poison.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(Ingest.Outcome.MALFORMED, ingest.handle("gw-s1", Events.CE, body, null), "alone");
+            List<Ingest.Outcome> outcomes = new java.util.ArrayList<>();
+            db.batch(java.util.Set.of("s1"), start.toEpochMilli(), () -> {
+                ingest.mark();
+                outcomes.clear();
+                for (byte[] m : List.of(Events.bytes(Events.lab("s1", start)), body, Events.bytes(Events.energy("s1", start, 2, 800)))) {
+                    try {
+                        outcomes.add(ingest.handle("gw-s1", Events.CE, m, null));
+                    } catch (RuntimeException e) {
+                        outcomes.add(null);
+                    }
+                }
+            }, ingest::backToMark);
+            assertEquals(List.of(Ingest.Outcome.STORED, Ingest.Outcome.MALFORMED, Ingest.Outcome.STORED), outcomes, "in a group commit");
+            assertEquals(2, db.count("messages"));
+            assertEquals(2, ingest.stats().malformed());
+            assertEquals(0, ingest.stats().failures(), "not a database failure: nothing to retry");
+        }
+    }
+
     private void onPostgres(String url) throws Exception {
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
             for (String t : new String[] {"messages", "schools", "energy", "alarm_counts", "alarms", "health", "attendance", "lab", "commands"}) {

@@ -85,35 +85,47 @@ public final class CityRunner {
         Path honoCa = home.resolve("hono-sandbox-ca.crt");
         org.campusedge.net.TlsIdentity.loadOrCreate(home.resolve("hono-sandbox-tls.p12"), honoCa, "Campus Edge Hono sandbox (test CA)");
         // --kafka: the bureau's side as it scales out - a Kafka broker (its own process), a PostgreSQL server, and two
-        // dashboards sharing the schools' partitions; both kept in this home, so a restart keeps what the city stored
-        org.campusedge.kafka.BrokerProcess broker = null;
-        org.campusedge.city.LocalPostgres postgres = null;
+        // dashboards sharing the schools' partitions; both kept in this home, so a restart keeps what the city stored.
+        // Whatever started is stopped again if a later part cannot start (and by the shutdown hook below).
+        List<AutoCloseable> infra = new java.util.concurrent.CopyOnWriteArrayList<>();
         SandboxConfig.Builder sandboxConfig = SandboxConfig.builder().registry(registry.north("city-dashboard", "city-secret").build())
                 .tls(home.resolve("hono-sandbox-tls.p12"), new String(org.campusedge.net.TlsIdentity.STORE_PASSWORD));
         String cityDb = "jdbc:sqlite:" + home.resolve("city.db");
-        if (kafka) {
-            System.out.println("Starting a Kafka broker and PostgreSQL for the city (in " + home + "/kafka and /postgres) ...");
-            broker = org.campusedge.kafka.BrokerProcess.start(Path.of(System.getProperty(org.campusedge.kafka.BrokerProcess.TARGET_PROPERTY,
-                    "simulators/kafka-broker/target")), home.resolve("kafka"), 8, java.time.Duration.ofSeconds(90));
-            postgres = org.campusedge.city.LocalPostgres.in(home.resolve("postgres"));
-            sandboxConfig.kafka(broker.bootstrap());
-            cityDb = postgres.jdbcUrl();
-        }
-        HonoSandbox sandbox = HonoSandbox.start(sandboxConfig.build());
+        String bootstrap = null;
+        HonoSandbox sandbox;
         List<CityDashboard> cities = new ArrayList<>();
-        for (int instance = 0; instance < (kafka ? 2 : 1); instance++) {
-            CityConfig.Builder cityConfig = CityConfig.builder().honoHost("127.0.0.1").honoPort(kafka ? 5671 : sandbox.northPort())
-                    .honoUser("city-dashboard").honoPassword("city-secret").tenant(tenant).jdbcUrl(cityDb)
-                    .httpPort(cityPort == 0 ? 0 : cityPort + instance).usersFile(home.resolve("city-users"))
-                    .honoTls(true).honoTrustStore(honoCa);
+        try {
             if (kafka) {
-                cityConfig.kafka(broker.bootstrap()).kafkaGroup(tenant + "-city-dashboard");
+                System.out.println("Starting a Kafka broker and PostgreSQL for the city (in " + home + "/kafka and /postgres) ...");
+                org.campusedge.kafka.BrokerProcess broker = org.campusedge.kafka.BrokerProcess.start(Path.of(System.getProperty(
+                        org.campusedge.kafka.BrokerProcess.TARGET_PROPERTY, "simulators/kafka-broker/target")), home.resolve("kafka"), 8,
+                        java.time.Duration.ofSeconds(90));
+                infra.add(0, broker);
+                org.campusedge.city.LocalPostgres postgres = org.campusedge.city.LocalPostgres.in(home.resolve("postgres"));
+                infra.add(0, postgres);
+                bootstrap = broker.bootstrap();
+                sandboxConfig.kafka(bootstrap);
+                cityDb = postgres.jdbcUrl();
             }
-            cities.add(CityDashboard.start(cityConfig.build()));
+            sandbox = HonoSandbox.start(sandboxConfig.build());
+            infra.add(0, sandbox);
+            for (int instance = 0; instance < (kafka ? 2 : 1); instance++) {
+                CityConfig.Builder cityConfig = CityConfig.builder().honoHost("127.0.0.1").honoPort(kafka ? 5671 : sandbox.northPort())
+                        .honoUser("city-dashboard").honoPassword("city-secret").tenant(tenant).jdbcUrl(cityDb)
+                        .httpPort(cityPort == 0 ? 0 : cityPort + instance).usersFile(home.resolve("city-users"))
+                        .honoTls(true).honoTrustStore(honoCa);
+                if (kafka) {
+                    cityConfig.kafka(bootstrap).kafkaGroup(tenant + "-city-dashboard");
+                }
+                CityDashboard c = CityDashboard.start(cityConfig.build());
+                cities.add(c);
+                infra.add(0, c);
+            }
+        } catch (Exception e) {
+            closeAll(infra);
+            throw e;
         }
         CityDashboard city = cities.get(0);
-        org.campusedge.kafka.BrokerProcess kafkaBroker = broker;
-        org.campusedge.city.LocalPostgres cityPostgres = postgres;
         List<SimulatedSchool> simulated = new ArrayList<>();
         List<GatewayProcess> gateways = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -132,18 +144,7 @@ public final class CityRunner {
                     System.err.println("stopping a gateway: " + e);
                 }
             }
-            cities.forEach(CityDashboard::close);
-            sandbox.close();
-            if (kafkaBroker != null) {
-                kafkaBroker.close();
-            }
-            if (cityPostgres != null) {
-                try {
-                    cityPostgres.close();
-                } catch (Exception e) {
-                    System.err.println("stopping PostgreSQL: " + e);
-                }
-            }
+            closeAll(infra); // the dashboards, the sandbox, then PostgreSQL and the broker
             stopped.countDown();
         }, "city-stop"));
         SchoolSize size = SchoolSize.standard().times(scale);
@@ -182,7 +183,7 @@ public final class CityRunner {
         }
         if (kafka) {
             System.out.printf("  Hono sandbox    device side amqps://127.0.0.1:%d, northbound Kafka %s (topics hono.*.%s)%n",
-                    sandbox.devicePort(), broker.bootstrap(), tenant);
+                    sandbox.devicePort(), bootstrap, tenant);
             System.out.printf("  city database   %s (both dashboards; consumer group %s)%n", cityDb, tenant + "-city-dashboard");
         } else {
             System.out.printf("  Hono sandbox    device side amqps://127.0.0.1:%d, northbound amqps://127.0.0.1:%d (test CA %s)%n",
@@ -218,6 +219,16 @@ public final class CityRunner {
             }
         }
         System.exit(0);
+    }
+
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (AutoCloseable c : parts) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("stopping " + c.getClass().getSimpleName() + ": " + e);
+            }
+        }
     }
 
     private static void adminPassword(GatewayProcess gateway) {

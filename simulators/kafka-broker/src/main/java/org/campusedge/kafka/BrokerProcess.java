@@ -59,6 +59,16 @@ public final class BrokerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()))
                 .start();
+        try {
+            return await(p, status, patience, dir);
+        } catch (final IOException | InterruptedException | RuntimeException e) {
+            p.destroyForcibly(); // never left running by a start that failed
+            throw e;
+        }
+    }
+
+    private static BrokerProcess await(final Process p, final Path status, final Duration patience, final Path dir)
+            throws IOException, InterruptedException {
         final long deadline = System.nanoTime() + patience.toNanos();
         while (!Files.exists(status)) {
             if (!p.isAlive()) {

@@ -120,17 +120,23 @@ public final class KafkaNode implements AutoCloseable {
         p.setProperty("num.partitions", Integer.toString(partitions));
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("log.retention.hours", "168");
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        // formatted first, the settings kept after (whole, by a rename): a start cut short leaves no node.properties,
+        // so the next start formats again instead of failing on a half-made folder
+        final Path config = dir.resolve("format.properties");
+        try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             p.store(w, "Campus Edge trial Kafka node; delete the folder to start afresh");
         }
-        final Path config = dir.resolve("format.properties");
-        Files.copy(file, config, StandardCopyOption.REPLACE_EXISTING);
-        final int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
-            config.toString()}, new PrintStream(OutputStream.nullOutputStream()));
+        final int rc;
+        try {
+            rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(),
+                "--ignore-formatted"}, new PrintStream(OutputStream.nullOutputStream()));
+        } catch (final RuntimeException e) {
+            throw new IOException("formatting " + dir + " failed: " + e, e);
+        }
         if (rc != 0) {
-            Files.delete(file);
             throw new IOException("formatting " + dir + " failed (exit " + rc + ")");
         }
+        Files.move(config, file, StandardCopyOption.ATOMIC_MOVE);
         return p;
     }
 
@@ -141,14 +147,17 @@ public final class KafkaNode implements AutoCloseable {
         final long deadline = System.nanoTime() + patience.toNanos();
         try (Admin admin = Admin.create(c)) {
             while (true) {
+                Exception last = null;
                 try {
                     if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
                         return;
                     }
                 } catch (final Exception e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the broker does not answer on " + bootstrap + ": " + e, e);
-                    }
+                    last = e;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the broker does not serve on " + bootstrap + " within " + patience
+                            + (last == null ? "" : ": " + last), last);
                 }
                 Thread.sleep(100);
             }

@@ -75,6 +75,16 @@ final class CityCommands {
     private final ExecutorService worker;
     private final ExecutorService broadcastWorker;
     private final Map<String, Object[]> answered = new LinkedHashMap<>(); // correlation id -> {Response, Instant}
+    /**
+     * The city's broadcasts this school's PA took, by the city's broadcast id: the city tries a school again until it
+     * confirms, and a try whose answer was lost (or late) must not play the notice a second time. The last 1,000.
+     */
+    private final Map<String, Response> played = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Response> eldest) {
+            return size() > 1000;
+        }
+    };
     final AtomicLong received = new AtomicLong();
     volatile String last;
     private volatile Responder responder;
@@ -223,6 +233,22 @@ final class CityCommands {
         if (!(p instanceof Long pr) || pr < 0 || pr > 100) {
             return error(400, "priority must be a whole number 0-100");
         }
+        Object id = req.get("batch");
+        if (id != null && (!(id instanceof String) || ((String) id).isBlank() || ((String) id).length() > MAX_NAME)) {
+            return error(400, "batch (the city's broadcast id) must be 1-" + MAX_NAME + " characters");
+        }
+        String batch = (String) id;
+        if (batch != null) {
+            synchronized (played) {
+                Response before = played.get(batch);
+                if (before != null) {
+                    // a later try of a broadcast already playing here: answered as before, not played again
+                    Map<String, Object> again = new LinkedHashMap<>(before.body());
+                    again.put("repeat", true);
+                    return new Response(before.status(), again);
+                }
+            }
+        }
         Device controller = registry.devices().stream().filter(d -> d.family().equals(Families.BROADCAST))
                 .min((a, b) -> a.id().compareTo(b.id())).orElse(null);
         if (controller == null) {
@@ -248,7 +274,13 @@ final class CityCommands {
         out.put("taskId", result.taskId());
         out.put("zones", new LinkedHashMap<>(result.zones()));
         out.put("message", result.message());
-        return new Response(code, out);
+        Response r = new Response(code, out);
+        if (batch != null && code == 200) {
+            synchronized (played) {
+                played.put(batch, r);
+            }
+        }
+        return r;
     }
 
     /**

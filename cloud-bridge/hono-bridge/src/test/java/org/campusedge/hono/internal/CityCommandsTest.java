@@ -199,6 +199,28 @@ class CityCommandsTest {
         assertTrue(r.body().get("error").toString().contains(because), r.body().toString());
     }
 
+    /**
+     * The city tries a school again until it confirms a broadcast; a try that arrives after the PA took it (its answer
+     * lost or late, or tries queued in Kafka while the command router was down) is answered as before and not played
+     * again. Each try is signed anew (a fresh nonce), so only the broadcast id tells them apart.
+     */
+    @Test
+    void laterTriesOfABroadcastThePaTookAreAnsweredAsBeforeAndNotPlayedAgain() {
+        CityCommands c = commands();
+        String body = "{\"text\":\"全市紧急通知\",\"batch\":\"b-1\"}";
+        CityCommands.Response first = c.execute("broadcast", "gw-sch-t", signed("broadcast", body));
+        assertEquals(200, first.status());
+        for (int i = 0; i < 3; i++) {
+            CityCommands.Response again = c.execute("broadcast", "gw-sch-t", signed("broadcast", body));
+            assertEquals(200, again.status());
+            assertEquals(Boolean.TRUE, again.body().get("repeat"));
+        }
+        assertEquals(1, sent.size(), "the PA played it once");
+        assertEquals(200, c.execute("broadcast", "gw-sch-t", signed("broadcast", "{\"text\":\"另一条通知\",\"batch\":\"b-2\"}")).status());
+        assertEquals(2, sent.size(), "another broadcast plays");
+        assertEquals(400, c.execute("broadcast", "gw-sch-t", signed("broadcast", "{\"text\":\"x\",\"batch\":7}")).status());
+    }
+
     @Test
     void aGoodBroadcastGoesToTheSchoolsPaControllerAsTheCity() {
         CityCommands.Response r = commands().execute("broadcast", "gw-sch-t",
