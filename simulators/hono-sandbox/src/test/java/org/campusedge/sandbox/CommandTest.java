@@ -27,26 +27,6 @@ import io.vertx.core.buffer.Buffer;
 /** Command and control with the real Hono application client's sendCommand. */
 class CommandTest extends SandboxTestBase {
 
-    /** Opens a command link that answers every command with status 200 and echoes what it got. */
-    private BlockingQueue<Message> answering(final RawDevice device, final String source) throws Exception {
-        final BlockingQueue<Message> seen = new LinkedBlockingQueue<>();
-        final var link = device.openCommandReceiver(source, (delivery, command) -> {
-            seen.add(command);
-            if (command.getReplyTo() != null) {
-                final Message response = message(command.getReplyTo(), "application/json",
-                        "{\"ok\":true,\"subject\":\"" + command.getSubject() + "\"}");
-                response.setCorrelationId(command.getCorrelationId());
-                response.setApplicationProperties(new ApplicationProperties(java.util.Map.of("status", 200)));
-                try {
-                    device.send(response, false);
-                } catch (final Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        });
-        assertTrue(link.opened(), "command link refused: " + link.error());
-        return seen;
-    }
 
     @Test
     void requestResponseRoundTripThroughTheGatewaysGenericLink() throws Exception {

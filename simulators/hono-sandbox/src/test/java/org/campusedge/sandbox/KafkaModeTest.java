@@ -1,5 +1,6 @@
 package org.campusedge.sandbox;
 
+import static org.campusedge.sandbox.SandboxTestBase.answering;
 import static org.campusedge.sandbox.SandboxTestBase.eventually;
 import static org.campusedge.sandbox.SandboxTestBase.message;
 import static org.campusedge.sandbox.SandboxTestBase.registry;
@@ -142,7 +143,7 @@ class KafkaModeTest {
     @Test
     void commandsAndResponsesGoThroughHonosCommandTopics() throws Exception {
         final RawDevice gw = gateway();
-        final BlockingQueue<Message> seen = answering(gw);
+        final BlockingQueue<Message> seen = answering(gw, "command");
 
         final DownstreamMessage<KafkaMessageContext> response = await(app.sendCommand(TENANT, "gw-a", "status",
                 Buffer.buffer("{}"), "application/json", (String) null, Duration.ofSeconds(10), null));
@@ -167,7 +168,7 @@ class KafkaModeTest {
     @Test
     void aMalformedCommandRecordIsCountedAndSkippedAndTheNextCommandStillPlays() throws Exception {
         final RawDevice gw = gateway();
-        final BlockingQueue<Message> seen = answering(gw);
+        final BlockingQueue<Message> seen = answering(gw, "command");
         // wait until the sandbox's command consumer is attached, by a command that plays
         assertEquals(200, await(app.sendCommand(TENANT, "gw-a", "ping", Buffer.buffer("{}"), "application/json", (String) null,
                 Duration.ofSeconds(10), null)).getStatus());
@@ -206,26 +207,6 @@ class KafkaModeTest {
     private <T extends AutoCloseable> T track(final T c) {
         closeables.push(c);
         return c;
-    }
-
-    private static BlockingQueue<Message> answering(final RawDevice device) throws Exception {
-        final BlockingQueue<Message> seen = new LinkedBlockingQueue<>();
-        final var link = device.openCommandReceiver("command", (delivery, command) -> {
-            seen.add(command);
-            if (command.getReplyTo() != null) {
-                final Message response = message(command.getReplyTo(), "application/json",
-                        "{\"ok\":true,\"subject\":\"" + command.getSubject() + "\"}");
-                response.setCorrelationId(command.getCorrelationId());
-                response.setApplicationProperties(new ApplicationProperties(Map.of("status", 200)));
-                try {
-                    device.send(response, false);
-                } catch (final Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        });
-        assertTrue(link.opened(), "command link refused: " + link.error());
-        return seen;
     }
 
     static KafkaApplicationClientImpl applicationClient(final String bootstrap) {

@@ -108,4 +108,25 @@ abstract class SandboxTestBase {
         final ApplicationProperties p = m.getApplicationProperties();
         return p == null ? Map.of() : p.getValue();
     }
+
+    /** Opens a command link that answers every command with status 200 and echoes what it got. */
+    static java.util.concurrent.BlockingQueue<Message> answering(final RawDevice device, final String source) throws Exception {
+        final java.util.concurrent.BlockingQueue<Message> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        final var link = device.openCommandReceiver(source, (delivery, command) -> {
+            seen.add(command);
+            if (command.getReplyTo() != null) {
+                final Message response = message(command.getReplyTo(), "application/json",
+                        "{\"ok\":true,\"subject\":\"" + command.getSubject() + "\"}");
+                response.setCorrelationId(command.getCorrelationId());
+                response.setApplicationProperties(new ApplicationProperties(Map.of("status", 200)));
+                try {
+                    device.send(response, false);
+                } catch (final Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        org.junit.jupiter.api.Assertions.assertTrue(link.opened(), "command link refused: " + link.error());
+        return seen;
+    }
 }
