@@ -94,7 +94,7 @@ final class Api {
             case "quiet":
                 return get ? ok(views.quiet(now, dashboard.config().quietMinutes())) : notAllowed();
             case "commands":
-                return get ? ok(dashboard.database().recentCommands(intParam(query, "limit", 50))) : notAllowed();
+                return get ? ok(dashboard.database().commands().recent(intParam(query, "limit", 50))) : notAllowed();
             case "schools":
                 if (p.length == 1) {
                     return get ? ok(views.schools()) : notAllowed();
@@ -111,12 +111,12 @@ final class Api {
                     return new Reply(202, o);
                 }
                 if (p.length == 2 && get) {
-                    List<CommandRecord> rows = dashboard.database().commands(p[1]);
+                    List<CommandRecord> rows = dashboard.database().commands().ofBatch(p[1]);
                     if (rows.isEmpty()) {
                         return new Reply(404, Json.MAPPER.createObjectNode().put("error", "no such broadcast"));
                     }
                     // every try, and per school where it stands: confirmed, refused, pending (tried again) or expired
-                    List<BroadcastTarget> targets = dashboard.database().broadcastTargets(p[1]);
+                    List<BroadcastTarget> targets = dashboard.database().commands().targets(p[1]);
                     ArrayNode shown = Json.MAPPER.createArrayNode();
                     for (BroadcastTarget t : targets) {
                         ObjectNode row = Json.MAPPER.valueToTree(t);
@@ -126,7 +126,7 @@ final class Api {
                     boolean settled = targets.isEmpty() ? rows.stream().allMatch(CommandRecord::done)
                             : targets.stream().noneMatch(t -> t.shown(now).equals("pending"));
                     ObjectNode o = Json.MAPPER.createObjectNode().put("batch", p[1]).put("done", settled);
-                    dashboard.database().broadcastExpiry(p[1]).ifPresent(e -> o.put("expiresAtMs", e));
+                    dashboard.database().commands().expiry(p[1]).ifPresent(e -> o.put("expiresAtMs", e));
                     o.set("targets", shown);
                     o.set("results", Json.MAPPER.valueToTree(rows));
                     return ok(o);

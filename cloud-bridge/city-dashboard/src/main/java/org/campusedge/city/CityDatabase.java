@@ -45,6 +45,8 @@ public final class CityDatabase implements AutoCloseable {
     /** Schools whose row the running batch already marked as seen (under the writer's lock). */
     private final java.util.Set<String> seenInBatch = new java.util.HashSet<>();
 
+    private final CommandRows commands = new CommandRows(this);
+
     private CityDatabase(Handle writer, Handle reader) {
         this.writer = writer;
         this.reader = reader;
@@ -67,7 +69,7 @@ public final class CityDatabase implements AutoCloseable {
                     st.execute("PRAGMA busy_timeout=10000");
                 }
             }
-            migrate(w, jdbcUrl.startsWith("jdbc:postgresql:"));
+            Schema.migrate(w, jdbcUrl.startsWith("jdbc:postgresql:"));
             r = memory ? w : DriverManager.getConnection(jdbcUrl);
             if (sqlite && !memory) {
                 try (Statement st = r.createStatement()) {
@@ -124,28 +126,6 @@ public final class CityDatabase implements AutoCloseable {
         }
     }
 
-    /** The lock several dashboard instances take on one PostgreSQL database, so only one of them migrates it at a time. */
-    static final long MIGRATION_LOCK = 0x63697479L; // "city"
-
-    /**
-     * Brings the schema up to date. On PostgreSQL, under a session advisory lock: dashboard instances that start
-     * together on a fresh database would otherwise create the same tables at once, and all but one fail.
-     */
-    private static void migrate(Connection c, boolean postgres) throws SQLException {
-        if (!postgres) {
-            Schema.create(c); // SQLite: one writer at a time; the file's lock serialises the migration
-            return;
-        }
-        try (Statement st = c.createStatement()) {
-            st.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
-            try {
-                Schema.create(c);
-            } finally {
-                st.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
-            }
-        }
-    }
-
     /** Records that a school's gateway was heard from now; {@code connected} null leaves that flag as it is. */
     void gatewaySeen(String school, Boolean connected, long nowMs) throws SQLException {
         write(h -> {
@@ -165,87 +145,8 @@ public final class CityDatabase implements AutoCloseable {
                 school, Commands.gatewayOf(school), nowMs, flag);
     }
 
-    /** Adds a command as pending. */
-    void commandSent(String id, String batch, String school, String command, String body, long sentAtMs, String issuedBy)
-            throws SQLException {
-        write(h -> h.execute("INSERT INTO commands (id, batch, school, command, body, sent_at_ms, status, issued_by)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, batch, school, command, body, sentAtMs, "pending", issuedBy));
-    }
-
-    /** Records a command's outcome. */
-    void commandDone(String id, String status, Integer code, String response, long answeredAtMs) throws SQLException {
-        write(h -> h.execute("UPDATE commands SET status = ?, code = ?, response = ?, answered_at_ms = ? WHERE id = ?",
-                status, code, response, answeredAtMs, id));
-    }
-
-    /** Keeps a broadcast and its schools, each pending, tried once (by the issuer) and due again at {@code nextTryAtMs}. */
-    void broadcastIssued(String batch, String command, String body, String issuedBy, long issuedAtMs, long expiresAtMs,
-                         long nextTryAtMs, List<String> schools) throws SQLException {
-        write(h -> {
-            h.execute("INSERT INTO broadcasts (batch, command, body, issued_by, issued_at_ms, expires_at_ms)"
-                    + " VALUES (?, ?, ?, ?, ?, ?)", batch, command, body, issuedBy, issuedAtMs, expiresAtMs);
-            for (String school : schools) {
-                h.execute("INSERT INTO broadcast_targets (batch, school, state, attempts, next_try_at_ms)"
-                        + " VALUES (?, ?, 'pending', 1, ?)", batch, school, nextTryAtMs);
-            }
-            return null;
-        });
-    }
-
-    /** A school of a broadcast whose next try is due. */
-    record DueTarget(String batch, String school, long dueAtMs, String command, String body, String issuedBy,
-                     long expiresAtMs) {
-    }
-
-    /** Pending schools of unexpired broadcasts whose next try is due, oldest first. */
-    List<DueTarget> dueBroadcastTargets(long nowMs, int limit) throws SQLException {
-        return query("SELECT t.batch, t.school, t.next_try_at_ms, b.command, b.body, b.issued_by, b.expires_at_ms"
-                        + " FROM broadcast_targets t JOIN broadcasts b ON b.batch = t.batch"
-                        + " WHERE t.state = 'pending' AND t.next_try_at_ms <= ? AND b.expires_at_ms > ?"
-                        + " ORDER BY t.next_try_at_ms LIMIT " + Math.max(1, limit),
-                rs -> new DueTarget(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), rs.getLong(7)), nowMs, nowMs);
-    }
-
-    /**
-     * Claims a due try: moves its next try to {@code nextTryAtMs} and counts the attempt, only if nobody (another
-     * dashboard instance) claimed it since it was read as due at {@code dueAtMs}.
-     *
-     * @return true when this caller is the one to send it
-     */
-    boolean claimBroadcastTry(String batch, String school, long dueAtMs, long nextTryAtMs) throws SQLException {
-        return write(h -> h.execute("UPDATE broadcast_targets SET next_try_at_ms = ?, attempts = attempts + 1"
-                + " WHERE batch = ? AND school = ? AND state = 'pending' AND next_try_at_ms = ?",
-                nextTryAtMs, batch, school, dueAtMs)) == 1;
-    }
-
-    /** A school's answer to a broadcast: it is confirmed (2xx) or refused (4xx) and no longer tried. */
-    void broadcastAnswered(String batch, String school, String state, int code, String response, long atMs) throws SQLException {
-        write(h -> h.execute("UPDATE broadcast_targets SET state = ?, code = ?, response = ?, answered_at_ms = ?"
-                + " WHERE batch = ? AND school = ? AND state = 'pending'", state, code, response, atMs, batch, school));
-    }
-
-    /** A try that got no answer: what was heard (Hono's error, a timeout) is kept while the school stays pending. */
-    void broadcastUnanswered(String batch, String school, Integer code, String response) throws SQLException {
-        write(h -> h.execute("UPDATE broadcast_targets SET code = ?, response = ? WHERE batch = ? AND school = ?"
-                + " AND state = 'pending'", code, response, batch, school));
-    }
-
-    /** A broadcast's expiry, if it is one. */
-    Optional<Long> broadcastExpiry(String batch) throws SQLException {
-        return query("SELECT expires_at_ms FROM broadcasts WHERE batch = ?", rs -> rs.getLong(1), batch).stream().findFirst();
-    }
-
-    /** A broadcast's schools and where each stands. */
-    List<BroadcastTarget> broadcastTargets(String batch) throws SQLException {
-        return query("SELECT t.school, t.state, t.attempts, t.code, t.response, t.answered_at_ms, b.expires_at_ms"
-                        + " FROM broadcast_targets t JOIN broadcasts b ON b.batch = t.batch WHERE t.batch = ? ORDER BY t.school",
-                rs -> new BroadcastTarget(rs.getString(1), rs.getString(2), rs.getInt(3), nullableInt(rs, 4), rs.getString(5),
-                        nullableLong(rs, 6), rs.getLong(7)), batch);
-    }
-
     /** A write that reads no message (a school seen, a command): it cannot be a bad message. */
-    private <T> T write(Write<T> write) throws SQLException {
+    <T> T write(Write<T> write) throws SQLException {
         synchronized (writer) {
             try {
                 return inTransaction(write);
@@ -256,7 +157,7 @@ public final class CityDatabase implements AutoCloseable {
     }
 
     /** One write the writer's handle runs: a message's rows, a school seen, a command. */
-    private interface Write<T> {
+    interface Write<T> {
         T run(Handle h) throws BadMessageException, SQLException;
     }
 
@@ -410,6 +311,11 @@ public final class CityDatabase implements AutoCloseable {
         return new SQLException(ex.getMessage(), ex);
     }
 
+    /** The commands the city sends, single and broadcast, and each broadcast's schools' standing. */
+    CommandRows commands() {
+        return commands;
+    }
+
     // ---- reads --------------------------------------------------------------------------------------------
 
     /** Runs a query on the reader's handle, its parameters bound in order. */
@@ -446,51 +352,12 @@ public final class CityDatabase implements AutoCloseable {
         return query("SELECT school, id, type, device, time, received_at_ms, payload FROM messages WHERE id = ?"
                         + " ORDER BY received_at_ms",
                 rs -> new StoredMessage(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        nullableLong(rs, 5), rs.getLong(6), rs.getString(7)), id).stream().findFirst();
+                        Columns.nullableLong(rs, 5), rs.getLong(6), rs.getString(7)), id).stream().findFirst();
     }
 
     /** When the message with this id was written, in epoch milliseconds. */
     public OptionalLong receivedAt(String id) throws SQLException {
         return message(id).map(m -> OptionalLong.of(m.receivedAtMs())).orElse(OptionalLong.empty());
-    }
-
-    /** The commands of one broadcast (or single command batch), by school. */
-    public List<CommandRecord> commands(String batch) throws SQLException {
-        return query(COMMAND_COLUMNS + " WHERE batch = ? ORDER BY school", CityDatabase::command, batch);
-    }
-
-    /** The newest commands, newest first. */
-    public List<CommandRecord> recentCommands(int limit) throws SQLException {
-        return query(COMMAND_COLUMNS + " ORDER BY sent_at_ms DESC, id LIMIT " + Math.max(1, Math.min(limit, 1000)),
-                CityDatabase::command);
-    }
-
-    /** One command by its id. */
-    public Optional<CommandRecord> command(String id) throws SQLException {
-        return query(COMMAND_COLUMNS + " WHERE id = ?", CityDatabase::command, id).stream().findFirst();
-    }
-
-    private static final String COMMAND_COLUMNS =
-            "SELECT id, batch, school, command, body, sent_at_ms, status, code, response, answered_at_ms, issued_by FROM commands";
-
-    private static CommandRecord command(ResultSet rs) throws SQLException {
-        return new CommandRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getLong(6), rs.getString(7), nullableInt(rs, 8), rs.getString(9), nullableLong(rs, 10), rs.getString(11));
-    }
-
-    static Long nullableLong(ResultSet rs, int col) throws SQLException {
-        long v = rs.getLong(col);
-        return rs.wasNull() ? null : v;
-    }
-
-    static Integer nullableInt(ResultSet rs, int col) throws SQLException {
-        int v = rs.getInt(col);
-        return rs.wasNull() ? null : v;
-    }
-
-    static Double nullableDouble(ResultSet rs, int col) throws SQLException {
-        double v = rs.getDouble(col);
-        return rs.wasNull() ? null : v;
     }
 
     @Override

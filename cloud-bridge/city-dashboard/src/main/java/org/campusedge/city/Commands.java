@@ -98,10 +98,10 @@ final class Commands {
         long now = clock.getAsLong();
         long expiresAt = now + order.validFor().toMillis();
         // the first try of every school is this instance's: its next try is due one retry interval from now
-        db.broadcastIssued(batch, "broadcast", json, issuedBy, now, expiresAt, now + retryEvery.toMillis(), schools);
+        db.commands().issued(batch, "broadcast", json, issuedBy, now, expiresAt, now + retryEvery.toMillis(), schools);
         List<CompletableFuture<CommandRecord>> sends = new ArrayList<>();
         for (String school : schools) {
-            sends.add(sendTry(new CityDatabase.DueTarget(batch, school, now, "broadcast", json, issuedBy, expiresAt)));
+            sends.add(sendTry(new CommandRows.DueTarget(batch, school, now, "broadcast", json, issuedBy, expiresAt)));
         }
         CompletableFuture<List<CommandRecord>> all = CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                 .thenApply(v -> sends.stream().map(CompletableFuture::join).toList());
@@ -117,9 +117,9 @@ final class Commands {
      */
     int retryDue() throws SQLException {
         int sent = 0;
-        for (CityDatabase.DueTarget t : db.dueBroadcastTargets(clock.getAsLong(), 200)) {
+        for (CommandRows.DueTarget t : db.commands().due(clock.getAsLong(), 200)) {
             long now = clock.getAsLong();
-            if (now < t.expiresAtMs() && db.claimBroadcastTry(t.batch(), t.school(), t.dueAtMs(), now + retryEvery.toMillis())) {
+            if (now < t.expiresAtMs() && db.commands().claim(t.batch(), t.school(), t.dueAtMs(), now + retryEvery.toMillis())) {
                 LOG.info("broadcast {}: trying {} again (no answer yet)", t.batch(), t.school());
                 sendTry(t);
                 sent++;
@@ -129,14 +129,14 @@ final class Commands {
     }
 
     /** One try of a broadcast to one school, signed to expire with the broadcast; its answer is kept on the school's row. */
-    private CompletableFuture<CommandRecord> sendTry(CityDatabase.DueTarget t) throws SQLException {
+    private CompletableFuture<CommandRecord> sendTry(CommandRows.DueTarget t) throws SQLException {
         String payload = signer.sign(t.command(), t.school(), t.issuedBy(), t.body(), t.expiresAtMs());
         return sendPayload(t.batch(), t.school(), t.command(), t.body(), payload, t.issuedBy())
                 .whenComplete((row, error) -> answered(t, row));
     }
 
     /** 2xx: confirmed; 4xx but for "not found", "timeout" and "too many": refused; anything else: tried again. */
-    private void answered(CityDatabase.DueTarget t, CommandRecord row) {
+    private void answered(CommandRows.DueTarget t, CommandRecord row) {
         if (row == null) {
             return; // the outcome could not be recorded: the school stays pending and is tried again
         }
@@ -144,11 +144,11 @@ final class Commands {
             Integer code = row.code();
             boolean answer = "answered".equals(row.status()) && code != null;
             if (answer && code >= 200 && code < 300) {
-                db.broadcastAnswered(t.batch(), t.school(), "confirmed", code, row.response(), clock.getAsLong());
+                db.commands().answered(t.batch(), t.school(), "confirmed", code, row.response(), clock.getAsLong());
             } else if (answer && code >= 400 && code < 500 && code != 404 && code != 408 && code != 429) {
-                db.broadcastAnswered(t.batch(), t.school(), "refused", code, row.response(), clock.getAsLong());
+                db.commands().answered(t.batch(), t.school(), "refused", code, row.response(), clock.getAsLong());
             } else {
-                db.broadcastUnanswered(t.batch(), t.school(), code,
+                db.commands().unanswered(t.batch(), t.school(), code,
                         row.status() + (row.response() == null ? "" : ": " + row.response()));
             }
         } catch (SQLException | RuntimeException e) {
@@ -179,7 +179,7 @@ final class Commands {
         checkSchool(school);
         String id = "c-" + UUID.randomUUID();
         long sentAt = clock.getAsLong();
-        db.commandSent(id, batch, school, command, body, sentAt, issuedBy);
+        db.commands().sent(id, batch, school, command, body, sentAt, issuedBy);
         LOG.info("command {} to {} ({}) issued by {}", command, school, id, issuedBy == null ? "a program" : issuedBy);
         CompletableFuture<CommandRecord> done = new CompletableFuture<>();
         AtomicBoolean finished = new AtomicBoolean();
@@ -224,8 +224,8 @@ final class Commands {
 
     private void record(String id, String status, Integer code, String response, CompletableFuture<CommandRecord> done) {
         try {
-            db.commandDone(id, status, code, response, clock.getAsLong());
-            done.complete(db.command(id).orElseThrow());
+            db.commands().done(id, status, code, response, clock.getAsLong());
+            done.complete(db.commands().byId(id).orElseThrow());
         } catch (SQLException | RuntimeException e) {
             LOG.error("cannot record the outcome of command {}: {}", id, e.toString());
             done.completeExceptionally(e);

@@ -47,11 +47,11 @@ final class DashboardViews {
                     s.put("name", rs.getString(2));
                     String district = rs.getString(3);
                     s.put("district", district);
-                    Integer enrolment = CityDatabase.nullableInt(rs, 4);
+                    Integer enrolment = Columns.nullableInt(rs, 4);
                     s.put("enrolment", enrolment);
                     double kwh = rs.getDouble(5);
                     s.put("todayKwh", round(kwh));
-                    s.put("peakKw", CityDatabase.nullableDouble(rs, 6));
+                    s.put("peakKw", Columns.nullableDouble(rs, 6));
                     if (enrolment != null && enrolment > 0) {
                         s.put("kwhPerStudent", round(kwh / enrolment));
                     } else {
@@ -135,7 +135,7 @@ final class DashboardViews {
                     a.put("device", rs.getString(6));
                     a.put("building", rs.getString(7));
                     a.put("state", rs.getString(8));
-                    Long raised = CityDatabase.nullableLong(rs, 9);
+                    Long raised = Columns.nullableLong(rs, 9);
                     a.put("raisedAtMs", raised);
                     a.put("updatedAtMs", rs.getLong(10));
                     a.put("ageMs", raised == null ? null : Math.max(0, now - raised));
@@ -230,10 +230,10 @@ final class DashboardViews {
                     s.put("name", rs.getString(2));
                     s.put("district", rs.getString(3));
                     s.put("gateway", rs.getString(4));
-                    Long seen = CityDatabase.nullableLong(rs, 5);
+                    Long seen = Columns.nullableLong(rs, 5);
                     s.put("lastSeenMs", seen);
                     s.put("silentMs", seen == null ? null : now - seen);
-                    Integer connected = CityDatabase.nullableInt(rs, 6);
+                    Integer connected = Columns.nullableInt(rs, 6);
                     s.put("connected", connected == null ? null : connected == 1);
                     s.put("reason", connected != null && connected == 0 ? "disconnected" : "quiet");
                     return s;
@@ -250,10 +250,10 @@ final class DashboardViews {
                     s.put("school", rs.getString(1));
                     s.put("name", rs.getString(2));
                     s.put("district", rs.getString(3));
-                    s.put("enrolment", CityDatabase.nullableInt(rs, 4));
+                    s.put("enrolment", Columns.nullableInt(rs, 4));
                     s.put("gateway", rs.getString(5));
-                    s.put("lastSeenMs", CityDatabase.nullableLong(rs, 6));
-                    Integer c = CityDatabase.nullableInt(rs, 7);
+                    s.put("lastSeenMs", Columns.nullableLong(rs, 6));
+                    Integer c = Columns.nullableInt(rs, 7);
                     s.put("connected", c == null ? null : c == 1);
                     return s;
                 });

@@ -2,6 +2,7 @@ package org.campusedge.city;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.campusedge.sql.SchemaMigrations;
 
@@ -58,6 +59,28 @@ final class Schema {
                     Schema::broadcasts)));
 
     private Schema() {
+    }
+
+    /** The lock several dashboard instances take on one PostgreSQL database, so only one of them migrates it at a time. */
+    static final long MIGRATION_LOCK = 0x63697479L; // "city"
+
+    /**
+     * Brings the schema up to date. On PostgreSQL, under a session advisory lock: dashboard instances that start
+     * together on a fresh database would otherwise create the same tables at once, and all but one fail.
+     */
+    static void migrate(Connection c, boolean postgres) throws SQLException {
+        if (!postgres) {
+            create(c); // SQLite: one writer at a time; the file's lock serialises the migration
+            return;
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+            try {
+                create(c);
+            } finally {
+                st.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+            }
+        }
     }
 
     /** Brings the database to the latest schema; refuses one from a newer dashboard. */

@@ -177,7 +177,7 @@ class CityDashboardIT {
         CommandRecord s2 = rows.get(1);
         assertEquals("s2", s2.school());
         assertTrue(s2.status().equals("failed") || s2.status().equals("timeout"), s2.toString());
-        assertEquals(rows, dashboard.database().commands(r.batch()));
+        assertEquals(rows, dashboard.database().commands().ofBatch(r.batch()));
 
         // what the gateway received
         assertEquals(1, gateway.commands.size());
@@ -222,7 +222,7 @@ class CityDashboardIT {
         CommandRecord lost = dashboard.command("s1", "status", "{}").get(15, TimeUnit.SECONDS);
         assertEquals("timeout", lost.status(), lost.toString());
         assertTrue(lost.answeredAtMs() - sent >= 2_900, "after the 3 s command timeout");
-        assertEquals(lost, dashboard.database().command(lost.id()).orElseThrow());
+        assertEquals(lost, dashboard.database().commands().byId(lost.id()).orElseThrow());
     }
 
     @Test

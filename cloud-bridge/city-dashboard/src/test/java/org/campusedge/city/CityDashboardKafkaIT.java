@@ -227,7 +227,7 @@ class CityDashboardKafkaIT {
         waitFor("three schools known", Duration.ofSeconds(30), () -> d.database().count("schools") == 3);
 
         BroadcastResult r = d.broadcast(BroadcastOrder.cityWide("紧急疏散演练").standingFor(Duration.ofSeconds(20)));
-        long expiresAt = d.database().broadcastExpiry(r.batch()).orElseThrow();
+        long expiresAt = d.database().commands().expiry(r.batch()).orElseThrow();
         waitFor("s1 confirmed at once", Duration.ofSeconds(10), () -> shown(d, r.batch(), "s1").equals("confirmed"));
         waitFor("s2 tried again while its link is down", Duration.ofSeconds(15), () -> target(d, r.batch(), "s2").attempts() >= 2);
         assertEquals("pending", shown(d, r.batch(), "s2"));
@@ -251,7 +251,7 @@ class CityDashboardKafkaIT {
     }
 
     private static BroadcastTarget target(CityDashboard d, String batch, String school) throws Exception {
-        return d.database().broadcastTargets(batch).stream().filter(x -> x.school().equals(school)).findFirst().orElseThrow();
+        return d.database().commands().targets(batch).stream().filter(x -> x.school().equals(school)).findFirst().orElseThrow();
     }
 
     private static String shown(CityDashboard d, String batch, String school) throws Exception {

@@ -63,7 +63,7 @@ class IngestTest {
         Double kwh = db.query("SELECT kwh FROM energy WHERE school = 's1' AND building = '科学楼 Science Building'",
                 rs -> rs.getDouble(1)).get(0);
         assertEquals(12.5, kwh);
-        assertNull(db.query("SELECT peak_kw FROM energy WHERE building = 'Library'", rs -> CityDatabase.nullableDouble(rs, 1)).get(0));
+        assertNull(db.query("SELECT peak_kw FROM energy WHERE building = 'Library'", rs -> Columns.nullableDouble(rs, 1)).get(0));
     }
 
     @Test

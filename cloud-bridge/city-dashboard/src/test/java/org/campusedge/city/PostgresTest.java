@@ -124,14 +124,14 @@ class PostgresTest {
             assertEquals("security", db.query("SELECT by_role FROM alarms", rs -> rs.getString(1)).get(0));
             assertEquals(List.of(3), db.query("SELECT MAX(version) FROM schema_version", rs -> rs.getInt(1)), "migrated on PostgreSQL too");
             // a due broadcast try is claimed once: two dashboard instances reading it as due never both send it
-            db.broadcastIssued("b-1", "broadcast", "{}", null, 1_000L, 60_000L, 5_000L, List.of("s1"));
-            assertEquals(1, db.dueBroadcastTargets(5_000L, 10).size());
-            assertTrue(db.claimBroadcastTry("b-1", "s1", 5_000L, 20_000L), "the first instance claims it");
-            assertFalse(db.claimBroadcastTry("b-1", "s1", 5_000L, 20_000L), "the second, with the same reading, does not");
-            assertEquals(2, db.broadcastTargets("b-1").get(0).attempts());
-            db.broadcastAnswered("b-1", "s1", "confirmed", 200, "{}", 6_000L);
-            assertEquals("confirmed", db.broadcastTargets("b-1").get(0).shown(70_000L), "confirmed stays confirmed after the expiry");
-            assertEquals(0, db.dueBroadcastTargets(30_000L, 10).size());
+            db.commands().issued("b-1", "broadcast", "{}", null, 1_000L, 60_000L, 5_000L, List.of("s1"));
+            assertEquals(1, db.commands().due(5_000L, 10).size());
+            assertTrue(db.commands().claim("b-1", "s1", 5_000L, 20_000L), "the first instance claims it");
+            assertFalse(db.commands().claim("b-1", "s1", 5_000L, 20_000L), "the second, with the same reading, does not");
+            assertEquals(2, db.commands().targets("b-1").get(0).attempts());
+            db.commands().answered("b-1", "s1", "confirmed", 200, "{}", 6_000L);
+            assertEquals("confirmed", db.commands().targets("b-1").get(0).shown(70_000L), "confirmed stays confirmed after the expiry");
+            assertEquals(0, db.commands().due(30_000L, 10).size());
 
             DashboardViews views = new DashboardViews(db, ZoneId.of("Asia/Shanghai"));
             JsonNode energy = Json.MAPPER.valueToTree(views.energy("24h", now.toEpochMilli()));
@@ -141,10 +141,10 @@ class PostgresTest {
             assertEquals(2, views.health().get("schools").get(0).get("families").size());
             assertEquals(1, views.quiet(now.toEpochMilli(), 15).size());
 
-            db.commandSent("c-1", "b-1", "s1", "broadcast", "{}", 1L, "wang.jun");
-            db.commandDone("c-1", "answered", 200, "{\"outcome\":\"accepted\"}", 2L);
-            assertEquals(200, db.commands("b-1").get(0).code());
-            assertEquals("wang.jun", db.commands("b-1").get(0).issuedBy());
+            db.commands().sent("c-1", "b-1", "s1", "broadcast", "{}", 1L, "wang.jun");
+            db.commands().done("c-1", "answered", 200, "{\"outcome\":\"accepted\"}", 2L);
+            assertEquals(200, db.commands().ofBatch("b-1").get(0).code());
+            assertEquals("wang.jun", db.commands().ofBatch("b-1").get(0).issuedBy());
         }
     }
 }

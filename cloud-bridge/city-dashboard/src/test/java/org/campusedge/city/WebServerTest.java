@@ -155,7 +155,7 @@ class WebServerTest {
         HttpResponse<String> results = get("/api/broadcast/" + batch, cookie);
         assertEquals(200, results.statusCode());
         assertEquals("s1", json(results).get("results").get(0).get("school").asText());
-        assertEquals("admin", dashboard.database().commands(batch).get(0).issuedBy(), "the audit names who sent it");
+        assertEquals("admin", dashboard.database().commands().ofBatch(batch).get(0).issuedBy(), "the audit names who sent it");
 
         assertEquals(200, post("/api/logout", cookie, csrf2, "{}").statusCode());
         assertEquals(401, get("/api/energy", cookie).statusCode());
@@ -217,7 +217,7 @@ class WebServerTest {
         assertEquals(403, post("/api/users", operator[0], operator[1],
                 "{\"name\":\"operator-li\",\"password\":\"now-i-am-admin\",\"role\":\"admin\"}").statusCode());
         assertEquals("viewer", json(get("/api/users", admin[0])).get("viewer-zhang").asText());
-        assertEquals(0, dashboard.database().recentCommands(50).stream().filter(c -> "viewer-zhang".equals(c.issuedBy())).count(),
+        assertEquals(0, dashboard.database().commands().recent(50).stream().filter(c -> "viewer-zhang".equals(c.issuedBy())).count(),
                 "the viewer's broadcast was sent");
     }
 
@@ -233,7 +233,7 @@ class WebServerTest {
             assertNotNull(c.answeredAtMs());
             assertTrue(c.body().contains("停课通知"));
         }
-        assertEquals(2, dashboard.database().commands(r.batch()).size());
+        assertEquals(2, dashboard.database().commands().ofBatch(r.batch()).size());
     }
 
     @Test
