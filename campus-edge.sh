@@ -25,7 +25,8 @@ build() {
     echo "Building Campus Edge (mvn -B -DskipTests install) ..."
     local started
     started=$(mktemp)
-    trap 'rm -f "$started"' EXIT
+    # expanded now: the variable is local, gone by the time a failed build's exit runs the trap
+    trap "rm -f '$started'" EXIT
     mvn -B -q -DskipTests install
     mv "$started" $stamp # the time the build started: a source saved during it is built next time
     trap - EXIT
