@@ -107,9 +107,6 @@ final class SenmlText {
         if (e instanceof JsonEOFException || msg.startsWith("Unexpected end-of-input")) {
             return "truncated JSON (unexpected end of input)";
         }
-        if (msg.startsWith("Duplicate field ")) { // STRICT_DUPLICATE_DETECTION
-            return "duplicate field " + echo(unquote(msg.substring(16)));
-        }
         int noise = msg.indexOf(": was expecting ("); // Jackson's list of every acceptable token
         if (noise > 0) {
             msg = msg.substring(0, noise);
@@ -148,12 +145,6 @@ final class SenmlText {
             }
         }
         return b.toString();
-    }
-
-    private static String unquote(String s) {
-        int n = s.length();
-        return n >= 2 && (s.charAt(0) == '\'' || s.charAt(0) == '"') && s.charAt(n - 1) == s.charAt(0)
-                ? s.substring(1, n - 1) : s;
     }
 
     private static void appendClean(StringBuilder b, String s, int from, int to) {

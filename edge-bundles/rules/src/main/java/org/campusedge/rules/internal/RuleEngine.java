@@ -163,7 +163,7 @@ final class RuleEngine {
         if (!r.match().matches(e) || "unprofiled".equals(e.attributes().get("quality"))) {
             return;
         }
-        Measurement m = e.measurements().stream().filter(x -> r.match().point().equals(x.name())).findFirst().orElse(null);
+        Measurement m = pointOf(r, e);
         if (m == null || m.value() == null) {
             return;
         }
@@ -241,6 +241,17 @@ final class RuleEngine {
      * Whether the rule applies to the event by the calendar. A drill's event always does: a drill
      * rehearses what happens when the rule fires (the night-intrusion rule in the daytime too).
      */
+    /** The event's measurement of the rule's point, or null (a loop: this runs for every reading and every threshold rule). */
+    private static Measurement pointOf(Rule r, CampusEvent e) {
+        String point = r.match().point();
+        for (Measurement x : e.measurements()) {
+            if (point.equals(x.name())) {
+                return x;
+            }
+        }
+        return null;
+    }
+
     private boolean applies(Rule r, CampusEvent e, Instant t) {
         return drill.test(e) || calendar.applies(r.when(), t, e.location().room());
     }
