@@ -25,11 +25,44 @@ public final class DtlsBenchmark {
     private DtlsBenchmark() {
     }
 
+    /**
+     * One offered rate: plain and DTLS alternate {@code reps} times, the medians are printed.
+     *
+     * @return the DTLS median durable readings/s
+     */
+    private static double step(LabBenchmark.Options o, LabLoadGenerator plain, LabLoadGenerator dtls, LabLoadGenerator.PackFactory packs,
+                               long[] seq, int target, HeapSampler heap) throws InterruptedException {
+        List<LabBenchmark.Interval> p = new ArrayList<>();
+        List<LabBenchmark.Interval> d = new ArrayList<>();
+        for (int r = 0; r < o.reps; r++) {
+            p.add(LabBenchmark.measure(o, plain, packs, seq, target, o.stepSeconds));
+            d.add(LabBenchmark.measure(o, dtls, packs, seq, target, o.stepSeconds));
+        }
+        double pd = LabBenchmark.median(p, LabBenchmark.Interval::durablePerSecond);
+        double dd = LabBenchmark.median(d, LabBenchmark.Interval::durablePerSecond);
+        System.out.printf(Locale.ROOT, "%12d | %19.0f | %18.0f | %10.2f | %8.2f / %7.2f | %7.2f / %7.2f | %10d / %d | %12.0f%n",
+                target, pd, dd, dd / pd, LabBenchmark.median(p, LabBenchmark.Interval::p50),
+                LabBenchmark.median(p, LabBenchmark.Interval::p99), LabBenchmark.median(d, LabBenchmark.Interval::p50),
+                LabBenchmark.median(d, LabBenchmark.Interval::p99), p.stream().mapToLong(LabBenchmark.Interval::timeouts).sum(),
+                d.stream().mapToLong(LabBenchmark.Interval::timeouts).sum(), heap.peakUsedMb());
+        return dd;
+    }
+
     public static void main(String[] args) throws Exception {
         LabBenchmark.Options o = new LabBenchmark.Options();
         o.steps = List.of(25_000, 50_000, 75_000, 100_000, 125_000);
         o.sensors = 200;
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        boolean halfStep = true;
+        for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--no-half")) {
+                halfStep = false;
+                i--;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                System.err.println("missing a value after " + args[i]);
+                System.exit(2);
+            }
             switch (args[i]) {
                 case "--steps" -> o.steps = java.util.Arrays.stream(args[i + 1].split(",")).map(String::trim).map(Integer::valueOf).toList();
                 case "--step-seconds" -> o.stepSeconds = Integer.parseInt(args[i + 1]);
@@ -38,7 +71,7 @@ public final class DtlsBenchmark {
                 case "--in-flight" -> o.inFlight = Integer.parseInt(args[i + 1]);
                 default -> {
                     System.err.println("usage: ./campus-edge.sh bench dtls [--steps 25000,50000,...] [--step-seconds 10] [--reps 3]"
-                            + " [--sensors 200] [--in-flight 1024]");
+                            + " [--sensors 200] [--in-flight 1024] [--no-half]");
                     System.exit(2);
                 }
             }
@@ -75,20 +108,17 @@ public final class DtlsBenchmark {
             System.out.printf(Locale.ROOT, "%nmedians of %d runs of %d s per rate and transport, alternating%n", o.reps, o.stepSeconds);
             System.out.println("target rdg/s | plain durable rdg/s | DTLS durable rdg/s | DTLS/plain | plain p50 / p99 ms | DTLS p50 / p99 ms"
                     + " | timeouts plain / DTLS | heap peak MB");
+            double saturation = 0;
             for (int target : o.steps) {
-                List<LabBenchmark.Interval> p = new ArrayList<>();
-                List<LabBenchmark.Interval> d = new ArrayList<>();
-                for (int r = 0; r < o.reps; r++) {
-                    p.add(LabBenchmark.measure(o, plain, packs, seq, target, o.stepSeconds));
-                    d.add(LabBenchmark.measure(o, dtls, packs, seq, target, o.stepSeconds));
-                }
-                double pd = LabBenchmark.median(p, LabBenchmark.Interval::durablePerSecond);
-                double dd = LabBenchmark.median(d, LabBenchmark.Interval::durablePerSecond);
-                System.out.printf(Locale.ROOT, "%12d | %19.0f | %18.0f | %10.2f | %8.2f / %7.2f | %7.2f / %7.2f | %10d / %d | %12.0f%n",
-                        target, pd, dd, dd / pd, LabBenchmark.median(p, LabBenchmark.Interval::p50),
-                        LabBenchmark.median(p, LabBenchmark.Interval::p99), LabBenchmark.median(d, LabBenchmark.Interval::p50),
-                        LabBenchmark.median(d, LabBenchmark.Interval::p99), p.stream().mapToLong(LabBenchmark.Interval::timeouts).sum(),
-                        d.stream().mapToLong(LabBenchmark.Interval::timeouts).sum(), heap.peakUsedMb());
+                saturation = Math.max(saturation, step(o, plain, dtls, packs, seq, target, heap));
+            }
+            if (halfStep && saturation > 0 && saturation < 0.97 * o.steps.stream().mapToInt(Integer::intValue).max().orElse(0)) {
+                // the target, measured where it is defined: half the rate DTLS saturated at in this very run
+                int half = (int) Math.round(saturation / 2 / 1000) * 1000;
+                System.out.printf(Locale.ROOT, "%nhalf the DTLS saturation rate of this run (%.0f rdg/s): %d rdg/s offered%n", saturation, half);
+                step(o, plain, dtls, packs, seq, half, heap);
+            } else if (halfStep) {
+                System.out.println("\nno step saturated (durable under 97 % of offered), so no half-saturation step: add a higher --steps rate");
             }
             long rows = LabBenchmark.countRows(gw.storePath());
             long acked = (plain.outcomes().acknowledged() + dtls.outcomes().acknowledged()) * o.records;
