@@ -39,6 +39,8 @@ public final class RxEventBus implements org.campusedge.bus.standalone.Standalon
     private static final Logger LOG = LoggerFactory.getLogger(RxEventBus.class);
     /** Urgent events a subscriber may have waiting; alarms come a few a second at most. */
     static final int URGENT_CAPACITY = 10_000;
+    /** Events a subscriber queues under one lock and one wake-up: a lab pack's worth and more, few enough that its thread drains beside a big publish. */
+    static final int CHUNK = 64;
 
     private final EventStore store;
     private final Watchdog watchdog;
@@ -59,10 +61,13 @@ public final class RxEventBus implements org.campusedge.bus.standalone.Standalon
 
     @Override
     public CompletionStage<Void> publish(List<CampusEvent> events) {
-        CompletionStage<Void> durable = store.append(events);
+        // the subscribers read the list on the committing thread, later: a copy, so a producer that
+        // reuses its list after publishing cannot change (or break) what they are given
+        List<CampusEvent> batch = List.copyOf(events);
+        CompletionStage<Void> durable = store.append(batch);
         // the fan-out hangs off the commit as a side stage: whatever happens in it, the producer's
         // answer depends on the commit alone
-        durable.thenRun(() -> fanOut(events));
+        durable.thenRun(() -> fanOut(batch));
         return durable;
     }
 
@@ -153,10 +158,24 @@ public final class RxEventBus implements org.campusedge.bus.standalone.Standalon
          * answers wait behind it.)
          */
         private void enqueue(List<CampusEvent> events) {
+            try {
+                // in chunks: the subscriber's thread drains between them, so a big publish is not shed
+                // beyond the buffer just because it came in one piece
+                for (int from = 0; from < events.size(); from += CHUNK) {
+                    queue(events.subList(from, Math.min(events.size(), from + CHUNK)));
+                }
+            } catch (RuntimeException e) {
+                // never thrown out: RxJava would end this subscription for good, unseen by the watchdog
+                LOG.error("Subscriber {} could not queue {} events: {}", name, events.size(), e.toString());
+            }
+        }
+
+        private void queue(List<CampusEvent> chunk) {
+            int queued = 0;
             int shedUrgent = 0;
             int shedBulk = 0;
             synchronized (lanes) {
-                for (CampusEvent e : events) {
+                for (CampusEvent e : chunk) {
                     boolean urgent = e.urgent();
                     ArrayDeque<CampusEvent> q = urgent ? urgentQueue : bulkQueue;
                     if (q.size() >= (urgent ? URGENT_CAPACITY : capacity)) {
@@ -168,16 +187,17 @@ public final class RxEventBus implements org.campusedge.bus.standalone.Standalon
                         }
                     }
                     q.addLast(e);
+                    queued++;
                 }
             }
-            offered.add(events.size());
+            offered.add(queued);
             for (int i = 0; i < shedUrgent; i++) {
                 shedUrgent();
             }
             if (shedBulk > 0) {
                 shedBulk(shedBulk);
             }
-            waiting.release(events.size());
+            waiting.release(queued);
         }
 
         /** The next event to deliver: an urgent one if any is waiting, else the oldest reading. */

@@ -175,6 +175,67 @@ class RxEventBusTest {
     }
 
     @Test
+    void aPublishBiggerThanASubscribersBufferShedsItsOldestReadingsCountedAndKeepsItsIntrusion() throws Exception {
+        // one publish is queued as one batch: the shedding and the urgent lane must hold inside a batch too
+        ManualStore store = new ManualStore();
+        RxEventBus bus = bus(store);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        List<CampusEvent> seen = Collections.synchronizedList(new ArrayList<>());
+        bus.subscribe("rules", 100, e -> {
+            busy.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            seen.add(e);
+        });
+        bus.publish(List.of(event(-1)));
+        store.commitAll();
+        assertTrue(busy.await(5, TimeUnit.SECONDS), "the subscriber never took the first event");
+        List<CampusEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            batch.add(event(i));
+        }
+        CampusEvent intrusion = CampusEvent.builder().schoolId("s").deviceId("cam-fence-1").kind("camera.intrusion")
+                .severity(org.campusedge.api.Severity.WARNING).build();
+        batch.add(500, intrusion);
+        bus.publish(batch);
+        store.commitAll();
+        release.countDown();
+        java.util.function.Supplier<EventBus.SubscriberStats> stats = () -> bus.subscribers().get(0);
+        assertTrue(eventually(() -> stats.get().delivered() + stats.get().shed() == 1_002, 10),
+                "delivered " + stats.get().delivered() + ", shed " + stats.get().shed());
+        assertEquals(900, stats.get().shed(), "the 1,000 readings of one publish in a buffer of 100");
+        assertEquals(102, seen.size());
+        assertEquals(intrusion, seen.get(1), "the intrusion waited behind the batch's readings");
+        // the newest 100 readings stay, in order
+        for (int i = 0; i < 100; i++) {
+            assertEquals(Instant.ofEpochMilli(900 + i), seen.get(2 + i).occurredAt());
+        }
+    }
+
+    @Test
+    void aProducerReusingItsListAfterPublishingChangesNothingTheSubscribersGet() throws Exception {
+        ManualStore store = new ManualStore();
+        RxEventBus bus = bus(store);
+        List<CampusEvent> seen = Collections.synchronizedList(new ArrayList<>());
+        bus.subscribe("console", 100, seen::add);
+        List<CampusEvent> buffer = new ArrayList<>(List.of(event(1), event(2), event(3)));
+        List<CampusEvent> published = List.copyOf(buffer);
+        bus.publish(buffer);
+        buffer.clear(); // the producer's next pack goes into the same list before the commit
+        buffer.add(event(4));
+        store.commitAll();
+        assertTrue(eventually(() -> seen.size() >= 3, 5), "delivered " + seen);
+        assertEquals(published, seen);
+        bus.publish(List.of(event(5)));
+        store.commitAll();
+        assertTrue(eventually(() -> seen.size() == 4, 5), "the subscriber stopped receiving: " + seen);
+    }
+
+    @Test
     void aThrowingSubscriberIsCountedAndKeepsReceiving() throws Exception {
         ManualStore store = new ManualStore();
         RxEventBus bus = bus(store);

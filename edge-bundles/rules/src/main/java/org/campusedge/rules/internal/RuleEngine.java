@@ -237,10 +237,6 @@ final class RuleEngine {
         }
     }
 
-    /**
-     * Whether the rule applies to the event by the calendar. A drill's event always does: a drill
-     * rehearses what happens when the rule fires (the night-intrusion rule in the daytime too).
-     */
     /** The event's measurement of the rule's point, or null (a loop: this runs for every reading and every threshold rule). */
     private static Measurement pointOf(Rule r, CampusEvent e) {
         String point = r.match().point();
@@ -252,6 +248,10 @@ final class RuleEngine {
         return null;
     }
 
+    /**
+     * Whether the rule applies to the event by the calendar. A drill's event always does: a drill
+     * rehearses what happens when the rule fires (the night-intrusion rule in the daytime too).
+     */
     private boolean applies(Rule r, CampusEvent e, Instant t) {
         return drill.test(e) || calendar.applies(r.when(), t, e.location().room());
     }
@@ -265,9 +265,10 @@ final class RuleEngine {
             m.append(" @ ").append(e.location().building());
         }
         if (r.kind() == Rule.Kind.THRESHOLD) {
-            e.measurements().stream().filter(x -> r.match().point().equals(x.name()) && x.value() != null).findFirst()
-                    .ifPresent(x -> m.append(", ").append(x.name()).append(' ').append(fmt(x.value()))
-                            .append(x.unit() == null ? "" : " " + x.unit()));
+            Measurement x = pointOf(r, e);
+            if (x != null && x.value() != null) {
+                m.append(", ").append(x.name()).append(' ').append(fmt(x.value())).append(x.unit() == null ? "" : " " + x.unit());
+            }
         }
         return m.toString();
     }
